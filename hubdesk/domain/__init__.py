@@ -1,5 +1,14 @@
 """Frozen values and rules shared by every layer (imports only stdlib and phonenumbers)."""
 
+from hubdesk.domain.local import (
+    CallRecord,
+    Contact,
+    Conversation,
+    MessageState,
+    OutboxItem,
+    OutboxState,
+    ThreadEntry,
+)
 from hubdesk.domain.models import (
     BulkSendResult,
     DeliveryStatus,
@@ -15,6 +24,13 @@ from hubdesk.domain.models import (
 from hubdesk.domain.times import SERVER_TIME_FORMAT, format_server_time, parse_server_time
 
 __all__ = [
+    "CallRecord",
+    "Contact",
+    "Conversation",
+    "MessageState",
+    "OutboxItem",
+    "OutboxState",
+    "ThreadEntry",
     "SERVER_TIME_FORMAT",
     "BulkSendResult",
     "DeliveryStatus",

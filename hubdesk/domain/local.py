@@ -1,0 +1,115 @@
+"""Values HubDesk keeps for itself: contacts, conversations, the outbox, the call log.
+
+These are what the store returns and what the CLI and the window show. Numbers are
+stored as E.164 digits without ``+`` (the API's form); times are aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+
+from hubdesk.domain.models import SmsType
+
+
+class OutboxState(Enum):
+    """Where an outgoing message stands on its way to the server.
+
+    queued -> sending -> sent; a send that may or may not have reached the server goes to
+    unknown and is reconciled against /sms/list; a request the server refused is failed.
+    """
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    UNKNOWN = "unknown"
+    FAILED = "failed"
+
+    @property
+    def settled(self) -> bool:
+        return self in (OutboxState.SENT, OutboxState.FAILED)
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxItem:
+    """One send the user asked for: a single SMS, or one bulk send to many numbers."""
+
+    id: int
+    source: str
+    destinations: tuple[str, ...]
+    text: str
+    state: OutboxState
+    bulk: bool
+    created_at: datetime
+    attempts: int = 0
+    sms_ids: tuple[int, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """A person in the address book. ``number`` is a UK number as E.164 digits."""
+
+    number: str
+    name: str
+    notes: str = ""
+    groups: tuple[str, ...] = ()
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """One row of the conversation list: everything exchanged with one other party."""
+
+    partner: str
+    name: str | None
+    last_text: str
+    last_time: datetime
+    last_direction: SmsType
+    unread: int
+    has_failed: bool
+    opted_out: bool
+    last_sender_id: str | None
+
+
+class MessageState(Enum):
+    """What a bubble in a thread says about its message."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    RECEIVED = "received"
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadEntry:
+    """One bubble in a thread: a stored SMS, or an outbox entry not yet matched to one."""
+
+    key: str
+    partner: str
+    text: str
+    time: datetime
+    direction: SmsType
+    state: MessageState
+    sender_id: str
+    parts: int | None = None
+    sms_id: int | None = None
+    outbox_id: int | None = None
+    unread: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """One click-to-dial or masked dial attempt."""
+
+    id: int
+    number: str
+    time: datetime
+    ok: bool
+    outcome: str
+    masked_source: str | None = None
+    call_id: str | None = None
