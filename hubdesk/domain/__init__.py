@@ -21,6 +21,23 @@ from hubdesk.domain.models import (
     SmsType,
     TokenGrant,
 )
+from hubdesk.domain.numbers import (
+    NumberError,
+    PhoneNumber,
+    format_number,
+    is_uk,
+    parse_number,
+    parse_uk_number,
+)
+from hubdesk.domain.segments import (
+    Encoding,
+    SegmentInfo,
+    analyse,
+    describe,
+    make_gsm_safe,
+    unicode_positions,
+)
+from hubdesk.domain.senderids import SenderIdError, validate_sender_id
 from hubdesk.domain.times import SERVER_TIME_FORMAT, format_server_time, parse_server_time
 
 __all__ = [
@@ -44,4 +61,18 @@ __all__ = [
     "TokenGrant",
     "format_server_time",
     "parse_server_time",
+    "NumberError",
+    "PhoneNumber",
+    "format_number",
+    "is_uk",
+    "parse_number",
+    "parse_uk_number",
+    "Encoding",
+    "SegmentInfo",
+    "analyse",
+    "describe",
+    "make_gsm_safe",
+    "unicode_positions",
+    "SenderIdError",
+    "validate_sender_id",
 ]
