@@ -1,0 +1,251 @@
+"""The session vault: refresh token and client secret, kept in the OS keyring.
+
+One profile (base URL + username) owns two entries under the keyring service
+``HubDesk``: its refresh token and its client secret. The access token is never
+persisted and the password is never stored anywhere.
+
+Some keyrings cap an entry's size (Windows Credential Manager: 2,560 bytes), so a value
+longer than ``MAX_ENTRY_CHARS`` is split into numbered chunk entries. A chunked value is
+written chunks first, then a small header naming them, so a crash mid-write leaves the
+previous value readable.
+
+``KeyringVault`` blocks (D-Bus round trips): callers on an event loop run it with
+``asyncio.to_thread``. Secret values never appear in exception text or logs.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, NoReturn, Protocol
+
+import keyring
+import keyring.errors
+
+# Linux: the Secret Service backend can also fail below keyring's own exceptions.
+_BACKEND_ERRORS: tuple[type[Exception], ...] = (keyring.errors.KeyringError,)
+_NO_SERVICE_ERRORS: tuple[type[Exception], ...] = (keyring.errors.NoKeyringError,)
+try:
+    from secretstorage.exceptions import (
+        SecretServiceNotAvailableException,
+        SecretStorageException,
+    )
+except ImportError:  # pragma: no cover - other platforms
+    pass
+else:
+    _BACKEND_ERRORS += (SecretStorageException,)
+    _NO_SERVICE_ERRORS += (SecretServiceNotAvailableException,)
+
+SERVICE = "HubDesk"
+MAX_ENTRY_CHARS = 1000
+REFRESH_TOKEN = "refresh_token"
+CLIENT_SECRET = "client_secret"
+
+_SINGLE = "v:"  # header prefix: the value follows inline
+_CHUNKED = "c:"  # header prefix: "c:<count>:<generation>", chunks stored separately
+_CHUNK_SIZE = MAX_ENTRY_CHARS
+
+NO_KEYRING_MESSAGE = (
+    "No system keyring is available: install and start a Secret Service such as "
+    "gnome-keyring or KWallet, or use --no-store"
+)
+LOCKED_MESSAGE = "The keyring is locked: unlock it and try again"
+PROMPT_DISMISSED_MESSAGE = (
+    "The keyring could not be unlocked (its prompt was dismissed): unlock it and try again"
+)
+
+
+class VaultUnavailable(Exception):
+    """The keyring cannot be used; the message says what to install or unlock."""
+
+
+@dataclass(frozen=True)
+class StoredSession:
+    """What survives a restart: the refresh token and the client secret."""
+
+    refresh_token: str
+    client_secret: str
+
+    def __repr__(self) -> str:
+        return "StoredSession(refresh_token=<hidden>, client_secret=<hidden>)"
+
+    __str__ = __repr__
+
+
+class SessionVault(Protocol):
+    """Where a profile's session secrets are kept between runs."""
+
+    def load(self, base_url: str, username: str) -> StoredSession | None:
+        """The stored session, or None when either secret is missing."""
+        ...
+
+    def save(self, base_url: str, username: str, session: StoredSession) -> None:
+        """Store both secrets (after a password login)."""
+        ...
+
+    def save_refresh_token(self, base_url: str, username: str, token: str) -> None:
+        """Store a rotated refresh token (after every refresh, before anything else)."""
+        ...
+
+    def clear(self, base_url: str, username: str) -> None:
+        """Forget the profile's secrets (logout, or ``invalid_grant``)."""
+        ...
+
+
+def entry_key(base_url: str, username: str, kind: str) -> str:
+    """The keyring "username" of one entry of a profile."""
+    return f"{base_url.rstrip('/')}|{username}|{kind}"
+
+
+class KeyringVault:
+    """``SessionVault`` over a ``keyring`` backend (the system's by default)."""
+
+    def __init__(self, backend: Any | None = None, service: str = SERVICE) -> None:
+        self._backend = backend
+        self._service = service
+
+    def load(self, base_url: str, username: str) -> StoredSession | None:
+        with _translated_errors():
+            refresh = self._read(entry_key(base_url, username, REFRESH_TOKEN))
+            secret = self._read(entry_key(base_url, username, CLIENT_SECRET))
+        if refresh is None or secret is None:
+            return None
+        return StoredSession(refresh_token=refresh, client_secret=secret)
+
+    def save(self, base_url: str, username: str, session: StoredSession) -> None:
+        with _translated_errors():
+            self._write(entry_key(base_url, username, CLIENT_SECRET), session.client_secret)
+            self._write(entry_key(base_url, username, REFRESH_TOKEN), session.refresh_token)
+
+    def save_refresh_token(self, base_url: str, username: str, token: str) -> None:
+        with _translated_errors():
+            self._write(entry_key(base_url, username, REFRESH_TOKEN), token)
+
+    def clear(self, base_url: str, username: str) -> None:
+        with _translated_errors():
+            for kind in (REFRESH_TOKEN, CLIENT_SECRET):
+                self._remove(entry_key(base_url, username, kind))
+
+    # -- entries and chunks --------------------------------------------------------
+
+    def _keyring(self) -> Any:
+        return self._backend if self._backend is not None else keyring.get_keyring()
+
+    def _get(self, key: str) -> str | None:
+        value: str | None = self._keyring().get_password(self._service, key)
+        return value
+
+    def _set(self, key: str, value: str) -> None:
+        self._keyring().set_password(self._service, key, value)
+
+    def _delete(self, key: str) -> None:
+        try:
+            self._keyring().delete_password(self._service, key)
+        except keyring.errors.PasswordDeleteError:
+            pass  # already absent
+
+    def _read(self, key: str) -> str | None:
+        header = self._get(key)
+        if header is None:
+            return None
+        if header.startswith(_SINGLE):
+            return header[len(_SINGLE) :]
+        count, generation = _parse_chunk_header(header)
+        if count is None:
+            return None  # not written by this vault: treat as absent
+        parts = [self._get(_chunk_key(key, generation, i)) for i in range(count)]
+        if any(part is None for part in parts):
+            return None
+        return "".join(part for part in parts if part is not None)
+
+    def _write(self, key: str, value: str) -> None:
+        old_header = self._get(key)
+        if len(_SINGLE) + len(value) <= MAX_ENTRY_CHARS:
+            self._set(key, _SINGLE + value)
+        else:
+            generation = secrets.token_hex(4)
+            chunks = [value[i : i + _CHUNK_SIZE] for i in range(0, len(value), _CHUNK_SIZE)]
+            for index, chunk in enumerate(chunks):
+                self._set(_chunk_key(key, generation, index), chunk)
+            self._set(key, f"{_CHUNKED}{len(chunks)}:{generation}")
+        self._remove_chunks(key, old_header)
+
+    def _remove(self, key: str) -> None:
+        old_header = self._get(key)
+        self._delete(key)
+        self._remove_chunks(key, old_header)
+
+    def _remove_chunks(self, key: str, header: str | None) -> None:
+        if header is None:
+            return
+        count, generation = _parse_chunk_header(header)
+        for index in range(count or 0):
+            self._delete(_chunk_key(key, generation, index))
+
+
+class MemoryVault:
+    """``SessionVault`` that forgets everything when the process ends (``--no-store``)."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, str] = {}
+
+    def load(self, base_url: str, username: str) -> StoredSession | None:
+        refresh = self._entries.get(entry_key(base_url, username, REFRESH_TOKEN))
+        secret = self._entries.get(entry_key(base_url, username, CLIENT_SECRET))
+        if refresh is None or secret is None:
+            return None
+        return StoredSession(refresh_token=refresh, client_secret=secret)
+
+    def save(self, base_url: str, username: str, session: StoredSession) -> None:
+        self._entries[entry_key(base_url, username, CLIENT_SECRET)] = session.client_secret
+        self._entries[entry_key(base_url, username, REFRESH_TOKEN)] = session.refresh_token
+
+    def save_refresh_token(self, base_url: str, username: str, token: str) -> None:
+        self._entries[entry_key(base_url, username, REFRESH_TOKEN)] = token
+
+    def clear(self, base_url: str, username: str) -> None:
+        for kind in (REFRESH_TOKEN, CLIENT_SECRET):
+            self._entries.pop(entry_key(base_url, username, kind), None)
+
+
+def _chunk_key(key: str, generation: str, index: int) -> str:
+    return f"{key}#{generation}#{index}"
+
+
+def _parse_chunk_header(header: str) -> tuple[int | None, str]:
+    if not header.startswith(_CHUNKED):
+        return None, ""
+    count, _, generation = header[len(_CHUNKED) :].partition(":")
+    if not count.isdigit() or not generation:
+        return None, ""
+    return int(count), generation
+
+
+@contextmanager
+def _translated_errors() -> Iterator[None]:
+    """Turn keyring failures into ``VaultUnavailable`` with an actionable message.
+
+    The backend's own exception is not chained (``from None``): its text is not ours to
+    vet, and this message is what the user and the logs see.
+    """
+    try:
+        yield
+    except _BACKEND_ERRORS as exc:
+        _raise_unavailable(exc)
+
+
+def _raise_unavailable(exc: Exception) -> NoReturn:
+    if isinstance(exc, _NO_SERVICE_ERRORS):
+        message = NO_KEYRING_MESSAGE
+    elif isinstance(exc, keyring.errors.KeyringLocked):
+        message = LOCKED_MESSAGE
+    elif "dismissed" in str(exc).lower():
+        message = PROMPT_DISMISSED_MESSAGE
+    else:
+        message = (
+            f"The system keyring failed ({type(exc).__name__}): unlock or restart it and "
+            "try again, or use --no-store"
+        )
+    raise VaultUnavailable(message) from None
