@@ -1,0 +1,5 @@
+"""``python -m hubdesk.cli``."""
+
+from hubdesk.cli.app import main
+
+raise SystemExit(main())

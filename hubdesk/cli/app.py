@@ -1,0 +1,148 @@
+"""Argument parsing, dispatch and exit codes of ``hubdesk-cli``.
+
+This module imports only the standard library at import time, so ``import
+hubdesk.cli`` and ``hubdesk-cli --help`` are quick; a command's code (and httpx,
+keyring, phonenumbers) is loaded when it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn, TextIO
+
+__all__ = ["build_parser", "main"]
+
+PROG = "hubdesk-cli"
+
+_EPILOG = """\
+base URL: --base-url, else $HUBDESK_API_URL, else the one saved at login, else
+  https://smsapi.thehubwork.com/api. Plain http:// is refused except to this machine.
+profile folder: $HUBDESK_HOME (default: the platform's user data folder).
+
+session: 'login' keeps the refresh token and client secret in the system keyring (the
+  password is never stored); later commands reuse it until 'logout'.
+  --no-store uses no keyring and writes no profile: 'login --no-store' only checks the
+  credentials (the session ends with the command), and any other command with
+  --no-store signs in for that one command from $HUBDESK_CLIENT_ID,
+  $HUBDESK_CLIENT_SECRET, $HUBDESK_USERNAME and $HUBDESK_PASSWORD (the password is asked
+  for on a terminal when $HUBDESK_PASSWORD is unset).
+
+numbers: typed as people write them ("07400 123456", "+44 7400 123456", "447400123456");
+  SMS may go to any valid number (a note says when it is not UK); dial and dial-mask
+  take UK numbers only. Times for --since/--until are the server's clock (UTC).
+
+output: tables for people; --json prints exactly one JSON document on stdout (UTC ISO
+  8601 times, numbers as E.164 digits without '+', enums as lower-case names).
+
+exit codes:
+  0  done
+  2  bad input: nothing was sent
+  3  not logged in, session expired, or no usable keyring
+  4  the API refused the request (e.g. a field it did not accept)
+  5  network or server failure (after retries), or an unexpected response
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-sentence errors (exit code 2, like every bad input)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message}. See '{self.prog} --help'.\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Send SMS and place calls through the HubWork SMS Extension API.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--base-url", metavar="URL", help="the API base URL (see below)")
+    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument(
+        "--no-store", action="store_true", help="use no keyring: a session for one command"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="more detail on stderr (never secrets)"
+    )
+    from hubdesk import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub.required = True
+
+    login = sub.add_parser("login", help="sign in and keep the session in the keyring")
+    login.add_argument("--client-id", required=True, metavar="ID")
+    login.add_argument("--client-secret", required=True, metavar="SECRET")
+    login.add_argument("--username", required=True, metavar="USER")
+    login.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin (else it is asked for)",
+    )
+    sub.add_parser("logout", help="forget the stored session (keyring entry and profile)")
+    sub.add_parser("whoami", help="show the signed-in account and server")
+    sub.add_parser("senders", help="list every sender ID with its approval status")
+    sender_add = sub.add_parser("sender-add", help="ask for a new sender ID")
+    sender_add.add_argument("sender_id", metavar="SENDER_ID")
+
+    send = sub.add_parser("send", help="send one SMS")
+    send.add_argument("--from", dest="source", required=True, metavar="SENDER")
+    send.add_argument("--to", required=True, metavar="NUMBER")
+    send.add_argument("text", metavar="TEXT", help='the message; "-" reads it from stdin')
+
+    bulk = sub.add_parser("bulk-send", help="send one SMS to many numbers")
+    bulk.add_argument("--from", dest="source", required=True, metavar="SENDER")
+    bulk.add_argument("--to", action="append", metavar="NUMBER", help="repeat for each number")
+    bulk.add_argument(
+        "--to-file",
+        metavar="FILE",
+        help="one number per line; blank lines and # comments ignored; '-' is stdin",
+    )
+    bulk.add_argument("text", metavar="TEXT", help='the message; "-" reads it from stdin')
+
+    messages = sub.add_parser("messages", help="list messages, newest first")
+    messages.add_argument("--sender", metavar="S", help="a sender ID or number")
+    messages.add_argument("--receiver", metavar="R", help="a number or sender ID")
+    messages.add_argument("--since", metavar='"YYYY-MM-DD HH:MM:SS"', help="UTC")
+    messages.add_argument("--until", metavar='"YYYY-MM-DD HH:MM:SS"', help="UTC")
+    which = messages.add_mutually_exclusive_group()
+    which.add_argument("--page", metavar="N", help="the page to show (default 1)")
+    which.add_argument("--all", action="store_true", help="walk every page")
+
+    show = sub.add_parser("show", help="show one message in full")
+    show.add_argument("sms_id", metavar="SMS_ID")
+    dial = sub.add_parser("dial", help="place a call to a UK number")
+    dial.add_argument("number", metavar="NUMBER")
+    mask = sub.add_parser("dial-mask", help="place a call showing another UK number")
+    mask.add_argument("--from", dest="source", required=True, metavar="NUMBER")
+    mask.add_argument("number", metavar="NUMBER")
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run one command; return its exit code (see ``--help``)."""
+    out_stream = stdout or sys.stdout
+    err_stream = stderr or sys.stderr
+    in_stream = stdin or sys.stdin
+    for stream in (out_stream, err_stream):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error (already printed)
+        return exc.code if isinstance(exc.code, int) else 2
+
+    from hubdesk.cli.runner import run
+
+    return run(args, stdin=in_stream, stdout=out_stream, stderr=err_stream)

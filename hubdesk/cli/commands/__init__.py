@@ -1,0 +1,31 @@
+"""One module per command group; ``HANDLERS`` maps a command name to its coroutine.
+
+Every handler takes the parsed arguments and the :class:`~hubdesk.cli.context.Context`,
+checks all of its input first, and only then asks the context for a client.
+"""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from collections.abc import Awaitable, Callable
+
+from hubdesk.cli.commands import auth, calls, messages, senders
+from hubdesk.cli.context import Context
+
+__all__ = ["HANDLERS", "Handler"]
+
+Handler = Callable[[Namespace, Context], Awaitable[None]]
+
+HANDLERS: dict[str, Handler] = {
+    "login": auth.login,
+    "logout": auth.logout,
+    "whoami": auth.whoami,
+    "senders": senders.list_senders,
+    "sender-add": senders.add_sender,
+    "send": messages.send,
+    "bulk-send": messages.bulk_send,
+    "messages": messages.list_messages,
+    "show": messages.show,
+    "dial": calls.dial,
+    "dial-mask": calls.dial_mask,
+}

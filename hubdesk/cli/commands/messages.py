@@ -1,0 +1,194 @@
+"""``send``, ``bulk-send``, ``messages``, ``show``.
+
+Sending goes through :class:`Outgoing`, the one seam between "the user asked to send"
+and "the API was called": today :class:`DirectOutgoing` calls the API straight away;
+routing sends through the local outbox means providing another ``Outgoing`` in
+:func:`outgoing` and nothing else here.
+"""
+
+from __future__ import annotations
+
+from argparse import Namespace
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+from hubdesk.cli import inputs
+from hubdesk.cli.context import Context
+from hubdesk.cli.errors import UsageError
+from hubdesk.cli.output import (
+    bulk_json,
+    clean,
+    enum_name,
+    local_time,
+    party,
+    shorten,
+    sms_json,
+    table,
+)
+from hubdesk.domain import BulkSendResult, Sms, SmsType
+from hubdesk.domain.segments import analyse
+from hubdesk.domain.segments import describe as describe_segments
+
+if TYPE_CHECKING:
+    from hubdesk.api import HubClient
+
+__all__ = [
+    "DirectOutgoing",
+    "Outgoing",
+    "bulk_send",
+    "list_messages",
+    "outgoing",
+    "send",
+    "show",
+]
+
+_TEXT_WIDTH = 48
+
+
+class Outgoing(Protocol):
+    """Where a checked send goes (numbers are E.164 digits, sender ids validated)."""
+
+    async def send(self, source: str, destination: str, text: str) -> Sms: ...
+
+    async def bulk_send(
+        self, source: str, destinations: Sequence[str], text: str
+    ) -> BulkSendResult: ...
+
+
+class DirectOutgoing:
+    """Sends straight through the API (no local outbox yet)."""
+
+    def __init__(self, client: HubClient) -> None:
+        self._client = client
+
+    async def send(self, source: str, destination: str, text: str) -> Sms:
+        return await self._client.send_sms(source, destination, text)
+
+    async def bulk_send(
+        self, source: str, destinations: Sequence[str], text: str
+    ) -> BulkSendResult:
+        return await self._client.bulk_send(source, destinations, text)
+
+
+async def outgoing(ctx: Context) -> Outgoing:
+    return DirectOutgoing(await ctx.client())
+
+
+def _note_foreign(ctx: Context, found: Sequence[inputs.Destination]) -> None:
+    for item in found:
+        if not item.number.is_uk:
+            ctx.out.note(f"Note: {item.number.international()} ({item.origin}) is not a UK number.")
+
+
+async def send(args: Namespace, ctx: Context) -> None:
+    source = inputs.sender_id(args.source)
+    target = inputs.destination(args.to)
+    text = inputs.message_text(args.text, ctx.stdin)
+    _note_foreign(ctx, [target])
+    ctx.out.detail(f"Message: {describe_segments(analyse(text))}")
+    sms = await (await outgoing(ctx)).send(source, target.number.digits, text)
+    ctx.out.result(
+        sms_json(sms),
+        f"Sent SMS {sms.sms_id} from {party(sms.source)} to {party(sms.destination)} "
+        f"(status: {enum_name(sms.delivery_status)}).",
+    )
+
+
+async def bulk_send(args: Namespace, ctx: Context) -> None:
+    source = inputs.sender_id(args.source)
+    if args.text == "-" and args.to_file == "-":
+        raise UsageError("the text and --to-file cannot both come from stdin")
+    found = inputs.destinations(args.to or [], args.to_file, ctx.stdin)
+    text = inputs.message_text(args.text, ctx.stdin)
+    _note_foreign(ctx, found)
+    ctx.out.detail(f"Message: {describe_segments(analyse(text))}")
+    digits = [item.number.digits for item in found]
+    result = await (await outgoing(ctx)).bulk_send(source, digits, text)
+    count = len(digits)
+    plural = "number" if count == 1 else "numbers"
+    ctx.out.result(
+        bulk_json(result, source=source, destinations=digits),
+        f"{clean(result.message, one_line=True) or 'Bulk send accepted'} "
+        f"({count} {plural}, status: {enum_name(result.delivery_status)}).",
+    )
+
+
+def _direction(sms: Sms) -> str:
+    return "out" if sms.type is SmsType.SENT else "in"
+
+
+async def list_messages(args: Namespace, ctx: Context) -> None:
+    sender = inputs.filter_party(args.sender, "--sender") if args.sender else None
+    receiver = inputs.filter_party(args.receiver, "--receiver") if args.receiver else None
+    since = inputs.server_time(args.since, "--since") if args.since is not None else None
+    until = inputs.server_time(args.until, "--until") if args.until is not None else None
+    if since is not None and until is not None and since > until:
+        raise UsageError("--since is later than --until")
+    page_number = inputs.positive_int(args.page, "--page") if args.page is not None else 1
+    client = await ctx.client()
+    found: list[Sms] = []
+    total = 0
+    last_page = 1
+    if args.all:
+        async for page in client.iter_sms_pages(
+            sender=sender, receiver=receiver, sent_since=since, sent_until=until
+        ):
+            found.extend(page.items)
+            total, last_page = page.total, page.last_page
+    else:
+        page = await client.list_sms(
+            sender=sender, receiver=receiver, sent_since=since, sent_until=until, page=page_number
+        )
+        found.extend(page.items)
+        total, last_page = page.total, page.last_page
+    # Newest first, and each message once (pages can shift while they are walked).
+    unique = {sms.sms_id: sms for sms in found}
+    ordered = sorted(unique.values(), key=lambda s: (s.time, s.sms_id), reverse=True)
+    data = {
+        "messages": [sms_json(s) for s in ordered],
+        "page": None if args.all else page_number,
+        "last_page": last_page,
+        "total": total,
+    }
+    if not ordered:
+        human = "No messages."
+    else:
+        rows = [
+            [
+                str(s.sms_id),
+                local_time(s.time),
+                _direction(s),
+                party(s.source),
+                party(s.destination),
+                enum_name(s.delivery_status),
+                shorten(clean(s.text, one_line=True), _TEXT_WIDTH),
+            ]
+            for s in ordered
+        ]
+        human = table(["ID", "TIME", "DIR", "FROM", "TO", "STATUS", "TEXT"], rows)
+        if args.all:
+            human += f"\n{len(ordered)} message(s)."
+        else:
+            human += f"\nPage {page_number} of {last_page} ({total} message(s) in all)."
+            if page_number < last_page:
+                human += f" Next: --page {page_number + 1}, or --all."
+    ctx.out.result(data, human)
+
+
+async def show(args: Namespace, ctx: Context) -> None:
+    sms_id = inputs.positive_int(args.sms_id, "SMS_ID")
+    client = await ctx.client()
+    sms = await client.sms_detail(sms_id)
+    lines = [
+        f"SMS {sms.sms_id}",
+        f"Time:      {local_time(sms.time)}",
+        f"Direction: {enum_name(sms.type)}",
+        f"From:      {party(sms.source)}",
+        f"To:        {party(sms.destination)}",
+        f"Status:    {enum_name(sms.delivery_status)}",
+        f"Read:      {enum_name(sms.read_status)}",
+    ]
+    if sms.sms_count is not None:
+        lines.append(f"Parts:     {sms.sms_count}")
+    lines += ["", clean(sms.text)]
+    ctx.out.result(sms_json(sms), "\n".join(lines))

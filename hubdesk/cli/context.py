@@ -1,0 +1,131 @@
+"""What every command gets: its output, its input streams, and a lazily made session.
+
+Commands check all of their input first and only then ask for :meth:`Context.client`,
+so nothing (not even a token refresh) reaches the network for bad input.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from hubdesk.cli.errors import NotLoggedIn, UsageError
+from hubdesk.cli.output import Output
+
+if TYPE_CHECKING:
+    from hubdesk.api import HubClient
+    from hubdesk.core.session import Credentials, SessionManager
+
+__all__ = ["ENV_CREDENTIALS", "Context", "Options"]
+
+# --no-store on a command other than login signs in from these, for that command only.
+ENV_CREDENTIALS = (
+    "HUBDESK_CLIENT_ID",
+    "HUBDESK_CLIENT_SECRET",
+    "HUBDESK_USERNAME",
+    "HUBDESK_PASSWORD",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """The global options."""
+
+    base_url: str | None
+    json: bool
+    no_store: bool
+    verbose: bool
+
+
+class Context:
+    """Per-run state shared by the command handlers."""
+
+    def __init__(self, options: Options, out: Output, stdin: TextIO) -> None:
+        self.options = options
+        self.out = out
+        self.stdin = stdin
+        self._manager: SessionManager | None = None
+        self._base_url: str | None = None
+
+    @property
+    def home(self) -> Path:
+        from hubdesk.store.profile import home_dir
+
+        return home_dir()
+
+    @property
+    def base_url(self) -> str:
+        """The validated base URL (``--base-url`` > env > profile > production)."""
+        if self._base_url is None:
+            self._base_url = self.manager.base_url(self.options.base_url)
+        return self._base_url
+
+    @property
+    def manager(self) -> SessionManager:
+        if self._manager is None:
+            from hubdesk.core.session import SessionManager
+            from hubdesk.store.secrets import KeyringVault, MemoryVault, SessionVault
+
+            vault: SessionVault = MemoryVault() if self.options.no_store else KeyringVault()
+            self._manager = SessionManager(
+                self.home,
+                vault,
+                persist_profile=not self.options.no_store,
+                on_wait=self.out.wait_notice,
+            )
+        return self._manager
+
+    async def client(self) -> HubClient:
+        """The signed-in client: restored from the keyring, or (``--no-store``) signed
+        in now from the ``HUBDESK_*`` credential variables."""
+        manager = self.manager
+        if manager.client is not None:
+            return manager.client
+        url = self.base_url
+        if not self.options.no_store:
+            from hubdesk.api.errors import NotSignedIn
+
+            try:
+                return await manager.restore(url)
+            except NotSignedIn as exc:
+                raise NotLoggedIn(f"{exc} Run 'hubdesk-cli login' first") from None
+        await manager.login(url, self.env_credentials())
+        assert manager.client is not None
+        return manager.client
+
+    def env_credentials(self) -> Credentials:
+        from hubdesk.core.session import Credentials
+
+        values = {name: os.environ.get(name, "") for name in ENV_CREDENTIALS}
+        if not values["HUBDESK_PASSWORD"] and self.stdin.isatty():
+            values["HUBDESK_PASSWORD"] = self.ask_password(values["HUBDESK_USERNAME"])
+        missing = [name for name, value in values.items() if not value]
+        if missing:
+            raise NotLoggedIn(
+                "--no-store keeps no session, so this command must sign in itself: set "
+                + ", ".join(missing)
+                + " in the environment"
+            )
+        return Credentials(
+            client_id=values["HUBDESK_CLIENT_ID"],
+            client_secret=values["HUBDESK_CLIENT_SECRET"],
+            username=values["HUBDESK_USERNAME"],
+            password=values["HUBDESK_PASSWORD"],
+        )
+
+    def ask_password(self, username: str) -> str:
+        """Prompt on the terminal without echo."""
+        try:
+            password = getpass.getpass(f"Password for {username or 'the account'}: ")
+        except EOFError:
+            password = ""
+        if not password:
+            raise UsageError("no password given")
+        return password
+
+    async def aclose(self) -> None:
+        if self._manager is not None:
+            await self._manager.aclose()

@@ -1,0 +1,133 @@
+"""Every failure as one sentence on stderr and one exit code.
+
+Exit codes (also in ``hubdesk-cli --help``)::
+
+    0  done
+    2  bad input: nothing was sent
+    3  not logged in, session expired, or no usable keyring
+    4  the API refused the request (4xx other than 401/429, e.g. 422 with field messages)
+    5  network or server failure after retries, or an unexpected response
+
+The sentences come from the API errors themselves (``str(ApiError)`` is written for
+people and never holds a secret); this module only adds what a command-line user needs
+to know next, such as which command to run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "EXIT_API_REFUSED",
+    "EXIT_BAD_INPUT",
+    "EXIT_FAILURE",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_NOT_LOGGED_IN",
+    "EXIT_OK",
+    "CliError",
+    "Failure",
+    "NotLoggedIn",
+    "UsageError",
+    "describe",
+]
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+EXIT_NOT_LOGGED_IN = 3
+EXIT_API_REFUSED = 4
+EXIT_FAILURE = 5
+EXIT_INTERRUPTED = 130
+
+LOGIN_HINT = "Run 'hubdesk-cli login' to sign in."
+CHECK_HINT = "Check with 'hubdesk-cli messages --sender SENDER' before sending it again."
+
+
+class CliError(Exception):
+    """A failure the CLI found itself; ``str()`` is the sentence to print."""
+
+    exit_code = EXIT_INTERNAL
+
+
+class UsageError(CliError):
+    """Bad input, found before any request was made."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class NotLoggedIn(CliError):
+    """No session to use (and none can be made from what was given)."""
+
+    exit_code = EXIT_NOT_LOGGED_IN
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """How to report one exception."""
+
+    exit_code: int
+    message: str
+    detail: str = ""  # shown with -v only
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    if text and text[-1] not in ".!?…":
+        text += "."
+    return text[:1].upper() + text[1:]
+
+
+def describe(exc: BaseException) -> Failure:
+    """Map any exception a command may raise to an exit code and a sentence."""
+    from hubdesk.api import errors as api
+    from hubdesk.domain.numbers import NumberError
+    from hubdesk.domain.senderids import SenderIdError
+    from hubdesk.store.profile import ProfileError
+    from hubdesk.store.secrets import VaultUnavailable
+
+    if isinstance(exc, CliError):
+        return Failure(exc.exit_code, _sentence(str(exc)))
+    if isinstance(exc, NumberError | SenderIdError):
+        return Failure(EXIT_BAD_INPUT, _sentence(str(exc)))
+    if isinstance(exc, VaultUnavailable):
+        return Failure(
+            EXIT_NOT_LOGGED_IN,
+            _sentence(str(exc)),
+            "Use --no-store to sign in for a single command without the keyring.",
+        )
+    if isinstance(exc, ProfileError):
+        return Failure(EXIT_NOT_LOGGED_IN, _sentence(str(exc)))
+    if not isinstance(exc, api.ApiError):
+        return Failure(
+            EXIT_INTERNAL,
+            f"Internal error ({type(exc).__name__}); run with -v for details.",
+        )
+
+    detail = (
+        f"{type(exc).__name__}: operation={exc.operation or '-'} "
+        f"status={exc.status if exc.status is not None else '-'} "
+        f"may_have_executed={exc.may_have_executed}"
+    )
+    message = _sentence(str(exc))
+    if isinstance(exc, api.InsecureUrl):
+        return Failure(EXIT_BAD_INPUT, message, detail)
+    if isinstance(exc, api.BadCredentials | api.InvalidClient):
+        return Failure(EXIT_NOT_LOGGED_IN, message, detail)
+    if isinstance(exc, api.Unauthenticated):
+        return Failure(EXIT_NOT_LOGGED_IN, f"{message} {LOGIN_HINT}", detail)
+    if isinstance(exc, api.ValidationFailed):  # includes Refused
+        fields = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.errors.items() if msgs)
+        if fields and fields not in message:
+            message = _sentence(f"{message.rstrip('.')} ({fields})")
+        return Failure(EXIT_API_REFUSED, message, detail)
+    if isinstance(exc, api.PermissionDenied):
+        return Failure(EXIT_API_REFUSED, message, detail)
+    if exc.may_have_executed:
+        if exc.operation in ("send_sms", "bulk_send"):
+            if "may or may not have been sent" not in message:
+                message = f"{message} The message may or may not have been sent."
+            message += f" {CHECK_HINT}"
+        elif "may or may not" not in message:
+            message = f"{message} It may or may not have taken effect."
+    return Failure(EXIT_FAILURE, message, detail)

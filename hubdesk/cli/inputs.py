@@ -1,0 +1,154 @@
+"""Local checks of everything a command was given, done before any network request.
+
+Each function returns the value the API wants (E.164 digits, a stripped sender id, an
+aware UTC datetime) or raises :class:`UsageError` with one sentence naming the option.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TextIO
+
+from hubdesk.cli.errors import UsageError
+from hubdesk.domain.numbers import NumberError, PhoneNumber, parse_number, parse_uk_number
+from hubdesk.domain.senderids import SenderIdError, validate_sender_id
+from hubdesk.domain.times import parse_server_time
+
+__all__ = [
+    "Destination",
+    "destination",
+    "destinations",
+    "filter_party",
+    "message_text",
+    "numbers_from_file",
+    "positive_int",
+    "sender_id",
+    "server_time",
+    "uk_number",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """A checked SMS destination and where it came from (for notes)."""
+
+    number: PhoneNumber
+    origin: str  # "--to" or "FILE line N"
+
+
+def sender_id(text: str, option: str = "--from") -> str:
+    try:
+        return validate_sender_id(text)
+    except SenderIdError as exc:
+        raise UsageError(f"{option}: {exc}: {text!r}") from None
+
+
+def destination(text: str, origin: str = "--to") -> Destination:
+    """Any valid number (an SMS may go abroad)."""
+    try:
+        return Destination(parse_number(text), origin)
+    except NumberError as exc:
+        raise UsageError(f"{origin}: {exc}: {text!r}") from None
+
+
+def uk_number(text: str, what: str) -> PhoneNumber:
+    """A valid UK number (the dial endpoints take nothing else)."""
+    try:
+        return parse_uk_number(text)
+    except NumberError as exc:
+        raise UsageError(f"{what}: {exc}: {text!r}") from None
+
+
+def numbers_from_file(path: str, stdin: TextIO) -> list[Destination]:
+    """One number per line; blank lines and ``#`` comments ignored; ``-`` is stdin.
+
+    Every invalid line is reported (with its line number) in one error.
+    """
+    name = "stdin" if path == "-" else path
+    try:
+        if path == "-":
+            lines = stdin.read().splitlines()
+        else:
+            lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"--to-file: cannot read {name}: {reason}") from None
+    found: list[Destination] = []
+    problems: list[str] = []
+    for index, raw in enumerate(lines, start=1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        try:
+            found.append(Destination(parse_number(line), f"{name} line {index}"))
+        except NumberError as exc:
+            problems.append(f"line {index}: {exc}: {line!r}")
+    if problems:
+        shown = "; ".join(problems[:10])
+        more = f"; and {len(problems) - 10} more" if len(problems) > 10 else ""
+        raise UsageError(f"--to-file {name}: {len(problems)} invalid line(s): {shown}{more}")
+    return found
+
+
+def destinations(to: Iterable[str], to_file: str | None, stdin: TextIO) -> list[Destination]:
+    """``--to`` values then the file's numbers, duplicates dropped (first kept)."""
+    checked = [destination(text) for text in to]
+    if to_file is not None:
+        checked.extend(numbers_from_file(to_file, stdin))
+    if not checked:
+        raise UsageError("give at least one destination with --to or --to-file")
+    unique: dict[str, Destination] = {}
+    for item in checked:
+        unique.setdefault(item.number.digits, item)
+    return list(unique.values())
+
+
+def message_text(text: str, stdin: TextIO) -> str:
+    """The SMS text; ``-`` reads it from stdin (one trailing newline dropped)."""
+    if text == "-":
+        try:
+            text = stdin.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"cannot read the message text from stdin: {exc}") from None
+        if text.endswith("\n"):
+            text = text[:-1]
+            if text.endswith("\r"):
+                text = text[:-1]
+    if not text.strip():
+        raise UsageError("the message text is empty")
+    return text
+
+
+def server_time(text: str, option: str) -> datetime:
+    """``YYYY-MM-DD HH:MM:SS`` in the server's clock (UTC)."""
+    try:
+        return parse_server_time(text)
+    except ValueError:
+        raise UsageError(f'{option}: expected "YYYY-MM-DD HH:MM:SS" (UTC), got {text!r}') from None
+
+
+def filter_party(text: str, option: str) -> str:
+    """A ``--sender``/``--receiver`` filter: a number (as E.164 digits) or a sender id."""
+    try:
+        return parse_number(text).digits
+    except NumberError:
+        pass
+    try:
+        return validate_sender_id(text)
+    except SenderIdError:
+        raise UsageError(
+            f"{option}: not a valid phone number or sender ID (letters and digits only): {text!r}"
+        ) from None
+
+
+def positive_int(text: str, what: str) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError:
+        raise UsageError(f"{what}: expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise UsageError(f"{what}: must be 1 or more, got {value}")
+    return value

@@ -1,0 +1,179 @@
+"""What the CLI prints: readable tables by default, one JSON document with ``--json``.
+
+Everything that came from the server is passed through :func:`clean` before it reaches
+a terminal, so a message text cannot smuggle escape sequences into it. JSON output is
+ASCII-only (``\\u`` escapes), so it is valid whatever the terminal's encoding.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any, TextIO
+
+from hubdesk.domain import BulkSendResult, DialResult, SenderId, Sms
+from hubdesk.domain.numbers import format_number
+
+__all__ = [
+    "Output",
+    "bulk_json",
+    "clean",
+    "dial_json",
+    "enum_name",
+    "local_time",
+    "party",
+    "sender_id_json",
+    "sms_json",
+    "table",
+    "utc_iso",
+]
+
+JsonValue = Any
+
+
+def clean(text: str, *, one_line: bool = False) -> str:
+    """Make server text safe for a terminal: control characters become visible.
+
+    Newlines and tabs are kept unless ``one_line`` (then they become "⏎" and a space).
+    """
+    out: list[str] = []
+    for ch in text:
+        if ch == "\n":
+            out.append(" ⏎ " if one_line else "\n")
+        elif ch == "\t":
+            out.append(" " if one_line else "\t")
+        elif unicodedata.category(ch) in ("Cc", "Cs") or ch in ("\u2028", "\u2029"):
+            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def enum_name(value: Enum) -> str:
+    """``DeliveryStatus.PENDING`` -> ``"pending"``."""
+    return value.name.lower()
+
+
+def utc_iso(moment: datetime | None) -> str | None:
+    """An aware datetime as UTC ISO 8601 with a ``Z`` (``2024-05-01T09:30:00Z``)."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def local_time(moment: datetime | None) -> str:
+    """An aware datetime in the local time zone, for people."""
+    if moment is None:
+        return ""
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def party(value: str) -> str:
+    """A number in national form (international when not UK); a sender id unchanged."""
+    return clean(format_number(value), one_line=True)
+
+
+def sms_json(sms: Sms) -> dict[str, JsonValue]:
+    return {
+        "sms_id": sms.sms_id,
+        "source": sms.source,
+        "destination": sms.destination,
+        "text": sms.text,
+        "type": enum_name(sms.type),
+        "delivery_status": enum_name(sms.delivery_status),
+        "read_status": enum_name(sms.read_status),
+        "time": utc_iso(sms.time),
+        "sms_count": sms.sms_count,
+        "chat_partner": sms.chat_partner,
+    }
+
+
+def sender_id_json(sender: SenderId) -> dict[str, JsonValue]:
+    return {
+        "id": sender.id,
+        "sender_id": sender.sender_id,
+        "status": enum_name(sender.status),
+        "approved": sender.approved,
+        "customer_user_id": sender.customer_user_id,
+        "created_at": utc_iso(sender.created_at),
+        "created_by": sender.created_by,
+        "updated_at": utc_iso(sender.updated_at),
+        "updated_by": sender.updated_by,
+    }
+
+
+def dial_json(result: DialResult, **extra: JsonValue) -> dict[str, JsonValue]:
+    return {"call_id": result.call_id, "message": result.message, **extra}
+
+
+def bulk_json(result: BulkSendResult, **extra: JsonValue) -> dict[str, JsonValue]:
+    return {
+        "message": result.message,
+        "delivery_status": enum_name(result.delivery_status),
+        **extra,
+    }
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A plain-text table with a header row; columns padded to their widest cell."""
+    widths = [len(h) for h in headers]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+    lines = [
+        "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(line)).rstrip()
+        for line in (list(headers), *rows)
+    ]
+    return "\n".join(lines)
+
+
+class Output:
+    """The one place a command writes to: stdout for results, stderr for notes.
+
+    In JSON mode :meth:`result` prints its ``data`` as the single JSON document, and
+    the human text is dropped; notes still go to stderr.
+    """
+
+    def __init__(self, *, json_mode: bool, verbose: bool, stdout: TextIO, stderr: TextIO):
+        self.json_mode = json_mode
+        self.verbose = verbose
+        self._stdout = stdout
+        self._stderr = stderr
+        self._emitted = False
+
+    def result(self, data: JsonValue, human: str) -> None:
+        """The command's result: ``data`` as JSON, or ``human`` text."""
+        if self._emitted:
+            raise RuntimeError("a command prints one result")
+        self._emitted = True
+        if self.json_mode:
+            self._stdout.write(json.dumps(data, ensure_ascii=True, indent=2) + "\n")
+        elif human:
+            self._stdout.write(human.rstrip("\n") + "\n")
+        self._stdout.flush()
+
+    def note(self, message: str) -> None:
+        """A sentence for the person at the terminal (stderr, also in JSON mode)."""
+        self._stderr.write(message.rstrip("\n") + "\n")
+        self._stderr.flush()
+
+    def detail(self, message: str) -> None:
+        """Extra detail, shown with ``-v`` only."""
+        if self.verbose:
+            self.note(message)
+
+    def wait_notice(self, seconds: float, reason: str) -> None:
+        """``HubClient``'s ``on_wait``: say why nothing seems to happen."""
+        amount = f"{seconds:.0f}" if seconds >= 10 or seconds == int(seconds) else f"{seconds:.1f}"
+        if "rate" in reason.lower() or "429" in reason:
+            self.note(f"Rate limited by the server; waiting {amount} s…")
+        else:
+            why = clean(reason, one_line=True).rstrip(".")
+            self.note(f"{why[:1].upper()}{why[1:]}; retrying in {amount} s…")

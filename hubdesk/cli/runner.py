@@ -1,0 +1,61 @@
+"""Run one parsed command: logging, the event loop, and turning failures into exit codes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from argparse import Namespace
+from typing import TextIO
+
+from hubdesk.cli.commands import HANDLERS
+from hubdesk.cli.context import Context, Options
+from hubdesk.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, describe
+from hubdesk.cli.output import Output
+
+__all__ = ["run"]
+
+
+def _setup_logging(verbose: bool, stderr: TextIO) -> None:
+    """-v: HubDesk's own debug log and httpx's request lines (neither holds secrets)."""
+    root = logging.getLogger()
+    handler = logging.StreamHandler(stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)
+    if verbose:
+        logging.getLogger("hubdesk").setLevel(logging.DEBUG)
+        logging.getLogger("httpx").setLevel(logging.INFO)
+    else:
+        logging.getLogger("hubdesk").setLevel(logging.ERROR)
+        logging.getLogger("httpx").setLevel(logging.ERROR)
+
+
+async def _run(args: Namespace, ctx: Context) -> None:
+    try:
+        await HANDLERS[args.command](args, ctx)
+    finally:
+        await ctx.aclose()
+
+
+def run(args: Namespace, *, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
+    options = Options(
+        base_url=args.base_url, json=args.json, no_store=args.no_store, verbose=args.verbose
+    )
+    out = Output(json_mode=options.json, verbose=options.verbose, stdout=stdout, stderr=stderr)
+    _setup_logging(options.verbose, stderr)
+    ctx = Context(options, out, stdin)
+    try:
+        asyncio.run(_run(args, ctx))
+    except KeyboardInterrupt:
+        out.note("Interrupted.")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # every failure becomes one sentence and an exit code
+        failure = describe(exc)
+        out.note(f"{failure.message}")
+        if failure.detail:
+            out.detail(failure.detail)
+        if failure.exit_code == EXIT_INTERNAL and options.verbose:
+            out.note("".join(traceback.format_exception(exc)).rstrip())
+        return failure.exit_code
+    return EXIT_OK
