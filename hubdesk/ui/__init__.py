@@ -1,0 +1,50 @@
+"""HubDesk's widgets, list models and delegates.
+
+Widgets here are dumb: they take domain values through methods and report what the user
+did through signals. Nothing in this package imports ``hubdesk.api``, ``hubdesk.store``
+or ``hubdesk.sync``; ``qtasync`` is the only module that imports qasync.
+
+Importing this package also installs :func:`guard_none_refcount` (see there): the
+PySide6 6.12 wheels in use return ``None`` from void methods without taking a
+reference, which on CPython < 3.12 (where ``None`` is not immortal) ends in
+``Fatal Python error: none_dealloc`` after a few thousand Qt calls.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+
+_NONE_BOOST = 1 << 40
+
+
+def _none_leaks() -> bool:
+    """True when a void PySide6 call drops a reference to ``None`` it never took."""
+    from PySide6.QtCore import QSize  # local: keep the package import light
+
+    size = QSize()
+    before = sys.getrefcount(None)
+    for _ in range(16):
+        size.setWidth(1)
+    return sys.getrefcount(None) < before
+
+
+def guard_none_refcount() -> bool:
+    """Make ``None`` effectively immortal when PySide6 mis-counts its references.
+
+    CPython 3.12+ makes ``None`` immortal (PEP 683), and the PySide6 6.12 bindings rely on
+    it: void methods (``QPainter.setPen``, ``QPalette.setColor``, ``QTextLayout
+    .beginLayout``, ``QTimer.start``...) return ``None`` without ``Py_INCREF``. On 3.11
+    each call costs ``None`` one reference until the interpreter aborts. ``None`` is a
+    static object that is never freed, so adding a large constant to its count is what
+    3.12 does by design. Applied only when a probe shows the leak; returns whether it was.
+    """
+    if sys.version_info >= (3, 12) or not _none_leaks():
+        return False
+    ctypes.c_ssize_t.from_address(id(None)).value += _NONE_BOOST
+    return True
+
+
+NONE_GUARD_APPLIED = guard_none_refcount()
+
+__all__ = ["NONE_GUARD_APPLIED", "guard_none_refcount"]

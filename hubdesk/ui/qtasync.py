@@ -1,0 +1,194 @@
+"""asyncio inside the Qt event loop: the only module that imports qasync.
+
+* :func:`async_slot` turns ``async def`` methods into Qt slots that disable their
+  trigger while running, route exceptions to an error handler and re-enable in
+  ``finally``; a second trigger while one run is in flight is ignored.
+* :func:`spawn` starts a background task, keeps a strong reference until it ends and
+  logs its failure (asyncio keeps only weak references to tasks).
+* :func:`create_event_loop` / :func:`close_event_loop` set up and tear down a qasync
+  loop (the application's, or a test's).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import weakref
+from collections.abc import Callable, Coroutine
+from typing import Any, Concatenate, ParamSpec, TypeVar
+
+import qasync
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QWidget
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+S = TypeVar("S")
+T = TypeVar("T")
+
+Trigger = QWidget | QAction
+#: Where a slot's exception goes: a method name on ``self``, or a callable ``(self, exc)``.
+ErrorRoute = str | Callable[[Any, Exception], None]
+#: What to disable while running: attribute name(s) on ``self``, or ``self -> triggers``.
+TriggerSpec = str | tuple[str, ...] | Callable[[Any], Trigger | list[Trigger] | None]
+
+_tasks: set[asyncio.Task[Any]] = set()
+
+
+def _loop() -> asyncio.AbstractEventLoop:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.get_event_loop_policy().get_event_loop()
+
+
+def _log_outcome(task: asyncio.Task[Any]) -> None:
+    _tasks.discard(task)
+    if task.cancelled():
+        log.debug("task %s cancelled", task.get_name())
+        return
+    exc = task.exception()
+    if exc is not None:
+        log.error("task %s failed", task.get_name(), exc_info=exc)
+
+
+def spawn(coro: Coroutine[Any, Any, T], *, name: str) -> asyncio.Task[T]:
+    """Run ``coro`` as a task on the current loop, keep it alive, log how it ends."""
+    task: asyncio.Task[T] = _loop().create_task(coro, name=name)
+    _tasks.add(task)
+    task.add_done_callback(_log_outcome)
+    return task
+
+
+def running_tasks() -> frozenset[asyncio.Task[Any]]:
+    """The spawned tasks that have not finished (for shutdown and for tests)."""
+    return frozenset(_tasks)
+
+
+async def cancel_all(timeout: float = 2.0) -> None:
+    """Cancel every spawned task and wait (bounded) for them to finish: call on quit."""
+    pending = [t for t in _tasks if not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        await asyncio.wait(pending, timeout=timeout)
+
+
+def _resolve_triggers(spec: TriggerSpec | None, owner: Any) -> list[Trigger]:
+    if spec is None:
+        return []
+    found: object
+    if isinstance(spec, str):
+        found = getattr(owner, spec, None)
+    elif isinstance(spec, tuple):
+        found = [getattr(owner, name, None) for name in spec]
+    else:
+        found = spec(owner)
+    items = found if isinstance(found, list) else [found]
+    return [t for t in items if isinstance(t, QWidget | QAction)]
+
+
+def _enable(triggers: list[Trigger]) -> None:
+    for item in triggers:
+        try:
+            item.setEnabled(True)
+        except RuntimeError:  # the C++ object is already gone
+            pass
+
+
+def _route_error(route: ErrorRoute | None, owner: Any, exc: Exception, where: str) -> None:
+    handler: Callable[[Exception], None] | None = None
+    if isinstance(route, str):
+        handler = getattr(owner, route, None)
+    elif route is not None:
+        handler = functools.partial(route, owner)
+    if handler is None:
+        log.error("unhandled error in %s", where, exc_info=exc)
+        return
+    try:
+        handler(exc)
+    except Exception:
+        log.exception("error handler for %s failed", where)
+
+
+def async_slot(
+    *, trigger: TriggerSpec | None = None, on_error: ErrorRoute | None = None
+) -> Callable[
+    [Callable[Concatenate[S, P], Coroutine[Any, Any, None]]],
+    Callable[Concatenate[S, P], asyncio.Task[None] | None],
+]:
+    """Decorate an ``async def`` method so it can be connected to a Qt signal.
+
+    ``trigger`` names the widget(s)/action(s) to disable while the coroutine runs (they
+    are re-enabled in ``finally``, unless they were disabled before). ``on_error`` names
+    a method of ``self`` (or is a callable ``(self, exc)``) that receives any
+    ``Exception``; without one the error is logged. ``CancelledError`` is not an error.
+
+    The wrapper returns the task (tests await it), or ``None`` when a run of the same
+    slot on the same object is still in flight.
+    """
+
+    def decorate(
+        fn: Callable[Concatenate[S, P], Coroutine[Any, Any, None]],
+    ) -> Callable[Concatenate[S, P], asyncio.Task[None] | None]:
+        busy: weakref.WeakSet[Any] = weakref.WeakSet()
+        where = getattr(fn, "__qualname__", repr(fn))
+
+        async def run(
+            triggers: list[Trigger], owner: S, /, *args: P.args, **kwargs: P.kwargs
+        ) -> None:
+            try:
+                await fn(owner, *args, **kwargs)
+            except Exception as exc:  # routed, never swallowed silently
+                _route_error(on_error, owner, exc, where)
+            finally:
+                busy.discard(owner)
+                _enable(triggers)
+
+        def wrapper(owner: S, /, *args: P.args, **kwargs: P.kwargs) -> asyncio.Task[None] | None:
+            if owner in busy:
+                log.debug("%s already running; trigger ignored", where)
+                return None
+            # Disable synchronously, so a double click cannot start a second run.
+            triggers = [t for t in _resolve_triggers(trigger, owner) if t.isEnabled()]
+            for item in triggers:
+                item.setEnabled(False)
+            busy.add(owner)
+            try:
+                return spawn(run(triggers, owner, *args, **kwargs), name=where)
+            except BaseException:
+                busy.discard(owner)
+                _enable(triggers)
+                raise
+
+        functools.update_wrapper(wrapper, fn)
+        return wrapper
+
+    return decorate
+
+
+def create_event_loop(app: QCoreApplication | None = None) -> asyncio.AbstractEventLoop:
+    """A qasync loop on ``app`` (default: the running application), set as current."""
+    loop: asyncio.AbstractEventLoop = qasync.QEventLoop(app or QCoreApplication.instance())
+    asyncio.set_event_loop(loop)
+    return loop
+
+
+def close_event_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel what is left on ``loop``, let it finish, close it and unset it."""
+    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in pending:
+        task.cancel()
+    if pending and not loop.is_running():
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    if not loop.is_running():
+        loop.close()
+    asyncio.set_event_loop(None)
+
+
+def run_until_complete(loop: asyncio.AbstractEventLoop, aw: Coroutine[Any, Any, T]) -> T:
+    """Run ``aw`` on ``loop`` while Qt keeps processing events (tests, scripts)."""
+    return loop.run_until_complete(aw)
