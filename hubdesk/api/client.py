@@ -1,0 +1,343 @@
+"""``HubClient``: one async method per HubWork endpoint over one ``httpx.AsyncClient``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import httpx
+
+from hubdesk import __version__
+from hubdesk.api.auth import BearerAuth, OnTokens, TokenSession
+from hubdesk.api.operations import OPERATIONS, Operation
+from hubdesk.api.parsing import (
+    ShapeError,
+    parse_bulk_send,
+    parse_dial,
+    parse_page,
+    parse_sender_id,
+    parse_sms,
+    parse_token_grant,
+    require_object,
+)
+from hubdesk.api.responses import (
+    RateLimitInfo,
+    error_for_response,
+    error_for_transport,
+    json_body,
+    rate_limit_from_headers,
+    refusal_in_body,
+    unexpected,
+)
+from hubdesk.api.retry import OnWait, RetryPolicy, call_with_retries
+from hubdesk.api.urls import validate_base_url
+from hubdesk.domain import (
+    BulkSendResult,
+    DialResult,
+    Page,
+    SenderId,
+    Sms,
+    TokenGrant,
+    format_server_time,
+)
+
+__all__ = ["DEFAULT_TIMEOUT", "USER_AGENT", "HubClient"]
+
+T = TypeVar("T")
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=20.0, pool=5.0)
+USER_AGENT = f"HubDesk/{__version__}"
+_REDACTED = "[redacted]"
+
+
+class HubClient:
+    """The HubWork SMS Extension API, typed.
+
+    Every method raises only :class:`~hubdesk.api.errors.ApiError` subclasses for
+    anything the server or the network does. Use as ``async with HubClient(...) as c``
+    or call :meth:`aclose`. Tokens live in memory; ``on_tokens`` receives every new
+    grant (login and refresh) and is awaited before the tokens are used, so the rotated
+    refresh token can be persisted first.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        client_id: str,
+        client_secret: str,
+        refresh_token: str | None = None,
+        on_tokens: OnTokens | None = None,
+        on_wait: OnWait | None = None,
+        timeout: httpx.Timeout | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        max_retries: int = 3,
+        retry_policy: RetryPolicy | None = None,
+    ) -> None:
+        self._base_url = validate_base_url(base_url)  # before any I/O
+        self._client_id = client_id
+        self._client_secret = client_secret
+        self._on_wait = on_wait
+        self._max_retries = max_retries
+        self._policy = retry_policy or RetryPolicy()
+        self._rate_limit: RateLimitInfo | None = None
+        self._session = TokenSession(
+            refresher=self._refresh_grant, refresh_token=refresh_token, on_tokens=on_tokens
+        )
+        self._http = httpx.AsyncClient(
+            base_url=self._base_url + "/",
+            headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+            timeout=timeout or DEFAULT_TIMEOUT,
+            transport=transport,
+            follow_redirects=False,
+            verify=True,
+            event_hooks={"response": [self._observe]},
+        )
+
+    def __repr__(self) -> str:
+        return f"HubClient(base_url={self._base_url!r})"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @property
+    def rate_limit(self) -> RateLimitInfo | None:
+        """The rate-limit headers of the latest response that carried any."""
+        return self._rate_limit
+
+    @property
+    def has_session(self) -> bool:
+        """True while an access or a refresh token is held."""
+        return self._session.has_session
+
+    # ------------------------------------------------------------------ plumbing
+
+    async def _observe(self, response: httpx.Response) -> None:
+        info = rate_limit_from_headers(response.headers)
+        if info is not None:
+            self._rate_limit = info
+
+    def _scrub(self, text: str, *extra: str) -> str:
+        for secret in (self._client_secret, *self._session.secrets(), *extra):
+            if secret:
+                text = text.replace(secret, _REDACTED)
+        return text
+
+    async def _call(
+        self,
+        op: Operation,
+        *,
+        path: str | None = None,
+        params: Mapping[str, str | int] | None = None,
+        data: Mapping[str, str | Sequence[str]] | None = None,
+        grant: str | None = None,
+        secret: str = "",
+    ) -> tuple[Mapping[str, Any], httpx.Response]:
+        """Send ``op`` with retries; return its JSON object body, or raise ``ApiError``."""
+
+        async def once() -> tuple[Mapping[str, Any], httpx.Response]:
+            return await self._send_once(op, path or op.path, params, data, grant, secret)
+
+        return await call_with_retries(
+            once, op=op, max_retries=self._max_retries, policy=self._policy, on_wait=self._on_wait
+        )
+
+    async def _send_once(
+        self,
+        op: Operation,
+        path: str,
+        params: Mapping[str, str | int] | None,
+        data: Mapping[str, str | Sequence[str]] | None,
+        grant: str | None,
+        secret: str,
+    ) -> tuple[Mapping[str, Any], httpx.Response]:
+        auth = None if grant is not None else BearerAuth(self._session, op)
+        try:
+            response = await self._http.request(
+                op.method, path, params=params, data=data, auth=auth
+            )
+        except httpx.HTTPError as exc:
+            raise error_for_transport(op, exc) from exc
+
+        def scrub(text: str) -> str:
+            return self._scrub(text, secret)
+
+        error = error_for_response(op, response, grant=grant, scrub=scrub)
+        if error is not None:
+            raise error
+        body = json_body(op, response)
+        try:
+            obj = require_object(body)
+        except ShapeError as exc:
+            raise unexpected(op, response, str(exc)) from None
+        refusal = refusal_in_body(op, response, obj, scrub)
+        if refusal is not None:
+            raise refusal
+        return obj, response
+
+    @staticmethod
+    def _parsed(op: Operation, parse: Callable[[], T], response: httpx.Response) -> T:
+        try:
+            return parse()
+        except ShapeError as exc:
+            raise unexpected(op, response, str(exc)) from None
+
+    async def _token_grant(
+        self, op: Operation, form: dict[str, str], grant: str, secret: str
+    ) -> TokenGrant:
+        body, response = await self._call(op, data=form, grant=grant, secret=secret)
+        return self._parsed(op, lambda: parse_token_grant(body), response)
+
+    async def _refresh_grant(self, refresh_token: str) -> TokenGrant:
+        form = {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": self._client_id,
+            "client_secret": self._client_secret,
+        }
+        return await self._token_grant(OPERATIONS["refresh"], form, "refresh_token", "")
+
+    # ------------------------------------------------------------------ session
+
+    async def login(self, username: str, password: str) -> TokenGrant:
+        """Password grant. The password is sent once and kept nowhere."""
+        op = OPERATIONS["login"]
+        form = {
+            "grant_type": "password",
+            "client_id": self._client_id,
+            "client_secret": self._client_secret,
+            "username": username,
+            "password": password,
+        }
+        return await self._session.login(lambda: self._token_grant(op, form, "password", password))
+
+    async def refresh(self) -> TokenGrant:
+        """Refresh now (single flight with any automatic refresh); returns the new grant."""
+        return await self._session.force_refresh(OPERATIONS["refresh"])
+
+    # ------------------------------------------------------------------ sender ids
+
+    async def list_sender_ids(self, page: int = 1) -> Page[SenderId]:
+        op = OPERATIONS["list_sender_ids"]
+        body, response = await self._call(op, params={"page": page})
+        return self._parsed(op, lambda: parse_page(body.get("data"), parse_sender_id), response)
+
+    async def all_sender_ids(self) -> list[SenderId]:
+        """Every sender id, walking all pages."""
+        found: list[SenderId] = []
+        page_number = 1
+        while True:
+            page = await self.list_sender_ids(page_number)
+            found.extend(page.items)
+            if not page.has_next or page.current_page < page_number or not page.items:
+                return found
+            page_number = page.current_page + 1
+
+    async def add_sender_id(self, sender_id: str) -> str:
+        """Ask for a new sender id; returns the server's message (it awaits approval)."""
+        op = OPERATIONS["add_sender_id"]
+        body, _ = await self._call(op, data={"sender_id": sender_id})
+        message = body.get("message")
+        return message if isinstance(message, str) else ""
+
+    # ------------------------------------------------------------------ sms
+
+    async def send_sms(self, source: str, destination: str, text: str) -> Sms:
+        op = OPERATIONS["send_sms"]
+        form = {"source": source, "destination": destination, "text": text}
+        body, response = await self._call(op, data=form)
+        return self._parsed(op, lambda: parse_sms(body.get("sms")), response)
+
+    async def bulk_send(
+        self, source: str, destinations: Sequence[str], text: str
+    ) -> BulkSendResult:
+        """One text to many numbers (form field ``destination[]`` repeated). No ids return."""
+        op = OPERATIONS["bulk_send"]
+        form: dict[str, str | Sequence[str]] = {
+            "source": source,
+            "text": text,
+            "destination[]": list(destinations),
+        }
+        body, response = await self._call(op, data=form)
+        return self._parsed(op, lambda: parse_bulk_send(body), response)
+
+    async def list_sms(
+        self,
+        *,
+        sender: str | None = None,
+        receiver: str | None = None,
+        sent_since: datetime | None = None,
+        sent_until: datetime | None = None,
+        page: int = 1,
+    ) -> Page[Sms]:
+        """One page of messages, newest first."""
+        op = OPERATIONS["list_sms"]
+        params: dict[str, str | int] = {}
+        if sender is not None:
+            params["sender"] = sender
+        if receiver is not None:
+            params["receiver"] = receiver
+        if sent_since is not None:
+            params["sent_since"] = format_server_time(sent_since)
+        if sent_until is not None:
+            params["sent_until"] = format_server_time(sent_until)
+        params["page"] = page
+        body, response = await self._call(op, params=params)
+        return self._parsed(op, lambda: parse_page(body.get("data"), parse_sms), response)
+
+    async def iter_sms_pages(
+        self,
+        *,
+        sender: str | None = None,
+        receiver: str | None = None,
+        sent_since: datetime | None = None,
+        sent_until: datetime | None = None,
+        start_page: int = 1,
+    ) -> AsyncIterator[Page[Sms]]:
+        """Pages from ``start_page`` on, until the last one (stop early by breaking out)."""
+        number = start_page
+        while True:
+            page = await self.list_sms(
+                sender=sender,
+                receiver=receiver,
+                sent_since=sent_since,
+                sent_until=sent_until,
+                page=number,
+            )
+            yield page
+            if not page.has_next or page.current_page < number or not page.items:
+                return
+            number = page.current_page + 1
+
+    async def sms_detail(self, sms_id: int) -> Sms:
+        op = OPERATIONS["sms_detail"]
+        body, response = await self._call(op, path=f"/sms/detail/{int(sms_id)}")
+        return self._parsed(op, lambda: parse_sms(body.get("data")), response)
+
+    # ------------------------------------------------------------------ calls
+
+    async def dial(self, destination: str) -> DialResult:
+        op = OPERATIONS["dial"]
+        body, response = await self._call(op, data={"destination": destination})
+        return self._parsed(op, lambda: parse_dial(body), response)
+
+    async def dial_masked(self, source: str, destination: str) -> DialResult:
+        op = OPERATIONS["dial_masked"]
+        body, response = await self._call(op, data={"source": source, "destination": destination})
+        return self._parsed(op, lambda: parse_dial(body), response)

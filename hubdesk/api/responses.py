@@ -1,0 +1,304 @@
+"""Turn httpx outcomes (exceptions, responses, headers) into bodies or ``ApiError``s."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from hubdesk.api.errors import (
+    ApiError,
+    BadCredentials,
+    ConnectFailed,
+    ConnectionDropped,
+    InvalidClient,
+    PermissionDenied,
+    RateLimited,
+    Refused,
+    RequestTimedOut,
+    ServerError,
+    SessionExpired,
+    Unauthenticated,
+    UnexpectedResponse,
+    ValidationFailed,
+)
+from hubdesk.api.operations import Operation
+
+__all__ = [
+    "DEFAULT_RETRY_AFTER",
+    "RateLimitInfo",
+    "Scrub",
+    "error_for_response",
+    "error_for_transport",
+    "json_body",
+    "parse_retry_after",
+    "rate_limit_from_headers",
+    "refusal_in_body",
+    "session_expired",
+    "unexpected",
+]
+
+Scrub = Callable[[str], str]
+DEFAULT_RETRY_AFTER = 5.0  # seconds, when a 429 carries neither Retry-After nor a reset time
+_MAX_SERVER_TEXT = 200
+
+
+@dataclass(frozen=True, slots=True)
+class RateLimitInfo:
+    """The last ``X-RateLimit-*`` / ``Retry-After`` headers seen.
+
+    ``reset_at`` is the server's epoch time (``X-RateLimit-Reset``); ``retry_after`` is in
+    seconds; ``observed_at`` is ``time.monotonic()`` when the response arrived.
+    """
+
+    limit: int | None
+    remaining: int | None
+    reset_at: float | None
+    retry_after: float | None
+    observed_at: float
+
+
+def _header_number(headers: httpx.Headers, name: str) -> float | None:
+    value = headers.get(name)
+    if value is None:
+        return None
+    try:
+        return float(value.strip())
+    except ValueError:
+        return None
+
+
+def parse_retry_after(headers: httpx.Headers) -> float | None:
+    """Retry-After as seconds (delta-seconds or an HTTP date), never negative."""
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value.strip()))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def rate_limit_from_headers(headers: httpx.Headers) -> RateLimitInfo | None:
+    limit = _header_number(headers, "x-ratelimit-limit")
+    remaining = _header_number(headers, "x-ratelimit-remaining")
+    reset = _header_number(headers, "x-ratelimit-reset")
+    retry_after = parse_retry_after(headers)
+    if limit is None and remaining is None and reset is None and retry_after is None:
+        return None
+    return RateLimitInfo(
+        limit=None if limit is None else int(limit),
+        remaining=None if remaining is None else int(remaining),
+        reset_at=reset,
+        retry_after=retry_after,
+        observed_at=time.monotonic(),
+    )
+
+
+def _server_text(value: object, scrub: Scrub) -> str:
+    """A server-provided message made safe for a sentence: one line, short, scrubbed."""
+    if not isinstance(value, str):
+        return ""
+    text = re.sub(r"\s+", " ", scrub(value)).strip()
+    if len(text) > _MAX_SERVER_TEXT:
+        text = text[: _MAX_SERVER_TEXT - 1].rstrip() + "…"
+    return text.rstrip(".")
+
+
+def _endpoint(response: httpx.Response) -> str:
+    return f"{response.request.method} {response.request.url.path}"
+
+
+def unexpected(op: Operation, response: httpx.Response, detail: str) -> UnexpectedResponse:
+    return UnexpectedResponse(
+        f"The server sent an unexpected answer while trying to {op.doing} "
+        f"({_endpoint(response)}, HTTP {response.status_code}: {detail}).",
+        operation=op.name,
+        status=response.status_code,
+    )
+
+
+def session_expired(op: Operation, status: int | None) -> SessionExpired:
+    return SessionExpired(
+        "Your session has expired; please sign in again.", operation=op.name, status=status
+    )
+
+
+def error_for_transport(op: Operation, exc: httpx.HTTPError) -> ApiError:
+    """Map an httpx exception; ``may_have_executed`` when a changing request may have arrived."""
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.ProxyError):
+        return ConnectFailed(
+            f"Could not reach the HubWork server to {op.doing}; check the network "
+            "connection and the server address.",
+            operation=op.name,
+        )
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return ConnectFailed(f"The server address is not usable to {op.doing}.", operation=op.name)
+    if isinstance(exc, httpx.PoolTimeout):  # no connection was free: nothing was sent
+        return RequestTimedOut(
+            f"Too many requests were waiting for a connection to {op.doing}; try again.",
+            operation=op.name,
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        if op.changes:
+            return RequestTimedOut(op.unconfirmed, operation=op.name, may_have_executed=True)
+        return RequestTimedOut(
+            f"The server did not answer in time while trying to {op.doing}.", operation=op.name
+        )
+    if isinstance(exc, httpx.TransportError) and not isinstance(exc, httpx.DecodingError):
+        if op.changes:
+            return ConnectionDropped(op.unconfirmed, operation=op.name, may_have_executed=True)
+        return ConnectionDropped(
+            f"The connection to the server broke while trying to {op.doing}.",
+            operation=op.name,
+        )
+    return UnexpectedResponse(
+        f"The server sent an answer that could not be read while trying to {op.doing}.",
+        operation=op.name,
+    )
+
+
+def json_body(op: Operation, response: httpx.Response) -> Any:
+    """The decoded JSON body, or ``UnexpectedResponse`` naming the endpoint and status."""
+    try:
+        return json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        kind = response.headers.get("content-type", "no content type").split(";")[0]
+        raise unexpected(op, response, f"not valid JSON ({kind})") from None
+
+
+def _maybe_json(response: httpx.Response) -> Mapping[str, Any]:
+    try:
+        body = json.loads(response.content)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return body if isinstance(body, Mapping) else {}
+
+
+def _field_errors(value: object, scrub: Scrub) -> dict[str, list[str]]:
+    if not isinstance(value, Mapping):
+        return {}
+    errors: dict[str, list[str]] = {}
+    for key, messages in value.items():
+        items = messages if isinstance(messages, list) else [messages]
+        errors[str(key)] = [_server_text(m, scrub) for m in items if isinstance(m, str)]
+    return errors
+
+
+def _oauth_error(
+    op: Operation, response: httpx.Response, body: Mapping[str, Any], grant: str, scrub: Scrub
+) -> ApiError | None:
+    code = body.get("error")
+    status = response.status_code
+    if code == "invalid_client":
+        return InvalidClient(
+            "The server refused HubDesk's client id or client secret; check the account settings.",
+            operation=op.name,
+            status=status,
+        )
+    if grant == "refresh_token" and code in ("invalid_grant", "invalid_request"):
+        return session_expired(op, status)
+    if grant == "password" and code in ("invalid_grant", "invalid_request"):
+        return BadCredentials(
+            "The username or password was not accepted.", operation=op.name, status=status
+        )
+    if isinstance(code, str) and status in (400, 401):
+        said = _server_text(body.get("error_description") or body.get("message") or code, scrub)
+        return Unauthenticated(
+            f"The server refused to {op.doing} ({said}).", operation=op.name, status=status
+        )
+    return None
+
+
+def error_for_response(
+    op: Operation, response: httpx.Response, *, grant: str | None, scrub: Scrub
+) -> ApiError | None:
+    """The error this response means, or None for a success status (2xx)."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return None
+    body = _maybe_json(response)
+    if grant is not None:
+        oauth = _oauth_error(op, response, body, grant, scrub)
+        if oauth is not None:
+            return oauth
+    said = _server_text(body.get("message"), scrub)
+    if status == 401:
+        return Unauthenticated(
+            f"The server did not accept the session while trying to {op.doing}; please sign "
+            "in again.",
+            operation=op.name,
+            status=status,
+        )
+    if status == 403:
+        return PermissionDenied(
+            f"Your account is not allowed to {op.doing}"
+            + (f" (the server said: {said})." if said else "."),
+            operation=op.name,
+            status=status,
+        )
+    if status == 422:
+        errors = _field_errors(body.get("errors"), scrub)
+        listed = "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items() if v) or said
+        return ValidationFailed(
+            f"The server refused to {op.doing}" + (f": {listed}." if listed else "."),
+            errors=errors,
+            operation=op.name,
+            status=status,
+        )
+    if status == 429:
+        retry_after = parse_retry_after(response.headers)
+        if retry_after is None:
+            reset = _header_number(response.headers, "x-ratelimit-reset")
+            retry_after = max(0.0, reset - time.time()) if reset else DEFAULT_RETRY_AFTER
+        return RateLimited(
+            f"The server is limiting requests and did not {op.doing}; try again in "
+            f"{max(1, round(retry_after))} s.",
+            retry_after=retry_after,
+            operation=op.name,
+            status=status,
+        )
+    if status >= 500:
+        if op.changes:
+            message = op.unconfirmed
+        else:
+            message = f"The server failed while trying to {op.doing} (HTTP {status})."
+        return ServerError(
+            message,
+            retry_after=parse_retry_after(response.headers),
+            operation=op.name,
+            status=status,
+            may_have_executed=op.changes,
+        )
+    if 400 <= status < 500 and said:
+        return Refused(
+            f"The server refused to {op.doing}: {said}.", operation=op.name, status=status
+        )
+    return unexpected(op, response, "an unexpected status")
+
+
+def refusal_in_body(
+    op: Operation, response: httpx.Response, body: Mapping[str, Any], scrub: Scrub
+) -> Refused | None:
+    """``{"status": "error", "message": ...}`` with a 2xx status is a refusal."""
+    status = body.get("status")
+    if not isinstance(status, str) or status.lower() not in ("error", "failed", "fail"):
+        return None
+    said = _server_text(body.get("message"), scrub) or "no reason given"
+    return Refused(
+        f"The server refused to {op.doing}: {said}.",
+        errors=_field_errors(body.get("errors"), scrub),
+        operation=op.name,
+        status=response.status_code,
+    )

@@ -1,0 +1,208 @@
+"""TokenSession: single-flight refresh, generation reuse, expiry margin, on_tokens ordering.
+
+These drive the session with a small token issuer that behaves like Passport (single-use
+refresh tokens) and a manual clock; the HTTP side is covered against the simulator.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from hubdesk.api.auth import TokenSession
+from hubdesk.api.errors import NotSignedIn, SessionExpired
+from hubdesk.api.operations import OPERATIONS
+from hubdesk.domain import TokenGrant
+
+OP = OPERATIONS["list_sms"]
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Issuer:
+    """Issues grants; a refresh token works once; records every event in order."""
+
+    def __init__(self, *, ttl: int = 3600, delay: float = 0.01) -> None:
+        self.ttl = ttl
+        self.delay = delay
+        self.live_refresh: set[str] = set()
+        self.serial = 0
+        self.refreshes = 0
+        self.events: list[str] = []
+
+    def grant(self) -> TokenGrant:
+        self.serial += 1
+        refresh = f"refresh-{self.serial}"
+        self.live_refresh.add(refresh)
+        return TokenGrant(f"access-{self.serial}", refresh, self.ttl, "user", 2)
+
+    async def refresh(self, token: str) -> TokenGrant:
+        self.refreshes += 1
+        self.events.append(f"refresh-grant({token})")
+        await asyncio.sleep(self.delay)
+        if token not in self.live_refresh:
+            raise SessionExpired("Your session has expired; please sign in again.")
+        self.live_refresh.discard(token)
+        return self.grant()
+
+
+async def signed_in(issuer: Issuer, clock: Clock, **kw: object) -> TokenSession:
+    session = TokenSession(refresher=issuer.refresh, clock=clock, **kw)  # type: ignore[arg-type]
+
+    async def fetch() -> TokenGrant:
+        return issuer.grant()
+
+    await session.login(fetch)
+    return session
+
+
+async def test_fresh_token_is_used_without_refresh() -> None:
+    issuer, clock = Issuer(), Clock()
+    session = await signed_in(issuer, clock)
+    token, generation = await session.token_for_request(OP)
+    assert token == "access-1"
+    assert issuer.refreshes == 0
+    assert generation == session.generation
+
+
+async def test_refresh_happens_margin_before_expiry() -> None:
+    issuer, clock = Issuer(), Clock()
+    session = await signed_in(issuer, clock)
+    clock.now += 3600 - 61
+    assert (await session.token_for_request(OP))[0] == "access-1"
+    clock.now += 2  # now inside the 60 s margin
+    assert (await session.token_for_request(OP))[0] == "access-2"
+    assert issuer.refreshes == 1
+
+
+async def test_short_lived_tokens_use_a_quarter_of_their_life_as_margin() -> None:
+    issuer, clock = Issuer(ttl=8), Clock()
+    session = await signed_in(issuer, clock)
+    clock.now += 5.9
+    assert (await session.token_for_request(OP))[0] == "access-1"
+    clock.now += 0.2
+    assert (await session.token_for_request(OP))[0] == "access-2"
+
+
+async def test_twenty_concurrent_requests_at_expiry_cause_one_refresh() -> None:
+    issuer, clock = Issuer(), Clock()
+    session = await signed_in(issuer, clock)
+    clock.now += 3600
+    results = await asyncio.gather(*(session.token_for_request(OP) for _ in range(20)))
+    assert issuer.refreshes == 1
+    assert {token for token, _ in results} == {"access-2"}
+
+
+async def test_concurrent_401s_on_the_same_generation_refresh_once() -> None:
+    issuer, clock = Issuer(), Clock()
+    session = await signed_in(issuer, clock)
+    _, seen = await session.token_for_request(OP)
+    results = await asyncio.gather(*(session.refresh(OP, seen_generation=seen) for _ in range(20)))
+    assert issuer.refreshes == 1
+    assert {token for token, _ in results} == {"access-2"}
+    # A request that used the new token and still got a 401 does refresh again.
+    await session.refresh(OP, seen_generation=results[0][1])
+    assert issuer.refreshes == 2
+
+
+async def test_on_tokens_is_awaited_before_the_new_token_is_handed_out() -> None:
+    issuer, clock = Issuer(), Clock()
+
+    async def on_tokens(grant: TokenGrant) -> None:
+        issuer.events.append(f"on_tokens-start({grant.refresh_token})")
+        await asyncio.sleep(0.02)
+        issuer.events.append(f"on_tokens-done({grant.refresh_token})")
+
+    session = await signed_in(issuer, clock, on_tokens=on_tokens)
+    clock.now += 3600
+
+    async def request() -> None:
+        token, _ = await session.token_for_request(OP)
+        issuer.events.append(f"use({token})")
+
+    await asyncio.gather(request(), request())
+    assert issuer.events[:3] == [
+        "on_tokens-start(refresh-1)",
+        "on_tokens-done(refresh-1)",
+        "refresh-grant(refresh-1)",
+    ]
+    assert issuer.events[3:5] == ["on_tokens-start(refresh-2)", "on_tokens-done(refresh-2)"]
+    assert issuer.events[5:] == ["use(access-2)", "use(access-2)"]
+
+
+async def test_failed_persistence_still_keeps_the_rotated_token() -> None:
+    issuer, clock = Issuer(), Clock()
+    calls = 0
+
+    async def on_tokens(grant: TokenGrant) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise OSError("keyring locked")
+
+    session = await signed_in(issuer, clock, on_tokens=on_tokens)
+    with pytest.raises(OSError):
+        await session.force_refresh(OPERATIONS["refresh"])
+    # The old refresh token is dead on the server; the new one is what we hold now.
+    assert session.secrets() == ("access-2", "refresh-2")
+
+
+async def test_reused_refresh_token_ends_the_session_for_every_waiter() -> None:
+    issuer, clock = Issuer(), Clock()
+    session = await signed_in(issuer, clock)
+    issuer.live_refresh.clear()  # someone else already used it
+    clock.now += 3600
+    results = await asyncio.gather(
+        *(session.token_for_request(OP) for _ in range(5)), return_exceptions=True
+    )
+    assert issuer.refreshes == 1
+    assert all(isinstance(r, SessionExpired) for r in results)
+    assert not session.has_session
+    with pytest.raises(SessionExpired):
+        await session.token_for_request(OP)
+
+
+async def test_no_tokens_is_not_signed_in_before_any_io() -> None:
+    issuer = Issuer()
+    session = TokenSession(refresher=issuer.refresh)
+    assert not session.has_session
+    with pytest.raises(NotSignedIn) as info:
+        await session.token_for_request(OP)
+    assert info.value.operation == "list_sms"
+    assert issuer.refreshes == 0
+
+
+async def test_refresh_token_only_session_refreshes_on_first_use() -> None:
+    issuer, clock = Issuer(), Clock()
+    stored = issuer.grant().refresh_token
+    session = TokenSession(refresher=issuer.refresh, refresh_token=stored, clock=clock)
+    assert session.has_session
+    token, _ = await session.token_for_request(OP)
+    assert token == "access-2"
+    assert issuer.refreshes == 1
+
+
+async def test_cancelled_refresher_does_not_lose_the_rotated_token() -> None:
+    issuer, clock = Issuer(delay=0.05), Clock()
+    session = await signed_in(issuer, clock)
+    clock.now += 3600
+    first = asyncio.create_task(session.token_for_request(OP))
+    await asyncio.sleep(0.01)  # the refresh grant is in flight
+    first.cancel()
+    second = await session.token_for_request(OP)  # joins the same refresh
+    assert second[0] == "access-2"
+    assert issuer.refreshes == 1
+    with pytest.raises(asyncio.CancelledError):
+        await first
+
+
+def test_repr_shows_no_tokens() -> None:
+    session = TokenSession(refresher=Issuer().refresh, refresh_token="def502-very-secret")
+    assert "secret" not in repr(session)
