@@ -1,0 +1,188 @@
+"""One SQLite file per profile: opening, configuring, migrating, and recovering from damage.
+
+``Database.open(path)`` returns a ready store. A file SQLite reports as corrupt or as
+not a database is never deleted: it (and its ``-wal``/``-shm`` companions) is renamed
+to ``<name>.corrupt-<UTC timestamp>`` and an empty database is built in its place; the
+returned object then carries a ``RecoveryNotice`` (``.recovery``, ``.recovered_from``)
+for the caller to show, and the caller re-syncs from the server. Anything else (locked,
+permission denied, a newer schema) is raised as ``DatabaseUnavailable`` /
+``migrations.DatabaseTooNew`` and the file is left alone.
+
+The connection is in autocommit mode; every write goes through ``transactions.transaction``.
+A ``Database`` (like its sqlite3 connection) belongs to the thread that opened it: use it
+directly from the CLI, tests and benchmarks, or through ``worker.DbWorker`` from asyncio.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+
+from hubdesk.store.calls import Calls
+from hubdesk.store.contacts import Contacts
+from hubdesk.store.drafts import Drafts
+from hubdesk.store.messages import Messages
+from hubdesk.store.migrations import migrate
+from hubdesk.store.optouts import OptOuts
+from hubdesk.store.outbox import Outbox
+from hubdesk.store.search import Search
+from hubdesk.store.settings import Settings
+from hubdesk.store.syncstate import SyncState
+from hubdesk.store.timecodec import Clock, utc_now
+
+# Primary result codes that mean "this file is damaged", not "busy" or "no access".
+_DAMAGED = {11: "SQLITE_CORRUPT", 26: "SQLITE_NOTADB"}
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database could not be opened for a reason other than damage; file left alone."""
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryNotice:
+    """A damaged database was moved aside and replaced by an empty one."""
+
+    path: Path
+    moved_to: Path
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return (
+            f"The local message database could not be read ({self.reason}). It was kept as "
+            f"{self.moved_to.name} and a new, empty one was created; messages will be "
+            f"downloaded from the server again. Contacts, drafts and unsent messages kept "
+            f"only on this computer are in the old file."
+        )
+
+
+class Database:
+    """An open profile database and its repositories."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, path: Path, recovery: RecoveryNotice | None, clock: Clock
+    ) -> None:
+        self.conn = conn
+        self.path = path
+        self.recovery = recovery
+        self.interrupted_sends = 0
+        self.messages = Messages(conn, clock)
+        self.outbox = Outbox(conn, clock)
+        self.contacts = Contacts(conn)
+        self.calls = Calls(conn, clock)
+        self.optouts = OptOuts(conn, clock)
+        self.drafts = Drafts(conn, clock)
+        self.settings = Settings(conn)
+        self.sync_state = SyncState(conn)
+        self.search = Search(conn)
+
+    @property
+    def recovered_from(self) -> Path | None:
+        """Where the damaged file was moved, when opening had to rebuild the database."""
+        return None if self.recovery is None else self.recovery.moved_to
+
+    @classmethod
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        clock: Clock = utc_now,
+        check: bool = True,
+        check_same_thread: bool = True,
+    ) -> Database:
+        """Open (creating, migrating or rebuilding as needed) the database at ``path``.
+
+        ``check`` runs ``PRAGMA quick_check`` so that damage is found now rather than in
+        the middle of a sync; ``check_same_thread=False`` is for a connection handed to
+        another thread that then uses it exclusively.
+        """
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        recovery: RecoveryNotice | None = None
+        try:
+            conn = _connect(target, check, check_same_thread)
+        except sqlite3.DatabaseError as exc:
+            reason = _damage(exc)
+            if reason is None:
+                raise DatabaseUnavailable(f"cannot open {target}: {exc}") from exc
+            try:
+                moved = _move_aside(target, clock())
+            except OSError as move_exc:
+                raise DatabaseUnavailable(
+                    f"{target} is damaged ({reason}) and could not be moved aside: {move_exc}"
+                ) from exc
+            recovery = RecoveryNotice(target, moved, reason)
+            conn = _connect(target, False, check_same_thread)
+        db = cls(conn, target, recovery, clock)
+        db.interrupted_sends = db.outbox.recover_interrupted()
+        return db
+
+    def close(self) -> None:
+        try:
+            self.conn.execute("PRAGMA optimize")
+        except sqlite3.Error:
+            pass
+        self.conn.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _connect(path: Path, check: bool, check_same_thread: bool) -> sqlite3.Connection:
+    conn = sqlite3.connect(
+        path, isolation_level=None, timeout=5.0, check_same_thread=check_same_thread
+    )
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise DatabaseUnavailable(f"cannot use WAL journaling for {path} (got {mode})")
+        # FULL: a committed outbox step survives power loss, so a send is never repeated.
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        if check:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+            if rows != [("ok",)]:
+                raise sqlite3.DatabaseError(f"integrity check failed: {rows[0][0]}")
+        migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _damage(exc: sqlite3.DatabaseError) -> str | None:
+    """Why the file counts as damaged, or None when the error is not about damage."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        name = _DAMAGED.get(code & 0xFF)
+        return f"{name}: {exc}" if name else None
+    # Raised by our own integrity check (no SQLite code attached).
+    return str(exc) if "integrity check failed" in str(exc) else None
+
+
+def _move_aside(path: Path, now: datetime) -> Path:
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    moved = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 1
+    while moved.exists():
+        moved = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        n += 1
+    path.rename(moved)
+    for suffix in _COMPANIONS:
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            companion.rename(moved.with_name(moved.name + suffix))
+    return moved

@@ -1,0 +1,184 @@
+"""The schema, as forward migrations keyed by ``PRAGMA user_version``.
+
+Migration 1 is the base schema. Migration 2 adds full-text search (FTS5) over message
+text and contact names and back-fills it from the rows already stored: a profile
+created by the first release keeps its data and becomes searchable. A new migration is
+appended to ``MIGRATIONS``; an existing one is never edited once released.
+
+Each migration runs in its own transaction together with the ``user_version`` bump, so
+a crash part-way leaves the database at the previous version, never in between.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+
+from hubdesk.store.transactions import transaction
+
+
+class DatabaseTooNew(RuntimeError):
+    """The file was written by a newer HubDesk (higher schema version): left untouched."""
+
+
+_V1_BASE = (
+    # Every SMS the server has told us about. ``partner`` is the other party's number,
+    # ``sender_id`` the account's own end; ``time`` is the server's clock, epoch seconds.
+    # ``unread`` is the local read state; ``server_read`` only seeded it.
+    """CREATE TABLE messages (
+        sms_id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        partner TEXT NOT NULL,
+        sender_id TEXT NOT NULL,
+        text TEXT NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('1', '2')),
+        delivery_status TEXT NOT NULL CHECK (delivery_status IN ('0', '1', '2')),
+        server_read TEXT NOT NULL CHECK (server_read IN ('0', '1')),
+        unread INTEGER NOT NULL DEFAULT 0 CHECK (unread IN (0, 1)),
+        time INTEGER NOT NULL,
+        segments INTEGER,
+        stored_at INTEGER NOT NULL
+    )""",
+    "CREATE INDEX messages_thread ON messages (partner, time, sms_id)",
+    "CREATE INDEX messages_time ON messages (time)",
+    "CREATE INDEX messages_pending ON messages (time) WHERE delivery_status = '0'",
+    "CREATE INDEX messages_unread ON messages (partner) WHERE unread = 1",
+    "CREATE INDEX messages_failed ON messages (partner) WHERE delivery_status = '2'",
+    # One row per partner, maintained in the same transaction as every message write.
+    """CREATE TABLE conversations (
+        partner TEXT PRIMARY KEY,
+        last_sms_id INTEGER NOT NULL,
+        last_time INTEGER NOT NULL,
+        last_text TEXT NOT NULL,
+        last_direction TEXT NOT NULL CHECK (last_direction IN ('1', '2')),
+        last_sender_id TEXT,
+        unread INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID""",
+    "CREATE INDEX conversations_recent ON conversations (last_time, last_sms_id)",
+    """CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL UNIQUE CHECK (number <> '' AND number NOT GLOB '*[^0-9]*'),
+        name TEXT NOT NULL,
+        notes TEXT NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE contact_groups (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE
+    )""",
+    """CREATE TABLE contact_group_members (
+        group_id INTEGER NOT NULL REFERENCES contact_groups (id) ON DELETE CASCADE,
+        contact_id INTEGER NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+        PRIMARY KEY (group_id, contact_id)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX contact_group_members_contact ON contact_group_members (contact_id)",
+    "CREATE TABLE drafts (partner TEXT PRIMARY KEY, text TEXT NOT NULL, "
+    "updated_at INTEGER NOT NULL) WITHOUT ROWID",
+    # The outbox: a send the user asked for, written before anything goes on the wire.
+    """CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        uuid TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        text TEXT NOT NULL,
+        state TEXT NOT NULL
+            CHECK (state IN ('queued', 'sending', 'sent', 'unknown', 'failed')),
+        bulk INTEGER NOT NULL CHECK (bulk IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at INTEGER,
+        error TEXT
+    )""",
+    "CREATE INDEX outbox_open ON outbox (state) WHERE state IN ('queued', 'sending', 'unknown')",
+    """CREATE TABLE outbox_destinations (
+        outbox_id INTEGER NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        destination TEXT NOT NULL,
+        sms_id INTEGER,
+        state TEXT NOT NULL
+            CHECK (state IN ('queued', 'sending', 'sent', 'unknown', 'failed')),
+        PRIMARY KEY (outbox_id, position),
+        UNIQUE (outbox_id, destination)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX outbox_destinations_partner ON outbox_destinations (destination)",
+    "CREATE INDEX outbox_destinations_sms ON outbox_destinations (sms_id) "
+    "WHERE sms_id IS NOT NULL",
+    """CREATE TABLE calls (
+        id INTEGER PRIMARY KEY,
+        number TEXT NOT NULL,
+        masked_source TEXT,
+        call_id TEXT,
+        time INTEGER NOT NULL,
+        ok INTEGER NOT NULL CHECK (ok IN (0, 1)),
+        outcome TEXT NOT NULL
+    )""",
+    "CREATE INDEX calls_time ON calls (time)",
+    "CREATE TABLE optouts (number TEXT PRIMARY KEY, since INTEGER NOT NULL, sms_id INTEGER) "
+    "WITHOUT ROWID",
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+)
+
+_V2_SEARCH = (
+    # External-content FTS5 tables: the text lives once, in messages / contacts.
+    "CREATE VIRTUAL TABLE messages_fts USING fts5 (text, content = 'messages', "
+    "content_rowid = 'sms_id', tokenize = 'unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE contacts_fts USING fts5 (name, content = 'contacts', "
+    "content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2')",
+    """CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO messages_fts (rowid, text) VALUES (new.sms_id, new.text);
+    END""",
+    """CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text)
+        VALUES ('delete', old.sms_id, old.text);
+    END""",
+    """CREATE TRIGGER messages_fts_update AFTER UPDATE OF text ON messages
+    WHEN old.text IS NOT new.text BEGIN
+        INSERT INTO messages_fts (messages_fts, rowid, text)
+        VALUES ('delete', old.sms_id, old.text);
+        INSERT INTO messages_fts (rowid, text) VALUES (new.sms_id, new.text);
+    END""",
+    """CREATE TRIGGER contacts_fts_insert AFTER INSERT ON contacts BEGIN
+        INSERT INTO contacts_fts (rowid, name) VALUES (new.id, new.name);
+    END""",
+    """CREATE TRIGGER contacts_fts_delete AFTER DELETE ON contacts BEGIN
+        INSERT INTO contacts_fts (contacts_fts, rowid, name) VALUES ('delete', old.id, old.name);
+    END""",
+    """CREATE TRIGGER contacts_fts_update AFTER UPDATE OF name ON contacts
+    WHEN old.name IS NOT new.name BEGIN
+        INSERT INTO contacts_fts (contacts_fts, rowid, name) VALUES ('delete', old.id, old.name);
+        INSERT INTO contacts_fts (rowid, name) VALUES (new.id, new.name);
+    END""",
+    # Back-fill whatever version 1 already holds.
+    "INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')",
+    "INSERT INTO contacts_fts (contacts_fts) VALUES ('rebuild')",
+)
+
+MIGRATIONS: tuple[Sequence[str], ...] = (_V1_BASE, _V2_SEARCH)
+LATEST_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
+    """Bring the schema forward to ``target``; return the version it started from.
+
+    Raises ``DatabaseTooNew`` when the file is already past the newest version known here.
+    """
+    if not 0 <= target <= LATEST_VERSION:
+        raise ValueError(f"no schema version {target} (latest is {LATEST_VERSION})")
+    start = schema_version(conn)
+    if start > LATEST_VERSION:
+        raise DatabaseTooNew(
+            f"the database has schema version {start}, newer than this HubDesk knows "
+            f"({LATEST_VERSION}); update HubDesk or use another profile"
+        )
+    for version in range(start + 1, target + 1):
+        with transaction(conn):
+            for statement in MIGRATIONS[version - 1]:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+    return start

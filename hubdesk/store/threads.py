@@ -1,0 +1,120 @@
+"""Pages of one conversation's thread: stored SMS merged with outbox entries not yet stored.
+
+Pages are newest first and keyed, not offset: ``before=(time, sms_id)`` of the oldest
+stored SMS on the previous page (``next_cursor`` picks it). Outbox entries are placed
+by their creation time and belong to the page whose SMS time range covers them, so
+every entry is returned exactly once across pages; a page can therefore hold a few
+more than ``limit`` entries.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from hubdesk.domain import DeliveryStatus, MessageState, SmsType, ThreadEntry
+from hubdesk.store.conversations import OPEN_DESTINATION
+from hubdesk.store.timecodec import from_epoch, to_epoch
+
+_SMS_STATE = {
+    DeliveryStatus.PENDING.value: MessageState.PENDING,
+    DeliveryStatus.SENT.value: MessageState.SENT,
+    DeliveryStatus.FAILED.value: MessageState.FAILED,
+}
+
+_OUTBOX_STATE = {
+    "queued": MessageState.QUEUED,
+    "sending": MessageState.SENDING,
+    "unknown": MessageState.UNKNOWN,
+    "failed": MessageState.FAILED,
+    "sent": MessageState.PENDING,  # accepted by the server, SMS not stored yet
+}
+
+_PAGE = """
+SELECT sms_id, text, time, type, delivery_status, sender_id, segments, unread
+  FROM messages
+ WHERE partner = ? {before}
+ ORDER BY time DESC, sms_id DESC
+ LIMIT ?
+"""
+
+_OUTBOX = f"""
+SELECT ob.id, d.position, ob.text, ob.created_at, ob.source, d.state, d.sms_id
+  FROM outbox_destinations d JOIN outbox ob ON ob.id = d.outbox_id
+ WHERE d.destination = ? AND {OPEN_DESTINATION}
+   AND ob.created_at >= ? AND ob.created_at < ?
+"""
+
+_FOREVER = 2**62
+
+
+def thread_page(
+    conn: sqlite3.Connection,
+    partner: str,
+    limit: int = 50,
+    before: tuple[datetime, int] | None = None,
+) -> list[ThreadEntry]:
+    """Up to ``limit`` stored SMS with ``partner`` older than ``before``, plus outbox entries."""
+    if limit <= 0:
+        raise ValueError("limit must be positive")
+    args: list[Any] = [partner]
+    clause = ""
+    upper = _FOREVER
+    if before is not None:
+        upper = to_epoch(before[0])
+        clause = "AND (time, sms_id) < (?, ?)"
+        args += [upper, before[1]]
+    rows = conn.execute(_PAGE.format(before=clause), [*args, limit]).fetchall()
+    entries = [_sms_entry(partner, row) for row in rows]
+    # The last page reaches back to the beginning of time.
+    lower = rows[-1][2] if len(rows) == limit else -_FOREVER
+    outbox = conn.execute(_OUTBOX, (partner, lower, upper)).fetchall()
+    if not outbox:
+        return entries
+    keyed = [((row[2], 0, row[0]), entry) for row, entry in zip(rows, entries, strict=True)]
+    for row in outbox:
+        keyed.append(((row[3], 1, row[0] * 10_000 + row[1]), _outbox_entry(partner, row)))
+    keyed.sort(key=lambda pair: pair[0], reverse=True)
+    return [entry for _key, entry in keyed]
+
+
+def next_cursor(entries: Sequence[ThreadEntry]) -> tuple[datetime, int] | None:
+    """The ``before`` for the page after ``entries``; None when it holds no stored SMS."""
+    for entry in reversed(entries):
+        if entry.sms_id is not None and entry.outbox_id is None:
+            return (entry.time, entry.sms_id)
+    return None
+
+
+def _sms_entry(partner: str, row: Sequence[Any]) -> ThreadEntry:
+    sms_id, text, time, type_, status, sender_id, segments, unread = row
+    received = type_ == SmsType.RECEIVED.value
+    return ThreadEntry(
+        key=f"sms:{sms_id}",
+        partner=partner,
+        text=text,
+        time=from_epoch(time),
+        direction=SmsType.RECEIVED if received else SmsType.SENT,
+        state=MessageState.RECEIVED if received else _SMS_STATE[status],
+        sender_id=sender_id,
+        parts=segments,
+        sms_id=sms_id,
+        unread=bool(unread),
+    )
+
+
+def _outbox_entry(partner: str, row: Sequence[Any]) -> ThreadEntry:
+    outbox_id, position, text, created, source, state, sms_id = row
+    return ThreadEntry(
+        key=f"outbox:{outbox_id}:{position}",
+        partner=partner,
+        text=text,
+        time=from_epoch(created),
+        direction=SmsType.SENT,
+        state=_OUTBOX_STATE[state],
+        sender_id=source,
+        sms_id=sms_id,
+        outbox_id=outbox_id,
+    )
