@@ -1,0 +1,62 @@
+"""The simulator's settings (credentials, timings, limits)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+# Settings that may change while the simulator runs (POST /_sim/config).
+LIVE_SETTINGS = ("token_ttl", "rate_limit", "delivery_delay", "inbound_every")
+
+
+@dataclass(frozen=True, slots=True)
+class SimConfig:
+    """Everything the simulated account and server are made of."""
+
+    client_id: str = "hubdesk-demo"
+    client_secret: str = "demo-secret"
+    username: str = "demo@hubwork.test"
+    password: str = "demo-password"
+    customer_user_name: str = "200-VasimTest"
+    customer_user_id: int = 2
+    token_ttl: int = 3600  # access token lifetime (``expires_in``), seconds
+    refresh_ttl: int = 30 * 86400  # refresh token lifetime, seconds
+    rate_limit: int = 1200  # requests per minute per client address
+    delivery_delay: float = 2.0  # seconds an outbound SMS stays Pending
+    inbound_every: float = 0.0  # seconds between generated inbound SMS (0 = off)
+    demo_data: bool = True  # seed a generated demo history besides the collection's data
+    seed: int = 2025  # random seed for the demo history and generated inbound texts
+    per_page: int = 10
+    first_sms_id: int = 747034  # the next id after the collection's send example
+    revoke_access_on_refresh: bool = True  # Passport revokes the old access token
+
+    def __post_init__(self) -> None:
+        check_live_settings(
+            token_ttl=self.token_ttl,
+            rate_limit=self.rate_limit,
+            delivery_delay=self.delivery_delay,
+            inbound_every=self.inbound_every,
+        )
+        if self.per_page < 1:
+            raise ValueError("per_page must be at least 1")
+
+    def with_changes(self, **changes: Any) -> SimConfig:
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise ValueError(f"unknown setting(s): {', '.join(unknown)}")
+        return replace(self, **changes)
+
+
+def check_live_settings(**values: object) -> None:
+    """Raise ``ValueError`` unless every given live setting has a sensible value."""
+    for name, value in values.items():
+        if name not in LIVE_SETTINGS:
+            raise ValueError(f"{name} cannot be changed (allowed: {', '.join(LIVE_SETTINGS)})")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"{name} must be a number")
+        if name in ("token_ttl", "rate_limit"):
+            if not isinstance(value, int) or value < 1:
+                raise ValueError(f"{name} must be a positive integer")
+        elif value < 0:
+            raise ValueError(f"{name} must not be negative")
