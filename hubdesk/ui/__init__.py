@@ -13,7 +13,14 @@ reference, which on CPython < 3.12 (where ``None`` is not immortal) ends in
 from __future__ import annotations
 
 import ctypes
+import functools
+import logging
 import sys
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 _NONE_BOOST = 1 << 40
 
@@ -45,6 +52,31 @@ def guard_none_refcount() -> bool:
     return True
 
 
+def guarded(default: _R) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Wrap a Python override of a Qt virtual (``paint``, ``sizeHint``, ``data``...).
+
+    With PySide6 6.12 an exception escaping an override is stored and re-raised at the
+    next return into Python (killing the event loop), and some (argument ``TypeError``s)
+    segfault shiboken while it formats them. Overrides therefore log and return
+    ``default`` instead of raising.
+    """
+
+    def decorate(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+        where = getattr(fn, "__qualname__", repr(fn))
+
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            try:
+                return fn(*args, **kwargs)
+            except Exception:
+                logging.getLogger(fn.__module__).exception("error in Qt override %s", where)
+                return default
+
+        functools.update_wrapper(wrapper, fn)
+        return wrapper
+
+    return decorate
+
+
 NONE_GUARD_APPLIED = guard_none_refcount()
 
-__all__ = ["NONE_GUARD_APPLIED", "guard_none_refcount"]
+__all__ = ["NONE_GUARD_APPLIED", "guard_none_refcount", "guarded"]

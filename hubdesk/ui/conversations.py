@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOpti
 
 from hubdesk.domain import Conversation
 from hubdesk.domain.numbers import format_number
+from hubdesk.ui import guarded
 from hubdesk.ui.theme import colors_for
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -69,10 +70,17 @@ def format_list_time(moment: datetime, now: datetime) -> str:
     return local.strftime("%d/%m/%Y")
 
 
+_BREAKS = frozenset("\u0085\u2028\u2029")
+
+
 def single_line(text: str, limit: int = _PREVIEW_CHARS) -> str:
-    """A one-line preview: control characters and line breaks become spaces."""
+    """A one-line preview: control characters and line breaks become spaces.
+
+    Everything else is kept literally (bidi controls included: the delegate draws each
+    string on its own, so an override cannot reach beyond its own text).
+    """
     head = text[: limit * 2]
-    cleaned = "".join(ch if ch.isprintable() else " " for ch in head)
+    cleaned = "".join(" " if ch in _BREAKS or ord(ch) < 32 or ord(ch) == 127 else ch for ch in head)
     collapsed = " ".join(cleaned.split())
     return collapsed[:limit] + ("…" if len(collapsed) > limit or len(text) > len(head) else "")
 
@@ -98,6 +106,7 @@ class ConversationListModel(QAbstractListModel):
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self._rows)
 
+    @guarded(None)
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
@@ -288,6 +297,7 @@ class ConversationDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._size_cache: tuple[QFont, QSize] | None = None
 
+    @guarded(QSize(200, 40))
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:  # noqa: N802
         cached = self._size_cache
         font: QFont = option.font
@@ -300,6 +310,7 @@ class ConversationDelegate(QStyledItemDelegate):
         self._size_cache = (QFont(font), size)
         return size
 
+    @guarded(None)
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)

@@ -1,0 +1,325 @@
+"""The compose pane: sender id, text with a live segment meter, GSM-safe fix-up, send.
+
+Dumb widget: values in through ``set_*`` methods, intent out through
+``send_requested(sender_id, text)`` and ``draft_changed(text)`` (debounced).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QPalette,
+    QStandardItem,
+    QStandardItemModel,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hubdesk.domain import SenderId
+from hubdesk.domain.segments import analyse, describe, make_gsm_safe, unicode_positions
+from hubdesk.ui import guarded
+from hubdesk.ui.icons import IconSet
+from hubdesk.ui.theme import colors_for
+
+SendKey = Literal["enter", "ctrl+enter"]
+DRAFT_DEBOUNCE_MS = 300
+OFFLINE_NOTE = "offline — will send when back online"
+AWAITING = "awaiting approval"
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def utf16_offsets(text: str, positions: Iterable[int]) -> list[tuple[int, int]]:
+    """Python string positions as (UTF-16 offset, UTF-16 length) pairs, for Qt."""
+    wanted = set(positions)
+    result: list[tuple[int, int]] = []
+    offset = 0
+    for index, ch in enumerate(text):
+        width = 2 if ord(ch) > 0xFFFF else 1
+        if index in wanted:
+            result.append((offset, width))
+        offset += width
+    return result
+
+
+class UnicodeHighlighter(QSyntaxHighlighter):
+    """Marks the characters that force the whole message into Unicode (UCS-2)."""
+
+    def __init__(self, document: QTextDocument, color: QColor) -> None:
+        super().__init__(document)
+        self._format = QTextCharFormat()
+        self.set_color(color)
+
+    def set_color(self, color: QColor) -> None:
+        tint = QColor(color)
+        tint.setAlpha(70)
+        self._format.setBackground(tint)
+        self._format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        self._format.setUnderlineColor(color)
+        self.rehighlight()
+
+    @guarded(None)
+    def highlightBlock(self, text: str) -> None:  # noqa: N802
+        for start, length in utf16_offsets(text, unicode_positions(text)):
+            self.setFormat(start, length, self._format)
+
+
+class MessageEdit(QPlainTextEdit):
+    """Plain-text editor that turns Enter / Ctrl+Enter into ``submit`` per the setting."""
+
+    submit = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.send_key: SendKey = "enter"
+        self.setTabChangesFocus(True)
+
+    @guarded(None)
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in _ENTER_KEYS:
+            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if mods == Qt.KeyboardModifier.ControlModifier or (
+                mods == Qt.KeyboardModifier.NoModifier and self.send_key == "enter"
+            ):
+                event.accept()
+                self.submit.emit()
+                return
+            if mods == Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+
+class ComposePane(QWidget):
+    """Sender-id picker, message editor with meter, GSM-safe button and Send/Queue."""
+
+    send_requested = Signal(str, str)  # sender id, text
+    draft_changed = Signal(str)  # debounced
+
+    def __init__(self, parent: QWidget | None = None, icons: IconSet | None = None) -> None:
+        super().__init__(parent)
+        self._offline = False
+        self._blocked: str | None = None
+        self._quiet = False
+
+        self.sender_combo = QComboBox(self)
+        self.sender_combo.setAccessibleName("Send from")
+        self.sender_combo.setToolTip("Sender ID the message is sent from")
+        self.sender_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self._sender_model = QStandardItemModel(self.sender_combo)
+        self.sender_combo.setModel(self._sender_model)
+        from_label = QLabel("From:", self)
+        from_label.setTextFormat(Qt.TextFormat.PlainText)
+        from_label.setBuddy(self.sender_combo)
+
+        self.meter = QLabel(self)
+        self.meter.setTextFormat(Qt.TextFormat.PlainText)
+        self.meter.setAccessibleName("Message length")
+        self.meter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+        self.editor = MessageEdit(self)
+        self.editor.setAccessibleName("Message text")
+        self.editor.setPlaceholderText("Type a message")
+        self.editor.setMinimumHeight(60)
+        self.editor.submit.connect(self.request_send)
+        self._highlighter = UnicodeHighlighter(
+            self.editor.document(), colors_for(self.palette()).warning
+        )
+
+        self.notice = QLabel(self)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setAccessibleName("Send status")
+        self.notice.setWordWrap(True)
+        self.notice.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.notice.hide()
+
+        self.gsm_button = QPushButton("Make GSM-safe", self)
+        self.gsm_button.setAccessibleName("Make GSM-safe")
+        self.gsm_button.setToolTip(
+            "Replace smart quotes, dashes and similar characters so the message is sent as GSM-7"
+        )
+        self.gsm_button.clicked.connect(self.make_gsm_safe)
+
+        self.send_button = QPushButton("Send", self)
+        self.send_button.setAccessibleName("Send message")
+        self.send_button.setDefault(False)
+        self.send_button.clicked.connect(self.request_send)
+        if icons is not None:
+            self.send_button.setIcon(icons.icon("send"))
+
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DEBOUNCE_MS)
+        self._draft_timer.timeout.connect(self._emit_draft)
+
+        top = QHBoxLayout()
+        top.addWidget(from_label)
+        top.addWidget(self.sender_combo)
+        top.addStretch(1)
+        top.addWidget(self.meter)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.notice, 1)
+        bottom.addStretch(0)
+        bottom.addWidget(self.gsm_button)
+        bottom.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 8)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.editor, 1)
+        layout.addLayout(bottom)
+        self.setAccessibleName("Compose message")
+        self.sender_combo.currentIndexChanged.connect(self._update_state)
+        self.editor.textChanged.connect(self._on_text_changed)
+        self._update_state()
+
+    # --- methods in ---------------------------------------------------------------
+    def set_sender_ids(self, sender_ids: Iterable[SenderId], default: str | None = None) -> None:
+        """Approved ids are selectable; pending ones are listed, disabled, "awaiting approval"."""
+        keep = default if default is not None else self.sender_id()
+        self._sender_model.clear()
+        first_ok = -1
+        chosen = -1
+        for row, sid in enumerate(sender_ids):
+            label = sid.sender_id if sid.approved else f"{sid.sender_id} ({AWAITING})"
+            item = QStandardItem(label)
+            item.setData(sid.sender_id, Qt.ItemDataRole.UserRole)
+            item.setData(label, Qt.ItemDataRole.AccessibleTextRole)
+            item.setEnabled(sid.approved)
+            item.setEditable(False)
+            self._sender_model.appendRow(item)
+            if sid.approved and first_ok < 0:
+                first_ok = row
+            if sid.approved and sid.sender_id == keep:
+                chosen = row
+        self.sender_combo.setCurrentIndex(chosen if chosen >= 0 else first_ok)
+        self._update_state()
+
+    def set_send_key(self, key: str) -> None:
+        """``"enter"``: Enter sends, Shift+Enter is a new line; ``"ctrl+enter"``: Ctrl+Enter."""
+        self.editor.send_key = "ctrl+enter" if key == "ctrl+enter" else "enter"
+
+    def set_send_blocked(self, reason: str | None) -> None:
+        """Disable sending and say why (plain text); ``None`` lifts the block."""
+        self._blocked = reason or None
+        self._update_state()
+        self._update_notice()
+
+    def set_offline(self, offline: bool) -> None:
+        """Offline: the button queues instead of sending, and a note says so."""
+        self._offline = offline
+        self._update_state()
+        self._update_notice()
+
+    def set_text(self, text: str) -> None:
+        """Put text in the editor (a restored draft) without emitting ``draft_changed``."""
+        self._quiet = True
+        try:
+            self.editor.setPlainText(text)
+            self.editor.moveCursor(QTextCursor.MoveOperation.End)
+        finally:
+            self._quiet = False
+        self._draft_timer.stop()
+
+    def clear_after_send(self) -> None:
+        """Empty the editor after a send was accepted; emits ``draft_changed("")`` at once."""
+        self.set_text("")
+        self.draft_changed.emit("")
+
+    def focus_editor(self) -> None:
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- values out ---------------------------------------------------------------
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def sender_id(self) -> str | None:
+        value = self.sender_combo.currentData(Qt.ItemDataRole.UserRole)
+        return value if isinstance(value, str) else None
+
+    def can_send(self) -> bool:
+        return self._blocked is None and self.sender_id() is not None and bool(self.text().strip())
+
+    # --- actions ------------------------------------------------------------------
+    def request_send(self) -> None:
+        """Emit ``send_requested`` if sending is possible now (button, Enter, Ctrl+Enter)."""
+        sender = self.sender_id()
+        if sender is None or not self.can_send():
+            return
+        self.flush_draft()
+        self.send_requested.emit(sender, self.text())
+
+    def make_gsm_safe(self) -> None:
+        """Replace characters that force Unicode, as one undoable edit."""
+        text = self.text()
+        fixed = make_gsm_safe(text)
+        if fixed == text:
+            return
+        cursor = self.editor.textCursor()
+        position = min(cursor.position(), len(fixed))
+        cursor.beginEditBlock()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(fixed)
+        cursor.endEditBlock()
+        cursor.setPosition(min(position, self.editor.document().characterCount() - 1))
+        self.editor.setTextCursor(cursor)
+
+    def flush_draft(self) -> None:
+        """Emit a pending debounced ``draft_changed`` now (before sending or closing)."""
+        if self._draft_timer.isActive():
+            self._draft_timer.stop()
+            self._emit_draft()
+
+    # --- internals ----------------------------------------------------------------
+    def _on_text_changed(self) -> None:
+        self._update_state()
+        if not self._quiet:
+            self._draft_timer.start()
+
+    def _emit_draft(self) -> None:
+        self.draft_changed.emit(self.text())
+
+    def _update_state(self, *_: object) -> None:
+        text = self.text()
+        info = analyse(text)
+        self.meter.setText(describe(info))
+        self.meter.setToolTip(f"{info.remaining} left in this part")
+        self.gsm_button.setEnabled(bool(text) and make_gsm_safe(text) != text)
+        self.send_button.setText("Queue" if self._offline else "Send")
+        self.send_button.setAccessibleName("Queue message" if self._offline else "Send message")
+        self.send_button.setEnabled(self.can_send())
+
+    def _update_notice(self) -> None:
+        notes = [n for n in (self._blocked, OFFLINE_NOTE if self._offline else None) if n]
+        self.notice.setText(" · ".join(notes))
+        self.notice.setVisible(bool(notes))
+        colors = colors_for(self.palette())
+        palette = self.notice.palette()
+        palette.setColor(
+            QPalette.ColorRole.WindowText, colors.failed if self._blocked else colors.muted_text
+        )
+        self.notice.setPalette(palette)
+
+    @guarded(None)
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.PaletteChange:
+            self._highlighter.set_color(colors_for(self.palette()).warning)
+            self._update_notice()
+        super().changeEvent(event)
