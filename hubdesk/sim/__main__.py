@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import socket
 import sys
 from collections.abc import Sequence
@@ -88,8 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     server = _AnnouncingServer(
         uvicorn_config(app, args.log_level), f"http://{url_host(args.host)}:{port}/api"
     )
+    # uvicorn stops gracefully on SIGINT/SIGTERM, then re-raises the signal to the handler
+    # that was installed before it ran: make SIGTERM's a no-op so the exit status is 0.
+    signal.signal(signal.SIGTERM, lambda signum, frame: None)
     try:
-        server.run(sockets=[sock])  # uvicorn handles SIGINT and SIGTERM: a clean stop
+        server.run(sockets=[sock])
     except KeyboardInterrupt:
         pass
     finally:
