@@ -58,7 +58,7 @@ class Outbox:
         if not bulk and len(unique) > 1:
             raise ValueError("a single (non-bulk) send has exactly one destination")
         key = uuid or str(uuidlib.uuid4())
-        with transaction(self._conn):
+        with transaction(self._conn, durable=True):
             row = self._conn.execute("SELECT id FROM outbox WHERE uuid = ?", (key,)).fetchone()
             if row is not None:
                 return self._require(row[0])
@@ -78,7 +78,7 @@ class Outbox:
     def mark_sending(self, outbox_id: int) -> OutboxItem:
         """Before the POST: count the attempt. Allowed from queued and unknown."""
         now = to_epoch(self._clock())
-        with transaction(self._conn):
+        with transaction(self._conn, durable=True):
             self._check(outbox_id, {OutboxState.QUEUED, OutboxState.UNKNOWN})
             self._conn.execute(
                 "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
@@ -90,7 +90,7 @@ class Outbox:
 
     def mark_sent(self, outbox_id: int, sms_ids: Mapping[str, int] | None = None) -> OutboxItem:
         """The server accepted it; ``sms_ids`` maps destination -> id when it said (single send)."""
-        with transaction(self._conn):
+        with transaction(self._conn, durable=True):
             self._check(outbox_id, set(OutboxState))
             self._conn.execute(
                 "UPDATE outbox SET state = 'sent', error = NULL WHERE id = ?", (outbox_id,)
@@ -109,7 +109,7 @@ class Outbox:
 
     def requeue(self, outbox_id: int) -> OutboxItem:
         """Send again (user retry of a failed entry, or reconciliation found it absent)."""
-        with transaction(self._conn):
+        with transaction(self._conn, durable=True):
             self._check(outbox_id, {OutboxState.FAILED, OutboxState.UNKNOWN, OutboxState.QUEUED})
             self._conn.execute("UPDATE outbox SET state = 'queued' WHERE id = ?", (outbox_id,))
             self._set_destinations(outbox_id, OutboxState.QUEUED, only_unsent=True)
@@ -117,7 +117,7 @@ class Outbox:
 
     def attach_sms_ids(self, outbox_id: int, sms_ids: Mapping[str, int]) -> OutboxItem:
         """Record the server's ids found by reconciliation; those destinations become sent."""
-        with transaction(self._conn):
+        with transaction(self._conn, durable=True):
             self._require(outbox_id)
             self._attach(outbox_id, sms_ids)
             states = {
@@ -134,13 +134,13 @@ class Outbox:
 
     def delete(self, outbox_id: int) -> bool:
         """Drop an entry (the user discarded a failed send)."""
-        with transaction(self._conn):
+        with transaction(self._conn, durable=True):
             cur = self._conn.execute("DELETE FROM outbox WHERE id = ?", (outbox_id,))
         return cur.rowcount > 0
 
     def recover_interrupted(self) -> int:
         """Turn entries left in ``sending`` (by a crash) into ``unknown``; return how many."""
-        with transaction(self._conn):
+        with transaction(self._conn, durable=True):
             cur = self._conn.execute(
                 "UPDATE outbox SET state = 'unknown', "
                 "error = coalesce(error, 'interrupted while sending') WHERE state = 'sending'"
@@ -184,7 +184,7 @@ class Outbox:
     # -- internals ----------------------------------------------------------------------
 
     def _settle(self, outbox_id: int, state: OutboxState, error: str) -> OutboxItem:
-        with transaction(self._conn):
+        with transaction(self._conn, durable=True):
             self._check(outbox_id, set(OutboxState) - {OutboxState.SENT})
             self._conn.execute(
                 "UPDATE outbox SET state = ?, error = ? WHERE id = ?",

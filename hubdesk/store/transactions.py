@@ -4,6 +4,12 @@ Every store operation that writes runs inside ``transaction(conn)``: ``BEGIN IMM
 takes the write lock up front (no deadlock-prone lock upgrade), and the block commits on
 success or rolls back on any exception. Nested use becomes a SAVEPOINT, so a repository
 method can be called on its own or inside a caller's larger transaction.
+
+The connection runs with ``synchronous = NORMAL`` (in WAL mode: never corrupt, but a
+power cut may lose the last commits; messages are simply fetched again). A
+``durable=True`` transaction (the outbox) commits with ``synchronous = FULL``, so a
+step that was reported done (say, "sending" before the POST) survives power loss and a
+message is never sent twice. The WAL sync also covers every earlier commit.
 """
 
 from __future__ import annotations
@@ -17,8 +23,12 @@ _savepoints = count(1)
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """Run the block in one transaction (or a savepoint when one is already open)."""
+def transaction(
+    conn: sqlite3.Connection, durable: bool = False
+) -> Iterator[sqlite3.Connection]:
+    """Run the block in one transaction (or a savepoint when one is already open).
+
+    ``durable`` is decided by the outermost transaction: a savepoint inherits it."""
     if conn.in_transaction:
         name = f"sp_{next(_savepoints)}"
         conn.execute(f"SAVEPOINT {name}")
@@ -30,10 +40,16 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             raise
         conn.execute(f"RELEASE {name}")
         return
-    conn.execute("BEGIN IMMEDIATE")
+    if durable:
+        conn.execute("PRAGMA synchronous = FULL")
     try:
-        yield conn
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    finally:
+        if durable:
+            conn.execute("PRAGMA synchronous = NORMAL")

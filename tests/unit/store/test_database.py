@@ -100,3 +100,19 @@ def test_foreign_keys_are_enforced(db: Database) -> None:
             "INSERT INTO outbox_destinations (outbox_id, position, destination, state) "
             "VALUES (12345, 0, '447400123456', 'queued')"
         )
+
+
+def test_outbox_commits_with_full_sync_and_messages_do_not(
+    db: Database, make_sms: MakeSms
+) -> None:
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    db.messages.upsert_messages([make_sms(1)])
+    assert not any("synchronous" in s for s in statements)
+    statements.clear()
+    db.outbox.enqueue("HubWork", ["447400123456"], "x")
+    db.conn.set_trace_callback(None)
+    assert statements[0] == "PRAGMA synchronous = FULL"
+    assert statements.index("BEGIN IMMEDIATE") < statements.index("COMMIT")
+    assert statements[-1] == "PRAGMA synchronous = NORMAL"
+    assert db.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL again
