@@ -1,0 +1,103 @@
+"""Network and server failures (exit 5), rate limiting, -v, and the import cost."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from hubdesk.sim.faults import Fault
+from tests.integration.cli.cli_harness import PASSWORD, SENDER, Cli
+
+
+def test_server_error_on_send_is_exit_5_and_not_retried(logged_in: Cli) -> None:
+    logged_in.sim.state.add_fault(Fault("500", path="/api/sms/send"))
+    run = logged_in("send", "--from", SENDER, "--to", "07400123456", "Hi")
+    assert run.code == 5, run
+    assert len(run.stderr.strip().splitlines()) == 1
+    assert len(logged_in.api_requests("/sms/send")) == 1
+
+
+def test_dropped_send_may_or_may_not_have_been_sent(logged_in: Cli) -> None:
+    logged_in.sim.state.add_fault(Fault("drop_after", path="/api/sms/send"))
+    run = logged_in("send", "--from", SENDER, "--to", "07400123456", "Hi")
+    assert run.code == 5, run
+    assert "may or may not have been sent" in run.stderr
+    assert len(logged_in.api_requests("/sms/send")) == 1  # never resent blindly
+
+
+def test_malformed_answer_is_exit_5(logged_in: Cli) -> None:
+    logged_in.sim.state.add_fault(Fault("malformed", path="/api/sender-id/list"))
+    run = logged_in("senders")
+    assert run.code == 5, run
+    assert run.stdout == ""
+
+
+def test_unreachable_server_is_exit_5_after_retries(logged_in: Cli) -> None:
+    run = logged_in("--base-url", "http://127.0.0.1:9/api", "messages")
+    # The session is for the simulator's URL, so the local check says "not logged in".
+    assert run.code == 3, run
+    logged_in.sim.stop()
+    run = logged_in("messages")
+    assert run.code == 5, run
+    assert "retrying in" in run.stderr  # the waits are announced
+    assert run.stdout == ""
+
+
+def test_rate_limit_wait_is_announced_then_the_command_succeeds(logged_in: Cli) -> None:
+    logged_in.sim.state.add_fault(Fault("429", path="/api/sender-id/list", seconds=1))
+    run = logged_in("--json", "senders")
+    assert run.code == 0, run
+    assert "Rate limited by the server; waiting 1 s…" in run.stderr
+    assert isinstance(run.json(), list)
+
+
+def test_verbose_adds_detail_but_no_secrets(cli: Cli) -> None:
+    run = cli(
+        "-v", "login", "--client-id", "hubdesk-demo", "--client-secret", "demo-secret",
+        "--username", "demo@hubwork.test", "--password-stdin", input=PASSWORD + "\n",
+    )  # fmt: skip
+    assert run.code == 0, run
+    cli.sim.state.add_fault(Fault("500", path="/api/sms/send"))
+    run = cli("-v", "send", "--from", SENDER, "--to", "07400123456", "Hi")
+    assert run.code == 5, run
+    assert "operation=send_sms" in run.stderr and "status=500" in run.stderr
+    assert "HTTP Request" in run.stderr
+    # The cli fixture checks every run's output for the password, secret and tokens.
+
+
+def _import_seconds(code: str) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True)
+    return time.perf_counter() - start
+
+
+def test_importing_the_cli_and_session_loads_no_pyside6_and_is_fast() -> None:
+    probe = (
+        "import sys, hubdesk.cli, hubdesk.cli.runner, hubdesk.core.session; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'));"
+        "print(','.join(bad))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
+    assert done.stdout.strip() == ""
+    baseline = min(_import_seconds("pass") for _ in range(3))
+    cli = min(_import_seconds("import hubdesk.cli") for _ in range(3))
+    assert cli - baseline < 0.5, (cli, baseline)
+
+
+def test_help_lists_every_command_and_exit_codes(cli: Cli) -> None:
+    run = cli("--help")
+    assert run.code == 0
+    for command in (
+        "login", "logout", "whoami", "senders", "sender-add", "send", "bulk-send",
+        "messages", "show", "dial", "dial-mask", "--no-store", "HUBDESK_PASSWORD",
+        "exit codes",
+    ):  # fmt: skip
+        assert command in run.stdout
+    assert cli.requests() == []
+
+
+def test_unknown_command_is_exit_2(cli: Cli) -> None:
+    run = cli("frobnicate")
+    assert run.code == 2
+    assert len(run.stderr.strip().splitlines()) == 1
