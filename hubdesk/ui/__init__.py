@@ -48,7 +48,10 @@ def guard_none_refcount() -> bool:
     """
     if sys.version_info >= (3, 12) or not _none_leaks():
         return False
-    ctypes.c_ssize_t.from_address(id(None)).value += _NONE_BOOST
+    # The same bindings also drop references to True / False in places (seen as
+    # ``bool_dealloc`` at interpreter exit), so those get the same treatment.
+    for singleton in (None, True, False):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += _NONE_BOOST
     return True
 
 

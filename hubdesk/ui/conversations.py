@@ -195,8 +195,8 @@ class ConversationListModel(QAbstractListModel):
 
     def title(self, conv: Conversation) -> str:
         """The contact's name, else the partner's number formatted for display."""
-        name = (conv.name or "").strip()
-        return name if name else self.number_text(conv.partner)
+        name = conv.name
+        return name if name and name.strip() else self.number_text(conv.partner)
 
     def number_text(self, partner: str) -> str:
         cached = self._numbers.get(partner)

@@ -103,8 +103,8 @@ class ThreadModel(QAbstractListModel):
         self,
         parent: QObject | None = None,
         *,
-        initial_window: int = 200,
-        reveal_chunk: int = 200,
+        initial_window: int = 60,
+        reveal_chunk: int = 100,
         clock: Any = None,
     ) -> None:
         super().__init__(parent)
@@ -298,12 +298,19 @@ class ThreadDelegate(QStyledItemDelegate):
         self._icons = icons
         self._layouts: dict[str, BubbleLayout] = {}
         self._width = -1
+        self._pushed_width = 0
         self._font_key = ""
         self._now = datetime.now().astimezone()
 
     # --- sizes --------------------------------------------------------------------
+    def set_layout_width(self, width: int | None) -> None:
+        """The width to lay bubbles out for (``ThreadView`` pushes it on every resize)."""
+        self._pushed_width = max(120, width) if width else 0
+
     def layout_width(self, option: QStyleOptionViewItem) -> int:
         """The width bubbles are laid out for: the viewport, minus a scroll bar always."""
+        if self._pushed_width:
+            return self._pushed_width
         view = option.widget
         if isinstance(view, QAbstractItemView):
             bar = view.verticalScrollBar()
@@ -508,6 +515,9 @@ def _entry(index: AnyIndex) -> ThreadEntry | None:
     return value if isinstance(value, ThreadEntry) else None
 
 
+_BOTTOM = ("bottom", "", 0)
+
+
 class ThreadView(QListView):
     """Shows a :class:`ThreadModel`; pins to the bottom; asks for older pages at the top."""
 
@@ -519,7 +529,8 @@ class ThreadView(QListView):
 
     def __init__(self, parent: QWidget | None = None, icons: IconSet | None = None) -> None:
         super().__init__(parent)
-        self._anchor: tuple[str, int] | None = None  # ("bottom", 0) / ("from_bottom", d)
+        # What to keep in place across a relayout: the bottom, or one entry's top edge.
+        self._anchor: tuple[str, str, int] | None = None
         self._older_pending = False
         self._more_older = True
         self._delegate = ThreadDelegate(self, icons)
@@ -553,7 +564,7 @@ class ThreadView(QListView):
             model.modelReset.connect(self._on_reset)
             model.rowsInserted.connect(self._on_rows_inserted)
             model.dataChanged.connect(self._on_data_changed)
-        self._anchor = ("bottom", 0)
+        self._anchor = _BOTTOM
 
     # --- inputs -------------------------------------------------------------------
     def set_more_older_available(self, available: bool) -> None:
@@ -562,7 +573,7 @@ class ThreadView(QListView):
         self._older_pending = False
 
     def scroll_to_newest(self) -> None:
-        self._anchor = ("bottom", 0)
+        self._anchor = _BOTTOM
         self.scrollToBottom()
 
     def is_at_bottom(self) -> bool:
@@ -573,16 +584,22 @@ class ThreadView(QListView):
     def _capture_anchor(self, *_args: object) -> None:
         if self._anchor is not None:
             return
-        bar = self.verticalScrollBar()
         if self.is_at_bottom():
-            self._anchor = ("bottom", 0)
+            self._anchor = _BOTTOM
+            return
+        index = self.indexAt(QPoint(self.viewport().width() // 2, 1))
+        if not index.isValid():
+            index = self.indexAt(QPoint(1, 1))
+        entry = _entry(index) if index.isValid() else None
+        if entry is None:
+            self._anchor = ("value", "", self.verticalScrollBar().value())
         else:
-            self._anchor = ("from_bottom", bar.maximum() - bar.value())
+            self._anchor = ("key", entry.key, self.visualRect(index).top())
 
     def _on_reset(self) -> None:
         self._delegate.invalidate()
         self._older_pending = False
-        self._anchor = ("bottom", 0)
+        self._anchor = _BOTTOM
 
     def _on_rows_inserted(self, _parent: QModelIndex, first: int, _last: int) -> None:
         if first == 0:
@@ -604,21 +621,33 @@ class ThreadView(QListView):
         anchor, self._anchor = self._anchor, None
         bar = self.verticalScrollBar()
         if anchor is not None:
-            if anchor[0] == "bottom":
+            kind, key, offset = anchor
+            model = self.model()
+            index = (
+                model.index_of(key) if kind == "key" and isinstance(model, ThreadModel) else None
+            )
+            if kind == "bottom":
                 bar.setValue(bar.maximum())
-            else:
-                bar.setValue(max(0, bar.maximum() - anchor[1]))
+            elif index is not None and index.isValid():
+                bar.setValue(bar.value() + self.visualRect(index).top() - offset)
+            elif kind == "value":
+                bar.setValue(offset)
         if bar.maximum() == 0:
             self._on_scrolled(0)
+
+    def _layout_width(self) -> int:
+        extent = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        return self.contentsRect().width() - extent
 
     @guarded(None)
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         if event.size().width() != event.oldSize().width():
             self._capture_anchor()
+            self._delegate.set_layout_width(self._layout_width())
             self._delegate.invalidate()
             self.scheduleDelayedItemsLayout()
         elif self.is_at_bottom():
-            self._anchor = ("bottom", 0)
+            self._anchor = _BOTTOM
         super().resizeEvent(event)
 
     def _on_scrolled(self, value: int) -> None:
@@ -671,8 +700,10 @@ class ThreadView(QListView):
 
     @guarded(False)
     def event(self, e: QEvent) -> bool:
-        if e.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
-            self._delegate.invalidate()
+        delegate = getattr(self, "_delegate", None)
+        if delegate is not None and e.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            delegate.set_layout_width(self._layout_width())
+            delegate.invalidate()
         return super().event(e)
 
 
