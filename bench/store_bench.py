@@ -184,7 +184,7 @@ def main() -> int:
         limit_ms=5, repeats=25, note="one committed transaction (WAL, synchronous=NORMAL)",
     )
     bench.measure(
-        "outbox enqueue (durable: synchronous=FULL)",
+        "outbox enqueue (durable: WAL fsync)",
         lambda: db.outbox.enqueue("HubWork", [partner_number(1)], "bench"),
         repeats=15, note="informational: fsync cost of this disk",
     )

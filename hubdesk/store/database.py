@@ -149,8 +149,8 @@ def _connect(path: Path, check: bool, check_same_thread: bool) -> sqlite3.Connec
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise DatabaseUnavailable(f"cannot use WAL journaling for {path} (got {mode})")
-        # NORMAL is safe from corruption in WAL mode; outbox steps commit with FULL
-        # (transactions.transaction(durable=True)) so a send is never repeated.
+        # NORMAL is safe from corruption in WAL mode; outbox steps are made durable by
+        # transactions.transaction(durable=True) so a send is never repeated.
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA temp_store = MEMORY")
         if check:

@@ -8,8 +8,10 @@ from typing import Any  # the conftest's FakeClock (conftest is not importable)
 import pytest
 
 from hubdesk.domain import Sms
+from hubdesk.store import transactions
 from hubdesk.store.database import Database, DatabaseUnavailable
 from hubdesk.store.migrations import LATEST_VERSION, DatabaseTooNew
+from hubdesk.store.transactions import transaction
 
 MakeSms = Callable[..., Sms]
 
@@ -102,17 +104,25 @@ def test_foreign_keys_are_enforced(db: Database) -> None:
         )
 
 
-def test_outbox_commits_with_full_sync_and_messages_do_not(
-    db: Database, make_sms: MakeSms
+def test_outbox_steps_are_synced_to_disk_and_messages_are_not(
+    db: Database, make_sms: MakeSms, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    statements: list[str] = []
-    db.conn.set_trace_callback(statements.append)
+    synced: list[int] = []
+    real_fsync = transactions.os.fsync
+
+    def recording_fsync(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(transactions.os, "fsync", recording_fsync)
     db.messages.upsert_messages([make_sms(1)])
-    assert not any("synchronous" in s for s in statements)
-    statements.clear()
-    db.outbox.enqueue("HubWork", ["447400123456"], "x")
-    db.conn.set_trace_callback(None)
-    assert statements[0] == "PRAGMA synchronous = FULL"
-    assert statements.index("BEGIN IMMEDIATE") < statements.index("COMMIT")
-    assert statements[-1] == "PRAGMA synchronous = NORMAL"
-    assert db.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL again
+    assert synced == []
+    item = db.outbox.enqueue("HubWork", ["447400123456"], "x")
+    assert len(synced) == 1
+    # Nested in a caller's transaction: synced once, after the outer commit.
+    with transaction(db.conn):
+        db.outbox.mark_sending(item.id)
+        db.sync_state.set("attempt", "1")
+        assert len(synced) == 1
+    assert len(synced) == 2
+    assert db.conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
