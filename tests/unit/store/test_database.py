@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -8,7 +9,6 @@ from typing import Any  # the conftest's FakeClock (conftest is not importable)
 import pytest
 
 from hubdesk.domain import Sms
-from hubdesk.store import transactions
 from hubdesk.store.database import Database, DatabaseUnavailable
 from hubdesk.store.migrations import LATEST_VERSION, DatabaseTooNew
 from hubdesk.store.transactions import transaction
@@ -108,13 +108,13 @@ def test_outbox_steps_are_synced_to_disk_and_messages_are_not(
     db: Database, make_sms: MakeSms, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     synced: list[int] = []
-    real_fsync = transactions.os.fsync
+    real_fsync = os.fsync
 
     def recording_fsync(fd: int) -> None:
         synced.append(fd)
         real_fsync(fd)
 
-    monkeypatch.setattr(transactions.os, "fsync", recording_fsync)
+    monkeypatch.setattr(os, "fsync", recording_fsync)
     db.messages.upsert_messages([make_sms(1)])
     assert synced == []
     item = db.outbox.enqueue("HubWork", ["447400123456"], "x")
