@@ -82,4 +82,31 @@ def guarded(default: _R) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
 
 NONE_GUARD_APPLIED = guard_none_refcount()
 
-__all__ = ["NONE_GUARD_APPLIED", "guard_none_refcount", "guarded"]
+# Public widgets (imported after ``guarded`` exists: the modules use it).
+from hubdesk.ui.compose import ComposePane  # noqa: E402
+from hubdesk.ui.conversations import (  # noqa: E402
+    ConversationDelegate,
+    ConversationListModel,
+    ConversationListView,
+)
+from hubdesk.ui.icons import IconSet  # noqa: E402
+from hubdesk.ui.qtasync import async_slot, spawn  # noqa: E402
+from hubdesk.ui.theme import apply_theme  # noqa: E402
+from hubdesk.ui.thread import ThreadDelegate, ThreadModel, ThreadView  # noqa: E402
+
+__all__ = [
+    "NONE_GUARD_APPLIED",
+    "ComposePane",
+    "ConversationDelegate",
+    "ConversationListModel",
+    "ConversationListView",
+    "IconSet",
+    "ThreadDelegate",
+    "ThreadModel",
+    "ThreadView",
+    "apply_theme",
+    "async_slot",
+    "guard_none_refcount",
+    "guarded",
+    "spawn",
+]
