@@ -1,0 +1,266 @@
+"""The backfill: history older than the cache, fetched in the background, resumable.
+
+A run fixes ``sent_until`` (the oldest stored message's server time, else the server's
+clock) and ``sent_since`` (``until - depth``; none for ``depth=None``, "all") at its
+start, so page numbers stay stable while it works. Page 1 gives ``last_page`` and
+``total``; the other pages are fetched concurrently (at most ``concurrency`` in flight)
+and admitted by a ``RatePacer`` that keeps requests in reserve for the user. Each page
+is stored in one transaction together with the cursor (which pages are done), kept in
+the store's sync state, so a run interrupted at any point resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from hubdesk.api import HubClient
+from hubdesk.domain import Page, Sms, format_server_time, parse_server_time
+from hubdesk.store.database import Database
+from hubdesk.store.syncstate import BACKFILL_CURSOR, BACKFILL_DONE
+from hubdesk.store.transactions import transaction
+from hubdesk.store.worker import DbWorker
+from hubdesk.sync import storeops
+from hubdesk.sync.clock import ServerClock
+from hubdesk.sync.events import BackfillProgress, SyncEvents
+from hubdesk.sync.pacing import RatePacer
+
+__all__ = ["DEFAULT_DEPTH", "Backfill", "BackfillResult", "Cursor"]
+
+DEFAULT_DEPTH = timedelta(days=30)
+
+
+@dataclass(frozen=True, slots=True)
+class BackfillResult:
+    requests: int
+    fetched: int
+    total: int
+    pages: int
+    finished: bool
+    resumed: bool = False
+
+
+@dataclass(slots=True)
+class Cursor:
+    """A run in progress: its fixed bounds and the pages already stored."""
+
+    until: datetime
+    since: datetime | None
+    depth: str  # seconds, or "all": what the run was asked for
+    last_page: int
+    total: int
+    done: set[int]
+    fetched: int
+
+    def dumps(self) -> str:
+        return json.dumps(
+            {
+                "until": format_server_time(self.until),
+                "since": None if self.since is None else format_server_time(self.since),
+                "depth": self.depth,
+                "last_page": self.last_page,
+                "total": self.total,
+                "done": _ranges(self.done),
+                "fetched": self.fetched,
+            }
+        )
+
+    @staticmethod
+    def loads(text: str | None) -> Cursor | None:
+        if not text:
+            return None
+        try:
+            data = json.loads(text)
+            since = data["since"]
+            return Cursor(
+                until=parse_server_time(data["until"]),
+                since=None if since is None else parse_server_time(since),
+                depth=str(data["depth"]),
+                last_page=int(data["last_page"]),
+                total=int(data["total"]),
+                done=_unranges(str(data["done"])),
+                fetched=int(data["fetched"]),
+            )
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def _ranges(pages: Iterable[int]) -> str:
+    out: list[str] = []
+    ordered = sorted(set(pages))
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j + 1 < len(ordered) and ordered[j + 1] == ordered[j] + 1:
+            j += 1
+        out.append(str(ordered[i]) if i == j else f"{ordered[i]}-{ordered[j]}")
+        i = j + 1
+    return ",".join(out)
+
+
+def _unranges(text: str) -> set[int]:
+    pages: set[int] = set()
+    for part in filter(None, text.split(",")):
+        lo, _, hi = part.partition("-")
+        pages.update(range(int(lo), int(hi or lo) + 1))
+    return pages
+
+
+def _depth_key(depth: timedelta | None) -> str:
+    return "all" if depth is None else str(int(depth.total_seconds()))
+
+
+class Backfill:
+    """Pulls history into the store through ``worker``."""
+
+    def __init__(
+        self,
+        client: HubClient,
+        worker: DbWorker,
+        *,
+        events: SyncEvents | None = None,
+        server_clock: ServerClock | None = None,
+        pacer: RatePacer | None = None,
+        concurrency: int = 6,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError("concurrency must be at least 1")
+        self._client = client
+        self._worker = worker
+        self.events = events or SyncEvents()
+        self._clock = server_clock
+        self.pacer = pacer or RatePacer(client, server_clock=server_clock)
+        self._concurrency = concurrency
+        self.requests = 0
+
+    async def _page(self, cursor_since: datetime | None, until: datetime, n: int) -> Page[Sms]:
+        await self.pacer.acquire()
+        try:
+            self.requests += 1
+            return await self._client.list_sms(sent_since=cursor_since, sent_until=until, page=n)
+        finally:
+            self.pacer.release()
+
+    async def run(self, depth: timedelta | None = DEFAULT_DEPTH) -> BackfillResult:
+        """Fetch history back to ``depth`` before the newest server time seen (None: all).
+
+        Returns at once (no request) when an earlier run already reached that far.
+        """
+        self.requests = 0
+        key = _depth_key(depth)
+        cursor, done_marker, oldest, newest = await self._worker.run(_load)
+        resumed = cursor is not None and cursor.depth == key
+        if not resumed:
+            cursor = None
+            until = oldest if oldest is not None else self._server_now()
+            newest = newest or until
+            since = None if depth is None else newest - depth
+            if _already_done(done_marker, since) or (since is not None and since >= until):
+                return BackfillResult(0, 0, 0, 0, True)
+            first = await self._page(since, until, 1)
+            cursor = Cursor(until, since, key, max(1, first.last_page), first.total, {1},
+                            len(first.items))  # fmt: skip
+            await self._store(first, cursor)
+        assert cursor is not None
+        await self._progress(cursor)
+        todo = [p for p in range(1, cursor.last_page + 1) if p not in cursor.done]
+        await self._fetch_all(cursor, todo)
+        await self._worker.run(lambda db: _finish(db, cursor))
+        await self.events.backfill_progress.emit(
+            BackfillProgress(cursor.fetched, max(cursor.total, cursor.fetched), True)
+        )
+        return BackfillResult(
+            self.requests, cursor.fetched, cursor.total, cursor.last_page, True, resumed
+        )
+
+    def _server_now(self) -> datetime:
+        now = None if self._clock is None else self._clock.now()
+        if now is None:
+            raise RuntimeError("the backfill needs a server time to start from: poll once first")
+        return now
+
+    async def _fetch_all(self, cursor: Cursor, todo: list[int]) -> None:
+        if not todo:
+            return
+        queue: asyncio.Queue[int] = asyncio.Queue()
+        for p in todo:
+            queue.put_nowait(p)
+
+        async def worker() -> None:
+            while True:
+                try:
+                    n = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                page = await self._page(cursor.since, cursor.until, n)
+                cursor.done.add(n)
+                cursor.fetched += len(page.items)
+                await self._store(page, cursor)
+                await self._progress(cursor)
+
+        tasks = [asyncio.create_task(worker()) for _ in range(min(self._concurrency, len(todo)))]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            for t in tasks:
+                t.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+
+    async def _store(self, page: Page[Sms], cursor: Cursor) -> None:
+        text = cursor.dumps()
+        rows = list(page.items)
+        applied = await self._worker.run(
+            lambda db: storeops.apply_messages(db, rows, state={BACKFILL_CURSOR: text})
+        )
+        if applied.upsert.partners:
+            await self.events.messages_changed.emit(applied.upsert.partners)
+        if applied.optouts_changed:
+            await self.events.optouts_changed.emit(applied.optouts_changed)
+
+    async def _progress(self, cursor: Cursor) -> None:
+        await self.events.backfill_progress.emit(
+            BackfillProgress(cursor.fetched, max(cursor.total, cursor.fetched))
+        )
+
+
+def _load(
+    db: Database,
+) -> tuple[Cursor | None, str | None, datetime | None, datetime | None]:
+    return (
+        Cursor.loads(db.sync_state.get(BACKFILL_CURSOR)),
+        db.sync_state.get(BACKFILL_DONE),
+        db.messages.oldest_server_time(),
+        storeops.high_water(db),
+    )
+
+
+def _already_done(marker: str | None, since: datetime | None) -> bool:
+    """A finished run already reached at least as far back as ``since``."""
+    if not marker:
+        return False
+    try:
+        data = json.loads(marker)
+        reached = data.get("since")
+        if reached is None:
+            return True  # everything was fetched
+        return since is not None and parse_server_time(str(reached)) <= since
+    except (ValueError, AttributeError):
+        return False
+
+
+def _finish(db: Database, cursor: Cursor) -> None:
+    with transaction(db.conn):
+        db.sync_state.delete(BACKFILL_CURSOR)
+        db.sync_state.set(
+            BACKFILL_DONE,
+            json.dumps(
+                {
+                    "since": None if cursor.since is None else format_server_time(cursor.since),
+                    "until": format_server_time(cursor.until),
+                }
+            ),
+        )
