@@ -24,9 +24,10 @@ from typing import Any, NoReturn, Protocol
 import keyring
 import keyring.errors
 
-# Linux: the Secret Service backend can also fail below keyring's own exceptions.
-_BACKEND_ERRORS: tuple[type[Exception], ...] = (keyring.errors.KeyringError,)
-_NO_SERVICE_ERRORS: tuple[type[Exception], ...] = (keyring.errors.NoKeyringError,)
+# Backends also fail below keyring's own exceptions: an unreachable D-Bus socket is a
+# plain OSError, a missing Secret Service a SecretStorageException (Linux).
+_BACKEND_ERRORS: tuple[type[Exception], ...] = (keyring.errors.KeyringError, OSError)
+_NO_SERVICE_ERRORS: tuple[type[Exception], ...] = (keyring.errors.NoKeyringError, OSError)
 try:
     from secretstorage.exceptions import (
         SecretServiceNotAvailableException,

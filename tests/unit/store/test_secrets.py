@@ -10,7 +10,6 @@ import keyring.backends.fail
 import pytest
 from keyring.errors import (
     InitError,
-    KeyringError,
     KeyringLocked,
     NoKeyringError,
     PasswordSetError,
@@ -192,6 +191,7 @@ def test_no_keyring_at_all_says_what_to_install(system_keyring: None) -> None:
     ("error", "expected"),
     [
         (NoKeyringError("no backend"), "No system keyring is available: install and start"),
+        (FileNotFoundError(2, "No such file"), "No system keyring is available"),
         (KeyringLocked("Failed to unlock the collection!"), "The keyring is locked: unlock it"),
         (InitError("Failed to create the collection: Prompt dismissed.."), "prompt was dismissed"),
         (PasswordSetError("nope"), "The system keyring failed (PasswordSetError)"),
@@ -199,7 +199,7 @@ def test_no_keyring_at_all_says_what_to_install(system_keyring: None) -> None:
 )
 @pytest.mark.parametrize("operation", ["load", "save", "save_refresh_token", "clear"])
 def test_keyring_failures_become_vault_unavailable(
-    error: KeyringError, expected: str, operation: str
+    error: Exception, expected: str, operation: str
 ) -> None:
     vault = KeyringVault(FailingKeyring(error))
     calls: dict[str, Callable[[], object]] = {
