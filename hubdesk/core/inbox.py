@@ -1,0 +1,187 @@
+"""The inbox use case: conversations, threads, read state, search and export.
+
+Every store access goes through the ``DbWorker`` so a UI on the same event loop never
+blocks on SQLite. ``InboxEvents`` tells observers (the GUI's list model, the tray badge)
+what changed, reusing ``hubdesk.sync.events.Channel``:
+
+* ``conversations_changed`` (the partners whose rows changed) when the poller stores
+  messages, the outbox changes, opt-outs change, or read state is changed here;
+* ``unread_changed`` (the new total) whenever the unread total differs from the last
+  one announced.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from hubdesk.domain import Conversation, OutboxItem, ThreadEntry
+from hubdesk.domain.numbers import format_number
+from hubdesk.store.database import Database
+from hubdesk.store.search import SearchHit
+from hubdesk.store.threads import next_cursor
+from hubdesk.store.worker import DbWorker
+from hubdesk.sync.events import Channel, Connection, SyncEvents
+
+__all__ = ["Inbox", "InboxEvents", "ThreadPage"]
+
+_EXPORT_PAGE = 500
+EXPORT_COLUMNS = ("time", "direction", "from", "to", "text", "status", "sms_id")
+
+
+@dataclass(slots=True)
+class InboxEvents:
+    """What the inbox tells its observers."""
+
+    conversations_changed: Channel[frozenset[str]] = field(
+        default_factory=lambda: Channel("conversations_changed")
+    )
+    unread_changed: Channel[int] = field(default_factory=lambda: Channel("unread_changed"))
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadPage:
+    """One page of a thread, newest first; pass ``before`` back to get the next one."""
+
+    entries: tuple[ThreadEntry, ...]
+    before: tuple[datetime, int] | None
+
+    @property
+    def has_more(self) -> bool:
+        return self.before is not None
+
+
+class Inbox:
+    """Conversations and threads over the store; observes ``sync_events`` when given."""
+
+    def __init__(self, worker: DbWorker, sync_events: SyncEvents | None = None) -> None:
+        self._worker = worker
+        self.events = InboxEvents()
+        self._unread: int | None = None
+        self._connections: list[Connection] = []
+        if sync_events is not None:
+            self._connections += [
+                sync_events.messages_changed.connect(self._on_partners),
+                sync_events.optouts_changed.connect(self._on_partners),
+                sync_events.outbox_changed.connect(self._on_outbox),
+            ]
+
+    def close(self) -> None:
+        """Stop observing the sync engine."""
+        for disconnect in self._connections:
+            disconnect()
+        self._connections.clear()
+
+    # --- reading ---------------------------------------------------------------------
+
+    async def conversations(
+        self, unread_only: bool = False, limit: int | None = None
+    ) -> list[Conversation]:
+        """Newest first (partners with only unsent outbox entries included)."""
+        return await self._worker.run(lambda db: db.messages.conversations(unread_only, limit))
+
+    async def thread(
+        self, partner: str, limit: int = 50, before: tuple[datetime, int] | None = None
+    ) -> ThreadPage:
+        """A page of the thread with ``partner``, newest first."""
+
+        def page(db: Database) -> ThreadPage:
+            entries = db.messages.thread(partner, limit, before)
+            stored = sum(1 for e in entries if e.outbox_id is None)
+            cursor = next_cursor(entries) if stored >= limit else None
+            return ThreadPage(tuple(entries), cursor)
+
+        return await self._worker.run(page)
+
+    async def unread_total(self) -> int:
+        total = await self._worker.run(lambda db: db.messages.unread_total())
+        self._unread = total
+        return total
+
+    async def search(self, query: str, limit: int = 50) -> list[SearchHit]:
+        """Contacts by name or number, conversations by number, messages by text."""
+        if not query.strip():
+            return []
+        return await self._worker.run(lambda db: db.search.search(query, limit))
+
+    # --- read state ------------------------------------------------------------------
+
+    async def mark_read(self, partner: str) -> int:
+        """Mark the conversation read; returns how many messages changed."""
+        changed = await self._worker.run(lambda db: db.messages.mark_read(partner))
+        if changed:
+            await self.refresh(frozenset({partner}))
+        return changed
+
+    async def mark_unread(self, partner: str) -> bool:
+        """Mark the newest received message unread; False when nothing was received."""
+        changed = await self._worker.run(lambda db: db.messages.mark_unread(partner))
+        if changed:
+            await self.refresh(frozenset({partner}))
+        return changed
+
+    # --- export ----------------------------------------------------------------------
+
+    async def export_conversation_csv(self, partner: str, path: Path) -> int:
+        """Write the whole thread, oldest first, as CSV (UTF-8 with BOM for Excel).
+
+        Columns: time (local, ISO 8601), direction, from, to, text, status, sms_id.
+        Returns the number of rows written.
+        """
+
+        def collect(db: Database) -> list[ThreadEntry]:
+            entries: list[ThreadEntry] = []
+            before: tuple[datetime, int] | None = None
+            while True:
+                page = db.messages.thread(partner, _EXPORT_PAGE, before)
+                entries.extend(page)
+                stored = sum(1 for e in page if e.outbox_id is None)
+                before = next_cursor(page)
+                if stored < _EXPORT_PAGE or before is None:
+                    return entries
+
+        entries = await self._worker.run(collect)
+        entries.reverse()
+        await asyncio.to_thread(_write_export, path, entries)
+        return len(entries)
+
+    # --- observing -------------------------------------------------------------------
+
+    async def refresh(self, partners: frozenset[str]) -> None:
+        """Announce ``partners`` changed, and the unread total when it moved."""
+        if partners:
+            await self.events.conversations_changed.emit(partners)
+        previous = self._unread
+        total = await self.unread_total()
+        if total != previous:
+            await self.events.unread_changed.emit(total)
+
+    async def _on_partners(self, partners: frozenset[str]) -> None:
+        await self.refresh(partners)
+
+    async def _on_outbox(self, item: OutboxItem) -> None:
+        await self.refresh(frozenset(item.destinations))
+
+
+def _write_export(path: Path, entries: list[ThreadEntry]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(EXPORT_COLUMNS)
+        for e in entries:
+            own = e.sender_id
+            other = format_number(e.partner)
+            sent = e.direction.name == "SENT"
+            writer.writerow(
+                [
+                    e.time.astimezone().isoformat(timespec="seconds"),
+                    "sent" if sent else "received",
+                    own if sent else other,
+                    other if sent else own,
+                    e.text,
+                    e.state.value,
+                    "" if e.sms_id is None else e.sms_id,
+                ]
+            )
