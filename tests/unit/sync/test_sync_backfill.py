@@ -1,0 +1,122 @@
+"""The backfill: fixed bounds, concurrent pages, reserve kept, resumable."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from hubdesk.domain import format_server_time
+from hubdesk.sim import Fault
+from hubdesk.store.syncstate import BACKFILL_CURSOR
+from hubdesk.sync.backfill import Backfill, Cursor
+from hubdesk.sync.events import BackfillProgress
+from hubdesk.sync.pacing import RatePacer, reserve_for
+from hubdesk.sync.poller import Poller
+from tests.unit.sync.simkit import Kit, kit
+
+LIST = "/api/sms/list"
+
+
+def seed_history(k: Kit, n: int, *, days: float = 20) -> None:
+    now = k.clock()
+    step = days * 86400 / n
+    for i in range(n):
+        stamp = format_server_time_epoch(now - 60 - i * step)
+        k.state.inject_inbound("447700900%03d" % (i % 500), f"history {i}", time=stamp)
+
+
+def format_server_time_epoch(epoch: float) -> str:
+    from datetime import UTC, datetime
+
+    return format_server_time(datetime.fromtimestamp(epoch, UTC))
+
+
+async def test_backfill_fetches_everything_in_pages_plus_one(tmp_path: Path) -> None:
+    async with kit(tmp_path) as k:
+        seed_history(k, 205)
+        await Poller(k.client, k.worker).poll_once()  # first run: page 1
+        progress: list[BackfillProgress] = []
+        k.events.backfill_progress.connect(progress.append)
+        k.state.clear_requests()
+        bf = Backfill(k.client, k.worker, events=k.events, server_clock=k.server_clock)
+        result = await bf.run(depth=None)
+        assert result.finished and result.fetched >= 195
+        total = len(k.state.messages())
+        assert result.requests == len(k.requests(LIST)) <= math.ceil(total / 10) + 2
+        count = await k.worker.run(lambda db: db.messages.count())
+        assert count == len(k.state.messages())
+        assert progress[-1].finished and progress[-1].done == result.fetched
+        assert [p.done for p in progress] == sorted(p.done for p in progress)
+        # Every page request used the same fixed bounds.
+        bounds = {(r["query"].get("sent_until"), r["query"].get("sent_since"))  # type: ignore[union-attr]
+                  for r in k.requests(LIST)}  # fmt: skip
+        assert len(bounds) == 1
+        # Done: a second run costs nothing.
+        k.state.clear_requests()
+        again = await bf.run(depth=None)
+        assert again.requests == 0 and k.requests(LIST) == []
+
+
+async def test_depth_limits_how_far_back(tmp_path: Path) -> None:
+    async with kit(tmp_path) as k:
+        seed_history(k, 100, days=20)  # one message every 4.8 hours
+        await Poller(k.client, k.worker).poll_once()
+        bf = Backfill(k.client, k.worker, server_clock=k.server_clock)
+        await bf.run(depth=timedelta(days=5))
+        count = await k.worker.run(lambda db: db.messages.count())
+        assert 24 <= count <= 27
+        k.state.clear_requests()
+        assert (await bf.run(depth=timedelta(days=5))).requests == 0
+        await bf.run(depth=timedelta(days=10))
+        assert 49 <= await k.worker.run(lambda db: db.messages.count()) <= 52
+
+
+async def test_interrupted_backfill_resumes_from_its_cursor(tmp_path: Path) -> None:
+    async with kit(tmp_path) as k:
+        seed_history(k, 150)
+        await Poller(k.client, k.worker).poll_once()
+        k.state.add_fault(Fault("500", count=1000, path=LIST))
+        # Let the first pages through, then fail everything.
+        k.state.clear_faults()
+        k.state.add_fault(Fault("slow", count=6, path=LIST, seconds=0.0))
+        k.state.add_fault(Fault("500", count=1000, path=LIST))
+        bf = Backfill(k.client, k.worker, server_clock=k.server_clock, concurrency=2)
+        with pytest.raises(Exception):
+            await bf.run(depth=None)
+        text = await k.worker.run(lambda db: db.sync_state.get(BACKFILL_CURSOR))
+        cursor = Cursor.loads(text)
+        assert cursor is not None and 1 in cursor.done and len(cursor.done) < cursor.last_page
+        done_before = set(cursor.done)
+        k.state.clear_faults()
+        k.state.clear_requests()
+        result = await bf.run(depth=None)
+        assert result.resumed and result.finished
+        pages = {int(r["query"]["page"]) for r in k.requests(LIST)}  # type: ignore[index]
+        assert pages.isdisjoint(done_before)  # nothing fetched twice
+        assert await k.worker.run(lambda db: db.messages.count()) == len(k.state.messages())
+
+
+async def test_pacer_keeps_the_reserve_for_foreground_actions(tmp_path: Path) -> None:
+    async with kit(tmp_path, rate_limit=60) as k:
+        seed_history(k, 600)
+        await Poller(k.client, k.worker).poll_once()
+        pacer = RatePacer(k.client, server_clock=k.server_clock, window=60.0)
+        bf = Backfill(k.client, k.worker, server_clock=k.server_clock, pacer=pacer)
+        task = asyncio.create_task(bf.run(depth=None))
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if pacer.waited > 0:
+                break
+        assert pacer.waited > 0, "the pacer should have stopped at the reserve"
+        info = k.client.rate_limit
+        assert info is not None and info.remaining is not None
+        assert info.remaining >= reserve_for(60) - 1  # at most one answer in flight past it
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        # The foreground still has its reserve: a send goes through.
+        await k.client.send_sms("447520602706", "447520602707", "headroom")
