@@ -71,33 +71,25 @@ class Failure:
     detail: str = ""  # shown with -v only
 
 
-def _sentence(text: str) -> str:
-    text = " ".join(text.split())
-    if text and text[-1] not in ".!?…":
-        text += "."
-    return text[:1].upper() + text[1:]
-
-
 def describe(exc: BaseException) -> Failure:
-    """Map any exception a command may raise to an exit code and a sentence."""
+    """Map any exception a command may raise to an exit code and a sentence.
+
+    The sentence comes from the shared mapping (``hubdesk.core.errors.describe_error``,
+    also used by the GUI); this adds the exit code and what to run next.
+    """
     from hubdesk.api import errors as api
+    from hubdesk.core.errors import InvalidInput, describe_error, sentence
     from hubdesk.domain.numbers import NumberError
     from hubdesk.domain.senderids import SenderIdError
     from hubdesk.store.profile import ProfileError
     from hubdesk.store.secrets import VaultUnavailable
 
     if isinstance(exc, CliError):
-        return Failure(exc.exit_code, _sentence(str(exc)))
-    if isinstance(exc, NumberError | SenderIdError):
-        return Failure(EXIT_BAD_INPUT, _sentence(str(exc)))
-    if isinstance(exc, VaultUnavailable):
-        return Failure(
-            EXIT_NOT_LOGGED_IN,
-            _sentence(str(exc)),
-            "Use --no-store to sign in for a single command without the keyring.",
-        )
-    if isinstance(exc, ProfileError):
-        return Failure(EXIT_NOT_LOGGED_IN, _sentence(str(exc)))
+        return Failure(exc.exit_code, sentence(str(exc)))
+    if isinstance(exc, NumberError | SenderIdError | InvalidInput):
+        return Failure(EXIT_BAD_INPUT, describe_error(exc))
+    if isinstance(exc, VaultUnavailable | ProfileError):
+        return Failure(EXIT_NOT_LOGGED_IN, describe_error(exc))
     if not isinstance(exc, api.ApiError):
         return Failure(
             EXIT_INTERNAL,
@@ -109,19 +101,14 @@ def describe(exc: BaseException) -> Failure:
         f"status={exc.status if exc.status is not None else '-'} "
         f"may_have_executed={exc.may_have_executed}"
     )
-    message = _sentence(str(exc))
+    message = describe_error(exc)
     if isinstance(exc, api.InsecureUrl):
         return Failure(EXIT_BAD_INPUT, message, detail)
     if isinstance(exc, api.BadCredentials | api.InvalidClient):
         return Failure(EXIT_NOT_LOGGED_IN, message, detail)
     if isinstance(exc, api.Unauthenticated):
         return Failure(EXIT_NOT_LOGGED_IN, f"{message} {LOGIN_HINT}", detail)
-    if isinstance(exc, api.ValidationFailed):  # includes Refused
-        fields = "; ".join(f"{name}: {' '.join(msgs)}" for name, msgs in exc.errors.items() if msgs)
-        if fields and fields not in message:
-            message = _sentence(f"{message.rstrip('.')} ({fields})")
-        return Failure(EXIT_API_REFUSED, message, detail)
-    if isinstance(exc, api.PermissionDenied):
+    if isinstance(exc, api.ValidationFailed | api.PermissionDenied):  # incl. Refused
         return Failure(EXIT_API_REFUSED, message, detail)
     if exc.may_have_executed:
         if exc.operation in ("send_sms", "bulk_send"):

@@ -17,18 +17,19 @@ __all__ = ["run"]
 
 
 def _setup_logging(verbose: bool, stderr: TextIO) -> None:
-    """-v: HubDesk's own debug log and httpx's request lines (neither holds secrets)."""
+    """-v: HubDesk's debug log and httpx's request lines (neither holds secrets).
+
+    Without -v only errors are logged: the retry waits are already announced through
+    ``on_wait``, and a failure ends in one sentence.
+    """
     root = logging.getLogger()
     handler = logging.StreamHandler(stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
-    root.setLevel(logging.WARNING)
+    root.setLevel(logging.WARNING if verbose else logging.ERROR)
     if verbose:
         logging.getLogger("hubdesk").setLevel(logging.DEBUG)
         logging.getLogger("httpx").setLevel(logging.INFO)
-    else:
-        logging.getLogger("hubdesk").setLevel(logging.ERROR)
-        logging.getLogger("httpx").setLevel(logging.ERROR)
 
 
 async def _run(args: Namespace, ctx: Context) -> None:

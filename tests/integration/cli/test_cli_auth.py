@@ -197,3 +197,12 @@ def test_plain_http_to_a_remote_host_is_refused(cli: Cli) -> None:
     run = cli("--base-url", "http://example.com/api", "senders")
     assert run.code == 2, run
     assert "http://" in run.stderr
+
+
+def test_damaged_profile_is_exit_3(cli: Cli) -> None:
+    cli.home.mkdir(parents=True)
+    (cli.home / "config.json").write_text("{not json", "utf-8")
+    run = cli("senders")
+    assert run.code == 3, run
+    assert "log in again" in run.stderr
+    assert cli.requests() == []

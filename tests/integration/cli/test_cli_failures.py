@@ -33,14 +33,19 @@ def test_malformed_answer_is_exit_5(logged_in: Cli) -> None:
     assert run.stdout == ""
 
 
-def test_unreachable_server_is_exit_5_after_retries(logged_in: Cli) -> None:
-    run = logged_in("--base-url", "http://127.0.0.1:9/api", "messages")
-    # The session is for the simulator's URL, so the local check says "not logged in".
-    assert run.code == 3, run
-    logged_in.sim.stop()
-    run = logged_in("messages")
+def test_unreachable_server_is_exit_5_after_retries(cli: Cli) -> None:
+    env = {
+        "HUBDESK_CLIENT_ID": "hubdesk-demo",
+        "HUBDESK_CLIENT_SECRET": "demo-secret",
+        "HUBDESK_USERNAME": "demo@hubwork.test",
+        "HUBDESK_PASSWORD": PASSWORD,
+    }
+    cli.sim.stop()
+    run = cli("--no-store", "senders", env=env)
     assert run.code == 5, run
-    assert "retrying in" in run.stderr  # the waits are announced
+    notices = [line for line in run.stderr.splitlines() if "retrying in" in line]
+    assert len(notices) == 3  # max_retries, each announced
+    assert len(run.stderr.splitlines()) == 4  # and then one sentence
     assert run.stdout == ""
 
 
