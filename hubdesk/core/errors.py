@@ -155,10 +155,11 @@ def describe_error(exc: BaseException) -> str:
     from hubdesk.store.profile import ProfileError
     from hubdesk.store.secrets import VaultUnavailable
     from hubdesk.store.worker import WorkerClosed
+    from hubdesk.sync.outbox import OptedOut as SyncOptedOut
 
     if isinstance(exc, api.ApiError):
         return sentence(_describe_api(exc))
-    if isinstance(exc, CoreError):
+    if isinstance(exc, CoreError | SyncOptedOut):
         return sentence(str(exc))
     if isinstance(exc, NumberError | SenderIdError | UriError | ContactError):
         return sentence(str(exc))

@@ -1,0 +1,220 @@
+"""Compose and send: the use case the GUI's compose pane and ``hubdesk-cli send`` share.
+
+Before anything is queued: the destination must be a valid number (``parse_number``; a
+number outside the UK is allowed for SMS and comes back with a ``note``), the text must
+not be blank, the sender ID must be an approved one, and a number that opted out (STOP)
+is refused unless ``override_optout``. Then ``OutboxSender.submit`` commits the outbox
+row and tries to send it; network trouble leaves it queued or unknown for the sender's
+flush, never raises.
+
+Also: drafts per conversation, and the sender ID to preselect for a conversation (the
+last one used there, else the default sender ID setting, else the first approved one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hubdesk.core.errors import InvalidInput, NoApprovedSender, OptedOut
+from hubdesk.core.senders import SenderIds
+from hubdesk.domain import OutboxItem, OutboxState
+from hubdesk.domain.numbers import NumberError, PhoneNumber, parse_number
+from hubdesk.domain.segments import SegmentInfo, analyse
+from hubdesk.store.database import Database
+from hubdesk.store.worker import DbWorker
+from hubdesk.sync.outbox import OptedOut as SyncOptedOut
+from hubdesk.sync.outbox import OutboxSender
+
+__all__ = ["LAST_SENDER_PREFIX", "Messenger", "Prepared", "SendReceipt", "non_uk_note"]
+
+LAST_SENDER_PREFIX = "senders.last."
+NO_APPROVED = "No approved sender ID yet; request one and wait for approval."
+OPTED_OUT = "This number has opted out (STOP)."
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A message that passed every local check, ready for the outbox."""
+
+    destination: PhoneNumber
+    sender_id: str
+    text: str
+    segments: SegmentInfo
+    note: str | None  # e.g. "not a UK number (+1): +1 516-725-9623"
+
+
+@dataclass(frozen=True, slots=True)
+class SendReceipt:
+    """What ``send`` did. ``item.state`` says how far it got (sent / queued / unknown /
+    failed); ``note`` repeats the preparation note."""
+
+    item: OutboxItem
+    destination: PhoneNumber
+    sender_id: str
+    note: str | None
+
+    @property
+    def sent(self) -> bool:
+        return self.item.state is OutboxState.SENT
+
+
+def non_uk_note(number: PhoneNumber) -> str | None:
+    """The visible note for a destination outside the UK, None for a UK number."""
+    if number.is_uk:
+        return None
+    code = number.international().split(" ", 1)[0]
+    return f"not a UK number ({code}): {number.international()}"
+
+
+def _destination(text: str) -> PhoneNumber:
+    try:
+        return parse_number(text)
+    except NumberError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
+class Messenger:
+    """Validates and queues messages; keeps drafts and the per-conversation sender ID."""
+
+    def __init__(
+        self,
+        worker: DbWorker,
+        sender: OutboxSender,
+        sender_ids: SenderIds,
+        default_sender_id: Callable[[], str | None] = lambda: None,
+    ) -> None:
+        self._worker = worker
+        self._sender = sender
+        self._sender_ids = sender_ids
+        self._default_sender_id = default_sender_id
+
+    # --- checks ----------------------------------------------------------------------
+
+    async def sender_for(self, partner: str) -> str | None:
+        """The sender ID to preselect: last used with ``partner`` if still approved, else
+        the default setting if approved, else the first approved one, else None."""
+        approved = self._sender_ids.approved()
+        last = await self._worker.run(lambda db: _last_sender(db, partner))
+        for candidate in (last, self._default_sender_id()):
+            if candidate and candidate in approved:
+                return candidate
+        return approved[0] if approved else None
+
+    async def send_blocked_reason(self, partner: str, sender_id: str | None) -> str | None:
+        """Why Send must stay disabled for this conversation (a sentence), or None."""
+        try:
+            number = parse_number(partner)
+        except NumberError as exc:
+            return f"{str(exc)[:1].upper()}{str(exc)[1:]}."
+        approved = self._sender_ids.approved()
+        if not approved:
+            return NO_APPROVED
+        if sender_id is not None and sender_id not in approved:
+            return f"The sender ID {sender_id} is not approved."
+        if await self._worker.run(lambda db: db.optouts.is_opted_out(number.digits)):
+            return OPTED_OUT
+        return None
+
+    async def prepare(
+        self,
+        destination: str,
+        text: str,
+        sender_id: str | None = None,
+        *,
+        override_optout: bool = False,
+    ) -> Prepared:
+        """Every local check; raises ``InvalidInput``, ``NoApprovedSender`` or ``OptedOut``."""
+        number = _destination(destination)
+        if not text.strip():
+            raise InvalidInput("the message is empty")
+        approved = self._sender_ids.approved()
+        if not approved:
+            raise NoApprovedSender(NO_APPROVED)
+        chosen = sender_id if sender_id is not None else await self.sender_for(number.digits)
+        if chosen is None or chosen not in approved:
+            raise NoApprovedSender(f"The sender ID {chosen} is not approved.")
+        if not override_optout and await self._worker.run(
+            lambda db: db.optouts.is_opted_out(number.digits)
+        ):
+            raise OptedOut(number.digits, f"{OPTED_OUT[:-1]}; the message was not sent.")
+        return Prepared(number, chosen, text, analyse(text), non_uk_note(number))
+
+    # --- sending ---------------------------------------------------------------------
+
+    async def send(
+        self,
+        destination: str,
+        text: str,
+        sender_id: str | None = None,
+        *,
+        override_optout: bool = False,
+        uuid: str | None = None,
+    ) -> SendReceipt:
+        """Check, queue (committed), try to send now; clears the draft and remembers the
+        sender ID for the conversation. ``uuid`` makes a double-click queue it once."""
+        ready = await self.prepare(destination, text, sender_id, override_optout=override_optout)
+        digits = ready.destination.digits
+        try:
+            result = await self._sender.submit(
+                ready.sender_id, digits, ready.text, override_optout=override_optout, uuid=uuid
+            )
+        except SyncOptedOut:  # opted out between the check and the submit
+            raise OptedOut(digits, f"{OPTED_OUT[:-1]}; the message was not sent.") from None
+        assert result.item is not None  # a single send either queues or raises
+        await self._worker.run(lambda db: _after_send(db, digits, ready.sender_id))
+        return SendReceipt(result.item, ready.destination, ready.sender_id, ready.note)
+
+    async def retry(self, outbox_id: int) -> OutboxItem:
+        """Try an entry again: a failed or queued one is sent now; an unknown one is
+        reconciled first (re-sent only when certainly absent); others are returned as is."""
+        item = await self._worker.run(lambda db: db.outbox.get(outbox_id))
+        if item is None:
+            raise InvalidInput("that message is no longer in the outbox")
+        if item.state is OutboxState.UNKNOWN:
+            return await self._sender.reconcile(item)
+        if item.state is OutboxState.FAILED:
+            item = await self._worker.run(lambda db: db.outbox.requeue(outbox_id))
+            await self._sender.events.outbox_changed.emit(item)
+        if item.state is OutboxState.QUEUED:
+            return await self._sender.send(item)
+        return item
+
+    async def discard(self, outbox_id: int) -> bool:
+        """Drop a failed entry the user gave up on (only failed ones)."""
+        item = await self._worker.run(lambda db: db.outbox.get(outbox_id))
+        if item is None or item.state is not OutboxState.FAILED:
+            return False
+        removed = await self._worker.run(lambda db: db.outbox.delete(outbox_id))
+        if removed:
+            await self._sender.events.outbox_changed.emit(item)
+        return removed
+
+    # --- drafts ----------------------------------------------------------------------
+
+    async def save_draft(self, partner: str, text: str) -> None:
+        """Keep the unsent text of a conversation (blank text deletes the draft)."""
+        await self._worker.run(lambda db: db.drafts.set(partner, text))
+
+    async def draft(self, partner: str) -> str | None:
+        return await self._worker.run(lambda db: db.drafts.get(partner))
+
+    async def clear_draft(self, partner: str) -> bool:
+        return await self._worker.run(lambda db: db.drafts.delete(partner))
+
+    async def drafts(self) -> list[str]:
+        """Partners with a draft."""
+        return await self._worker.run(lambda db: db.drafts.partners())
+
+
+def _last_sender(db: Database, partner: str) -> str | None:
+    value = db.settings.get_raw(LAST_SENDER_PREFIX + partner)
+    return value if isinstance(value, str) else None
+
+
+def _after_send(db: Database, partner: str, sender_id: str) -> None:
+    from hubdesk.store.transactions import transaction
+
+    with transaction(db.conn):
+        db.settings.set(LAST_SENDER_PREFIX + partner, sender_id)
+        db.drafts.delete(partner)
