@@ -51,9 +51,7 @@ class TimeoutTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:
-            return await asyncio.wait_for(
-                self._inner.handle_async_request(request), self._timeout
-            )
+            return await asyncio.wait_for(self._inner.handle_async_request(request), self._timeout)
         except TimeoutError:
             raise httpx.ReadTimeout("timed out (test transport)", request=request) from None
 

@@ -34,9 +34,7 @@ def fault(kind: str, path: str, count: int = 1) -> Fault:
 
 def server_copies(k: Kit) -> Counter[tuple[str, str]]:
     return Counter(
-        (m["destination"], m["text"])
-        for m in k.state.messages()
-        if m["origin"] in ("send", "bulk")
+        (m["destination"], m["text"]) for m in k.state.messages() if m["origin"] in ("send", "bulk")
     )
 
 
