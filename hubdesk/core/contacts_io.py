@@ -149,6 +149,7 @@ def parse_contacts_csv(text: str) -> list[CsvRecord]:
         name = " ".join(p for p in (_cell(row, i) for i in columns.name) if p)
         numbers = tuple(n for n in (_cell(row, i) for i in columns.numbers) if n)
         notes = "\n".join(n for n in (_cell(row, i) for i in columns.notes) if n)
+        notes = notes.replace("\r\n", "\n").replace("\r", "\n")
         groups: list[str] = []
         for i in columns.groups:
             for group in _GROUP_SPLIT.split(_cell(row, i)):

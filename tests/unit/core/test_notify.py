@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from hubdesk.core.notify import NotificationPolicy, Notice, in_quiet_hours, preview
+from hubdesk.core.notify import Notice, NotificationPolicy, in_quiet_hours, preview
 from hubdesk.core.settings import AppSettings
 from hubdesk.domain import DeliveryStatus, ReadStatus, Sms, SmsType
 
