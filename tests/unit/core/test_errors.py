@@ -25,7 +25,7 @@ def _one_sentence(text: str) -> None:
 @pytest.mark.parametrize(
     ("exc", "expected"),
     [
-        (api.ConnectFailed("x", operation="send_sms"), "Could not reach the HubWork server to send"),
+        (api.ConnectFailed("x", operation="send_sms"), "Could not reach the HubWork server"),
         (api.RequestTimedOut("x", operation="list_sms"), "did not answer in time while trying"),
         (
             api.RequestTimedOut("x", operation="send_sms", may_have_executed=True),
