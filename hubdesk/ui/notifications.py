@@ -1,0 +1,342 @@
+"""Desktop notifications for new messages, and what a click on one opens.
+
+On Linux :class:`Notifier` talks to ``org.freedesktop.Notifications`` itself: it sends
+``Notify`` with a ``default`` action, keeps a map notification id -> conversation, and
+listens for ``ActionInvoked`` / ``NotificationClosed``. A click emits
+``activated(partner)`` (or ``activated_summary()`` for a summary of several people).
+
+Why not QtDBus: PySide6 (6.12) cannot put a D-Bus ``uint32`` or ``byte`` on the wire
+(a Python int becomes ``int32`` in a QVariant, and ``QDBusArgument << int`` resolves to
+the ``ushort`` overload), and ``Notify`` is ``(susssasa{sv}i)`` with an urgency byte:
+servers reject the call. jeepney (pure Python, already on every Linux install through
+keyring -> SecretStorage) builds the messages; the socket is read from the Qt event loop
+through a ``QSocketNotifier``, so nothing blocks and no asyncio loop is needed. Only
+connecting (a local socket, bounded by ``auth_timeout``) is synchronous.
+
+Elsewhere, or when there is no session bus or no notification server, it falls back to
+``QSystemTrayIcon.showMessage``; a click on that balloon (``messageClicked``) opens the
+last notice's conversation. Nothing here raises because the bus is missing or dies.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import sys
+from enum import Enum
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QSocketNotifier, Signal
+from PySide6.QtWidgets import QSystemTrayIcon
+
+from hubdesk.ui.icons import default_icon_dir
+
+log = logging.getLogger(__name__)
+
+__all__ = ["APP_NAME", "Backend", "NoticeLike", "Notifier", "escape_markup"]
+
+APP_NAME = "HubDesk"
+DESKTOP_ENTRY = "hubdesk"
+CATEGORY = "im.received"
+URGENCY_NORMAL = 1
+
+_SERVICE = "org.freedesktop.Notifications"
+_PATH = "/org/freedesktop/Notifications"
+_INTERFACE = "org.freedesktop.Notifications"
+
+
+class NoticeLike(Protocol):
+    """What :meth:`Notifier.show` needs (``hubdesk.core.notify.Notice`` fits)."""
+
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def body(self) -> str: ...
+
+    @property
+    def partner(self) -> str | None: ...
+
+
+class Backend(Enum):
+    """Where notices go."""
+
+    FREEDESKTOP = "freedesktop"  # org.freedesktop.Notifications over the session bus
+    TRAY = "tray"  # QSystemTrayIcon.showMessage
+    NONE = "none"  # nowhere (no bus server and no tray icon): logged only
+
+
+def escape_markup(text: str) -> str:
+    """``text`` safe for a body that servers may read as their HTML subset.
+
+    Servers that support markup turn the entities back into the characters; those that
+    do not are told by the specification to strip markup (dunst also decodes the
+    entities), so the user sees the text exactly as it was received either way.
+    """
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def default_app_icon() -> str:
+    """A ``file://`` URI of HubDesk's icon when it is on disk, else the theme name."""
+    path = default_icon_dir() / "hubdesk.svg"
+    return path.as_uri() if path.is_file() else DESKTOP_ENTRY
+
+
+class _Bus:
+    """A jeepney connection read from the Qt event loop. Raises only in ``open``."""
+
+    def __init__(self, address: str, auth_timeout: float) -> None:
+        from jeepney import DBusAddress, MatchRule, message_bus, new_method_call
+        from jeepney.io.blocking import open_dbus_connection
+
+        self._new_method_call = new_method_call
+        self._target = DBusAddress(_PATH, _SERVICE, _INTERFACE)
+        self.connection: Any = open_dbus_connection(bus=address, auth_timeout=auth_timeout)
+        self._serials = itertools.count(1_000_000)  # ours; jeepney's own start at 1
+        bus = DBusAddress("/org/freedesktop/DBus", "org.freedesktop.DBus", "org.freedesktop.DBus")
+        for member in ("ActionInvoked", "NotificationClosed"):
+            rule = MatchRule(
+                type="signal", sender=_SERVICE, interface=_INTERFACE, path=_PATH, member=member
+            )
+            self.connection.send_and_get_reply(message_bus.AddMatch(rule), timeout=auth_timeout)
+        has_owner = new_method_call(bus, "NameHasOwner", "s", (_SERVICE,))
+        owned = self.connection.send_and_get_reply(has_owner, timeout=auth_timeout).body[0]
+        activatable = self.connection.send_and_get_reply(
+            new_method_call(bus, "ListActivatableNames"), timeout=auth_timeout
+        ).body[0]
+        self.server_present = bool(owned) or _SERVICE in activatable
+
+    def fileno(self) -> int:
+        return int(self.connection.sock.fileno())
+
+    def call(self, method: str, signature: str | None = None, body: tuple[Any, ...] = ()) -> int:
+        """Send a method call without waiting; returns its serial (to match the reply)."""
+        serial = next(self._serials)
+        message = self._new_method_call(self._target, method, signature, body)
+        self.connection.send(message, serial=serial)
+        return serial
+
+    def pending(self) -> list[Any]:
+        """Every message that can be read now, without blocking."""
+        messages = []
+        while True:
+            try:
+                messages.append(self.connection.receive(timeout=0))
+            except TimeoutError:
+                return messages
+
+    def close(self) -> None:
+        try:
+            self.connection.close()
+        except OSError:
+            pass
+
+
+class Notifier(QObject):
+    """Shows :class:`NoticeLike` notices; reports which conversation a click opens.
+
+    Signals:
+        activated(str): a notice for one conversation was clicked; the partner number.
+        activated_summary(): a summary notice (several people) was clicked.
+    """
+
+    activated = Signal(str)
+    activated_summary = Signal()
+
+    def __init__(
+        self,
+        tray: QSystemTrayIcon | None = None,
+        *,
+        app_icon: str | None = None,
+        bus_address: str | None = None,
+        use_bus: bool | None = None,
+        auth_timeout: float = 1.0,
+        parent: QObject | None = None,
+    ) -> None:
+        """``tray`` is used for the fallback; ``bus_address`` defaults to the session
+        bus; ``use_bus`` defaults to True on Linux only."""
+        super().__init__(parent)
+        self._tray = tray
+        self._app_icon = app_icon if app_icon is not None else default_app_icon()
+        self._by_id: dict[int, str | None] = {}
+        self._pending: dict[int, NoticeLike] = {}
+        self._last_tray_partner: str | None = None
+        self._last_tray_shown = False
+        self._bus: _Bus | None = None
+        self._reader: QSocketNotifier | None = None
+        if tray is not None:
+            tray.messageClicked.connect(self._on_tray_message_clicked)
+        if use_bus if use_bus is not None else sys.platform.startswith("linux"):
+            self._open_bus(bus_address or "SESSION", auth_timeout)
+
+    # -- public ------------------------------------------------------------------------
+
+    @property
+    def backend(self) -> Backend:
+        if self._bus is not None:
+            return Backend.FREEDESKTOP
+        if self._tray is not None:
+            return Backend.TRAY
+        return Backend.NONE
+
+    @property
+    def open_notifications(self) -> dict[int, str | None]:
+        """Notification id -> partner (None for a summary) of those still on screen."""
+        return dict(self._by_id)
+
+    def set_tray(self, tray: QSystemTrayIcon | None) -> None:
+        """The tray icon used by the fallback (it may be created after the notifier)."""
+        if self._tray is not None:
+            self._tray.messageClicked.disconnect(self._on_tray_message_clicked)
+        self._tray = tray
+        if tray is not None:
+            tray.messageClicked.connect(self._on_tray_message_clicked)
+
+    def show(self, notice: NoticeLike) -> None:
+        """Show ``notice``. A newer notice for the same conversation replaces its older one."""
+        if self._bus is not None:
+            try:
+                self._send_notify(self._bus, notice)
+                return
+            except OSError as error:  # the bus went away since
+                log.warning("notification server unreachable (%s); using the tray", error)
+                self._drop_bus()
+        self._show_in_tray(notice)
+
+    def close_all(self) -> None:
+        """Close every notification this notifier still has on screen."""
+        if self._bus is not None:
+            for notification_id in list(self._by_id):
+                try:
+                    self._bus.call("CloseNotification", "u", (notification_id,))
+                except OSError:
+                    self._drop_bus()
+                    break
+        self._by_id.clear()
+        self._last_tray_shown = False
+
+    def shutdown(self) -> None:
+        """Disconnect from the bus (call on quit; the notifier then uses the tray)."""
+        self._drop_bus()
+
+    # -- D-Bus -------------------------------------------------------------------------
+
+    def _open_bus(self, address: str, auth_timeout: float) -> None:
+        try:
+            bus = _Bus(address, auth_timeout)
+        except Exception as error:  # no bus, refused, no jeepney, malformed address...
+            log.info("no session bus for notifications (%s); using the tray", error)
+            return
+        if not bus.server_present:
+            log.info("no notification server on the session bus; using the tray")
+            bus.close()
+            return
+        self._bus = bus
+        self._reader = QSocketNotifier(bus.fileno(), QSocketNotifier.Type.Read, self)
+        self._reader.activated.connect(self._on_readable)
+
+    def _drop_bus(self) -> None:
+        if self._reader is not None:
+            self._reader.setEnabled(False)
+            self._reader.deleteLater()
+            self._reader = None
+        if self._bus is not None:
+            self._bus.close()
+            self._bus = None
+        self._by_id.clear()
+        self._pending.clear()
+
+    def _send_notify(self, bus: _Bus, notice: NoticeLike) -> None:
+        replaces = 0
+        if notice.partner is not None:
+            for notification_id, partner in self._by_id.items():
+                if partner == notice.partner:
+                    replaces = notification_id
+        hints = {
+            "desktop-entry": ("s", DESKTOP_ENTRY),
+            "category": ("s", CATEGORY),
+            "urgency": ("y", URGENCY_NORMAL),
+        }
+        body = (
+            APP_NAME,
+            replaces,
+            self._app_icon,
+            notice.title,
+            escape_markup(notice.body),
+            ["default", "Open"],
+            hints,
+            -1,
+        )
+        serial = bus.call("Notify", "susssasa{sv}i", body)
+        self._pending[serial] = notice
+
+    def _on_readable(self) -> None:
+        bus = self._bus
+        if bus is None:
+            return
+        try:
+            messages = bus.pending()
+        except (OSError, EOFError, ValueError) as error:
+            log.warning("the session bus closed (%s); notifications use the tray", error)
+            self._drop_bus()
+            return
+        for message in messages:
+            try:
+                self._handle(message)
+            except Exception:  # a malformed message must never end the event loop
+                log.exception("unexpected message from the notification server")
+
+    def _handle(self, message: Any) -> None:
+        from jeepney import HeaderFields, MessageType
+
+        header = message.header
+        fields = header.fields
+        kind = header.message_type
+        if kind in (MessageType.method_return, MessageType.error):
+            notice = self._pending.pop(fields.get(HeaderFields.reply_serial, -1), None)
+            if notice is None:
+                return
+            if kind is MessageType.error:
+                log.warning(
+                    "Notify failed: %s %s", fields.get(HeaderFields.error_name), message.body
+                )
+                self._show_in_tray(notice)
+                return
+            notification_id = int(message.body[0])
+            self._by_id[notification_id] = notice.partner
+            return
+        if kind is not MessageType.signal or fields.get(HeaderFields.interface) != _INTERFACE:
+            return
+        member = fields.get(HeaderFields.member)
+        if member == "ActionInvoked":
+            notification_id, action = int(message.body[0]), str(message.body[1])
+            if notification_id not in self._by_id or action != "default":
+                return
+            self._emit_for(self._by_id[notification_id])
+        elif member == "NotificationClosed":
+            self._by_id.pop(int(message.body[0]), None)
+
+    # -- tray fallback ---------------------------------------------------------------------
+
+    def _show_in_tray(self, notice: NoticeLike) -> None:
+        if self._tray is None or not self._tray.isVisible():
+            log.info("notification not shown (no server, no tray icon): %s", notice.title)
+            return
+        self._last_tray_partner = notice.partner
+        self._last_tray_shown = True
+        # Information, not Critical: Qt's own D-Bus path (StatusNotifierItem) then adds no
+        # "default" action and the click is lost; on Windows/macOS the balloon click is
+        # reported through messageClicked, which is what this fallback is for.
+        self._tray.showMessage(
+            notice.title, notice.body, QSystemTrayIcon.MessageIcon.Information, 0
+        )
+
+    def _on_tray_message_clicked(self) -> None:
+        if self._last_tray_shown:
+            self._emit_for(self._last_tray_partner)
+
+    def _emit_for(self, partner: str | None) -> None:
+        if partner is None:
+            self.activated_summary.emit()
+        else:
+            self.activated.emit(partner)
