@@ -1,0 +1,147 @@
+"""core.messenger (+ senders) against the simulator in process, with the real OutboxSender."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from hubdesk.api import HubClient
+from hubdesk.core.errors import InvalidInput, NoApprovedSender, OptedOut
+from hubdesk.core.messenger import Messenger
+from hubdesk.core.senders import SenderIds
+from hubdesk.domain import OutboxState
+from hubdesk.sim import SimApp, SimState
+from hubdesk.sim.faults import Fault
+from hubdesk.store.worker import DbWorker
+from hubdesk.sync.clock import ServerClock, ServerClockTransport
+from hubdesk.sync.outbox import OutboxSender
+
+URL = "http://127.0.0.1:9/api"
+MAIN = "447520602706"
+
+
+@dataclass
+class Rig:
+    worker: DbWorker
+    client: HubClient
+    senders: SenderIds
+    messenger: Messenger
+    default: list[str | None]
+
+
+@pytest.fixture
+async def rig(tmp_path: Path, sim_app: SimApp) -> AsyncIterator[Rig]:
+    worker = await DbWorker.open(tmp_path / "hubdesk.sqlite3")
+    clock = ServerClock()
+    client = HubClient(
+        URL,
+        client_id="hubdesk-demo",
+        client_secret="demo-secret",
+        transport=ServerClockTransport(clock, httpx.ASGITransport(app=sim_app)),
+        max_retries=0,
+    )
+    await client.login("demo@hubwork.test", "demo-password")
+    senders = SenderIds(client, worker)
+    await senders.refresh()
+    default: list[str | None] = [None]
+    sender = OutboxSender(client, worker, server_clock=clock)
+    yield Rig(worker, client, senders, Messenger(worker, sender, senders, lambda: default[0]),
+              default)  # fmt: skip
+    await client.aclose()
+    await worker.close()
+
+
+async def test_senders_refresh_cache_and_request(rig: Rig, sim_state: SimState) -> None:
+    assert sorted(rig.senders.approved()) == ["13234710258", MAIN]
+    offline = SenderIds(None, rig.worker)
+    assert await offline.load_cached() == rig.senders.items
+    assert {s.sender_id for s in offline.items} == {MAIN, "13234710258", "SMTEST", "44123456789"}
+    with pytest.raises(InvalidInput, match="only letters and digits"):
+        await rig.senders.request("HUB WORK")
+    with pytest.raises(InvalidInput, match="already on the account"):
+        await rig.senders.request("SMTEST")
+    message = await rig.senders.request("FrontDesk")
+    assert "review" in message
+    assert "FrontDesk" in [s["sender_id"] for s in sim_state.sender_ids()]
+    assert "FrontDesk" not in rig.senders.approved()
+    sim_state.approve_sender_id("FrontDesk")
+    await rig.senders.refresh()
+    assert "FrontDesk" in rig.senders.approved()
+
+
+async def test_send_validates_then_sends_through_the_outbox(rig: Rig, sim_state: SimState) -> None:
+    m = rig.messenger
+    sim_state.clear_requests()
+    with pytest.raises(InvalidInput, match="too short"):
+        await m.send("07400 12345", "hi")
+    with pytest.raises(InvalidInput, match="empty"):
+        await m.send("07400 123456", "  \n")
+    with pytest.raises(NoApprovedSender, match="SMTEST is not approved"):
+        await m.send("07400 123456", "hi", "SMTEST")
+    assert sim_state.requests() == []
+    await m.save_draft("447400123456", "draft text")
+    receipt = await m.send("07400 123456", "Hello Alice")
+    assert receipt.sent and receipt.note is None
+    assert receipt.sender_id == rig.senders.approved()[0]
+    assert receipt.item.sms_ids and await m.draft("447400123456") is None
+    sent = [x for x in sim_state.messages() if x["text"] == "Hello Alice"]
+    assert len(sent) == 1 and sent[0]["destination"] == "447400123456"
+
+
+async def test_non_uk_number_is_allowed_with_a_note(rig: Rig) -> None:
+    receipt = await rig.messenger.send("+1 516 725 9623", "hello", "13234710258")
+    assert receipt.note is not None and receipt.note.startswith("not a UK number (+1)")
+    assert receipt.destination.digits == "15167259623"
+
+
+async def test_sender_choice_last_used_then_default_then_first(rig: Rig) -> None:
+    m = rig.messenger
+    first, second = rig.senders.approved()
+    assert await m.sender_for("447400123456") == first
+    rig.default[0] = second
+    assert await m.sender_for("447400123456") == second
+    await m.send("07400123456", "hi", first)
+    assert await m.sender_for("447400123456") == first  # last used wins over the default
+    rig.default[0] = "SMTEST"  # not approved: ignored
+    assert await m.sender_for("447400999999") == first
+
+
+async def test_opt_out_blocks_unless_overridden(rig: Rig) -> None:
+    await rig.worker.run(lambda db: db.optouts.add("447400123456"))
+    m = rig.messenger
+    assert await m.send_blocked_reason("447400123456", MAIN) == "This number has opted out (STOP)."
+    with pytest.raises(OptedOut):
+        await m.send("07400 123456", "are you there?")
+    receipt = await m.send("07400 123456", "You asked us to call", override_optout=True)
+    assert receipt.sent
+
+
+async def test_blocked_reasons(rig: Rig) -> None:
+    m = rig.messenger
+    assert await m.send_blocked_reason("447400123456", MAIN) is None
+    reason = await m.send_blocked_reason("07400 12345", MAIN)
+    assert reason == "Not a valid UK number: too short."
+    assert await m.send_blocked_reason("447400123456", "SMTEST") == (
+        "The sender ID SMTEST is not approved."
+    )
+    empty = Messenger(rig.worker, m._sender, SenderIds(None, rig.worker))  # noqa: SLF001
+    assert await empty.send_blocked_reason("447400123456", None) == (
+        "No approved sender ID yet; request one and wait for approval."
+    )
+
+
+async def test_refused_send_can_be_retried(rig: Rig, sim_state: SimState) -> None:
+    sim_state.add_fault(Fault("500", path="/api/sms/send"))
+    first = await rig.messenger.send("07400 123456", "retry me")
+    assert first.item.state is OutboxState.UNKNOWN  # a 5xx to a POST may have executed
+    sim_state.clear_faults()
+    await rig.worker.run(lambda db: db.outbox.mark_failed(first.item.id, "gave up"))
+    again = await rig.messenger.retry(first.item.id)
+    assert again.state is OutboxState.SENT
+    assert len([x for x in sim_state.messages() if x["text"] == "retry me"]) == 1
+    with pytest.raises(InvalidInput):
+        await rig.messenger.retry(9999)
