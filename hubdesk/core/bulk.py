@@ -126,14 +126,23 @@ def split_pasted(text: str) -> list[str]:
             found.append(chunk)
             continue
         tokens = chunk.split()
+        unmatched: list[str] = []  # neighbouring tokens that form no number stay together
         i = 0
         while i < len(tokens):
             for j in range(min(len(tokens), i + _MAX_TOKENS_PER_NUMBER), i, -1):
                 candidate = " ".join(tokens[i:j])
-                if j == i + 1 or _try(candidate) is not None:
+                if _try(candidate) is not None:
+                    if unmatched:
+                        found.append(" ".join(unmatched))
+                        unmatched = []
                     found.append(candidate)
                     i = j
                     break
+            else:
+                unmatched.append(tokens[i])
+                i += 1
+        if unmatched:
+            found.append(" ".join(unmatched))
     return found
 
 

@@ -36,7 +36,7 @@ async def dialer(
     await worker.close()
 
 
-async def test_dial_sends_e164_digits_and_logs_the_call(dialer: Dialer, sim_state: SimState) -> None:
+async def test_dial_sends_digits_and_logs_the_call(dialer: Dialer, sim_state: SimState) -> None:
     result = await dialer.dial("07400 123456")
     assert result.call_id
     (call,) = sim_state.calls()

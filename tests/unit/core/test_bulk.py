@@ -1,0 +1,115 @@
+"""core.bulk: planning (pure) and one bulk outbox row through the simulator."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from hubdesk.api import HubClient
+from hubdesk.core.bulk import BulkSender, Recipient, csv_recipients, plan_bulk, split_pasted
+from hubdesk.core.errors import InvalidInput, NoApprovedSender
+from hubdesk.core.senders import SenderIds
+from hubdesk.domain import OutboxState
+from hubdesk.sim import SimApp, SimState
+from hubdesk.store.worker import DbWorker
+from hubdesk.sync.clock import ServerClock, ServerClockTransport
+from hubdesk.sync.outbox import OutboxSender
+
+URL = "http://127.0.0.1:9/api"
+
+
+def test_split_pasted_any_separator_and_spaced_numbers() -> None:
+    text = "07400 123456, 07400123457;+44 7400 123458\n\n07400123459 07400123460\t07400 123461 x"
+    assert split_pasted(text) == [
+        "07400 123456", "07400123457", "+44 7400 123458", "07400123459", "07400123460",
+        "07400 123461", "x",
+    ]  # fmt: skip
+
+
+def test_plan_dedupes_flags_and_counts_parts() -> None:
+    inputs = [Recipient(t, "pasted") for t in split_pasted(
+        "07400 123456\n+447400123456\n0044 7400 123457\n07400 12345\n+1 516 725 9623\n07400123458"
+    )]  # fmt: skip
+    plan = plan_bulk(inputs, "x" * 161, opted_out={"447400123458"})
+    assert plan.digits == ("447400123456", "447400123457", "15167259623")
+    assert [i.reason for i in plan.invalid] == ["not a valid UK number: too short"]
+    assert [d.recipient.text for d in plan.duplicates] == ["+447400123456"]
+    assert "duplicate of 07400 123456 (pasted)" in plan.duplicates[0].reason
+    assert [n.digits for n in plan.non_uk] == ["15167259623"]
+    assert [n.digits for n in plan.opted_out] == ["447400123458"]
+    assert plan.segments.parts == 2 and plan.total_parts == 6
+    assert plan.summary() == (
+        "3 recipients, 6 parts (1 invalid, 1 duplicate, 1 opted out, 1 outside the UK)."
+    )
+
+
+def test_csv_recipients_skip_a_header_and_report_rows_without_numbers() -> None:
+    found = csv_recipients("\ufeffName,Mobile\nAlice,07400 123456\nBob,\n,07400123457\n")
+    assert found == [
+        Recipient("07400 123456", "row 2"),
+        Recipient("Bob", "row 3"),
+        Recipient("07400123457", "row 4"),
+    ]
+
+
+@pytest.fixture
+async def bulk(tmp_path: Path, sim_app: SimApp) -> AsyncIterator[tuple[BulkSender, DbWorker]]:
+    worker = await DbWorker.open(tmp_path / "hubdesk.sqlite3")
+    clock = ServerClock()
+    client = HubClient(
+        URL,
+        client_id="hubdesk-demo",
+        client_secret="demo-secret",
+        transport=ServerClockTransport(clock, httpx.ASGITransport(app=sim_app)),
+        max_retries=0,
+    )
+    await client.login("demo@hubwork.test", "demo-password")
+    senders = SenderIds(client, worker)
+    await senders.refresh()
+    yield BulkSender(worker, OutboxSender(client, worker, server_clock=clock), senders), worker
+    await client.aclose()
+    await worker.close()
+
+
+@pytest.mark.sim_config(delivery_delay=0)
+async def test_plan_from_groups_csv_and_send_one_bulk_row(
+    bulk: tuple[BulkSender, DbWorker], sim_state: SimState, tmp_path: Path
+) -> None:
+    sender, worker = bulk
+
+    def seed(db: object) -> None:
+        from hubdesk.store.database import Database
+
+        assert isinstance(db, Database)
+        a = db.contacts.add("447400123456", "Alice")
+        b = db.contacts.add("447400123457", "Bob")
+        assert a.id is not None and b.id is not None
+        db.contacts.add_to_group(a.id, "Staff")
+        db.contacts.add_to_group(b.id, "Staff")
+        db.optouts.add("447400123457")
+
+    await worker.run(seed)
+    csv_path = tmp_path / "list.csv"
+    csv_path.write_text("number\n07400 123458\n07400 123456\n", encoding="utf-8")
+    plan = await sender.plan(
+        "Clinic closed Friday", groups=["Staff", "Nope"], pasted="07400123459", csv_path=csv_path
+    )
+    assert plan.digits == ("447400123456", "447400123459", "447400123458")
+    assert [n.digits for n in plan.opted_out] == ["447400123457"]
+    assert [i.reason for i in plan.invalid] == ["no such group"]
+    with pytest.raises(NoApprovedSender):
+        await sender.send_bulk(plan, "SMTEST", "Clinic closed Friday")
+    with pytest.raises(InvalidInput):
+        await sender.send_bulk(plan, "447520602706", " ")
+    sim_state.clear_requests()
+    result = await sender.send_bulk(plan, "447520602706", "Clinic closed Friday")
+    assert result.item is not None and result.item.bulk
+    assert result.item.state is OutboxState.SENT and result.recipients == 3
+    assert result.summary == "Sent to 3 recipients."
+    posts = [r for r in sim_state.requests() if r.get("method") == "POST"]
+    assert [r.get("path") for r in posts] == ["/api/sms/bulk-send"]
+    outbox = await worker.run(lambda db: db.outbox.all())
+    assert len(outbox) == 1
