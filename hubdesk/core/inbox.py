@@ -180,8 +180,13 @@ def _write_export(path: Path, entries: list[ThreadEntry]) -> None:
                     "sent" if sent else "received",
                     own if sent else other,
                     other if sent else own,
-                    e.text,
+                    _cell(e.text),
                     e.state.value,
                     "" if e.sms_id is None else e.sms_id,
                 ]
             )
+
+
+def _cell(text: str) -> str:
+    """Keep spreadsheets from running received text as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
