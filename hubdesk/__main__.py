@@ -1,0 +1,5 @@
+"""``python -m hubdesk``: the GUI."""
+
+from hubdesk.app import main
+
+raise SystemExit(main())

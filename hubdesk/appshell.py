@@ -1,0 +1,277 @@
+"""The running application: builds the store, core, runtime and window, wires them, and
+shuts everything down in order on quit. ``app.main`` makes one and runs :meth:`run`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from hubdesk.core.contacts import ContactBook
+from hubdesk.core.errors import describe_error, describe_recovery
+from hubdesk.core.inbox import Inbox
+from hubdesk.core.notify import NotificationPolicy
+from hubdesk.core.senders import SenderIds
+from hubdesk.core.session import Credentials
+from hubdesk.core.settings import SettingsStore
+from hubdesk.domain import Sms
+from hubdesk.runtime import Runtime, TransportFactory
+from hubdesk.store.secrets import KeyringVault, MemoryVault, SessionVault
+from hubdesk.store.worker import DbWorker
+from hubdesk.sync.events import BackfillProgress, SyncEvents, SyncStatus
+from hubdesk.ui.controller import MainController
+from hubdesk.ui.icons import IconSet
+from hubdesk.ui.intents import Intents
+from hubdesk.ui.qtasync import cancel_all, spawn
+from hubdesk.ui.theme import apply_theme
+from hubdesk.ui.window import MainWindow
+
+if TYPE_CHECKING:
+    from hubdesk.sim import SimServer
+    from hubdesk.ui.notifications import Notifier
+    from hubdesk.ui.tray import TrayIcon
+
+log = logging.getLogger(__name__)
+DB_FILE = "hubdesk.sqlite3"
+NO_TRAY_KEY = "ui.no_tray_noted"
+NO_TRAY_TEXT = (
+    "No system tray was found, so HubDesk stays in the taskbar: closing the window quits "
+    "it. Unread counts are shown in the window title and the conversation list."
+)
+
+
+class ShellOptions(Protocol):
+    @property
+    def base_url(self) -> str | None: ...
+    @property
+    def demo(self) -> bool: ...
+    @property
+    def minimized(self) -> bool: ...
+    @property
+    def uris(self) -> tuple[str, ...]: ...
+
+
+class AppShell:
+    """Everything the GUI process holds, built once, closed once."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        options: ShellOptions,
+        *,
+        home: Path,
+        sim: SimServer | None = None,
+        vault: SessionVault | None = None,
+        transport: TransportFactory = lambda: None,
+        use_tray: bool = True,
+        use_bus: bool | None = None,
+    ) -> None:
+        self.app = app
+        self.options = options
+        self.home = home
+        self.sim = sim
+        self.vault = vault or (MemoryVault() if options.demo else KeyringVault())
+        self._transport = transport
+        self._use_tray = use_tray
+        self._use_bus = use_bus
+        self._quit = asyncio.Event()
+        self.started = asyncio.Event()
+        self.worker: DbWorker | None = None
+        self.runtime: Runtime | None = None
+        self.window: MainWindow | None = None
+        self.controller: MainController | None = None
+        self.intents: Intents | None = None
+        self.tray: TrayIcon | None = None
+        self.notifier: Notifier | None = None
+        self.policy = NotificationPolicy()
+
+    # --- life cycle -----------------------------------------------------------------
+    async def run(self) -> int:
+        try:
+            await self.start()
+        except Exception as exc:
+            log.exception("start-up failed")
+            QMessageBox.critical(None, "HubDesk cannot start", describe_error(exc))
+            await self.shutdown()
+            return 1
+        await self._quit.wait()
+        await self.shutdown()
+        return 0
+
+    def quit(self) -> None:
+        self._quit.set()
+
+    async def start(self) -> None:
+        self.worker = worker = await DbWorker.open(self.home / DB_FILE)
+        settings = SettingsStore(worker)
+        current = await settings.load()
+        if self.options.demo and settings.current.poll_interval > 5 and not _env_poll():
+            current = await settings.update(poll_interval=5)
+        apply_theme(self.app, current.theme)
+        events = SyncEvents()
+        inbox = Inbox(worker, events)
+        contacts = ContactBook(worker)
+        sender_ids = SenderIds(None, worker)
+        self.runtime = runtime = Runtime(
+            home=self.home, vault=self.vault, worker=worker, events=events, inbox=inbox,
+            settings=settings, sender_ids=sender_ids,
+            base_url=self.sim.base_url if self.sim is not None else self.options.base_url,
+            persist=not self.options.demo, transport=self._transport,
+        )  # fmt: skip
+        icons = IconSet()
+        self.window = window = MainWindow(icons)
+        self.controller = controller = MainController(window, runtime, contacts)
+        self.intents = Intents(window, controller, runtime, contacts)
+        self._build_tray(icons)
+        self._wire(events)
+        window.quit_requested.connect(self.quit)
+        if worker.recovery is not None:
+            window.show_toast(describe_recovery(worker.recovery), error=True)
+        for warning in settings.warnings:
+            log.warning("%s", warning)
+        await controller.start()
+        if not (self.options.minimized or current.start_minimized) or self.tray is None:
+            window.show()
+        await self._sign_in()
+        for uri in self.options.uris:
+            self.intents.open_uri(uri)
+        if self.tray is None and self._use_tray:
+            spawn(self._note_no_tray(), name="no-tray-note")
+        self.started.set()
+
+    async def _sign_in(self) -> None:
+        runtime, controller = self.runtime, self.controller
+        assert runtime is not None and controller is not None
+        if self.sim is not None:
+            cfg = self.sim.state.config
+            credentials = Credentials(cfg.client_id, cfg.client_secret, cfg.username, cfg.password)
+            await runtime.sign_in(self.sim.base_url, credentials, keep=False)
+            controller.refresh_senders()
+            return
+        try:
+            restored = await runtime.restore()
+        except Exception as exc:  # keyring unavailable, unreadable profile, bad URL
+            controller.sign_in.open(describe_error(exc))
+            return
+        if not restored:
+            controller.sign_in.open()
+
+    async def shutdown(self) -> None:
+        """Stop the sync loops, close the HTTP client, then the database."""
+        if self.window is not None:
+            self.window.compose.flush_draft()
+            await asyncio.sleep(0)  # let the draft save start before the worker closes
+        if self.runtime is not None:
+            await self.runtime.aclose()
+            self.runtime.inbox.close()
+        await cancel_all(timeout=2.0)
+        if self.notifier is not None:
+            self.notifier.shutdown()
+        if self.tray is not None:
+            self.tray.dispose()
+        if self.worker is not None:
+            await self.worker.close()
+        if self.window is not None:
+            self.window.hide_on_close = False
+            self.window.hide()
+            self.window.deleteLater()
+
+    # --- wiring ---------------------------------------------------------------------
+    def _wire(self, events: SyncEvents) -> None:
+        controller = self.controller
+        assert controller is not None
+
+        def on_state(status: SyncStatus) -> None:
+            controller.show_sync(
+                status.kind.value, status.last_sync, status.detail, status.retry_after
+            )
+
+        def on_backfill(progress: BackfillProgress) -> None:
+            controller.show_backfill(progress.done, progress.total, progress.finished)
+
+        events.sync_state.connect(on_state)
+        events.backfill_progress.connect(on_backfill)
+        events.new_inbound.connect(self._on_new_inbound)
+
+    async def _on_new_inbound(self, messages: list[Sms]) -> None:
+        runtime, intents = self.runtime, self.intents
+        if runtime is None or intents is None or self.notifier is None:
+            return
+        names = await intents.contacts.names()
+        notices = self.policy.decide(messages, names, runtime.settings.current, datetime.now())
+        for notice in notices:
+            self.notifier.show(notice)
+
+    def _build_tray(self, icons: IconSet) -> None:
+        window, intents = self.window, self.intents
+        assert window is not None and intents is not None
+        try:
+            from hubdesk.ui.notifications import Notifier
+            from hubdesk.ui.tray import TrayIcon
+        except ImportError:  # pragma: no cover - a build without the tray modules
+            return
+        if self._use_tray and TrayIcon.available():
+            tray = self.tray = TrayIcon(icons, self.app)
+            tray.open_requested.connect(self.show_window)
+            tray.new_message_requested.connect(self.new_message)
+            tray.dnd_toggled.connect(intents.set_dnd)
+            tray.quit_requested.connect(self.quit)
+            tray.set_dnd(self.runtime.settings.current.do_not_disturb if self.runtime else False)
+            tray.show()
+            self.app.setQuitOnLastWindowClosed(False)
+            window.hide_on_close = True
+            assert self.controller is not None
+            self.controller.unread_in_title = False
+            self.controller.unread_changed.connect(tray.set_unread)
+        tray_icon = self.tray.system_tray_icon if self.tray is not None else None
+        self.notifier = Notifier(tray_icon, use_bus=self._use_bus, parent=self.app)
+        self.notifier.activated.connect(self.open_partner)
+        self.notifier.activated_summary.connect(self.show_window)
+
+    def show_window(self) -> None:
+        window = self.window
+        if window is None:
+            return
+        window.show()
+        window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
+        window.raise_()
+        window.activateWindow()
+        if self.runtime is not None:
+            self.runtime.poke()
+
+    def new_message(self) -> None:
+        self.show_window()
+        if self.intents is not None:
+            self.intents.new_message()
+
+    def open_partner(self, partner: str) -> None:
+        self.show_window()
+        if self.window is not None and self.controller is not None:
+            self.window.show_page(0)
+            self.controller.open_conversation(partner)
+
+    async def _note_no_tray(self) -> None:
+        worker, window = self.worker, self.window
+        if worker is None or window is None:
+            return
+        noted = await worker.run(lambda db: db.settings.get_raw(NO_TRAY_KEY))
+        if noted:
+            return
+        await worker.run(lambda db: db.settings.set(NO_TRAY_KEY, True))
+        box = QMessageBox(QMessageBox.Icon.Information, "No system tray", NO_TRAY_TEXT,
+                          QMessageBox.StandardButton.Ok, window)  # fmt: skip
+        box.setModal(False)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+
+def _env_poll() -> bool:
+    import os
+
+    return bool(os.environ.get("HUBDESK_POLL_INTERVAL", "").strip())

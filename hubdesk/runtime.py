@@ -1,0 +1,242 @@
+"""The signed-in side of the app: session, sync loops and the use cases bound to a client.
+
+Part of the composition root (``app.py`` builds one). Long-lived pieces (store worker,
+inbox, sync events, contacts, settings, sender IDs, server clock) are injected; the
+pieces that hold a ``HubClient`` (poller, backfill, outbox sender, messenger, bulk
+sender, dialer) are rebuilt on every sign-in, and their loops are started here and
+stopped on sign-out or quit. The UI talks to this object through its public attributes
+and coroutines only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+
+from hubdesk.api import HubClient
+from hubdesk.core.bulk import BulkSender
+from hubdesk.core.dialer import Dialer
+from hubdesk.core.inbox import Inbox
+from hubdesk.core.messenger import Messenger
+from hubdesk.core.senders import SenderIds
+from hubdesk.core.session import Credentials, SessionManager
+from hubdesk.core.settings import SettingsStore
+from hubdesk.store.profile import Profile
+from hubdesk.store.secrets import MemoryVault, SessionVault
+from hubdesk.store.worker import DbWorker
+from hubdesk.sync.backfill import Backfill
+from hubdesk.sync.clock import ServerClock, ServerClockTransport
+from hubdesk.sync.events import SyncEvents
+from hubdesk.sync.outbox import OutboxSender
+from hubdesk.sync.poller import Poller
+
+__all__ = ["Runtime", "TransportFactory"]
+
+log = logging.getLogger(__name__)
+TransportFactory = Callable[[], httpx.AsyncBaseTransport | None]
+OLDER_STEP = timedelta(days=30)
+
+
+class Runtime:
+    """Owns the session and everything that needs the signed-in client."""
+
+    def __init__(
+        self,
+        *,
+        home: Path,
+        vault: SessionVault,
+        worker: DbWorker,
+        events: SyncEvents,
+        inbox: Inbox,
+        settings: SettingsStore,
+        sender_ids: SenderIds,
+        base_url: str | None = None,
+        persist: bool = True,
+        transport: TransportFactory = lambda: None,
+        outbox_interval: float = 10.0,
+    ) -> None:
+        self.home = home
+        self.vault = vault
+        self.worker = worker
+        self.events = events
+        self.inbox = inbox
+        self.settings = settings
+        self.sender_ids = sender_ids
+        self.explicit_base_url = base_url
+        self.persist = persist
+        self.clock = ServerClock()
+        self._transport = transport
+        self._outbox_interval = outbox_interval
+        self.session = self._manager(vault, persist)
+        self.poller: Poller | None = None
+        self.backfill: Backfill | None = None
+        self.outbox: OutboxSender | None = None
+        self.messenger: Messenger | None = None
+        self.bulk: BulkSender | None = None
+        self.dialer: Dialer | None = None
+        self._stop: asyncio.Event | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._backfill_task: asyncio.Task[None] | None = None
+        self._backfill_depth = timedelta(days=max(1, settings.current.backfill_days))
+
+    # --- state ---------------------------------------------------------------------
+    @property
+    def client(self) -> HubClient | None:
+        return self.session.client
+
+    @property
+    def signed_in(self) -> bool:
+        return self.session.client is not None
+
+    @property
+    def profile(self) -> Profile | None:
+        return self.session.profile
+
+    def base_url(self) -> str:
+        """``--base-url`` > ``HUBDESK_API_URL`` > saved profile > production (validated)."""
+        return self.session.base_url(self.explicit_base_url)
+
+    # --- signing in ----------------------------------------------------------------
+    async def restore(self) -> bool:
+        """Start signed in from the saved session (shared with hubdesk-cli), if any.
+
+        Raises ``VaultUnavailable`` when the keyring cannot be read; False when there is
+        no saved session for the server.
+        """
+        from hubdesk.api.errors import NotSignedIn
+
+        profile = self.session.saved_profile()
+        if profile is None:
+            return False
+        try:
+            client = await self.session.restore(self.base_url())
+        except NotSignedIn:
+            return False
+        await self._start(client)
+        return True
+
+    async def sign_in(self, base_url: str, credentials: Credentials, keep: bool) -> Profile:
+        """Password grant; ``keep=False`` holds the session in memory only."""
+        await self.stop_sync()
+        manager = self._manager(self.vault if keep else MemoryVault(), keep and self.persist)
+        try:
+            profile = await manager.login(base_url, credentials)
+        except BaseException:
+            await manager.aclose()
+            raise
+        old, self.session = self.session, manager
+        if old is not manager:
+            await old.aclose()
+        assert manager.client is not None
+        await self._start(manager.client)
+        return profile
+
+    async def sign_out(self) -> None:
+        await self.stop_sync()
+        await self.session.logout()
+
+    # --- sync loops ----------------------------------------------------------------
+    async def _start(self, client: HubClient) -> None:
+        await self.stop_sync()
+        settings = self.settings.current
+        self.sender_ids.use_client(client)
+        self.poller = Poller(
+            client, self.worker, events=self.events, interval=float(settings.poll_interval)
+        )
+        self.backfill = Backfill(client, self.worker, events=self.events, server_clock=self.clock)
+        self.outbox = OutboxSender(
+            client, self.worker, server_clock=self.clock, events=self.events
+        )
+        self.messenger = Messenger(
+            self.worker,
+            self.outbox,
+            self.sender_ids,
+            lambda: self.settings.current.default_sender_id,
+        )
+        self.bulk = BulkSender(self.worker, self.outbox, self.sender_ids)
+        self.dialer = Dialer(client, self.worker)
+        stop = self._stop = asyncio.Event()
+        self._tasks = [
+            asyncio.create_task(self.poller.run(stop), name="hubdesk-poller"),
+            asyncio.create_task(
+                self.outbox.run(stop, interval=self._outbox_interval), name="hubdesk-outbox"
+            ),
+            asyncio.create_task(self._refresh_senders(), name="hubdesk-senders"),
+            asyncio.create_task(self._first_backfill(stop), name="hubdesk-backfill"),
+        ]
+
+    async def _refresh_senders(self) -> None:
+        try:
+            await self.sender_ids.refresh()
+        except Exception as exc:  # offline start: the cached list stays
+            log.info("sender IDs not refreshed: %r", exc)
+
+    async def _first_backfill(self, stop: asyncio.Event) -> None:
+        while self.clock.now() is None and not stop.is_set():
+            await asyncio.sleep(0.2)  # the backfill starts from the server's clock
+        if not stop.is_set():
+            await self._run_backfill(self._backfill_depth)
+
+    async def _run_backfill(self, depth: timedelta) -> None:
+        backfill = self.backfill
+        if backfill is None:
+            return
+        try:
+            await backfill.run(depth)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.info("backfill stopped: %r", exc)
+
+    def request_older(self) -> bool:
+        """The store ran out of older messages: fetch another month of history.
+
+        Returns False when a backfill is already running (its results arrive as
+        ``messages_changed``)."""
+        if self.backfill is None or (self._backfill_task and not self._backfill_task.done()):
+            return False
+        self._backfill_depth += OLDER_STEP
+        self._backfill_task = asyncio.create_task(
+            self._run_backfill(self._backfill_depth), name="hubdesk-backfill-older"
+        )
+        self._tasks.append(self._backfill_task)
+        return True
+
+    def poke(self) -> None:
+        """Poll now (window focused, user asked)."""
+        if self.poller is not None:
+            self.poller.poke()
+
+    async def stop_sync(self) -> None:
+        """Stop every loop (waiting briefly for them); keeps the session."""
+        if self._stop is not None:
+            self._stop.set()
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            if not task.done():
+                task.cancel()
+        if tasks:
+            with contextlib.suppress(Exception):
+                await asyncio.wait(tasks, timeout=3.0)
+        self._stop = None
+
+    async def aclose(self) -> None:
+        """Quit: stop the loops and close the HTTP client (the session stays stored)."""
+        await self.stop_sync()
+        await self.session.aclose()
+
+    # --- internals -----------------------------------------------------------------
+    def _manager(self, vault: SessionVault, persist: bool) -> SessionManager:
+        inner = self._transport()
+        return SessionManager(
+            self.home,
+            vault,
+            persist_profile=persist,
+            transport=ServerClockTransport(self.clock, inner),
+        )

@@ -1,0 +1,349 @@
+"""The main window: pages (Messages, Contacts, Sender IDs, Calls), menus, toolbar, keys.
+
+Messages page: a splitter with the search field and conversation list on the left, and
+the conversation header, thread and compose pane on the right. The window is a dumb
+container: it owns the widgets, reports what the user asked for through signals and
+never touches core itself (``ui.controller.MainController`` does the wiring).
+
+Pages built by other modules plug in with :meth:`MainWindow.set_page`; until then a
+placeholder says what will be there.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hubdesk.domain import Conversation
+from hubdesk.ui import guarded
+from hubdesk.ui.compose import ComposePane
+from hubdesk.ui.conversations import ConversationListModel, ConversationListView, ConversationRole
+from hubdesk.ui.header import ConversationHeader
+from hubdesk.ui.icons import IconSet
+from hubdesk.ui.statusbar import SyncStatusBar
+from hubdesk.ui.thread import ThreadModel, ThreadView
+from hubdesk.ui.toast import Toast
+
+APP_TITLE = "HubDesk"
+SEARCH_DEBOUNCE_MS = 120
+PAGES = ("Messages", "Contacts", "Sender IDs", "Calls")
+PAGE_ICONS = ("new-message", "contacts", "sender-id", "history")
+MESSAGES, CONTACTS, SENDER_IDS, CALLS = range(4)
+
+
+def _placeholder(text: str) -> QWidget:
+    box = QWidget()
+    label = QLabel(text, box)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    layout = QVBoxLayout(box)
+    layout.addWidget(label)
+    box.setAccessibleName(text)
+    return box
+
+
+class MainWindow(QMainWindow):
+    """HubDesk's window. Signals carry the partner's E.164 digits where one is involved."""
+
+    conversation_chosen = Signal(str)
+    search_changed = Signal(str)  # debounced
+    new_message_requested = Signal()
+    bulk_send_requested = Signal()
+    settings_requested = Signal()
+    sign_out_requested = Signal()
+    quit_requested = Signal()
+    page_changed = Signal(int)
+    next_unread_requested = Signal()
+    previous_unread_requested = Signal()
+    call_requested = Signal(str)
+    masked_call_requested = Signal(str)
+    mark_read_requested = Signal(str)
+    mark_unread_requested = Signal(str)
+    add_contact_requested = Signal(str)
+    export_requested = Signal(str)
+    hidden_to_tray = Signal()
+
+    def __init__(self, icons: IconSet | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.icons = icons or IconSet()
+        self.hide_on_close = False
+        self._unread = 0
+        self.setWindowTitle(APP_TITLE)
+        self.setWindowIcon(self.icons.icon("hubdesk"))
+        self.setAccessibleName("HubDesk")
+
+        # --- messages page ---------------------------------------------------------
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search names, numbers and messages (Ctrl+F)")
+        self.search.setAccessibleName("Search conversations")
+        self.search.setClearButtonEnabled(True)
+        self.search.addAction(self.icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.conversation_model = ConversationListModel(self)
+        self.conversation_view = ConversationListView()
+        self.conversation_view.setModel(self.conversation_model)
+        self.conversation_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.empty_list = QLabel("No conversations yet")
+        self.empty_list.setTextFormat(Qt.TextFormat.PlainText)
+        self.empty_list.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_list.hide()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(6, 6, 0, 6)
+        left_layout.setSpacing(6)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.conversation_view, 1)
+        left_layout.addWidget(self.empty_list)
+
+        self.header = ConversationHeader(icons=self.icons)
+        self.thread_model = ThreadModel(self)
+        self.thread_view = ThreadView(icons=self.icons)
+        self.thread_view.setModel(self.thread_model)
+        self.compose = ComposePane(icons=self.icons)
+        self.compose.setEnabled(False)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.setSpacing(0)
+        right_layout.addWidget(self.header)
+        right_layout.addWidget(self.thread_view, 1)
+        right_layout.addWidget(self.compose)
+        self.right_pane = right
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([320, 640])
+        self.splitter.setChildrenCollapsible(False)
+        left.setMinimumWidth(240)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.splitter)
+        for name in PAGES[1:]:
+            self.pages.addWidget(_placeholder(f"The {name} page is not available in this build."))
+        self.setCentralWidget(self.pages)
+
+        self.status = SyncStatusBar(self)
+        self.setStatusBar(self.status)
+        self.toast = Toast(self.pages)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(lambda: self.search_changed.emit(self.search.text()))
+        self.search.textChanged.connect(lambda _t: self._search_timer.start())
+        self.conversation_view.conversation_activated.connect(self._activated)
+        self.conversation_view.customContextMenuRequested.connect(self._context_menu)
+        self.header.call_requested.connect(self.call_requested)
+        self.header.masked_call_requested.connect(self.masked_call_requested)
+
+        self._build_actions()
+        self.resize(1000, 680)
+
+    # --- actions, menus, toolbar --------------------------------------------------
+    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None = None,
+                icon: str | None = None, tip: str | None = None) -> QAction:  # fmt: skip
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if icon is not None:
+            action.setIcon(self.icons.icon(icon))
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.new_action = a("&New message…", "Ctrl+N", "new-message", "Write to a number")
+        self.bulk_action = a("&Bulk send…", "Ctrl+Shift+B", "bulk-send", "Send one text to many")
+        self.export_action = a("&Export conversation…", "Ctrl+E", None, "Save the thread as CSV")
+        self.sign_out_action = a("Sign &out", None)
+        self.quit_action = a("&Quit", "Ctrl+Q")
+        self.find_action = a("&Find", "Ctrl+F", "search")
+        self.settings_action = a("&Settings…", "Ctrl+,", "settings")
+        self.call_action = a("&Call", "Ctrl+D", "call", "Call this conversation's number")
+        self.masked_action = a("&Masked call", "Ctrl+Shift+D", "call-masked")
+        self.mark_unread_action = a("Mark &unread", "Ctrl+U")
+        self.add_contact_action = a("&Add to contacts…", None, "contacts")
+        self.next_unread_action = a("&Next unread", "Alt+Down")
+        self.prev_unread_action = a("&Previous unread", "Alt+Up")
+        self.page_actions: list[QAction] = []
+        group = QActionGroup(self)
+        for i, (name, icon) in enumerate(zip(PAGES, PAGE_ICONS, strict=True)):
+            action = a(name, f"Ctrl+{i + 1}", icon, f"Show {name} (Ctrl+{i + 1})")
+            action.setCheckable(True)
+            action.setChecked(i == 0)
+            group.addAction(action)
+            action.triggered.connect(lambda _c=False, i=i: self.show_page(i))
+            self.page_actions.append(action)
+
+        self.new_action.triggered.connect(self.new_message_requested)
+        self.bulk_action.triggered.connect(self.bulk_send_requested)
+        self.export_action.triggered.connect(lambda: self._for_current(self.export_requested))
+        self.sign_out_action.triggered.connect(self.sign_out_requested)
+        self.quit_action.triggered.connect(self.quit_requested)
+        self.find_action.triggered.connect(self.focus_search)
+        self.settings_action.triggered.connect(self.settings_requested)
+        self.call_action.triggered.connect(lambda: self.header.call_button.click())
+        self.masked_action.triggered.connect(lambda: self.header.masked_button.click())
+        self.mark_unread_action.triggered.connect(
+            lambda: self._for_current(self.mark_unread_requested)
+        )
+        self.add_contact_action.triggered.connect(
+            lambda: self._for_current(self.add_contact_requested)
+        )
+        self.next_unread_action.triggered.connect(self.next_unread_requested)
+        self.prev_unread_action.triggered.connect(self.previous_unread_requested)
+
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action in (self.new_action, self.bulk_action, self.export_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.sign_out_action)
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        edit_menu.addAction(self.find_action)
+        edit_menu.addAction(self.settings_action)
+        view_menu = bar.addMenu("&View")
+        for action in self.page_actions:
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.next_unread_action)
+        view_menu.addAction(self.prev_unread_action)
+        conv_menu = bar.addMenu("&Conversation")
+        for action in (self.call_action, self.masked_action, self.mark_unread_action,
+                       self.add_contact_action, self.export_action):  # fmt: skip
+            conv_menu.addAction(action)
+
+        tools = QToolBar("Main toolbar", self)
+        tools.setObjectName("main-toolbar")
+        tools.setMovable(False)
+        tools.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        tools.setAccessibleName("Main toolbar")
+        tools.addAction(self.new_action)
+        tools.addAction(self.bulk_action)
+        tools.addSeparator()
+        for action in self.page_actions:
+            tools.addAction(action)
+        self.addToolBar(tools)
+        self.toolbar = tools
+
+    # --- methods in ---------------------------------------------------------------
+    def set_page(self, index: int, widget: QWidget) -> None:
+        """Plug in a page (Contacts, Sender IDs, Calls) in place of its placeholder."""
+        old = self.pages.widget(index)
+        self.pages.insertWidget(index, widget)
+        if old is not None:
+            self.pages.removeWidget(old)
+            old.deleteLater()
+        widget.setAccessibleName(PAGES[index])
+
+    def show_page(self, index: int) -> None:
+        if not 0 <= index < self.pages.count():
+            return
+        self.pages.setCurrentIndex(index)
+        self.page_actions[index].setChecked(True)
+        self.page_changed.emit(index)
+
+    def focus_search(self) -> None:
+        self.show_page(MESSAGES)
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def select_partner(self, partner: str) -> None:
+        """Highlight ``partner``'s row (no signal)."""
+        index = self.conversation_model.index_of(partner)
+        blocker = self.conversation_view.selectionModel()
+        if index.isValid():
+            blocker.blockSignals(True)
+            self.conversation_view.setCurrentIndex(index)
+            blocker.blockSignals(False)
+            self.conversation_view.scrollTo(index)
+
+    def set_unread(self, count: int, in_title: bool) -> None:
+        """Unread total in the status bar, and in the title when there is no tray badge."""
+        self._unread = count
+        self.status.set_unread(count)
+        title = f"{APP_TITLE} ({count} unread)" if in_title and count else APP_TITLE
+        self.setWindowTitle(title)
+
+    def set_list_empty(self, empty: bool, text: str = "No conversations yet") -> None:
+        self.empty_list.setText(text)
+        self.empty_list.setVisible(empty)
+
+    def show_toast(self, text: str, *, error: bool = False) -> None:
+        self.toast.show_message(text, error=error)
+
+    # --- internals ----------------------------------------------------------------
+    def current_partner(self) -> str | None:
+        return self.header.partner()
+
+    def _for_current(self, signal: SignalInstance) -> None:
+        partner = self.current_partner()
+        if partner is not None:
+            signal.emit(partner)
+
+    def _activated(self, conv: Conversation) -> None:
+        self.conversation_chosen.emit(conv.partner)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.conversation_view.indexAt(pos)
+        conv = index.data(ConversationRole.CONVERSATION) if index.isValid() else None
+        if not isinstance(conv, Conversation):
+            return
+        self.conversation_menu(conv).popup(self.conversation_view.viewport().mapToGlobal(pos))
+
+    def conversation_menu(self, conv: Conversation) -> QMenu:
+        """The context menu for one conversation (also reachable with the Menu key)."""
+        menu = QMenu(self)
+        menu.setAccessibleName("Conversation actions")
+        p = conv.partner
+        if conv.unread:
+            menu.addAction("Mark read", lambda: self.mark_read_requested.emit(p))
+        else:
+            menu.addAction("Mark unread", lambda: self.mark_unread_requested.emit(p))
+        menu.addSeparator()
+        call = menu.addAction(self.icons.icon("call"), "Call", lambda: self.call_requested.emit(p))
+        masked = menu.addAction(
+            self.icons.icon("call-masked"), "Masked call",
+            lambda: self.masked_call_requested.emit(p),
+        )  # fmt: skip
+        from hubdesk.domain.numbers import is_uk
+
+        if not is_uk(p):
+            for action in (call, masked):
+                action.setEnabled(False)
+                action.setToolTip("Only UK numbers can be called.")
+        menu.addSeparator()
+        if not conv.name:
+            menu.addAction("Add to contacts…", lambda: self.add_contact_requested.emit(p))
+        menu.addAction("Export conversation…", lambda: self.export_requested.emit(p))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        return menu
+
+    @guarded(None)
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self.compose.flush_draft()
+        event.ignore()
+        if self.hide_on_close:
+            self.hide()
+            self.hidden_to_tray.emit()
+        else:
+            self.quit_requested.emit()
