@@ -1,0 +1,13 @@
+"""The sync engine: plain asyncio (no Qt) between ``HubClient`` and the store.
+
+* ``poller.Poller``: new messages and status changes from ``/sms/list``; one request when
+  nothing is new; "new inbound" exactly once per message.
+* ``backfill.Backfill``: older history, resumable, paced by the rate limit
+  (``pacing.RatePacer``).
+* ``outbox.OutboxSender``: every committed outbox row reaches the server exactly once.
+* ``events.SyncEvents``: typed observer channels the UI bridges to Qt signals.
+* ``clock.ServerClock`` / ``ServerClockTransport``: the server's clock from ``Date``.
+* ``storeops``: store work the repositories do not offer (runs on the DB worker).
+
+Imports ``hubdesk.api``, ``hubdesk.store`` and ``hubdesk.domain`` only.
+"""
