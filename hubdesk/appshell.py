@@ -164,9 +164,11 @@ class AppShell:
 
     async def shutdown(self) -> None:
         """Stop the sync loops, close the HTTP client, then the database."""
-        if self.window is not None:
-            self.window.compose.flush_draft()
-            await asyncio.sleep(0)  # let the draft save start before the worker closes
+        if self.controller is not None:
+            try:
+                await self.controller.drain_drafts()
+            except Exception:
+                log.exception("draft not saved on quit")
         if self.runtime is not None:
             await self.runtime.aclose()
             self.runtime.inbox.close()

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -30,6 +30,7 @@ from hubdesk.core.settings import SettingsStore
 from hubdesk.store.profile import Profile
 from hubdesk.store.secrets import MemoryVault, SessionVault
 from hubdesk.store.worker import DbWorker
+from hubdesk.sync import storeops
 from hubdesk.sync.backfill import Backfill
 from hubdesk.sync.clock import ServerClock, ServerClockTransport
 from hubdesk.sync.events import SyncEvents
@@ -40,7 +41,6 @@ __all__ = ["Runtime", "TransportFactory"]
 
 log = logging.getLogger(__name__)
 TransportFactory = Callable[[], httpx.AsyncBaseTransport | None]
-OLDER_STEP = timedelta(days=30)
 
 
 class Runtime:
@@ -82,8 +82,6 @@ class Runtime:
         self.dialer: Dialer | None = None
         self._stop: asyncio.Event | None = None
         self._tasks: list[asyncio.Task[None]] = []
-        self._backfill_task: asyncio.Task[None] | None = None
-        self._backfill_depth = timedelta(days=max(1, settings.current.backfill_days))
 
     # --- state ---------------------------------------------------------------------
     @property
@@ -181,7 +179,7 @@ class Runtime:
         while self.clock.now() is None and not stop.is_set():
             await asyncio.sleep(0.2)  # the backfill starts from the server's clock
         if not stop.is_set():
-            await self._run_backfill(self._backfill_depth)
+            await self._run_backfill(timedelta(days=self.settings.current.backfill_days))
 
     async def _run_backfill(self, depth: timedelta) -> None:
         backfill = self.backfill
@@ -194,19 +192,24 @@ class Runtime:
         except Exception as exc:
             log.info("backfill stopped: %r", exc)
 
-    def request_older(self) -> bool:
-        """The store ran out of older messages: fetch another month of history.
-
-        Returns False when a backfill is already running (its results arrive as
-        ``messages_changed``)."""
-        if self.backfill is None or (self._backfill_task and not self._backfill_task.done()):
-            return False
-        self._backfill_depth += OLDER_STEP
-        self._backfill_task = asyncio.create_task(
-            self._run_backfill(self._backfill_depth), name="hubdesk-backfill-older"
+    async def fetch_older(self, partner: str, before: datetime | None) -> int:
+        """The store ran out of ``partner``'s history: fetch one page each way (received
+        from and sent to them) older than ``before``, store it, and return how many
+        messages were new. Raises ``ApiError``; 0 when signed out."""
+        client = self.client
+        if client is None:
+            return 0
+        pages = await asyncio.gather(
+            client.list_sms(sender=partner, sent_until=before),
+            client.list_sms(receiver=partner, sent_until=before),
         )
-        self._tasks.append(self._backfill_task)
-        return True
+        rows = [m for page in pages for m in page.items if m.partner == partner]
+        if not rows:
+            return 0
+        applied = await self.worker.run(lambda db: storeops.apply_messages(db, rows))
+        if applied.upsert.partners:
+            await self.events.messages_changed.emit(applied.upsert.partners)
+        return len(applied.upsert.new_ids)
 
     def poke(self) -> None:
         """Poll now (window focused, user asked)."""

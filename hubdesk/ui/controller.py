@@ -49,7 +49,7 @@ class Services(SignInService, Protocol):
     @property
     def signed_in(self) -> bool: ...
 
-    def request_older(self) -> bool: ...
+    async def fetch_older(self, partner: str, before: datetime | None) -> int: ...
 
     def poke(self) -> None: ...
 
@@ -82,7 +82,8 @@ class MainController(QObject):
         self._generation = 0
         self._dirty: set[str] = set()
         self._flush: asyncio.Task[None] | None = None
-        self._waiting_older = False
+        self._drafts: dict[str, str] = {}
+        self._draft_task: asyncio.Task[None] | None = None
         self._connection = Connection.CONNECTING
         w = window
         w.conversation_chosen.connect(self.open_conversation)
@@ -184,7 +185,6 @@ class MainController(QObject):
             return
         self.partner = partner
         self._cursor = page.before
-        self._waiting_older = False
         w = self.window
         conv = next((c for c in self._all if c.partner == partner), None)
         number = _number_text(partner)
@@ -245,11 +245,6 @@ class MainController(QObject):
             stale = [e.key for e in model.entries() if e.key not in keys]
         model.remove(stale)
         model.upsert(sorted(page.entries, key=lambda e: e.time))
-        if self._waiting_older and self._cursor is None:
-            self._waiting_older = False
-            entries = model.entries()
-            self._cursor = _cursor_of(entries)
-            await self._load_older_from_store(partner)
         if self.window.isActiveWindow() or self.window.isVisible():
             unread = any(e.unread for e in page.entries)
             if unread:
@@ -257,18 +252,26 @@ class MainController(QObject):
 
     @async_slot()
     async def load_older(self) -> None:
+        """Scrolled to the top: the next page from the store, else ask the server for
+        this conversation's older messages (stored, then shown)."""
         partner = self.partner
         if partner is None:
             return
-        if self._cursor is not None:
-            await self._load_older_from_store(partner)
-            return
-        # The store ran out: ask the sync engine for more history.
-        if self.services.request_older():
-            self._waiting_older = True
-            self.window.show_toast("Fetching older messages from the server…")
-        else:
-            self.window.thread_view.set_more_older_available(False)
+        if self._cursor is None:
+            entries = self.window.thread_model.entries()
+            oldest = entries[0].time if entries else None
+            try:
+                fetched = await self.services.fetch_older(partner, oldest)
+            except Exception as exc:
+                log.info("older messages not fetched: %s", type(exc).__name__)
+                fetched = 0
+            if partner != self.partner:
+                return
+            if not fetched:
+                self.window.thread_view.set_more_older_available(False)
+                return
+            self._cursor = _cursor_of(self.window.thread_model.entries())
+        await self._load_older_from_store(partner)
 
     async def _load_older_from_store(self, partner: str) -> None:
         page = await self.services.inbox.thread(partner, OLDER_PAGE, self._cursor)
@@ -302,11 +305,30 @@ class MainController(QObject):
             self.window.show_toast(f"Sent to a number outside the UK: {receipt.note}")
         self.window.thread_view.scroll_to_newest()
 
-    @async_slot()
-    async def save_draft(self, text: str) -> None:
-        messenger = self.services.messenger
-        if self.partner is not None and messenger is not None:
-            await messenger.save_draft(self.partner, text)
+    def save_draft(self, text: str) -> None:
+        """Keep the newest text per conversation; one writer task saves them in turn (an
+        ``async_slot`` would drop a save that arrives while the previous one runs)."""
+        if self.partner is None:
+            return
+        self._drafts[self.partner] = text
+        if self._draft_task is None or self._draft_task.done():
+            self._draft_task = spawn(self._save_drafts(), name="ui-drafts")
+
+    async def _save_drafts(self) -> None:
+        while self._drafts:
+            partner, text = next(iter(self._drafts.items()))
+            del self._drafts[partner]
+            messenger = self.services.messenger
+            if messenger is not None:
+                await messenger.save_draft(partner, text)
+
+    async def drain_drafts(self) -> None:
+        """Save what is typed now (before quitting)."""
+        self.window.compose.flush_draft()
+        if self._drafts and (self._draft_task is None or self._draft_task.done()):
+            self._draft_task = spawn(self._save_drafts(), name="ui-drafts")
+        if self._draft_task is not None:
+            await asyncio.shield(self._draft_task)
 
     @async_slot(on_error="_on_send_error")
     async def retry(self, entry: ThreadEntry) -> None:
@@ -390,15 +412,12 @@ class MainController(QObject):
             state = Connection(kind)
         except ValueError:
             state = Connection.OFFLINE
-        if last_sync is not None:
-            self.window.status.set_last_sync(last_sync)
+        if state is Connection.ONLINE:
+            self.window.status.set_last_sync(datetime.now().astimezone())
         self.set_connection(state, detail, retry)
 
     def show_backfill(self, done: int, total: int, finished: bool) -> None:
         self.window.status.set_backfill(done, total, finished)
-        if finished and self._waiting_older and self.partner is not None:
-            self._dirty.add(self.partner)
-            self._on_changed(frozenset())
 
     def _after_sign_in(self, _profile: object) -> None:
         self.set_connection(Connection.CONNECTING)

@@ -85,12 +85,13 @@ class SyncStatusBar(QStatusBar):
         self.state_label.setPalette(palette)
 
     def set_last_sync(self, moment: datetime | None) -> None:
+        """When the last successful sync finished (shown in local time)."""
         if moment is None:
             self.sync_label.setText("")
             return
         local = moment.astimezone()
         self.sync_label.setText(f"Last sync {local.strftime('%H:%M:%S')}")
-        self.sync_label.setToolTip(local.strftime("Newest server time seen: %d %b %Y %H:%M:%S"))
+        self.sync_label.setToolTip(local.strftime("Last successful sync: %d %b %Y %H:%M:%S"))
 
     def set_backfill(self, done: int, total: int, finished: bool) -> None:
         if finished or total <= 0:

@@ -116,9 +116,16 @@ class MainWindow(QMainWindow):
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
         right_layout.setSpacing(0)
+        self.thread_splitter = QSplitter(Qt.Orientation.Vertical)
+        self.thread_splitter.addWidget(self.thread_view)
+        self.thread_splitter.addWidget(self.compose)
+        self.thread_splitter.setStretchFactor(0, 1)
+        self.thread_splitter.setStretchFactor(1, 0)
+        self.thread_splitter.setChildrenCollapsible(False)
+        self.thread_splitter.setSizes([480, 150])
+        self.compose.setMinimumHeight(120)
         right_layout.addWidget(self.header)
-        right_layout.addWidget(self.thread_view, 1)
-        right_layout.addWidget(self.compose)
+        right_layout.addWidget(self.thread_splitter, 1)
         self.right_pane = right
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

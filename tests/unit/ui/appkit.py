@@ -1,0 +1,123 @@
+"""The whole GUI (``AppShell``) against the in-process simulator, for controller tests.
+
+The shell is built exactly as ``hubdesk.app.main`` builds it, except: a temporary
+profile folder, a ``MemoryVault``, HTTP through ``httpx.ASGITransport`` into the
+simulator app, and no tray or D-Bus notifications (offscreen has neither).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from hubdesk.app import Options
+from hubdesk.appshell import AppShell
+from hubdesk.sim import SimApp, SimState
+from hubdesk.store.secrets import MemoryVault
+
+T = TypeVar("T")
+BASE_URL = "http://127.0.0.1:8999/api"  # loopback: the ASGI transport never dials it
+
+
+class Driver:
+    """Runs coroutines and waits for conditions on the test's qasync loop."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, shell: AppShell, sim: SimState) -> None:
+        self.loop = loop
+        self.shell = shell
+        self.sim = sim
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return self.loop.run_until_complete(coro)
+
+    def wait(self, predicate: Callable[[], object], timeout: float = 5.0, what: str = "") -> None:
+        async def poll() -> None:
+            deadline = time.monotonic() + timeout
+            while not predicate():
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"timed out waiting for {what or predicate}")
+                await asyncio.sleep(0.02)
+
+        self.run(poll())
+
+    def settle(self, seconds: float = 0.1) -> None:
+        self.run(asyncio.sleep(seconds))
+
+    @property
+    def window(self):  # type: ignore[no-untyped-def]
+        assert self.shell.window is not None
+        return self.shell.window
+
+    @property
+    def controller(self):  # type: ignore[no-untyped-def]
+        assert self.shell.controller is not None
+        return self.shell.controller
+
+    @property
+    def runtime(self):  # type: ignore[no-untyped-def]
+        assert self.shell.runtime is not None
+        return self.shell.runtime
+
+    def sign_in_with_dialog(self) -> None:
+        dialog = self.controller.sign_in.dialog
+        assert dialog is not None and dialog.isVisible()
+        cfg = self.sim.config
+        dialog.client_id.setText(cfg.client_id)
+        dialog.client_secret.setText(cfg.client_secret)
+        dialog.username.setText(cfg.username)
+        dialog.password.setText(cfg.password)
+        dialog.submit()
+        self.wait(
+            lambda: self.runtime.signed_in and not self.controller.sign_in.is_open(), what="sign-in"
+        )
+
+    def poll(self) -> None:
+        poller = self.runtime.poller
+        assert poller is not None
+        self.run(poller.poll_once())
+        self.settle(0.15)  # coalesced model refresh
+
+    def posts(self, path: str) -> list[dict[str, Any]]:
+        return [r for r in self.sim.requests() if r["method"] == "POST" and r["path"] == path]
+
+
+def make_shell(
+    qapp: QApplication, home: Path, sim_app: SimApp, **options: Any
+) -> AppShell:
+    opts = Options(base_url=BASE_URL, **options)
+    return AppShell(
+        qapp,
+        opts,
+        home=home,
+        vault=MemoryVault(),
+        transport=lambda: httpx.ASGITransport(app=sim_app),
+        use_tray=False,
+        use_bus=False,
+    )
+
+
+@pytest.fixture
+def driver(
+    qapp: QApplication,
+    qloop: asyncio.AbstractEventLoop,
+    tmp_path: Path,
+    sim_app: SimApp,
+    sim_state: SimState,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Driver]:
+    monkeypatch.setenv("HUBDESK_HOME", str(tmp_path))
+    monkeypatch.delenv("HUBDESK_API_URL", raising=False)
+    shell = make_shell(qapp, tmp_path, sim_app)
+    d = Driver(qloop, shell, sim_state)
+    d.run(shell.start())
+    try:
+        yield d
+    finally:
+        d.run(shell.shutdown())
