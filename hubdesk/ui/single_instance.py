@@ -1,0 +1,327 @@
+"""One HubDesk per user and profile: a second start hands its arguments to the first.
+
+The first instance :meth:`~SingleInstance.claim`\\ s a ``QLocalServer`` name and keeps
+listening; a later start (a ``tel:`` link clicked in a browser, the autostart entry, the
+user double-clicking again) finds it, sends its argument list with
+:meth:`~SingleInstance.send_to_running` and exits. The first instance gets the list
+through ``message_received(list)`` and decides what to do (a link: ``parse_uri``;
+nothing: raise the window). Nothing received is ever executed: it is data for the app.
+
+Where the server lives:
+
+* Unix: a socket file ``hubdesk-<digest>.sock`` in a private (0700, ours, not a symlink)
+  folder: ``$XDG_RUNTIME_DIR/hubdesk``, else ``<profile>/run``, else
+  ``<tmp>/hubdesk-<uid>`` when a path would be too long for a socket. ``<digest>`` comes
+  from the user and the profile folder (``HUBDESK_HOME``), so two profiles can run side
+  by side. A ``QLockFile`` beside it decides who is first (two starts racing cannot both
+  win) and is recovered from a crashed instance (dead PID); the stale socket file is
+  removed before listening.
+* Windows: a named pipe ``hubdesk-<user>-<digest>`` with an ACL for this user only
+  (``UserAccessOption``), and the lock file in the profile folder.
+
+Wire format, one message per connection: a 4-byte big-endian length, then that many
+bytes of UTF-8 JSON: an array of at most ``MAX_ARGS`` strings of at most
+``MAX_ARG_CHARS`` characters. The server answers one byte, ``0x01``, once it accepted the
+message. Anything else (too long, not JSON, not a list of strings, too slow) is dropped
+and the connection closed; the sender then sees ``False``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import stat
+import struct
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QLockFile, QObject, QTimer, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+__all__ = [
+    "MAX_ARGS",
+    "MAX_ARG_CHARS",
+    "MAX_MESSAGE_BYTES",
+    "SingleInstance",
+    "decode_message",
+    "encode_message",
+    "server_location",
+]
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE_BYTES = 64 * 1024
+MAX_ARGS = 32
+MAX_ARG_CHARS = 4096
+ACK = b"\x01"
+_HEADER = struct.Struct(">I")
+_READ_TIMEOUT_MS = 3000  # a client that does not finish in time is dropped
+_MAX_CLIENTS = 8  # connections handled at once; more are refused
+_SUN_PATH_MAX = 100  # sockaddr_un.sun_path is 104 (macOS) / 108 (Linux) bytes
+
+
+class MessageError(ValueError):
+    """A hand-over message that is not a small list of strings."""
+
+
+def encode_message(args: list[str]) -> bytes:
+    """The bytes sent for ``args`` (raises ``MessageError`` when they exceed the limits)."""
+    _check_args(args)
+    try:
+        payload = json.dumps(list(args), ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise MessageError("an argument is not valid text") from exc
+    if len(payload) > MAX_MESSAGE_BYTES:
+        raise MessageError(f"message too long ({len(payload)} bytes)")
+    return _HEADER.pack(len(payload)) + payload
+
+
+def decode_message(payload: bytes) -> list[str]:
+    """The argument list in ``payload`` (without the length header), or ``MessageError``."""
+    if len(payload) > MAX_MESSAGE_BYTES:
+        raise MessageError("message too long")
+    try:
+        value = json.loads(payload.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise MessageError("not UTF-8 JSON") from exc
+    if not isinstance(value, list):
+        raise MessageError("not a JSON array")
+    _check_args(value)
+    return [str(v) for v in value]
+
+
+def _check_args(args: object) -> None:
+    if not isinstance(args, list):
+        raise MessageError("not a list")
+    if len(args) > MAX_ARGS:
+        raise MessageError(f"too many arguments ({len(args)})")
+    for arg in args:
+        if not isinstance(arg, str):
+            raise MessageError("an argument is not a string")
+        if len(arg) > MAX_ARG_CHARS:
+            raise MessageError(f"an argument is too long ({len(arg)} characters)")
+
+
+# --- where ----------------------------------------------------------------------------
+
+
+def _user() -> str:
+    if hasattr(os, "getuid"):
+        return str(os.getuid())
+    return f"{os.environ.get('USERDOMAIN', '')}\\{os.environ.get('USERNAME', '')}"
+
+
+def _digest(home: Path) -> str:
+    try:
+        where = str(home.resolve())
+    except OSError:
+        where = str(home.absolute())
+    return hashlib.sha256(f"{_user()}\0{where}".encode()).hexdigest()[:16]
+
+
+def _private_dir(path: Path) -> bool:
+    """Make ``path`` a 0700 folder of ours; False when it is not (or cannot be) one."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.lstat(path)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            log.warning("single instance: %s is not a folder of ours; not used", path)
+            return False
+        if stat.S_IMODE(info.st_mode) & 0o077:
+            os.chmod(path, 0o700)
+        return True
+    except OSError as exc:
+        log.warning("single instance: cannot use %s: %s", path, exc)
+        return False
+
+
+def server_location(home: Path) -> tuple[str, Path]:
+    """(the ``QLocalServer`` name, the lock file) for this user and profile folder."""
+    digest = _digest(home)
+    if sys.platform == "win32":
+        user = "".join(c for c in os.environ.get("USERNAME", "user") if c.isalnum())[:32]
+        return f"hubdesk-{user}-{digest}", home / f"hubdesk-{digest}.lock"
+    candidates: list[Path] = []
+    runtime = os.environ.get("XDG_RUNTIME_DIR")
+    if runtime and os.path.isabs(runtime) and os.path.isdir(runtime):
+        candidates.append(Path(runtime) / "hubdesk")
+    candidates.append(home / "run")
+    candidates.append(Path(tempfile.gettempdir()) / f"hubdesk-{os.getuid()}")
+    name = f"hubdesk-{digest}.sock"
+    for folder in candidates:
+        socket_path = folder / name
+        if len(os.fsencode(str(socket_path))) <= _SUN_PATH_MAX and _private_dir(folder):
+            return str(socket_path), folder / f"hubdesk-{digest}.lock"
+    raise OSError("no private folder for the single-instance socket")
+
+
+# --- the object -----------------------------------------------------------------------
+
+
+class SingleInstance(QObject):
+    """Claim "first instance" for ``home`` (the profile folder); talk to the first one."""
+
+    message_received = Signal(list)
+
+    def __init__(self, home: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._home = home
+        self._server: QLocalServer | None = None
+        self._lock: QLockFile | None = None
+        self._clients: dict[QLocalSocket, bytearray] = {}
+        try:
+            self._name, self._lock_path = server_location(home)
+        except OSError as exc:
+            log.warning("single instance disabled: %s", exc)
+            self._name, self._lock_path = "", Path()
+
+    @property
+    def server_name(self) -> str:
+        """The ``QLocalServer`` name: a socket path on Unix, a pipe name on Windows."""
+        return self._name
+
+    @property
+    def listening(self) -> bool:
+        return self._server is not None and self._server.isListening()
+
+    def claim(self) -> bool:
+        """True when this is the first instance (now listening), False when one runs.
+
+        Also True, with a warning logged, when no private location could be set up:
+        HubDesk then runs without hand-over rather than not at all.
+        """
+        if self.listening:
+            return True
+        if not self._name:
+            return True
+        self._lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = QLockFile(str(self._lock_path))
+        lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
+        if not lock.tryLock(0):
+            if lock.error() == QLockFile.LockError.LockFailedError:
+                return False
+            log.warning("single instance: lock file %s: %s", self._lock_path, lock.error())
+            return True
+        if self._answers(300):
+            lock.unlock()  # an instance that predates the lock file: let it be first
+            return False
+        QLocalServer.removeServer(self._name)  # a crashed instance's socket file
+        server = QLocalServer(self)
+        server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        server.setMaxPendingConnections(_MAX_CLIENTS)
+        if not server.listen(self._name):
+            why = server.errorString()
+            log.warning("single instance: cannot listen on %s: %s", self._name, why)
+            lock.unlock()
+            server.deleteLater()
+            return True
+        server.newConnection.connect(self._accept)
+        self._server = server
+        self._lock = lock
+        return True
+
+    def send_to_running(self, args: list[str], timeout: float = 3.0) -> bool:
+        """Hand ``args`` to the first instance; True once it acknowledged them."""
+        if not self._name:
+            return False
+        try:
+            message = encode_message(list(args))
+        except MessageError as exc:
+            log.warning("not handed over: %s", exc)
+            return False
+        ms = max(1, int(timeout * 1000))
+        sock = QLocalSocket()
+        try:
+            sock.connectToServer(self._name)
+            if not sock.waitForConnected(ms):
+                return False
+            sock.write(QByteArray(message))
+            while sock.bytesToWrite() > 0:
+                if not sock.waitForBytesWritten(ms):
+                    return False
+            if not sock.bytesAvailable() and not sock.waitForReadyRead(ms):
+                return False
+            return bytes(sock.read(1).data()) == ACK
+        finally:
+            sock.abort()
+            sock.deleteLater()
+
+    def close(self) -> None:
+        """Stop listening and release the lock (also done when the process ends)."""
+        for sock in list(self._clients):
+            self._drop(sock)
+        if self._server is not None:
+            self._server.close()
+            self._server.deleteLater()
+            self._server = None
+        if self._lock is not None:
+            self._lock.unlock()
+            self._lock = None
+
+    # --- server side -------------------------------------------------------------------
+
+    def _answers(self, ms: int) -> bool:
+        sock = QLocalSocket()
+        sock.connectToServer(self._name)
+        ok = sock.waitForConnected(ms)
+        sock.abort()
+        sock.deleteLater()
+        return ok
+
+    def _accept(self) -> None:
+        server = self._server
+        while server is not None and server.hasPendingConnections():
+            sock = server.nextPendingConnection()
+            if sock is None:
+                break
+            if len(self._clients) >= _MAX_CLIENTS:
+                sock.abort()
+                sock.deleteLater()
+                continue
+            self._clients[sock] = bytearray()
+            timer = QTimer(sock)
+            timer.setSingleShot(True)
+            timer.timeout.connect(lambda s=sock: self._drop(s, "too slow"))
+            timer.start(_READ_TIMEOUT_MS)
+            sock.readyRead.connect(lambda s=sock: self._read(s))
+            sock.disconnected.connect(lambda s=sock: self._drop(s))
+            self._read(sock)
+
+    def _read(self, sock: QLocalSocket) -> None:
+        buffer = self._clients.get(sock)
+        if buffer is None:
+            return
+        buffer += bytes(sock.readAll().data())
+        if len(buffer) < _HEADER.size:
+            return
+        (length,) = _HEADER.unpack_from(buffer)
+        if length > MAX_MESSAGE_BYTES:
+            self._drop(sock, f"message too long ({length} bytes announced)")
+            return
+        if len(buffer) < _HEADER.size + length:
+            return
+        if len(buffer) > _HEADER.size + length:
+            self._drop(sock, "bytes after the message")
+            return
+        try:
+            args = decode_message(bytes(buffer[_HEADER.size :]))
+        except MessageError as exc:
+            self._drop(sock, str(exc))
+            return
+        del self._clients[sock]
+        sock.write(QByteArray(ACK))
+        sock.flush()
+        sock.disconnectFromServer()
+        sock.deleteLater()
+        self.message_received.emit(args)
+
+    def _drop(self, sock: QLocalSocket, why: str | None = None) -> None:
+        if self._clients.pop(sock, None) is None:
+            return
+        if why:
+            log.warning("single instance: refused a hand-over: %s", why)
+        sock.abort()
+        sock.deleteLater()
