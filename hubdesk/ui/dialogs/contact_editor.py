@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QDialog,
@@ -86,7 +86,7 @@ class ContactEditor(QDialog):
         self.add_group_button.setAccessibleName("Add group")
         self.add_group_button.setAutoDefault(False)
         self.add_group_button.clicked.connect(self._add_typed_group)
-        self.new_group.returnPressed.connect(self._add_typed_group)
+        self.new_group.installEventFilter(self)
         group_row = QHBoxLayout()
         group_row.addWidget(self.new_group, 1)
         group_row.addWidget(self.add_group_button)
@@ -177,16 +177,18 @@ class ContactEditor(QDialog):
         self.set_busy(False)
         super().accept()
 
-    @guarded(None)
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        # Enter in "New group" adds the group (returnPressed); it must not also Save.
-        if self.focusWidget() is self.new_group and event.key() in (
-            Qt.Key.Key_Return,
-            Qt.Key.Key_Enter,
+    @guarded(False)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        # Enter in "New group" adds the group; it never saves the contact.
+        if (
+            watched is self.new_group
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         ):
-            event.accept()
-            return
-        super().keyPressEvent(event)
+            self._add_typed_group()
+            return True
+        return False
 
     # --- internals ----------------------------------------------------------------
     def _fill(self, contact: Contact | None, groups: Iterable[str]) -> None:

@@ -79,15 +79,17 @@ class ContactFilter(QSortFilterProxyModel):
         self._group: str | None = None
 
     def set_search(self, text: str) -> None:
+        self.beginFilterChange()
         self._needle = " ".join(text.split()).casefold()
         digits = "".join(ch for ch in text if ch.isdigit())
         # "07400…" and "447400…" both find the stored "447400…".
         self._digits = digits[1:] if digits.startswith("0") else digits
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_group(self, group: str | None) -> None:
+        self.beginFilterChange()
         self._group = group
-        self.invalidateRowsFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     @guarded(True)
     def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
