@@ -19,11 +19,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QProgressBar,
@@ -108,8 +110,11 @@ class BulkSendDialog(QDialog):
         self.report_summary = plain_label("", page, name="Report summary", wrap=True)
         self.report = report_model(page)
         self.report_table = make_table(self.report, "Recipients left out or flagged", page)
-        for column, width in enumerate((110, 150, 150)):
+        for column, width in enumerate((110, 140, 130)):
             self.report_table.setColumnWidth(column, width)
+        header = self.report_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         box = QVBoxLayout(page)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.totals)
@@ -159,8 +164,7 @@ class BulkSendDialog(QDialog):
         self.back_button.setAccessibleName("Back")
         self.next_button = QPushButton(self)
         self.cancel_button = QPushButton("Cancel", self)
-        if icons is not None:
-            self.next_button.setIcon(icons.icon("bulk-send"))
+        self._send_icon = icons.icon("bulk-send") if icons is not None else QIcon()
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
@@ -169,7 +173,7 @@ class BulkSendDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
         layout.addLayout(buttons)
-        self.resize(640, 600)
+        self.resize(780, 600)
 
         self.recipients.changed.connect(self._update)
         self.sender_combo.currentIndexChanged.connect(self._update)
@@ -202,6 +206,8 @@ class BulkSendDialog(QDialog):
     def show_plan(self, plan: BulkPlan) -> None:
         """The container's answer to ``plan_requested``: show the pre-send report."""
         self._busy = False
+        if self._inputs is None:
+            self._inputs = self.inputs()
         self.plan = plan
         self.totals.setText(totals_text(plan))
         self.report_summary.setText(plan.summary())
@@ -355,6 +361,7 @@ class BulkSendDialog(QDialog):
             Step.RESULT: True,
         }[step]
         self.next_button.setEnabled(enabled)
+        self.next_button.setIcon(self._send_icon if step == Step.CONFIRM else QIcon())
         self.next_button.setDefault(True)
         self.back_button.setVisible(step in (Step.REPORT, Step.CONFIRM))
         self.cancel_button.setVisible(step != Step.RESULT)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from hubdesk.core.bulk import BulkPlan
 from hubdesk.domain import Contact
-from hubdesk.ui.dialogs.fields import country_code, sentence
+from hubdesk.ui.dialogs.fields import Tone, country_code, sentence
 from hubdesk.ui.dialogs.tables import Column, RecordTableModel
 
 __all__ = [
@@ -93,10 +93,13 @@ def report_lines(plan: BulkPlan) -> list[ReportLine]:
     return lines
 
 
+_TONES: dict[str, Tone] = {"Invalid": "error", "Opted out": "warning", "Outside the UK": "warning"}
+
+
 def report_model(parent: QWidget | None = None) -> RecordTableModel[ReportLine]:
     return RecordTableModel(
         [
-            Column("Issue", lambda r: r.issue),
+            Column("Issue", lambda r: r.issue, tone=lambda r: _TONES.get(r.issue)),
             Column("Input", lambda r: r.input),
             Column("From", lambda r: r.origin),
             Column("Detail", lambda r: r.detail),

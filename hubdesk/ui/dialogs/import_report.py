@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
 
 from hubdesk.core.contacts import ImportReport, ImportRow, ImportStatus
-from hubdesk.ui.dialogs.fields import plain_label
+from hubdesk.ui.dialogs.fields import Tone, plain_label
 from hubdesk.ui.dialogs.tables import Column, RecordTableModel, make_table
 
 __all__ = ["ImportReportDialog", "import_report_model"]
@@ -21,6 +21,11 @@ _STATUS_TEXT = {
     ImportStatus.SKIPPED: "Skipped",
     ImportStatus.REJECTED: "Rejected",
 }
+_STATUS_TONE: dict[ImportStatus, Tone] = {
+    ImportStatus.ADDED: "ok",
+    ImportStatus.UPDATED: "ok",
+    ImportStatus.REJECTED: "error",
+}
 
 
 def import_report_model(parent: QWidget | None = None) -> RecordTableModel[ImportRow]:
@@ -28,7 +33,11 @@ def import_report_model(parent: QWidget | None = None) -> RecordTableModel[Impor
         [
             Column("Row", lambda r: r.where),
             Column("Name", lambda r: r.name or "(no name)"),
-            Column("Status", lambda r: _STATUS_TEXT.get(r.status, r.status.value)),
+            Column(
+                "Status",
+                lambda r: _STATUS_TEXT.get(r.status, r.status.value),
+                tone=lambda r: _STATUS_TONE.get(r.status),
+            ),
             Column("Reason", lambda r: r.reason),
         ],
         parent,

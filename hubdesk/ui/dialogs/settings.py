@@ -65,6 +65,7 @@ class SettingsDialog(QDialog):
         self.poll = QSpinBox(self)
         self.poll.setRange(MIN_POLL_INTERVAL, 3600)
         self.poll.setSuffix(" s")
+        self.poll.setMaximumWidth(120)
         self.poll.setAccessibleName("Check for new messages every, in seconds")
         self.poll.setAccessibleDescription(f"At least {MIN_POLL_INTERVAL} seconds")
         self.notifications = QCheckBox("Show a &notification for new messages", self)

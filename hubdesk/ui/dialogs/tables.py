@@ -19,10 +19,13 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from hubdesk.ui import guarded
 from hubdesk.ui.conversations import single_line
+from hubdesk.ui.dialogs.fields import Tone
+from hubdesk.ui.theme import colors_for
 
 T = TypeVar("T")
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -38,6 +41,7 @@ class Column(Generic[T]):
     header: str
     text: Callable[[T], str]
     align_right: bool = False
+    tone: Callable[[T], Tone | None] | None = None  # colours the cell's text
 
 
 class RecordTableModel(QAbstractTableModel, Generic[T]):
@@ -69,6 +73,10 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             return self.cell_text(row, col)
         if role == RECORD_ROLE:
             return self._rows[row]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            tone_of = self._columns[col].tone
+            tone = tone_of(self._rows[row]) if tone_of is not None else None
+            return None if tone is None else tone_color(tone)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             horizontal = (
                 Qt.AlignmentFlag.AlignRight
@@ -115,6 +123,17 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
             text = single_line(self._columns[col].text(self._rows[row]), CELL_LIMIT)
             self._cache[key] = text
         return text
+
+
+def tone_color(tone: Tone) -> QColor | None:
+    """The text colour for a tone in the application's current palette."""
+    colors = colors_for(QGuiApplication.palette())
+    return {
+        "ok": colors.success,
+        "warning": colors.warning,
+        "error": colors.failed,
+        "muted": colors.muted_text,
+    }.get(tone)
 
 
 def make_table(model: QAbstractTableModel, name: str, parent: QWidget | None = None) -> QTableView:

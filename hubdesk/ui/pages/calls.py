@@ -44,7 +44,7 @@ def call_model(
             Column(
                 "Shown as", lambda r: format_number(r.masked_source) if r.masked_source else "—"
             ),
-            Column("Outcome", outcome_text),
+            Column("Outcome", outcome_text, tone=lambda r: None if r.ok else "error"),
             Column("Call ID", lambda r: r.call_id or ""),
         ],
         parent,

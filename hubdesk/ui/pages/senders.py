@@ -41,7 +41,7 @@ def sender_model(parent: QWidget | None = None) -> RecordTableModel[SenderId]:
     return RecordTableModel(
         [
             Column("Sender ID", lambda s: s.sender_id),
-            Column("Status", status_text),
+            Column("Status", status_text, tone=lambda s: "ok" if s.approved else "warning"),
             Column("Created", lambda s: local_time_text(s.created_at) if s.created_at else "—"),
             Column("Requested by", lambda s: s.created_by or ""),
         ],

@@ -105,3 +105,13 @@ def test_hostile_created_by_shows_literally(qtbot: QtBot, text: str) -> None:
     p.set_sender_ids([SenderId(1, 1, "HUBWORK", SenderIdStatus.APPROVED, None, text)])
     assert p.model.cell_text(0, 2) == "—"
     assert p.model.cell_text(0, 3) == text.replace("\x00", " ")
+
+
+def test_status_is_coloured_by_meaning(page: SenderIdsPage) -> None:
+    from PySide6.QtGui import QColor
+
+    approved = page.model.index(0, 1).data(Qt.ItemDataRole.ForegroundRole)
+    waiting = page.model.index(2, 1).data(Qt.ItemDataRole.ForegroundRole)
+    assert isinstance(approved, QColor) and isinstance(waiting, QColor)
+    assert approved != waiting
+    assert page.model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole) is None
