@@ -35,6 +35,7 @@ from hubdesk.core.contacts import ImportReport
 from hubdesk.domain import Contact
 from hubdesk.domain.numbers import format_number
 from hubdesk.ui import guarded
+from hubdesk.ui.conversations import single_line
 from hubdesk.ui.dialogs.contact_editor import ContactEditor
 from hubdesk.ui.dialogs.fields import plain_label, set_tone
 from hubdesk.ui.dialogs.import_report import ImportReportDialog
@@ -277,7 +278,7 @@ class ContactsPage(QWidget):
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle("Delete contact")
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(f"Delete {contact.name} ({format_number(contact.number)})?")
+        box.setText(f"Delete {single_line(contact.name, 80)} ({format_number(contact.number)})?")
         box.setInformativeText("Messages with this number are kept.")
         delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
         keep = box.addButton(QMessageBox.StandardButton.Cancel)
