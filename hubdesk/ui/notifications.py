@@ -205,13 +205,8 @@ class Notifier(QObject):
 
     def close_all(self) -> None:
         """Close every notification this notifier still has on screen."""
-        if self._bus is not None:
-            for notification_id in list(self._by_id):
-                try:
-                    self._bus.call("CloseNotification", "u", (notification_id,))
-                except OSError:
-                    self._drop_bus()
-                    break
+        for notification_id in list(self._by_id):
+            self._close(notification_id)
         self._by_id.clear()
         self._last_tray_shown = False
 
@@ -245,6 +240,14 @@ class Notifier(QObject):
             self._bus = None
         self._by_id.clear()
         self._pending.clear()
+
+    def _close(self, notification_id: int) -> None:
+        if self._bus is None:
+            return
+        try:
+            self._bus.call("CloseNotification", "u", (notification_id,))
+        except OSError:
+            self._drop_bus()
 
     def _send_notify(self, bus: _Bus, notice: NoticeLike) -> None:
         replaces = 0
@@ -312,7 +315,11 @@ class Notifier(QObject):
             notification_id, action = int(message.body[0]), str(message.body[1])
             if notification_id not in self._by_id or action != "default":
                 return
-            self._emit_for(self._by_id[notification_id])
+            partner = self._by_id.pop(notification_id)
+            # The spec has servers remove a clicked notification, but not all do (dunst
+            # keeps it when the action comes over D-Bus): it is stale now, close it.
+            self._close(notification_id)
+            self._emit_for(partner)
         elif member == "NotificationClosed":
             self._by_id.pop(int(message.body[0]), None)
 

@@ -232,6 +232,10 @@ def test_default_action_emits_the_partner_of_that_notification(
     with qtbot.waitSignal(notifier.activated, timeout=3000) as clicked:
         server.emit("ActionInvoked", "us", (by_partner[BOB.partner], "default"), client)
     assert clicked.args == [BOB.partner]
+    # The clicked one is stale now: closed on the server and forgotten.
+    assert notifier.open_notifications == {by_partner[ALICE.partner]: ALICE.partner}
+    wait_for(qtbot, lambda: len(server.calls_of("CloseNotification")) == 1)
+    assert server.calls_of("CloseNotification")[0].body == (by_partner[BOB.partner],)
 
 
 def test_summary_click_emits_activated_summary(
