@@ -1,8 +1,9 @@
 """Child process for the kill -9 trials: sends numbered messages through the outbox.
 
 Usage: python outbox_child.py BASE_URL DB_PATH PREFIX COUNT DESTINATION
-Prints "committed <text>" after each outbox row is committed (before it is sent) and
-"sent <text>" after each send settles; the test kills it at a random moment.
+Prints "ready" once signed in, then "committed <text>" after each outbox row is
+committed (before it is sent) and "sent <text>" after each send settles; the test
+kills it at a random moment after "ready".
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ async def main(base_url: str, db_path: str, prefix: str, count: int, dest: str) 
     worker = await DbWorker.open(db_path)
     await client.login("demo@hubwork.test", "demo-password")
     sender = OutboxSender(client, worker, server_clock=clock, reconcile_window=0.2)
+    print("ready", flush=True)  # the test's kill clock starts here, not at process start
     for i in range(count):
         text = f"{prefix}-{i}"
         result = await sender.submit(SENDER, dest, text, send=False)

@@ -66,7 +66,12 @@ async def one_trial(sim: SimServer, tmp: Path, n: int, rng: random.Random) -> di
     prefix = f"kill{n}"
     db = tmp / f"trial{n}.db"
     child = await run_child(str(HERE / "outbox_child.py"), sim.base_url, str(db), prefix, "6", DEST)
-    await asyncio.sleep(rng.uniform(0.3, 1.6))  # start-up takes ~0.4 s; sends follow
+    # Start the kill clock when the child is signed in and about to send: process
+    # start-up time varies a lot on a loaded machine and must not decide the outcome.
+    assert child.stdout is not None
+    ready = await asyncio.wait_for(child.stdout.readline(), timeout=60)
+    assert ready.strip() == b"ready", ready
+    await asyncio.sleep(rng.uniform(0.0, 1.2))
     committed_seen = 0
     if child.returncode is None:
         child.send_signal(signal.SIGKILL)
