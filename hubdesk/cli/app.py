@@ -36,12 +36,27 @@ numbers: typed as people write them ("07400 123456", "+44 7400 123456", "4474001
 output: tables for people; --json prints exactly one JSON document on stdout (UTC ISO
   8601 times, numbers as E.164 digits without '+', enums as lower-case names).
 
+local store: the profile's SQLite database ($HUBDESK_HOME/hubdesk.sqlite3, shared with
+  the GUI). 'sync' fills it; conversations, thread, search, outbox, contacts and optouts
+  read it offline, without signing in.
+
+outbox: send and bulk-send write the message to the outbox (committed) before any
+  request, token refresh included. If the server may or may not have received it, the
+  command exits 5 with "state unknown — will be reconciled": 'outbox --flush' then
+  checks the server and sends it again only if it is certainly absent (never twice).
+  A message certainly not sent (offline, session expired) stays queued for the flush.
+  Numbers that replied STOP are refused (send, exit 2) or left out (bulk-send, listed on
+  stderr) unless --override-optout is given.
+
 exit codes:
   0  done
-  2  bad input: nothing was sent
+  1  the local database cannot be used, or an internal error
+  2  bad input: nothing was sent (also: a number that opted out; every imported row
+     rejected)
   3  not logged in, session expired, or no usable keyring
   4  the API refused the request (e.g. a field it did not accept)
-  5  network or server failure (after retries), or an unexpected response
+  5  network or server failure (after retries), or an unexpected response; a send whose
+     outcome is unknown; 'outbox --flush' that could not settle every message
 """
 
 
@@ -92,6 +107,11 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("--from", dest="source", required=True, metavar="SENDER")
     send.add_argument("--to", required=True, metavar="NUMBER")
     send.add_argument("text", metavar="TEXT", help='the message; "-" reads it from stdin')
+    send.add_argument(
+        "--override-optout",
+        action="store_true",
+        help="send even though the number replied STOP (only if they asked to hear again)",
+    )
 
     bulk = sub.add_parser("bulk-send", help="send one SMS to many numbers")
     bulk.add_argument("--from", dest="source", required=True, metavar="SENDER")
@@ -102,6 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="one number per line; blank lines and # comments ignored; '-' is stdin",
     )
     bulk.add_argument("text", metavar="TEXT", help='the message; "-" reads it from stdin')
+    bulk.add_argument(
+        "--override-optout",
+        action="store_true",
+        help="include numbers that replied STOP (else they are left out and listed)",
+    )
 
     messages = sub.add_parser("messages", help="list messages, newest first")
     messages.add_argument("--sender", metavar="S", help="a sender ID or number")
@@ -119,7 +144,53 @@ def build_parser() -> argparse.ArgumentParser:
     mask = sub.add_parser("dial-mask", help="place a call showing another UK number")
     mask.add_argument("--from", dest="source", required=True, metavar="NUMBER")
     mask.add_argument("number", metavar="NUMBER")
+    _add_local_commands(sub)
     return parser
+
+
+def _add_local_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    sync = sub.add_parser(
+        "sync", help="one sync pass: pull new messages, refresh pending ones, backfill"
+    )
+    depth = sync.add_mutually_exclusive_group()
+    depth.add_argument(
+        "--backfill-days",
+        metavar="N",
+        help="fetch history this many days back (0: no backfill; default: the setting, 30)",
+    )
+    depth.add_argument("--full", action="store_true", help="backfill the whole history")
+
+    conversations = sub.add_parser("conversations", help="conversations, newest first (local)")
+    conversations.add_argument("--unread", action="store_true", help="only those with unread")
+    thread = sub.add_parser("thread", help="the messages with one number (local)")
+    thread.add_argument("number", metavar="NUMBER")
+    thread.add_argument("--limit", metavar="N", help="the newest N messages (default 20)")
+    search = sub.add_parser("search", help="search contacts, numbers and message text (local)")
+    search.add_argument("query", metavar="QUERY")
+    outbox = sub.add_parser("outbox", help="the messages being sent (local)")
+    outbox.add_argument(
+        "--flush",
+        action="store_true",
+        help="send queued messages and reconcile those in an unknown state",
+    )
+
+    contacts = sub.add_parser("contacts", help="the local address book (UK numbers)")
+    actions = contacts.add_subparsers(
+        dest="contacts_command", metavar="ACTION", parser_class=_Parser
+    )
+    actions.required = True
+    actions.add_parser("list", help="every contact by name")
+    add = actions.add_parser("add", help="add a contact")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("number", metavar="NUMBER", help="a valid UK number")
+    remove = actions.add_parser("remove", help="remove the contact with this number")
+    remove.add_argument("number", metavar="NUMBER")
+    load = actions.add_parser("import", help="import a .csv or .vcf file; prints a report")
+    load.add_argument("file", metavar="FILE")
+    save = actions.add_parser("export", help="write every contact to a .csv or .vcf file")
+    save.add_argument("file", metavar="FILE")
+
+    sub.add_parser("optouts", help="numbers that replied STOP (local)")
 
 
 def main(

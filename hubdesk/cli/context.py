@@ -1,7 +1,10 @@
-"""What every command gets: its output, its input streams, and a lazily made session.
+"""What every command gets: its output, its input streams, a lazily made session and a
+lazily opened local store.
 
 Commands check all of their input first and only then ask for :meth:`Context.client`,
-so nothing (not even a token refresh) reaches the network for bad input.
+so nothing (not even a token refresh) reaches the network for bad input. The store is
+the profile's SQLite database (``$HUBDESK_HOME/hubdesk.sqlite3``, the file the GUI
+uses); reading commands open it without signing in.
 """
 
 from __future__ import annotations
@@ -18,8 +21,13 @@ from hubdesk.cli.output import Output
 if TYPE_CHECKING:
     from hubdesk.api import HubClient
     from hubdesk.core.session import Credentials, SessionManager
+    from hubdesk.store.worker import DbWorker
+    from hubdesk.sync.clock import ServerClock
 
-__all__ = ["ENV_CREDENTIALS", "Context", "Options"]
+__all__ = ["DB_FILE", "ENV_CREDENTIALS", "Context", "Options"]
+
+# The profile's database: the same file as the GUI's (hubdesk.app.DB_FILE; a test checks).
+DB_FILE = "hubdesk.sqlite3"
 
 # --no-store on a command other than login signs in from these, for that command only.
 ENV_CREDENTIALS = (
@@ -49,6 +57,8 @@ class Context:
         self.stdin = stdin
         self._manager: SessionManager | None = None
         self._base_url: str | None = None
+        self._clock: ServerClock | None = None
+        self._worker: DbWorker | None = None
 
     @property
     def home(self) -> Path:
@@ -64,10 +74,21 @@ class Context:
         return self._base_url
 
     @property
+    def clock(self) -> ServerClock:
+        """The server's clock, read from every response's ``Date`` (the outbox and the
+        backfill decide with it, never with the local clock)."""
+        if self._clock is None:
+            from hubdesk.sync.clock import ServerClock
+
+            self._clock = ServerClock()
+        return self._clock
+
+    @property
     def manager(self) -> SessionManager:
         if self._manager is None:
             from hubdesk.core.session import SessionManager
             from hubdesk.store.secrets import KeyringVault, MemoryVault, SessionVault
+            from hubdesk.sync.clock import ServerClockTransport
 
             vault: SessionVault = MemoryVault() if self.options.no_store else KeyringVault()
             self._manager = SessionManager(
@@ -75,8 +96,31 @@ class Context:
                 vault,
                 persist_profile=not self.options.no_store,
                 on_wait=self.out.wait_notice,
+                transport=ServerClockTransport(self.clock),
             )
         return self._manager
+
+    # --- the local store ---------------------------------------------------------------
+
+    @property
+    def db_path(self) -> Path:
+        return self.home / DB_FILE
+
+    def has_store(self) -> bool:
+        """Whether the profile has a database yet (reading commands do not create one)."""
+        return self.db_path.exists()
+
+    async def store(self) -> DbWorker:
+        """The profile's database (created and migrated when missing); a damaged file is
+        moved aside and rebuilt, and the user is told where it went."""
+        if self._worker is None:
+            from hubdesk.core.errors import describe_recovery
+            from hubdesk.store.worker import DbWorker
+
+            self._worker = await DbWorker.open(self.db_path)
+            if self._worker.recovery is not None:
+                self.out.note(describe_recovery(self._worker.recovery))
+        return self._worker
 
     async def client(self) -> HubClient:
         """The signed-in client: restored from the keyring, or (``--no-store``) signed
@@ -127,5 +171,9 @@ class Context:
         return password
 
     async def aclose(self) -> None:
-        if self._manager is not None:
-            await self._manager.aclose()
+        try:
+            if self._manager is not None:
+                await self._manager.aclose()
+        finally:
+            if self._worker is not None:
+                await self._worker.close()

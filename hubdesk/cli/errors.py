@@ -6,7 +6,9 @@ Exit codes (also in ``hubdesk-cli --help``)::
     2  bad input: nothing was sent
     3  not logged in, session expired, or no usable keyring
     4  the API refused the request (4xx other than 401/429, e.g. 422 with field messages)
-    5  network or server failure after retries, or an unexpected response
+    5  network or server failure after retries, or an unexpected response; a send whose
+       outcome is unknown (it stays in the outbox and is reconciled by 'outbox --flush')
+    1  the local database cannot be used, or an internal error
 
 The sentences come from the API errors themselves (``str(ApiError)`` is written for
 people and never holds a secret); this module only adds what a command-line user needs
@@ -78,18 +80,23 @@ def describe(exc: BaseException) -> Failure:
     also used by the GUI); this adds the exit code and what to run next.
     """
     from hubdesk.api import errors as api
-    from hubdesk.core.errors import InvalidInput, describe_error, sentence
+    from hubdesk.core.errors import CoreError, describe_error, sentence
     from hubdesk.domain.numbers import NumberError
     from hubdesk.domain.senderids import SenderIdError
+    from hubdesk.store.database import DatabaseUnavailable
+    from hubdesk.store.migrations import DatabaseTooNew
     from hubdesk.store.profile import ProfileError
     from hubdesk.store.secrets import VaultUnavailable
+    from hubdesk.sync.outbox import OptedOut
 
     if isinstance(exc, CliError):
         return Failure(exc.exit_code, sentence(str(exc)))
-    if isinstance(exc, NumberError | SenderIdError | InvalidInput):
+    if isinstance(exc, NumberError | SenderIdError | CoreError | OptedOut):
         return Failure(EXIT_BAD_INPUT, describe_error(exc))
     if isinstance(exc, VaultUnavailable | ProfileError):
         return Failure(EXIT_NOT_LOGGED_IN, describe_error(exc))
+    if isinstance(exc, DatabaseUnavailable | DatabaseTooNew):
+        return Failure(EXIT_INTERNAL, describe_error(exc), f"{type(exc).__name__}: {exc}")
     if not isinstance(exc, api.ApiError):
         return Failure(
             EXIT_INTERNAL,

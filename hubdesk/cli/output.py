@@ -14,20 +14,33 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TextIO
 
-from hubdesk.domain import BulkSendResult, DialResult, SenderId, Sms
+from hubdesk.domain import (
+    BulkSendResult,
+    Contact,
+    Conversation,
+    DialResult,
+    OutboxItem,
+    SenderId,
+    Sms,
+    ThreadEntry,
+)
 from hubdesk.domain.numbers import format_number
 
 __all__ = [
     "Output",
     "bulk_json",
     "clean",
+    "contact_json",
+    "conversation_json",
     "dial_json",
     "enum_name",
     "local_time",
+    "outbox_json",
     "party",
     "sender_id_json",
     "sms_json",
     "table",
+    "thread_entry_json",
     "utc_iso",
 ]
 
@@ -118,6 +131,60 @@ def bulk_json(result: BulkSendResult, **extra: JsonValue) -> dict[str, JsonValue
         "message": result.message,
         "delivery_status": enum_name(result.delivery_status),
         **extra,
+    }
+
+
+def conversation_json(conv: Conversation) -> dict[str, JsonValue]:
+    return {
+        "partner": conv.partner,
+        "name": conv.name,
+        "last_text": conv.last_text,
+        "last_time": utc_iso(conv.last_time),
+        "last_direction": enum_name(conv.last_direction),
+        "unread": conv.unread,
+        "has_failed": conv.has_failed,
+        "opted_out": conv.opted_out,
+        "last_sender_id": conv.last_sender_id,
+    }
+
+
+def thread_entry_json(entry: ThreadEntry) -> dict[str, JsonValue]:
+    return {
+        "partner": entry.partner,
+        "time": utc_iso(entry.time),
+        "direction": enum_name(entry.direction),
+        "state": enum_name(entry.state),
+        "sender_id": entry.sender_id,
+        "text": entry.text,
+        "parts": entry.parts,
+        "sms_id": entry.sms_id,
+        "outbox_id": entry.outbox_id,
+        "unread": entry.unread,
+    }
+
+
+def contact_json(contact: Contact) -> dict[str, JsonValue]:
+    return {
+        "id": contact.id,
+        "name": contact.name,
+        "number": contact.number,
+        "notes": contact.notes,
+        "groups": list(contact.groups),
+    }
+
+
+def outbox_json(item: OutboxItem) -> dict[str, JsonValue]:
+    return {
+        "id": item.id,
+        "state": enum_name(item.state),
+        "source": item.source,
+        "destinations": list(item.destinations),
+        "text": item.text,
+        "bulk": item.bulk,
+        "created_at": utc_iso(item.created_at),
+        "attempts": item.attempts,
+        "sms_ids": list(item.sms_ids),
+        "error": item.error,
     }
 
 

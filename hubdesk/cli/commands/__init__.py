@@ -9,7 +9,7 @@ from __future__ import annotations
 from argparse import Namespace
 from collections.abc import Awaitable, Callable
 
-from hubdesk.cli.commands import auth, calls, messages, senders
+from hubdesk.cli.commands import auth, calls, contacts, local, messages, senders, sync
 from hubdesk.cli.context import Context
 
 __all__ = ["HANDLERS", "Handler"]
@@ -28,4 +28,11 @@ HANDLERS: dict[str, Handler] = {
     "show": messages.show,
     "dial": calls.dial,
     "dial-mask": calls.dial_mask,
+    "sync": sync.sync,
+    "conversations": local.conversations,
+    "thread": local.thread,
+    "search": local.search,
+    "outbox": sync.outbox,
+    "contacts": contacts.contacts,
+    "optouts": local.optouts,
 }

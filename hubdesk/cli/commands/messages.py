@@ -1,22 +1,22 @@
 """``send``, ``bulk-send``, ``messages``, ``show``.
 
 Sending goes through :class:`Outgoing`, the one seam between "the user asked to send"
-and "the API was called": today :class:`DirectOutgoing` calls the API straight away;
-routing sends through the local outbox means providing another ``Outgoing`` in
-:func:`outgoing` and nothing else here.
+and "the API was called": :class:`~hubdesk.cli.outbox.OutboxOutgoing` commits an outbox
+row in the profile's database before any network I/O and lets ``OutboxSender`` send it
+exactly once (see ``hubdesk.cli.outbox``). ``messages`` and ``show`` read the server.
 """
 
 from __future__ import annotations
 
 from argparse import Namespace
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from hubdesk.cli import inputs
 from hubdesk.cli.context import Context
 from hubdesk.cli.errors import UsageError
+from hubdesk.cli.outbox import BulkSent, OutboxOutgoing, Sent
 from hubdesk.cli.output import (
-    bulk_json,
     clean,
     enum_name,
     local_time,
@@ -25,15 +25,11 @@ from hubdesk.cli.output import (
     sms_json,
     table,
 )
-from hubdesk.domain import BulkSendResult, Sms, SmsType
+from hubdesk.domain import Sms, SmsType
 from hubdesk.domain.segments import analyse
 from hubdesk.domain.segments import describe as describe_segments
 
-if TYPE_CHECKING:
-    from hubdesk.api import HubClient
-
 __all__ = [
-    "DirectOutgoing",
     "Outgoing",
     "bulk_send",
     "list_messages",
@@ -46,32 +42,23 @@ _TEXT_WIDTH = 48
 
 
 class Outgoing(Protocol):
-    """Where a checked send goes (numbers are E.164 digits, sender ids validated)."""
+    """Where a checked send goes (numbers are E.164 digits, sender ids validated).
 
-    async def send(self, source: str, destination: str, text: str) -> Sms: ...
+    Returns only when the server accepted the message; anything else raises a
+    ``CliError`` carrying the exit code and where the message stands.
+    """
 
-    async def bulk_send(
-        self, source: str, destinations: Sequence[str], text: str
-    ) -> BulkSendResult: ...
-
-
-class DirectOutgoing:
-    """Sends straight through the API (no local outbox yet)."""
-
-    def __init__(self, client: HubClient) -> None:
-        self._client = client
-
-    async def send(self, source: str, destination: str, text: str) -> Sms:
-        return await self._client.send_sms(source, destination, text)
+    async def send(
+        self, source: str, destination: str, text: str, *, override_optout: bool
+    ) -> Sent: ...
 
     async def bulk_send(
-        self, source: str, destinations: Sequence[str], text: str
-    ) -> BulkSendResult:
-        return await self._client.bulk_send(source, destinations, text)
+        self, source: str, destinations: Sequence[str], text: str, *, override_optout: bool
+    ) -> BulkSent: ...
 
 
-async def outgoing(ctx: Context) -> Outgoing:
-    return DirectOutgoing(await ctx.client())
+def outgoing(ctx: Context) -> Outgoing:
+    return OutboxOutgoing(ctx)
 
 
 def _note_foreign(ctx: Context, found: Sequence[inputs.Destination]) -> None:
@@ -86,9 +73,19 @@ async def send(args: Namespace, ctx: Context) -> None:
     text = inputs.message_text(args.text, ctx.stdin)
     _note_foreign(ctx, [target])
     ctx.out.detail(f"Message: {describe_segments(analyse(text))}")
-    sms = await (await outgoing(ctx)).send(source, target.number.digits, text)
+    sent = await outgoing(ctx).send(
+        source, target.number.digits, text, override_optout=args.override_optout
+    )
+    item, sms = sent.item, sent.sms
+    extra = {"outbox_id": item.id, "outbox_state": enum_name(item.state)}
+    if sms is None:  # accepted, but the answer carried no message to show
+        ctx.out.result(
+            {"sms_id": None, "source": source, "destination": target.number.digits, **extra},
+            f"Sent from {party(source)} to {party(target.number.digits)} (outbox entry {item.id}).",
+        )
+        return
     ctx.out.result(
-        sms_json(sms),
+        {**sms_json(sms), **extra},
         f"Sent SMS {sms.sms_id} from {party(sms.source)} to {party(sms.destination)} "
         f"(status: {enum_name(sms.delivery_status)}).",
     )
@@ -103,13 +100,22 @@ async def bulk_send(args: Namespace, ctx: Context) -> None:
     _note_foreign(ctx, found)
     ctx.out.detail(f"Message: {describe_segments(analyse(text))}")
     digits = [item.number.digits for item in found]
-    result = await (await outgoing(ctx)).bulk_send(source, digits, text)
-    count = len(digits)
+    sent = await outgoing(ctx).bulk_send(source, digits, text, override_optout=args.override_optout)
+    item = sent.item
+    count = len(item.destinations)
     plural = "number" if count == 1 else "numbers"
+    located = f", {len(sent.messages)} found on the server" if sent.messages else ""
     ctx.out.result(
-        bulk_json(result, source=source, destinations=digits),
-        f"{clean(result.message, one_line=True) or 'Bulk send accepted'} "
-        f"({count} {plural}, status: {enum_name(result.delivery_status)}).",
+        {
+            "source": source,
+            "destinations": list(item.destinations),
+            "opted_out": list(sent.opted_out),
+            "outbox_id": item.id,
+            "outbox_state": enum_name(item.state),
+            "sms_ids": list(item.sms_ids),
+            "messages": [sms_json(m) for m in sent.messages],
+        },
+        f"Bulk send accepted ({count} {plural}{located}; outbox entry {item.id}).",
     )
 
 

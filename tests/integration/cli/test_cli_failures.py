@@ -23,6 +23,7 @@ def test_dropped_send_may_or_may_not_have_been_sent(logged_in: Cli) -> None:
     run = logged_in("send", "--from", SENDER, "--to", "07400123456", "Hi")
     assert run.code == 5, run
     assert "may or may not have been sent" in run.stderr
+    assert "state unknown — will be reconciled" in run.stderr
     assert len(logged_in.api_requests("/sms/send")) == 1  # never resent blindly
 
 
@@ -66,8 +67,8 @@ def test_verbose_adds_detail_but_no_secrets(cli: Cli) -> None:
     cli.sim.state.add_fault(Fault("500", path="/api/sms/send"))
     run = cli("-v", "send", "--from", SENDER, "--to", "07400123456", "Hi")
     assert run.code == 5, run
-    assert "operation=send_sms" in run.stderr and "status=500" in run.stderr
-    assert "HTTP Request" in run.stderr
+    assert "state=unknown attempts=1" in run.stderr  # the outbox row, via -v
+    assert "HTTP Request" in run.stderr and "500 Internal Server Error" in run.stderr
     # The cli fixture checks every run's output for the password, secret and tokens.
 
 

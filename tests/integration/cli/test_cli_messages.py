@@ -98,7 +98,10 @@ def test_bulk_send_json(logged_in: Cli) -> None:
     assert run.code == 0, run
     data = run.json()
     assert data["destinations"] == ["447400123456", "447400654321"]
-    assert data["delivery_status"] == "pending"
+    assert data["outbox_state"] == "sent" and isinstance(data["outbox_id"], int)
+    # The bulk endpoint returns no ids: the outbox found both messages with /sms/list.
+    assert sorted(m["destination"] for m in data["messages"]) == data["destinations"]
+    assert all(isinstance(i, int) for i in data["sms_ids"]) and len(data["sms_ids"]) == 2
 
 
 def test_bulk_send_reports_bad_lines_with_numbers_and_sends_nothing(

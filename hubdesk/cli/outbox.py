@@ -1,0 +1,212 @@
+"""Sending through the local outbox: the CLI's side of ``hubdesk.sync.outbox``.
+
+Order of a send (every step before the POST is local):
+
+1. the command checked its input (exit 2 for bad input, nothing stored);
+2. a number that opted out (STOP) is refused (single send, exit 2) or dropped (bulk,
+   reported on stderr) unless ``--override-optout``;
+3. the session is made ready without a request: restored from the keyring (no token
+   refresh yet), or, with ``--no-store``, the ``HUBDESK_*`` credentials are checked;
+4. the outbox row is committed (state ``queued``);
+5. only now the network: the ``--no-store`` sign-in, the token refresh, the POST, all
+   driven by ``OutboxSender`` (``sending`` -> ``sent`` | ``unknown`` | ``queued`` |
+   ``failed``, one committed transaction per step).
+
+A row left ``unknown`` (the request may have reached the server) is settled later by
+``hubdesk-cli outbox --flush``, which reconciles with ``/sms/list`` and re-sends only a
+message that is certainly absent; a row left ``queued`` was certainly not sent and goes
+out with that flush.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from hubdesk.cli.context import Context
+from hubdesk.cli.errors import (
+    EXIT_API_REFUSED,
+    EXIT_FAILURE,
+    EXIT_NOT_LOGGED_IN,
+    LOGIN_HINT,
+    CliError,
+    UsageError,
+)
+from hubdesk.domain import OutboxItem, OutboxState, Sms
+from hubdesk.domain.numbers import format_number
+
+if TYPE_CHECKING:
+    from hubdesk.api import HubClient
+    from hubdesk.store.worker import DbWorker
+    from hubdesk.sync.outbox import OutboxSender
+
+__all__ = [
+    "FLUSH_HINT",
+    "OVERRIDE_FLAG",
+    "BulkSent",
+    "OutboxOutgoing",
+    "SendFailed",
+    "Sent",
+    "make_sender",
+]
+
+OVERRIDE_FLAG = "--override-optout"
+FLUSH_HINT = "hubdesk-cli outbox --flush"
+UNKNOWN_STATE = "state unknown — will be reconciled"
+
+
+class SendFailed(CliError):
+    """The outbox row did not end ``sent``; ``str()`` says where it stands."""
+
+    def __init__(self, message: str, exit_code: int, item: OutboxItem) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.item = item
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """A single send that reached the server: its outbox row and the stored message."""
+
+    item: OutboxItem
+    sms: Sms | None
+
+
+@dataclass(frozen=True, slots=True)
+class BulkSent:
+    """A bulk send the server accepted; ``messages`` are those found and attached so far."""
+
+    item: OutboxItem
+    messages: tuple[Sms, ...]
+    opted_out: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class _SessionTrouble:
+    expired: bool = False
+
+
+def make_sender(
+    ctx: Context, client: HubClient, worker: DbWorker
+) -> tuple[OutboxSender, _SessionTrouble]:
+    """An ``OutboxSender`` on the context's server clock, and a flag set when an attempt
+    came back "not sent" because the session had expired."""
+    from hubdesk.sync.events import SyncEvents, SyncStatus, SyncStatusKind
+    from hubdesk.sync.outbox import OutboxSender
+
+    events = SyncEvents()
+    trouble = _SessionTrouble()
+
+    def on_status(status: SyncStatus) -> None:
+        if status.kind is SyncStatusKind.SESSION_EXPIRED:
+            trouble.expired = True
+
+    events.sync_state.connect(on_status)
+    return OutboxSender(client, worker, server_clock=ctx.clock, events=events), trouble
+
+
+def _opted_out_sentence(numbers: Sequence[str]) -> str:
+    shown = ", ".join(format_number(n) for n in numbers)
+    return f"{shown} opted out of messages (replied STOP)"
+
+
+class OutboxOutgoing:
+    """``Outgoing`` through the profile's outbox (see the module docstring)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    async def send(
+        self, source: str, destination: str, text: str, *, override_optout: bool
+    ) -> Sent:
+        worker = await self._ctx.store()
+        opted = await worker.run(lambda db: db.optouts.is_opted_out(destination))
+        if opted and not override_optout:
+            raise UsageError(
+                f"{_opted_out_sentence([destination])}; not sent. Send anyway only if they "
+                f"asked to hear from you again: add {OVERRIDE_FLAG}"
+            )
+        item = await self._send(worker, source, [destination], text, bulk=False)
+        sms = None
+        if item.sms_ids:
+            sms_id = item.sms_ids[0]
+            sms = await worker.run(lambda db: db.messages.get(sms_id))
+        return Sent(item, sms)
+
+    async def bulk_send(
+        self, source: str, destinations: Sequence[str], text: str, *, override_optout: bool
+    ) -> BulkSent:
+        worker = await self._ctx.store()
+        wanted = list(destinations)
+        opted = await worker.run(lambda db: [d for d in wanted if db.optouts.is_opted_out(d)])
+        skipped: tuple[str, ...] = ()
+        if opted and not override_optout:
+            skipped = tuple(opted)
+            wanted = [d for d in wanted if d not in skipped]
+            self._ctx.out.note(
+                f"Left out: {_opted_out_sentence(skipped)}; add {OVERRIDE_FLAG} to include them."
+            )
+            if not wanted:
+                raise UsageError("every number opted out of messages; nothing was sent")
+        item = await self._send(worker, source, wanted, text, bulk=True)
+        ids = list(item.sms_ids)
+        found = await worker.run(lambda db: [db.messages.get(i) for i in ids])
+        return BulkSent(item, tuple(m for m in found if m is not None), skipped)
+
+    async def _send(
+        self, worker: DbWorker, source: str, dests: list[str], text: str, *, bulk: bool
+    ) -> OutboxItem:
+        ctx = self._ctx
+        credentials = None
+        url = ctx.base_url  # validated (no I/O)
+        if ctx.options.no_store:
+            credentials = ctx.env_credentials()  # checked before anything is queued
+        else:
+            await ctx.client()  # restored from the keyring: no request yet
+        item = await worker.run(lambda db: db.outbox.enqueue(source, dests, text, bulk=bulk))
+        ctx.out.detail(f"Queued as outbox entry {item.id}.")
+        if credentials is not None:
+            try:
+                await ctx.manager.login(url, credentials)
+            except BaseException:
+                # Signing in failed before the message was attempted: nothing was sent,
+                # and a --no-store session leaves nothing behind.
+                await worker.run(lambda db: db.outbox.delete(item.id))
+                raise
+        client = await ctx.client()
+        sender, trouble = make_sender(ctx, client, worker)
+        item = await sender.send(item)
+        if item.state is OutboxState.SENT:
+            return item
+        ctx.out.detail(
+            f"outbox entry {item.id}: state={item.state.value} attempts={item.attempts} "
+            f"session_expired={trouble.expired}"
+        )
+        raise _failure(item, trouble.expired)
+
+
+def _failure(item: OutboxItem, expired: bool) -> SendFailed:
+    reason = (item.error or "").strip().rstrip(".")
+    entry = f"outbox entry {item.id}"
+    if item.state is OutboxState.FAILED:
+        return SendFailed(
+            f"{reason or 'The server refused the message'} ({entry}, marked failed)",
+            EXIT_API_REFUSED,
+            item,
+        )
+    if item.state is OutboxState.QUEUED:
+        hint = f" {LOGIN_HINT}" if expired else ""
+        return SendFailed(
+            f"{reason or 'Not sent'}. The message was not sent; it stays queued as {entry} "
+            f"and goes out with '{FLUSH_HINT}'.{hint}",
+            EXIT_NOT_LOGGED_IN if expired else EXIT_FAILURE,
+            item,
+        )
+    # unknown (or still sending: a crash-safe state the next flush settles the same way)
+    return SendFailed(
+        f"{reason or 'The server did not confirm the message'}. The message may or may not "
+        f"have been sent: {UNKNOWN_STATE} by '{FLUSH_HINT}' ({entry}); do not send it again",
+        EXIT_FAILURE,
+        item,
+    )
