@@ -204,9 +204,11 @@ def _failure(item: OutboxItem, expired: bool) -> SendFailed:
             item,
         )
     # unknown (or still sending: a crash-safe state the next flush settles the same way)
+    reason = reason or "The server did not confirm the message"
+    if "may or may not" not in reason:
+        reason += ". The message may or may not have been sent"
     return SendFailed(
-        f"{reason or 'The server did not confirm the message'}. The message may or may not "
-        f"have been sent: {UNKNOWN_STATE} by '{FLUSH_HINT}' ({entry}); do not send it again",
+        f"{reason}: {UNKNOWN_STATE} by '{FLUSH_HINT}' ({entry}); do not send it again",
         EXIT_FAILURE,
         item,
     )

@@ -123,7 +123,7 @@ async def thread(args: Namespace, ctx: Context) -> None:
         lines = [f"Conversation with {_who(partner, name)}"]
         for e in entries:
             sent = e.direction is SmsType.SENT
-            who = f"you ({clean(e.sender_id, one_line=True)})" if sent else "them"
+            who = f"you ({party(e.sender_id)})" if sent else "them"
             lines.append(f"[{local_time(e.time)}] {who} · {enum_name(e.state)}")
             lines.append("  " + clean(e.text).replace("\n", "\n  "))
         if page.has_more:

@@ -138,3 +138,17 @@ class Cli:
 
     def api_requests(self, path: str) -> list[dict[str, Any]]:
         return [r for r in self.requests() if r["path"] == "/api" + path]
+
+
+UNREACHABLE = "http://127.0.0.1:9/api"  # the discard port: nothing listens there
+
+
+def server_messages(sim: SimServer) -> list[dict[str, Any]]:
+    """Every message the simulator holds, read over HTTP from ``GET /_sim/messages``."""
+    import httpx
+
+    root = sim.base_url.removesuffix("/api")
+    response = httpx.get(f"{root}/_sim/messages", timeout=10)
+    response.raise_for_status()
+    found: list[dict[str, Any]] = response.json()
+    return found
