@@ -148,12 +148,16 @@ class HubClient:
         data: Mapping[str, str | Sequence[str]] | None = None,
         grant: str | None = None,
         secret: str = "",
+        retries: bool = True,
     ) -> tuple[Mapping[str, Any], httpx.Response]:
-        """Send ``op`` with retries; return its JSON object body, or raise ``ApiError``."""
+        """Send ``op`` (with retries unless ``retries`` is False); return its JSON object
+        body, or raise ``ApiError``."""
 
         async def once() -> tuple[Mapping[str, Any], httpx.Response]:
             return await self._send_once(op, path or op.path, params, data, grant, secret)
 
+        if not retries:
+            return await once()
         return await call_with_retries(
             once, op=op, max_retries=self._max_retries, policy=self._policy, on_wait=self._on_wait
         )
@@ -199,19 +203,31 @@ class HubClient:
             raise unexpected(op, response, str(exc)) from None
 
     async def _token_grant(
-        self, op: Operation, form: dict[str, str], grant: str, secret: str
+        self, op: Operation, form: dict[str, str], grant: str, secret: str, *, retries: bool = True
     ) -> TokenGrant:
-        body, response = await self._call(op, data=form, grant=grant, secret=secret)
+        body, response = await self._call(
+            op, data=form, grant=grant, secret=secret, retries=retries
+        )
         return self._parsed(op, lambda: parse_token_grant(body), response)
 
     async def _refresh_grant(self, refresh_token: str) -> TokenGrant:
+        """One refresh grant, sent once: it has no retries of its own.
+
+        A refresh always serves one logical call, whose retry budget covers it: the
+        request whose auth flow needed a token (each of that request's attempts makes at
+        most one grant, and its failure is retried, or not, as that request's failure),
+        or :meth:`refresh`. Nesting a budget here multiplied the attempts (4 x 4 with the
+        server down).
+        """
         form = {
             "grant_type": "refresh_token",
             "refresh_token": refresh_token,
             "client_id": self._client_id,
             "client_secret": self._client_secret,
         }
-        return await self._token_grant(OPERATIONS["refresh"], form, "refresh_token", "")
+        return await self._token_grant(
+            OPERATIONS["refresh"], form, "refresh_token", "", retries=False
+        )
 
     # ------------------------------------------------------------------ session
 
@@ -228,8 +244,19 @@ class HubClient:
         return await self._session.login(lambda: self._token_grant(op, form, "password", password))
 
     async def refresh(self) -> TokenGrant:
-        """Refresh now (single flight with any automatic refresh); returns the new grant."""
-        return await self._session.force_refresh(OPERATIONS["refresh"])
+        """Refresh now (single flight with any automatic refresh); returns the new grant.
+
+        This is a logical call of its own, with the usual retry budget (a grant that may
+        have reached the server is never sent again: see ``retry.retry_delay``).
+        """
+        op = OPERATIONS["refresh"]
+        return await call_with_retries(
+            lambda: self._session.force_refresh(op),
+            op=op,
+            max_retries=self._max_retries,
+            policy=self._policy,
+            on_wait=self._on_wait,
+        )
 
     # ------------------------------------------------------------------ sender ids
 

@@ -8,6 +8,12 @@ Rules (DESIGN.md convention 5):
   backoff plus jitter; a 503 (or 502/504) carrying Retry-After waits exactly that.
 * A request that changes something and may have reached the server is never retried.
 
+One logical call has one budget of ``max_retries``: the token refresh a request needs is
+sent once per attempt of that request (``HubClient._refresh_grant`` has no retries of
+its own), and its failure is decided here like the request's own. With the server down
+a call therefore makes ``max_retries + 1`` connection attempts in all, a few seconds of
+backoff, instead of a nested budget per attempt.
+
 Every sleep is reported through ``on_wait(seconds, reason)`` before it starts.
 """
 
