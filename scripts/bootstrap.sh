@@ -21,7 +21,7 @@ HUBDESK_DEBIAN_PACKAGES=(
     libxkbcommon0 libxkbcommon-x11-0 libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4
     libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0
     libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1
-    fonts-dejavu-core desktop-file-utils appstream fonts-noto-color-emoji
+    fonts-dejavu-core desktop-file-utils appstream fonts-noto-color-emoji xdotool
 )
 
 hubdesk_say() { printf '==> %s\n' "$*" >&2; }
