@@ -470,6 +470,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not command:
         parser.error("no command given (put it after --)")
 
+    # Whatever the parent blocked or ignored, Ctrl+C, kill and hang-up must end the
+    # session cleanly (a mask is inherited through fork and exec).
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM, signal.SIGHUP})
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _raise_terminated)
     session = DesktopSession()

@@ -198,13 +198,13 @@ def test_a_component_that_cannot_start_is_named_and_the_rest_stopped(
     assert not any(alive(pid) for pid in started)
 
 
-def default_sigint() -> None:
-    # A shell starts background jobs with SIGINT ignored; a terminal's Ctrl+C is not.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+def signal_state(pid: int | str = "self") -> str:
+    status = Path(f"/proc/{pid}/status").read_text().splitlines()
+    return ", ".join(line for line in status if line.startswith(("SigBlk", "SigIgn", "SigCgt")))
 
 
 def run_script(*command: str) -> subprocess.Popen[str]:
-    """The script as a terminal would run it: its own process group, Ctrl+C not ignored."""
+    """The script as a terminal would run it: in its own (foreground-like) process group."""
     env = {k: v for k, v in os.environ.items() if k != "HUBDESK_DESKTOP_SESSION"}
     return subprocess.Popen(
         [sys.executable, str(SCRIPT), "--", *command],
@@ -213,7 +213,6 @@ def run_script(*command: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         process_group=0,
-        preexec_fn=default_sigint,
     )
 
 
@@ -255,7 +254,11 @@ def test_script_tears_down_on_signals(desktop_session: Desktop, signum: int) -> 
         os.killpg(child.pid, signum)  # Ctrl+C: the whole foreground group gets it
     else:
         child.send_signal(signum)  # kill: only the script; it passes SIGTERM on
-    child.communicate(timeout=30)
+    try:
+        child.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        raise AssertionError(f"no clean exit; test process: {signal_state()}") from None
     assert child.returncode == 128 + signum
     assert time.monotonic() - began < 10
     assert daemons_in(root) == []
