@@ -97,7 +97,8 @@ def test_help_lists_every_command_and_exit_codes(cli: Cli) -> None:
     for command in (
         "login", "logout", "whoami", "senders", "sender-add", "send", "bulk-send",
         "messages", "show", "dial", "dial-mask", "--no-store", "HUBDESK_PASSWORD",
-        "exit codes",
+        "exit codes", "sync", "conversations", "thread", "search", "outbox", "contacts",
+        "optouts", "--override-optout", "state unknown — will be reconciled",
     ):  # fmt: skip
         assert command in run.stdout
     assert cli.requests() == []

@@ -1,0 +1,52 @@
+"""The new commands' parsing, and the database file shared with the GUI."""
+
+from __future__ import annotations
+
+import pytest
+
+from hubdesk.cli.app import build_parser
+from hubdesk.cli.context import DB_FILE
+
+
+def test_the_cli_opens_the_same_database_file_as_the_gui() -> None:
+    from hubdesk.app import DB_FILE as GUI_DB_FILE
+
+    assert DB_FILE == GUI_DB_FILE
+
+
+def test_new_commands_parse() -> None:
+    parser = build_parser()
+    args = parser.parse_args(["sync", "--backfill-days", "7"])
+    assert (args.command, args.backfill_days, args.full) == ("sync", "7", False)
+    assert parser.parse_args(["sync", "--full"]).full is True
+    assert parser.parse_args(["conversations", "--unread"]).unread is True
+    args = parser.parse_args(["thread", "07400123456", "--limit", "5"])
+    assert (args.number, args.limit) == ("07400123456", "5")
+    assert parser.parse_args(["search", "two words"]).query == "two words"
+    assert parser.parse_args(["outbox", "--flush"]).flush is True
+    assert parser.parse_args(["outbox"]).flush is False
+    args = parser.parse_args(["contacts", "add", "Alice Smith", "07400123456"])
+    assert (args.contacts_command, args.name, args.number) == ("add", "Alice Smith", "07400123456")
+    assert parser.parse_args(["contacts", "export", "a.vcf"]).file == "a.vcf"
+    assert parser.parse_args(["optouts"]).command == "optouts"
+    send = parser.parse_args(["send", "--override-optout", "--from", "X", "--to", "1", "t"])
+    assert send.override_optout is True
+    bulk = parser.parse_args(["bulk-send", "--from", "X", "--to", "1", "t"])
+    assert bulk.override_optout is False
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sync", "--full", "--backfill-days", "3"],
+        ["contacts"],
+        ["contacts", "add", "OnlyName"],
+        ["thread"],
+        ["search"],
+    ],
+)
+def test_bad_usage_is_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as raised:
+        build_parser().parse_args(argv)
+    assert raised.value.code == 2
+    assert capsys.readouterr().err.count("\n") == 1
