@@ -1,0 +1,365 @@
+"""Speed and memory goals of the desktop window on a large cached profile.
+
+    python bench/ui_bench.py [--pairs 7] [--ops-runs 3] [--rounds 4] [--profile DIR]
+
+Prepares one signed-in profile folder: the database built once from ``store_bench``'s
+deterministic data (100,000 messages, 5,000 conversations, a 10,000-message thread,
+2,000 contacts) through the store's ``upsert_messages``, and a session saved by the real
+``hubdesk-cli login`` against a loopback ``SimServer`` into a file-backed keyring
+(``tests/fakes/file_keyring.py``). The simulator is stopped before anything is timed:
+the window must paint from the cache, and the restored session's requests fail fast
+(connection refused on loopback), so no network work or new data lands in a run.
+
+Every run is a separate process (``bench/ui_child.py``, QT_QPA_PLATFORM=offscreen unless
+DISPLAY is set) on a fresh copy of that folder; HubDesk and the bare-window baseline are
+spawned alternately, and ratios are taken in this run. Goals:
+
+* cold start, spawn to the first completed paint of the main window, vs a bare
+  PySide6 QMainWindow                                                  <= 1.3x
+* first paint of the 10,000-message thread after a click on its row   < 50 ms
+* a keystroke in the conversation filter (5,000 rows): UI-thread handling until the
+  field has repainted, and results back on the UI thread until the list has repainted
+                                                                       < 16 ms each
+* resident memory (VmRSS) with that store loaded and used <= bare window + 60 MB
+
+Exits 1 when a median is over its goal by more than 20 % (``_util``'s rule).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT))
+
+from _util import Bench, Measurement  # noqa: E402
+from store_bench import FIRST, LAST, SEED, generate, partner_number  # noqa: E402
+
+CHILD = BENCH / "ui_child.py"
+FAKES = ROOT / "tests" / "fakes"
+DB_FILE = "hubdesk.sqlite3"  # hubdesk.app.DB_FILE (not imported: keeps Qt out of here)
+NO_TRAY_KEY = "ui.no_tray_noted"  # hubdesk.appshell.NO_TRAY_KEY
+MESSAGES, CONVERSATIONS, THREAD = 100_000, 5_000, 10_000
+START_RATIO = 1.3
+THREAD_MS = 50.0
+KEY_MS = 16.0
+RSS_EXTRA_MB = 60.0
+
+
+# --- the profile ------------------------------------------------------------------------
+def build_database(path: Path) -> float:
+    """``store_bench``'s data set, built the way ``store_bench.main`` builds it (same
+    seed, same generator, contacts drawn from the same random stream); returns seconds."""
+    from hubdesk.store.database import Database
+
+    rng = random.Random(SEED)
+    messages = generate(MESSAGES, CONVERSATIONS, THREAD, rng)
+    db = Database.open(path)
+    try:
+        for _ in range(min(2000, CONVERSATIONS)):
+            number = partner_number(rng.randrange(CONVERSATIONS))
+            if db.contacts.get_by_number(number) is None:
+                db.contacts.add(number, f"{rng.choice(FIRST)} {rng.choice(LAST)}")
+        started = time.perf_counter()
+        for start in range(0, len(messages), 1000):
+            db.messages.upsert_messages(messages[start : start + 1000])
+        built = time.perf_counter() - started
+        # a returning user has seen the one-time "no system tray" note
+        db.settings.set(NO_TRAY_KEY, True)
+    finally:
+        db.close()
+    return built
+
+
+def sign_in(home: Path, keyring_file: Path) -> None:
+    """``hubdesk-cli login`` against a loopback simulator; the simulator is then stopped."""
+    from hubdesk.sim import SimConfig, SimServer
+
+    config = SimConfig(demo_data=False)
+    with SimServer(config=config) as sim:
+        env = child_env(home, keyring_file)
+        env["HUBDESK_API_URL"] = sim.base_url
+        done = subprocess.run(
+            [sys.executable, "-m", "hubdesk.cli", "login", "--client-id", config.client_id,
+             "--client-secret", config.client_secret, "--username", config.username,
+             "--password-stdin"],
+            input=config.password + "\n", capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+    if done.returncode != 0:
+        sys.exit(f"hubdesk-cli login failed ({done.returncode}):\n{done.stderr}")
+
+
+def child_env(home: Path, keyring_file: Path, pycache: Path | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("HUBDESK_", "PYTHON_KEYRING"))}  # fmt: skip
+    if pycache is not None:
+        # Bytecode cached, as in any installed app (this container sets
+        # PYTHONDONTWRITEBYTECODE): kept in the scratch folder, filled by the warm-up run.
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    env.update(
+        HUBDESK_HOME=str(home),
+        HUBDESK_TEST_KEYRING_FILE=str(keyring_file),
+        PYTHON_KEYRING_BACKEND="file_keyring.FileKeyring",
+        PYTHONPATH=os.pathsep.join([str(FAKES), str(ROOT)]),
+    )
+    if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    return env
+
+
+def prepare(folder: Path) -> tuple[Path, Path]:
+    """The profile folder and keyring file, built when missing."""
+    home, keyring_file = folder / "home", folder / "keyring.json"
+    if (home / DB_FILE).exists() and keyring_file.exists():
+        print(f"reusing the profile in {folder}", flush=True)
+        return home, keyring_file
+    home.mkdir(parents=True, exist_ok=True)
+    print(f"building {home / DB_FILE}: {MESSAGES:,} messages, {CONVERSATIONS:,} "
+          f"conversations (store_bench data, seed {SEED}) ...", flush=True)  # fmt: skip
+    built = build_database(home / DB_FILE)
+    print(f"  built in {built:.1f} s; signing in with hubdesk-cli ...", flush=True)
+    sign_in(home, keyring_file)
+    return home, keyring_file
+
+
+# --- running children -----------------------------------------------------------------
+@dataclass
+class Child:
+    spawn_to_frame: float  # seconds
+    spawn_to_paint: float
+    result: dict[str, Any]
+
+
+def run_child(mode: str, home: Path, keyring_file: Path, scratch: Path,
+              rounds: int = 0) -> Child:  # fmt: skip
+    run_home = scratch / "run"
+    if run_home.exists():
+        shutil.rmtree(run_home)
+    if mode == "app":  # a fresh copy each time: a run must not see the last one's writes
+        shutil.copytree(home, run_home)
+        os.sync()
+    argv = [sys.executable, str(CHILD), mode] + (["--ops", str(rounds)] if rounds else [])
+    env = child_env(run_home, keyring_file, scratch / "pycache")
+    t0 = time.monotonic()
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
+    line = next((s for s in done.stdout.splitlines() if s.startswith("UIBENCH ")), None)
+    if line is None:
+        sys.exit(f"{mode} child failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    result: dict[str, Any] = json.loads(line.removeprefix("UIBENCH "))
+    if "error" in result:
+        sys.exit(f"{mode} child: {result['error']}\n{done.stderr}")
+    return Child(result["t_frame"] - t0, result["t_paint"] - t0, result)
+
+
+# --- reporting --------------------------------------------------------------------------
+def values(rows: list[dict[str, Any]], key: str) -> list[float]:
+    return [r[key] / 1000 for r in rows if r.get(key) is not None]
+
+
+def mb(kb: float) -> float:
+    return kb / 1024
+
+
+def memory_table(rows: list[Measurement]) -> int:
+    print("\n== memory (VmRSS, MB; FAIL = over limit by > 20 %) ==")
+    header = (
+        f"{'measurement':<46}  {'median':>8}  {'min':>8}  {'max':>8}  {'runs':>4}  "
+        f"{'limit':>8}  {'ratio':>6}  verdict"
+    )
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        limit = "-" if r.limit is None else f"{r.limit:.1f}"
+        ratio = "-" if r.ratio is None else f"{r.ratio:.2f}"
+        print(f"{r.name:<46}  {r.median:>8.1f}  {min(r.samples):>8.1f}  {max(r.samples):>8.1f}"
+              f"  {len(r.samples):>4}  {limit:>8}  {ratio:>6}  {r.verdict}"
+              f"{'  ' + r.note if r.note else ''}")  # fmt: skip
+    return 1 if any(r.verdict == "FAIL" for r in rows) else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pairs", type=int, default=7, help="bare/app start-up pairs")
+    parser.add_argument("--ops-runs", type=int, default=3, help="app processes for ops")
+    parser.add_argument("--rounds", type=int, default=4, help="open/filter rounds per process")
+    parser.add_argument("--profile", type=Path, help="build the profile here and keep it "
+                        "(reused when it already holds one)")  # fmt: skip
+    args = parser.parse_args()
+
+    scratch = Path(tempfile.mkdtemp(prefix="hubdesk-uibench-"))
+    try:
+        home, keyring_file = prepare(args.profile or scratch / "profile")
+        return measure(args, home, keyring_file, scratch)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def measure(args: argparse.Namespace, home: Path, keyring_file: Path, scratch: Path) -> int:
+    bench = Bench(f"ui: {MESSAGES:,} messages, {CONVERSATIONS:,} conversations cached")
+    print("warming up (one untimed run of each) ...", flush=True)
+    run_child("bare", home, keyring_file, scratch)
+    run_child("app", home, keyring_file, scratch)
+
+    bare: list[Child] = []
+    app: list[Child] = []
+    for i in range(args.pairs):
+        order = ("bare", "app") if i % 2 == 0 else ("app", "bare")
+        for mode in order:
+            child = run_child(mode, home, keyring_file, scratch)
+            (bare if mode == "bare" else app).append(child)
+            if mode == "app" and child.result.get("rows") != CONVERSATIONS:
+                sys.exit(f"first frame showed {child.result.get('rows')} conversations")
+        print(f"  pair {i + 1}: bare {bare[-1].spawn_to_frame * 1000:.0f} ms, "
+              f"app {app[-1].spawn_to_frame * 1000:.0f} ms", flush=True)  # fmt: skip
+
+    ops = []
+    for i in range(args.ops_runs):
+        ops.append(run_child("app", home, keyring_file, scratch, rounds=args.rounds).result)
+        print(f"  ops run {i + 1}: big thread open median "
+              f"{ops[-1]['big_open_median']:.1f} ms", flush=True)  # fmt: skip
+
+    bare_frame = [c.spawn_to_frame for c in bare]
+    app_frame = [c.spawn_to_frame for c in app]
+    ratios = [a / b for a, b in zip(app_frame, bare_frame, strict=True)]
+    bare_median = statistics.median(bare_frame)
+    bench.rows.append(Measurement("start: bare QMainWindow, spawn to first frame",
+                                  bare_frame, note="baseline"))  # fmt: skip
+    bench.rows.append(Measurement(
+        "start: HubDesk, spawn to first frame", app_frame, START_RATIO * bare_median,
+        note=f"limit {START_RATIO}x bare; app/bare {statistics.median(ratios):.2f}x "
+             f"(median of pair ratios {min(ratios):.2f}-{max(ratios):.2f})",
+    ))  # fmt: skip
+    bench.rows.append(Measurement(
+        "start: HubDesk, spawn to first Paint event",
+        [c.spawn_to_paint for c in app], note="paint pass begins (info)",
+    ))  # fmt: skip
+    in_child = [c.result["t_frame"] - c.result["t_enter"] for c in app]
+    bench.rows.append(Measurement("start: HubDesk, script entry to first frame", in_child,
+                                  note="without interpreter start-up (info)"))  # fmt: skip
+
+    opens = [o for r in ops for o in r["opens"]]
+    big = [o for o in opens if o["partner"] == "447400000000"]
+    small = [o for o in opens if o["partner"] != "447400000000"]
+    assert all(o["header"] and o["rows"] > 0 for o in opens), opens
+    bench.rows.append(Measurement(
+        "thread: click on 10k thread's row to painted", values(big, "ms"), THREAD_MS / 1000,
+        note=f"{big[0]['rows']} rows shown of {big[0]['entries']} loaded; "
+             f"at bottom {sum(o['at_bottom'] for o in big)}/{len(big)}",
+    ))  # fmt: skip
+    first_big = [r["opens"][0]["ms"] / 1000 for r in ops]
+    bench.rows.append(Measurement("thread: same, first open in a process", first_big,
+                                  note="cold caches (info)"))  # fmt: skip
+    bench.rows.append(Measurement("thread: click on a small thread's row to painted",
+                                  values(small, "ms"), note="info"))  # fmt: skip
+    whole = [w for r in ops for w in r["whole"]]
+    bench.rows.append(Measurement(
+        "thread: all 10,000 entries set on the model, painted", values(whole, "ms"),
+        note=f"stress, not the app's path (it loads 50): set_entries "
+             f"{statistics.median(values(whole, 'set_ms')) * 1000:.1f} ms (info)",
+    ))  # fmt: skip
+
+    keys = [k for r in ops for k in r["keys"]]
+    narrowing = [k for k in keys if k["typed"] != "\b"]
+    widening = [k for k in keys if k["typed"] == "\b"]
+    bench.rows.append(
+        Measurement(
+            "filter key: handled + field repainted (UI thread)",
+            values(keys, "echo_ms"),
+            KEY_MS / 1000,
+            note="QTest.keyClick to the line edit's paint done",
+        )
+    )
+    bench.rows.append(
+        Measurement(
+            "filter key: results applied + list repainted (UI)",
+            values(keys, "apply_ms"),
+            KEY_MS / 1000,
+            note="from results on the UI thread to the list's paint",
+        )
+    )
+    bench.rows.append(
+        Measurement(
+            "filter key: results to model updated (UI)",
+            values(keys, "to_model_ms"),
+            note="info: filter + diff/reset",
+        )
+    )
+    bench.rows.append(
+        Measurement(
+            "filter key: same, narrowing (5,000 -> matches)",
+            values(narrowing, "apply_ms"),
+            note="info",
+        )
+    )
+    bench.rows.append(
+        Measurement(
+            "filter key: same, widening (back to 5,000)", values(widening, "apply_ms"), note="info"
+        )
+    )
+    bench.rows.append(
+        Measurement(
+            "filter key: clearing it (list back to 5,000 rows)",
+            values([k for k in keys if k["rows"] == CONVERSATIONS], "apply_ms"),
+            note="info: the model reset case",
+        )
+    )
+    bench.rows.append(
+        Measurement(
+            "filter key: search on the DB worker",
+            values(narrowing, "search_ms"),
+            note="info (off UI thread)",
+        )
+    )
+    bench.rows.append(Measurement(
+        "filter key: key to list repainted, end to end", values(keys, "total_ms"),
+        note="info: includes the 120 ms debounce (window.SEARCH_DEBOUNCE_MS)",
+    ))  # fmt: skip
+    status = bench.report()
+
+    bare_rss = [mb(c.result["VmRSS"]) for c in bare]
+    limit = statistics.median(bare_rss) + RSS_EXTRA_MB
+    memory = [
+        Measurement("bare QMainWindow at first frame", bare_rss, note="baseline"),
+        Measurement(
+            "HubDesk at first frame",
+            [mb(c.result["VmRSS"]) for c in app],
+            limit,
+            note=f"limit bare + {RSS_EXTRA_MB:.0f} MB",
+        ),
+        Measurement(
+            "HubDesk after opening threads and filtering",
+            [mb(r["rss_end"]["VmRSS"]) for r in ops],
+            limit,
+            note=f"limit bare + {RSS_EXTRA_MB:.0f} MB",
+        ),
+        Measurement(
+            "HubDesk peak (VmHWM) over that session",
+            [mb(r["rss_end"]["VmHWM"]) for r in ops],
+            note="info",
+        ),
+        Measurement(
+            "HubDesk after the 10,000-entry model stress",
+            [mb(r["rss_stress"]["VmRSS"]) for r in ops],
+            note="info",
+        ),
+    ]
+    return max(status, memory_table(memory))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
