@@ -125,6 +125,9 @@ class AppShell:
             persist=not self.options.demo, transport=self._transport,
         )  # fmt: skip
         icons = IconSet()
+        # Quitting is ours (window close without a tray, Ctrl+Q, tray menu, signals): Qt
+        # must not stop the loop under us when the window hides.
+        self.app.setQuitOnLastWindowClosed(False)
         self.window = window = MainWindow(icons)
         self.controller = controller = MainController(window, runtime, contacts)
         self.intents = Intents(window, controller, runtime, contacts)
@@ -226,7 +229,6 @@ class AppShell:
             tray.quit_requested.connect(self.quit)
             tray.set_dnd(self.runtime.settings.current.do_not_disturb if self.runtime else False)
             tray.show()
-            self.app.setQuitOnLastWindowClosed(False)
             window.hide_on_close = True
             assert self.controller is not None
             self.controller.unread_in_title = False

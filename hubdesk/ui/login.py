@@ -190,7 +190,7 @@ class LoginDialog(QDialog):
         )
 
     def error_text(self) -> str:
-        return self.error_label.text() if self.error_label.isVisible() else ""
+        return "" if self.error_label.isHidden() else self.error_label.text()
 
     # --- actions ------------------------------------------------------------------
     def submit(self) -> None:

@@ -8,6 +8,8 @@ simulator app, and no tray or D-Bus notifications (offscreen has neither).
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import time
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
@@ -26,6 +28,19 @@ T = TypeVar("T")
 BASE_URL = "http://127.0.0.1:8999/api"  # loopback: the ASGI transport never dials it
 
 
+def in_loop(
+    scenario: Callable[[Driver], Coroutine[Any, Any, None]],
+) -> Callable[[Driver], None]:
+    """Run an ``async def test_x(driver)`` wholly inside the qasync loop (pytest-qt
+    processes Qt events between test phases, which must not step the app's tasks)."""
+
+    @functools.wraps(scenario)
+    def test(driver: Driver) -> None:
+        driver.run(scenario(driver))
+
+    return test
+
+
 class Driver:
     """Runs coroutines and waits for conditions on the test's qasync loop."""
 
@@ -37,18 +52,14 @@ class Driver:
     def run(self, coro: Coroutine[Any, Any, T]) -> T:
         return self.loop.run_until_complete(coro)
 
-    def wait(self, predicate: Callable[[], object], timeout: float = 5.0, what: str = "") -> None:
-        async def poll() -> None:
-            deadline = time.monotonic() + timeout
-            while not predicate():
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"timed out waiting for {what or predicate}")
-                await asyncio.sleep(0.02)
-
-        self.run(poll())
-
-    def settle(self, seconds: float = 0.1) -> None:
-        self.run(asyncio.sleep(seconds))
+    async def until(
+        self, predicate: Callable[[], object], timeout: float = 5.0, what: str = ""
+    ) -> None:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what or predicate}")
+            await asyncio.sleep(0.02)
 
     @property
     def window(self):  # type: ignore[no-untyped-def]
@@ -65,7 +76,7 @@ class Driver:
         assert self.shell.runtime is not None
         return self.shell.runtime
 
-    def sign_in_with_dialog(self) -> None:
+    async def sign_in_with_dialog(self) -> None:
         dialog = self.controller.sign_in.dialog
         assert dialog is not None and dialog.isVisible()
         cfg = self.sim.config
@@ -74,23 +85,21 @@ class Driver:
         dialog.username.setText(cfg.username)
         dialog.password.setText(cfg.password)
         dialog.submit()
-        self.wait(
+        await self.until(
             lambda: self.runtime.signed_in and not self.controller.sign_in.is_open(), what="sign-in"
         )
 
-    def poll(self) -> None:
+    async def poll(self) -> None:
         poller = self.runtime.poller
         assert poller is not None
-        self.run(poller.poll_once())
-        self.settle(0.15)  # coalesced model refresh
+        await poller.poll_once()
+        await asyncio.sleep(0.15)  # coalesced model refresh
 
     def posts(self, path: str) -> list[dict[str, Any]]:
         return [r for r in self.sim.requests() if r["method"] == "POST" and r["path"] == path]
 
 
-def make_shell(
-    qapp: QApplication, home: Path, sim_app: SimApp, **options: Any
-) -> AppShell:
+def make_shell(qapp: QApplication, home: Path, sim_app: SimApp, **options: Any) -> AppShell:
     opts = Options(base_url=BASE_URL, **options)
     return AppShell(
         qapp,
@@ -103,19 +112,21 @@ def make_shell(
     )
 
 
-@pytest.fixture
-def driver(
+@contextlib.contextmanager
+def running_shell(
     qapp: QApplication,
-    qloop: asyncio.AbstractEventLoop,
-    tmp_path: Path,
+    loop: asyncio.AbstractEventLoop,
+    home: Path,
     sim_app: SimApp,
     sim_state: SimState,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Driver]:
-    monkeypatch.setenv("HUBDESK_HOME", str(tmp_path))
+    """A started shell (signed out: no saved profile in ``home``), shut down after."""
+    monkeypatch.setenv("HUBDESK_HOME", str(home))
     monkeypatch.delenv("HUBDESK_API_URL", raising=False)
-    shell = make_shell(qapp, tmp_path, sim_app)
-    d = Driver(qloop, shell, sim_state)
+    monkeypatch.delenv("HUBDESK_POLL_INTERVAL", raising=False)
+    shell = make_shell(qapp, home, sim_app)
+    d = Driver(loop, shell, sim_state)
     d.run(shell.start())
     try:
         yield d

@@ -2,38 +2,58 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hubdesk.domain import MessageState
-from tests.unit.ui.appkit import Driver, driver  # noqa: F401
+from hubdesk.sim import SimApp, SimState
+from tests.unit.ui.appkit import Driver, in_loop, running_shell
 
 pytestmark = pytest.mark.sim_config(delivery_delay=0.3)
 
 PARTNER = "447400123456"
 
 
-def signed_in(d: Driver) -> Driver:
-    d.sign_in_with_dialog()
-    d.wait(lambda: d.window.conversation_model.rowCount() > 0, what="first sync")
+@pytest.fixture
+def driver(
+    qapp: QApplication,
+    qloop: asyncio.AbstractEventLoop,
+    tmp_path: Path,
+    sim_app: SimApp,
+    sim_state: SimState,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Driver]:
+    with running_shell(qapp, qloop, tmp_path, sim_app, sim_state, monkeypatch) as d:
+        yield d
+
+
+async def signed_in(d: Driver) -> Driver:
+    await d.sign_in_with_dialog()
+    await d.until(lambda: d.window.conversation_model.rowCount() > 0, what="first sync")
     return d
 
 
-def open_partner(d: Driver, partner: str) -> None:
-    d.run(d.controller.open_conversation(partner))
-    d.wait(lambda: d.window.header.partner() == partner, what="open")
+async def open_partner(d: Driver, partner: str) -> None:
+    await d.controller.open_conversation(partner)
+    await d.until(lambda: d.window.header.partner() == partner, what="open")
 
 
-def test_starts_signed_out_and_signs_in_through_the_dialog(driver: Driver) -> None:
+@in_loop
+async def test_starts_signed_out_and_signs_in_through_the_dialog(driver: Driver) -> None:
     assert driver.controller.sign_in.is_open()
     assert not driver.window.compose.isEnabled()
-    signed_in(driver)
+    await signed_in(driver)
     assert [r["path"] for r in driver.sim.requests()][0] == "/api/oauth/token"
     assert driver.window.status.state_label.text() == "Online"
 
 
-def test_wrong_password_is_shown_inline(driver: Driver) -> None:
+@in_loop
+async def test_wrong_password_is_shown_inline(driver: Driver) -> None:
     dialog = driver.controller.sign_in.dialog
     cfg = driver.sim.config
     dialog.client_id.setText(cfg.client_id)
@@ -41,47 +61,52 @@ def test_wrong_password_is_shown_inline(driver: Driver) -> None:
     dialog.username.setText(cfg.username)
     dialog.password.setText("wrong")
     dialog.submit()
-    driver.wait(lambda: dialog.error_text() != "", what="error")
+    await driver.until(lambda: dialog.error_text() != "", what="error")
     assert "password" in dialog.error_text().lower()
     assert dialog.isVisible() and dialog.password.hasFocus() or dialog.password.isEnabled()
     assert not driver.runtime.signed_in
 
 
-def test_open_conversation_shows_thread_and_marks_read(driver: Driver) -> None:
-    signed_in(driver)
+@in_loop
+async def test_open_conversation_shows_thread_and_marks_read(driver: Driver) -> None:
+    await signed_in(driver)
     driver.sim.inject_inbound(PARTNER, "Hello from the front desk")
-    driver.poll()
+    await driver.poll()
     row = driver.window.conversation_model.index_of(PARTNER)
     assert row.isValid()
     assert driver.window.conversation_model.conversation_at(row).unread == 1
-    open_partner(driver, PARTNER)
+    await open_partner(driver, PARTNER)
     texts = [e.text for e in driver.window.thread_model.entries()]
     assert texts[-1] == "Hello from the front desk"
-    driver.wait(
-        lambda: driver.window.conversation_model.conversation_at(
-            driver.window.conversation_model.index_of(PARTNER)
-        ).unread
-        == 0,
+    await driver.until(
+        lambda: (
+            driver.window.conversation_model.conversation_at(
+                driver.window.conversation_model.index_of(PARTNER)
+            ).unread
+            == 0
+        ),
         what="marked read",
     )
     assert driver.window.compose.isEnabled()
     assert driver.window.header.call_button.isEnabled()
 
 
-def test_send_posts_once_and_bubble_reaches_sent(driver: Driver) -> None:
-    signed_in(driver)
+@in_loop
+async def test_send_posts_once_and_bubble_reaches_sent(driver: Driver) -> None:
+    await signed_in(driver)
     driver.sim.inject_inbound(PARTNER, "Can I book for Friday?")
-    driver.poll()
-    open_partner(driver, PARTNER)
+    await driver.poll()
+    await open_partner(driver, PARTNER)
     compose = driver.window.compose
-    driver.wait(lambda: compose.sender_id() is not None and compose.send_button.isEnabled() is False)
+    await driver.until(
+        lambda: compose.sender_id() is not None and not compose.send_button.isEnabled()
+    )
     compose.editor.setPlainText("Yes, see you Friday at 10.")
-    driver.wait(lambda: compose.send_button.isEnabled(), what="send enabled")
+    await driver.until(lambda: compose.send_button.isEnabled(), what="send enabled")
     source = compose.sender_id()
     compose.request_send()
-    driver.settle(0.01)
-    assert compose.text() == ""
-    driver.wait(lambda: len(driver.posts("/api/sms/send")) == 1, what="one POST")
+    await driver.until(lambda: compose.text() == "", what="compose cleared at once")
+    await driver.until(lambda: len(driver.posts("/api/sms/send")) == 1, what="one POST")
     form = driver.posts("/api/sms/send")[0]["form"]
     assert form["source"] == [source]
     assert form["destination"] == [PARTNER]
@@ -91,77 +116,81 @@ def test_send_posts_once_and_bubble_reaches_sent(driver: Driver) -> None:
         sent = [e for e in driver.window.thread_model.entries() if e.text.startswith("Yes, see")]
         return sent[-1].state if sent else None
 
-    driver.wait(lambda: mine() in (MessageState.PENDING, MessageState.SENT), what="pending")
-    driver.settle(0.4)  # the sim delivers after delivery_delay
+    await driver.until(lambda: mine() in (MessageState.PENDING, MessageState.SENT), what="pending")
+    await asyncio.sleep(0.4)  # the sim delivers after delivery_delay
     driver.runtime.poller._passes = 0  # the next pass refreshes pending statuses
-    driver.poll()
-    driver.wait(lambda: mine() is MessageState.SENT, what="sent")
+    await driver.poll()
+    await driver.until(lambda: mine() is MessageState.SENT, what="sent")
     assert len(driver.posts("/api/sms/send")) == 1
-    assert len([e for e in driver.window.thread_model.entries() if e.text.startswith("Yes, see")]) == 1
+    bubbles = [e for e in driver.window.thread_model.entries() if e.text.startswith("Yes, see")]
+    assert len(bubbles) == 1
 
 
-def test_search_filters_the_list(driver: Driver) -> None:
-    signed_in(driver)
+@in_loop
+async def test_search_filters_the_list(driver: Driver) -> None:
+    await signed_in(driver)
     driver.sim.inject_inbound(PARTNER, "the zebra crossing is closed")
-    driver.poll()
+    await driver.poll()
     total = driver.window.conversation_model.rowCount()
     assert total > 1
     driver.window.search.setText("zebra")
-    driver.wait(lambda: driver.window.conversation_model.rowCount() == 1, what="filtered")
+    await driver.until(lambda: driver.window.conversation_model.rowCount() == 1, what="filtered")
     assert driver.window.conversation_model.conversation_at(0).partner == PARTNER
     driver.window.search.setText("")
-    driver.wait(lambda: driver.window.conversation_model.rowCount() == total, what="unfiltered")
+    await driver.until(
+        lambda: driver.window.conversation_model.rowCount() == total, what="unfiltered"
+    )
 
 
-def test_session_expired_opens_login_keeping_the_draft(driver: Driver) -> None:
-    signed_in(driver)
+@in_loop
+async def test_session_expired_opens_login_keeping_the_draft(driver: Driver) -> None:
+    await signed_in(driver)
     driver.sim.inject_inbound(PARTNER, "hi")
-    driver.poll()
-    open_partner(driver, PARTNER)
+    await driver.poll()
+    await open_partner(driver, PARTNER)
     driver.window.compose.editor.setPlainText("half-written reply")
     driver.window.compose.flush_draft()
     driver.sim.revoke_tokens()
     driver.runtime.poke()
-    driver.wait(lambda: driver.controller.sign_in.is_open(), timeout=8, what="login dialog")
+    await driver.until(lambda: driver.controller.sign_in.is_open(), timeout=8, what="login dialog")
     dialog = driver.controller.sign_in.dialog
     assert dialog.username.text() == driver.sim.config.username
     assert "expired" in dialog.error_text().lower()
     assert driver.window.compose.text() == "half-written reply"
-    driver.sign_in_with_dialog()
+    await driver.sign_in_with_dialog()
     assert driver.window.compose.text() == "half-written reply"
 
 
-def test_sms_uri_opens_compose_with_body(driver: Driver) -> None:
-    signed_in(driver)
-    driver.run(driver.shell.intents.open_uri("sms:+447400123999?body=Hello%20there") or _noop())
-    driver.wait(lambda: driver.window.header.partner() == "447400123999", what="compose")
-    driver.wait(lambda: driver.window.compose.text() == "Hello there", what="body")
+@in_loop
+async def test_sms_uri_opens_compose_with_body(driver: Driver) -> None:
+    await signed_in(driver)
+    driver.shell.intents.open_uri("sms:+447400123999?body=Hello%20there")
+    await driver.until(lambda: driver.window.header.partner() == "447400123999", what="compose")
+    await driver.until(lambda: driver.window.compose.text() == "Hello there", what="body")
 
 
-def test_tel_uri_asks_before_dialling_and_bad_uri_says_why(driver: Driver) -> None:
-    signed_in(driver)
+@in_loop
+async def test_tel_uri_asks_before_dialling_and_bad_uri_says_why(driver: Driver) -> None:
+    await signed_in(driver)
     box = driver.shell.intents.confirm_dial("447400123456")
     assert box.isVisible() and "07400 123456" in box.text()
     box.button(QMessageBox.StandardButton.Yes).click()
-    driver.wait(lambda: len(driver.posts("/api/click-to-dial/dial")) == 1, what="dial")
-    driver.wait(lambda: "Call ID" in driver.window.toast.text(), what="toast")
+    await driver.until(lambda: len(driver.posts("/api/click-to-dial/dial")) == 1, what="dial")
+    await driver.until(lambda: "Call ID" in driver.window.toast.text(), what="toast")
     driver.shell.intents.open_uri("tel:+15167259623")
     boxes = [b for b in driver.window.findChildren(QMessageBox) if b.isVisible()]
     assert boxes and "UK" in boxes[-1].text()
     assert len(driver.posts("/api/click-to-dial/dial")) == 1
 
 
-def test_hostile_text_is_shown_literally(driver: Driver) -> None:
-    signed_in(driver)
+@in_loop
+async def test_hostile_text_is_shown_literally(driver: Driver) -> None:
+    await signed_in(driver)
     hostile = "<b>bold</b> <img src=x onerror=alert(1)> \u202eevil"
     driver.sim.inject_inbound(PARTNER, hostile)
-    driver.poll()
-    open_partner(driver, PARTNER)
+    await driver.poll()
+    await open_partner(driver, PARTNER)
     assert driver.window.thread_model.entries()[-1].text == hostile
     index = driver.window.conversation_model.index_of(PARTNER)
     assert driver.window.conversation_model.conversation_at(index).last_text == hostile
     assert driver.window.header.name_label.textFormat() == Qt.TextFormat.PlainText
-
-
-async def _noop() -> None:
-    return None

@@ -1,0 +1,115 @@
+"""MainWindow: shortcuts, pages, close behaviour, unread title, status bar, toast."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from hubdesk.ui.statusbar import Connection
+from hubdesk.ui.window import CONTACTS, MESSAGES, MainWindow
+from tests.unit.ui.conftest import make_conversation
+
+
+def window(qtbot: QtBot) -> MainWindow:
+    w = MainWindow()
+    qtbot.addWidget(w)
+    return w
+
+
+def test_every_promised_shortcut_is_bound(qtbot: QtBot) -> None:
+    w = window(qtbot)
+    bound = {a.shortcut().toString(QKeySequence.SequenceFormat.PortableText) for a in w.actions()}
+    for key in ("Ctrl+N", "Ctrl+F", "Ctrl+D", "Alt+Down", "Alt+Up", "Ctrl+1", "Ctrl+2",
+                "Ctrl+3", "Ctrl+4", "Ctrl+,", "Ctrl+Q"):  # fmt: skip
+        assert key in bound, key
+
+
+def test_every_action_and_control_has_a_name(qtbot: QtBot) -> None:
+    w = window(qtbot)
+    for action in w.actions():
+        assert action.text().strip()
+    controls = [w.search, w.conversation_view, w.thread_view, w.compose, w.header]
+    controls += [w.header.call_button, w.header.masked_button, w.compose.send_button]
+    for widget in controls:
+        assert widget.accessibleName(), widget
+
+
+def test_pages_switch_and_plug_in(qtbot: QtBot) -> None:
+    w = window(qtbot)
+    with qtbot.waitSignal(w.page_changed) as changed:
+        w.page_actions[CONTACTS].trigger()
+    assert changed.args == [CONTACTS] and w.pages.currentIndex() == CONTACTS
+    page = QLabel("contacts here")
+    w.set_page(CONTACTS, page)
+    w.show_page(CONTACTS)
+    assert w.pages.currentWidget() is page and page.accessibleName() == "Contacts"
+    w.focus_search()
+    assert w.pages.currentIndex() == MESSAGES
+
+
+def test_search_is_debounced(qtbot: QtBot) -> None:
+    w = window(qtbot)
+    with qtbot.waitSignal(w.search_changed, timeout=1000) as searched:
+        w.search.setText("a")
+        w.search.setText("al")
+        w.search.setText("ali")
+    assert searched.args == ["ali"]
+
+
+def test_close_hides_to_tray_or_asks_to_quit(qtbot: QtBot, qapp: QApplication) -> None:
+    qapp.setQuitOnLastWindowClosed(False)  # as AppShell does: quitting is the app's call
+    w = window(qtbot)
+    w.show()
+    w.hide_on_close = True
+    with qtbot.waitSignal(w.hidden_to_tray):
+        w.close()
+    assert not w.isVisible()
+    w.show()
+    w.hide_on_close = False
+    with qtbot.waitSignal(w.quit_requested):
+        w.close()
+
+
+def test_unread_in_title_only_without_tray(qtbot: QtBot) -> None:
+    w = window(qtbot)
+    w.set_unread(3, in_title=True)
+    assert w.windowTitle() == "HubDesk (3 unread)"
+    w.set_unread(3, in_title=False)
+    assert w.windowTitle() == "HubDesk"
+    assert w.status.unread_label.text() == "3 unread"
+
+
+def test_context_menu_offers_conversation_actions(qtbot: QtBot) -> None:
+    w = window(qtbot)
+    menu = w.conversation_menu(make_conversation("447400123456", unread=2))
+    texts = [a.text() for a in menu.actions() if a.text()]
+    assert texts == ["Mark read", "Call", "Masked call", "Add to contacts…",
+                     "Export conversation…"]  # fmt: skip
+    foreign = w.conversation_menu(make_conversation("15167259623", name="Bob"))
+    call = next(a for a in foreign.actions() if a.text() == "Call")
+    assert not call.isEnabled()
+
+
+def test_status_bar_states(qtbot: QtBot) -> None:
+    w = window(qtbot)
+    bar = w.status
+    bar.set_connection(Connection.RATE_LIMITED, "Too Many Attempts.", 30)
+    assert "retrying in 30 s" in bar.state_label.text()
+    bar.set_connection(Connection.SESSION_EXPIRED)
+    assert "sign in" in bar.state_label.text().lower()
+    bar.set_last_sync(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+    assert bar.sync_label.text().startswith("Last sync ")
+    bar.set_backfill(20, 100, False)
+    assert not bar.backfill_bar.isHidden() and bar.backfill_bar.value() == 20
+    bar.set_backfill(100, 100, True)
+    assert bar.backfill_bar.isHidden()
+
+
+def test_toast_shows_text_literally(qtbot: QtBot) -> None:
+    w = window(qtbot)
+    w.show()
+    w.show_toast("<b>Call ID</b> 123")
+    assert w.toast.isVisible() and w.toast.text() == "<b>Call ID</b> 123"
