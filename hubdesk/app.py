@@ -24,10 +24,9 @@ if TYPE_CHECKING:
 
     from hubdesk.sim import SimServer
 
-__all__ = ["DB_FILE", "Options", "main", "parse_args"]
+__all__ = ["Options", "main", "parse_args"]
 
 log = logging.getLogger("hubdesk")
-DB_FILE = "hubdesk.sqlite3"
 DEMO_INBOUND_EVERY = 20.0
 DEMO_POLL_INTERVAL = 5
 

@@ -256,9 +256,11 @@ class AppShell:
 
     def open_partner(self, partner: str) -> None:
         self.show_window()
-        if self.window is not None and self.controller is not None:
-            self.window.show_page(0)
-            self.controller.open_conversation(partner)
+        window = self.window
+        if window is not None and self.controller is not None:
+            window.show_page(0)
+            task = self.controller.open_conversation(partner)
+            task.add_done_callback(lambda _t: window.compose.focus_editor())  # reply at once
 
     async def _note_no_tray(self) -> None:
         worker, window = self.worker, self.window
