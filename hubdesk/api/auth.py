@@ -14,27 +14,68 @@ abandons a rotated refresh token half-way: the next waiter joins the same task.
 
 ``on_tokens`` is awaited with every new grant *before* the new tokens are used by anyone:
 that is where the caller persists the rotated refresh token.
+
+Other processes. The lock above only covers this process; another process (the GUI and
+a CLI, two CLIs) may share the same stored session. ``refresh_guard``, when given, is
+entered around every refresh grant and its ``on_tokens``: the caller makes it a
+cross-process lock and yields a reader of the *persisted* refresh token. Inside it the
+session uses the persisted token when it differs from the one held (another process
+rotated it: the held one is dead), and when the server answers ``invalid_grant`` it reads
+the persisted token once more and, if that one is different, retries once with it before
+the session ends. The api layer knows nothing of where tokens are stored: the guard is
+``core.session``'s (a file lock in the profile folder and the keyring).
+
+The server revokes the access token that was issued with a refresh token when that
+refresh token is spent, so another process's refresh revokes this process's access
+token. The guard is therefore held past the refresh, as a *lease*, until every request
+of this process that was waiting for a token when the refresh ended has its answer: no
+other process can refresh (and revoke) before those requests have used the new token.
+A refresh needed while the lease is held runs under it (no second entry, no deadlock).
+Requests that start later are not waited for, so the lease always ends.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field
 
 import httpx
 
 from hubdesk.api.errors import NotSignedIn, SessionExpired
-from hubdesk.api.operations import Operation
+from hubdesk.api.operations import OPERATIONS, Operation
 from hubdesk.api.responses import session_expired
 from hubdesk.domain import TokenGrant
 
-__all__ = ["REFRESH_MARGIN", "BearerAuth", "OnTokens", "Refresher", "TokenSession"]
+__all__ = [
+    "REFRESH_MARGIN",
+    "BearerAuth",
+    "OnTokens",
+    "RefreshGuard",
+    "Refresher",
+    "StoredRefreshToken",
+    "TokenSession",
+]
 
 OnTokens = Callable[[TokenGrant], Awaitable[None]]
 Refresher = Callable[[str], Awaitable[TokenGrant]]  # refresh token -> new grant
+# Reads the refresh token as persisted right now (None: nothing persisted).
+StoredRefreshToken = Callable[[], Awaitable[str | None]]
+# Entered around each refresh grant (a cross-process lock); yields the persisted token's reader.
+RefreshGuard = Callable[[], AbstractAsyncContextManager[StoredRefreshToken]]
 
 REFRESH_MARGIN = 60.0  # seconds before expiry; at most a quarter of the token's life
+
+
+@dataclass(eq=False)
+class _Lease:
+    """The refresh guard, entered and still held; ``users``: requests it waits for."""
+
+    context: AbstractAsyncContextManager[StoredRefreshToken]
+    stored: StoredRefreshToken
+    users: set[object] = field(default_factory=set)
 
 
 class TokenSession:
@@ -46,10 +87,12 @@ class TokenSession:
         refresher: Refresher,
         refresh_token: str | None = None,
         on_tokens: OnTokens | None = None,
+        refresh_guard: RefreshGuard | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._refresher = refresher
         self._on_tokens = on_tokens
+        self._guard = refresh_guard
         self._clock = clock
         self._access: str | None = None
         self._refresh: str | None = refresh_token or None
@@ -58,6 +101,9 @@ class TokenSession:
         self._expired = False  # the last session ended with SessionExpired
         self._lock = asyncio.Lock()
         self._inflight: asyncio.Task[None] | None = None
+        self._lease: _Lease | None = None
+        self._waiting: set[object] = set()  # requests between "need a token" and its answer
+        self.guard_entries = 0  # times the refresh guard was entered (diagnostics and tests)
         self._last_grant: TokenGrant | None = None
         self.refresh_count = 0  # refresh grants sent (diagnostics and tests)
 
@@ -163,18 +209,78 @@ class TokenSession:
             raise self._not_signed_in(op)
         return self._access, self._generation
 
+    @asynccontextmanager
+    async def lease_for_request(
+        self, op: Operation, *, refresh_after: int | None = None
+    ) -> AsyncIterator[tuple[str, int]]:
+        """A token for one request (refreshed first after generation ``refresh_after``);
+        a refresh lease taken meanwhile lasts until the block (the request) is over."""
+        ticket = object()
+        self._waiting.add(ticket)
+        try:
+            if refresh_after is None:
+                yield await self.token_for_request(op)
+            else:
+                yield await self.refresh(op, seen_generation=refresh_after)
+        finally:
+            self._waiting.discard(ticket)
+            lease = self._lease
+            if lease is not None:
+                lease.users.discard(ticket)
+                if not lease.users and self._inflight is None:
+                    await self._end_lease()
+
     async def _run_refresh(self, refresh_token: str) -> None:
         try:
+            if self._guard is None:
+                await self._grant_and_commit(refresh_token, None)
+                return
+            lease = self._lease
+            if lease is None:
+                context = self._guard()
+                stored = await context.__aenter__()
+                self.guard_entries += 1
+                lease = self._lease = _Lease(context, stored)
+            try:
+                await self._grant_and_commit(refresh_token, lease.stored)
+            finally:
+                lease.users = set(self._waiting)
+                if not lease.users:
+                    await self._end_lease()
+        finally:
+            self._inflight = None
+
+    async def _end_lease(self) -> None:
+        lease, self._lease = self._lease, None
+        if lease is not None:
+            await lease.context.__aexit__(None, None, None)
+
+    async def _grant_and_commit(self, held: str, stored: StoredRefreshToken | None) -> None:
+        """One refresh grant (two when ``invalid_grant`` meets a newer persisted token)."""
+        if self._refresh is None:  # signed out (or ended) while waiting for the guard
+            raise self._not_signed_in(OPERATIONS["refresh"])
+        token = held
+        if stored is not None:
+            token = await stored() or held  # another process may have rotated it already
+        self._refresh = token  # the held one is dead if they differ; scrubbed from errors
+        requested_at = self._clock()
+        self.refresh_count += 1
+        try:
+            grant = await self._refresher(token)
+        except SessionExpired:
+            newer = await stored() if stored is not None else None
+            if newer is None or newer == token:
+                self.end(expired=True)
+                raise
+            self._refresh = newer
             requested_at = self._clock()
             self.refresh_count += 1
             try:
-                grant = await self._refresher(refresh_token)
+                grant = await self._refresher(newer)
             except SessionExpired:
                 self.end(expired=True)
                 raise
-            await self._commit(grant, requested_at)
-        finally:
-            self._inflight = None
+        await self._commit(grant, requested_at)
 
 
 def _retrieve(task: asyncio.Task[None]) -> None:
@@ -203,14 +309,15 @@ class BearerAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        token, generation = await self._session.token_for_request(self._op)
-        request.headers["Authorization"] = f"Bearer {token}"
-        response = yield request
+        async with self._session.lease_for_request(self._op) as (token, generation):
+            request.headers["Authorization"] = f"Bearer {token}"
+            response = yield request
         if response.status_code != 401 or not self._session.can_refresh:
             return
-        token, _ = await self._session.refresh(self._op, seen_generation=generation)
-        request.headers["Authorization"] = f"Bearer {token}"
-        response = yield request
+        session = self._session
+        async with session.lease_for_request(self._op, refresh_after=generation) as (token, _):
+            request.headers["Authorization"] = f"Bearer {token}"
+            response = yield request
         if response.status_code == 401:
             # A freshly refreshed token was refused too: this session cannot go on.
             self._session.end(expired=True)

@@ -10,7 +10,7 @@ from typing import Any, Self, TypeVar
 import httpx
 
 from hubdesk import __version__
-from hubdesk.api.auth import BearerAuth, OnTokens, TokenSession
+from hubdesk.api.auth import BearerAuth, OnTokens, RefreshGuard, TokenSession
 from hubdesk.api.operations import OPERATIONS, Operation
 from hubdesk.api.parsing import (
     ShapeError,
@@ -58,7 +58,9 @@ class HubClient:
     anything the server or the network does. Use as ``async with HubClient(...) as c``
     or call :meth:`aclose`. Tokens live in memory; ``on_tokens`` receives every new
     grant (login and refresh) and is awaited before the tokens are used, so the rotated
-    refresh token can be persisted first.
+    refresh token can be persisted first. ``refresh_guard`` (see ``hubdesk.api.auth``)
+    wraps every refresh when other processes share the persisted session: a
+    cross-process lock that also lets the refresh use a token another process rotated.
     """
 
     def __init__(
@@ -69,6 +71,7 @@ class HubClient:
         client_secret: str,
         refresh_token: str | None = None,
         on_tokens: OnTokens | None = None,
+        refresh_guard: RefreshGuard | None = None,
         on_wait: OnWait | None = None,
         timeout: httpx.Timeout | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -83,7 +86,10 @@ class HubClient:
         self._policy = retry_policy or RetryPolicy()
         self._rate_limit: RateLimitInfo | None = None
         self._session = TokenSession(
-            refresher=self._refresh_grant, refresh_token=refresh_token, on_tokens=on_tokens
+            refresher=self._refresh_grant,
+            refresh_token=refresh_token,
+            on_tokens=on_tokens,
+            refresh_guard=refresh_guard,
         )
         self._http = httpx.AsyncClient(
             base_url=self._base_url + "/",

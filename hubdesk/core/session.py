@@ -12,6 +12,15 @@ grant (login, and each refresh: refresh tokens are single use) is written to the
 through ``on_tokens`` *before* the client proceeds, so a crash cannot lose the only
 valid refresh token. Blocking vault and profile I/O goes through ``asyncio.to_thread``.
 
+Other processes (the GUI and ``hubdesk-cli``, or two CLIs) share the stored session, and
+refresh tokens are single use. Every refresh therefore runs under the client's
+``refresh_guard``: an exclusive file lock (``refresh.lock`` in the profile folder, see
+``store.lock``) held from before the grant until its new refresh token is in the vault.
+Inside it the client refreshes with the token the vault holds *now* (another process
+may have rotated the one this process loaded), and on ``invalid_grant`` it reads the
+vault once more and retries once if the token there is a different one. A session kept
+only in memory (``persist_profile=False``) is this process's alone and has no guard.
+
 Logging out forgets the session locally (vault entry and profile); the API has no
 revoke endpoint, so the server is told nothing.
 """
@@ -19,15 +28,19 @@ revoke endpoint, so the server is told nothing.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from hubdesk.api.errors import NotSignedIn
+from hubdesk.api.auth import RefreshGuard, StoredRefreshToken
+from hubdesk.api.errors import NotSignedIn, RequestTimedOut
 from hubdesk.api.urls import validate_base_url
 from hubdesk.domain import TokenGrant
+from hubdesk.store.lock import REFRESH_LOCK, LockTimeout, hold
 from hubdesk.store.profile import (
     Profile,
     clear_profile,
@@ -35,16 +48,19 @@ from hubdesk.store.profile import (
     resolve_base_url,
     save_profile,
 )
-from hubdesk.store.secrets import SessionVault, StoredSession
+from hubdesk.store.secrets import SessionVault, StoredSession, VaultUnavailable
 
 if TYPE_CHECKING:
     import httpx
 
     from hubdesk.api import HubClient
 
-__all__ = ["Credentials", "SessionManager", "WaitCallback"]
+__all__ = ["REFRESH_LOCK_TIMEOUT", "Credentials", "SessionManager", "WaitCallback"]
 
 WaitCallback = Callable[[float, str], None]
+# Longest wait for another process's refresh (one grant: connect + write + read time-outs).
+REFRESH_LOCK_TIMEOUT = 30.0
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +157,7 @@ class SessionManager:
             client_secret=credentials.client_secret,
             refresh_token=None,
             on_tokens=keep_grant,
+            refresh_guard=self._refresh_guard(url, credentials.username),
         )
         try:
             grant = await client.login(credentials.username, credentials.password)
@@ -194,6 +211,7 @@ class SessionManager:
             client_secret=stored.client_secret,
             refresh_token=stored.refresh_token,
             on_tokens=keep_rotated,
+            refresh_guard=self._refresh_guard(url, username),
         )
         self._profile = profile
         return self._client
@@ -249,6 +267,7 @@ class SessionManager:
         client_secret: str,
         refresh_token: str | None,
         on_tokens: Callable[[TokenGrant], Awaitable[None]],
+        refresh_guard: RefreshGuard | None,
     ) -> HubClient:
         from hubdesk.api import HubClient
 
@@ -258,8 +277,41 @@ class SessionManager:
             client_secret=client_secret,
             refresh_token=refresh_token,
             on_tokens=on_tokens,
+            refresh_guard=refresh_guard,
             on_wait=self._on_wait,
             timeout=self._timeout,
             transport=self._transport,
             max_retries=self._max_retries,
         )
+
+    def _refresh_guard(self, base_url: str, username: str) -> RefreshGuard | None:
+        """The cross-process guard of this profile's refreshes (None: memory-only session)."""
+        if not self._persist_profile:
+            return None
+        lock_path = self._home / REFRESH_LOCK
+        vault = self._vault
+
+        async def stored() -> str | None:
+            try:
+                session = await asyncio.to_thread(vault.load, base_url, username)
+            except VaultUnavailable as exc:
+                log.warning("cannot read the stored refresh token (%s); using the one held", exc)
+                return None
+            return None if session is None else session.refresh_token
+
+        @asynccontextmanager
+        async def guard() -> AsyncIterator[StoredRefreshToken]:
+            async with AsyncExitStack() as stack:
+                try:
+                    await stack.enter_async_context(hold(lock_path, timeout=REFRESH_LOCK_TIMEOUT))
+                except LockTimeout:
+                    raise RequestTimedOut(
+                        "Another HubDesk process is renewing the session and has not "
+                        "finished; try again.",
+                        operation="refresh",
+                    ) from None
+                except OSError as exc:  # e.g. the profile folder is read-only
+                    log.warning("cannot lock %s (%s); refreshing without it", lock_path, exc)
+                yield stored
+
+        return guard

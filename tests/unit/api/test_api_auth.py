@@ -7,11 +7,13 @@ refresh tokens) and a manual clock; the HTTP side is covered against the simulat
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
 from hubdesk.api.auth import TokenSession
-from hubdesk.api.errors import NotSignedIn, SessionExpired
+from hubdesk.api.errors import ConnectFailed, NotSignedIn, SessionExpired
 from hubdesk.api.operations import OPERATIONS
 from hubdesk.domain import TokenGrant
 
@@ -206,3 +208,147 @@ async def test_cancelled_refresher_does_not_lose_the_rotated_token() -> None:
 def test_repr_shows_no_tokens() -> None:
     session = TokenSession(refresher=Issuer().refresh, refresh_token="def502-very-secret")
     assert "secret" not in repr(session)
+
+
+# --- refresh_guard: other processes sharing the persisted session ----------------------
+
+
+class Guard:
+    """A refresh guard with behaviour: an exclusive lock, and a "vault" that another
+    process may have rotated. ``reads`` (when set) are what successive reads return."""
+
+    def __init__(self, persisted: str | None = None) -> None:
+        self.lock = asyncio.Lock()
+        self.persisted = persisted
+        self.reads: list[str | None] = []
+        self.entries = 0
+
+    async def stored(self) -> str | None:
+        if self.reads:
+            return self.reads.pop(0)
+        return self.persisted
+
+    @contextlib.asynccontextmanager
+    async def __call__(self) -> AsyncIterator[Callable[[], Awaitable[str | None]]]:
+        async with self.lock:
+            self.entries += 1
+            yield self.stored
+
+
+async def guarded(issuer: Issuer, clock: Clock, guard: Guard) -> TokenSession:
+    async def persist(grant: TokenGrant) -> None:
+        guard.persisted = grant.refresh_token
+
+    return await signed_in(issuer, clock, on_tokens=persist, refresh_guard=guard)
+
+
+async def test_guard_refreshes_with_the_token_another_process_rotated() -> None:
+    issuer, clock, guard = Issuer(), Clock(), Guard()
+    session = await guarded(issuer, clock, guard)  # holds refresh-1
+    other = await issuer.refresh("refresh-1")  # another process spent it ...
+    guard.persisted = other.refresh_token  # ... and stored refresh-2
+    clock.now += 3600
+    token, _ = await session.token_for_request(OP)
+    assert token == "access-3"
+    assert issuer.events[-1] == "refresh-grant(refresh-2)"
+    assert issuer.refreshes == 2  # the other process's and ours: none refused
+    assert guard.persisted == "refresh-3" and guard.entries == 1
+    assert not guard.lock.locked()
+
+
+async def test_guard_invalid_grant_rereads_and_retries_once() -> None:
+    issuer, clock, guard = Issuer(), Clock(), Guard()
+    session = await guarded(issuer, clock, guard)
+    other = await issuer.refresh("refresh-1")  # rotated by a process that took no lock
+    guard.reads = ["refresh-1", other.refresh_token]  # seen stale, then the newer one
+    clock.now += 3600
+    token, _ = await session.token_for_request(OP)
+    assert token == "access-3"
+    assert issuer.events[-2:] == ["refresh-grant(refresh-1)", "refresh-grant(refresh-2)"]
+    assert session.has_session
+
+
+async def test_guard_invalid_grant_with_nothing_newer_ends_the_session() -> None:
+    issuer, clock, guard = Issuer(), Clock(), Guard()
+    session = await guarded(issuer, clock, guard)
+    issuer.live_refresh.clear()  # revoked on the server; the vault has nothing newer
+    clock.now += 3600
+    with pytest.raises(SessionExpired):
+        await session.token_for_request(OP)
+    assert issuer.refreshes == 1  # no second try with the same dead token
+    assert not session.has_session and not guard.lock.locked()
+
+
+async def test_guard_is_held_until_the_waiting_requests_are_answered() -> None:
+    issuer, clock, guard = Issuer(), Clock(), Guard()
+    session = await guarded(issuer, clock, guard)
+    clock.now += 3600
+    release = asyncio.Event()
+    held_during: list[bool] = []
+
+    async def request() -> None:
+        async with session.lease_for_request(OP) as (token, _):
+            assert token == "access-2"
+            await release.wait()  # the request is on the wire
+            held_during.append(guard.lock.locked())
+
+    tasks = [asyncio.create_task(request()) for _ in range(5)]
+    await asyncio.sleep(0.05)
+    assert guard.lock.locked()  # no other process may refresh (and revoke access-2) yet
+    release.set()
+    await asyncio.gather(*tasks)
+    assert held_during == [True] * 5
+    assert not guard.lock.locked()
+    assert issuer.refreshes == 1 and guard.entries == 1
+    # A request that starts once the lease is over takes no lock.
+    async with session.lease_for_request(OP):
+        assert not guard.lock.locked()
+
+
+async def test_refresh_needed_during_the_lease_runs_under_it() -> None:
+    issuer, clock, guard = Issuer(), Clock(), Guard()
+    session = await guarded(issuer, clock, guard)
+    clock.now += 3600
+    async with session.lease_for_request(OP) as (_, generation):
+        assert guard.lock.locked()
+        # A 401 on that request: the refresh must not wait for the lease it is inside.
+        async with asyncio.timeout(2):
+            async with session.lease_for_request(OP, refresh_after=generation) as (token, _):
+                assert token == "access-3"
+    assert guard.entries == 1 and not guard.lock.locked()
+    assert issuer.refreshes == 2
+
+
+async def test_forced_refresh_and_failures_release_the_guard() -> None:
+    issuer, clock, guard = Issuer(), Clock(), Guard()
+    session = await guarded(issuer, clock, guard)
+    await session.force_refresh(OPERATIONS["refresh"])  # no request waiting for it
+    assert not guard.lock.locked()
+
+    async def down(token: str) -> TokenGrant:
+        raise ConnectFailed("Could not reach the HubWork server.")
+
+    failing = TokenSession(refresher=down, refresh_token="refresh-x", refresh_guard=guard)
+    with pytest.raises(ConnectFailed):
+        async with failing.lease_for_request(OP):
+            pass
+    assert not guard.lock.locked()
+    assert failing.has_session  # a network failure keeps the session
+
+
+async def test_cancelled_request_ends_the_lease() -> None:
+    issuer, clock, guard = Issuer(), Clock(), Guard()
+    session = await guarded(issuer, clock, guard)
+    clock.now += 3600
+
+    async def request() -> None:
+        async with session.lease_for_request(OP):
+            await asyncio.sleep(10)
+
+    task = asyncio.create_task(request())
+    await asyncio.sleep(0.05)
+    assert guard.lock.locked()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not guard.lock.locked()

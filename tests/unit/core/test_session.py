@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from hubdesk.api.errors import BadCredentials, InsecureUrl, NotSignedIn, Session
 from hubdesk.core.session import Credentials, SessionManager
 from hubdesk.sim.app import SimApp
 from hubdesk.sim.state import SimState
+from hubdesk.store.lock import REFRESH_LOCK
 from hubdesk.store.profile import Profile, load_profile, save_profile
 from hubdesk.store.secrets import KeyringVault, MemoryVault, StoredSession, VaultUnavailable
 from tests.fakes.keyring_backend import FailingKeyring, MemoryKeyring
@@ -185,3 +187,36 @@ def test_base_url_resolution_and_refusal(tmp_path: Path, monkeypatch: pytest.Mon
     assert m.base_url("https://flag.example/api/") == "https://flag.example/api"
     with pytest.raises(InsecureUrl):
         m.base_url("http://example.com/api")
+
+
+async def test_two_sessions_sharing_the_profile_refresh_without_spending_each_others_token(
+    tmp_path: Path, vault: KeyringVault, transport: httpx.ASGITransport, state: SimState
+) -> None:
+    """Like a GUI and a CLI on one profile: the second refresh uses the rotated token."""
+    async with SessionManager(tmp_path, vault, transport=transport) as first:
+        await first.login(URL, CREDS)
+    async with (
+        SessionManager(tmp_path, vault, transport=transport) as gui,
+        SessionManager(tmp_path, vault, transport=transport) as cli,
+    ):
+        gui_client, cli_client = await gui.restore(), await cli.restore()  # same token
+        await asyncio.gather(gui_client.list_sms(), cli_client.list_sms())
+        state.expire_tokens()
+        await asyncio.gather(gui_client.list_sms(), cli_client.list_sms())
+    assert state.stats()["refreshes"] == 4  # one per session and round
+    assert state.stats().get("refresh_failures", 0) == 0
+    assert (tmp_path / REFRESH_LOCK).exists()
+    async with SessionManager(tmp_path, vault, transport=transport) as third:
+        await (await third.restore()).list_sms()  # the vault holds the live token
+
+
+async def test_a_memory_only_session_takes_no_refresh_lock(
+    tmp_path: Path, transport: httpx.ASGITransport
+) -> None:
+    async with SessionManager(
+        tmp_path, MemoryVault(), persist_profile=False, transport=transport
+    ) as manager:
+        await manager.login(URL, CREDS)
+        assert manager.client is not None
+        await manager.client.refresh()
+    assert not (tmp_path / REFRESH_LOCK).exists()
