@@ -99,6 +99,7 @@ class DesktopSession:
     timeout: float = 20.0
     env: dict[str, str] = field(default_factory=dict, init=False)
     timings: dict[str, float] = field(default_factory=dict, init=False)
+    died: dict[str, str] = field(default_factory=dict, init=False)
     _daemons: list[_Daemon] = field(default_factory=list, init=False)
     _root: Path | None = field(default=None, init=False)
 
@@ -139,6 +140,8 @@ class DesktopSession:
         if self._root is not None:
             raise RuntimeError("the session is already running")
         started = time.monotonic()
+        self.timings.clear()
+        self.died.clear()
         self._root = Path(tempfile.mkdtemp(prefix="hubdesk-desktop-"))
         try:
             self._timed("Xvfb", self._start_xvfb)
@@ -155,10 +158,16 @@ class DesktopSession:
         self.env["HUBDESK_DESKTOP_SESSION"] = "1"
 
     def stop(self) -> None:
-        """Stop every daemon, newest first, by PID; remove the temporary folder."""
+        """Stop every daemon, newest first, by PID; remove the temporary folder.
+
+        A daemon that had already exited is recorded in ``died`` (name -> exit code and
+        the end of its log), since whatever ran in the session lost it."""
         started = time.monotonic()
         while self._daemons:
-            _terminate(self._daemons.pop().process)
+            daemon = self._daemons.pop()
+            if daemon.process.poll() is not None and self.timings.get("total") is not None:
+                self.died[daemon.name] = _describe(daemon, f"{daemon.name} exited early")
+            _terminate(daemon.process)
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None
@@ -335,14 +344,19 @@ class DesktopSession:
             delay = min(delay * 2, 0.1)
 
     def _failure(self, daemon: _Daemon, reason: str) -> SessionError:
-        code = daemon.process.poll()
-        status = f" (exit code {code})" if code is not None else ""
-        try:
-            lines = daemon.log.read_text(errors="replace").strip().splitlines()[-15:]
-        except OSError:
-            lines = []
-        tail = ("\n  " + "\n  ".join(lines)) if lines else ""
-        return SessionError(daemon.name, f"{reason}{status}{tail}")
+        return SessionError(daemon.name, _describe(daemon, reason))
+
+
+def _describe(daemon: _Daemon, reason: str) -> str:
+    """``reason``, the daemon's exit code if it has one, and the end of its log."""
+    code = daemon.process.poll()
+    status = f" (exit code {code})" if code is not None else ""
+    try:
+        lines = daemon.log.read_text(errors="replace").strip().splitlines()[-15:]
+    except OSError:
+        lines = []
+    tail = ("\n  " + "\n  ".join(lines)) if lines else ""
+    return f"{reason}{status}{tail}"
 
 
 # -- D-Bus helpers (also used by tests/fixtures_desktop.py) ----------------------------
@@ -489,6 +503,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 128 + stop.signum
     except KeyboardInterrupt:
         return 130
+    for message in session.died.values():
+        print(f"desktop session: warning: {message}", file=sys.stderr)
     if not args.quiet:
         print(f"desktop session: torn down in {session.timings['stop']:.2f}s", file=sys.stderr)
     return code

@@ -263,3 +263,13 @@ def test_script_tears_down_on_signals(desktop_session: Desktop, signum: int) -> 
     assert time.monotonic() - began < 10
     assert daemons_in(root) == []
     assert not Path(root).exists()
+
+
+def test_a_daemon_that_dies_during_the_session_is_reported(desktop_session: Desktop) -> None:
+    with DesktopSession() as session:
+        dunst = session.pids["dunst"]
+        os.kill(dunst, signal.SIGKILL)
+        while alive(dunst):
+            time.sleep(0.01)
+    assert list(session.died) == ["dunst"]
+    assert "dunst exited early (exit code -9)" in session.died["dunst"]
