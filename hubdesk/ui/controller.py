@@ -1,5 +1,10 @@
 """The container that wires the main window to core (DESIGN: dumb widgets, one wiring place).
 
+``MainController`` holds the Messages page (conversation list, open thread, read state)
+and the connection; the rest is wired by the controllers it builds: ``ComposeController``
+(send, drafts), ``CallsController`` (calls, the Calls page), ``ContactsController`` (the
+Contacts page) and ``SendersController`` (the Sender IDs page).
+
 Reads go through core (``Inbox``, ``Messenger``, ``Dialer`` ...), which reads the store on
 the DB worker thread, so the window never waits on disk or network. Store changes come
 back as ``Inbox.events`` and are applied to the models incrementally (coalesced: many
@@ -11,47 +16,30 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from datetime import datetime
-from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
 from hubdesk.core.contacts import ContactBook
-from hubdesk.core.dialer import Dialer
-from hubdesk.core.errors import SESSION_EXPIRED, describe_error
-from hubdesk.core.inbox import Inbox
-from hubdesk.core.messenger import Messenger
-from hubdesk.core.senders import SenderIds
-from hubdesk.core.settings import SettingsStore
-from hubdesk.domain import Conversation, MessageState, ThreadEntry
-from hubdesk.domain.numbers import format_number, is_uk
+from hubdesk.core.errors import SESSION_EXPIRED
+from hubdesk.domain import Conversation, ThreadEntry
+from hubdesk.domain.numbers import is_uk
+from hubdesk.ui.calls_controller import CallsController, number_text
+from hubdesk.ui.compose_controller import ComposeController
+from hubdesk.ui.contacts_controller import ContactsController
 from hubdesk.ui.qtasync import async_slot, spawn
-from hubdesk.ui.signin import SignInFlow, SignInService
+from hubdesk.ui.senders_controller import SendersController
+from hubdesk.ui.services import Services
+from hubdesk.ui.signin import SignInFlow
 from hubdesk.ui.statusbar import Connection
-from hubdesk.ui.window import MainWindow
+from hubdesk.ui.window import MESSAGES, MainWindow
+
+__all__ = ["MainController", "Services"]
 
 log = logging.getLogger(__name__)
 PAGE_SIZE = 50
 OLDER_PAGE = 100
 COALESCE_S = 0.05
-
-
-class Services(SignInService, Protocol):
-    """What the controller uses (``hubdesk.runtime.Runtime`` provides it)."""
-
-    inbox: Inbox
-    settings: SettingsStore
-    sender_ids: SenderIds
-    messenger: Messenger | None
-    dialer: Dialer | None
-
-    @property
-    def signed_in(self) -> bool: ...
-
-    async def fetch_older(self, partner: str, before: datetime | None) -> int: ...
-
-    def poke(self) -> None: ...
 
 
 class MainController(QObject):
@@ -82,19 +70,17 @@ class MainController(QObject):
         self._generation = 0
         self._dirty: set[str] = set()
         self._flush: asyncio.Task[None] | None = None
-        self._drafts: dict[str, str] = {}
-        self._draft_task: asyncio.Task[None] | None = None
         self._connection = Connection.CONNECTING
+        self.composer = ComposeController(window, services, lambda: self.partner)
+        self.calls = CallsController(window, services, contacts)
+        self.address_book = ContactsController(
+            window, contacts, text=self.text_number, call=self.calls.call
+        )
+        self.senders = SendersController(window, services)
         w = window
         w.conversation_chosen.connect(self.open_conversation)
         w.search_changed.connect(self.search)
         w.thread_view.older_requested.connect(self.load_older)
-        w.thread_view.retry_requested.connect(self.retry)
-        w.compose.send_requested.connect(self.send)
-        w.compose.draft_changed.connect(self.save_draft)
-        w.compose.sender_combo.currentIndexChanged.connect(lambda _i: self.update_blocked())
-        w.call_requested.connect(self.call)
-        w.masked_call_requested.connect(self.masked_call)
         w.mark_read_requested.connect(self.mark_read)
         w.mark_unread_requested.connect(self.mark_unread)
         w.next_unread_requested.connect(lambda: self.jump_unread(1))
@@ -113,6 +99,7 @@ class MainController(QObject):
         self.window.compose.set_send_key(settings.send_key)
         if not self.services.sender_ids.items:
             await self.services.sender_ids.load_cached()
+        self.senders.show_cached()
         await self.reload_conversations()
         self._on_unread(await self.services.inbox.unread_total())
         if not self.services.signed_in:
@@ -161,6 +148,7 @@ class MainController(QObject):
             partners, self._dirty = self._dirty, set()
             await self.reload_conversations()
             if self.partner is not None and self.partner in partners:
+                await self._show_header(self.partner)
                 await self._refresh_thread(self.partner)
 
     def _on_unread(self, total: int) -> None:
@@ -186,49 +174,51 @@ class MainController(QObject):
         self.partner = partner
         self._cursor = page.before
         w = self.window
-        conv = next((c for c in self._all if c.partner == partner), None)
-        number = _number_text(partner)
-        title = conv.name if conv is not None and conv.name else number
-        w.header.set_partner(partner, title, number, is_uk(partner))
+        await self._show_header(partner)
+        if generation != self._generation:
+            return
         w.thread_model.set_entries(page.entries)
         w.thread_view.set_more_older_available(True)
         w.thread_view.scroll_to_newest()
         w.compose.setEnabled(True)
         w.select_partner(partner)
-        messenger = self.services.messenger
-        draft = await messenger.draft(partner) if messenger is not None else None
-        if generation != self._generation:
+        if not await self.composer.show_draft(partner):
             return
-        w.compose.set_text(draft or "")
-        await self._fill_senders(partner)
+        await self.composer.fill_senders(partner)
         self.partner_opened.emit(partner)
+        conv = next((c for c in self._all if c.partner == partner), None)
         if conv is not None and conv.unread:
             await inbox.mark_read(partner)
 
-    async def _fill_senders(self, partner: str) -> None:
-        messenger = self.services.messenger
-        default = await messenger.sender_for(partner) if messenger is not None else None
-        self.window.compose.set_sender_ids(self.services.sender_ids.items, default)
-        await self._update_blocked()
+    async def _show_header(self, partner: str) -> None:
+        """Name (from the address book, which is current even when the list is not) and
+        number of ``partner`` in the header."""
+        contact = await self.contacts.find_by_number(partner)
+        if partner != self.partner:
+            return
+        if contact is not None:
+            name: str | None = contact.name
+        else:  # an unsaved number, or the list's name while the book is unreadable
+            conv = next((c for c in self._all if c.partner == partner), None)
+            name = conv.name if conv is not None else None
+        number = number_text(partner)
+        self.window.header.set_partner(partner, name or number, number, is_uk(partner))
 
+    def text_number(self, partner: str) -> None:
+        """Show the Messages page with ``partner``'s conversation, ready to type."""
+        self.window.show_page(MESSAGES)
+        task = self.open_conversation(partner)
+        task.add_done_callback(lambda _t: self.window.compose.focus_editor())
+
+    # --- compose (``ComposeController``) ----------------------------------------------
     def refresh_senders(self) -> None:
-        if self.partner is not None:
-            spawn(self._fill_senders(self.partner), name="ui-senders")
+        self.composer.refresh_senders()
 
     def update_blocked(self) -> None:
-        spawn(self._update_blocked(), name="ui-blocked")
+        self.composer.update_blocked()
 
-    async def _update_blocked(self) -> None:
-        partner, messenger = self.partner, self.services.messenger
-        compose = self.window.compose
-        if partner is None:
-            return
-        if messenger is None:
-            compose.set_send_blocked(None if self.services.signed_in else "Sign in to send.")
-            return
-        reason = await messenger.send_blocked_reason(partner, compose.sender_id())
-        if partner == self.partner:
-            compose.set_send_blocked(reason)
+    async def drain_drafts(self) -> None:
+        await self.composer.drain_drafts()
 
     async def _refresh_thread(self, partner: str) -> None:
         """Apply store changes to the open thread: new and changed bubbles, outbox
@@ -281,64 +271,6 @@ class MainController(QObject):
         self._cursor = page.before
         self.window.thread_view.set_more_older_available(True)
 
-    # --- compose --------------------------------------------------------------------
-    def _on_send_error(self, exc: Exception) -> None:
-        self.window.show_toast(describe_error(exc), error=True)
-
-    @async_slot(on_error="_on_send_error")
-    async def send(self, sender_id: str, text: str) -> None:
-        partner, messenger = self.partner, self.services.messenger
-        compose = self.window.compose
-        if partner is None:
-            return
-        if messenger is None:
-            raise RuntimeError("not signed in")
-        compose.clear_after_send()  # the outbox holds it from here on
-        try:
-            receipt = await messenger.send(partner, text, sender_id, uuid=uuid.uuid4().hex)
-        except Exception:
-            if partner == self.partner and not compose.text():
-                compose.set_text(text)  # refused before queueing: give the text back
-                await messenger.save_draft(partner, text)
-            raise
-        if receipt.note:
-            self.window.show_toast(f"Sent to a number outside the UK: {receipt.note}")
-        self.window.thread_view.scroll_to_newest()
-
-    def save_draft(self, text: str) -> None:
-        """Keep the newest text per conversation; one writer task saves them in turn (an
-        ``async_slot`` would drop a save that arrives while the previous one runs)."""
-        if self.partner is None:
-            return
-        self._drafts[self.partner] = text
-        if self._draft_task is None or self._draft_task.done():
-            self._draft_task = spawn(self._save_drafts(), name="ui-drafts")
-
-    async def _save_drafts(self) -> None:
-        while self._drafts:
-            partner, text = next(iter(self._drafts.items()))
-            del self._drafts[partner]
-            messenger = self.services.messenger
-            if messenger is not None:
-                await messenger.save_draft(partner, text)
-
-    async def drain_drafts(self) -> None:
-        """Save what is typed now (before quitting)."""
-        self.window.compose.flush_draft()
-        if self._drafts and (self._draft_task is None or self._draft_task.done()):
-            self._draft_task = spawn(self._save_drafts(), name="ui-drafts")
-        if self._draft_task is not None:
-            await asyncio.shield(self._draft_task)
-
-    @async_slot(on_error="_on_send_error")
-    async def retry(self, entry: ThreadEntry) -> None:
-        messenger = self.services.messenger
-        if messenger is None or entry.outbox_id is None:
-            if entry.state is MessageState.FAILED and entry.outbox_id is None:
-                self.window.show_toast("The network refused this message; send it again.")
-            return
-        await messenger.retry(entry.outbox_id)
-
     # --- read state, navigation -----------------------------------------------------
     @async_slot()
     async def mark_read(self, partner: str) -> None:
@@ -360,39 +292,6 @@ class MainController(QObject):
                 self.open_conversation(rows[i].partner)
                 return
         self.window.show_toast("No more unread conversations.")
-
-    # --- calls ----------------------------------------------------------------------
-    def _on_call_error(self, exc: Exception) -> None:
-        self.window.show_toast(describe_error(exc), error=True)
-
-    @async_slot(trigger=lambda self: self.window.header.call_button, on_error="_on_call_error")
-    async def call(self, partner: str) -> None:
-        dialer = self._dialer()
-        result = await dialer.dial(partner)
-        self.window.show_toast(
-            f"Calling {_number_text(partner)}: answer your phone. Call ID {result.call_id}"
-        )
-
-    @async_slot(trigger=lambda self: self.window.header.masked_button, on_error="_on_call_error")
-    async def masked_call(self, partner: str) -> None:
-        source = self.services.settings.current.masked_source
-        if not source:
-            self.window.show_toast(
-                "Set the number to show for masked calls in Settings (Ctrl+,) first.", error=True
-            )
-            return
-        result = await self._dialer().dial_masked(source, partner)
-        self.window.show_toast(
-            f"Masked call to {_number_text(partner)} showing {_number_text(source)}. "
-            f"Call ID {result.call_id}"
-        )
-
-    def _dialer(self) -> Dialer:
-        if self.services.dialer is None:
-            from hubdesk.api.errors import NotSignedIn
-
-            raise NotSignedIn("Not signed in.", operation="dial")
-        return self.services.dialer
 
     # --- connection and session -----------------------------------------------------
     def set_connection(
@@ -432,13 +331,6 @@ class MainController(QObject):
         self.set_connection(Connection.SIGNED_OUT)
         self.update_blocked()
         self.sign_in.open("Signed out. Drafts and unsent messages are kept.")
-
-
-def _number_text(partner: str) -> str:
-    try:
-        return format_number(partner)
-    except ValueError:
-        return partner
 
 
 def _cursor_of(entries: list[ThreadEntry]) -> tuple[datetime, int] | None:

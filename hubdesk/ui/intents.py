@@ -2,28 +2,31 @@
 message, add to contacts, export, settings, bulk send, do-not-disturb.
 
 Every dialog is opened with ``open()`` and answers through its signals (never ``exec()``
-inside a coroutine). Dialogs from ``hubdesk.ui.dialogs`` plug in here as they land;
-until then a small built-in ``QInputDialog`` stands in.
+inside a coroutine). Settings and bulk send have their own controllers
+(``SettingsController``, ``BulkController``), built here.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.errors import describe_error
 from hubdesk.core.inbox import Inbox
 from hubdesk.core.settings import SettingsStore
-from hubdesk.domain.numbers import NumberError, format_number, parse_number
 from hubdesk.domain.uris import ComposeRequest, DialRequest, UriError, parse_uri
+from hubdesk.ui.bulk_controller import BulkController
 from hubdesk.ui.controller import MainController
+from hubdesk.ui.dialogs import DialConfirmDialog, NewMessageDialog
 from hubdesk.ui.qtasync import async_slot, spawn
-from hubdesk.ui.window import MainWindow
+from hubdesk.ui.settings_controller import SettingsController
+from hubdesk.ui.window import MESSAGES, MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +51,12 @@ class Intents(QObject):
         self.controller = controller
         self.services = services
         self.contacts = contacts
+        self.preferences = SettingsController(window, controller.services)
+        self.bulk = BulkController(window, controller.services, contacts)
+        self.new_message_dialog: NewMessageDialog | None = None
         window.new_message_requested.connect(self.new_message)
         window.add_contact_requested.connect(self.add_contact)
         window.export_requested.connect(self.export)
-        window.settings_requested.connect(self.settings)
-        window.bulk_send_requested.connect(self.bulk_send)
 
     # --- links ----------------------------------------------------------------------
     def open_uri(self, text: str) -> None:
@@ -67,37 +71,17 @@ class Intents(QObject):
         elif isinstance(request, ComposeRequest):
             self.compose_to(request)
 
-    def confirm_dial(self, digits: str) -> QMessageBox:
-        number = format_number(digits)
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Call?",
-            f"Call {number}? HubWork rings your phone first, then connects you.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self.window,
-        )
-        box.setAccessibleName("Confirm call")
-        box.button(QMessageBox.StandardButton.Yes).setText("Call")
-        box.setDefaultButton(QMessageBox.StandardButton.Yes)
-
-        def done(result: int) -> None:
-            if result == QMessageBox.StandardButton.Yes:
-                self.controller.call(digits)
-            box.deleteLater()
-
-        box.finished.connect(done)
-        box.open()
-        return box
+    def confirm_dial(self, digits: str) -> DialConfirmDialog:
+        return self.controller.calls.confirm_dial(digits)
 
     def compose_to(self, request: ComposeRequest) -> None:
         if request.bulk:
-            numbers = ", ".join(n.international() for n in request.numbers)
-            self.window.show_toast(
-                f"A link to several numbers ({numbers}) needs Bulk send (Ctrl+Shift+B)."
-            )
+            dialog = self.bulk.open([n.digits for n in request.numbers])
+            if request.body:
+                dialog.set_text(request.body)
             return
         digits = request.numbers[0].digits
-        self.window.show_page(0)
+        self.window.show_page(MESSAGES)
         task = self.controller.open_conversation(digits)
         if request.body:
 
@@ -110,54 +94,39 @@ class Intents(QObject):
             task.add_done_callback(fill)
 
     # --- new message ----------------------------------------------------------------
-    def new_message(self) -> QInputDialog:
-        """Ask for a number (any valid number; non-UK gets a visible note)."""
-        dialog = QInputDialog(self.window)
-        dialog.setWindowTitle("New message")
-        dialog.setLabelText("Number to text (UK numbers can also be called):")
-        dialog.setInputMode(QInputDialog.InputMode.TextInput)
-        dialog.setAccessibleName("New message")
-        dialog.textValueSelected.connect(self._new_message_to)
-        dialog.finished.connect(lambda _r: dialog.deleteLater())
+    def new_message(self) -> NewMessageDialog:
+        """Numbers or contacts (completed by name or number); one opens its conversation,
+        several open Bulk send with them filled in."""
+        if self.new_message_dialog is not None:
+            self.new_message_dialog.close()
+        dialog = NewMessageDialog((), self.window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.compose_requested.connect(self.compose_numbers)
+        dialog.finished.connect(lambda _r: self._forget(dialog))
+        self.new_message_dialog = dialog
         dialog.open()
+        spawn(self._fill_contacts(dialog), name="ui-new-message-contacts")
         return dialog
 
-    def _new_message_to(self, text: str) -> None:
-        try:
-            number = parse_number(text)
-        except NumberError as exc:
-            self.window.show_toast(describe_error(exc), error=True)
-            return
-        if not number.is_uk:
-            self.window.show_toast(
-                f"{number.international()} is not a UK number: texts are allowed, "
-                "calls are not."
-            )
-        self.window.show_page(0)
-        task = self.controller.open_conversation(number.digits)
-        task.add_done_callback(lambda _t: self.window.compose.focus_editor())
+    async def _fill_contacts(self, dialog: NewMessageDialog) -> None:
+        contacts = await self.contacts.list()
+        if dialog is self.new_message_dialog:
+            dialog.set_contacts(contacts)
+
+    def _forget(self, dialog: NewMessageDialog) -> None:
+        if self.new_message_dialog is dialog:
+            self.new_message_dialog = None
+
+    def compose_numbers(self, numbers: Sequence[str]) -> None:
+        if len(numbers) > 1:
+            self.bulk.open(numbers)
+        elif numbers:
+            self.controller.text_number(numbers[0])
 
     # --- contacts, export -----------------------------------------------------------
-    def add_contact(self, partner: str) -> QInputDialog:
-        dialog = QInputDialog(self.window)
-        dialog.setWindowTitle("Add to contacts")
-        dialog.setLabelText(f"Name for {format_number(partner)}:")
-        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
-        dialog.textValueSelected.connect(lambda name: self._save_contact(partner, name))
-        dialog.finished.connect(lambda _r: dialog.deleteLater())
-        dialog.open()
-        return dialog
-
-    def _save_contact(self, partner: str, name: str) -> None:
-        async def save() -> None:
-            try:
-                contact = await self.contacts.add(name, partner)
-            except Exception as exc:
-                self.window.show_toast(describe_error(exc), error=True)
-                return
-            self.window.show_toast(f"Added {contact.name} to contacts.")
-
-        spawn(save(), name="add-contact")
+    def add_contact(self, partner: str) -> None:
+        """The contact editor with ``partner``'s number (or the saved contact to edit)."""
+        self.controller.address_book.add_number(partner)
 
     def export(self, partner: str) -> QFileDialog:
         dialog = QFileDialog(self.window, "Export conversation")
@@ -180,10 +149,10 @@ class Intents(QObject):
 
     # --- settings, bulk, do not disturb ---------------------------------------------
     def settings(self) -> None:
-        self.window.show_toast("The settings dialog is not available in this build yet.")
+        self.preferences.open()
 
     def bulk_send(self) -> None:
-        self.window.show_toast("Bulk send is not available in this build yet.")
+        self.bulk.open()
 
     @async_slot(on_error="_on_error")
     async def set_dnd(self, enabled: bool) -> None:

@@ -5,8 +5,9 @@ the conversation header, thread and compose pane on the right. The window is a d
 container: it owns the widgets, reports what the user asked for through signals and
 never touches core itself (``ui.controller.MainController`` does the wiring).
 
-Pages built by other modules plug in with :meth:`MainWindow.set_page`; until then a
-placeholder says what will be there.
+The other pages (Contacts, Sender IDs, Calls; Ctrl+2..4) are the dumb widgets of
+``hubdesk.ui.pages``, built here and wired by the controllers; :meth:`MainWindow.set_page`
+swaps one for another widget (tests, a future page).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from hubdesk.ui.compose import ComposePane
 from hubdesk.ui.conversations import ConversationListModel, ConversationListView, ConversationRole
 from hubdesk.ui.header import ConversationHeader
 from hubdesk.ui.icons import IconSet
+from hubdesk.ui.pages import CallHistoryPage, ContactsPage, SenderIdsPage
 from hubdesk.ui.statusbar import SyncStatusBar
 from hubdesk.ui.thread import ThreadModel, ThreadView
 from hubdesk.ui.toast import Toast
@@ -40,18 +42,6 @@ SEARCH_DEBOUNCE_MS = 120
 PAGES = ("Messages", "Contacts", "Sender IDs", "Calls")
 PAGE_ICONS = ("new-message", "contacts", "sender-id", "history")
 MESSAGES, CONTACTS, SENDER_IDS, CALLS = range(4)
-
-
-def _placeholder(text: str) -> QWidget:
-    box = QWidget()
-    label = QLabel(text, box)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setWordWrap(True)
-    layout = QVBoxLayout(box)
-    layout.addWidget(label)
-    box.setAccessibleName(text)
-    return box
 
 
 class MainWindow(QMainWindow):
@@ -139,8 +129,11 @@ class MainWindow(QMainWindow):
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self.splitter)
-        for name in PAGES[1:]:
-            self.pages.addWidget(_placeholder(f"The {name} page is not available in this build."))
+        self.contacts_page = ContactsPage(icons=self.icons)
+        self.senders_page = SenderIdsPage(icons=self.icons)
+        self.calls_page = CallHistoryPage(icons=self.icons)
+        for page in (self.contacts_page, self.senders_page, self.calls_page):
+            self.pages.addWidget(page)
         self.setCentralWidget(self.pages)
 
         self.status = SyncStatusBar(self)

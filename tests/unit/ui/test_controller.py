@@ -173,8 +173,8 @@ async def test_sms_uri_opens_compose_with_body(driver: Driver) -> None:
 async def test_tel_uri_asks_before_dialling_and_bad_uri_says_why(driver: Driver) -> None:
     await signed_in(driver)
     box = driver.shell.intents.confirm_dial("447400123456")
-    assert box.isVisible() and "07400 123456" in box.text()
-    box.button(QMessageBox.StandardButton.Yes).click()
+    assert box.isVisible() and "07400 123456" in box.question.text()
+    box.call_button.click()
     await driver.until(lambda: len(driver.posts("/api/click-to-dial/dial")) == 1, what="dial")
     await driver.until(lambda: "Call ID" in driver.window.toast.text(), what="toast")
     driver.shell.intents.open_uri("tel:+15167259623")
@@ -194,3 +194,29 @@ async def test_hostile_text_is_shown_literally(driver: Driver) -> None:
     index = driver.window.conversation_model.index_of(PARTNER)
     assert driver.window.conversation_model.conversation_at(index).last_text == hostile
     assert driver.window.header.name_label.textFormat() == Qt.TextFormat.PlainText
+
+
+@in_loop
+async def test_header_names_a_saved_contact_opened_from_outside_the_list(driver: Driver) -> None:
+    """A notification click (or Text on the Contacts page) opens a partner the loaded list
+    does not name yet: the header still shows the contact's name, not the number."""
+    await signed_in(driver)
+    await driver.shell.intents.contacts.add("Dr Priya Shah", "07912 345678")
+    await driver.until(lambda: not driver.controller._dirty, what="list refreshed")
+    driver.shell.open_partner("447912345678")  # what a notification click does
+    await driver.until(lambda: driver.window.header.partner() == "447912345678", what="open")
+    assert driver.window.header.name_label.text() == "Dr Priya Shah"
+    assert driver.window.header.number_label.text() == "07912 345678"
+
+
+@in_loop
+async def test_header_follows_the_address_book_for_the_open_conversation(driver: Driver) -> None:
+    await signed_in(driver)
+    driver.sim.inject_inbound("447912345678", "Running late, sorry")
+    await driver.poll()
+    await open_partner(driver, "447912345678")
+    assert driver.window.header.name_label.text() == "07912 345678"
+    await driver.shell.intents.contacts.add("Tom Reed", "447912345678")
+    await driver.until(
+        lambda: driver.window.header.name_label.text() == "Tom Reed", what="header renamed"
+    )
