@@ -8,6 +8,11 @@ for the caller to show, and the caller re-syncs from the server. Anything else (
 permission denied, a newer schema) is raised as ``DatabaseUnavailable`` /
 ``migrations.DatabaseTooNew`` and the file is left alone.
 
+Opening also runs ``outbox.recover_interrupted``: rows left in ``sending`` become
+``unknown``, but only when no live process is sending from this database (the sender
+lock beside it, ``<name>.sender.lock``; see ``store.outbox``). A ``Database`` that sends
+holds that lock until ``close``.
+
 The connection is in autocommit mode; every write goes through ``transactions.transaction``.
 A ``Database`` (like its sqlite3 connection) belongs to the thread that opened it: use it
 directly from the CLI, tests and benchmarks, or through ``worker.DbWorker`` from asyncio.
@@ -24,6 +29,7 @@ from types import TracebackType
 from hubdesk.store.calls import Calls
 from hubdesk.store.contacts import Contacts
 from hubdesk.store.drafts import Drafts
+from hubdesk.store.lock import FileLock, sender_lock_path
 from hubdesk.store.messages import Messages
 from hubdesk.store.migrations import migrate
 from hubdesk.store.optouts import OptOuts
@@ -64,14 +70,19 @@ class Database:
     """An open profile database and its repositories."""
 
     def __init__(
-        self, conn: sqlite3.Connection, path: Path, recovery: RecoveryNotice | None, clock: Clock
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        recovery: RecoveryNotice | None,
+        clock: Clock,
+        sender_lock: FileLock | None = None,
     ) -> None:
         self.conn = conn
         self.path = path
         self.recovery = recovery
         self.interrupted_sends = 0
         self.messages = Messages(conn, clock)
-        self.outbox = Outbox(conn, clock)
+        self.outbox = Outbox(conn, clock, sender_lock)
         self.contacts = Contacts(conn)
         self.calls = Calls(conn, clock)
         self.optouts = OptOuts(conn, clock)
@@ -117,8 +128,12 @@ class Database:
                 ) from exc
             recovery = RecoveryNotice(target, moved, reason)
             conn = _connect(target, False, check_same_thread)
-        db = cls(conn, target, recovery, clock)
-        db.interrupted_sends = db.outbox.recover_interrupted()
+        db = cls(conn, target, recovery, clock, FileLock(sender_lock_path(target)))
+        try:
+            db.interrupted_sends = db.outbox.recover_interrupted()
+        except BaseException:
+            conn.close()
+            raise
         return db
 
     def close(self) -> None:
@@ -126,7 +141,10 @@ class Database:
             self.conn.execute("PRAGMA optimize")
         except sqlite3.Error:
             pass
-        self.conn.close()
+        try:
+            self.conn.close()
+        finally:
+            self.outbox.release_sender()
 
     def __enter__(self) -> Database:
         return self

@@ -15,6 +15,8 @@ Used for:
 
 * ``REFRESH_LOCK`` in the profile folder: held around a token refresh, so two processes
   sharing a session never spend the same single-use refresh token (``core.session``).
+* ``sender_lock_path(db)``: live outbox senders hold it shared; recovering rows a dead
+  sender left in ``sending`` needs it exclusive (``store.outbox``).
 
 ``acquire`` blocks (polling), so asyncio code uses :func:`hold`, which waits in a thread
 (``asyncio.to_thread``) and stays correct when the waiting task is cancelled.
@@ -38,6 +40,7 @@ __all__ = [
     "LockTimeout",
     "Mode",
     "hold",
+    "sender_lock_path",
 ]
 
 REFRESH_LOCK = "refresh.lock"
@@ -48,6 +51,11 @@ _SLOTS = 64  # Windows: shared holders at once
 
 class LockTimeout(TimeoutError):
     """The lock stayed held by another holder for the whole wait."""
+
+
+def sender_lock_path(db_path: Path) -> Path:
+    """The outbox sender lock of the database at ``db_path`` (beside it)."""
+    return db_path.with_name(db_path.name + ".sender.lock")
 
 
 class FileLock:

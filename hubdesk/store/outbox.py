@@ -2,9 +2,29 @@
 
 The store does nothing network-related; the sync engine drives each entry through
 ``queued -> sending -> sent | unknown | failed`` with one committed transaction per step.
-A row found in ``sending`` when the database is opened was interrupted by a crash (the
-request may or may not have reached the server): ``recover_interrupted`` turns it into
-``unknown`` so the engine reconciles instead of resending blindly.
+A row left in ``sending`` by a process that died (the request may or may not have
+reached the server) is turned into ``unknown`` by ``recover_interrupted``, so the engine
+reconciles instead of resending blindly.
+
+Which rows in ``sending`` are dead is decided with the profile's *sender lock*
+(``store.lock.sender_lock_path``: a lock file beside the database), because other
+processes (the GUI, ``hubdesk-cli send``) may be sending from the same database:
+
+* A process that sends holds the sender lock *shared* from its first ``mark_sending``
+  until its ``Database`` is closed (or it dies: the kernel drops the lock). Several
+  live senders hold it together.
+* ``recover_interrupted`` (run by ``Database.open``) touches rows in ``sending`` only
+  when it can take the lock *exclusive*, that is when no live process is sending; then
+  every such row was left by a dead one. Otherwise it leaves them alone (and returns 0):
+  they belong to a live sender, which settles them itself.
+* The first ``mark_sending`` of a connection recovers the same way before joining the
+  senders, so rows a sender left when it died while this process was open are not
+  stuck in ``sending``. When the shared lock cannot be had at that instant (another
+  process holds it exclusive, for the moment a recovery takes) it raises
+  ``SenderBusy`` and the entry stays as it was, to be sent on a later attempt.
+
+An ``Outbox`` made without a lock (a bare connection, as some tests use) recovers
+unconditionally, as before.
 
 Each destination has its own row (``outbox_destinations``) with its state and, once
 known, the server's ``sms_id``; a bulk send gets its ids later via ``attach_sms_ids``.
@@ -12,18 +32,27 @@ known, the server's ``sms_id``; a bulk send gets its ids later via ``attach_sms_
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from hubdesk.domain import OutboxItem, OutboxState
+from hubdesk.store.lock import FileLock
 from hubdesk.store.timecodec import Clock, from_epoch, to_epoch, utc_now
 from hubdesk.store.transactions import transaction
+
+log = logging.getLogger(__name__)
 
 
 class OutboxError(LookupError):
     """No such outbox entry, or a transition its current state does not allow."""
+
+
+class SenderBusy(OutboxError):
+    """Another process holds the sender lock exclusively (it is recovering interrupted
+    sends); nothing was changed: try the send again shortly."""
 
 
 _SELECT = """
@@ -34,9 +63,17 @@ SELECT id, source, text, state, bulk, created_at, attempts, error FROM outbox
 class Outbox:
     """Repository over ``outbox`` and ``outbox_destinations``."""
 
-    def __init__(self, conn: sqlite3.Connection, clock: Clock = utc_now) -> None:
+    def __init__(
+        self, conn: sqlite3.Connection, clock: Clock = utc_now, sender_lock: FileLock | None = None
+    ) -> None:
         self._conn = conn
         self._clock = clock
+        self._sender = sender_lock
+
+    @property
+    def is_sender(self) -> bool:
+        """Whether this connection holds the sender lock (it has sent since it opened)."""
+        return self._sender is not None and self._sender.mode == "shared"
 
     def enqueue(
         self,
@@ -76,7 +113,12 @@ class Outbox:
             return self._require(outbox_id)
 
     def mark_sending(self, outbox_id: int) -> OutboxItem:
-        """Before the POST: count the attempt. Allowed from queued and unknown."""
+        """Before the POST: count the attempt. Allowed from queued and unknown.
+
+        The first call takes the sender lock (shared, for the connection's life); raises
+        ``SenderBusy`` when that is impossible right now.
+        """
+        self._join_senders()
         now = to_epoch(self._clock())
         with transaction(self._conn, durable=True):
             self._check(outbox_id, {OutboxState.QUEUED, OutboxState.UNKNOWN})
@@ -139,7 +181,43 @@ class Outbox:
         return cur.rowcount > 0
 
     def recover_interrupted(self) -> int:
-        """Turn entries left in ``sending`` (by a crash) into ``unknown``; return how many."""
+        """Turn entries left in ``sending`` by a dead process into ``unknown``; return how
+        many. Returns 0 without touching anything while a live process (this one
+        included) is sending: see the module docstring."""
+        if self._sender is None:
+            return self._recover()
+        if self._sender.held or not self._has_sending():
+            return 0
+        if not self._sender.try_acquire("exclusive"):
+            log.info("outbox: another process is sending; its rows in 'sending' are left alone")
+            return 0
+        try:
+            return self._recover()
+        finally:
+            self._sender.release()
+
+    def release_sender(self) -> None:
+        """Stop being a sender (``Database.close`` calls this)."""
+        if self._sender is not None:
+            self._sender.release()
+
+    def _join_senders(self) -> None:
+        if self._sender is None or self._sender.held:
+            return
+        recovered = self.recover_interrupted()
+        if recovered:
+            log.info("outbox: %d send(s) interrupted by a dead process are now unknown", recovered)
+        if not self._sender.try_acquire("shared"):
+            raise SenderBusy(
+                "another HubDesk process is checking this profile's interrupted sends; "
+                "the message stays queued"
+            )
+
+    def _has_sending(self) -> bool:
+        row = self._conn.execute("SELECT 1 FROM outbox WHERE state = 'sending' LIMIT 1")
+        return row.fetchone() is not None
+
+    def _recover(self) -> int:
         with transaction(self._conn, durable=True):
             cur = self._conn.execute(
                 "UPDATE outbox SET state = 'unknown', "

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from hubdesk.store.lock import FileLock, LockTimeout, hold
+from hubdesk.store.lock import FileLock, LockTimeout, hold, sender_lock_path
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -160,3 +160,8 @@ def test_shared_across_processes(path: Path, holder: Holder) -> None:
     proc.wait()
     assert mine.try_acquire("exclusive")
     mine.release()
+
+
+def test_sender_lock_sits_beside_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "hubdesk.sqlite3"
+    assert sender_lock_path(db) == tmp_path / "hubdesk.sqlite3.sender.lock"

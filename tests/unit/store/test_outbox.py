@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any  # the conftest's FakeClock (conftest is not importable)
 
 import pytest
 
-from hubdesk.domain import OutboxState
+from hubdesk.domain import OutboxItem, OutboxState
 from hubdesk.store.database import Database
-from hubdesk.store.outbox import OutboxError
+from hubdesk.store.lock import FileLock, sender_lock_path
+from hubdesk.store.outbox import OutboxError, SenderBusy
 
 P = "447400123456"
 Q = "447400999888"
@@ -91,7 +95,8 @@ def test_partial_reconciliation_of_bulk_keeps_it_open(db: Database) -> None:
     partial = db.outbox.attach_sms_ids(item.id, {P: 10})
     assert partial.state is OutboxState.UNKNOWN
     assert db.outbox.destination_states(item.id) == {
-        P: (OutboxState.SENT, 10), Q: (OutboxState.UNKNOWN, None)
+        P: (OutboxState.SENT, 10),
+        Q: (OutboxState.UNKNOWN, None),
     }
     # Resending only touches the destination not yet sent.
     db.outbox.requeue(item.id)
@@ -137,3 +142,154 @@ def test_all_is_newest_first_and_delete(db: Database) -> None:
     assert db.conn.execute(
         "SELECT count(*) FROM outbox_destinations WHERE outbox_id = ?", (ids[0],)
     ).fetchone() == (0,)
+
+
+# --- the sender lock: another process's rows in `sending` are its own ------------------
+
+# A sending process: marks one row `sending`, prints its id, then obeys stdin
+# ("sent": settle it; end of input: close the database and exit).
+SENDER_CHILD = """
+import sys
+from pathlib import Path
+from hubdesk.store.database import Database
+db = Database.open(Path(sys.argv[1]))
+item = db.outbox.enqueue("HubWork", [sys.argv[2]], sys.argv[3])
+db.outbox.mark_sending(item.id)
+print(item.id, flush=True)
+for line in sys.stdin:
+    if line.strip() == "sent":
+        db.outbox.mark_sent(item.id, {sys.argv[2]: 4242})
+        print("settled", flush=True)
+db.close()
+"""
+ROOT = Path(__file__).resolve().parents[3]
+
+
+class Sender:
+    """A live sending process on the same database file."""
+
+    def __init__(self, db_path: Path, text: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", SENDER_CHILD, str(db_path), P, text],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+        )  # fmt: skip
+        self.row_id = int(self.read())
+
+    def read(self) -> str:
+        assert self.proc.stdout is not None
+        return self.proc.stdout.readline().strip()
+
+    def settle(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("sent\n")
+        self.proc.stdin.flush()
+        assert self.read() == "settled"
+
+    def exit(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        assert self.proc.wait(timeout=10) == 0
+
+    def kill(self) -> None:
+        self.proc.kill()  # kill -9: no chance to settle; the kernel drops its lock
+        self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def senders(db_path: Path) -> Iterator[Callable[[str], Sender]]:
+    started: list[Sender] = []
+
+    def start(text: str) -> Sender:
+        sender = Sender(db_path, text)
+        started.append(sender)
+        return sender
+
+    yield start
+    for sender in started:
+        if sender.proc.poll() is None:
+            sender.kill()
+
+
+def row(db: Database, row_id: int) -> OutboxItem:
+    item = db.outbox.get(row_id)
+    assert item is not None
+    return item
+
+
+def state_of(db_path: Path, row_id: int) -> OutboxState:
+    with Database.open(db_path) as db:
+        return row(db, row_id).state
+
+
+def test_opening_leaves_a_live_senders_row_alone(
+    db_path: Path, senders: Callable[[str], Sender]
+) -> None:
+    sender = senders("in flight elsewhere")
+    for _ in range(3):  # a CLI command, the GUI starting, ... opening the same profile
+        with Database.open(db_path) as db:
+            assert db.interrupted_sends == 0
+            assert row(db, sender.row_id).state is OutboxState.SENDING
+    sender.settle()  # the live sender's answer arrives: nothing had touched its row
+    with Database.open(db_path) as db:
+        got = db.outbox.get(sender.row_id)
+        assert got is not None and got.state is OutboxState.SENT and got.sms_ids == (4242,)
+        assert got.error is None
+    sender.exit()
+
+
+def test_a_killed_senders_row_is_recovered_by_the_next_open(
+    db_path: Path, senders: Callable[[str], Sender]
+) -> None:
+    sender = senders("killed mid-send")
+    assert state_of(db_path, sender.row_id) is OutboxState.SENDING
+    sender.kill()
+    with Database.open(db_path) as db:
+        assert db.interrupted_sends == 1
+        got = db.outbox.get(sender.row_id)
+        assert got is not None and got.state is OutboxState.UNKNOWN and got.error
+
+
+def test_two_live_senders_at_once(db_path: Path, senders: Callable[[str], Sender]) -> None:
+    other = senders("from the CLI")
+    with Database.open(db_path) as db:  # this process sends too (the GUI)
+        mine = db.outbox.enqueue("HubWork", [Q], "from the GUI")
+        assert db.outbox.mark_sending(mine.id).state is OutboxState.SENDING
+        assert db.outbox.is_sender
+        # The other process opening now would leave both rows alone.
+        with Database.open(db_path) as third:
+            assert third.interrupted_sends == 0
+        other.settle()
+        other.exit()
+        # The other sender is gone but this one is alive: its row is still its own.
+        with Database.open(db_path) as third:
+            assert third.interrupted_sends == 0
+            assert row(third, mine.id).state is OutboxState.SENDING
+        db.outbox.mark_sent(mine.id, {Q: 7})
+    assert state_of(db_path, other.row_id) is OutboxState.SENT
+
+
+def test_first_send_recovers_rows_of_a_sender_that_died_meanwhile(
+    db_path: Path, senders: Callable[[str], Sender]
+) -> None:
+    sender = senders("dies while we are open")
+    with Database.open(db_path) as db:
+        assert db.interrupted_sends == 0  # alive when we opened
+        sender.kill()
+        mine = db.outbox.enqueue("HubWork", [Q], "ours")
+        db.outbox.mark_sending(mine.id)  # joins the senders: no other is alive
+        assert row(db, sender.row_id).state is OutboxState.UNKNOWN
+        assert row(db, mine.id).state is OutboxState.SENDING
+
+
+def test_sending_refused_while_another_process_recovers(db_path: Path) -> None:
+    with Database.open(db_path) as db:
+        item = db.outbox.enqueue("HubWork", [P], "wait")
+        recovering = FileLock(sender_lock_path(db_path))
+        assert recovering.try_acquire("exclusive")  # e.g. another process's open
+        try:
+            with pytest.raises(SenderBusy):
+                db.outbox.mark_sending(item.id)
+            assert row(db, item.id).state is OutboxState.QUEUED
+        finally:
+            recovering.release()
+        assert db.outbox.mark_sending(item.id).attempts == 1
