@@ -132,3 +132,24 @@ def running_shell(
         yield d
     finally:
         d.run(shell.shutdown())
+
+
+@pytest.fixture(name="driver")
+def shell_driver(
+    qapp: QApplication,
+    qloop: asyncio.AbstractEventLoop,
+    tmp_path: Path,
+    sim_app: SimApp,
+    sim_state: SimState,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Driver]:
+    """The ``driver`` fixture: import it (``from ...appkit import shell_driver``)."""
+    with running_shell(qapp, qloop, tmp_path, sim_app, sim_state, monkeypatch) as d:
+        yield d
+
+
+async def signed_in(d: Driver) -> Driver:
+    """Sign in through the dialog and wait for the first sync to fill the list."""
+    await d.sign_in_with_dialog()
+    await d.until(lambda: d.window.conversation_model.rowCount() > 0, what="first sync")
+    return d
