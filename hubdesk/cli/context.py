@@ -24,10 +24,8 @@ if TYPE_CHECKING:
     from hubdesk.store.worker import DbWorker
     from hubdesk.sync.clock import ServerClock
 
-__all__ = ["DB_FILE", "ENV_CREDENTIALS", "Context", "Options"]
+__all__ = ["ENV_CREDENTIALS", "Context", "Options"]
 
-# The profile's database: the same file as the GUI's (hubdesk.app.DB_FILE; a test checks).
-DB_FILE = "hubdesk.sqlite3"
 
 # --no-store on a command other than login signs in from these, for that command only.
 ENV_CREDENTIALS = (
@@ -104,7 +102,9 @@ class Context:
 
     @property
     def db_path(self) -> Path:
-        return self.home / DB_FILE
+        from hubdesk.store.profile import database_path
+
+        return database_path(self.home)
 
     def has_store(self) -> bool:
         """Whether the profile has a database yet (reading commands do not create one)."""

@@ -2,10 +2,12 @@
 session vault. (The SQLite cache joins this package later.)"""
 
 from hubdesk.store.profile import (
+    DATABASE_FILE,
     DEFAULT_API_URL,
     Profile,
     ProfileError,
     clear_profile,
+    database_path,
     home_dir,
     load_profile,
     resolve_base_url,
@@ -23,7 +25,9 @@ __all__ = [
     "DEFAULT_API_URL",
     "Profile",
     "ProfileError",
+    "DATABASE_FILE",
     "clear_profile",
+    "database_path",
     "home_dir",
     "load_profile",
     "resolve_base_url",

@@ -18,6 +18,9 @@ from typing import Any
 import platformdirs
 
 DEFAULT_API_URL = "https://smsapi.thehubwork.com/api"
+
+# The profile's SQLite cache: one file, shared by the GUI and hubdesk-cli.
+DATABASE_FILE = "hubdesk.sqlite3"
 CONFIG_FILE = "config.json"
 _FORMAT_VERSION = 1
 
@@ -49,6 +52,11 @@ def home_dir() -> Path:
         path = Path(platformdirs.user_data_dir("HubDesk", "HubWork"))
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+def database_path(home: Path) -> Path:
+    """Where the profile's SQLite cache lives (the GUI and the CLI open the same file)."""
+    return home / DATABASE_FILE
 
 
 def load_profile(home: Path) -> Profile | None:

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 
 from hubdesk.cli.app import build_parser
-from hubdesk.cli.context import DB_FILE
+from hubdesk.cli.context import Context, Options
+from hubdesk.cli.output import Output
+from hubdesk.store.profile import DATABASE_FILE, database_path
 
 
-def test_the_cli_opens_the_same_database_file_as_the_gui() -> None:
-    from hubdesk.app import DB_FILE as GUI_DB_FILE
-
-    assert DB_FILE == GUI_DB_FILE
+def test_the_cli_opens_the_profile_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The GUI opens database_path(home) too (hubdesk/appshell.py): one file per profile.
+    monkeypatch.setenv("HUBDESK_HOME", str(tmp_path))
+    out = Output(json_mode=False, verbose=False, stdout=io.StringIO(), stderr=io.StringIO())
+    ctx = Context(Options(None, False, False, False), out, io.StringIO())
+    assert ctx.db_path == database_path(tmp_path) == tmp_path / DATABASE_FILE
 
 
 def test_new_commands_parse() -> None:
