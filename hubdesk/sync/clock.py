@@ -63,12 +63,21 @@ class ServerClockTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, clock: ServerClock, inner: httpx.AsyncBaseTransport | None = None) -> None:
         self.clock = clock
-        self._inner = inner or httpx.AsyncHTTPTransport()
+        # The default transport builds an SSL context (17-49 ms): made on the first
+        # request, not when the app starts (the window paints first).
+        self._inner = inner
+
+    @property
+    def inner(self) -> httpx.AsyncBaseTransport:
+        if self._inner is None:
+            self._inner = httpx.AsyncHTTPTransport()
+        return self._inner
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        response = await self._inner.handle_async_request(request)
+        response = await self.inner.handle_async_request(request)
         self.clock.observe_header(response.headers.get("date"))
         return response
 
     async def aclose(self) -> None:
-        await self._inner.aclose()
+        if self._inner is not None:
+            await self._inner.aclose()
