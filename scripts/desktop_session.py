@@ -129,6 +129,10 @@ class DesktopSession:
             raise RuntimeError("the session is not running")
         return self._root
 
+    def exited(self) -> dict[str, int]:
+        """Daemons that are no longer running: name -> exit code (negative: signal)."""
+        return {d.name: code for d in self._daemons if (code := d.process.poll()) is not None}
+
     def child_env(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
         """``base`` (default: this process's environment) plus the session's variables."""
         env = dict(os.environ if base is None else base)
@@ -163,11 +167,12 @@ class DesktopSession:
         A daemon that had already exited is recorded in ``died`` (name -> exit code and
         the end of its log), since whatever ran in the session lost it."""
         started = time.monotonic()
+        if "total" in self.timings:  # it was up: whatever ran in it lost these
+            for daemon in self._daemons:
+                if daemon.name in self.exited():
+                    self.died[daemon.name] = _describe(daemon, f"{daemon.name} exited early")
         while self._daemons:
-            daemon = self._daemons.pop()
-            if daemon.process.poll() is not None and self.timings.get("total") is not None:
-                self.died[daemon.name] = _describe(daemon, f"{daemon.name} exited early")
-            _terminate(daemon.process)
+            _terminate(self._daemons.pop().process)
         if self._root is not None:
             shutil.rmtree(self._root, ignore_errors=True)
             self._root = None

@@ -269,7 +269,9 @@ def test_a_daemon_that_dies_during_the_session_is_reported(desktop_session: Desk
     with DesktopSession() as session:
         dunst = session.pids["dunst"]
         os.kill(dunst, signal.SIGKILL)
-        while alive(dunst):
+        deadline = time.monotonic() + 5
+        while "dunst" not in session.exited() and time.monotonic() < deadline:
             time.sleep(0.01)
+        assert session.exited() == {"dunst": -signal.SIGKILL}, f"dunst: {alive(dunst)=}"
     assert list(session.died) == ["dunst"]
     assert "dunst exited early (exit code -9)" in session.died["dunst"]
