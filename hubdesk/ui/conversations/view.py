@@ -1,0 +1,31 @@
+"""``ConversationListView``: the list widget the conversation model is shown in."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QListView, QWidget
+
+from hubdesk.domain import Conversation
+from hubdesk.ui.conversations.delegate import ConversationDelegate
+from hubdesk.ui.conversations.model import ConversationRole
+
+
+class ConversationListView(QListView):
+    """A list view set up for the model: fixed row height, emits the chosen conversation."""
+
+    conversation_activated = Signal(object)  # Conversation
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setUniformItemSizes(True)
+        self.setSelectionMode(QListView.SelectionMode.SingleSelection)
+        self.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.setItemDelegate(ConversationDelegate(self))
+        self.setAccessibleName("Conversations")
+        self.activated.connect(self._emit_activated)
+        self.clicked.connect(self._emit_activated)
+
+    def _emit_activated(self, index: QModelIndex) -> None:
+        conv = index.data(ConversationRole.CONVERSATION)
+        if isinstance(conv, Conversation):
+            self.conversation_activated.emit(conv)
