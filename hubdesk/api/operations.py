@@ -14,7 +14,9 @@ class Operation:
     ``name`` is the ``HubClient`` method (``ApiError.operation``); ``doing`` completes
     "while trying to ..."; ``changes`` is True for requests that change something on the
     server (never retried once they may have arrived); ``unconfirmed`` is the sentence for
-    such a request whose outcome is unknown.
+    such a request whose outcome is unknown; ``grant`` marks the OAuth token grants (a
+    POST whose unreadable answer is handled by the session, not reported as "may have
+    taken effect").
     """
 
     name: str
@@ -23,10 +25,25 @@ class Operation:
     doing: str
     changes: bool = False
     unconfirmed: str = ""
+    grant: bool = False
+
+    @property
+    def may_execute_unseen(self) -> bool:
+        """True when an answer that cannot be read may follow an executed request: a
+        request that changes something, other than the OAuth grants."""
+        return self.changes and not self.grant
 
 
 def _op(name: str, method: str, path: str, doing: str, unconfirmed: str = "") -> Operation:
-    return Operation(name, method, path, doing, changes=method != "GET", unconfirmed=unconfirmed)
+    return Operation(
+        name,
+        method,
+        path,
+        doing,
+        changes=method != "GET",
+        unconfirmed=unconfirmed,
+        grant=path == "/oauth/token",
+    )
 
 
 OPERATIONS: dict[str, Operation] = {

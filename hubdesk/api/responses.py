@@ -120,12 +120,36 @@ def _endpoint(response: httpx.Response) -> str:
     return f"{response.request.method} {response.request.url.path}"
 
 
+def _unseen_outcome(op: Operation, status: int | None) -> bool:
+    """Whether an unreadable answer may follow an executed request.
+
+    True for a request that changes something (not an OAuth grant), unless the status
+    is a client error (4xx): the server said it did not act on it.
+    """
+    return op.may_execute_unseen and not (status is not None and 400 <= status < 500)
+
+
+def _maybe_clause(op: Operation) -> str:
+    """The clause "; it may or may not have been sent": ``op.unconfirmed``'s second half."""
+    _, _, effect = op.unconfirmed.partition("; ")
+    return "; " + (effect.rstrip(".") or "it may or may not have taken effect")
+
+
 def unexpected(op: Operation, response: httpx.Response, detail: str) -> UnexpectedResponse:
+    """``UnexpectedResponse`` naming the endpoint and status. For a request that changes
+    something the server may have acted before its answer went wrong (the simulator's
+    ``malformed`` fault executes the send, then garbles the reply): ``may_have_executed``
+    is set and the sentence says it may or may not have taken effect."""
+    status = response.status_code
+    maybe = _unseen_outcome(op, status)
     return UnexpectedResponse(
         f"The server sent an unexpected answer while trying to {op.doing} "
-        f"({_endpoint(response)}, HTTP {response.status_code}: {detail}).",
+        f"({_endpoint(response)}, HTTP {status}: {detail})"
+        + (_maybe_clause(op) if maybe else "")
+        + ".",
         operation=op.name,
-        status=response.status_code,
+        status=status,
+        may_have_executed=maybe,
     )
 
 
@@ -163,9 +187,13 @@ def error_for_transport(op: Operation, exc: httpx.HTTPError) -> ApiError:
             f"The connection to the server broke while trying to {op.doing}.",
             operation=op.name,
         )
+    maybe = _unseen_outcome(op, None)
     return UnexpectedResponse(
-        f"The server sent an answer that could not be read while trying to {op.doing}.",
+        f"The server sent an answer that could not be read while trying to {op.doing}"
+        + (_maybe_clause(op) if maybe else "")
+        + ".",
         operation=op.name,
+        may_have_executed=maybe,
     )
 
 

@@ -142,6 +142,9 @@ def _describe_api(exc: api.ApiError) -> str:
             return f"{_unconfirmed(exc).rstrip('.')} (the server failed{status})."
         return f"The HubWork server failed{status} while trying to {doing}; try again later."
     if isinstance(exc, api.UnexpectedResponse):
+        if exc.may_have_executed:
+            http = f", HTTP {exc.status}" if exc.status is not None else ""
+            return f"{_unconfirmed(exc).rstrip('.')} (its answer could not be read{http})."
         return f"The server sent an unexpected answer while trying to {doing}{status}."
     return str(exc) or f"The request to {doing} failed{status}."
 

@@ -26,6 +26,7 @@ from hubdesk.api import (
     UnexpectedResponse,
     ValidationFailed,
 )
+from hubdesk.core.errors import describe_error
 from hubdesk.domain import DeliveryStatus, SenderIdStatus, SmsType
 from hubdesk.sim import Fault, SimState
 from tests.unit.api.simclient import (
@@ -341,6 +342,40 @@ async def test_malformed_json_from_the_simulator(client: HubClient, sim_state: S
     with pytest.raises(UnexpectedResponse) as info:
         await client.sms_detail(747033)
     assert "not valid JSON" in str(info.value)
+
+
+async def test_malformed_answer_to_a_send_may_have_executed(
+    client: HubClient, sim_state: SimState
+) -> None:
+    # The simulator's malformed fault executes the send, then garbles the reply.
+    sim_state.add_fault(Fault("malformed", path="/api/sms/send", method="POST"))
+    with pytest.raises(UnexpectedResponse) as info:
+        await client.send_sms(SENDER, DEST, "garbled reply")
+    err = info.value
+    assert err.may_have_executed
+    assert err.operation == "send_sms" and err.status == 200
+    assert "POST /api/sms/send" in str(err) and "not valid JSON" in str(err)
+    assert "it may or may not have been sent" in str(err)
+    assert len(api_requests(sim_state, "/sms/send")) == 1  # never retried
+    sent = [m for m in sim_state.messages() if m["text"] == "garbled reply"]
+    assert len(sent) == 1  # the server did act on it
+    sentence = describe_error(err)
+    assert "may or may not have been sent" in sentence
+    assert "could not be read, HTTP 200" in sentence
+
+
+async def test_malformed_answer_to_a_read_or_a_grant_did_not_execute(
+    client: HubClient, make_client: MakeClient, sim_state: SimState
+) -> None:
+    sim_state.add_fault(Fault("malformed", path="/api/sms/list"))
+    with pytest.raises(UnexpectedResponse) as read:
+        await client.list_sms()
+    assert not read.value.may_have_executed
+    assert "may or may not" not in str(read.value)
+    sim_state.add_fault(Fault("malformed", path="/api/oauth/token"))
+    with pytest.raises(UnexpectedResponse) as grant:
+        await make_client().login(USERNAME, PASSWORD)
+    assert not grant.value.may_have_executed
 
 
 async def test_503_on_a_get_is_retried_and_succeeds(

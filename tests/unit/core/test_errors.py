@@ -52,6 +52,10 @@ def _one_sentence(text: str) -> None:
             api.UnexpectedResponse("x", operation="sms_detail", status=200),
             "unexpected answer while trying to fetch the message (HTTP 200)",
         ),
+        (
+            api.UnexpectedResponse("x", operation="dial", status=200, may_have_executed=True),
+            "it may or may not have been dialled (its answer could not be read, HTTP 200)",
+        ),
     ],
 )
 def test_api_errors_map_to_one_sentence(exc: api.ApiError, expected: str) -> None:
