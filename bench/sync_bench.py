@@ -25,7 +25,7 @@ import httpx
 
 from hubdesk.api import HubClient
 from hubdesk.domain import format_server_time
-from hubdesk.sim import Fault, SimConfig, SimServer, SimState
+from hubdesk.sim import SimConfig, SimServer, SimState
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync.backfill import Backfill
 from hubdesk.sync.clock import ServerClock, ServerClockTransport
@@ -98,7 +98,9 @@ def seed_history(state: SimState, n: int, days: float = 25.0) -> None:
 
 
 def latency(state: SimState, seconds: float) -> None:
-    state.add_fault(Fault("slow", count=1_000_000, path=LIST, method="GET", seconds=seconds))
+    """Every API request from now on is answered ``seconds`` late (the simulator's
+    ``latency`` setting: a round trip, not a fault)."""
+    state.configure(latency=seconds)
 
 
 # ---------------------------------------------------------------------- scenarios

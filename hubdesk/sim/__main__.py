@@ -55,6 +55,12 @@ def _parser() -> argparse.ArgumentParser:
         help="generate an inbound SMS every S seconds (0 = off)",
     )
     p.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        help="seconds added to every API request before it is answered (default 0)",
+    )
+    p.add_argument(
         "--no-demo-data", action="store_true", help="seed only the vendor collection's data"
     )
     p.add_argument("--log-level", default="warning", help="uvicorn log level")
@@ -74,6 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             rate_limit=args.rate_limit,
             delivery_delay=args.delivery_delay,
             inbound_every=args.inbound_every,
+            latency=args.latency,
             demo_data=not args.no_demo_data,
         )
     except ValueError as exc:

@@ -38,6 +38,9 @@ _BAD_GATEWAY_HTML = (
     b"remote server</strong></p></p>\n</body></html>\n"
 )
 
+# Faults answered instead of the API (the request is not executed).
+_ANSWERING_FAULTS = frozenset({"500", "502", "503", "429", "403"})
+
 
 @dataclass(frozen=True, slots=True)
 class Call:
@@ -152,13 +155,18 @@ class SimApp:
             await _drop(send, b"")
         client = request.client.host if request.client else "unknown"
         decision = state.hit_rate_limit(client)
-        if fault is not None and fault.kind in ("500", "502", "503", "429"):
+        latency = state.config.latency
+        if fault is not None and fault.kind in _ANSWERING_FAULTS:
             status, payload, headers = _fault_answer(fault, decision, state.now())
             entry["status"] = status
+            if latency > 0:
+                await asyncio.sleep(latency)
             await _respond(send, state, status, payload, decision, headers)
             return
         status, data, headers = self._execute(method, path, request, query, inputs, decision)
         payload = laravel.encode_json(data)
+        if latency > 0:
+            await asyncio.sleep(latency)
         if fault is not None and fault.kind == "slow":
             await asyncio.sleep(fault.delay())
         entry["status"] = status
@@ -202,6 +210,8 @@ def _fault_answer(
     fault: Fault, decision: RateDecision, now: float
 ) -> tuple[int, bytes, dict[str, str]]:
     seconds = fault.delay()
+    if fault.kind == "403":
+        return 403, laravel.encode_json(laravel.INVALID_SCOPE), {}
     if fault.kind == "500":
         return 500, laravel.encode_json({"message": "Server Error"}), {}
     if fault.kind == "502":

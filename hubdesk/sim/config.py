@@ -6,7 +6,7 @@ from dataclasses import dataclass, fields, replace
 from typing import Any
 
 # Settings that may change while the simulator runs (POST /_sim/config).
-LIVE_SETTINGS = ("token_ttl", "rate_limit", "delivery_delay", "inbound_every")
+LIVE_SETTINGS = ("token_ttl", "rate_limit", "delivery_delay", "inbound_every", "latency")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,9 @@ class SimConfig:
     rate_limit: int = 1200  # requests per minute per client address
     delivery_delay: float = 2.0  # seconds an outbound SMS stays Pending
     inbound_every: float = 0.0  # seconds between generated inbound SMS (0 = off)
+    # Seconds added to every /api request, after it is executed and before it is answered
+    # (a network round trip; the same place as the ``slow`` fault's wait).
+    latency: float = 0.0
     demo_data: bool = True  # seed a generated demo history besides the collection's data
     seed: int = 2025  # random seed for the demo history and generated inbound texts
     per_page: int = 10
@@ -36,6 +39,7 @@ class SimConfig:
             rate_limit=self.rate_limit,
             delivery_delay=self.delivery_delay,
             inbound_every=self.inbound_every,
+            latency=self.latency,
         )
         if self.per_page < 1:
             raise ValueError("per_page must be at least 1")

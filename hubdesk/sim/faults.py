@@ -12,7 +12,9 @@ from typing import Any, Literal
 
 import httpx
 
-FaultKind = Literal["500", "502", "503", "slow", "malformed", "drop_before", "drop_after", "429"]
+FaultKind = Literal[
+    "500", "502", "503", "slow", "malformed", "drop_before", "drop_after", "429", "403"
+]
 FAULT_KINDS: tuple[FaultKind, ...] = (
     "500",
     "502",
@@ -22,6 +24,7 @@ FAULT_KINDS: tuple[FaultKind, ...] = (
     "drop_before",
     "drop_after",
     "429",
+    "403",  # {"message": "Invalid scope(s) provided."}: Passport's missing-scope answer
 )
 DEFAULT_SECONDS: Mapping[FaultKind, float] = {"slow": 5.0, "429": 1.0}
 

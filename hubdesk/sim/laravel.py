@@ -15,6 +15,7 @@ JsonDict = dict[str, Any]
 
 UNAUTHENTICATED: JsonDict = {"message": "Unauthenticated."}
 TOO_MANY_ATTEMPTS: JsonDict = {"message": "Too Many Attempts."}
+INVALID_SCOPE: JsonDict = {"message": "Invalid scope(s) provided."}  # Passport's 403
 
 _INVALID_REQUEST = (
     "The request is missing a required parameter, includes an invalid parameter value, "

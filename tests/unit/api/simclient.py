@@ -1,8 +1,9 @@
 """HubClient against the simulator in process (httpx.ASGITransport): fixtures and helpers.
 
-``Gate`` is a fake with behaviour for answers the simulator has no fault for (403, a bare
-401, ``{"status": "error"}`` with 200, odd shapes): it answers matching requests itself a
-set number of times and passes everything else to the simulator.
+``Gate`` is a fake with behaviour for answers the simulator has no fault for (a bare 401,
+``{"status": "error"}`` with 200, odd shapes; a 403 is the simulator's ``403`` fault): it
+answers matching requests itself a set number of times and passes everything else to the
+simulator.
 """
 
 from __future__ import annotations

@@ -308,8 +308,8 @@ async def test_status_error_with_200_is_refused(client: HubClient, gate: Gate) -
     assert info.value.status == 200
 
 
-async def test_permission_denied(client: HubClient, gate: Gate) -> None:
-    gate.answer("/click-to-dial/dial", 403, {"message": "Invalid scope(s) provided."})
+async def test_permission_denied(client: HubClient, sim_state: SimState) -> None:
+    sim_state.add_fault(Fault("403", path="/api/click-to-dial/dial"))
     with pytest.raises(PermissionDenied) as info:
         await client.dial(UK_LANDLINE)
     assert info.value.status == 403

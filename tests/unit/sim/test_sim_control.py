@@ -136,13 +136,14 @@ async def test_reset_returns_to_seed(
 async def test_config_endpoint(control: httpx.AsyncClient, sim_state: SimState) -> None:
     response = await control.post(
         "/config", json={"token_ttl": 5, "rate_limit": 7, "delivery_delay": 0.5,
-                         "inbound_every": 3}
+                         "inbound_every": 3, "latency": 0.02}
     )  # fmt: skip
     assert response.json() == {"token_ttl": 5, "rate_limit": 7, "delivery_delay": 0.5,
-                               "inbound_every": 3}  # fmt: skip
+                               "inbound_every": 3, "latency": 0.02}  # fmt: skip
     assert sim_state.config.token_ttl == 5
+    assert sim_state.config.latency == 0.02
     for bad in ({"token_ttl": 0}, {"rate_limit": "many"}, {"delivery_delay": -1},
-                {"password": "x"}):  # fmt: skip
+                {"latency": -0.1}, {"latency": "slow"}, {"password": "x"}):  # fmt: skip
         assert (await control.post("/config", json=bad)).status_code == 400
     assert (await control.get("/config")).json()["rate_limit"] == 7
 

@@ -77,6 +77,38 @@ async def test_error_statuses_do_not_execute(
     assert sent(sim_state) == 0
 
 
+async def test_403_is_invalid_scope_and_not_executed(
+    client: httpx.AsyncClient, auth: dict[str, str], sim_state: SimState
+) -> None:
+    sim_state.add_fault(parse_fault({"kind": "403", "path": "/api/sms/send"}))
+    response = await client.post("/sms/send", data=SEND, headers=auth)
+    assert response.status_code == 403
+    assert response.json() == {"message": "Invalid scope(s) provided."}
+    assert "x-ratelimit-limit" in response.headers
+    assert sent(sim_state) == 0
+    assert sim_state.requests()[-1]["fault"] == "403"
+
+
+@pytest.mark.sim_config(latency=0.2)
+async def test_latency_delays_every_api_answer(
+    client: httpx.AsyncClient, auth: dict[str, str], sim_state: SimState
+) -> None:
+    for request in (client.get("/sms/list", headers=auth), client.get("/nowhere")):
+        started = time.monotonic()
+        response = await request
+        assert time.monotonic() - started >= 0.2
+        assert response.status_code in (200, 404)
+    sim_state.add_fault(Fault("500"))
+    started = time.monotonic()
+    assert (await client.get("/sms/list", headers=auth)).status_code == 500
+    assert time.monotonic() - started >= 0.2  # a fault's answer travels back just as slowly
+    assert sim_state.stats()["faults"] == 1  # latency is a setting, not a fault
+    sim_state.configure(latency=0)
+    started = time.monotonic()
+    await client.get("/sms/list", headers=auth)
+    assert time.monotonic() - started < 0.2
+
+
 async def test_503_without_seconds_has_no_retry_after(
     client: httpx.AsyncClient, sim_state: SimState
 ) -> None:
