@@ -8,8 +8,12 @@ first sync, then drives the window and grabs it:
 
 * main-light.png / main-dark.png: the main window with a conversation open;
 * compose-unicode.png: the compose meter highlighting characters that force Unicode;
-* contacts.png: the Contacts page (when the page is plugged in);
-* bulk-report.png: the bulk send report (when the bulk dialog is plugged in).
+* contacts.png: the Contacts page with several contacts in groups;
+* bulk-report.png: the bulk send dialog's pre-send report (invalid, duplicate, outside
+  the UK and opted-out rows).
+
+The demo profile starts with an empty address book: the script saves a few of the demo
+conversations as contacts first (as a receptionist would), so names show everywhere.
 """
 
 from __future__ import annotations
@@ -30,11 +34,29 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 import hubdesk.ui  # noqa: E402,F401
 from hubdesk.app import Options, configure_application, start_demo_server  # noqa: E402
 from hubdesk.appshell import AppShell  # noqa: E402
+from hubdesk.domain.numbers import is_uk  # noqa: E402
+from hubdesk.ui.dialogs.bulk import Step  # noqa: E402
 from hubdesk.ui.qtasync import close_event_loop, create_event_loop  # noqa: E402
 from hubdesk.ui.theme import apply_theme  # noqa: E402
 from hubdesk.ui.window import CONTACTS, MESSAGES  # noqa: E402
 
 UNICODE_TEXT = "Your table is booked — see you at the café ☕ at 7. Reply “YES” to confirm."
+# Surname, groups, notes for the demo conversations saved as contacts (the first names
+# are the simulator's, so they match what the messages say).
+CONTACTS_TO_SAVE = [
+    ("Shah", ("Patients",), "Prefers texts after 5pm"),
+    ("Reed", ("Patients", "Recall list"), ""),
+    ("Clarke", ("Staff",), "Practice nurse"),
+    ("Patel", ("Patients",), ""),
+    ("Bennett", ("Recall list",), "Annual review due"),
+    ("Wilson", ("Staff",), "Locum, Tuesdays"),
+]
+OPTED_OUT = "447400999123"
+BULK_PASTE = (
+    "07400 900456\n07400900456\n+1 516 725 9623\n0740 12\n07400 999123\n07400 900789\n"
+    "07400 900321\n07400 900654\nreception"
+)
+BULK_TEXT = "The surgery is closed on Monday 4 May. For urgent help call 111."
 
 
 async def settle(seconds: float) -> None:
@@ -61,6 +83,7 @@ async def shoot(shell: AppShell, out: Path) -> None:
         if window.conversation_model.rowCount() >= 8:
             break
     await settle(1.0)
+    await save_contacts(shell)
     rows = window.conversation_model.conversations()
     named = next((c for c in rows if c.name and not c.unread), rows[0])
     await controller.open_conversation(named.partner)
@@ -81,11 +104,55 @@ async def shoot(shell: AppShell, out: Path) -> None:
 
     window.show_page(CONTACTS)
     await settle(0.6)
-    if not window.pages.currentWidget().accessibleName().startswith("The "):
-        save(window, out, "contacts.png")
+    page = window.contacts_page
+    page.table.selectRow(0)
+    await settle(0.2)
+    save(window, out, "contacts.png")
     window.show_page(MESSAGES)
+
+    await bulk_report(shell, out)
     shell.quit()
     await run
+
+
+async def save_contacts(shell: AppShell) -> None:
+    """Name some of the demo conversations, as a receptionist would have."""
+    assert shell.window is not None and shell.intents is not None and shell.sim is not None
+    first_names = {c.number: c.name for c in getattr(shell.sim.state, "_contacts", [])}
+    rows = [
+        c
+        for c in shell.window.conversation_model.conversations()
+        if is_uk(c.partner) and c.partner in first_names
+    ]
+    for (surname, groups, notes), conv in zip(CONTACTS_TO_SAVE, rows[1:], strict=False):
+        name = f"{first_names[conv.partner]} {surname}"
+        await shell.intents.contacts.add(name, conv.partner, notes, groups)
+    await settle(0.6)
+
+
+async def bulk_report(shell: AppShell, out: Path) -> None:
+    """The bulk send dialog with its pre-send report."""
+    assert shell.sim is not None and shell.runtime is not None and shell.intents is not None
+    shell.sim.state.inject_inbound(OPTED_OUT, "STOP")
+    poller = shell.runtime.poller
+    assert poller is not None
+    await poller.poll_once()  # the STOP is stored: the number is opted out
+    dialog = shell.intents.bulk.open()
+    await settle(0.5)
+    dialog.recipients.pasted.setPlainText(BULK_PASTE)
+    tab = dialog.recipients.pasted.parentWidget()
+    if tab is not None:
+        dialog.recipients.setCurrentWidget(tab)
+    dialog.set_text(BULK_TEXT)
+    await settle(0.2)
+    dialog.next_button.click()
+    for _ in range(50):
+        await settle(0.1)
+        if dialog.step() == Step.REPORT:
+            break
+    await settle(0.3)
+    save(dialog, out, "bulk-report.png")
+    dialog.reject()
 
 
 def main() -> int:

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from hubdesk.ui.statusbar import Connection
-from hubdesk.ui.window import CONTACTS, MESSAGES, MainWindow
+from hubdesk.ui.window import CALLS, CONTACTS, MESSAGES, SENDER_IDS, MainWindow
 from tests.unit.ui.conftest import make_conversation
 
 
@@ -113,3 +113,17 @@ def test_toast_shows_text_literally(qtbot: QtBot) -> None:
     w.show()
     w.show_toast("<b>Call ID</b> 123")
     assert w.toast.isVisible() and w.toast.text() == "<b>Call ID</b> 123"
+
+
+def test_ctrl_2_to_4_show_the_real_pages(qtbot: QtBot) -> None:
+    w = window(qtbot)
+    pages = {CONTACTS: w.contacts_page, SENDER_IDS: w.senders_page, CALLS: w.calls_page}
+    for index, page in pages.items():
+        assert w.page_actions[index].shortcut().toString() == f"Ctrl+{index + 1}"
+        w.page_actions[index].trigger()
+        assert w.pages.currentWidget() is page
+    assert [w.pages.widget(i).accessibleName() for i in range(4)][1:] == [
+        "Contacts",
+        "Sender IDs",
+        "Call history",
+    ]
