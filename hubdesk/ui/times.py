@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 
 def format_list_time(moment: datetime, now: datetime) -> str:
@@ -24,3 +24,22 @@ def format_bubble_time(moment: datetime, now: datetime) -> str:
     day_text = format_list_time(moment, now)
     clock = moment.astimezone().strftime("%H:%M")
     return clock if day_text == clock else f"{day_text} {clock}"
+
+
+def local_day(moment: datetime) -> date:
+    """The calendar day ``moment`` falls on in local time."""
+    return moment.astimezone().date()
+
+
+def format_day_label(moment: datetime, now: datetime) -> str:
+    """A thread's day separator: ``Today``, ``Yesterday``, ``Monday`` (within the week),
+    else ``12 March 2026``; all in local time."""
+    day = local_day(moment)
+    today = local_day(now)
+    if day == today:
+        return "Today"
+    if day == today - timedelta(days=1):
+        return "Yesterday"
+    if today - timedelta(days=6) <= day < today:
+        return day.strftime("%A")
+    return f"{day.day} {day.strftime('%B')} {day.year}"

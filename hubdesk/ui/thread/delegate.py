@@ -3,6 +3,11 @@
 Text is painted as plain text (``QPainter.drawText``), never parsed as markup. Bubbles
 have different heights, so layouts are cached per entry key for the current width and
 font, and dropped when the width changes or an entry is replaced.
+
+The first message of each local day carries a day separator ("Today", "Yesterday",
+"Monday", "12 March 2026") painted in the top of its own row: no extra rows or widgets.
+A cached layout remembers the label it was made with and is remade when the label
+changes (an older page arrives, a message is inserted before it, the date rolls over).
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ from hubdesk.domain import MessageState, SmsType, ThreadEntry
 from hubdesk.ui import guarded
 from hubdesk.ui.icons import IconSet
 from hubdesk.ui.theme import ThemeColors, colors_for
-from hubdesk.ui.thread.model import STATE_LABELS, entry_of
-from hubdesk.ui.times import format_bubble_time
+from hubdesk.ui.thread.model import STATE_LABELS, ThreadModel, entry_of
+from hubdesk.ui.times import format_bubble_time, format_day_label, local_day
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -49,6 +54,8 @@ class BubbleLayout:
     icon: QRect | None
     retry: QRect | None
     flags: int  # word wrap; anywhere too when a word is wider than the bubble
+    day_label: str = ""  # the day separator above the bubble ("" for none)
+    day: QRect | None = None  # where the separator goes (full row width, unshifted)
 
 
 _WORD_FLAGS = int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft)
@@ -68,6 +75,8 @@ class ThreadDelegate(QStyledItemDelegate):
     MAX_FRACTION = 0.78
     MAX_WIDTH = 560
     ICON = 14
+    DAY_PAD_TOP = 10
+    DAY_PAD_BOTTOM = 4
 
     def __init__(self, parent: QObject | None = None, icons: IconSet | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +86,7 @@ class ThreadDelegate(QStyledItemDelegate):
         self._pushed_width = 0
         self._font_key = ""
         self._now = datetime.now().astimezone()
+        self._first_day_known = False  # whether the oldest entry held is the oldest there is
 
     # --- sizes --------------------------------------------------------------------
     def set_layout_width(self, width: int | None) -> None:
@@ -102,11 +112,42 @@ class ThreadDelegate(QStyledItemDelegate):
         """Forget cached sizes: one entry's, or all (after a resize or a font change)."""
         if key is None:
             self._layouts.clear()
-            self._now = datetime.now().astimezone()
         else:
             self._layouts.pop(key, None)
 
-    def bubble_layout(self, option: QStyleOptionViewItem, entry: ThreadEntry) -> BubbleLayout:
+    def set_now(self, now: datetime) -> bool:
+        """What bubble times and day labels are relative to; whether that changed them.
+
+        Both only depend on the local date, so layouts are dropped only when it changes
+        (the time of day moving on changes no text and no size).
+        """
+        changed = local_day(now) != local_day(self._now)
+        self._now = now
+        if changed:
+            self._layouts.clear()
+        return changed
+
+    def set_first_day_known(self, known: bool) -> bool:
+        """Whether the oldest entry held starts its day (no older page exists); whether
+        that changed anything (the view then relays out)."""
+        changed = known != self._first_day_known
+        self._first_day_known = known
+        return changed
+
+    def day_label(self, index: AnyIndex) -> str:
+        """The separator above this row: its day's label if it is the day's first, else ""."""
+        model = index.model()
+        if not isinstance(model, ThreadModel):
+            return ""
+        starts = model.starts_day(index.row())
+        if starts is None:
+            starts = self._first_day_known
+        entry = model.entry_at(index.row()) if starts else None
+        return format_day_label(entry.time, self._now) if entry is not None else ""
+
+    def bubble_layout(
+        self, option: QStyleOptionViewItem, entry: ThreadEntry, day_label: str = ""
+    ) -> BubbleLayout:
         width = self.layout_width(option)
         font: QFont = option.font
         font_key = font.key()
@@ -114,19 +155,31 @@ class ThreadDelegate(QStyledItemDelegate):
             self._layouts.clear()
             self._width, self._font_key = width, font_key
         cached = self._layouts.get(entry.key)
-        if cached is None:
-            cached = self._compute(font, width, entry)
+        if cached is None or cached.day_label != day_label:
+            cached = self._compute(font, width, entry, day_label)
             self._layouts[entry.key] = cached
         return cached
 
-    @guarded(QSize(0, 0))
-    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:  # noqa: N802
+    def layout_for(self, option: QStyleOptionViewItem, index: AnyIndex) -> BubbleLayout | None:
+        """The (cached) layout of the row at ``index``, day separator included."""
         entry = entry_of(index)
         if entry is None:
-            return QSize(0, 0)
-        return self.bubble_layout(option, entry).size
+            return None
+        return self.bubble_layout(option, entry, self.day_label(index))
 
-    def _compute(self, font: QFont, width: int, entry: ThreadEntry) -> BubbleLayout:
+    def content_top(self, option: QStyleOptionViewItem, index: AnyIndex) -> int:
+        """How far below the row's top its message starts (the day separator's height)."""
+        lay = self.layout_for(option, index)
+        return lay.day.height() if lay is not None and lay.day is not None else 0
+
+    @guarded(QSize(0, 0))
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:  # noqa: N802
+        lay = self.layout_for(option, index)
+        return lay.size if lay is not None else QSize(0, 0)
+
+    def _compute(
+        self, font: QFont, width: int, entry: ThreadEntry, day_label: str = ""
+    ) -> BubbleLayout:
         fm = QFontMetrics(font)
         small = _small(font)
         sfm = QFontMetrics(small)
@@ -162,12 +215,16 @@ class ThreadDelegate(QStyledItemDelegate):
         meta_w += gap + retry_w if retry_w else 0
         meta_h = max(sfm.height(), self.ICON if icon_w else 0, sfm.height() + 4 if retry_w else 0)
 
+        day = None
+        if day_label:
+            day = QRect(0, 0, width, self.DAY_PAD_TOP + sfm.height() + self.DAY_PAD_BOTTOM)
+        top = (day.height() if day is not None else 0) + self.MARGIN_Y
         inner_w = min(inner_max, max(text_w, meta_w))
         bubble_w = inner_w + 2 * self.PAD_X
         bubble_h = self.PAD_Y + text_h + 3 + meta_h + self.PAD_Y
         x = width - self.MARGIN_X - bubble_w if sent else self.MARGIN_X
-        bubble = QRect(x, self.MARGIN_Y, bubble_w, bubble_h)
-        text_box = QRect(x + self.PAD_X, self.MARGIN_Y + self.PAD_Y, inner_w, text_h)
+        bubble = QRect(x, top, bubble_w, bubble_h)
+        text_box = QRect(x + self.PAD_X, top + self.PAD_Y, inner_w, text_h)
         meta = QRect(x + self.PAD_X, text_box.bottom() + 4, inner_w, meta_h)
         retry = None
         right = meta.right() + 1
@@ -178,9 +235,20 @@ class ThreadDelegate(QStyledItemDelegate):
         if icon_w:
             icon_x = right - state_w
             icon = QRect(icon_x, meta.top() + (meta_h - self.ICON) // 2, self.ICON, self.ICON)
-        size = QSize(width, bubble_h + 2 * self.MARGIN_Y)
+        size = QSize(width, top + bubble_h + self.MARGIN_Y)
         return BubbleLayout(
-            size, sent, bubble, text_box, meta, meta_text, state_text, icon, retry, flags
+            size,
+            sent,
+            bubble,
+            text_box,
+            meta,
+            meta_text,
+            state_text,
+            icon,
+            retry,
+            flags,
+            day_label,
+            day,
         )
 
     def retry_rect(self, option: QStyleOptionViewItem, index: AnyIndex) -> QRect | None:
@@ -188,7 +256,7 @@ class ThreadDelegate(QStyledItemDelegate):
         entry = entry_of(index)
         if entry is None or entry.state is not MessageState.FAILED:
             return None
-        lay = self.bubble_layout(option, entry)
+        lay = self.bubble_layout(option, entry, self.day_label(index))
         if lay.retry is None:
             return None
         return lay.retry.translated(_origin(option, lay))
@@ -199,14 +267,44 @@ class ThreadDelegate(QStyledItemDelegate):
         entry = entry_of(index)
         if entry is None:
             return
-        lay = self.bubble_layout(option, entry)
+        lay = self.bubble_layout(option, entry, self.day_label(index))
         colors = colors_for(option.palette)
         painter.save()
         try:
+            if lay.day is not None:
+                self._paint_day(painter, option, lay, colors)
             painter.translate(_origin(option, lay))
             self._paint_bubble(painter, option, entry, lay, colors)
         finally:
             painter.restore()
+
+    def _paint_day(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        lay: BubbleLayout,
+        colors: ThemeColors,
+    ) -> None:
+        """The day label centred over the row's full width, a hairline either side."""
+        rect: QRect = option.rect
+        small = _small(option.font)
+        small.setBold(True)
+        sfm = QFontMetrics(small)
+        band = QRect(rect.left(), rect.top() + self.DAY_PAD_TOP, rect.width(), sfm.height())
+        text_w = min(sfm.horizontalAdvance(lay.day_label), max(0, rect.width() - 40))
+        text_box = QRect(band.center().x() - text_w // 2, band.top(), text_w, band.height())
+        y = band.center().y()
+        painter.setPen(colors.separator)
+        left_end = text_box.left() - 10
+        right_start = text_box.right() + 10
+        if left_end > rect.left() + self.MARGIN_X:
+            painter.drawLine(rect.left() + self.MARGIN_X, y, left_end, y)
+        if right_start < rect.right() - self.MARGIN_X:
+            painter.drawLine(right_start, y, rect.right() - self.MARGIN_X, y)
+        painter.setFont(small)
+        painter.setPen(colors.muted_text)
+        elided = sfm.elidedText(lay.day_label, Qt.TextElideMode.ElideRight, text_w)
+        painter.drawText(text_box, int(Qt.AlignmentFlag.AlignCenter), elided)
 
     def _paint_bubble(
         self,

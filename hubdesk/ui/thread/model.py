@@ -18,7 +18,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 
 from hubdesk.domain import MessageState, SmsType, ThreadEntry
 from hubdesk.ui import guarded
-from hubdesk.ui.times import format_bubble_time
+from hubdesk.ui.times import format_bubble_time, local_day
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -174,6 +174,24 @@ class ThreadModel(QAbstractListModel):
         return self.index(at - self._start)
 
     # --- values out ---------------------------------------------------------------
+    def now(self) -> datetime:
+        """The model's clock (injectable): what relative times and day labels read from."""
+        value: datetime = self._clock()
+        return value
+
+    def starts_day(self, row: int) -> bool | None:
+        """Whether the entry at ``row`` is the first of its local day among those held.
+
+        ``None`` for the oldest entry held: whether it starts its day depends on pages
+        the store has not given yet (the view knows when there are none).
+        """
+        at = row + self._start
+        if row < 0 or at >= len(self._entries):
+            return False
+        if at == 0:
+            return None
+        return local_day(self._entries[at].time) != local_day(self._entries[at - 1].time)
+
     def entry_at(self, row: int) -> ThreadEntry | None:
         at = row + self._start
         return self._entries[at] if row >= 0 and at < len(self._entries) else None

@@ -63,6 +63,8 @@ class ThreadView(QListView):
                     pass
         super().setModel(model)
         self._delegate.invalidate()
+        if isinstance(model, ThreadModel):
+            self._delegate.set_now(model.now())
         if isinstance(model, QAbstractListModel):
             for signal in _signals(model):
                 signal.connect(self._capture_anchor)
@@ -76,6 +78,9 @@ class ThreadView(QListView):
         """Tell the view whether the store has older pages (stops ``older_requested``)."""
         self._more_older = available
         self._older_pending = False
+        if self._delegate.set_first_day_known(not available):  # the oldest row's day label
+            self._capture_anchor()
+            self.scheduleDelayedItemsLayout()
 
     def scroll_to_newest(self) -> None:
         self._anchor = _BOTTOM
@@ -99,10 +104,26 @@ class ThreadView(QListView):
         if entry is None:
             self._anchor = ("value", "", self.verticalScrollBar().value())
         else:
-            self._anchor = ("key", entry.key, self.visualRect(index).top())
+            self._anchor = ("key", entry.key, self._message_top(index))
+
+    def _message_top(self, index: QModelIndex) -> int:
+        """Where the row's message starts (below its day separator, if it has one): the
+        message stays put when an older page takes the separator away or adds it."""
+        return self.visualRect(index).top() + self._delegate.content_top(
+            self._option_for(index), index
+        )
+
+    def _option_for(self, index: QModelIndex) -> QStyleOptionViewItem:
+        option = QStyleOptionViewItem()
+        self.initViewItemOption(option)
+        option.rect = self.visualRect(index)
+        return option
 
     def _on_reset(self) -> None:
         self._delegate.invalidate()
+        model = self.model()
+        if isinstance(model, ThreadModel):
+            self._delegate.set_now(model.now())
         self._older_pending = False
         self._anchor = _BOTTOM
 
@@ -134,7 +155,7 @@ class ThreadView(QListView):
             if kind == "bottom":
                 bar.setValue(bar.maximum())
             elif index is not None and index.isValid():
-                bar.setValue(bar.value() + self.visualRect(index).top() - offset)
+                bar.setValue(bar.value() + self._message_top(index) - offset)
             elif kind == "value":
                 bar.setValue(offset)
         if bar.maximum() == 0:
@@ -171,10 +192,7 @@ class ThreadView(QListView):
         index = self.indexAt(pos)
         if not index.isValid():
             return None
-        option = QStyleOptionViewItem()
-        self.initViewItemOption(option)
-        option.rect = self.visualRect(index)
-        rect = self._delegate.retry_rect(option, index)
+        rect = self._delegate.retry_rect(self._option_for(index), index)
         return entry_of(index) if rect is not None and rect.contains(pos) else None
 
     @guarded(None)
