@@ -151,6 +151,7 @@ def _describe_api(exc: api.ApiError) -> str:
 
 def describe_error(exc: BaseException) -> str:
     """One sentence for a person, for any exception a use case may raise."""
+    from hubdesk.core.autostart import AutostartUnsupported
     from hubdesk.store.contacts import ContactError
     from hubdesk.store.database import DatabaseUnavailable
     from hubdesk.store.migrations import DatabaseTooNew
@@ -181,6 +182,8 @@ def describe_error(exc: BaseException) -> str:
         return sentence(f"That message is no longer in the outbox ({exc})")
     if isinstance(exc, WorkerClosed):
         return "The local database is closed; restart HubDesk."
+    if isinstance(exc, AutostartUnsupported):
+        return sentence(str(exc) or "Start at login is not supported on this system yet")
     if isinstance(exc, OSError):
         name = f" ({exc.filename})" if exc.filename else ""
         reason = exc.strerror or type(exc).__name__

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from hubdesk.core.errors import InvalidInput, NoApprovedSender, OptedOut
 from hubdesk.core.senders import SenderIds
-from hubdesk.domain import OutboxItem, OutboxState
+from hubdesk.domain import OutboxItem, OutboxState, SmsType
 from hubdesk.domain.numbers import NumberError, PhoneNumber, parse_number
 from hubdesk.domain.segments import SegmentInfo, analyse
 from hubdesk.store.database import Database
@@ -92,11 +92,15 @@ class Messenger:
     # --- checks ----------------------------------------------------------------------
 
     async def sender_for(self, partner: str) -> str | None:
-        """The sender ID to preselect: last used with ``partner`` if still approved, else
-        the default setting if approved, else the first approved one, else None."""
+        """The sender ID to preselect, the first still approved of: the one last used with
+        ``partner`` from HubDesk, the one the newest sent message of the thread came from
+        (sent from anywhere, e.g. another client), the default setting, the first approved
+        one; None when nothing is approved."""
         approved = self._sender_ids.approved()
-        last = await self._worker.run(lambda db: _last_sender(db, partner))
-        for candidate in (last, self._default_sender_id()):
+        last, thread_last = await self._worker.run(
+            lambda db: (_last_sender(db, partner), _thread_sender(db, partner))
+        )
+        for candidate in (last, thread_last, self._default_sender_id()):
             if candidate and candidate in approved:
                 return candidate
         return approved[0] if approved else None
@@ -210,6 +214,14 @@ class Messenger:
 def _last_sender(db: Database, partner: str) -> str | None:
     value = db.settings.get_raw(LAST_SENDER_PREFIX + partner)
     return value if isinstance(value, str) else None
+
+
+def _thread_sender(db: Database, partner: str) -> str | None:
+    """The source of the newest sent message in the first page of the thread."""
+    for entry in db.messages.thread(partner, limit=50):
+        if entry.direction is SmsType.SENT and entry.sms_id is not None:
+            return entry.sender_id
+    return None
 
 
 def _after_send(db: Database, partner: str, sender_id: str) -> None:

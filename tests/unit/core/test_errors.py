@@ -106,3 +106,13 @@ def test_status_helpers() -> None:
     assert is_session_expired(api.Unauthenticated("x", operation="list_sms", status=401))
     assert not is_session_expired(api.BadCredentials("x", operation="login"))
     assert not is_session_expired(api.ConnectFailed("x"))
+
+
+def test_autostart_unsupported_says_so_in_its_own_words() -> None:
+    from hubdesk.core.autostart import AutostartUnsupported
+
+    exc = AutostartUnsupported("The Windows registry is only available on Windows.")
+    assert describe_error(exc) == "The Windows registry is only available on Windows."
+    assert describe_error(AutostartUnsupported()) == (
+        "Start at login is not supported on this system yet."
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -13,7 +14,7 @@ from hubdesk.api import HubClient
 from hubdesk.core.errors import InvalidInput, NoApprovedSender, OptedOut
 from hubdesk.core.messenger import Messenger
 from hubdesk.core.senders import SenderIds
-from hubdesk.domain import OutboxState
+from hubdesk.domain import DeliveryStatus, OutboxState, ReadStatus, Sms, SmsType
 from hubdesk.sim import SimApp, SimState
 from hubdesk.sim.faults import Fault
 from hubdesk.store.worker import DbWorker
@@ -108,6 +109,23 @@ async def test_sender_choice_last_used_then_default_then_first(rig: Rig) -> None
     assert await m.sender_for("447400123456") == first  # last used wins over the default
     rig.default[0] = "SMTEST"  # not approved: ignored
     assert await m.sender_for("447400999999") == first
+
+
+async def test_sender_choice_follows_the_thread_when_hubdesk_never_sent(rig: Rig) -> None:
+    # A thread whose newest sent message came from a sender id HubDesk never used (another
+    # client, or before install) preselects that id rather than the first approved one.
+    first, second = rig.senders.approved()
+    when = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
+    sent = Sms(
+        sms_id=900001, source=second, destination="447400555000", text="Booked for 3pm",
+        type=SmsType.SENT, delivery_status=DeliveryStatus.SENT, read_status=ReadStatus.READ,
+        time=when,
+    )  # fmt: skip
+    await rig.worker.run(lambda db: db.messages.upsert_messages([sent]))
+    assert await rig.messenger.sender_for("447400555000") == second
+    rig.default[0] = first
+    assert await rig.messenger.sender_for("447400555000") == second  # the thread wins
+    assert await rig.messenger.sender_for("447400555999") == first  # no thread: default
 
 
 async def test_opt_out_blocks_unless_overridden(rig: Rig) -> None:
