@@ -1,8 +1,12 @@
-"""How times read in lists and bubbles (local time, relative to an injectable "now")."""
+"""How times read in lists and bubbles (local time, relative to an injectable "now"),
+and the once-a-minute tick that keeps them current."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 
 def format_list_time(moment: datetime, now: datetime) -> str:
@@ -43,3 +47,55 @@ def format_day_label(moment: datetime, now: datetime) -> str:
     if today - timedelta(days=6) <= day < today:
         return day.strftime("%A")
     return f"{day.day} {day.strftime('%B')} {day.year}"
+
+
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
+_SLACK_MS = 20  # land just after the minute starts, never just before it
+
+
+def msecs_to_next_minute(now: datetime) -> int:
+    """Milliseconds from ``now`` until just after the next minute starts."""
+    into = now.second * 1000 + now.microsecond // 1000
+    return 60_000 - into + _SLACK_MS
+
+
+class MinuteTicker(QObject):
+    """Emits ``tick`` at the start of every minute while started.
+
+    One single-shot ``QTimer``, re-armed from the clock after each tick, so it stays
+    aligned to the minute (a coarse or late timer, a suspended laptop) instead of
+    drifting. Views start it when shown and stop it when hidden.
+    """
+
+    tick = Signal()
+
+    def __init__(
+        self, parent: QObject | None = None, *, clock: Callable[[], datetime] | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._clock = clock or _local_now
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._fire)
+
+    @property
+    def timer(self) -> QTimer:
+        """The one timer (tests read its interval and fire it through ``timeout``)."""
+        return self._timer
+
+    def start(self) -> None:
+        self._timer.start(msecs_to_next_minute(self._clock()))
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def is_active(self) -> bool:
+        return self._timer.isActive()
+
+    def _fire(self) -> None:
+        self.start()
+        self.tick.emit()

@@ -37,6 +37,7 @@ class ThreadRole(IntEnum):
     ENTRY = Qt.ItemDataRole.UserRole + 1
     KEY = Qt.ItemDataRole.UserRole + 2
     STATE = Qt.ItemDataRole.UserRole + 3
+    TIME_TEXT = Qt.ItemDataRole.UserRole + 4  # the bubble's time, relative to the clock
 
 
 def accessible_text(entry: ThreadEntry, now: datetime) -> str:
@@ -84,6 +85,8 @@ class ThreadModel(QAbstractListModel):
             return entry.key
         if role == ThreadRole.STATE:
             return entry.state
+        if role == ThreadRole.TIME_TEXT:
+            return format_bubble_time(entry.time, self._clock())
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return accessible_text(entry, self._clock())
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -172,6 +175,13 @@ class ThreadModel(QAbstractListModel):
         if at < self._start:
             self.reveal_older(self._start - at)
         return self.index(at - self._start)
+
+    def refresh_times(self) -> None:
+        """Times read relative to now ("14:05" becomes "Tue 14:05" after midnight): tell
+        the view the time role of every shown row changed (no relayout, a repaint)."""
+        if self.rowCount():
+            last = self.index(self.rowCount() - 1)
+            self.dataChanged.emit(self.index(0), last, [ThreadRole.TIME_TEXT])
 
     # --- values out ---------------------------------------------------------------
     def now(self) -> datetime:

@@ -8,17 +8,20 @@ or one entry's top edge), reveals hidden rows near the top, and only then emits
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtGui import QHideEvent, QKeyEvent, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyleOptionViewItem, QWidget
 
 from hubdesk.domain import MessageState, ThreadEntry
 from hubdesk.ui import guarded
 from hubdesk.ui.icons import IconSet
 from hubdesk.ui.thread.delegate import ThreadDelegate
-from hubdesk.ui.thread.model import ThreadModel, entry_of
+from hubdesk.ui.thread.model import ThreadModel, ThreadRole, entry_of
+from hubdesk.ui.times import MinuteTicker
 
 _BOTTOM = ("bottom", "", 0)
 
@@ -32,8 +35,16 @@ class ThreadView(QListView):
     NEAR_TOP_PX = 120
     AT_BOTTOM_PX = 24
 
-    def __init__(self, parent: QWidget | None = None, icons: IconSet | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        icons: IconSet | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._ticker = MinuteTicker(self, clock=clock)  # bubble times and day labels
+        self._ticker.tick.connect(self.refresh_times)
         # What to keep in place across a relayout: the bottom, or one entry's top edge.
         self._anchor: tuple[str, str, int] | None = None
         self._older_pending = False
@@ -52,6 +63,27 @@ class ThreadView(QListView):
     @property
     def thread_delegate(self) -> ThreadDelegate:
         return self._delegate
+
+    @property
+    def minute_ticker(self) -> MinuteTicker:
+        return self._ticker
+
+    def refresh_times(self) -> None:
+        """Bring relative times up to date (each minute while shown, and when shown)."""
+        model = self.model()
+        if isinstance(model, ThreadModel):
+            model.refresh_times()
+
+    @guarded(None)
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._ticker.start()
+        self.refresh_times()
+
+    @guarded(None)
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        self._ticker.stop()
+        super().hideEvent(event)
 
     def setModel(self, model: Any) -> None:  # noqa: N802
         old = self.model()
@@ -131,8 +163,16 @@ class ThreadView(QListView):
         if first == 0:
             self._older_pending = False
 
-    def _on_data_changed(self, top: QModelIndex, bottom: QModelIndex, *_: object) -> None:
+    def _on_data_changed(
+        self, top: QModelIndex, bottom: QModelIndex, roles: Sequence[int] = ()
+    ) -> None:
         model = self.model()
+        if roles and all(role == ThreadRole.TIME_TEXT for role in roles):
+            # Only times moved on: no size changes (a new date may change texts and
+            # bubble widths, never row heights); the base class repaints the rows.
+            if isinstance(model, ThreadModel):
+                self._delegate.set_now(model.now())
+            return
         if isinstance(model, ThreadModel):
             for row in range(top.row(), bottom.row() + 1):
                 entry = model.entry_at(row)
