@@ -1,13 +1,29 @@
-"""The composition root: ``hubdesk [--base-url URL] [--demo] [--minimized] [--version] [URI...]``.
+"""The composition root: ``hubdesk [--base-url URL] [--demo] [--minimized] [--self-test]
+[--version] [URI...]``.
 
 Builds every object once (no singletons anywhere), wires their signals and runs one
 qasync event loop. Quitting stops the sync loops, closes the HTTP client and the
 database, then the loop.
+
+Start-up order, for the first frame (``bench/ui_bench.py`` measures it):
+
+1. the arguments; ``--self-test`` and ``--version`` end here, without Qt;
+2. the profile folder, computed once (demo mode makes a new temporary one per call);
+3. the Qt-free modules the main window needs (domain, store, core), *before* PySide6:
+   PySide6's ``__feature__`` import hook reads the source of every module imported
+   after it;
+4. the ``QApplication``; one instance per profile (``SingleInstance``): a second start
+   hands its links to the first and exits 0 (1, with a sentence on stderr, when the
+   first does not answer); the macOS link-open filter (``UrlEventFilter``);
+5. the main window, filled from the cache, shown (``AppShell.show_cached``);
+6. the event loop; after the first paint: the store worker (``quick_check``), the whole
+   list, the session (keyring), the network, the tray, the demo simulator.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import os
 import sys
@@ -15,20 +31,41 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from hubdesk import __version__
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
+    from hubdesk.appshell import AppShell
     from hubdesk.sim import SimServer
+    from hubdesk.ui.single_instance import SingleInstance
 
-__all__ = ["Options", "main", "parse_args"]
+__all__ = ["DB_FILE", "Options", "main", "parse_args"]
 
 log = logging.getLogger("hubdesk")
+DB_FILE = "hubdesk.sqlite3"  # hubdesk.store.profile.DATABASE_FILE (kept for old imports)
 DEMO_INBOUND_EVERY = 20.0
 DEMO_POLL_INTERVAL = 5
+HAND_OVER_TIMEOUT_S = 5.0
+NOT_ANSWERING = (
+    "HubDesk is already running for this profile but did not answer; close it (or end "
+    "its process) and start HubDesk again."
+)
+# Qt-free modules that the main window and the shell import anyway: imported before
+# PySide6 so that its import hook does not read their sources (and their dependencies').
+BEFORE_QT = (
+    "hubdesk.domain",
+    "hubdesk.store",
+    "hubdesk.store.worker",
+    "hubdesk.core.errors",
+    "hubdesk.core.settings",
+    "hubdesk.core.contacts",
+    "hubdesk.core.senders",
+    "hubdesk.core.bulk",
+    "hubdesk.sync.events",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,27 +75,35 @@ class Options:
     minimized: bool = False
     uris: tuple[str, ...] = field(default=())
     verbose: bool = False
+    self_test: bool = False
 
 
 def parse_args(argv: Sequence[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(
         prog="hubdesk",
         description="HubDesk: SMS messenger and click-to-dial for HubWork.",
-        epilog="URI: tel:NUMBER opens a call confirmation; sms:NUMBER[?body=TEXT] a message.",
+        epilog="URI: tel:NUMBER opens a call confirmation; sms:NUMBER[?body=TEXT] a message. "
+        "A second start hands its links to the HubDesk already running for the profile.",
     )
     parser.add_argument("--base-url", metavar="URL", help="HubWork API base URL")
     parser.add_argument(
         "--demo", action="store_true", help="run against the built-in simulator, signed in"
     )
     parser.add_argument("--minimized", action="store_true", help="start in the system tray")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation end to end (simulator, store, window) and exit",
+    )
     parser.add_argument("--version", action="version", version=f"HubDesk {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more (no secrets)")
     parser.add_argument("uris", nargs="*", metavar="URI", help="tel: or sms: links to open")
     ns = parser.parse_args(argv)
-    return Options(ns.base_url, ns.demo, ns.minimized, tuple(ns.uris), ns.verbose)
+    return Options(ns.base_url, ns.demo, ns.minimized, tuple(ns.uris), ns.verbose, ns.self_test)
 
 
-def _home(options: Options) -> Path:
+def profile_home(options: Options) -> Path:
+    """The profile folder; call once per process (demo mode makes a new one per call)."""
     from hubdesk.store.profile import home_dir
 
     if options.demo and not os.environ.get("HUBDESK_HOME"):
@@ -85,36 +130,79 @@ def configure_application(app: QApplication) -> None:
     QGuiApplication.setDesktopFileName("hubdesk")
 
 
+def hand_over(instance: SingleInstance, uris: Sequence[str], err: TextIO) -> int:
+    """This is a second start: give the links to the running HubDesk; 0 when it took them."""
+    if instance.send_to_running(list(uris), timeout=HAND_OVER_TIMEOUT_S):
+        log.info("handed %d link(s) to the HubDesk already running", len(uris))
+        return 0
+    print(NOT_ANSWERING, file=err, flush=True)
+    return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``hubdesk`` GUI script."""
     options = parse_args(sys.argv[1:] if argv is None else argv)
+    if options.self_test:
+        from hubdesk.selftest import run_self_test
+
+        return run_self_test()
     logging.basicConfig(
         level=logging.DEBUG if options.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     if not options.verbose:
         logging.getLogger("httpx").setLevel(logging.WARNING)
+    home = profile_home(options)
+    for name in BEFORE_QT:
+        importlib.import_module(name)
     from PySide6.QtWidgets import QApplication
 
     import hubdesk.ui  # noqa: F401  (installs the PySide6 guard before any widget)
-    from hubdesk.appshell import AppShell
-    from hubdesk.ui.qtasync import close_event_loop, create_event_loop
+    from hubdesk.ui.single_instance import SingleInstance
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     configure_application(app)
-    loop = create_event_loop(app)
-    sim = start_demo_server() if options.demo else None
-    shell = AppShell(app, options, home=_home(options), sim=sim)
-    _quit_on_signals(app, shell.quit)
+    instance = SingleInstance(home, app)
+    if not instance.claim():
+        return hand_over(instance, options.uris, sys.stderr)
     try:
-        return loop.run_until_complete(shell.run())
+        return _run_first_instance(app, options, home, instance)
+    finally:
+        instance.close()
+
+
+def _run_first_instance(
+    app: QApplication, options: Options, home: Path, instance: SingleInstance
+) -> int:
+    from hubdesk.appshell import AppShell
+    from hubdesk.ui.qtasync import close_event_loop, create_event_loop
+    from hubdesk.ui.urlevents import UrlEventFilter
+
+    loop = create_event_loop(app)
+    shell = AppShell(app, options, home=home)
+    links = UrlEventFilter(app)
+    links.install(app)
+    links.uri_received.connect(shell.open_link)
+    instance.message_received.connect(shell.receive)
+    _quit_on_signals(app, shell.quit)
+    shell.show_cached()
+    try:
+        return loop.run_until_complete(_run_shell(shell, options))
     except KeyboardInterrupt:
         return 130
     finally:
+        links.uninstall()
         close_event_loop(loop)
-        if sim is not None:
-            sim.stop()
+        if shell.sim is not None:
+            shell.sim.stop()
+
+
+async def _run_shell(shell: AppShell, options: Options) -> int:
+    await shell.first_paint()
+    if options.demo:
+        shell.sim = start_demo_server()  # the web stack's imports wait for the first frame
+    return await shell.run()
 
 
 def _quit_on_signals(app: QApplication, quit_: Callable[[], None]) -> None:

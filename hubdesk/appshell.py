@@ -1,44 +1,53 @@
 """The running application: builds the store, core, runtime and window, wires them, and
 shuts everything down in order on quit. ``app.main`` makes one and runs :meth:`run`.
+
+Start-up paints first: :meth:`AppShell.show_cached` (called by ``app.main`` before the
+event loop runs) reads the theme and the newest conversations from the profile database
+with one short read-only query, builds the main window and shows it. :meth:`run` waits
+for that window's first completed paint, then does everything else: the store worker
+(with ``PRAGMA quick_check``), the whole conversation list, the session (keyring), the
+sync loops, the tray. Links (``tel:``/``sms:``) that arrive meanwhile, from the command
+line, another start or macOS, are queued and opened once start-up has finished.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import sqlite3
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from hubdesk.core.contacts import ContactBook
-from hubdesk.core.errors import describe_error, describe_recovery
-from hubdesk.core.inbox import Inbox
-from hubdesk.core.notify import NotificationPolicy
-from hubdesk.core.senders import SenderIds
-from hubdesk.core.session import Credentials
-from hubdesk.core.settings import SettingsStore
-from hubdesk.domain import Sms
-from hubdesk.runtime import Runtime, TransportFactory
-from hubdesk.store.secrets import KeyringVault, MemoryVault, SessionVault
-from hubdesk.store.worker import DbWorker
-from hubdesk.sync.events import BackfillProgress, SyncEvents, SyncStatus
-from hubdesk.ui.controller import MainController
+from hubdesk.store.profile import DATABASE_FILE, database_path
+from hubdesk.ui import guarded
 from hubdesk.ui.icons import IconSet
-from hubdesk.ui.intents import Intents
 from hubdesk.ui.qtasync import cancel_all, spawn
 from hubdesk.ui.theme import apply_theme
 from hubdesk.ui.window import MainWindow
 
 if TYPE_CHECKING:
+    from hubdesk.core.notify import NotificationPolicy
+    from hubdesk.domain import Conversation, Sms
+    from hubdesk.runtime import Runtime, TransportFactory
     from hubdesk.sim import SimServer
+    from hubdesk.store.secrets import SessionVault
+    from hubdesk.store.worker import DbWorker
+    from hubdesk.sync.events import SyncEvents
+    from hubdesk.ui.controller import MainController
+    from hubdesk.ui.intents import Intents
     from hubdesk.ui.notifications import Notifier
     from hubdesk.ui.tray import TrayIcon
 
 log = logging.getLogger(__name__)
-DB_FILE = "hubdesk.sqlite3"
+DB_FILE = DATABASE_FILE  # kept for older imports; the path is store.profile.database_path
+FIRST_ROWS = 100  # conversations read before the first paint (the rest follow at once)
+FIRST_PAINT_WAIT_S = 1.0  # start anyway when no paint comes (hidden, odd platform)
 NO_TRAY_KEY = "ui.no_tray_noted"
 NO_TRAY_TEXT = (
     "No system tray was found, so HubDesk stays in the taskbar: closing the window quits "
@@ -57,6 +66,23 @@ class ShellOptions(Protocol):
     def uris(self) -> tuple[str, ...]: ...
 
 
+class _FirstPaint(QObject):
+    """Sets ``done`` once ``widget``'s first paint pass has returned to the event loop."""
+
+    def __init__(self, widget: QObject, done: asyncio.Event) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._done = done
+        widget.installEventFilter(self)
+
+    @guarded(False)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self._widget and event.type() == QEvent.Type.Paint:
+            self._widget.removeEventFilter(self)
+            QTimer.singleShot(0, self._done.set)
+        return False
+
+
 class AppShell:
     """Everything the GUI process holds, built once, closed once."""
 
@@ -68,7 +94,7 @@ class AppShell:
         home: Path,
         sim: SimServer | None = None,
         vault: SessionVault | None = None,
-        transport: TransportFactory = lambda: None,
+        transport: TransportFactory | None = None,
         use_tray: bool = True,
         use_bus: bool | None = None,
     ) -> None:
@@ -76,26 +102,66 @@ class AppShell:
         self.options = options
         self.home = home
         self.sim = sim
-        self.vault = vault or (MemoryVault() if options.demo else KeyringVault())
+        self._vault = vault
+        self.vault: SessionVault | None = vault  # made in start() when not given (keyring)
         self._transport = transport
         self._use_tray = use_tray
         self._use_bus = use_bus
         self._quit = asyncio.Event()
+        self._painted = asyncio.Event()
+        self._links: list[str] = list(options.uris)
         self.started = asyncio.Event()
         self.worker: DbWorker | None = None
         self.runtime: Runtime | None = None
+        self.icons: IconSet | None = None
         self.window: MainWindow | None = None
         self.controller: MainController | None = None
         self.intents: Intents | None = None
         self.tray: TrayIcon | None = None
         self.notifier: Notifier | None = None
-        self.policy = NotificationPolicy()
+        self.policy: NotificationPolicy | None = None
+
+    # --- the first frame --------------------------------------------------------------
+    def show_cached(self) -> bool:
+        """Show the main window at once, filled from the cache (before the event loop).
+
+        Reads the theme and the newest ``FIRST_ROWS`` conversations with a short-lived
+        read-only connection (no migration, no check: :meth:`start` opens the store
+        properly right after the first paint and reloads the whole list). Returns False,
+        showing nothing, when the window starts hidden (``--minimized`` or the setting).
+        A database that cannot be read this way just gives an empty first frame.
+        """
+        if self.window is not None:
+            return self.window.isVisible()
+        theme, minimized, rows = _read_cached(database_path(self.home))
+        if self.options.minimized or minimized:
+            return False
+        apply_theme(self.app, theme)
+        self.app.setQuitOnLastWindowClosed(False)
+        self.icons = IconSet()
+        self.window = window = MainWindow(self.icons)
+        if rows:
+            window.conversation_model.set_conversations(rows)
+        _FirstPaint(window, self._painted)
+        window.show()
+        return True
+
+    async def first_paint(self, timeout: float = FIRST_PAINT_WAIT_S) -> None:
+        """Wait (bounded) for the window :meth:`show_cached` showed to have painted."""
+        window = self.window
+        if window is None or not window.isVisible():
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._painted.wait(), timeout)
 
     # --- life cycle -----------------------------------------------------------------
     async def run(self) -> int:
         try:
+            await self.first_paint()
             await self.start()
         except Exception as exc:
+            from hubdesk.core.errors import describe_error
+
             log.exception("start-up failed")
             QMessageBox.critical(None, "HubDesk cannot start", describe_error(exc))
             await self.shutdown()
@@ -108,7 +174,23 @@ class AppShell:
         self._quit.set()
 
     async def start(self) -> None:
-        self.worker = worker = await DbWorker.open(self.home / DB_FILE)
+        from hubdesk.core.contacts import ContactBook
+        from hubdesk.core.errors import describe_recovery
+        from hubdesk.core.inbox import Inbox
+        from hubdesk.core.notify import NotificationPolicy
+        from hubdesk.core.senders import SenderIds
+        from hubdesk.core.settings import SettingsStore
+        from hubdesk.runtime import Runtime
+        from hubdesk.store.secrets import KeyringVault, MemoryVault
+        from hubdesk.store.worker import DbWorker
+        from hubdesk.sync.events import SyncEvents
+        from hubdesk.ui.controller import MainController
+        from hubdesk.ui.intents import Intents
+
+        self.policy = NotificationPolicy()
+        if self.vault is None:
+            self.vault = MemoryVault() if self.options.demo else KeyringVault()
+        self.worker = worker = await DbWorker.open(database_path(self.home))
         settings = SettingsStore(worker)
         current = await settings.load()
         if self.options.demo and settings.current.poll_interval > 5 and not _env_poll():
@@ -122,13 +204,13 @@ class AppShell:
             home=self.home, vault=self.vault, worker=worker, events=events, inbox=inbox,
             settings=settings, sender_ids=sender_ids,
             base_url=self.sim.base_url if self.sim is not None else self.options.base_url,
-            persist=not self.options.demo, transport=self._transport,
+            persist=not self.options.demo, transport=self._transport or (lambda: None),
         )  # fmt: skip
-        icons = IconSet()
+        icons = self.icons = self.icons or IconSet()
         # Quitting is ours (window close without a tray, Ctrl+Q, tray menu, signals): Qt
         # must not stop the loop under us when the window hides.
         self.app.setQuitOnLastWindowClosed(False)
-        self.window = window = MainWindow(icons)
+        self.window = window = self.window or MainWindow(icons)
         self.controller = controller = MainController(window, runtime, contacts)
         self.intents = Intents(window, controller, runtime, contacts)
         self._build_tray(icons)
@@ -139,16 +221,55 @@ class AppShell:
         for warning in settings.warnings:
             log.warning("%s", warning)
         await controller.start()
-        if not (self.options.minimized or current.start_minimized) or self.tray is None:
+        hidden = self.options.minimized or current.start_minimized
+        if self.tray is None or not hidden:
             window.show()
+        elif window.isVisible():  # shown from the cache, but a tray now holds the app
+            window.hide()
         await self._sign_in()
-        for uri in self.options.uris:
-            self.intents.open_uri(uri)
         if self.tray is None and self._use_tray:
             spawn(self._note_no_tray(), name="no-tray-note")
         self.started.set()
+        log.info("HubDesk is ready (profile %s)", self.home)
+        links, self._links = self._links, []
+        self._open_links(links)
+
+    # --- links and other starts ---------------------------------------------------------
+    def open_link(self, uri: str) -> None:
+        """A ``tel:``/``sms:`` link (argv, another start, macOS): opened once started."""
+        self.open_links([uri])
+
+    def open_links(self, uris: Iterable[str]) -> None:
+        wanted = [u for u in uris if u]
+        if not self.started.is_set():
+            self._links.extend(wanted)
+            return
+        self._open_links(wanted)
+
+    def receive(self, args: list[str]) -> None:
+        """Another ``hubdesk`` start handed over its arguments: come forward, open links.
+
+        The arguments are data (``SingleInstance`` checked their shape): only what looks
+        like a link is passed on, to ``Intents.open_uri``, which parses it strictly.
+        """
+        links = [a for a in args if isinstance(a, str) and ":" in a and not a.startswith("-")]
+        log.info("another start handed over %d link(s)", len(links))
+        if self.started.is_set():
+            self.show_window()
+        self.open_links(links)
+
+    def _open_links(self, uris: list[str]) -> None:
+        if self.intents is None:
+            return
+        for uri in uris:
+            log.info("opening link %s", uri[:200])
+            self.show_window()
+            self.intents.open_uri(uri)
 
     async def _sign_in(self) -> None:
+        from hubdesk.core.errors import describe_error
+        from hubdesk.core.session import Credentials
+
         runtime, controller = self.runtime, self.controller
         assert runtime is not None and controller is not None
         if self.sim is not None:
@@ -189,6 +310,8 @@ class AppShell:
 
     # --- wiring ---------------------------------------------------------------------
     def _wire(self, events: SyncEvents) -> None:
+        from hubdesk.sync.events import BackfillProgress, SyncStatus
+
         controller = self.controller
         assert controller is not None
 
@@ -205,11 +328,11 @@ class AppShell:
         events.new_inbound.connect(self._on_new_inbound)
 
     async def _on_new_inbound(self, messages: list[Sms]) -> None:
-        runtime, intents = self.runtime, self.intents
-        if runtime is None or intents is None or self.notifier is None:
+        runtime, intents, policy = self.runtime, self.intents, self.policy
+        if runtime is None or intents is None or self.notifier is None or policy is None:
             return
         names = await intents.contacts.names()
-        notices = self.policy.decide(messages, names, runtime.settings.current, datetime.now())
+        notices = policy.decide(messages, names, runtime.settings.current, datetime.now())
         for notice in notices:
             self.notifier.show(notice)
 
@@ -281,3 +404,34 @@ def _env_poll() -> bool:
     import os
 
     return bool(os.environ.get("HUBDESK_POLL_INTERVAL", "").strip())
+
+
+def _read_cached(path: Path) -> tuple[str, bool, list[Conversation]]:
+    """(theme, start minimised, the newest ``FIRST_ROWS`` conversations) from the profile
+    database, read-only; defaults (and no rows) when it is missing or unreadable."""
+    from hubdesk.core.settings import settings_from_values
+    from hubdesk.store.conversations import list_conversations
+    from hubdesk.store.settings import Settings
+
+    if not path.is_file():
+        return "system", False, []
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1.0)
+    except sqlite3.Error as exc:
+        log.info("no cached first frame: %s", exc)
+        return "system", False, []
+    try:
+        try:
+            current, _warnings = settings_from_values(Settings(conn).all())
+            theme, minimized = current.theme, current.start_minimized
+        except (sqlite3.Error, ValueError) as exc:
+            log.info("settings not read for the first frame: %s", exc)
+            theme, minimized = "system", False
+        try:
+            rows = list_conversations(conn, limit=FIRST_ROWS)
+        except sqlite3.Error as exc:  # damaged, locked or an older schema: start() sees
+            log.info("no cached conversations for the first frame: %s", exc)
+            rows = []
+        return theme, minimized, rows
+    finally:
+        conn.close()

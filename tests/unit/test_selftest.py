@@ -1,4 +1,4 @@
-"""``python -m hubdesk.selftest`` (what ``hubdesk --self-test`` runs), in a subprocess."""
+"""``python -m hubdesk.selftest`` and ``hubdesk --self-test`` (the same run), in a subprocess."""
 
 from __future__ import annotations
 
@@ -16,14 +16,16 @@ FAKES = ROOT / "tests" / "fakes"
 IN_SESSION = os.environ.get("HUBDESK_DESKTOP_SESSION") == "1"
 
 
-def _run(tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+def _run(
+    tmp_path: Path, *, command: tuple[str, ...] = ("-m", "hubdesk.selftest"), **extra: str
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     env.pop("QT_QPA_PLATFORM", None)  # the self-test picks offscreen itself
     env["HUBDESK_HOME"] = str(tmp_path / "user-profile")
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(FAKES), env.get("PYTHONPATH", "")])
     env.update(extra)
     return subprocess.run(
-        [sys.executable, "-m", "hubdesk.selftest"],
+        [sys.executable, *command],
         env=env,
         capture_output=True,
         text=True,
@@ -41,8 +43,13 @@ def _keyring_env(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def test_self_test_passes_every_step(tmp_path: Path) -> None:
-    done = _run(tmp_path, **_keyring_env(tmp_path))
+@pytest.mark.parametrize(
+    "command",
+    [("-m", "hubdesk.selftest"), ("-m", "hubdesk", "--self-test")],
+    ids=["python -m hubdesk.selftest", "hubdesk --self-test"],
+)
+def test_self_test_passes_every_step(tmp_path: Path, command: tuple[str, ...]) -> None:
+    done = _run(tmp_path, command=command, **_keyring_env(tmp_path))
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     oks = [line.split(" ", 2)[1] for line in lines if line.startswith("ok: ")]
