@@ -14,8 +14,11 @@ Every run is a separate process (``bench/ui_child.py``, QT_QPA_PLATFORM=offscree
 DISPLAY is set) on a fresh copy of that folder; HubDesk and the bare-window baseline are
 spawned alternately, and ratios are taken in this run. Goals:
 
-* cold start, spawn to the first completed paint of the main window, vs a bare
-  PySide6 QMainWindow                                                  <= 1.3x
+* cold start, spawn to the first completed paint of the main window *showing cached
+  conversations* (the list's viewport painted with rows), vs a bare PySide6
+  QMainWindow's first completed paint                                  <= 1.3x
+  (also reported, as info: spawn to the window's first frame whatever it shows, and
+  spawn to the list painted with all 5,000 conversations)
 * first paint of the 10,000-message thread after a click on its row   < 50 ms
 * a keystroke in the conversation filter (5,000 rows): UI-thread handling until the
   field has repainted, and results back on the UI thread until the list has repainted
@@ -140,8 +143,10 @@ def prepare(folder: Path) -> tuple[Path, Path]:
 # --- running children -----------------------------------------------------------------
 @dataclass
 class Child:
-    spawn_to_frame: float  # seconds
+    spawn_to_frame: float  # seconds: the window's first completed paint
     spawn_to_paint: float
+    spawn_to_content: float  # the list's first completed paint with cached rows (goal)
+    spawn_to_full: float  # ... with every conversation (info)
     result: dict[str, Any]
 
 
@@ -155,6 +160,7 @@ def run_child(mode: str, home: Path, keyring_file: Path, scratch: Path,
         os.sync()
     argv = [sys.executable, str(CHILD), mode] + (["--ops", str(rounds)] if rounds else [])
     env = child_env(run_home, keyring_file, scratch / "pycache")
+    env["UIBENCH_ROWS"] = str(CONVERSATIONS)
     t0 = time.monotonic()
     done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=300)
     line = next((s for s in done.stdout.splitlines() if s.startswith("UIBENCH ")), None)
@@ -163,7 +169,8 @@ def run_child(mode: str, home: Path, keyring_file: Path, scratch: Path,
     result: dict[str, Any] = json.loads(line.removeprefix("UIBENCH "))
     if "error" in result:
         sys.exit(f"{mode} child: {result['error']}\n{done.stderr}")
-    return Child(result["t_frame"] - t0, result["t_paint"] - t0, result)
+    return Child(result["t_frame"] - t0, result["t_paint"] - t0, result["t_content"] - t0,
+                 result["t_full"] - t0, result)  # fmt: skip
 
 
 # --- reporting --------------------------------------------------------------------------
@@ -223,9 +230,13 @@ def measure(args: argparse.Namespace, home: Path, keyring_file: Path, scratch: P
             child = run_child(mode, home, keyring_file, scratch)
             (bare if mode == "bare" else app).append(child)
             if mode == "app" and child.result.get("rows") != CONVERSATIONS:
-                sys.exit(f"first frame showed {child.result.get('rows')} conversations")
+                sys.exit(f"the full list showed {child.result.get('rows')} conversations")
+            if mode == "app" and not child.result.get("rows_content"):
+                sys.exit("the list never painted cached conversations")
         print(f"  pair {i + 1}: bare {bare[-1].spawn_to_frame * 1000:.0f} ms, "
-              f"app {app[-1].spawn_to_frame * 1000:.0f} ms", flush=True)  # fmt: skip
+              f"app frame {app[-1].spawn_to_frame * 1000:.0f} / content "
+              f"{app[-1].spawn_to_content * 1000:.0f} / full list "
+              f"{app[-1].spawn_to_full * 1000:.0f} ms", flush=True)  # fmt: skip
 
     ops = []
     for i in range(args.ops_runs):
@@ -234,22 +245,35 @@ def measure(args: argparse.Namespace, home: Path, keyring_file: Path, scratch: P
               f"{ops[-1]['big_open_median']:.1f} ms", flush=True)  # fmt: skip
 
     bare_frame = [c.spawn_to_frame for c in bare]
-    app_frame = [c.spawn_to_frame for c in app]
-    ratios = [a / b for a, b in zip(app_frame, bare_frame, strict=True)]
+    app_content = [c.spawn_to_content for c in app]
+    ratios = [a / b for a, b in zip(app_content, bare_frame, strict=True)]
     bare_median = statistics.median(bare_frame)
+    shown = statistics.median([c.result["rows_content"] for c in app])
     bench.rows.append(Measurement("start: bare QMainWindow, spawn to first frame",
                                   bare_frame, note="baseline"))  # fmt: skip
     bench.rows.append(Measurement(
-        "start: HubDesk, spawn to first frame", app_frame, START_RATIO * bare_median,
-        note=f"limit {START_RATIO}x bare; app/bare {statistics.median(ratios):.2f}x "
-             f"(median of pair ratios {min(ratios):.2f}-{max(ratios):.2f})",
+        "start: HubDesk, spawn to list painted w/ cache", app_content,
+        START_RATIO * bare_median,
+        note=f"the goal: limit {START_RATIO}x bare; app/bare {statistics.median(ratios):.2f}x "
+             f"(pair ratios {min(ratios):.2f}-{max(ratios):.2f}); {shown:.0f} newest "
+             f"conversations in it",
+    ))  # fmt: skip
+    frame_ratios = [c.spawn_to_frame / b for c, b in zip(app, bare_frame, strict=True)]
+    bench.rows.append(Measurement(
+        "start: HubDesk, spawn to first frame", [c.spawn_to_frame for c in app],
+        note=f"window's first completed paint, whatever it shows; "
+             f"{statistics.median(frame_ratios):.2f}x bare (info)",
     ))  # fmt: skip
     bench.rows.append(Measurement(
         "start: HubDesk, spawn to first Paint event",
         [c.spawn_to_paint for c in app], note="paint pass begins (info)",
     ))  # fmt: skip
-    in_child = [c.result["t_frame"] - c.result["t_enter"] for c in app]
-    bench.rows.append(Measurement("start: HubDesk, script entry to first frame", in_child,
+    bench.rows.append(Measurement(
+        "start: HubDesk, spawn to all 5,000 rows painted", [c.spawn_to_full for c in app],
+        note="store worker open (quick_check) + whole list (info)",
+    ))  # fmt: skip
+    in_child = [c.result["t_content"] - c.result["t_enter"] for c in app]
+    bench.rows.append(Measurement("start: HubDesk, script entry to list w/ cache", in_child,
                                   note="without interpreter start-up (info)"))  # fmt: skip
 
     opens = [o for r in ops for o in r["opens"]]
