@@ -42,6 +42,16 @@ import sys  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
+if sys.argv[1:2] == ["app"]:
+    # As ``hubdesk.app.main`` does first thing (before PySide6, which this file imports
+    # below for its own hooks): without this the child would measure a different order.
+    import importlib  # noqa: E402
+
+    from hubdesk.app import BEFORE_QT  # noqa: E402
+
+    for _name in BEFORE_QT:
+        importlib.import_module(_name)
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget  # noqa: E402
 
