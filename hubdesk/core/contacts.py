@@ -224,23 +224,9 @@ class ContactBook:
         await self._run(lambda db: db.contacts.create_group(clean))
 
     async def rename_group(self, old: str, new: str) -> None:
-        """Rename a group, keeping its members (``InvalidInput`` if ``new`` is taken)."""
-        clean = new.strip()
-
-        def rename(db: Database) -> None:
-            with transaction(db.conn):
-                if old not in db.contacts.groups():
-                    raise ContactError(f"no group named {old!r}")
-                if clean == old:
-                    return
-                members = db.contacts.members(old)
-                db.contacts.delete_group(old)
-                db.contacts.create_group(clean)
-                for member in members:
-                    assert member.id is not None
-                    db.contacts.add_to_group(member.id, clean)
-
-        await self._run(rename)
+        """Rename a group in place, keeping its id and members (``InvalidInput`` if there
+        is no such group or ``new`` is taken)."""
+        await self._run(lambda db: db.contacts.rename_group(old, new))
 
     async def delete_group(self, name: str) -> bool:
         """Delete a group; its members stay in the address book."""

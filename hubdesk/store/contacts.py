@@ -116,6 +116,30 @@ class Contacts:
                 raise ContactError(f"a group named {clean!r} already exists") from None
         return int(cur.lastrowid or 0)
 
+    def rename_group(self, old: str, new: str) -> int:
+        """Rename a group in place: its id and members stay. Returns the id.
+
+        Names compare case-insensitively, so ``new`` may differ from ``old`` in case only;
+        ``ContactError`` when there is no group ``old``, ``new`` is empty, or another group
+        is already called ``new``.
+        """
+        clean = new.strip()
+        if not clean:
+            raise ContactError("a group needs a name")
+        with transaction(self._conn):
+            row = self._conn.execute(
+                "SELECT id FROM contact_groups WHERE name = ?", (old,)
+            ).fetchone()
+            if row is None:
+                raise ContactError(f"no group named {old!r}")
+            try:
+                self._conn.execute(
+                    "UPDATE contact_groups SET name = ? WHERE id = ?", (clean, row[0])
+                )
+            except sqlite3.IntegrityError:
+                raise ContactError(f"a group named {clean!r} already exists") from None
+        return int(row[0])
+
     def delete_group(self, name: str) -> bool:
         with transaction(self._conn):
             cur = self._conn.execute("DELETE FROM contact_groups WHERE name = ?", (name,))

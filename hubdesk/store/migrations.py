@@ -2,8 +2,12 @@
 
 Migration 1 is the base schema. Migration 2 adds full-text search (FTS5) over message
 text and contact names and back-fills it from the rows already stored: a profile
-created by the first release keeps its data and becomes searchable. A new migration is
-appended to ``MIGRATIONS``; an existing one is never edited once released.
+created by the first release keeps its data and becomes searchable. Migration 3 makes a
+server message claimable by one outbox destination only (a UNIQUE partial index on
+``outbox_destinations.sms_id``) and moves each outbox entry's attempt window (server
+times) from the sync engine's ``outbox_attempt:<id>`` sync-state keys into columns.
+A new migration is appended to ``MIGRATIONS``; an existing one is never edited once
+released.
 
 Each migration runs in its own transaction together with the ``user_version`` bump, so
 a crash part-way leaves the database at the previous version, never in between.
@@ -154,7 +158,46 @@ _V2_SEARCH = (
     "INSERT INTO contacts_fts (contacts_fts) VALUES ('rebuild')",
 )
 
-MIGRATIONS: tuple[Sequence[str], ...] = (_V1_BASE, _V2_SEARCH)
+_ATTEMPT_KEY = "'outbox_attempt:'"  # the sync engine's old sync_state keys, one per entry
+
+
+def _attempt_time(field: str) -> str:
+    """SQL: epoch seconds of ``field`` ("YYYY-MM-DD HH:MM:SS", UTC) in the JSON value the
+    sync engine kept under ``outbox_attempt:<id>``; NULL when absent or unreadable."""
+    return (
+        f"(SELECT CASE WHEN json_valid(s.value) AND json_type(s.value, '$.{field}') = 'text' "
+        f"THEN CAST(strftime('%s', "
+        f"json_extract(s.value, '$.{field}')) AS INTEGER) END "
+        f"FROM sync_state s WHERE s.key = {_ATTEMPT_KEY} || outbox.id)"
+    )
+
+
+_V3_OUTBOX = (
+    # Two outbox destinations must never claim one server message. Should a database
+    # hold such a pair anyway, the first claim (lowest outbox id, then position) keeps
+    # the id and the others forget it: a sent destination without an id is a state the
+    # outbox already knows (a bulk send whose ids were not found yet).
+    """UPDATE outbox_destinations SET sms_id = NULL
+        WHERE sms_id IS NOT NULL AND EXISTS (
+            SELECT 1 FROM outbox_destinations kept
+             WHERE kept.sms_id = outbox_destinations.sms_id
+               AND (kept.outbox_id < outbox_destinations.outbox_id
+                    OR (kept.outbox_id = outbox_destinations.outbox_id
+                        AND kept.position < outbox_destinations.position)))""",
+    "DROP INDEX outbox_destinations_sms",
+    "CREATE UNIQUE INDEX outbox_destinations_sms ON outbox_destinations (sms_id) "
+    "WHERE sms_id IS NOT NULL",
+    # The latest attempt's bounds in SERVER time (epoch seconds): started at or before
+    # the request left, ended at or after it was over (NULL: not known yet).
+    "ALTER TABLE outbox ADD COLUMN attempt_started_at INTEGER",
+    "ALTER TABLE outbox ADD COLUMN attempt_ended_at INTEGER",
+    # Until now the sync engine kept them in sync_state as JSON: move them over.
+    f"UPDATE outbox SET attempt_started_at = {_attempt_time('started')}, "
+    f"attempt_ended_at = {_attempt_time('ended')}",
+    f"DELETE FROM sync_state WHERE key GLOB {_ATTEMPT_KEY[:-1]}*'",
+)
+
+MIGRATIONS: tuple[Sequence[str], ...] = (_V1_BASE, _V2_SEARCH, _V3_OUTBOX)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -6,44 +6,32 @@ A row left in ``sending`` by a process that died (the request may or may not hav
 reached the server) is turned into ``unknown`` by ``recover_interrupted``, so the engine
 reconciles instead of resending blindly.
 
-Which rows in ``sending`` are dead is decided with the profile's *sender lock*
-(``store.lock.sender_lock_path``: a lock file beside the database), because other
-processes (the GUI, ``hubdesk-cli send``) may be sending from the same database:
-
-* A process that sends holds the sender lock *shared* from its first ``mark_sending``
-  until its ``Database`` is closed (or it dies: the kernel drops the lock). Several
-  live senders hold it together.
-* ``recover_interrupted`` (run by ``Database.open``) touches rows in ``sending`` only
-  when it can take the lock *exclusive*, that is when no live process is sending; then
-  every such row was left by a dead one. Otherwise it leaves them alone (and returns 0):
-  they belong to a live sender, which settles them itself.
-* The first ``mark_sending`` of a connection recovers the same way before joining the
-  senders, so rows a sender left when it died while this process was open are not
-  stuck in ``sending``. When the shared lock cannot be had at that instant (another
-  process holds it exclusive, for the moment a recovery takes) it raises
-  ``SenderBusy`` and the entry stays as it was, to be sent on a later attempt.
-
-An ``Outbox`` made without a lock (a bare connection, as some tests use) recovers
-unconditionally, as before.
+Which rows in ``sending`` are dead is decided with the profile's *sender lock*, because
+other processes (the GUI, ``hubdesk-cli send``) may be sending from the same database:
+see ``store.outbox_recovery``. An ``Outbox`` made without a lock (a bare connection, as
+some tests use) recovers unconditionally.
 
 Each destination has its own row (``outbox_destinations``) with its state and, once
 known, the server's ``sms_id``; a bulk send gets its ids later via ``attach_sms_ids``.
+One server message is claimed by one destination at most (a UNIQUE index; see
+``claimed_ids``). Each entry keeps its latest attempt's window in the SERVER's time
+(``attempt_window``): set by ``mark_sending`` and ``mark_unknown``/``set_attempt_end``.
 """
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 import uuid as uuidlib
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from hubdesk.domain import OutboxItem, OutboxState
 from hubdesk.store.lock import FileLock
+from hubdesk.store.outbox_recovery import join_senders, recover_interrupted
 from hubdesk.store.timecodec import Clock, from_epoch, to_epoch, utc_now
 from hubdesk.store.transactions import transaction
-
-log = logging.getLogger(__name__)
 
 
 class OutboxError(LookupError):
@@ -55,9 +43,31 @@ class SenderBusy(OutboxError):
     sends); nothing was changed: try the send again shortly."""
 
 
+@dataclass(frozen=True, slots=True)
+class AttemptWindow:
+    """Server-time bounds of an entry's latest send attempt.
+
+    ``started``: a server time at or before the request left (None: no reading then).
+    ``ended``: a server time at or after the attempt was over (None: not known yet, e.g.
+    the process died during the request).
+    """
+
+    started: datetime | None
+    ended: datetime | None
+
+
 _SELECT = """
 SELECT id, source, text, state, bulk, created_at, attempts, error FROM outbox
 """
+_CHUNK = 900  # ids per IN (...) query, below SQLite's variable limit
+
+
+def _epoch(moment: datetime | None) -> int | None:
+    return None if moment is None else to_epoch(moment)
+
+
+def _moment(seconds: int | None) -> datetime | None:
+    return None if seconds is None else from_epoch(seconds)
 
 
 class Outbox:
@@ -112,9 +122,11 @@ class Outbox:
             )
             return self._require(outbox_id)
 
-    def mark_sending(self, outbox_id: int) -> OutboxItem:
+    def mark_sending(self, outbox_id: int, started: datetime | None = None) -> OutboxItem:
         """Before the POST: count the attempt. Allowed from queued and unknown.
 
+        ``started`` (a server time at or before the request leaves) opens the attempt's
+        window; its end is unknown until ``mark_unknown`` or ``set_attempt_end``.
         The first call takes the sender lock (shared, for the connection's life); raises
         ``SenderBusy`` when that is impossible right now.
         """
@@ -124,8 +136,9 @@ class Outbox:
             self._check(outbox_id, {OutboxState.QUEUED, OutboxState.UNKNOWN})
             self._conn.execute(
                 "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
-                "last_attempt_at = ?, error = NULL WHERE id = ?",
-                (now, outbox_id),
+                "last_attempt_at = ?, error = NULL, attempt_started_at = ?, "
+                "attempt_ended_at = NULL WHERE id = ?",
+                (now, _epoch(started), outbox_id),
             )
             self._set_destinations(outbox_id, OutboxState.SENDING, only_unsent=True)
             return self._require(outbox_id)
@@ -141,9 +154,33 @@ class Outbox:
             self._attach(outbox_id, sms_ids or {})
             return self._require(outbox_id)
 
-    def mark_unknown(self, outbox_id: int, error: str) -> OutboxItem:
-        """The request may have reached the server (timeout, dropped connection)."""
-        return self._settle(outbox_id, OutboxState.UNKNOWN, error)
+    def mark_unknown(
+        self, outbox_id: int, error: str, ended: datetime | None = None
+    ) -> OutboxItem:
+        """The request may have reached the server (timeout, dropped connection).
+
+        ``ended``: a server time at or after the attempt was over (None: not known)."""
+        with transaction(self._conn, durable=True):
+            item = self._settle(outbox_id, OutboxState.UNKNOWN, error)
+            if ended is not None:
+                self._conn.execute(
+                    "UPDATE outbox SET attempt_ended_at = ? WHERE id = ?",
+                    (to_epoch(ended), outbox_id),
+                )
+            return item
+
+    def mark_queued(self, outbox_id: int, error: str) -> OutboxItem:
+        """sending -> queued: the request certainly did not run (could not connect, 429,
+        session expired). The attempt still counts; its window is cleared."""
+        with transaction(self._conn, durable=True):
+            self._check(outbox_id, {OutboxState.SENDING})
+            self._conn.execute(
+                "UPDATE outbox SET state = 'queued', error = ?, attempt_started_at = NULL, "
+                "attempt_ended_at = NULL WHERE id = ?",
+                (error, outbox_id),
+            )
+            self._set_destinations(outbox_id, OutboxState.QUEUED, only_unsent=True)
+            return self._require(outbox_id)
 
     def mark_failed(self, outbox_id: int, error: str) -> OutboxItem:
         """The server certainly refused it (or the user gave up on it)."""
@@ -183,18 +220,8 @@ class Outbox:
     def recover_interrupted(self) -> int:
         """Turn entries left in ``sending`` by a dead process into ``unknown``; return how
         many. Returns 0 without touching anything while a live process (this one
-        included) is sending: see the module docstring."""
-        if self._sender is None:
-            return self._recover()
-        if self._sender.held or not self._has_sending():
-            return 0
-        if not self._sender.try_acquire("exclusive"):
-            log.info("outbox: another process is sending; its rows in 'sending' are left alone")
-            return 0
-        try:
-            return self._recover()
-        finally:
-            self._sender.release()
+        included) is sending: see ``store.outbox_recovery``."""
+        return recover_interrupted(self._conn, self._sender)
 
     def release_sender(self) -> None:
         """Stop being a sender (``Database.close`` calls this)."""
@@ -202,31 +229,42 @@ class Outbox:
             self._sender.release()
 
     def _join_senders(self) -> None:
-        if self._sender is None or self._sender.held:
-            return
-        recovered = self.recover_interrupted()
-        if recovered:
-            log.info("outbox: %d send(s) interrupted by a dead process are now unknown", recovered)
-        if not self._sender.try_acquire("shared"):
+        if not join_senders(self._conn, self._sender):
             raise SenderBusy(
                 "another HubDesk process is checking this profile's interrupted sends; "
                 "the message stays queued"
             )
 
-    def _has_sending(self) -> bool:
-        row = self._conn.execute("SELECT 1 FROM outbox WHERE state = 'sending' LIMIT 1")
-        return row.fetchone() is not None
+    def attempt_window(self, outbox_id: int) -> AttemptWindow:
+        """The latest attempt's window (both None for an unknown id or no attempt yet)."""
+        row = self._conn.execute(
+            "SELECT attempt_started_at, attempt_ended_at FROM outbox WHERE id = ?", (outbox_id,)
+        ).fetchone()
+        return AttemptWindow(None, None) if row is None else AttemptWindow(*map(_moment, row))
 
-    def _recover(self) -> int:
+    def set_attempt_end(self, outbox_id: int, ended: datetime) -> AttemptWindow:
+        """Record the end of an attempt a dead process left open (an earlier end stays)."""
         with transaction(self._conn, durable=True):
-            cur = self._conn.execute(
-                "UPDATE outbox SET state = 'unknown', "
-                "error = coalesce(error, 'interrupted while sending') WHERE state = 'sending'"
-            )
             self._conn.execute(
-                "UPDATE outbox_destinations SET state = 'unknown' WHERE state = 'sending'"
+                "UPDATE outbox SET attempt_ended_at = coalesce(attempt_ended_at, ?) "
+                "WHERE id = ?",
+                (to_epoch(ended), outbox_id),
             )
-        return cur.rowcount
+            return self.attempt_window(outbox_id)
+
+    def claimed_ids(self, ids: Iterable[int], *, except_outbox: int | None = None) -> set[int]:
+        """The server ids among ``ids`` that an entry (other than ``except_outbox``) holds."""
+        wanted = list(dict.fromkeys(ids))
+        found: set[int] = set()
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            rows = self._conn.execute(
+                "SELECT sms_id, outbox_id FROM outbox_destinations "
+                f"WHERE sms_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update(int(s) for s, o in rows if o != except_outbox)
+        return found
 
     def get(self, outbox_id: int) -> OutboxItem | None:
         row = self._conn.execute(_SELECT + " WHERE id = ?", (outbox_id,)).fetchone()
@@ -279,11 +317,16 @@ class Outbox:
 
     def _attach(self, outbox_id: int, sms_ids: Mapping[str, int]) -> None:
         for destination, sms_id in sms_ids.items():
-            cur = self._conn.execute(
-                "UPDATE outbox_destinations SET sms_id = ?, state = 'sent' "
-                "WHERE outbox_id = ? AND destination = ?",
-                (sms_id, outbox_id, destination),
-            )
+            try:
+                cur = self._conn.execute(
+                    "UPDATE outbox_destinations SET sms_id = ?, state = 'sent' "
+                    "WHERE outbox_id = ? AND destination = ?",
+                    (sms_id, outbox_id, destination),
+                )
+            except sqlite3.IntegrityError:  # the UNIQUE index on sms_id
+                raise OutboxError(
+                    f"server message {sms_id} is already claimed by another outbox entry"
+                ) from None
             if cur.rowcount == 0:
                 raise OutboxError(f"outbox entry {outbox_id} has no destination {destination}")
 

@@ -59,6 +59,7 @@ from hubdesk.api import (
 )
 from hubdesk.domain import OutboxItem, OutboxState, Sms, SmsType
 from hubdesk.store.database import Database
+from hubdesk.store.outbox import AttemptWindow
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync import storeops
 from hubdesk.sync.clock import ServerClock
@@ -230,7 +231,7 @@ class OutboxSender:
         if not dests:
             return await self._worker.run(lambda db: _mark_sent(db, item.id))
         started = self._clock.now()
-        item = await self._worker.run(lambda db: storeops.begin_attempt(db, item.id, started))
+        item = await self._worker.run(lambda db: db.outbox.mark_sending(item.id, started))
         key = (item.source, item.text)
         self._in_flight[key] += 1
         try:
@@ -249,9 +250,7 @@ class OutboxSender:
             ended = self._clock.now()
             await asyncio.shield(
                 self._worker.run(
-                    lambda db: storeops.end_attempt_unknown(
-                        db, item.id, "interrupted while sending", ended
-                    )
+                    lambda db: db.outbox.mark_unknown(item.id, "interrupted while sending", ended)
                 )
             )
             raise
@@ -275,15 +274,13 @@ class OutboxSender:
         kind = verdict(exc)
         message = str(exc)
         if kind == _Verdict.NOT_EXECUTED:
-            item = await self._worker.run(lambda db: storeops.back_to_queue(db, item.id, message))
+            item = await self._worker.run(lambda db: db.outbox.mark_queued(item.id, message))
             await self._status_for(exc)
             return item
         if kind == _Verdict.REFUSED:
-            return await self._worker.run(lambda db: _mark_failed(db, item.id, message))
+            return await self._worker.run(lambda db: db.outbox.mark_failed(item.id, message))
         ended = self._clock.now()
-        return await self._worker.run(
-            lambda db: storeops.end_attempt_unknown(db, item.id, message, ended)
-        )
+        return await self._worker.run(lambda db: db.outbox.mark_unknown(item.id, message, ended))
 
     async def _status_for(self, exc: ApiError) -> None:
         if isinstance(exc, RateLimited):
@@ -333,7 +330,7 @@ class OutboxSender:
             return {}
         ids = [m.sms_id for m in candidates]
         taken = await self._worker.run(
-            lambda db: storeops.claimed_ids(db, ids, except_outbox=item.id)
+            lambda db: db.outbox.claimed_ids(ids, except_outbox=item.id)
         )
         found: dict[str, Sms] = {}
         for m in sorted(candidates, key=lambda m: (m.time, m.sms_id)):
@@ -382,7 +379,7 @@ class OutboxSender:
         finally:
             self._busy.discard(item.id)
 
-    def seconds_until_decidable(self, window: storeops.AttemptWindow) -> float | None:
+    def seconds_until_decidable(self, window: AttemptWindow) -> float | None:
         """Server seconds until absence can be decided (<= 0: now; None: no clock yet)."""
         now = self._clock.now()
         if now is None or window.ended is None:
@@ -401,7 +398,7 @@ class OutboxSender:
         missing = [d for d, (state, _) in states.items() if state is not OutboxState.SENT]
         if not missing:
             return await self._worker.run(lambda db: _mark_sent(db, item.id))
-        window = await self._worker.run(lambda db: storeops.read_window(db, item.id))
+        window = await self._worker.run(lambda db: db.outbox.attempt_window(item.id))
         # Decide "absent" only from a listing computed after the deadline: take the
         # clock reading BEFORE the listing request. When the listing's own Date shows
         # the deadline has passed, list once more rather than wait for the next flush.
@@ -416,7 +413,7 @@ class OutboxSender:
             ended = self._clock.now()
             if ended is not None:
                 window = await self._worker.run(
-                    lambda db: storeops.set_window_end(db, item.id, ended)
+                    lambda db: db.outbox.set_attempt_end(item.id, ended)
                 )
         if found:
             item, applied, attached = await self._worker.run(
@@ -476,7 +473,7 @@ class OutboxSender:
         waits: list[float] = []
         for outbox_id in unknown:
             window = await self._worker.run(
-                lambda db, i=outbox_id: storeops.read_window(db, i)  # type: ignore[misc]
+                lambda db, i=outbox_id: db.outbox.attempt_window(i)  # type: ignore[misc]
             )
             wait = self.seconds_until_decidable(window)
             waits.append(0.0 if wait is None else max(0.0, wait))
@@ -520,15 +517,7 @@ def _file(report: FlushReport, item: OutboxItem) -> None:
 
 
 def _mark_sent(db: Database, outbox_id: int) -> OutboxItem:
-    item = db.outbox.mark_sent(outbox_id)
-    storeops.forget_window(db, outbox_id)
-    return item
-
-
-def _mark_failed(db: Database, outbox_id: int, message: str) -> OutboxItem:
-    item = db.outbox.mark_failed(outbox_id, message)
-    storeops.forget_window(db, outbox_id)
-    return item
+    return db.outbox.mark_sent(outbox_id)
 
 
 def _requeue(db: Database, outbox_id: int) -> OutboxItem:

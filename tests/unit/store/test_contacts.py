@@ -73,6 +73,26 @@ def test_groups_many_to_many(db: Database) -> None:
         db.contacts.add_to_group(9999, "Customers")
 
 
+def test_rename_group_keeps_its_id_and_members(db: Database) -> None:
+    a = db.contacts.add(P, "Alice")
+    assert a.id is not None
+    group_id = db.contacts.create_group("Staff")
+    db.contacts.add_to_group(a.id, "Staff")
+    db.contacts.create_group("Suppliers")
+    assert db.contacts.rename_group("Staff", "Team") == group_id
+    assert db.contacts.groups() == ["Suppliers", "Team"]
+    assert [c.name for c in db.contacts.members("Team")] == ["Alice"]
+    assert db.contacts.rename_group("team", "TEAM") == group_id  # a change of case only
+    assert db.contacts.groups() == ["Suppliers", "TEAM"]
+    for old, new in (("Nope", "X"), ("TEAM", "suppliers"), ("TEAM", "  ")):
+        with pytest.raises(ContactError):
+            db.contacts.rename_group(old, new)
+    assert db.conn.execute("SELECT id, name FROM contact_groups WHERE id = ?", (group_id,)
+                           ).fetchone() == (group_id, "TEAM")  # fmt: skip
+    member = db.contacts.get(a.id)
+    assert member is not None and member.groups == ("TEAM",)
+
+
 def test_name_change_is_seen_by_conversations_and_search(db: Database) -> None:
     c = db.contacts.add(P, "Old Name")
     db.contacts.update(replace(c, name="New Name"))

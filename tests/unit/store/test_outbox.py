@@ -3,6 +3,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any  # the conftest's FakeClock (conftest is not importable)
 
@@ -11,10 +12,11 @@ import pytest
 from hubdesk.domain import OutboxItem, OutboxState
 from hubdesk.store.database import Database
 from hubdesk.store.lock import FileLock, sender_lock_path
-from hubdesk.store.outbox import OutboxError, SenderBusy
+from hubdesk.store.outbox import AttemptWindow, OutboxError, SenderBusy
 
 P = "447400123456"
 Q = "447400999888"
+T0 = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)  # a server time
 
 
 def test_single_send_lifecycle(db: Database, clock: Any) -> None:
@@ -64,6 +66,56 @@ def test_unknown_then_absent_is_requeued_and_counts_attempts(db: Database) -> No
     assert db.outbox.requeue(item.id).state is OutboxState.QUEUED
     again = db.outbox.mark_sending(item.id)
     assert again.attempts == 2 and again.error is None
+
+
+def test_mark_queued_when_the_request_certainly_did_not_run(db: Database) -> None:
+    item = db.outbox.enqueue("HubWork", [P], "offline")
+    db.outbox.mark_sending(item.id, started=T0)
+    queued = db.outbox.mark_queued(item.id, "could not connect")
+    assert queued.state is OutboxState.QUEUED and queued.error == "could not connect"
+    assert queued.attempts == 1  # the attempt still counts
+    assert db.outbox.destination_states(item.id) == {P: (OutboxState.QUEUED, None)}
+    assert db.outbox.attempt_window(item.id) == AttemptWindow(None, None)
+    with pytest.raises(OutboxError):
+        db.outbox.mark_queued(item.id, "again")  # only from sending
+    db.outbox.mark_sending(item.id)
+    db.outbox.mark_sent(item.id, {P: 9})
+    with pytest.raises(OutboxError):
+        db.outbox.mark_queued(item.id, "too late")
+
+
+def test_attempt_window_in_server_time(db: Database) -> None:
+    item = db.outbox.enqueue("HubWork", [P], "window")
+    assert db.outbox.attempt_window(item.id) == AttemptWindow(None, None)
+    db.outbox.mark_sending(item.id, started=T0)
+    assert db.outbox.attempt_window(item.id) == AttemptWindow(T0, None)
+    db.outbox.mark_unknown(item.id, "dropped", ended=T0 + timedelta(seconds=3))
+    assert db.outbox.attempt_window(item.id) == AttemptWindow(T0, T0 + timedelta(seconds=3))
+    later = T0 + timedelta(seconds=60)
+    db.outbox.mark_sending(item.id, started=later)  # a new attempt: a new window
+    assert db.outbox.attempt_window(item.id) == AttemptWindow(later, None)
+    db.outbox.mark_unknown(item.id, "interrupted")  # end not known
+    end = later + timedelta(seconds=5)
+    assert db.outbox.set_attempt_end(item.id, end) == AttemptWindow(later, end)
+    assert db.outbox.set_attempt_end(item.id, end + timedelta(seconds=9)).ended == end
+    assert db.outbox.attempt_window(9999) == AttemptWindow(None, None)
+
+
+def test_one_server_message_is_claimed_once(db: Database) -> None:
+    first = db.outbox.enqueue("HubWork", [P], "same")
+    second = db.outbox.enqueue("HubWork", [P], "same")
+    db.outbox.mark_sending(first.id)
+    db.outbox.mark_sent(first.id, {P: 700})
+    assert db.outbox.claimed_ids([700, 701, 700]) == {700}
+    assert db.outbox.claimed_ids([700], except_outbox=first.id) == set()
+    assert db.outbox.claimed_ids([]) == set()
+    db.outbox.mark_sending(second.id)
+    db.outbox.mark_unknown(second.id, "dropped")
+    with pytest.raises(OutboxError, match="already claimed"):
+        db.outbox.attach_sms_ids(second.id, {P: 700})
+    assert db.outbox.destination_states(second.id) == {P: (OutboxState.UNKNOWN, None)}
+    many = list(range(1, 2001))  # more than one IN (...) chunk
+    assert db.outbox.claimed_ids([*many, 700]) == {700}
 
 
 def test_failed_and_user_retry(db: Database) -> None:

@@ -154,6 +154,28 @@ async def test_unknown_is_not_resent_before_the_server_clock_passes_the_window(
         assert server_copies(k)[(A, "wait for it")] == 1
 
 
+async def test_attempt_windows_live_in_the_outbox_not_in_sync_state(tmp_path: Path) -> None:
+    async with kit(tmp_path, timeout=TIMEOUT) as k:
+        s = sender(k, window=30.0)
+        k.state.add_fault(fault("drop_before", SEND))
+        r = await s.submit(SENDER, A, "windowed")
+        assert r.item is not None and r.item.state is OutboxState.UNKNOWN
+        window = await k.worker.run(lambda db: db.outbox.attempt_window(r.item.id))
+        assert window.started is not None and window.ended is not None
+        assert window.started <= window.ended
+        keys = await k.worker.run(
+            lambda db: db.conn.execute("SELECT key FROM sync_state").fetchall()
+        )
+        assert not [key for (key,) in keys if key.startswith("outbox_attempt")]
+        k.state.add_fault(fault("429", SEND, count=4))  # certainly not executed
+        k.clock.offset += 40
+        report = await s.flush()
+        assert report.queued == [r.item.id]
+        queued = await k.worker.run(lambda db: db.outbox.get(r.item.id))
+        assert queued is not None and queued.state is OutboxState.QUEUED
+        await check_exactly_once(k, s)
+
+
 async def test_interrupted_sending_row_is_reconciled_after_restart(tmp_path: Path) -> None:
     async with kit(tmp_path, timeout=TIMEOUT) as k:
         # A previous process committed "sending", the server executed, then it died.
