@@ -12,11 +12,17 @@ from __future__ import annotations
 import asyncio
 import builtins
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
 from typing import TypeVar
 
+from hubdesk.core.contacts_import import (
+    ImportRecord,
+    ImportReport,
+    ImportRow,
+    ImportStatus,
+    apply_import,
+    clean_groups,
+)
 from hubdesk.core.contacts_io import decode_text, parse_contacts_csv, write_contacts_csv
 from hubdesk.core.errors import InvalidInput
 from hubdesk.core.vcard import parse_vcards, write_vcards
@@ -34,65 +40,6 @@ _VCARD_SUFFIXES = (".vcf", ".vcard")
 T = TypeVar("T")
 
 
-class ImportStatus(Enum):
-    ADDED = "added"
-    UPDATED = "updated"
-    SKIPPED = "skipped"
-    REJECTED = "rejected"
-
-
-@dataclass(frozen=True, slots=True)
-class ImportRow:
-    """What happened to one record. ``where`` is "row 3" (CSV) or "line 12" (vCard)."""
-
-    where: str
-    position: int
-    name: str
-    status: ImportStatus
-    reason: str = ""
-    number: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ImportReport:
-    rows: tuple[ImportRow, ...]
-
-    def count(self, status: ImportStatus) -> int:
-        return sum(1 for r in self.rows if r.status is status)
-
-    @property
-    def added(self) -> int:
-        return self.count(ImportStatus.ADDED)
-
-    @property
-    def updated(self) -> int:
-        return self.count(ImportStatus.UPDATED)
-
-    @property
-    def skipped(self) -> int:
-        return self.count(ImportStatus.SKIPPED)
-
-    @property
-    def rejected(self) -> int:
-        return self.count(ImportStatus.REJECTED)
-
-    def summary(self) -> str:
-        return (
-            f"{self.added} added, {self.updated} updated, {self.skipped} skipped, "
-            f"{self.rejected} rejected."
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class _Record:
-    where: str
-    position: int
-    name: str
-    numbers: tuple[str, ...]
-    notes: str
-    groups: tuple[str, ...]
-
-
 def uk_number(text: str) -> PhoneNumber:
     """The UK number in ``text`` or ``InvalidInput`` with the reason."""
     try:
@@ -106,18 +53,6 @@ def _clean_name(name: str) -> str:
     if not clean:
         raise InvalidInput("a contact needs a name")
     return clean
-
-
-def _clean_groups(groups: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(g.strip() for g in groups if g.strip()))
-
-
-def _other_reason(text: str) -> str:
-    try:
-        number = parse_number(text)
-    except NumberError as exc:
-        return f"{text} ({exc})"
-    return f"{number.international()} (not a UK number)"
 
 
 class ContactBook:
@@ -135,7 +70,7 @@ class ContactBook:
         """Add a contact; ``InvalidInput`` says what is wrong (number, name, duplicate)."""
         digits = uk_number(number).digits
         clean = _clean_name(name)
-        wanted = _clean_groups(groups)
+        wanted = clean_groups(groups)
 
         def add(db: Database) -> Contact:
             with transaction(db.conn):
@@ -161,7 +96,7 @@ class ContactBook:
         """Change the given fields; ``groups`` replaces the contact's groups."""
         digits = None if number is None else uk_number(number).digits
         clean = None if name is None else _clean_name(name)
-        wanted = None if groups is None else _clean_groups(groups)
+        wanted = None if groups is None else clean_groups(groups)
 
         def edit(db: Database) -> tuple[Contact, str]:
             with transaction(db.conn):
@@ -259,14 +194,14 @@ class ContactBook:
 
     async def import_csv(self, text: str) -> ImportReport:
         records = [
-            _Record(f"row {r.row}", r.row, r.name, r.numbers, r.notes, r.groups)
+            ImportRecord(f"row {r.row}", r.row, r.name, r.numbers, r.notes, r.groups)
             for r in parse_contacts_csv(text)
         ]
         return await self._import(records)
 
     async def import_vcard(self, text: str) -> ImportReport:
         records = [
-            _Record(f"line {c.line}", c.line, c.name, c.numbers, c.notes, c.groups)
+            ImportRecord(f"line {c.line}", c.line, c.name, c.numbers, c.notes, c.groups)
             for c in parse_vcards(text)
         ]
         return await self._import(records)
@@ -286,8 +221,8 @@ class ContactBook:
 
     # --- internals -------------------------------------------------------------------
 
-    async def _import(self, records: Sequence[_Record]) -> ImportReport:
-        report = await self._run(lambda db: _apply_import(db, records))
+    async def _import(self, records: Sequence[ImportRecord]) -> ImportReport:
+        report = await self._run(lambda db: apply_import(db, records))
         touched = frozenset(
             r.number
             for r in report.rows
@@ -327,84 +262,3 @@ def _set_groups(
             db.contacts.add_to_group(contact_id, group)
 
 
-def _choose_number(numbers: Sequence[str]) -> tuple[PhoneNumber | None, str]:
-    """The first UK number and a note about the others (or the reason none is usable)."""
-    if not numbers:
-        return None, "no phone number"
-    chosen: PhoneNumber | None = None
-    others: list[str] = []
-    first_error = ""
-    for text in numbers:
-        try:
-            number = parse_uk_number(text)
-        except NumberError as exc:
-            first_error = first_error or str(exc)
-            others.append(_other_reason(text))
-            continue
-        if chosen is None:
-            chosen = number
-        elif number.digits != chosen.digits:
-            others.append(f"{number.national()} (only one number per contact)")
-    if chosen is None:
-        return None, first_error
-    note = f"not imported: {', '.join(others)}" if others else ""
-    return chosen, note
-
-
-def _apply_import(db: Database, records: Sequence[_Record]) -> ImportReport:
-    rows: list[ImportRow] = []
-    seen: dict[str, str] = {}  # digits -> where first seen
-    with transaction(db.conn):
-        for rec in records:
-            number, note = _choose_number(rec.numbers)
-            name = " ".join(rec.name.split())
-            if number is None:
-                rows.append(ImportRow(rec.where, rec.position, name, ImportStatus.REJECTED, note))
-                continue
-            digits = number.digits
-            if not name:
-                rows.append(
-                    ImportRow(
-                        rec.where, rec.position, name, ImportStatus.REJECTED, "no name", digits
-                    )
-                )
-                continue
-            if digits in seen:
-                rows.append(
-                    ImportRow(
-                        rec.where,
-                        rec.position,
-                        name,
-                        ImportStatus.SKIPPED,
-                        f"duplicate of {seen[digits]}",
-                        digits,
-                    )
-                )
-                continue
-            seen[digits] = rec.where
-            status, reason = _merge(db, digits, name, rec.notes, rec.groups)
-            reason = "; ".join(p for p in (reason, note) if p)
-            rows.append(ImportRow(rec.where, rec.position, name, status, reason, digits))
-    return ImportReport(tuple(rows))
-
-
-def _merge(
-    db: Database, digits: str, name: str, notes: str, groups: Sequence[str]
-) -> tuple[ImportStatus, str]:
-    existing = db.contacts.get_by_number(digits)
-    wanted = _clean_groups(groups)
-    if existing is None:
-        contact = db.contacts.add(digits, name, notes.strip())
-        assert contact.id is not None
-        for group in wanted:
-            db.contacts.add_to_group(contact.id, group)
-        return ImportStatus.ADDED, ""
-    assert existing.id is not None
-    new_notes = notes.strip() or existing.notes
-    missing = [g for g in wanted if g not in existing.groups]
-    if name == existing.name and new_notes == existing.notes and not missing:
-        return ImportStatus.SKIPPED, "already in contacts"
-    db.contacts.update(Contact(digits, name, new_notes, existing.groups, existing.id))
-    for group in missing:
-        db.contacts.add_to_group(existing.id, group)
-    return ImportStatus.UPDATED, f"updated the existing contact {existing.name}"
