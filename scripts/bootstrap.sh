@@ -13,15 +13,21 @@ HUBDESK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HUBDESK_VENV="$HUBDESK_ROOT/.venv"
 HUBDESK_PY="$HUBDESK_VENV/bin/python"
 
-# The desktop session and the PySide6 wheel's runtime libraries (TESTING.md), plus the
-# packaging checks' tools and an emoji font for rendering received text.
-HUBDESK_DEBIAN_PACKAGES=(
-    xvfb dbus-daemon dbus-bin dbus-x11 haskell-status-notifier-item-utils dunst gnome-keyring
+# What the PySide6 wheel needs to open a window (shared/docs/TESTING.md): scripts/demo
+# makes sure of these.
+HUBDESK_QT_RUNTIME_PACKAGES=(
     libgl1 libegl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 libx11-6 libx11-xcb1
     libxkbcommon0 libxkbcommon-x11-0 libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4
     libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render0 libxcb-render-util0
     libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1
-    fonts-dejavu-core desktop-file-utils appstream fonts-noto-color-emoji xdotool
+    fonts-dejavu-core fonts-noto-color-emoji
+)
+# scripts/test adds the private desktop session (Xvfb, D-Bus, tray watcher, dunst,
+# gnome-keyring), the packaging checks' tools and xdotool for the end-to-end tests.
+HUBDESK_DEBIAN_PACKAGES=(
+    "${HUBDESK_QT_RUNTIME_PACKAGES[@]}"
+    xvfb dbus-daemon dbus-bin dbus-x11 haskell-status-notifier-item-utils dunst gnome-keyring
+    desktop-file-utils appstream xdotool
 )
 
 hubdesk_say() { printf '==> %s\n' "$*" >&2; }
@@ -91,7 +97,7 @@ hubdesk_ensure_venv() {
     if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
         hubdesk_say "installing HubDesk and its dev tools into .venv (pyproject.toml changed)"
         local log="$HUBDESK_VENV/pip-install.log"
-        if ! "$HUBDESK_PY" -m pip install --disable-pip-version-check -e "$HUBDESK_ROOT[dev]" \
+        if ! "$HUBDESK_PY" -m pip install --disable-pip-version-check -e "${HUBDESK_ROOT}[dev]" \
             >"$log" 2>&1; then
             tail -n 40 "$log" >&2
             hubdesk_fail "pip install -e '.[dev]' failed (full log: $log)"
@@ -102,29 +108,36 @@ hubdesk_ensure_venv() {
     export PATH="$HUBDESK_VENV/bin:$PATH"
 }
 
+# Prints which of the named packages are not installed (default: the whole test list).
 hubdesk_missing_debian_packages() {
+    local wanted=("$@")
+    [[ ${#wanted[@]} -gt 0 ]] || wanted=("${HUBDESK_DEBIAN_PACKAGES[@]}")
     local installed
-    installed="$(dpkg-query -W -f='${db:Status-Status} ${Package}\n' "${HUBDESK_DEBIAN_PACKAGES[@]}" 2>/dev/null \
+    installed="$(dpkg-query -W -f='${db:Status-Status} ${Package}\n' "${wanted[@]}" 2>/dev/null \
         | awk '$1 == "installed" { print $2 }')"
     local pkg
-    for pkg in "${HUBDESK_DEBIAN_PACKAGES[@]}"; do
+    for pkg in "${wanted[@]}"; do
         grep -qx -- "$pkg" <<<"$installed" || printf '%s\n' "$pkg"
     done
 }
 
+# Installs the named packages (default: the whole test list) when missing, as root;
+# otherwise prints the apt-get line to run and fails.
 hubdesk_ensure_debian_packages() {
+    local wanted=("$@")
+    [[ ${#wanted[@]} -gt 0 ]] || wanted=("${HUBDESK_DEBIAN_PACKAGES[@]}")
     if ! command -v dpkg-query >/dev/null 2>&1; then
         hubdesk_say "not a Debian-based system: make sure the equivalents of these are installed:"
-        printf '    %s\n' "${HUBDESK_DEBIAN_PACKAGES[*]}" >&2
+        printf '    %s\n' "${wanted[*]}" >&2
         return 0
     fi
     local missing
-    mapfile -t missing < <(hubdesk_missing_debian_packages)
+    mapfile -t missing < <(hubdesk_missing_debian_packages "${wanted[@]}")
     [[ ${#missing[@]} -eq 0 ]] && return 0
     if hubdesk_is_root; then
         hubdesk_apt_install "${missing[@]}"
     else
-        printf 'error: the desktop test session needs these Debian packages:\n' >&2
+        printf 'error: HubDesk needs these Debian packages:\n' >&2
         printf '    sudo apt-get install --no-install-recommends %s\n' "${missing[*]}" >&2
         exit 1
     fi
