@@ -39,7 +39,7 @@ from hubdesk.domain.numbers import format_number
 if TYPE_CHECKING:
     from hubdesk.api import HubClient
     from hubdesk.store.worker import DbWorker
-    from hubdesk.sync.outbox import OutboxSender
+    from hubdesk.sync.outbox import Attempt, OutboxSender
 
 __all__ = [
     "FLUSH_HINT",
@@ -59,10 +59,11 @@ UNKNOWN_STATE = "state unknown — will be reconciled"
 class SendFailed(CliError):
     """The outbox row did not end ``sent``; ``str()`` says where it stands."""
 
-    def __init__(self, message: str, exit_code: int, item: OutboxItem) -> None:
+    def __init__(self, message: str, exit_code: int, item: OutboxItem, detail: str = "") -> None:
         super().__init__(message)
         self.exit_code = exit_code
         self.item = item
+        self.detail = detail  # the API error's type, operation and HTTP status (for -v)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,8 @@ def make_sender(
     ctx: Context, client: HubClient, worker: DbWorker
 ) -> tuple[OutboxSender, _SessionTrouble]:
     """An ``OutboxSender`` on the context's server clock, and a flag set when an attempt
-    came back "not sent" because the session had expired."""
+    came back "not sent" because the session had expired (used by ``outbox --flush``; a
+    single send reads its ``Attempt`` instead)."""
     from hubdesk.sync.events import SyncEvents, SyncStatus, SyncStatusKind
     from hubdesk.sync.outbox import OutboxSender
 
@@ -175,33 +177,52 @@ class OutboxOutgoing:
                 await worker.run(lambda db: db.outbox.delete(item.id))
                 raise
         client = await ctx.client()
-        sender, trouble = make_sender(ctx, client, worker)
-        item = await sender.send(item)
+        sender, _ = make_sender(ctx, client, worker)
+        attempt = await sender.attempt(item)
+        item = attempt.item
         if item.state is OutboxState.SENT:
             return item
+        failure = _failure(attempt)
         ctx.out.detail(
             f"outbox entry {item.id}: state={item.state.value} attempts={item.attempts} "
-            f"session_expired={trouble.expired}"
+            f"executed={attempt.executed}"
         )
-        raise _failure(item, trouble.expired)
+        if failure.detail:
+            ctx.out.detail(failure.detail)  # the error's type, operation and HTTP status
+        raise failure
 
 
-def _failure(item: OutboxItem, expired: bool) -> SendFailed:
-    reason = (item.error or "").strip().rstrip(".")
+def _failure(attempt: Attempt) -> SendFailed:
+    """The attempt's real error decides the sentence and the exit code (as for any other
+    command, see ``cli.errors``); the row's state says what happens to the message next.
+    Without an error (nothing was attempted) the row's stored reason is used."""
+    from hubdesk.api import Unauthenticated
+    from hubdesk.cli.errors import describe
+    from hubdesk.core.errors import describe_error
+
+    item, error = attempt.item, attempt.error
+    described = describe(error) if error is not None else None
+    reason = describe_error(error) if error is not None else (item.error or "")
+    reason = reason.strip().rstrip(".")
+    detail = described.detail if described is not None else ""
     entry = f"outbox entry {item.id}"
     if item.state is OutboxState.FAILED:
         return SendFailed(
             f"{reason or 'The server refused the message'} ({entry}, marked failed)",
-            EXIT_API_REFUSED,
+            described.exit_code if described is not None else EXIT_API_REFUSED,
             item,
+            detail,
         )
     if item.state is OutboxState.QUEUED:
+        expired = isinstance(error, Unauthenticated)
         hint = f" {LOGIN_HINT}" if expired else ""
+        code = EXIT_FAILURE if described is None else described.exit_code
         return SendFailed(
             f"{reason or 'Not sent'}. The message was not sent; it stays queued as {entry} "
             f"and goes out with '{FLUSH_HINT}'.{hint}",
-            EXIT_NOT_LOGGED_IN if expired else EXIT_FAILURE,
+            EXIT_NOT_LOGGED_IN if expired else code,
             item,
+            detail,
         )
     # unknown (or still sending: a crash-safe state the next flush settles the same way)
     reason = reason or "The server did not confirm the message"
@@ -211,4 +232,5 @@ def _failure(item: OutboxItem, expired: bool) -> SendFailed:
         f"{reason}: {UNKNOWN_STATE} by '{FLUSH_HINT}' ({entry}); do not send it again",
         EXIT_FAILURE,
         item,
+        detail,
     )

@@ -43,102 +43,41 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from hubdesk.api import (
-    ApiError,
-    ConnectFailed,
-    HubClient,
-    InsecureUrl,
-    NetworkError,
-    PermissionDenied,
-    RateLimited,
-    Unauthenticated,
-    ValidationFailed,
-)
-from hubdesk.domain import OutboxItem, OutboxState, Sms, SmsType
-from hubdesk.store.database import Database
+from hubdesk.api import ApiError, HubClient, RateLimited, Unauthenticated
+from hubdesk.domain import OutboxItem, OutboxState, Sms
 from hubdesk.store.outbox import AttemptWindow
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync import storeops
 from hubdesk.sync.clock import ServerClock
 from hubdesk.sync.events import SyncEvents, SyncStatus, SyncStatusKind
+from hubdesk.sync.outbox_search import SentSearch
+from hubdesk.sync.outcomes import (
+    Attempt,
+    Executed,
+    FlushReport,
+    OptedOut,
+    SubmitResult,
+    file_item,
+    is_refusal,
+    verdict,
+)
+from hubdesk.sync.passes import MAX_BACKOFF, run_passes, settle_passes
 
 __all__ = [
     "DEFAULT_RECONCILE_WINDOW",
+    "Attempt",
     "FlushReport",
     "OptedOut",
     "OutboxSender",
     "SubmitResult",
+    "verdict",
 ]
 
 DEFAULT_RECONCILE_WINDOW = 120.0
 log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
-
-
-class OptedOut(Exception):
-    """The destination asked not to be texted (replied STOP); pass override to send anyway."""
-
-    def __init__(self, numbers: Sequence[str]) -> None:
-        self.numbers = tuple(numbers)
-        listed = ", ".join(self.numbers)
-        super().__init__(
-            f"{listed} opted out of messages (replied STOP); not sent. Send anyway only if "
-            "they have asked to hear from you again."
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class SubmitResult:
-    """What ``submit`` did: the outbox entry (None when nothing was left to send) and
-    the destinations dropped because they opted out (bulk only)."""
-
-    item: OutboxItem | None
-    opted_out: tuple[str, ...] = ()
-
-
-@dataclass(slots=True)
-class FlushReport:
-    """One ``flush``: outbox ids by what happened to them."""
-
-    sent: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
-    queued: list[int] = field(default_factory=list)
-    unknown: list[int] = field(default_factory=list)
-    resent: list[int] = field(default_factory=list)
-    found: list[int] = field(default_factory=list)
-    stopped: str | None = None  # why the flush stopped early (offline, rate limited...)
-    next_check: float | None = None  # seconds until an unknown row can be decided
-
-    @property
-    def settled(self) -> bool:
-        return not self.queued and not self.unknown
-
-
-class _Verdict:
-    NOT_EXECUTED = "not_executed"
-    REFUSED = "refused"
-    MAYBE = "maybe"
-
-
-def verdict(exc: ApiError) -> str:
-    """Did a failed send certainly not execute, get refused, or maybe execute?"""
-    if isinstance(exc, RateLimited | Unauthenticated | ConnectFailed | InsecureUrl):
-        return _Verdict.NOT_EXECUTED
-    if exc.may_have_executed:
-        return _Verdict.MAYBE
-    if isinstance(exc, NetworkError):  # e.g. a pool time-out: nothing was sent
-        return _Verdict.NOT_EXECUTED
-    if isinstance(exc, ValidationFailed | PermissionDenied):
-        return _Verdict.REFUSED
-    return _Verdict.MAYBE  # an unreadable answer to a POST may follow an executed send
-
-
-def _same_text(server: str, ours: str) -> bool:
-    # The server trims the text (Laravel's TrimStrings); compare as it stores it.
-    return server.strip() == ours.strip()
 
 
 class OutboxSender:
@@ -165,13 +104,18 @@ class OutboxSender:
         self.events = events or SyncEvents()
         self.reconcile_window = reconcile_window
         self.clock_margin = clock_margin
-        self._max_pages = max_reconcile_pages
+        self._finder = SentSearch(client, worker, max_pages=max_reconcile_pages)
+        self._posts = 0
         self._sleep = sleep
         self._monotonic = monotonic
         self._busy: set[int] = set()
         self._in_flight: Counter[tuple[str, str]] = Counter()
         self._flush_lock = asyncio.Lock()
-        self.requests = 0  # requests made by this sender (for tests and benchmarks)
+
+    @property
+    def requests(self) -> int:
+        """Requests made by this sender (sends and listings; for tests and benchmarks)."""
+        return self._posts + self._finder.requests
 
     # ------------------------------------------------------------------ submit
 
@@ -217,34 +161,39 @@ class OutboxSender:
 
     async def send(self, item: OutboxItem) -> OutboxItem:
         """Attempt a queued row now (skipped when this process is already working on it)."""
+        return (await self.attempt(item)).item
+
+    async def attempt(self, item: OutboxItem) -> Attempt:
+        """Like ``send``, with the outcome: the row, the attempt's ``ApiError`` (None on
+        success) and whether the server executed it (``"no"`` when skipped)."""
         if item.id in self._busy:
-            return item
+            return Attempt(item)
         self._busy.add(item.id)
         try:
             return await self._attempt(item)
         finally:
             self._busy.discard(item.id)
 
-    async def _attempt(self, item: OutboxItem) -> OutboxItem:
+    async def _attempt(self, item: OutboxItem) -> Attempt:
         states = await self._worker.run(lambda db: db.outbox.destination_states(item.id))
         dests = [d for d, (state, _) in states.items() if state is not OutboxState.SENT]
         if not dests:
-            return await self._worker.run(lambda db: _mark_sent(db, item.id))
+            return Attempt(await self._mark_sent(item.id), None, "yes")
         started = self._clock.now()
         item = await self._worker.run(lambda db: db.outbox.mark_sending(item.id, started))
         key = (item.source, item.text)
         self._in_flight[key] += 1
         try:
-            self.requests += 1
+            self._posts += 1
             if item.bulk:
                 await self._client.bulk_send(item.source, dests, item.text)
                 result: Sms | None = None
             else:
                 result = await self._client.send_sms(item.source, dests[0], item.text)
         except ApiError as exc:
-            item = await self._failed(item, exc)
+            item, executed = await self._failed(item, exc)
             await self.events.outbox_changed.emit(item)
-            return item
+            return Attempt(item, exc, executed)
         except BaseException:
             # Cancelled (or a bug) mid-request: it may have reached the server.
             ended = self._clock.now()
@@ -265,22 +214,25 @@ class OutboxSender:
             )
             await self._emit_applied(applied)
         else:
-            item = await self._worker.run(lambda db: _mark_sent(db, item.id))
+            item = await self._mark_sent(item.id)
             item = await self._find_bulk_ids(item, started)
         await self.events.outbox_changed.emit(item)
-        return item
+        return Attempt(item, None, "yes")
 
-    async def _failed(self, item: OutboxItem, exc: ApiError) -> OutboxItem:
-        kind = verdict(exc)
+    async def _failed(self, item: OutboxItem, exc: ApiError) -> tuple[OutboxItem, Executed]:
         message = str(exc)
-        if kind == _Verdict.NOT_EXECUTED:
+        if is_refusal(exc):
+            return await self._worker.run(lambda db: db.outbox.mark_failed(item.id, message)), "no"
+        if verdict(exc) == "no":
             item = await self._worker.run(lambda db: db.outbox.mark_queued(item.id, message))
             await self._status_for(exc)
-            return item
-        if kind == _Verdict.REFUSED:
-            return await self._worker.run(lambda db: db.outbox.mark_failed(item.id, message))
+            return item, "no"
         ended = self._clock.now()
-        return await self._worker.run(lambda db: db.outbox.mark_unknown(item.id, message, ended))
+        item = await self._worker.run(lambda db: db.outbox.mark_unknown(item.id, message, ended))
+        return item, "maybe"
+
+    async def _mark_sent(self, outbox_id: int) -> OutboxItem:
+        return await self._worker.run(lambda db: db.outbox.mark_sent(outbox_id))
 
     async def _status_for(self, exc: ApiError) -> None:
         if isinstance(exc, RateLimited):
@@ -297,50 +249,6 @@ class OutboxSender:
 
     # ------------------------------------------------------------------ finding messages
 
-    async def _search(
-        self,
-        item: OutboxItem,
-        dests: Sequence[str],
-        since: datetime | None,
-        until: datetime | None,
-    ) -> dict[str, Sms]:
-        """Per destination, the oldest unclaimed server message that matches ``item``."""
-        receiver = dests[0] if len(dests) == 1 else None
-        wanted = set(dests)
-        candidates: list[Sms] = []
-        number = 1
-        while number <= self._max_pages:
-            self.requests += 1
-            page = await self._client.list_sms(
-                sender=item.source, receiver=receiver, sent_since=since, sent_until=until,
-                page=number,
-            )  # fmt: skip
-            candidates.extend(
-                m
-                for m in page.items
-                if m.type is SmsType.SENT
-                and m.source == item.source
-                and m.destination in wanted
-                and _same_text(m.text, item.text)
-            )
-            if not page.has_next or not page.items or page.current_page < number:
-                break
-            number = page.current_page + 1
-        if not candidates:
-            return {}
-        ids = [m.sms_id for m in candidates]
-        taken = await self._worker.run(
-            lambda db: db.outbox.claimed_ids(ids, except_outbox=item.id)
-        )
-        found: dict[str, Sms] = {}
-        for m in sorted(candidates, key=lambda m: (m.time, m.sms_id)):
-            if m.sms_id in taken or m.destination in found:
-                continue
-            if any(f.sms_id == m.sms_id for f in found.values()):
-                continue
-            found[m.destination] = m
-        return found
-
     def _since(self, started: datetime | None) -> datetime | None:
         return None if started is None else started - timedelta(seconds=self.clock_margin)
 
@@ -351,7 +259,7 @@ class OutboxSender:
         if not missing:
             return item
         try:
-            found = await self._search(item, missing, self._since(started), None)
+            found = await self._finder.find(item, missing, self._since(started), None)
         except ApiError:
             log.info("could not look up the ids of bulk send %s yet", item.id)
             return item
@@ -375,7 +283,7 @@ class OutboxSender:
             return item
         self._busy.add(item.id)
         try:
-            return await self._reconcile(item)
+            return (await self._reconcile(item)).item
         finally:
             self._busy.discard(item.id)
 
@@ -387,24 +295,24 @@ class OutboxSender:
         deadline = window.ended + timedelta(seconds=self.reconcile_window + self.clock_margin)
         return (deadline - now).total_seconds()
 
-    async def _reconcile(self, item: OutboxItem) -> OutboxItem:
+    async def _reconcile(self, item: OutboxItem) -> Attempt:
         current = await self._worker.run(lambda db: db.outbox.get(item.id))
         if current is None or current.state is not OutboxState.UNKNOWN:
-            return current or item
+            return Attempt(current or item)
         item = current
         if self._in_flight[(item.source, item.text)] > 0:
-            return item
+            return Attempt(item, None, "maybe")
         states = await self._worker.run(lambda db: db.outbox.destination_states(item.id))
         missing = [d for d, (state, _) in states.items() if state is not OutboxState.SENT]
         if not missing:
-            return await self._worker.run(lambda db: _mark_sent(db, item.id))
+            return Attempt(await self._mark_sent(item.id), None, "yes")
         window = await self._worker.run(lambda db: db.outbox.attempt_window(item.id))
         # Decide "absent" only from a listing computed after the deadline: take the
         # clock reading BEFORE the listing request. When the listing's own Date shows
         # the deadline has passed, list once more rather than wait for the next flush.
         for _ in range(2):
             before = self.seconds_until_decidable(window)
-            found = await self._search(item, missing, self._since(window.started), None)
+            found = await self._finder.find(item, missing, self._since(window.started), None)
             after = self.seconds_until_decidable(window)
             if found or (before is not None and before <= 0) or after is None or after > 0:
                 break
@@ -423,14 +331,14 @@ class OutboxSender:
             missing = [d for d in missing if d not in attached]
         if not missing:
             if item.state is not OutboxState.SENT:
-                item = await self._worker.run(lambda db: _mark_sent(db, item.id))
+                item = await self._mark_sent(item.id)
             await self.events.outbox_changed.emit(item)
-            return item
+            return Attempt(item, None, "yes")
         if before is None or before > 0:
             await self.events.outbox_changed.emit(item)
-            return item
+            return Attempt(item, None, "maybe")
         # Certainly absent: queue the missing destinations again and send them.
-        item = await self._worker.run(lambda db: _requeue(db, item.id))
+        item = await self._worker.run(lambda db: db.outbox.requeue(item.id))
         return await self._attempt(item)
 
     # ------------------------------------------------------------------ flush / settle
@@ -441,31 +349,30 @@ class OutboxSender:
             report = FlushReport()
             pending = await self._worker.run(lambda db: db.outbox.pending())
             for item in pending:
-                if item.id in self._busy:
-                    _file(report, item)
-                    continue
-                if report.stopped is not None:
-                    _file(report, item)
+                if item.id in self._busy or report.stopped is not None:
+                    file_item(report, item)
                     continue
                 before = item.state
                 self._busy.add(item.id)
                 try:
                     if item.state is OutboxState.QUEUED:
-                        after = await self._attempt(item)
+                        outcome = await self._attempt(item)
                     else:
-                        after = await self._reconcile(item)
+                        outcome = await self._reconcile(item)
                 except ApiError as exc:  # a listing failed while reconciling
-                    after = item
-                    report.stopped = str(exc)
+                    outcome = Attempt(item, exc, "maybe")
+                    report.stopped, report.error = str(exc), exc
                 finally:
                     self._busy.discard(item.id)
+                after = outcome.item
                 if before is OutboxState.UNKNOWN and after.attempts > item.attempts:
                     report.resent.append(item.id)
                 elif before is OutboxState.UNKNOWN and after.state is OutboxState.SENT:
                     report.found.append(item.id)
                 if after.state is OutboxState.QUEUED and report.stopped is None:
                     report.stopped = after.error or "not sent"
-                _file(report, after)
+                    report.error = outcome.error
+                file_item(report, after)
             report.next_check = await self._next_check(report.unknown)
             return report
 
@@ -481,44 +388,16 @@ class OutboxSender:
 
     async def settle(self, timeout: float = 600.0, *, retry_every: float = 5.0) -> FlushReport:
         """Flush until every row is sent or failed, or ``timeout`` (monotonic) runs out."""
-        deadline = self._monotonic() + timeout
-        while True:
-            report = await self.flush()
-            left = deadline - self._monotonic()
-            if report.settled or left <= 0:
-                return report
-            if report.stopped is not None:
-                wait = retry_every
-            else:
-                wait = report.next_check if report.next_check is not None else retry_every
-            await self._sleep(min(max(wait, 0.01) + 0.05, max(left, 0.01)))
+        return await settle_passes(
+            self.flush, timeout, retry_every=retry_every, sleep=self._sleep,
+            monotonic=self._monotonic,
+        )  # fmt: skip
 
-    async def run(self, stop: asyncio.Event, *, interval: float = 10.0) -> None:
-        """Flush every ``interval`` seconds until ``stop`` is set."""
-        while not stop.is_set():
-            try:
-                await self.flush()
-            except Exception:
-                log.exception("outbox flush failed")
-            try:
-                await asyncio.wait_for(stop.wait(), interval)
-            except TimeoutError:
-                pass
-
-
-def _file(report: FlushReport, item: OutboxItem) -> None:
-    {
-        OutboxState.SENT: report.sent,
-        OutboxState.FAILED: report.failed,
-        OutboxState.QUEUED: report.queued,
-        OutboxState.UNKNOWN: report.unknown,
-        OutboxState.SENDING: report.unknown,
-    }[item.state].append(item.id)
-
-
-def _mark_sent(db: Database, outbox_id: int) -> OutboxItem:
-    return db.outbox.mark_sent(outbox_id)
-
-
-def _requeue(db: Database, outbox_id: int) -> OutboxItem:
-    return db.outbox.requeue(outbox_id)
+    async def run(
+        self, stop: asyncio.Event, *, interval: float = 10.0, max_backoff: float = MAX_BACKOFF
+    ) -> None:
+        """Flush every ``interval`` seconds until ``stop`` is set, backing off (doubling
+        the pause up to ``max_backoff``) while passes keep failing: see ``sync.passes``."""
+        await run_passes(
+            self.flush, stop, interval=interval, max_backoff=max_backoff, sleep=self._sleep
+        )

@@ -27,6 +27,35 @@ def test_dropped_send_may_or_may_not_have_been_sent(logged_in: Cli) -> None:
     assert len(logged_in.api_requests("/sms/send")) == 1  # never resent blindly
 
 
+def test_malformed_answer_to_a_send_may_have_been_sent(logged_in: Cli) -> None:
+    logged_in.sim.state.add_fault(Fault("malformed", path="/api/sms/send"))
+    run = logged_in("-v", "send", "--from", SENDER, "--to", "07400123456", "Garbled")
+    assert run.code == 5, run
+    assert "may or may not have been sent" in run.stderr
+    assert "state unknown — will be reconciled" in run.stderr
+    assert "UnexpectedResponse: operation=send_sms status=200 may_have_executed=True" in (
+        run.stderr
+    )
+    assert len(logged_in.api_requests("/sms/send")) == 1
+
+
+def test_missing_scope_on_send_is_exit_4_and_failed(logged_in: Cli) -> None:
+    logged_in.sim.state.add_fault(Fault("403", path="/api/sms/send"))
+    run = logged_in("-v", "send", "--from", SENDER, "--to", "07400123456", "No scope")
+    assert run.code == 4, run
+    assert "not allowed to send the SMS" in run.stderr and "marked failed" in run.stderr
+    assert "PermissionDenied: operation=send_sms status=403" in run.stderr
+    assert "executed=no" in run.stderr
+
+
+def test_rate_limited_send_stays_queued_exit_5(logged_in: Cli) -> None:
+    logged_in.sim.state.add_fault(Fault("429", path="/api/sms/send", seconds=600))
+    run = logged_in("send", "--from", SENDER, "--to", "07400123456", "Later")
+    assert run.code == 5, run
+    assert "limiting requests" in run.stderr and "stays queued" in run.stderr
+    assert logged_in.sim.state.messages()[-1]["text"] != "Later"
+
+
 def test_malformed_answer_is_exit_5(logged_in: Cli) -> None:
     logged_in.sim.state.add_fault(Fault("malformed", path="/api/sender-id/list"))
     run = logged_in("senders")
@@ -68,6 +97,8 @@ def test_verbose_adds_detail_but_no_secrets(cli: Cli) -> None:
     run = cli("-v", "send", "--from", SENDER, "--to", "07400123456", "Hi")
     assert run.code == 5, run
     assert "state=unknown attempts=1" in run.stderr  # the outbox row, via -v
+    assert "executed=maybe" in run.stderr
+    assert "ServerError: operation=send_sms status=500" in run.stderr  # the attempt's error
     assert "HTTP Request" in run.stderr and "500 Internal Server Error" in run.stderr
     # The cli fixture checks every run's output for the password, secret and tokens.
 

@@ -79,6 +79,16 @@ def test_the_row_is_committed_before_any_request(logged_in: Cli) -> None:
         server.stop()
 
 
+def test_send_when_the_session_has_expired_is_exit_3_and_stays_queued(logged_in: Cli) -> None:
+    logged_in.sim.state.revoke_tokens()
+    run = logged_in("-v", "send", "--from", SENDER, "--to", "07400123456", "Expired")
+    assert run.code == 3, run
+    assert "hubdesk-cli login" in run.stderr and "stays queued" in run.stderr
+    assert "SessionExpired: operation=refresh" in run.stderr  # the real error, via -v
+    assert [r["state"] for r in _outbox(logged_in)] == ["queued"]
+    assert _copies(logged_in, "Expired") == 0
+
+
 def test_send_without_a_session_queues_nothing(cli: Cli) -> None:
     run = cli("send", "--from", SENDER, "--to", "07400123456", "Hi")
     assert run.code == 3, run

@@ -1,0 +1,117 @@
+"""What the outbox sender reports: one attempt's outcome, one flush, one submit.
+
+``Attempt`` is what ``OutboxSender.attempt`` returns: the row as it now stands, the API
+error of the attempt (None when it succeeded or no request was made) and whether the
+server executed the send: ``"yes"``, ``"no"`` (certainly not: could not connect, 429,
+session expired, refused) or ``"maybe"`` (time-out, dropped connection, 5xx, an
+unreadable answer: the row is ``unknown`` and will be reconciled).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from hubdesk.api import (
+    ApiError,
+    ConnectFailed,
+    InsecureUrl,
+    NetworkError,
+    PermissionDenied,
+    RateLimited,
+    Unauthenticated,
+    ValidationFailed,
+)
+from hubdesk.domain import OutboxItem, OutboxState
+
+__all__ = [
+    "Attempt",
+    "Executed",
+    "FlushReport",
+    "OptedOut",
+    "SubmitResult",
+    "file_item",
+    "is_refusal",
+    "verdict",
+]
+
+Executed = Literal["no", "maybe", "yes"]
+
+
+class OptedOut(Exception):
+    """The destination asked not to be texted (replied STOP); pass override to send anyway."""
+
+    def __init__(self, numbers: Sequence[str]) -> None:
+        self.numbers = tuple(numbers)
+        listed = ", ".join(self.numbers)
+        super().__init__(
+            f"{listed} opted out of messages (replied STOP); not sent. Send anyway only if "
+            "they have asked to hear from you again."
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitResult:
+    """What ``submit`` did: the outbox entry (None when nothing was left to send) and
+    the destinations dropped because they opted out (bulk only)."""
+
+    item: OutboxItem | None
+    opted_out: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One send attempt (or reconciliation) of an outbox row and how it ended."""
+
+    item: OutboxItem
+    error: ApiError | None = None
+    executed: Executed = "no"
+
+
+@dataclass(slots=True)
+class FlushReport:
+    """One ``flush``: outbox ids by what happened to them."""
+
+    sent: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    queued: list[int] = field(default_factory=list)
+    unknown: list[int] = field(default_factory=list)
+    resent: list[int] = field(default_factory=list)
+    found: list[int] = field(default_factory=list)
+    stopped: str | None = None  # why the flush stopped early (offline, rate limited...)
+    error: ApiError | None = None  # the API error behind ``stopped``, when there was one
+    next_check: float | None = None  # seconds until an unknown row can be decided
+
+    @property
+    def settled(self) -> bool:
+        return not self.queued and not self.unknown
+
+
+def verdict(exc: ApiError) -> Executed:
+    """Did a failed send certainly not execute ("no": not sent, or refused) or maybe?"""
+    if isinstance(exc, RateLimited | Unauthenticated | ConnectFailed | InsecureUrl):
+        return "no"
+    if exc.may_have_executed:
+        return "maybe"
+    if isinstance(exc, NetworkError):  # e.g. a pool time-out: nothing was sent
+        return "no"
+    if isinstance(exc, ValidationFailed | PermissionDenied):
+        return "no"
+    return "maybe"  # an unreadable answer to a POST may follow an executed send
+
+
+def is_refusal(exc: ApiError) -> bool:
+    """The server certainly refused the send (the row becomes ``failed``)."""
+    return verdict(exc) == "no" and isinstance(exc, ValidationFailed | PermissionDenied)
+
+
+def file_item(report: FlushReport, item: OutboxItem) -> None:
+    """Add ``item``'s id to the report's list for its state."""
+    {
+        OutboxState.SENT: report.sent,
+        OutboxState.FAILED: report.failed,
+        OutboxState.QUEUED: report.queued,
+        OutboxState.UNKNOWN: report.unknown,
+        OutboxState.SENDING: report.unknown,
+    }[item.state].append(item.id)

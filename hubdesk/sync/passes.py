@@ -1,0 +1,94 @@
+"""The outbox sender's loops: ``settle`` (flush until done) and ``run`` (flush forever).
+
+``run`` pauses ``interval`` seconds between passes while they go through. While they
+keep failing (the flush stopped early because the server could not be reached, limited
+the rate or refused the session, or the flush raised) the pause doubles after each
+failing pass, up to ``max_backoff``, and is at least a 429's Retry-After; the first
+pass that goes through resets it. Every pause uses the injected ``sleep`` and ends
+early when ``stop`` is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from hubdesk.api import RateLimited
+from hubdesk.sync.outcomes import FlushReport
+
+__all__ = ["MAX_BACKOFF", "pass_delay", "run_passes", "settle_passes"]
+
+MAX_BACKOFF = 300.0  # seconds: the longest pause of ``run`` while passes keep failing
+log = logging.getLogger(__name__)
+Flush = Callable[[], Awaitable[FlushReport]]
+Sleep = Callable[[float], Awaitable[None]]
+
+
+def pass_delay(
+    interval: float, failures: int, cap: float, retry_after: float | None = None
+) -> float:
+    """Seconds until the next pass: ``interval`` while passes succeed; after ``failures``
+    failing passes in a row ``interval * 2**failures`` capped at ``cap`` (never shorter
+    than ``interval``); at least the server's ``retry_after`` when it gave one."""
+    if failures <= 0:
+        delay = interval
+    else:
+        delay = max(interval, min(cap, interval * 2.0 ** min(failures, 30)))
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return delay
+
+
+async def settle_passes(
+    flush: Flush,
+    timeout: float,
+    *,
+    retry_every: float,
+    sleep: Sleep,
+    monotonic: Callable[[], float],
+) -> FlushReport:
+    """Flush until every row is sent or failed, or ``timeout`` (monotonic) runs out."""
+    deadline = monotonic() + timeout
+    while True:
+        report = await flush()
+        left = deadline - monotonic()
+        if report.settled or left <= 0:
+            return report
+        if report.stopped is not None:
+            wait = retry_every
+        else:
+            wait = report.next_check if report.next_check is not None else retry_every
+        await sleep(min(max(wait, 0.01) + 0.05, max(left, 0.01)))
+
+
+async def run_passes(
+    flush: Flush, stop: asyncio.Event, *, interval: float, max_backoff: float, sleep: Sleep
+) -> None:
+    """Flush until ``stop`` is set, pausing as the module docstring says."""
+    failures = 0
+    while not stop.is_set():
+        retry_after: float | None = None
+        try:
+            report = await flush()
+        except Exception:
+            log.exception("outbox flush failed")
+            failures += 1
+        else:
+            failures = failures + 1 if report.stopped is not None else 0
+            if isinstance(report.error, RateLimited):
+                retry_after = report.error.retry_after
+        await _pause(stop, pass_delay(interval, failures, max_backoff, retry_after), sleep)
+
+
+async def _pause(stop: asyncio.Event, seconds: float, sleep: Sleep) -> None:
+    if stop.is_set():
+        return
+    waiter = asyncio.ensure_future(stop.wait())
+    sleeper = asyncio.ensure_future(sleep(seconds))
+    try:
+        await asyncio.wait({waiter, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (waiter, sleeper):
+            task.cancel()
+        await asyncio.gather(waiter, sleeper, return_exceptions=True)
