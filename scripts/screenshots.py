@@ -118,7 +118,7 @@ async def shoot(shell: AppShell, out: Path) -> None:
 async def save_contacts(shell: AppShell) -> None:
     """Name some of the demo conversations, as a receptionist would have."""
     assert shell.window is not None and shell.intents is not None and shell.sim is not None
-    first_names = {c.number: c.name for c in getattr(shell.sim.state, "_contacts", [])}
+    first_names = {c.number: c.name for c in shell.sim.state.demo_contacts()}
     rows = [
         c
         for c in shell.window.conversation_model.conversations()

@@ -183,6 +183,13 @@ class SimState(ApiOperations):
             )
             return counters
 
+    def demo_contacts(self) -> list[seeds.DemoContact]:
+        """The demo's people (first name, E.164 digits): the other parties of the demo
+        history and the senders of generated inbound texts. Demo mode fills its address
+        book from them."""
+        with self._lock:
+            return list(self._contacts)
+
     def approve_sender_id(self, sender_id: str) -> None:
         """Approve a sender id (status "1"), as the vendor's review eventually does."""
         with self._lock:

@@ -216,3 +216,19 @@ async def test_demo_data_flag() -> None:
         sent = await client.post("/sms/send", headers=auth, data={
             "source": "447520602706", "destination": "447400123456", "text": "x"})  # fmt: skip
         assert sent.json()["sms"]["sms_id"] == max(m["sms_id"] for m in demo) + 1
+
+
+async def test_demo_contacts_are_the_people_of_the_demo_history() -> None:
+    with_demo = SimState(SimConfig(demo_data=True))
+    people = with_demo.demo_contacts()
+    partners = {
+        m["source"] if m["type"] == "2" else m["destination"]
+        for m in with_demo.messages()
+        if m["origin"] == "demo"
+    }
+    assert people and {p.number for p in people} == partners
+    assert all(p.name and p.number.startswith("4474001") for p in people)
+    generated = SimState(SimConfig(demo_data=False), clock=lambda: 1_800_000_000.0)
+    sms_id = generated.generate_inbound()  # inbound texts come from the same people
+    source = next(m["source"] for m in generated.messages() if m["sms_id"] == sms_id)
+    assert source in {p.number for p in generated.demo_contacts()}
