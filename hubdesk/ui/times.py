@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 
 
 def format_list_time(moment: datetime, now: datetime) -> str:
@@ -81,6 +81,21 @@ class MinuteTicker(QObject):
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._fire)
+
+    @classmethod
+    def attached_to(
+        cls, owner: QObject, *, clock: Callable[[], datetime] | None = None
+    ) -> MinuteTicker:
+        """A ticker for ``owner`` (a view), owned by the application and deleted on its
+        own thread once ``owner`` is destroyed.
+
+        Not a child of ``owner``: Python's GC may destroy a dropped widget on whatever
+        thread it runs (a qasync worker), and Qt cannot stop a running timer from another
+        thread; it would later fire into freed memory.
+        """
+        ticker = cls(QCoreApplication.instance(), clock=clock)
+        owner.destroyed.connect(ticker.deleteLater)  # queued when destroyed off-thread
+        return ticker
 
     @property
     def timer(self) -> QTimer:

@@ -25,7 +25,8 @@ class ConversationListView(QListView):
         self, parent: QWidget | None = None, *, clock: Callable[[], datetime] | None = None
     ) -> None:
         super().__init__(parent)
-        self._ticker = MinuteTicker(self, clock=clock)  # "14:05" becomes "Tue" at midnight
+        # "14:05" becomes "Tue" at midnight
+        self._ticker = MinuteTicker.attached_to(self, clock=clock)
         self._ticker.tick.connect(self.refresh_times)
         self.setUniformItemSizes(True)
         self.setSelectionMode(QListView.SelectionMode.SingleSelection)

@@ -43,7 +43,7 @@ class ThreadView(QListView):
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(parent)
-        self._ticker = MinuteTicker(self, clock=clock)  # bubble times and day labels
+        self._ticker = MinuteTicker.attached_to(self, clock=clock)  # bubble times and day labels
         self._ticker.tick.connect(self.refresh_times)
         # What to keep in place across a relayout: the bottom, or one entry's top edge.
         self._anchor: tuple[str, str, int] | None = None

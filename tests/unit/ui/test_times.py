@@ -139,3 +139,16 @@ def test_thread_view_refreshes_time_role_only(qapp: QApplication, qtbot: QtBot) 
     assert fresh.meta_text.startswith(f"Wed {clock_text}")
     assert fresh.size.height() == kept.size.height()
     assert not view.grab().isNull()
+
+
+def test_ticker_outlives_no_view(qapp: QApplication, qtbot: QtBot) -> None:
+    """The ticker is not the view's child (a view collected on a worker thread must not
+    take a running timer with it), but it goes when the view goes."""
+    view = ConversationListView()
+    view.show()
+    ticker = view.minute_ticker
+    assert ticker.parent() is not view and ticker.is_active()
+    gone: list[int] = []
+    ticker.destroyed.connect(lambda *_: gone.append(1))
+    view.deleteLater()
+    qtbot.waitUntil(lambda: gone == [1], timeout=2000)
