@@ -9,9 +9,10 @@ Start-up order, for the first frame (``bench/ui_bench.py`` measures it):
 
 1. the arguments; ``--self-test`` and ``--version`` end here, without Qt;
 2. the profile folder, computed once (demo mode makes a new temporary one per call);
-3. the Qt-free modules the main window needs (domain, store, core), *before* PySide6:
+3. the Qt-free modules the first frame needs (``BEFORE_QT``), *before* PySide6:
    PySide6's ``__feature__`` import hook reads the source of every module imported
-   after it;
+   after it. Only those: the pages, dialogs, use cases, keyring and HTTP client load
+   after the first paint (``tests/unit/test_startup_imports.py`` keeps it so);
 4. the ``QApplication``; one instance per profile (``SingleInstance``): a second start
    hands its links to the first and exits 0 (1, with a sentence on stderr, when the
    first does not answer); the macOS link-open filter (``UrlEventFilter``);
@@ -27,7 +28,6 @@ import importlib
 import logging
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,18 +53,17 @@ NOT_ANSWERING = (
     "HubDesk is already running for this profile but did not answer; close it (or end "
     "its process) and start HubDesk again."
 )
-# Qt-free modules that the main window and the shell import anyway: imported before
-# PySide6 so that its import hook does not read their sources (and their dependencies').
+# The Qt-free modules the first frame needs (the window's models, the cached read of the
+# theme and the newest conversations): imported before PySide6 so that its import hook
+# does not read their sources (and their dependencies'). Nothing else: the store worker,
+# the use cases, the keyring and the HTTP client are imported after the first paint.
 BEFORE_QT = (
     "hubdesk.domain",
-    "hubdesk.store",
-    "hubdesk.store.worker",
-    "hubdesk.core.errors",
+    "hubdesk.domain.segments",
+    "hubdesk.store.profile",
+    "hubdesk.store.conversations",
+    "hubdesk.store.settings",
     "hubdesk.core.settings",
-    "hubdesk.core.contacts",
-    "hubdesk.core.senders",
-    "hubdesk.core.bulk",
-    "hubdesk.sync.events",
 )
 
 
@@ -107,6 +106,8 @@ def profile_home(options: Options) -> Path:
     from hubdesk.store.profile import home_dir
 
     if options.demo and not os.environ.get("HUBDESK_HOME"):
+        import tempfile
+
         return Path(tempfile.mkdtemp(prefix="hubdesk-demo-"))
     return home_dir()
 

@@ -1,31 +1,37 @@
 """The HubWork SMS Extension API client: ``HubClient`` and the ``ApiError`` tree.
 
-Imports only ``hubdesk.domain``, httpx, stamina and the standard library.
-"""
+Imports only ``hubdesk.domain``, httpx, stamina and the standard library. The public
+names below are imported from their submodules on first use (PEP 562), so that
+``hubdesk.api.errors`` (which ``core.errors`` needs on every start) does not load httpx
+and stamina: ``from hubdesk.api import HubClient`` works as ever, and loads the client."""
 
-from hubdesk.api.client import DEFAULT_TIMEOUT, USER_AGENT, HubClient
-from hubdesk.api.errors import (
-    ApiError,
-    BadCredentials,
-    ConnectFailed,
-    ConnectionDropped,
-    InsecureUrl,
-    InvalidClient,
-    NetworkError,
-    NotSignedIn,
-    PermissionDenied,
-    RateLimited,
-    Refused,
-    RequestTimedOut,
-    ServerError,
-    SessionExpired,
-    Unauthenticated,
-    UnexpectedResponse,
-    ValidationFailed,
-)
-from hubdesk.api.responses import RateLimitInfo
-from hubdesk.api.retry import RetryPolicy
-from hubdesk.api.urls import DEFAULT_BASE_URL, is_loopback_host, validate_base_url
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hubdesk.api.client import DEFAULT_TIMEOUT, USER_AGENT, HubClient
+    from hubdesk.api.errors import (
+        ApiError,
+        BadCredentials,
+        ConnectFailed,
+        ConnectionDropped,
+        InsecureUrl,
+        InvalidClient,
+        NetworkError,
+        NotSignedIn,
+        PermissionDenied,
+        RateLimited,
+        Refused,
+        RequestTimedOut,
+        ServerError,
+        SessionExpired,
+        Unauthenticated,
+        UnexpectedResponse,
+        ValidationFailed,
+    )
+    from hubdesk.api.responses import RateLimitInfo
+    from hubdesk.api.retry import RetryPolicy
+    from hubdesk.api.urls import DEFAULT_BASE_URL, is_loopback_host, validate_base_url
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -54,3 +60,47 @@ __all__ = [
     "is_loopback_host",
     "validate_base_url",
 ]
+
+# Where each public name lives: imported on first use, so that importing one part of
+# the package (or a submodule) does not load the others' dependencies.
+_HOME: dict[str, str] = {
+    "DEFAULT_TIMEOUT": "hubdesk.api.client",
+    "USER_AGENT": "hubdesk.api.client",
+    "HubClient": "hubdesk.api.client",
+    "ApiError": "hubdesk.api.errors",
+    "BadCredentials": "hubdesk.api.errors",
+    "ConnectFailed": "hubdesk.api.errors",
+    "ConnectionDropped": "hubdesk.api.errors",
+    "InsecureUrl": "hubdesk.api.errors",
+    "InvalidClient": "hubdesk.api.errors",
+    "NetworkError": "hubdesk.api.errors",
+    "NotSignedIn": "hubdesk.api.errors",
+    "PermissionDenied": "hubdesk.api.errors",
+    "RateLimited": "hubdesk.api.errors",
+    "Refused": "hubdesk.api.errors",
+    "RequestTimedOut": "hubdesk.api.errors",
+    "ServerError": "hubdesk.api.errors",
+    "SessionExpired": "hubdesk.api.errors",
+    "Unauthenticated": "hubdesk.api.errors",
+    "UnexpectedResponse": "hubdesk.api.errors",
+    "ValidationFailed": "hubdesk.api.errors",
+    "RateLimitInfo": "hubdesk.api.responses",
+    "RetryPolicy": "hubdesk.api.retry",
+    "DEFAULT_BASE_URL": "hubdesk.api.urls",
+    "is_loopback_host": "hubdesk.api.urls",
+    "validate_base_url": "hubdesk.api.urls",
+}
+
+if not TYPE_CHECKING:  # mypy sees the imports above, and no catch-all
+
+    def __getattr__(name: str) -> object:
+        """Import the submodule that defines ``name`` on first use (PEP 562)."""
+        module = _HOME.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(__all__))

@@ -1,25 +1,48 @@
-"""Local persistence: the profile folder and config file, and the keyring-backed
-session vault. (The SQLite cache joins this package later.)"""
+"""Local persistence: the profile folder and config file, the keyring-backed session
+vault and the SQLite cache (one database per profile).
 
-from hubdesk.store.profile import (
-    DATABASE_FILE,
-    DEFAULT_API_URL,
-    Profile,
-    ProfileError,
-    clear_profile,
-    database_path,
-    home_dir,
-    load_profile,
-    resolve_base_url,
-    save_profile,
-)
-from hubdesk.store.secrets import (
-    KeyringVault,
-    MemoryVault,
-    SessionVault,
-    StoredSession,
-    VaultUnavailable,
-)
+The public names below are imported from their submodules on first use (PEP 562): the
+first frame reads the profile and settings without loading the keyring stack
+(``store.secrets``: keyring, secretstorage, cryptography) or the database layer.
+``from hubdesk.store import Database`` works as ever."""
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hubdesk.store.calls import Calls
+    from hubdesk.store.contacts import ContactError, Contacts
+    from hubdesk.store.database import Database, DatabaseUnavailable, RecoveryNotice
+    from hubdesk.store.drafts import Drafts
+    from hubdesk.store.messages import Messages, UpsertResult
+    from hubdesk.store.migrations import LATEST_VERSION, DatabaseTooNew
+    from hubdesk.store.optouts import OptOut, OptOuts
+    from hubdesk.store.outbox import Outbox, OutboxError
+    from hubdesk.store.profile import (
+        DATABASE_FILE,
+        DEFAULT_API_URL,
+        Profile,
+        ProfileError,
+        clear_profile,
+        database_path,
+        home_dir,
+        load_profile,
+        resolve_base_url,
+        save_profile,
+    )
+    from hubdesk.store.search import HitKind, Search, SearchHit
+    from hubdesk.store.secrets import (
+        KeyringVault,
+        MemoryVault,
+        SessionVault,
+        StoredSession,
+        VaultUnavailable,
+    )
+    from hubdesk.store.settings import JsonValue, Settings
+    from hubdesk.store.syncstate import BACKFILL_CURSOR, BACKFILL_DONE, HIGH_WATER, SyncState
+    from hubdesk.store.threads import next_cursor
+    from hubdesk.store.transactions import transaction
+    from hubdesk.store.worker import DbWorker, WorkerClosed
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -37,25 +60,6 @@ __all__ = [
     "SessionVault",
     "StoredSession",
     "VaultUnavailable",
-]
-
-# The SQLite cache (one database per profile): appended by the store-db work.
-from hubdesk.store.calls import Calls  # noqa: E402
-from hubdesk.store.contacts import ContactError, Contacts  # noqa: E402
-from hubdesk.store.database import Database, DatabaseUnavailable, RecoveryNotice  # noqa: E402
-from hubdesk.store.drafts import Drafts  # noqa: E402
-from hubdesk.store.messages import Messages, UpsertResult  # noqa: E402
-from hubdesk.store.migrations import LATEST_VERSION, DatabaseTooNew  # noqa: E402
-from hubdesk.store.optouts import OptOut, OptOuts  # noqa: E402
-from hubdesk.store.outbox import Outbox, OutboxError  # noqa: E402
-from hubdesk.store.search import HitKind, Search, SearchHit  # noqa: E402
-from hubdesk.store.settings import JsonValue, Settings  # noqa: E402
-from hubdesk.store.syncstate import BACKFILL_CURSOR, BACKFILL_DONE, HIGH_WATER, SyncState  # noqa: E402
-from hubdesk.store.threads import next_cursor  # noqa: E402
-from hubdesk.store.transactions import transaction  # noqa: E402
-from hubdesk.store.worker import DbWorker, WorkerClosed  # noqa: E402
-
-__all__ += [
     "BACKFILL_CURSOR",
     "BACKFILL_DONE",
     "Calls",
@@ -85,3 +89,65 @@ __all__ += [
     "next_cursor",
     "transaction",
 ]
+
+# Where each public name lives: imported on first use, so that importing one part of
+# the package (or a submodule) does not load the others' dependencies.
+_HOME: dict[str, str] = {
+    "Calls": "hubdesk.store.calls",
+    "ContactError": "hubdesk.store.contacts",
+    "Contacts": "hubdesk.store.contacts",
+    "Database": "hubdesk.store.database",
+    "DatabaseUnavailable": "hubdesk.store.database",
+    "RecoveryNotice": "hubdesk.store.database",
+    "Drafts": "hubdesk.store.drafts",
+    "Messages": "hubdesk.store.messages",
+    "UpsertResult": "hubdesk.store.messages",
+    "LATEST_VERSION": "hubdesk.store.migrations",
+    "DatabaseTooNew": "hubdesk.store.migrations",
+    "OptOut": "hubdesk.store.optouts",
+    "OptOuts": "hubdesk.store.optouts",
+    "Outbox": "hubdesk.store.outbox",
+    "OutboxError": "hubdesk.store.outbox",
+    "DATABASE_FILE": "hubdesk.store.profile",
+    "DEFAULT_API_URL": "hubdesk.store.profile",
+    "Profile": "hubdesk.store.profile",
+    "ProfileError": "hubdesk.store.profile",
+    "clear_profile": "hubdesk.store.profile",
+    "database_path": "hubdesk.store.profile",
+    "home_dir": "hubdesk.store.profile",
+    "load_profile": "hubdesk.store.profile",
+    "resolve_base_url": "hubdesk.store.profile",
+    "save_profile": "hubdesk.store.profile",
+    "HitKind": "hubdesk.store.search",
+    "Search": "hubdesk.store.search",
+    "SearchHit": "hubdesk.store.search",
+    "KeyringVault": "hubdesk.store.secrets",
+    "MemoryVault": "hubdesk.store.secrets",
+    "SessionVault": "hubdesk.store.secrets",
+    "StoredSession": "hubdesk.store.secrets",
+    "VaultUnavailable": "hubdesk.store.secrets",
+    "JsonValue": "hubdesk.store.settings",
+    "Settings": "hubdesk.store.settings",
+    "BACKFILL_CURSOR": "hubdesk.store.syncstate",
+    "BACKFILL_DONE": "hubdesk.store.syncstate",
+    "HIGH_WATER": "hubdesk.store.syncstate",
+    "SyncState": "hubdesk.store.syncstate",
+    "next_cursor": "hubdesk.store.threads",
+    "transaction": "hubdesk.store.transactions",
+    "DbWorker": "hubdesk.store.worker",
+    "WorkerClosed": "hubdesk.store.worker",
+}
+
+if not TYPE_CHECKING:  # mypy sees the imports above, and no catch-all
+
+    def __getattr__(name: str) -> object:
+        """Import the submodule that defines ``name`` on first use (PEP 562)."""
+        module = _HOME.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(__all__))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
@@ -127,3 +128,20 @@ def test_ctrl_2_to_4_show_the_real_pages(qtbot: QtBot) -> None:
         "Sender IDs",
         "Call history",
     ]
+
+
+def test_pages_are_built_on_first_use(qtbot: QtBot) -> None:
+    w = window(qtbot)
+    assert not any(w.is_built(i) for i in (CONTACTS, SENDER_IDS, CALLS))
+    placeholder = w.pages.widget(SENDER_IDS)
+    assert placeholder.accessibleName() == "Sender IDs"
+    w.show_page(SENDER_IDS)  # Ctrl+3
+    assert w.is_built(SENDER_IDS) and w.pages.currentWidget() is w.senders_page
+    assert w.pages.currentWidget() is not placeholder
+    assert not w.is_built(CONTACTS) and not w.is_built(CALLS)
+    contacts = w.page("contacts")  # by name, without showing it
+    assert contacts is w.contacts_page and w.pages.currentIndex() == SENDER_IDS
+    assert w.page(CALLS) is w.calls_page and w.page("messages") is w.splitter
+    w.set_page(CALLS, QLabel("calls here"))
+    with pytest.raises(LookupError):
+        _ = w.calls_page

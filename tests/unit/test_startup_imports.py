@@ -1,0 +1,101 @@
+"""What the first frame loads: the start-up path up to the main window's first paint must
+not import the network, keyring or server stacks, nor the pages and dialogs.
+
+``app.main`` shows the window from the cache before anything else
+(``bench/ui_bench.py`` measures it); these imports are deferred until after the first
+paint, and this test keeps them deferred. It runs the real ``main`` in a subprocess (a
+fresh interpreter: ``sys.modules`` of the test process says nothing) on a profile with a
+database, with ``AppShell.run`` (everything after the first paint) replaced by a report
+of ``sys.modules``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from hubdesk.domain import DeliveryStatus, ReadStatus, Sms, SmsType
+from hubdesk.store.database import Database
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Top-level packages (and their submodules) that must wait for the first paint.
+DEFERRED = (
+    "httpx",
+    "httpcore",
+    "stamina",
+    "keyring",
+    "secretstorage",
+    "jeepney",
+    "cryptography",
+    "uvicorn",
+    "starlette",
+    "hubdesk.api.client",
+    "hubdesk.store.secrets",
+    "hubdesk.sim",
+    "hubdesk.runtime",
+    "hubdesk.ui.controller",
+    "hubdesk.ui.pages",
+    "hubdesk.ui.dialogs",
+)
+
+PROBE = """
+import json, sys
+import hubdesk.appshell as appshell
+
+async def after_first_paint(self):
+    painted = self._painted.is_set() and self.window is not None and self.window.isVisible()
+    rows = self.window.conversation_model.rowCount() if self.window is not None else -1
+    print("PROBE " + json.dumps({"modules": sorted(sys.modules), "painted": painted,
+                                 "rows": rows}), flush=True)
+    return 0
+
+appshell.AppShell.run = after_first_paint
+from hubdesk.app import main
+sys.exit(main([]))
+"""
+
+
+def loaded(name: str, modules: list[str]) -> list[str]:
+    return [m for m in modules if m == name or m.startswith(name + ".")]
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> Path:
+    """A profile folder whose database holds one conversation."""
+    home = tmp_path / "home"
+    home.mkdir()
+    sms = Sms(sms_id=1, source="447400123456", destination="447700900000", text="cached",
+              type=SmsType.RECEIVED, delivery_status=DeliveryStatus.SENT,
+              read_status=ReadStatus.UNREAD, time=datetime(2024, 5, 1, 12, tzinfo=UTC),
+              sms_count=1)  # fmt: skip
+    db = Database.open(home / "hubdesk.sqlite3")
+    try:
+        db.messages.upsert_messages([sms])
+    finally:
+        db.close()
+    return home
+
+
+def test_the_first_frame_loads_no_network_keyring_or_pages(profile: Path) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("HUBDESK_", "PYTHON_KEYRING"))}  # fmt: skip
+    env.update(QT_QPA_PLATFORM="offscreen", HUBDESK_HOME=str(profile), PYTHONPATH=str(ROOT))
+    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
+    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    line = next((s for s in done.stdout.splitlines() if s.startswith("PROBE ")), None)
+    assert line is not None, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
+    report = json.loads(line.removeprefix("PROBE "))
+    assert report["painted"], "the window did not paint before start-up went on"
+    assert report["rows"] == 1, "the first frame did not show the cached conversation"
+    early = {name: loaded(name, report["modules"]) for name in DEFERRED}
+    early = {name: mods for name, mods in early.items() if mods}
+    assert not early, f"imported before the first paint: {early}"
+    assert done.returncode == 0, done.stderr
