@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -28,6 +29,35 @@ HOSTILE = [
     "&amp; &lt;tag&gt; <a href='x'>link</a>",
     "",
 ]
+
+
+_tests_run = 0
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _gc_on_the_gui_thread() -> Iterator[None]:
+    """Python's cyclic GC runs on whichever thread happens to allocate. On a qasync or
+    sqlite worker thread it destroys dropped Qt objects (a closed loop's timer object, a
+    test's window) there; Qt cannot stop their timers from another thread ("QObject::
+    ~QObject: Timers cannot be stopped from another thread") and the stale timers later
+    fire into freed memory: a segfault in some later test. Collect on this thread only."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        if enabled:
+            gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test() -> Iterator[None]:
+    """The young generation after every test, everything after every 20th (cheap)."""
+    global _tests_run
+    yield
+    _tests_run += 1
+    gc.collect(0 if _tests_run % 20 else 2)
 
 
 @pytest.fixture
