@@ -15,6 +15,7 @@ from typing import ParamSpec, TypeVar
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
+
 def guarded(default: _R) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     """Wrap a Python override of a Qt virtual (``paint``, ``sizeHint``, ``data``...).
 
@@ -24,6 +25,13 @@ def guarded(default: _R) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
     ``default`` instead of raising.
     """
 
+    return guarded_with(lambda: default)
+
+
+def guarded_with(make_default: Callable[[], _R]) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """:func:`guarded` for a default that cannot be built at import time (a ``QPixmap``
+    needs a ``QGuiApplication``): ``make_default()`` is called only after an error."""
+
     def decorate(fn: Callable[_P, _R]) -> Callable[_P, _R]:
         where = getattr(fn, "__qualname__", repr(fn))
 
@@ -32,7 +40,7 @@ def guarded(default: _R) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
                 return fn(*args, **kwargs)
             except Exception:
                 logging.getLogger(fn.__module__).exception("error in Qt override %s", where)
-                return default
+                return make_default()
 
         functools.update_wrapper(wrapper, fn)
         return wrapper
@@ -64,5 +72,6 @@ __all__ = [
     "apply_theme",
     "async_slot",
     "guarded",
+    "guarded_with",
     "spawn",
 ]

@@ -2,16 +2,39 @@
 
 A missing or unreadable file never crashes: the icon falls back to a ``QStyle``
 standard icon (or an empty ``QIcon`` if even that is unavailable).
+
+Plain icons (drawn only in the set's neutral grey, ``PLAIN_GREY``) are tinted for the
+palette at paint time: a :class:`TintedSvgEngine` renders the SVG and fills its shape
+with the palette's button text colour (the disabled text colour for disabled icons, the
+highlighted text colour for selected ones). An icon handed to a widget once therefore
+follows a light/dark switch by itself. Coloured icons (the app icon, ``failed`` in red)
+and the tray icons (shown on the desktop's panel, not on our palette) are left alone.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QGuiApplication,
+    QIcon,
+    QIconEngine,
+    QImage,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
+from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication, QStyle
+
+from hubdesk.ui import guarded, guarded_with
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +64,16 @@ FALLBACKS: dict[str, QStyle.StandardPixmap] = {
     "opted-out": SP.SP_DialogCancelButton,
 }
 
+#: The one colour plain icons are drawn in (see resources/README.md).
+PLAIN_GREY = "#70757a"
+#: Shown on the desktop's panel, whose colours are not the application palette's.
+UNTINTED = frozenset({"tray", "tray-unread"})
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|\brgba?\(|\bcurrentColor\b")
+_CACHE_LIMIT = 48
+
+PaletteSource = Callable[[], QPalette]
+
 
 def default_icon_dir() -> Path:
     """``resources/icons`` beside the package, or inside a PyInstaller bundle."""
@@ -50,12 +83,113 @@ def default_icon_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "resources" / "icons"
 
 
-class IconSet:
-    """Loads and caches icons by name from one folder (inject a folder in tests)."""
+def _app_palette() -> QPalette:
+    return QGuiApplication.palette()
 
-    def __init__(self, folder: Path | None = None) -> None:
+
+def is_plain_svg(text: str) -> bool:
+    """Whether an SVG is drawn in ``PLAIN_GREY`` alone (so it can take any one colour)."""
+    colours = {c.lower() for c in _COLOUR.findall(text)}
+    return colours == {PLAIN_GREY}
+
+
+def tint_for(palette: QPalette, mode: QIcon.Mode) -> QColor:
+    """The colour a plain icon takes in ``mode`` on ``palette``."""
+    if mode == QIcon.Mode.Disabled:
+        return palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.ButtonText)
+    if mode == QIcon.Mode.Selected:
+        return palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.HighlightedText)
+    return palette.color(QPalette.ColorGroup.Active, QPalette.ColorRole.ButtonText)
+
+
+class TintedSvgEngine(QIconEngine):
+    """Renders one monochrome SVG filled with a colour: a fixed one, or the palette's."""
+
+    def __init__(
+        self, path: Path, palette: PaletteSource = _app_palette, color: QColor | None = None
+    ) -> None:
+        super().__init__()
+        self._path = path
+        self._palette = palette
+        self._color = QColor(color) if color is not None else None
+        self._renderer = QSvgRenderer(str(path))
+        self._pixmaps: dict[tuple[int, int, int], QPixmap] = {}
+
+    def color(self, mode: QIcon.Mode) -> QColor:
+        if self._color is not None and mode != QIcon.Mode.Disabled:
+            return self._color
+        return tint_for(self._palette(), mode)
+
+    def render(self, size: QSize, mode: QIcon.Mode) -> QPixmap:
+        """The icon at ``size`` device pixels, filled with the colour for ``mode``."""
+        width, height = max(1, size.width()), max(1, size.height())
+        rgba = self.color(mode).rgba()
+        key = (width, height, rgba)
+        cached = self._pixmaps.get(key)
+        if cached is not None:
+            return cached
+        image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            side = min(width, height)  # square, centred, like QIcon's own SVG engine
+            box = QRectF((width - side) / 2, (height - side) / 2, side, side)
+            self._renderer.render(painter, box)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceIn)
+            painter.fillRect(image.rect(), QColor.fromRgba(rgba))
+        finally:
+            painter.end()
+        if len(self._pixmaps) >= _CACHE_LIMIT:
+            self._pixmaps.clear()
+        pixmap = QPixmap.fromImage(image)
+        self._pixmaps[key] = pixmap
+        return pixmap
+
+    # --- QIconEngine overrides ------------------------------------------------------
+    @guarded_with(QPixmap)
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.render(size, mode)
+
+    @guarded(None)
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        pixmap = QPixmap(self.render(rect.size() * ratio, mode))
+        pixmap.setDevicePixelRatio(ratio)
+        painter.drawPixmap(rect, pixmap)
+
+    @guarded(QSize())
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:  # noqa: N802
+        return size
+
+    @guarded(False)
+    def isNull(self) -> bool:  # noqa: N802
+        return not self._renderer.isValid()
+
+    @guarded("TintedSvgEngine")
+    def key(self) -> str:
+        return "TintedSvgEngine"
+
+    @guarded(cast(QIconEngine, None))
+    def clone(self) -> QIconEngine:
+        return TintedSvgEngine(self._path, self._palette, self._color)
+
+
+class IconSet:
+    """Loads and caches icons by name from one folder (inject a folder in tests).
+
+    ``palette`` says which palette plain icons are tinted for at paint time (the
+    application's by default; tests inject one).
+    """
+
+    def __init__(self, folder: Path | None = None, *, palette: PaletteSource | None = None) -> None:
         self._folder = folder if folder is not None else default_icon_dir()
+        self._palette: PaletteSource = palette or _app_palette
         self._cache: dict[str, QIcon] = {}
+        self._tinted: dict[tuple[str, int], QIcon] = {}
+        self._plain: dict[str, bool] = {}
+        self._tintable: set[str] = set()  # loaded with a TintedSvgEngine
 
     @property
     def folder(self) -> Path:
@@ -67,6 +201,19 @@ class IconSet:
     def has_file(self, name: str) -> bool:
         return self.path(name).is_file()
 
+    def is_plain(self, name: str) -> bool:
+        """Whether ``name`` is a monochrome icon that takes the palette's colour."""
+        known = self._plain.get(name)
+        if known is None:
+            known = False
+            if name not in UNTINTED and self.has_file(name):
+                try:
+                    known = is_plain_svg(self.path(name).read_text(encoding="utf-8"))
+                except (OSError, UnicodeDecodeError):
+                    known = False
+            self._plain[name] = known
+        return known
+
     def icon(self, name: str) -> QIcon:
         """The icon called ``name``; the fallback when its file is missing or broken."""
         cached = self._cache.get(name)
@@ -76,11 +223,37 @@ class IconSet:
         self._cache[name] = result
         return result
 
+    def tinted(self, name: str, color: QColor) -> QIcon:
+        """A plain icon in one fixed colour (a state icon beside its coloured label);
+        any other icon as :meth:`icon` gives it."""
+        key = (name, color.rgba())
+        cached = self._tinted.get(key)
+        if cached is None:
+            base = self.icon(name)
+            if name in self._tintable:
+                cached = QIcon(TintedSvgEngine(self.path(name), self._palette, color))
+            else:
+                cached = base
+            self._tinted[key] = cached
+        return cached
+
+    def _load_file(self, name: str) -> QIcon | None:
+        file = self.path(name)
+        if not file.is_file():
+            return None
+        loaded = QIcon(str(file))
+        if loaded.isNull() or loaded.pixmap(16, 16).isNull():
+            return None
+        return loaded
+
     def _load(self, name: str) -> QIcon:
         file = self.path(name)
         if file.is_file():
-            loaded = QIcon(str(file))
-            if not loaded.isNull() and not loaded.pixmap(16, 16).isNull():
+            loaded = self._load_file(name)
+            if loaded is not None:
+                if self.is_plain(name):
+                    self._tintable.add(name)
+                    return QIcon(TintedSvgEngine(file, self._palette))
                 return loaded
             log.warning("icon %s could not be rendered; using the fallback", file)
         else:
@@ -90,6 +263,9 @@ class IconSet:
     def clear(self) -> None:
         """Forget cached icons (after the folder's files changed)."""
         self._cache.clear()
+        self._tinted.clear()
+        self._plain.clear()
+        self._tintable.clear()
 
 
 def standard_icon(pixmap: QStyle.StandardPixmap) -> QIcon:

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from hubdesk.domain import MessageState, SmsType, ThreadEntry
@@ -340,14 +339,15 @@ class ThreadDelegate(QStyledItemDelegate):
         elided = sfm.elidedText(lay.meta_text, Qt.TextElideMode.ElideRight, meta_box.width())
         painter.drawText(meta_box, meta_flags, elided)
         if lay.icon is not None:
-            if self._icons is not None:
-                self._icons.icon(STATE_ICONS[entry.state]).paint(painter, lay.icon)
+            state_color = _state_color(entry.state, colors)
+            if self._icons is not None:  # in the state's colour, like its label
+                self._icons.tinted(STATE_ICONS[entry.state], state_color).paint(painter, lay.icon)
             state_left = lay.icon.right() + 3
             state_right = lay.retry.left() - 4 if lay.retry else lay.meta.right()
             state_box = QRect(
                 state_left, lay.meta.top(), state_right - state_left, lay.meta.height()
             )
-            painter.setPen(_state_color(entry.state, colors))
+            painter.setPen(state_color)
             painter.drawText(state_box, meta_flags, lay.state_text)
         if lay.retry is not None:
             painter.setPen(colors.failed)
@@ -356,7 +356,7 @@ class ThreadDelegate(QStyledItemDelegate):
             painter.drawText(lay.retry, int(Qt.AlignmentFlag.AlignCenter), RETRY_TEXT)
 
 
-def _state_color(state: MessageState, colors: ThemeColors) -> Any:
+def _state_color(state: MessageState, colors: ThemeColors) -> QColor:
     if state is MessageState.FAILED:
         return colors.failed
     if state is MessageState.UNKNOWN:
