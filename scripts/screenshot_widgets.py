@@ -12,7 +12,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QSize  # noqa: E402
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QToolButton, QWidget  # noqa: E402
 
 from hubdesk.domain import (  # noqa: E402
     Conversation,
@@ -24,7 +25,7 @@ from hubdesk.domain import (  # noqa: E402
 )
 from hubdesk.ui.compose import ComposePane  # noqa: E402
 from hubdesk.ui.conversations import ConversationListModel, ConversationListView  # noqa: E402
-from hubdesk.ui.icons import IconSet  # noqa: E402
+from hubdesk.ui.icons import FALLBACKS, IconSet  # noqa: E402
 from hubdesk.ui.theme import apply_theme  # noqa: E402
 from hubdesk.ui.thread import ThreadModel, ThreadView  # noqa: E402
 
@@ -80,6 +81,9 @@ def conversations() -> list[Conversation]:
     ]
 
 
+DAYS_AGO = (8, 1, 0)  # three messages each: a date, "Yesterday", "Today"
+
+
 def entries() -> list[ThreadEntry]:
     def entry(
         i: int, text: str, direction: SmsType, state: MessageState, parts: int = 1
@@ -88,7 +92,7 @@ def entries() -> list[ThreadEntry]:
             key=f"k{i}",
             partner="447911100123",
             text=text,
-            time=NOW - timedelta(minutes=100 - i * 7),
+            time=NOW - timedelta(days=DAYS_AGO[(i - 1) // 3], minutes=100 - i * 7),
             direction=direction,
             state=state,
             sender_id="HUBWORK",
@@ -115,6 +119,22 @@ def entries() -> list[ThreadEntry]:
         entry(9, "abc \u202edef ghi", r, MessageState.RECEIVED),
     ]
     return list(reversed(items))
+
+
+def icon_strip(icons: IconSet) -> QWidget:
+    """Every UI icon on a tool button (the last one disabled), as a toolbar shows them."""
+    strip = QWidget()
+    row = QHBoxLayout(strip)
+    names = [n for n in FALLBACKS if n not in ("tray", "tray-unread")]
+    for name in names + ["call"]:
+        button = QToolButton(strip)
+        button.setIcon(icons.icon(name))
+        button.setIconSize(QSize(24, 24))
+        button.setAutoRaise(False)
+        button.setToolTip(name)
+        row.addWidget(button)
+    button.setEnabled(False)
+    return strip
 
 
 def shoot(widget: QWidget, path: Path) -> None:
@@ -144,8 +164,12 @@ def main() -> None:
         thread.set_entries(entries())
         tview = ThreadView(icons=icons)
         tview.setModel(thread)
+        tview.set_more_older_available(False)  # the oldest day gets its label too
         tview.resize(520, 620)
         shoot(tview, out / f"thread-{mode}.png")
+
+        strip = icon_strip(icons)
+        shoot(strip, out / f"icons-{mode}.png")
 
         pane = ComposePane(icons=icons)
         pane.set_sender_ids(

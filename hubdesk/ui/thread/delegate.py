@@ -210,7 +210,8 @@ class ThreadDelegate(QStyledItemDelegate):
         retry_w = (
             sfm.horizontalAdvance(RETRY_TEXT) + 12 if entry.state is MessageState.FAILED else 0
         )
-        meta_w = sfm.horizontalAdvance(meta_text) + (gap + state_w if state_w else 0)
+        # +2: elidedText measures in fractional pixels, horizontalAdvance rounds down
+        meta_w = sfm.horizontalAdvance(meta_text) + 2 + (gap + state_w if state_w else 0)
         meta_w += gap + retry_w if retry_w else 0
         meta_h = max(sfm.height(), self.ICON if icon_w else 0, sfm.height() + 4 if retry_w else 0)
 
@@ -290,7 +291,7 @@ class ThreadDelegate(QStyledItemDelegate):
         small.setBold(True)
         sfm = QFontMetrics(small)
         band = QRect(rect.left(), rect.top() + self.DAY_PAD_TOP, rect.width(), sfm.height())
-        text_w = min(sfm.horizontalAdvance(lay.day_label), max(0, rect.width() - 40))
+        text_w = min(sfm.horizontalAdvance(lay.day_label) + 2, max(0, rect.width() - 40))
         text_box = QRect(band.center().x() - text_w // 2, band.top(), text_w, band.height())
         y = band.center().y()
         painter.setPen(colors.separator)
