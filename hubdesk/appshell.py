@@ -199,6 +199,10 @@ class AppShell:
         events = SyncEvents()
         inbox = Inbox(worker, events)
         contacts = ContactBook(worker)
+        if self.sim is not None:
+            from hubdesk.demo import fill_demo_address_book
+
+            await fill_demo_address_book(contacts, self.sim.state.demo_contacts())
         sender_ids = SenderIds(None, worker)
         self.runtime = runtime = Runtime(
             home=self.home, vault=self.vault, worker=worker, events=events, inbox=inbox,

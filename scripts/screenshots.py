@@ -116,17 +116,17 @@ async def shoot(shell: AppShell, out: Path) -> None:
 
 
 async def save_contacts(shell: AppShell) -> None:
-    """Name some of the demo conversations, as a receptionist would have."""
-    assert shell.window is not None and shell.intents is not None and shell.sim is not None
-    first_names = {c.number: c.name for c in shell.sim.state.demo_contacts()}
-    rows = [
-        c
-        for c in shell.window.conversation_model.conversations()
-        if is_uk(c.partner) and c.partner in first_names
-    ]
+    """Give some of the demo's contacts groups and notes, as a receptionist would have
+    (demo mode already filled the address book with the simulator's people)."""
+    assert shell.window is not None and shell.intents is not None
+    book = shell.intents.contacts
+    rows = [c for c in shell.window.conversation_model.conversations() if is_uk(c.partner)]
     for (surname, groups, notes), conv in zip(CONTACTS_TO_SAVE, rows[1:], strict=False):
-        name = f"{first_names[conv.partner]} {surname}"
-        await shell.intents.contacts.add(name, conv.partner, notes, groups)
+        contact = await book.find_by_number(conv.partner)
+        if contact is None or contact.id is None:
+            continue
+        first = contact.name.split()[0]
+        await book.edit(contact.id, name=f"{first} {surname}", notes=notes, groups=groups)
     await settle(0.6)
 
 
