@@ -158,7 +158,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         importlib.import_module(name)
     from PySide6.QtWidgets import QApplication
 
-    import hubdesk.ui  # noqa: F401  (installs the PySide6 guard before any widget)
     from hubdesk.ui.single_instance import SingleInstance
 
     existing = QApplication.instance()
@@ -177,9 +176,12 @@ def _run_first_instance(
     app: QApplication, options: Options, home: Path, instance: SingleInstance
 ) -> int:
     from hubdesk.appshell import AppShell
+    from hubdesk.ui.gcguard import GuiThreadCollector
     from hubdesk.ui.qtasync import close_event_loop, create_event_loop
     from hubdesk.ui.urlevents import UrlEventFilter
 
+    collector = GuiThreadCollector(app)  # cyclic GC only on this (the GUI) thread
+    collector.start()
     loop = create_event_loop(app)
     shell = AppShell(app, options, home=home)
     links = UrlEventFilter(app)
@@ -195,6 +197,7 @@ def _run_first_instance(
     finally:
         links.uninstall()
         close_event_loop(loop)
+        collector.stop()
         if shell.sim is not None:
             shell.sim.stop()
 
