@@ -23,11 +23,12 @@ HUBDESK_QT_RUNTIME_PACKAGES=(
     fonts-dejavu-core fonts-noto-color-emoji
 )
 # scripts/test adds the private desktop session (Xvfb, D-Bus, tray watcher, dunst,
-# gnome-keyring), the packaging checks' tools and xdotool for the end-to-end tests.
+# gnome-keyring), the packaging checks' tools (desktop-file-validate, appstreamcli and
+# the shell linter) and xdotool for the end-to-end tests.
 HUBDESK_DEBIAN_PACKAGES=(
     "${HUBDESK_QT_RUNTIME_PACKAGES[@]}"
     xvfb dbus-daemon dbus-bin dbus-x11 haskell-status-notifier-item-utils dunst gnome-keyring
-    desktop-file-utils appstream xdotool
+    desktop-file-utils appstream shellcheck xdotool
 )
 
 hubdesk_say() { printf '==> %s\n' "$*" >&2; }
