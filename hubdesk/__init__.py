@@ -1,5 +1,42 @@
-"""HubDesk: a desktop messenger and click-to-dial client for the HubWork SMS Extension API."""
+"""HubDesk: a desktop messenger and click-to-dial client for the HubWork SMS Extension API.
+
+This module runs before every other one, so it holds only the version and one standard
+library helper every layer may use.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable, Mapping
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "lazy_exports"]
+
+
+def lazy_exports(
+    package: str, homes: Mapping[str, str]
+) -> tuple[Callable[[str], object], Callable[[], list[str]]]:
+    """A package's ``__getattr__`` and ``__dir__`` (PEP 562) that import each public name
+    from the submodule ``homes`` names for it, on first use, and keep it.
+
+    A package ``__init__`` lists its names under ``if TYPE_CHECKING:`` imports (what mypy
+    and readers see) and then, under ``if not TYPE_CHECKING:``,
+    ``__getattr__, __dir__ = lazy_exports(__name__, _HOMES)``: ``from hubdesk.api import
+    HubClient`` works as ever, while importing ``hubdesk.api.errors`` alone stays cheap.
+    """
+    namespace = sys.modules[package].__dict__
+
+    def __getattr__(name: str) -> object:  # noqa: N807 (PEP 562's name)
+        module = homes.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(importlib.import_module(module), name)
+        namespace[name] = value
+        return value
+
+    def __dir__() -> list[str]:  # noqa: N807
+        return sorted(set(namespace) | set(namespace.get("__all__", ())))
+
+    return __getattr__, __dir__

@@ -5,8 +5,9 @@ names below are imported from their submodules on first use (PEP 562), so that
 ``hubdesk.api.errors`` (which ``core.errors`` needs on every start) does not load httpx
 and stamina: ``from hubdesk.api import HubClient`` works as ever, and loads the client."""
 
-import importlib
 from typing import TYPE_CHECKING
+
+from hubdesk import lazy_exports
 
 if TYPE_CHECKING:
     from hubdesk.api.client import DEFAULT_TIMEOUT, USER_AGENT, HubClient
@@ -92,15 +93,4 @@ _HOME: dict[str, str] = {
 }
 
 if not TYPE_CHECKING:  # mypy sees the imports above, and no catch-all
-
-    def __getattr__(name: str) -> object:
-        """Import the submodule that defines ``name`` on first use (PEP 562)."""
-        module = _HOME.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted(set(globals()) | set(__all__))
+    __getattr__, __dir__ = lazy_exports(__name__, _HOME)

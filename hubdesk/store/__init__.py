@@ -6,8 +6,9 @@ first frame reads the profile and settings without loading the keyring stack
 (``store.secrets``: keyring, secretstorage, cryptography) or the database layer.
 ``from hubdesk.store import Database`` works as ever."""
 
-import importlib
 from typing import TYPE_CHECKING
+
+from hubdesk import lazy_exports
 
 if TYPE_CHECKING:
     from hubdesk.store.calls import Calls
@@ -139,15 +140,4 @@ _HOME: dict[str, str] = {
 }
 
 if not TYPE_CHECKING:  # mypy sees the imports above, and no catch-all
-
-    def __getattr__(name: str) -> object:
-        """Import the submodule that defines ``name`` on first use (PEP 562)."""
-        module = _HOME.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted(set(globals()) | set(__all__))
+    __getattr__, __dir__ = lazy_exports(__name__, _HOME)
