@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from hubdesk.core.contact_records import ContactRecord
 from hubdesk.core.contacts_import import (
-    ImportRecord,
     ImportReport,
     ImportRow,
     ImportStatus,
@@ -193,18 +193,10 @@ class ContactBook:
         return await self.import_csv(text)
 
     async def import_csv(self, text: str) -> ImportReport:
-        records = [
-            ImportRecord(f"row {r.row}", r.row, r.name, r.numbers, r.notes, r.groups)
-            for r in parse_contacts_csv(text)
-        ]
-        return await self._import(records)
+        return await self._import(parse_contacts_csv(text))
 
     async def import_vcard(self, text: str) -> ImportReport:
-        records = [
-            ImportRecord(f"line {c.line}", c.line, c.name, c.numbers, c.notes, c.groups)
-            for c in parse_vcards(text)
-        ]
-        return await self._import(records)
+        return await self._import(parse_vcards(text))
 
     async def export_csv(self, path: Path) -> int:
         """Write every contact as CSV (UTF-8 with BOM); returns how many."""
@@ -221,7 +213,7 @@ class ContactBook:
 
     # --- internals -------------------------------------------------------------------
 
-    async def _import(self, records: Sequence[ImportRecord]) -> ImportReport:
+    async def _import(self, records: Sequence[ContactRecord]) -> ImportReport:
         report = await self._run(lambda db: apply_import(db, records))
         touched = frozenset(
             r.number

@@ -12,13 +12,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from hubdesk.core.contact_records import ContactRecord
 from hubdesk.domain import Contact
 from hubdesk.domain.numbers import NumberError, PhoneNumber, parse_number, parse_uk_number
 from hubdesk.store.database import Database
 from hubdesk.store.transactions import transaction
 
 __all__ = [
-    "ImportRecord",
     "ImportReport",
     "ImportRow",
     "ImportStatus",
@@ -76,18 +76,6 @@ class ImportReport:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ImportRecord:
-    """One record to import, from either format."""
-
-    where: str
-    position: int
-    name: str
-    numbers: tuple[str, ...]
-    notes: str
-    groups: tuple[str, ...]
-
-
 def clean_groups(groups: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(g.strip() for g in groups if g.strip()))
 
@@ -124,7 +112,7 @@ def _choose_number(numbers: Sequence[str]) -> tuple[PhoneNumber | None, str]:
     return chosen, note
 
 
-def apply_import(db: Database, records: Sequence[ImportRecord]) -> ImportReport:
+def apply_import(db: Database, records: Sequence[ContactRecord]) -> ImportReport:
     rows: list[ImportRow] = []
     seen: dict[str, str] = {}  # digits -> where first seen
     with transaction(db.conn):

@@ -18,9 +18,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from hubdesk.core.contact_records import ContactRecord
 from hubdesk.domain import Contact
 
-__all__ = ["CSV_COLUMNS", "CsvRecord", "decode_text", "parse_contacts_csv", "write_contacts_csv"]
+__all__ = ["CSV_COLUMNS", "decode_text", "parse_contacts_csv", "write_contacts_csv"]
 
 CSV_COLUMNS = ("name", "number", "notes", "groups")
 
@@ -40,17 +41,6 @@ _GROUPS = {"groups", "group", "categories", "category", "labels", "label", "tags
 _GOOGLE_PHONE = re.compile(r"^phone\d+value$")
 _GROUP_SPLIT = re.compile(r"\s*(?::::|[;,|])\s*")
 _PHONE_LIKE = re.compile(r"^\s*\+?[\d\s().\-/]{6,}\s*$")
-
-
-@dataclass(frozen=True, slots=True)
-class CsvRecord:
-    """One data row: ``row`` as a spreadsheet numbers it (the header is row 1)."""
-
-    row: int
-    name: str
-    numbers: tuple[str, ...]
-    notes: str
-    groups: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +116,7 @@ def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
         return csv.excel
 
 
-def parse_contacts_csv(text: str) -> list[CsvRecord]:
+def parse_contacts_csv(text: str) -> list[ContactRecord]:
     """Every data row of ``text`` (blank rows skipped)."""
     text = text.lstrip("\ufeff")
     reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
@@ -141,7 +131,7 @@ def parse_contacts_csv(text: str) -> list[CsvRecord]:
         columns = _guess_columns(sample)
         if columns is None:  # nothing looks like a number: report every row as it is
             columns = _Columns((0,), (1,), (2,), (3,))
-    records: list[CsvRecord] = []
+    records: list[ContactRecord] = []
     for index in range(first_data, len(rows)):
         row = rows[index]
         if not any(c.strip() for c in row):
@@ -157,8 +147,9 @@ def parse_contacts_csv(text: str) -> list[CsvRecord]:
                 if group and not group.startswith("*"):
                     groups.append(group)
         records.append(
-            CsvRecord(
-                row=index + 1,
+            ContactRecord(
+                where=f"row {index + 1}",
+                position=index + 1,
                 name=" ".join(name.split()),
                 numbers=numbers,
                 notes=notes,

@@ -16,22 +16,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from hubdesk.core.contact_records import ContactRecord
 from hubdesk.domain import Contact
 
-__all__ = ["CardRecord", "parse_vcards", "write_vcards"]
+__all__ = ["parse_vcards", "write_vcards"]
 
 _FOLD_AT = 75
-
-
-@dataclass(frozen=True, slots=True)
-class CardRecord:
-    """One card as read: ``line`` is where its BEGIN:VCARD is (1-based)."""
-
-    line: int
-    name: str
-    numbers: tuple[str, ...]
-    notes: str
-    groups: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +112,7 @@ def _tel_value(prop: _Property) -> str:
     return value
 
 
-def _card(line: int, props: list[_Property]) -> CardRecord:
+def _card(line: int, props: list[_Property]) -> ContactRecord:
     full_name = ""
     n_name = ""
     numbers: list[str] = []
@@ -141,8 +131,9 @@ def _card(line: int, props: list[_Property]) -> CardRecord:
             notes.append(_unescape(prop.value))
         elif prop.name == "CATEGORIES":
             groups += [g.strip() for g in _split_unescaped(prop.value, ",") if g.strip()]
-    return CardRecord(
-        line=line,
+    return ContactRecord(
+        where=f"line {line}",
+        position=line,
         name=" ".join((full_name or n_name).split()),
         numbers=tuple(numbers),
         notes="\n".join(notes).strip(),
@@ -150,9 +141,9 @@ def _card(line: int, props: list[_Property]) -> CardRecord:
     )
 
 
-def parse_vcards(text: str) -> list[CardRecord]:
+def parse_vcards(text: str) -> list[ContactRecord]:
     """Every card in ``text``; lines outside BEGIN/END and unknown properties are ignored."""
-    cards: list[CardRecord] = []
+    cards: list[ContactRecord] = []
     props: list[_Property] | None = None
     begin = 0
     for line, logical in _unfold(text.lstrip("\ufeff")):

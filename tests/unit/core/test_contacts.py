@@ -103,11 +103,11 @@ def test_csv_headers_in_any_order_and_common_spellings() -> None:
         "Al,Jones,* myContacts ::: Vip,07400 123456\n"
     )
     (rec,) = parse_contacts_csv(google)
-    assert (rec.name, rec.numbers, rec.groups, rec.row) == (
+    assert (rec.name, rec.numbers, rec.groups, rec.position) == (
         "Al Jones", ("07400 123456",), ("Vip",), 2
     )
     plain = "07400 123456,Alice\n07400 123457,Bob\n"  # no header: guessed
-    assert [(r.row, r.name) for r in parse_contacts_csv(plain)] == [(1, "Alice"), (2, "Bob")]
+    assert [(r.position, r.name) for r in parse_contacts_csv(plain)] == [(1, "Alice"), (2, "Bob")]
 
 
 async def test_csv_update_merges_into_the_existing_contact(book: ContactBook) -> None:
@@ -145,12 +145,12 @@ VCARDS = (
 
 def test_vcard_parsing() -> None:
     alice, bob, zoe = parse_vcards(VCARDS)
-    assert (alice.line, alice.name, alice.groups) == (1, "Dr Alice Smith", ("Staff", "Nurses"))
+    assert (alice.position, alice.name, alice.groups) == (1, "Dr Alice Smith", ("Staff", "Nurses"))
     assert alice.numbers == ("+1 516 725 9623", "07400 123456")
     assert alice.notes == (
         "first line\nsecond, with comma and a very long folded note that goes on and on"
     )
-    assert (bob.line, bob.name, bob.numbers) == (10, "Bob Brown", ("+44-7400-123457",))
+    assert (bob.position, bob.name, bob.numbers) == (10, "Bob Brown", ("+44-7400-123457",))
     assert (zoe.name, zoe.numbers) == ("Zoë Quinn", ("+15167259623",))
 
 
