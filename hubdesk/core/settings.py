@@ -17,13 +17,15 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from hubdesk.core.errors import InvalidInput
 from hubdesk.domain.senderids import SenderIdError, validate_sender_id
-from hubdesk.store.database import Database
-from hubdesk.store.settings import JsonValue
-from hubdesk.store.worker import DbWorker
+
+if TYPE_CHECKING:  # annotations only: the first frame reads settings without the store
+    from hubdesk.store.database import Database
+    from hubdesk.store.settings import JsonValue
+    from hubdesk.store.worker import DbWorker
 
 __all__ = [
     "ENV_POLL_INTERVAL",
@@ -251,4 +253,3 @@ class SettingsStore:
         settings = self._current.replace(**changes)
         await self.save(settings)
         return settings
-

@@ -10,7 +10,9 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+from hubdesk import lazy_exports
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -48,17 +50,37 @@ def guarded_with(make_default: Callable[[], _R]) -> Callable[[Callable[_P, _R]],
     return decorate
 
 
-# Public widgets (imported after ``guarded`` exists: the modules use it).
-from hubdesk.ui.compose import ComposePane  # noqa: E402
-from hubdesk.ui.conversations import (  # noqa: E402
-    ConversationDelegate,
-    ConversationListModel,
-    ConversationListView,
-)
-from hubdesk.ui.icons import IconSet  # noqa: E402
-from hubdesk.ui.qtasync import async_slot, spawn  # noqa: E402
-from hubdesk.ui.theme import apply_theme  # noqa: E402
-from hubdesk.ui.thread import ThreadDelegate, ThreadModel, ThreadView  # noqa: E402
+# Public widgets, resolved on first use (PEP 562): importing ``hubdesk.ui`` (every module
+# here does, for ``guarded``) loads no widget module, nor qasync, nor QtSvg.
+_LAZY: dict[str, str] = {
+    "ComposePane": "hubdesk.ui.compose",
+    "ConversationDelegate": "hubdesk.ui.conversations",
+    "ConversationListModel": "hubdesk.ui.conversations",
+    "ConversationListView": "hubdesk.ui.conversations",
+    "IconSet": "hubdesk.ui.icons",
+    "ThreadDelegate": "hubdesk.ui.thread",
+    "ThreadModel": "hubdesk.ui.thread",
+    "ThreadView": "hubdesk.ui.thread",
+    "apply_theme": "hubdesk.ui.theme",
+    "async_slot": "hubdesk.ui.qtasync",
+    "spawn": "hubdesk.ui.qtasync",
+}
+
+if TYPE_CHECKING:
+    from hubdesk.ui.compose import ComposePane
+    from hubdesk.ui.conversations import (
+        ConversationDelegate,
+        ConversationListModel,
+        ConversationListView,
+    )
+    from hubdesk.ui.icons import IconSet
+    from hubdesk.ui.qtasync import async_slot, spawn
+    from hubdesk.ui.theme import apply_theme
+    from hubdesk.ui.thread import ThreadDelegate, ThreadModel, ThreadView
+
+
+if not TYPE_CHECKING:  # mypy sees the imports above, and no catch-all
+    __getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
     "ComposePane",

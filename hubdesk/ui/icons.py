@@ -1,7 +1,9 @@
 """Icons from ``resources/icons/*.svg``, with a standard-style fallback for each.
 
 A missing or unreadable file never crashes: the icon falls back to a ``QStyle``
-standard icon (or an empty ``QIcon`` if even that is unavailable).
+standard icon (or an empty ``QIcon`` if even that is unavailable). A file that exists is
+only parsed when the icon is first drawn or asked about (``isNull``, a pixmap): building
+the window's actions costs no SVG rendering; an invalid file then draws the fallback.
 
 Plain icons (drawn only in the set's neutral grey, ``PLAIN_GREY``) are tinted for the
 palette at paint time: a :class:`TintedSvgEngine` renders the SVG and fills its shape
@@ -106,14 +108,31 @@ class TintedSvgEngine(QIconEngine):
     """Renders one monochrome SVG filled with a colour: a fixed one, or the palette's."""
 
     def __init__(
-        self, path: Path, palette: PaletteSource = _app_palette, color: QColor | None = None
+        self,
+        path: Path,
+        palette: PaletteSource = _app_palette,
+        color: QColor | None = None,
+        fallback: QStyle.StandardPixmap | None = None,
     ) -> None:
         super().__init__()
         self._path = path
         self._palette = palette
         self._color = QColor(color) if color is not None else None
-        self._renderer = QSvgRenderer(str(path))
+        self._fallback = fallback
+        self._svg: QSvgRenderer | None = None  # parsed on first use
         self._pixmaps: dict[tuple[int, int, int], QPixmap] = {}
+
+    @property
+    def _renderer(self) -> QSvgRenderer:
+        if self._svg is None:
+            self._svg = QSvgRenderer(str(self._path))
+            if not self._svg.isValid():
+                log.warning("icon %s could not be rendered; using the fallback", self._path)
+        return self._svg
+
+    def valid(self) -> bool:
+        """Whether the SVG parses (parsed now if it was not yet)."""
+        return bool(self._renderer.isValid())
 
     def color(self, mode: QIcon.Mode) -> QColor:
         if self._color is not None and mode != QIcon.Mode.Disabled:
@@ -128,6 +147,10 @@ class TintedSvgEngine(QIconEngine):
         cached = self._pixmaps.get(key)
         if cached is not None:
             return cached
+        if not self.valid():
+            if self._fallback is None:
+                return QPixmap()
+            return standard_icon(self._fallback).pixmap(QSize(width, height), mode)
         image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(Qt.GlobalColor.transparent)
         painter = QPainter(image)
@@ -165,7 +188,9 @@ class TintedSvgEngine(QIconEngine):
 
     @guarded(False)
     def isNull(self) -> bool:  # noqa: N802
-        return not self._renderer.isValid()
+        if self.valid():
+            return False
+        return self._fallback is None or standard_icon(self._fallback).isNull()
 
     @guarded("TintedSvgEngine")
     def key(self) -> str:
@@ -173,7 +198,52 @@ class TintedSvgEngine(QIconEngine):
 
     @guarded(cast(QIconEngine, None))
     def clone(self) -> QIconEngine:
-        return TintedSvgEngine(self._path, self._palette, self._color)
+        return TintedSvgEngine(self._path, self._palette, self._color, self._fallback)
+
+
+class CheckedSvgEngine(QIconEngine):
+    """An SVG file's icon, checked on first use: the ``fallback`` standard icon instead
+    when the file does not parse. Building it reads nothing (the window's start)."""
+
+    def __init__(self, path: Path, fallback: QStyle.StandardPixmap) -> None:
+        super().__init__()
+        self._path = path
+        self._fallback = fallback
+        self._icon: QIcon | None = None
+
+    def target(self) -> QIcon:
+        """The icon drawn: the file's, or the fallback (decided now if not yet)."""
+        if self._icon is None:
+            if QSvgRenderer(str(self._path)).isValid():
+                self._icon = QIcon(str(self._path))
+            else:
+                log.warning("icon %s could not be rendered; using the fallback", self._path)
+                self._icon = standard_icon(self._fallback)
+        return self._icon
+
+    @guarded_with(QPixmap)
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        return self.target().pixmap(size, mode, state)
+
+    @guarded(None)
+    def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
+        self.target().paint(painter, rect, Qt.AlignmentFlag.AlignCenter, mode, state)
+
+    @guarded(QSize())
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:  # noqa: N802
+        return self.target().actualSize(size, mode, state)
+
+    @guarded(False)
+    def isNull(self) -> bool:  # noqa: N802
+        return bool(self.target().isNull())
+
+    @guarded("CheckedSvgEngine")
+    def key(self) -> str:
+        return "CheckedSvgEngine"
+
+    @guarded(cast(QIconEngine, None))
+    def clone(self) -> QIconEngine:
+        return CheckedSvgEngine(self._path, self._fallback)
 
 
 class IconSet:
@@ -231,34 +301,25 @@ class IconSet:
         if cached is None:
             base = self.icon(name)
             if name in self._tintable:
-                cached = QIcon(TintedSvgEngine(self.path(name), self._palette, color))
+                fallback = FALLBACKS.get(name, SP.SP_FileIcon)
+                cached = QIcon(TintedSvgEngine(self.path(name), self._palette, color, fallback))
             else:
                 cached = base
             self._tinted[key] = cached
         return cached
 
-    def _load_file(self, name: str) -> QIcon | None:
-        file = self.path(name)
-        if not file.is_file():
-            return None
-        loaded = QIcon(str(file))
-        if loaded.isNull() or loaded.pixmap(16, 16).isNull():
-            return None
-        return loaded
-
     def _load(self, name: str) -> QIcon:
+        # The file is parsed when the icon is first used (drawn, or asked ``isNull``),
+        # not here: an invalid one then draws the fallback (see ``CheckedSvgEngine``).
         file = self.path(name)
+        fallback = FALLBACKS.get(name, SP.SP_FileIcon)
         if file.is_file():
-            loaded = self._load_file(name)
-            if loaded is not None:
-                if self.is_plain(name):
-                    self._tintable.add(name)
-                    return QIcon(TintedSvgEngine(file, self._palette))
-                return loaded
-            log.warning("icon %s could not be rendered; using the fallback", file)
-        else:
-            log.debug("icon %s missing; using the fallback", file)
-        return standard_icon(FALLBACKS.get(name, SP.SP_FileIcon))
+            if self.is_plain(name):
+                self._tintable.add(name)
+                return QIcon(TintedSvgEngine(file, self._palette, fallback=fallback))
+            return QIcon(CheckedSvgEngine(file, fallback))
+        log.debug("icon %s missing; using the fallback", file)
+        return standard_icon(fallback)
 
     def clear(self) -> None:
         """Forget cached icons (after the folder's files changed)."""

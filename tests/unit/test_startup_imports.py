@@ -43,6 +43,14 @@ DEFERRED = (
     "hubdesk.ui.controller",
     "hubdesk.ui.pages",
     "hubdesk.ui.dialogs",
+    # the cached first frame reads settings and rows on its own short connection: the
+    # store proper (and core.settings' annotation-only imports of it) wait
+    "hubdesk.store.database",
+    "hubdesk.store.worker",
+    "hubdesk.store.messages",
+    "hubdesk.store.outbox",
+    "hubdesk.store.search",
+    "hubdesk.store.migrations",
 )
 
 PROBE = """

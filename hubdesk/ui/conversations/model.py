@@ -18,8 +18,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from hubdesk.domain import Conversation
-from hubdesk.domain.numbers import format_number
 from hubdesk.ui import guarded
+from hubdesk.ui.conversations.numbertext import number_text
 from hubdesk.ui.times import format_list_time
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -172,7 +172,7 @@ class ConversationListModel(QAbstractListModel):
         cached = self._numbers.get(partner)
         if cached is None:
             try:
-                cached = format_number(partner)
+                cached = number_text(partner)  # phonenumbers only when not a plain mobile
             except ValueError:
                 cached = partner
             self._numbers[partner] = cached

@@ -27,6 +27,20 @@ def test_missing_or_broken_files_fall_back(qapp: QApplication, tmp_path: Path) -
     assert not icons.icon("no-such-icon").isNull()
 
 
+def test_broken_files_are_checked_on_first_use_and_fall_back(
+    qapp: QApplication, tmp_path: Path
+) -> None:
+    # one that looks plain (tinted engine) and one coloured (checked engine), both broken
+    (tmp_path / "call.svg").write_text('<svg fill="#70757a" this is not')
+    (tmp_path / "failed.svg").write_text('<svg fill="#d93025" this is not')
+    icons = IconSet(tmp_path)
+    for name in ("call", "failed"):
+        icon = icons.icon(name)
+        assert not icon.isNull(), name
+        assert not icon.pixmap(16, 16).isNull(), name
+    assert not icons.tinted("call", QColor("#ff0000")).pixmap(16, 16).isNull()
+
+
 def test_default_dir_is_resources() -> None:
     assert default_icon_dir().parts[-2:] == ("resources", "icons")
 
