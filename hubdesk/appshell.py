@@ -15,17 +15,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from hubdesk.firstpaint import FirstPaint, read_cached
 from hubdesk.store.profile import DATABASE_FILE, database_path
-from hubdesk.ui import guarded
 from hubdesk.ui.icons import IconSet
 from hubdesk.ui.qtasync import cancel_all, spawn
 from hubdesk.ui.theme import apply_theme
@@ -33,7 +32,7 @@ from hubdesk.ui.window import MainWindow
 
 if TYPE_CHECKING:
     from hubdesk.core.notify import NotificationPolicy
-    from hubdesk.domain import Conversation, Sms
+    from hubdesk.domain import Sms
     from hubdesk.runtime import Runtime, TransportFactory
     from hubdesk.sim import SimServer
     from hubdesk.store.secrets import SessionVault
@@ -46,7 +45,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DB_FILE = DATABASE_FILE  # kept for older imports; the path is store.profile.database_path
-FIRST_ROWS = 100  # conversations read before the first paint (the rest follow at once)
 FIRST_PAINT_WAIT_S = 1.0  # start anyway when no paint comes (hidden, odd platform)
 NO_TRAY_KEY = "ui.no_tray_noted"
 NO_TRAY_TEXT = (
@@ -64,23 +62,6 @@ class ShellOptions(Protocol):
     def minimized(self) -> bool: ...
     @property
     def uris(self) -> tuple[str, ...]: ...
-
-
-class _FirstPaint(QObject):
-    """Sets ``done`` once ``widget``'s first paint pass has returned to the event loop."""
-
-    def __init__(self, widget: QObject, done: asyncio.Event) -> None:
-        super().__init__(widget)
-        self._widget = widget
-        self._done = done
-        widget.installEventFilter(self)
-
-    @guarded(False)
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self._widget and event.type() == QEvent.Type.Paint:
-            self._widget.removeEventFilter(self)
-            QTimer.singleShot(0, self._done.set)
-        return False
 
 
 class AppShell:
@@ -133,7 +114,7 @@ class AppShell:
         """
         if self.window is not None:
             return self.window.isVisible()
-        theme, minimized, rows = _read_cached(database_path(self.home))
+        theme, minimized, rows = read_cached(database_path(self.home))
         if self.options.minimized or minimized:
             return False
         apply_theme(self.app, theme)
@@ -142,7 +123,7 @@ class AppShell:
         self.window = window = MainWindow(self.icons)
         if rows:
             window.conversation_model.set_conversations(rows)
-        _FirstPaint(window, self._painted)
+        FirstPaint(window, self._painted)
         window.show()
         return True
 
@@ -408,34 +389,3 @@ def _env_poll() -> bool:
     import os
 
     return bool(os.environ.get("HUBDESK_POLL_INTERVAL", "").strip())
-
-
-def _read_cached(path: Path) -> tuple[str, bool, list[Conversation]]:
-    """(theme, start minimised, the newest ``FIRST_ROWS`` conversations) from the profile
-    database, read-only; defaults (and no rows) when it is missing or unreadable."""
-    from hubdesk.core.settings import settings_from_values
-    from hubdesk.store.conversations import list_conversations
-    from hubdesk.store.settings import Settings
-
-    if not path.is_file():
-        return "system", False, []
-    try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=1.0)
-    except sqlite3.Error as exc:
-        log.info("no cached first frame: %s", exc)
-        return "system", False, []
-    try:
-        try:
-            current, _warnings = settings_from_values(Settings(conn).all())
-            theme, minimized = current.theme, current.start_minimized
-        except (sqlite3.Error, ValueError) as exc:
-            log.info("settings not read for the first frame: %s", exc)
-            theme, minimized = "system", False
-        try:
-            rows = list_conversations(conn, limit=FIRST_ROWS)
-        except sqlite3.Error as exc:  # damaged, locked or an older schema: start() sees
-            log.info("no cached conversations for the first frame: %s", exc)
-            rows = []
-        return theme, minimized, rows
-    finally:
-        conn.close()
