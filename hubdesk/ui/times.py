@@ -7,6 +7,10 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import QListView, QWidget
+
+from hubdesk.ui import guarded
 
 
 def format_list_time(moment: datetime, now: datetime) -> str:
@@ -114,3 +118,37 @@ class MinuteTicker(QObject):
     def _fire(self) -> None:
         self.start()
         self.tick.emit()
+
+
+class LiveTimesListView(QListView):
+    """A list view whose model's relative times stay current: a :class:`MinuteTicker`
+    runs while the view is shown and calls the model's ``refresh_times()`` each minute
+    (and once on show, to catch up after being hidden)."""
+
+    def __init__(
+        self, parent: QWidget | None = None, *, clock: Callable[[], datetime] | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._ticker = MinuteTicker.attached_to(self, clock=clock)
+        self._ticker.tick.connect(self.refresh_times)
+
+    @property
+    def minute_ticker(self) -> MinuteTicker:
+        return self._ticker
+
+    def refresh_times(self) -> None:
+        """Bring the model's time texts up to date (models without them are skipped)."""
+        refresh = getattr(self.model(), "refresh_times", None)
+        if callable(refresh):
+            refresh()
+
+    @guarded(None)
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._ticker.start()
+        self.refresh_times()
+
+    @guarded(None)
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        self._ticker.stop()
+        super().hideEvent(event)

@@ -13,20 +13,20 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QHideEvent, QKeyEvent, QMouseEvent, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyleOptionViewItem, QWidget
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QWidget
 
 from hubdesk.domain import MessageState, ThreadEntry
 from hubdesk.ui import guarded
 from hubdesk.ui.icons import IconSet
 from hubdesk.ui.thread.delegate import ThreadDelegate
 from hubdesk.ui.thread.model import ThreadModel, ThreadRole, entry_of
-from hubdesk.ui.times import MinuteTicker
+from hubdesk.ui.times import LiveTimesListView
 
 _BOTTOM = ("bottom", "", 0)
 
 
-class ThreadView(QListView):
+class ThreadView(LiveTimesListView):
     """Shows a :class:`ThreadModel`; pins to the bottom; asks for older pages at the top."""
 
     older_requested = Signal()
@@ -42,9 +42,7 @@ class ThreadView(QListView):
         *,
         clock: Callable[[], datetime] | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._ticker = MinuteTicker.attached_to(self, clock=clock)  # bubble times and day labels
-        self._ticker.tick.connect(self.refresh_times)
+        super().__init__(parent, clock=clock)  # bubble times and day labels stay current
         # What to keep in place across a relayout: the bottom, or one entry's top edge.
         self._anchor: tuple[str, str, int] | None = None
         self._older_pending = False
@@ -63,27 +61,6 @@ class ThreadView(QListView):
     @property
     def thread_delegate(self) -> ThreadDelegate:
         return self._delegate
-
-    @property
-    def minute_ticker(self) -> MinuteTicker:
-        return self._ticker
-
-    def refresh_times(self) -> None:
-        """Bring relative times up to date (each minute while shown, and when shown)."""
-        model = self.model()
-        if isinstance(model, ThreadModel):
-            model.refresh_times()
-
-    @guarded(None)
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        self._ticker.start()
-        self.refresh_times()
-
-    @guarded(None)
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
-        self._ticker.stop()
-        super().hideEvent(event)
 
     def setModel(self, model: Any) -> None:  # noqa: N802
         old = self.model()
