@@ -382,7 +382,7 @@ class AppShell:
                           QMessageBox.StandardButton.Ok, window)  # fmt: skip
         box.setModal(False)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        box.show()  # not open(): QDialog.open() is always window-modal and would block
 
 
 def _env_poll() -> bool:
