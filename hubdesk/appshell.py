@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -78,6 +78,7 @@ class AppShell:
         transport: TransportFactory | None = None,
         use_tray: bool = True,
         use_bus: bool | None = None,
+        tray_available: Callable[[], bool] | None = None,
     ) -> None:
         self.app = app
         self.options = options
@@ -87,6 +88,9 @@ class AppShell:
         self.vault: SessionVault | None = vault  # made in start() when not given (keyring)
         self._transport = transport
         self._use_tray = use_tray
+        # Whether the desktop offers a tray (None: ask Qt, TrayIcon.available()); a
+        # desktop without one is GNOME without the AppIndicator extension.
+        self._tray_available = tray_available
         self._use_bus = use_bus
         self._quit = asyncio.Event()
         self._painted = asyncio.Event()
@@ -329,7 +333,8 @@ class AppShell:
             from hubdesk.ui.tray import TrayIcon
         except ImportError:  # pragma: no cover - a build without the tray modules
             return
-        if self._use_tray and TrayIcon.available():
+        available = self._tray_available or TrayIcon.available
+        if self._use_tray and available():
             tray = self.tray = TrayIcon(icons, self.app)
             tray.open_requested.connect(self.show_window)
             tray.new_message_requested.connect(self.new_message)

@@ -1,5 +1,7 @@
-"""Without a system tray (offscreen has none): the shell says so once per profile and
-keeps the window in the taskbar with unread counts in its title."""
+"""Without a system tray (GNOME without the AppIndicator extension): the shell says so
+once per profile and keeps the window in the taskbar. The desktop's answer is given to
+the shell (``tray_available``), so this holds offscreen and in the test desktop session,
+which does have a tray."""
 
 from __future__ import annotations
 
@@ -24,8 +26,9 @@ def _shell(qapp: QApplication, home: Path, sim_app: SimApp) -> AppShell:
         home=home,
         vault=MemoryVault(),
         transport=lambda: httpx.ASGITransport(app=sim_app),
-        use_tray=True,  # wanted, but QSystemTrayIcon is not available offscreen
+        use_tray=True,  # wanted, but the desktop offers none
         use_bus=False,
+        tray_available=lambda: False,
     )
 
 
