@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from hubdesk.api import HubClient
 from hubdesk.core.bulk import BulkSender, Recipient, csv_recipients, plan_bulk, split_pasted
 from hubdesk.core.errors import InvalidInput, NoApprovedSender
 from hubdesk.core.senders import SenderIds
 from hubdesk.domain import OutboxState
-from hubdesk.sim import SimApp, SimState
+from hubdesk.sim import SimState
 from hubdesk.store.worker import DbWorker
-from hubdesk.sync.clock import ServerClock, ServerClockTransport
 from hubdesk.sync.outbox import OutboxSender
-
-URL = "http://127.0.0.1:9/api"
+from tests.unit.core.conftest import Wiring
 
 
 def test_split_pasted_any_separator_and_spaced_numbers() -> None:
@@ -56,22 +51,11 @@ def test_csv_recipients_skip_a_header_and_report_rows_without_numbers() -> None:
 
 
 @pytest.fixture
-async def bulk(tmp_path: Path, sim_app: SimApp) -> AsyncIterator[tuple[BulkSender, DbWorker]]:
-    worker = await DbWorker.open(tmp_path / "hubdesk.sqlite3")
-    clock = ServerClock()
-    client = HubClient(
-        URL,
-        client_id="hubdesk-demo",
-        client_secret="demo-secret",
-        transport=ServerClockTransport(clock, httpx.ASGITransport(app=sim_app)),
-        max_retries=0,
-    )
-    await client.login("demo@hubwork.test", "demo-password")
-    senders = SenderIds(client, worker)
+async def bulk(wiring: Wiring) -> tuple[BulkSender, DbWorker]:
+    senders = SenderIds(wiring.client, wiring.worker)
     await senders.refresh()
-    yield BulkSender(worker, OutboxSender(client, worker, server_clock=clock), senders), worker
-    await client.aclose()
-    await worker.close()
+    sender = OutboxSender(wiring.client, wiring.worker, server_clock=wiring.clock)
+    return BulkSender(wiring.worker, sender, senders), wiring.worker
 
 
 @pytest.mark.sim_config(delivery_delay=0)

@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import httpx
 import pytest
 
-from hubdesk.api import HubClient, ServerError
+from hubdesk.api import ServerError
 from hubdesk.core.dialer import Dialer
 from hubdesk.core.errors import InvalidInput
-from hubdesk.sim import SimApp, SimState
+from hubdesk.sim import SimState
 from hubdesk.sim.faults import Fault
-from hubdesk.store.worker import DbWorker
-
-URL = "http://127.0.0.1:9/api"
+from tests.unit.core.conftest import Wiring
 
 
 @pytest.fixture
-async def dialer(
-    tmp_path: Path, sim_app: SimApp
-) -> AsyncIterator[Dialer]:
-    worker = await DbWorker.open(tmp_path / "hubdesk.sqlite3")
-    client = HubClient(
-        URL,
-        client_id="hubdesk-demo",
-        client_secret="demo-secret",
-        transport=httpx.ASGITransport(app=sim_app),
-        max_retries=0,
-    )
-    await client.login("demo@hubwork.test", "demo-password")
-    yield Dialer(client, worker)
-    await client.aclose()
-    await worker.close()
+def dialer(wiring: Wiring) -> Dialer:
+    return Dialer(wiring.client, wiring.worker)
 
 
 async def test_dial_sends_digits_and_logs_the_call(dialer: Dialer, sim_state: SimState) -> None:

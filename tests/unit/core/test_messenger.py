@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
-import httpx
 import pytest
 
 from hubdesk.api import HubClient
@@ -15,13 +12,12 @@ from hubdesk.core.errors import InvalidInput, NoApprovedSender, OptedOut
 from hubdesk.core.messenger import Messenger
 from hubdesk.core.senders import SenderIds
 from hubdesk.domain import DeliveryStatus, OutboxState, ReadStatus, Sms, SmsType
-from hubdesk.sim import SimApp, SimState
+from hubdesk.sim import SimState
 from hubdesk.sim.faults import Fault
 from hubdesk.store.worker import DbWorker
-from hubdesk.sync.clock import ServerClock, ServerClockTransport
 from hubdesk.sync.outbox import OutboxSender
+from tests.unit.core.conftest import Wiring
 
-URL = "http://127.0.0.1:9/api"
 MAIN = "447520602706"
 
 
@@ -35,25 +31,13 @@ class Rig:
 
 
 @pytest.fixture
-async def rig(tmp_path: Path, sim_app: SimApp) -> AsyncIterator[Rig]:
-    worker = await DbWorker.open(tmp_path / "hubdesk.sqlite3")
-    clock = ServerClock()
-    client = HubClient(
-        URL,
-        client_id="hubdesk-demo",
-        client_secret="demo-secret",
-        transport=ServerClockTransport(clock, httpx.ASGITransport(app=sim_app)),
-        max_retries=0,
-    )
-    await client.login("demo@hubwork.test", "demo-password")
-    senders = SenderIds(client, worker)
+async def rig(wiring: Wiring) -> Rig:
+    senders = SenderIds(wiring.client, wiring.worker)
     await senders.refresh()
     default: list[str | None] = [None]
-    sender = OutboxSender(client, worker, server_clock=clock)
-    yield Rig(worker, client, senders, Messenger(worker, sender, senders, lambda: default[0]),
-              default)  # fmt: skip
-    await client.aclose()
-    await worker.close()
+    sender = OutboxSender(wiring.client, wiring.worker, server_clock=wiring.clock)
+    messenger = Messenger(wiring.worker, sender, senders, lambda: default[0])
+    return Rig(wiring.worker, wiring.client, senders, messenger, default)
 
 
 async def test_senders_refresh_cache_and_request(rig: Rig, sim_state: SimState) -> None:
