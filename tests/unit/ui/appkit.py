@@ -99,17 +99,26 @@ class Driver:
         return [r for r in self.sim.requests() if r["method"] == "POST" and r["path"] == path]
 
 
-def make_shell(qapp: QApplication, home: Path, sim_app: SimApp, **options: Any) -> AppShell:
+def make_shell(
+    qapp: QApplication,
+    home: Path,
+    sim_app: SimApp,
+    *,
+    shell: dict[str, Any] | None = None,
+    **options: Any,
+) -> AppShell:
+    """An AppShell as ``main`` builds it, on the in-process simulator; ``options`` are the
+    command line's, ``shell`` overrides AppShell's own arguments (e.g. ``use_tray``)."""
     opts = Options(base_url=BASE_URL, **options)
-    return AppShell(
-        qapp,
-        opts,
-        home=home,
-        vault=MemoryVault(),
-        transport=lambda: httpx.ASGITransport(app=sim_app),
-        use_tray=False,
-        use_bus=False,
-    )
+    arguments: dict[str, Any] = {
+        "home": home,
+        "vault": MemoryVault(),
+        "transport": lambda: httpx.ASGITransport(app=sim_app),
+        "use_tray": False,
+        "use_bus": False,
+    }
+    arguments.update(shell or {})
+    return AppShell(qapp, opts, **arguments)
 
 
 @contextlib.contextmanager

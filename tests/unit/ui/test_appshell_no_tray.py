@@ -8,27 +8,18 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import httpx
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from hubdesk.app import Options
 from hubdesk.appshell import NO_TRAY_TEXT, AppShell
 from hubdesk.sim import SimApp, SimState
-from hubdesk.store.secrets import MemoryVault
-from tests.unit.ui.appkit import BASE_URL, Driver
+from tests.unit.ui.appkit import Driver, make_shell
 
 
 def _shell(qapp: QApplication, home: Path, sim_app: SimApp) -> AppShell:
-    return AppShell(
-        qapp,
-        Options(base_url=BASE_URL),
-        home=home,
-        vault=MemoryVault(),
-        transport=lambda: httpx.ASGITransport(app=sim_app),
-        use_tray=True,  # wanted, but the desktop offers none
-        use_bus=False,
-        tray_available=lambda: False,
+    # A tray is wanted, but the desktop offers none.
+    return make_shell(
+        qapp, home, sim_app, shell={"use_tray": True, "tray_available": lambda: False}
     )
 
 

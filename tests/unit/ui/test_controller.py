@@ -3,39 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from hubdesk.domain import MessageState
-from hubdesk.sim import SimApp, SimState
-from tests.unit.ui.appkit import Driver, in_loop, running_shell
+from tests.unit.ui.appkit import Driver, in_loop, shell_driver, signed_in  # noqa: F401
 
 pytestmark = pytest.mark.sim_config(delivery_delay=0.3)
 
 PARTNER = "447400123456"
-
-
-@pytest.fixture
-def driver(
-    qapp: QApplication,
-    qloop: asyncio.AbstractEventLoop,
-    tmp_path: Path,
-    sim_app: SimApp,
-    sim_state: SimState,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[Driver]:
-    with running_shell(qapp, qloop, tmp_path, sim_app, sim_state, monkeypatch) as d:
-        yield d
-
-
-async def signed_in(d: Driver) -> Driver:
-    await d.sign_in_with_dialog()
-    await d.until(lambda: d.window.conversation_model.rowCount() > 0, what="first sync")
-    return d
 
 
 async def open_partner(d: Driver, partner: str) -> None:
