@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 import hubdesk
 from hubdesk.selftest import STEPS
+from tests.demo_process import run_demo_until_synced
 from tests.fixtures_desktop import IN_SESSION, DesktopSession
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,25 +118,8 @@ def test_trim_icu_rebuilds_the_package_byte_for_byte() -> None:
 
 def test_bundle_demo_signs_in_syncs_and_quits(bundle: Path, tmp_path: Path) -> None:
     """--demo from the bundle: the simulator's web stack, sign-in and first sync."""
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HUBDESK_HOME=str(tmp_path))
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    proc = subprocess.Popen(
-        [str(bundle / EXE), "--demo", "-v"], env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if (tmp_path / "hubdesk.sqlite3").exists():
-                time.sleep(3)  # sign-in, first poll, backfill
-                break
-            time.sleep(0.1)
-        proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, out
+    code, out = run_demo_until_synced([str(bundle / EXE), "--demo", "-v"], tmp_path)
+    assert code == 0, out
     assert "/api/oauth/token" in out and "/api/sms/list" in out
     assert "Traceback" not in out
 

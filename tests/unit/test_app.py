@@ -13,6 +13,7 @@ import pytest
 
 from hubdesk import __version__
 from hubdesk.app import NOT_ANSWERING, Options, parse_args
+from tests.demo_process import run_demo_until_synced
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,25 +42,10 @@ def test_python_m_hubdesk_version() -> None:
 
 
 def test_demo_runs_syncs_and_quits_cleanly_on_sigterm(tmp_path: Path) -> None:
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HUBDESK_HOME=str(tmp_path))
-    env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hubdesk", "--demo", "-v"], cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if (tmp_path / "hubdesk.sqlite3").exists():
-                time.sleep(3)  # sign-in, first poll, backfill
-                break
-            time.sleep(0.1)
-        proc.send_signal(signal.SIGTERM)
-        out, _ = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 0, out
+    code, out = run_demo_until_synced(
+        [sys.executable, "-m", "hubdesk", "--demo", "-v"], tmp_path, cwd=ROOT
+    )
+    assert code == 0, out
     assert "POST http://127.0.0.1" in out and "/api/oauth/token" in out
     assert "/api/sms/list" in out
     assert "Traceback" not in out
