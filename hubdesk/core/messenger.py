@@ -129,6 +129,17 @@ class Messenger:
         override_optout: bool = False,
     ) -> Prepared:
         """Every local check; raises ``InvalidInput``, ``NoApprovedSender`` or ``OptedOut``."""
+        ready = await self._checked(destination, text, sender_id)
+        digits = ready.destination.digits
+        if not override_optout and await self._worker.run(
+            lambda db: db.optouts.is_opted_out(digits)
+        ):
+            raise OptedOut(digits, f"{OPTED_OUT[:-1]}; the message was not sent.")
+        return ready
+
+    async def _checked(self, destination: str, text: str, sender_id: str | None) -> Prepared:
+        """The checks of ``prepare`` but the opt-out one (``OutboxSender.submit`` owns that
+        when sending, in the same step that queues the message)."""
         number = _destination(destination)
         if not text.strip():
             raise InvalidInput("the message is empty")
@@ -138,10 +149,6 @@ class Messenger:
         chosen = sender_id if sender_id is not None else await self.sender_for(number.digits)
         if chosen is None or chosen not in approved:
             raise NoApprovedSender(f"The sender ID {chosen} is not approved.")
-        if not override_optout and await self._worker.run(
-            lambda db: db.optouts.is_opted_out(number.digits)
-        ):
-            raise OptedOut(number.digits, f"{OPTED_OUT[:-1]}; the message was not sent.")
         return Prepared(number, chosen, text, analyse(text), non_uk_note(number))
 
     # --- sending ---------------------------------------------------------------------
@@ -157,13 +164,13 @@ class Messenger:
     ) -> SendReceipt:
         """Check, queue (committed), try to send now; clears the draft and remembers the
         sender ID for the conversation. ``uuid`` makes a double-click queue it once."""
-        ready = await self.prepare(destination, text, sender_id, override_optout=override_optout)
+        ready = await self._checked(destination, text, sender_id)
         digits = ready.destination.digits
         try:
             result = await self._sender.submit(
                 ready.sender_id, digits, ready.text, override_optout=override_optout, uuid=uuid
             )
-        except SyncOptedOut:  # opted out between the check and the submit
+        except SyncOptedOut:  # the outbox refuses opted-out numbers (one check, one place)
             raise OptedOut(digits, f"{OPTED_OUT[:-1]}; the message was not sent.") from None
         assert result.item is not None  # a single send either queues or raises
         await self._worker.run(lambda db: _after_send(db, digits, ready.sender_id))

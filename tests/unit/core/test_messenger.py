@@ -118,6 +118,7 @@ async def test_opt_out_blocks_unless_overridden(rig: Rig) -> None:
     assert await m.send_blocked_reason("447400123456", MAIN) == "This number has opted out (STOP)."
     with pytest.raises(OptedOut):
         await m.send("07400 123456", "are you there?")
+    assert await rig.worker.run(lambda db: db.outbox.all(10)) == []  # nothing queued
     receipt = await m.send("07400 123456", "You asked us to call", override_optout=True)
     assert receipt.sent
 
