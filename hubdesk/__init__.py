@@ -1,7 +1,7 @@
 """HubDesk: a desktop messenger and click-to-dial client for the HubWork SMS Extension API.
 
-This module runs before every other one, so it holds only the version and one standard
-library helper every layer may use.
+This module runs before every other one, so it holds only the version, one standard
+library helper every layer may use and one import-time setting (httpx's command line).
 """
 
 from __future__ import annotations
@@ -11,6 +11,12 @@ import sys
 from collections.abc import Callable, Mapping
 
 __version__ = "0.1.0"
+
+# httpx imports its command-line client (click, pygments: ~4 MB resident) whenever those
+# happen to be installed, as click is here for uvicorn. HubDesk never runs it: marking the
+# module absent before anything imports httpx makes httpx skip it (its documented
+# fallback when the ``httpx[cli]`` extras are missing).
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 __all__ = ["__version__", "lazy_exports"]
 

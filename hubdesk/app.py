@@ -13,12 +13,16 @@ Start-up order, for the first frame (``bench/ui_bench.py`` measures it):
    PySide6's ``__feature__`` import hook reads the source of every module imported
    after it. Only those: the pages, dialogs, use cases, keyring and HTTP client load
    after the first paint (``tests/unit/test_startup_imports.py`` keeps it so);
-4. the ``QApplication``; one instance per profile (``SingleInstance``): a second start
-   hands its links to the first and exits 0 (1, with a sentence on stderr, when the
-   first does not answer); the macOS link-open filter (``UrlEventFilter``);
-5. the main window, filled from the cache, shown (``AppShell.show_cached``);
-6. the event loop; after the first paint: the store worker (``quick_check``), the whole
-   list, the session (keyring), the network, the tray, the demo simulator.
+4. the ``QApplication``; one instance per profile (``SingleInstance.acquire``, a lock
+   file): a second start hands its links to the first and exits 0 (1, with a sentence
+   on stderr, when the first does not answer); the macOS link-open filter
+   (``UrlEventFilter``), whose links wait for the shell;
+5. the main window, filled from the cache, shown and painted
+   (``firstpaint.show_first_frame``: Qt's events only, no asyncio yet);
+6. after the first paint: asyncio and the qasync loop, the ``AppShell`` (adopting the
+   window), the hand-over socket (``SingleInstance.listen``), then in the loop the store
+   worker (``quick_check``), the whole list, the session (keyring), the network, the
+   tray, the demo simulator.
 """
 
 from __future__ import annotations
@@ -39,8 +43,10 @@ if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
     from hubdesk.appshell import AppShell
+    from hubdesk.firstpaint import FirstFrame
     from hubdesk.sim import SimServer
     from hubdesk.ui.single_instance import SingleInstance
+    from hubdesk.ui.urlevents import UrlEventFilter
 
 __all__ = ["DB_FILE", "Options", "main", "parse_args"]
 
@@ -158,13 +164,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         importlib.import_module(name)
     from PySide6.QtWidgets import QApplication
 
+    from hubdesk.ui import importscan
+
+    importscan.install()  # PySide6's import hook, minus its ~15 MB source cache
     from hubdesk.ui.single_instance import SingleInstance
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     configure_application(app)
     instance = SingleInstance(home, app)
-    if not instance.claim():
+    if not instance.acquire():
         return hand_over(instance, options.uris, sys.stderr)
     try:
         return _run_first_instance(app, options, home, instance)
@@ -175,27 +184,48 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_first_instance(
     app: QApplication, options: Options, home: Path, instance: SingleInstance
 ) -> int:
+    from hubdesk.firstpaint import show_first_frame
+    from hubdesk.ui.urlevents import UrlEventFilter
+
+    # macOS delivers the link that launched HubDesk as an early event: caught from now
+    # on, kept until the shell can take it.
+    links = UrlEventFilter(app)
+    early: list[str] = []
+    links.uri_received.connect(early.append)
+    links.install(app)
+    try:
+        first = show_first_frame(app, home, minimized=options.minimized)
+        return _run_shell_after(first, app, options, home, instance, links, early)
+    finally:
+        links.uninstall()
+
+
+def _run_shell_after(
+    first: FirstFrame, app: QApplication, options: Options, home: Path,
+    instance: SingleInstance, links: UrlEventFilter, early: list[str],
+) -> int:  # fmt: skip
+    """Everything after the first paint: the asyncio loop and the shell, wired."""
     from hubdesk.appshell import AppShell
     from hubdesk.ui.gcguard import GuiThreadCollector
     from hubdesk.ui.qtasync import close_event_loop, create_event_loop
-    from hubdesk.ui.urlevents import UrlEventFilter
 
     collector = GuiThreadCollector(app)  # cyclic GC only on this (the GUI) thread
     collector.start()
     loop = create_event_loop(app)
     shell = AppShell(app, options, home=home)
-    links = UrlEventFilter(app)
-    links.install(app)
+    shell.adopt(first)
+    links.uri_received.disconnect()
     links.uri_received.connect(shell.open_link)
+    for uri in early:
+        shell.open_link(uri)
     instance.message_received.connect(shell.receive)
+    instance.listen()
     _quit_on_signals(app, shell.quit)
-    shell.show_cached()
     try:
         return loop.run_until_complete(_run_shell(shell, options))
     except KeyboardInterrupt:
         return 130
     finally:
-        links.uninstall()
         close_event_loop(loop)
         collector.stop()
         if shell.sim is not None:
@@ -203,7 +233,6 @@ def _run_first_instance(
 
 
 async def _run_shell(shell: AppShell, options: Options) -> int:
-    await shell.first_paint()
     if options.demo:
         shell.sim = start_demo_server()  # the web stack's imports wait for the first frame
     return await shell.run()

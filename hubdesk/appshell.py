@@ -1,19 +1,18 @@
 """The running application: builds the store, core, runtime and window, wires them, and
 shuts everything down in order on quit. ``app.main`` makes one and runs :meth:`run`.
 
-Start-up paints first: :meth:`AppShell.show_cached` (called by ``app.main`` before the
-event loop runs) reads the theme and the newest conversations from the profile database
-with one short read-only query, builds the main window and shows it. :meth:`run` waits
-for that window's first completed paint, then does everything else: the store worker
-(with ``PRAGMA quick_check``), the whole conversation list, the session (keyring), the
-sync loops, the tray. Links (``tel:``/``sms:``) that arrive meanwhile, from the command
-line, another start or macOS, are queued and opened once start-up has finished.
+Start-up paints first: ``app.main`` shows the main window from the cache and lets it
+paint (:func:`hubdesk.firstpaint.show_first_frame`) before this module, asyncio and
+qasync are even imported, and hands it over (:meth:`AppShell.adopt`). :meth:`run` then
+does everything else: the store worker (with ``PRAGMA quick_check``), the whole
+conversation list, the session (keyring), the sync loops, the tray. Links
+(``tel:``/``sms:``) that arrive meanwhile, from the command line, another start or
+macOS, are queued and opened once start-up has finished.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from hubdesk.firstpaint import FirstPaint, read_cached
+from hubdesk.firstpaint import FirstFrame, show_first_frame
 from hubdesk.store.profile import DATABASE_FILE, database_path
 from hubdesk.ui.icons import IconSet
 from hubdesk.ui.qtasync import cancel_all, spawn
@@ -45,7 +44,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DB_FILE = DATABASE_FILE  # kept for older imports; the path is store.profile.database_path
-FIRST_PAINT_WAIT_S = 1.0  # start anyway when no paint comes (hidden, odd platform)
 NO_TRAY_KEY = "ui.no_tray_noted"
 NO_TRAY_TEXT = (
     "No system tray was found, so HubDesk stays in the taskbar: closing the window quits "
@@ -93,7 +91,7 @@ class AppShell:
         self._tray_available = tray_available
         self._use_bus = use_bus
         self._quit = asyncio.Event()
-        self._painted = asyncio.Event()
+        self.first_frame = FirstFrame()
         self._links: list[str] = list(options.uris)
         self.started = asyncio.Event()
         self.worker: DbWorker | None = None
@@ -108,41 +106,26 @@ class AppShell:
 
     # --- the first frame --------------------------------------------------------------
     def show_cached(self) -> bool:
-        """Show the main window at once, filled from the cache (before the event loop).
+        """Show the main window at once, filled from the cache, and let it paint.
 
-        Reads the theme and the newest ``FIRST_ROWS`` conversations with a short-lived
-        read-only connection (no migration, no check: :meth:`start` opens the store
-        properly right after the first paint and reloads the whole list). Returns False,
-        showing nothing, when the window starts hidden (``--minimized`` or the setting).
-        A database that cannot be read this way just gives an empty first frame.
+        ``app.main`` calls :func:`hubdesk.firstpaint.show_first_frame` itself, before
+        importing this module, and hands the result over with :meth:`adopt`; this is
+        the same for a shell built otherwise (tests). Returns False, showing nothing,
+        when the window starts hidden (``--minimized`` or the setting).
         """
-        if self.window is not None:
-            return self.window.isVisible()
-        theme, minimized, rows = read_cached(database_path(self.home))
-        if self.options.minimized or minimized:
-            return False
-        apply_theme(self.app, theme)
-        self.app.setQuitOnLastWindowClosed(False)
-        self.icons = IconSet()
-        self.window = window = MainWindow(self.icons)
-        if rows:
-            window.conversation_model.set_conversations(rows)
-        FirstPaint(window, self._painted)
-        window.show()
-        return True
+        if self.window is None:
+            self.adopt(show_first_frame(self.app, self.home, minimized=self.options.minimized))
+        return self.window is not None and self.window.isVisible()
 
-    async def first_paint(self, timeout: float = FIRST_PAINT_WAIT_S) -> None:
-        """Wait (bounded) for the window :meth:`show_cached` showed to have painted."""
-        window = self.window
-        if window is None or not window.isVisible():
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._painted.wait(), timeout)
+    def adopt(self, frame: FirstFrame) -> None:
+        """Take over the window (and icons) that ``frame`` showed; :meth:`start` wires it."""
+        self.first_frame = frame
+        if frame.window is not None:
+            self.window, self.icons = frame.window, frame.icons
 
     # --- life cycle -----------------------------------------------------------------
     async def run(self) -> int:
         try:
-            await self.first_paint()
             await self.start()
         except Exception as exc:
             from hubdesk.core.errors import describe_error

@@ -1,33 +1,57 @@
-"""The first frame's pieces, for ``AppShell.show_cached``: the cached read of the theme and
-the newest conversations (one short read-only query, before the store is opened), and
-the event filter that tells when the window's first paint has returned to the loop.
+"""The first frame: the main window, filled from the cache, on screen before anything else.
+
+``app.main`` calls :func:`show_first_frame` right after the ``QApplication`` exists and
+before the asyncio loop, the store worker, the keyring or the network are even imported:
+one short read-only query gives the theme and the newest ``FIRST_ROWS`` conversations,
+the window is built and shown, and Qt's events are processed (a local ``QEventLoop``,
+bounded by ``FIRST_PAINT_WAIT_S``) until its first paint has returned to the loop. The
+rest of start-up (``AppShell.start``) then opens the store properly, with its integrity
+check, and reloads the whole list. ``bench/ui_bench.py`` times this path;
+``tests/unit/test_startup_imports.py`` keeps its imports this short.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
 
 from hubdesk.ui import guarded
 
 if TYPE_CHECKING:
-    from hubdesk.domain import Conversation
+    from PySide6.QtWidgets import QApplication, QWidget
 
-__all__ = ["FIRST_ROWS", "FirstPaint", "read_cached"]
+    from hubdesk.domain import Conversation
+    from hubdesk.ui.icons import IconSet
+    from hubdesk.ui.window import MainWindow
+
+__all__ = ["FIRST_PAINT_WAIT_S", "FIRST_ROWS", "FirstFrame", "read_cached", "show_first_frame"]
 
 log = logging.getLogger("hubdesk.appshell")
 FIRST_ROWS = 100  # conversations read before the first paint (the rest follow at once)
+FIRST_PAINT_WAIT_S = 1.0  # go on anyway when no paint comes (an odd platform)
 
 
-class FirstPaint(QObject):
-    """Sets ``done`` once ``widget``'s first paint pass has returned to the event loop."""
+@dataclass(slots=True)
+class FirstFrame:
+    """What :func:`show_first_frame` did: ``window`` is None when HubDesk starts hidden
+    (``--minimized`` or the setting); ``painted`` whether its first paint completed."""
 
-    def __init__(self, widget: QObject, done: asyncio.Event) -> None:
+    window: MainWindow | None = None
+    icons: IconSet | None = None
+    painted: bool = False
+
+
+class PaintWatch(QObject):
+    """Calls ``done()`` once ``widget``'s first paint pass has returned to the event loop
+    (a zero-timer posted when the Paint event arrives), then stops watching."""
+
+    def __init__(self, widget: QWidget, done: Callable[[], None]) -> None:
         super().__init__(widget)
         self._widget = widget
         self._done = done
@@ -37,8 +61,52 @@ class FirstPaint(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self._widget and event.type() == QEvent.Type.Paint:
             self._widget.removeEventFilter(self)
-            QTimer.singleShot(0, self._done.set)
+            QTimer.singleShot(0, self._done)
         return False
+
+
+def show_first_frame(
+    app: QApplication, home: Path, *, minimized: bool = False,
+    wait_s: float = FIRST_PAINT_WAIT_S,
+) -> FirstFrame:  # fmt: skip
+    """Build and show the main window from the cache in ``home`` and return once it has
+    painted (or after ``wait_s``). Nothing is shown when HubDesk starts hidden."""
+    from hubdesk.store.profile import database_path
+    from hubdesk.ui.icons import IconSet
+    from hubdesk.ui.theme import apply_theme
+    from hubdesk.ui.window import MainWindow
+
+    theme, hidden, rows = read_cached(database_path(home))
+    if minimized or hidden:
+        return FirstFrame()
+    apply_theme(app, theme)
+    # Quitting is HubDesk's (window close without a tray, Ctrl+Q, tray menu, signals):
+    # Qt must not end the application when the window hides.
+    app.setQuitOnLastWindowClosed(False)
+    icons = IconSet()
+    window = MainWindow(icons)
+    if rows:
+        window.conversation_model.set_conversations(rows)
+    frame = FirstFrame(window, icons)
+    loop = QEventLoop()
+
+    def painted() -> None:
+        frame.painted = True
+        loop.quit()
+
+    watch = PaintWatch(window, painted)
+    limit = QTimer()
+    limit.setSingleShot(True)
+    limit.timeout.connect(loop.quit)
+    window.show()
+    limit.start(max(1, int(wait_s * 1000)))
+    if not frame.painted:
+        loop.exec()  # before any asyncio loop exists: Qt's events only, bounded
+    limit.stop()
+    watch.deleteLater()
+    if not frame.painted:
+        log.info("the first frame did not paint within %.1f s; starting anyway", wait_s)
+    return frame
 
 
 def read_cached(path: Path) -> tuple[str, bool, list[Conversation]]:

@@ -18,9 +18,7 @@ from typing import TYPE_CHECKING
 
 from hubdesk.api import errors as api
 from hubdesk.api.operations import OPERATIONS
-from hubdesk.domain.numbers import NumberError
 from hubdesk.domain.senderids import SenderIdError
-from hubdesk.domain.uris import UriError
 
 if TYPE_CHECKING:
     from hubdesk.store.database import RecoveryNotice
@@ -152,6 +150,8 @@ def _describe_api(exc: api.ApiError) -> str:
 def describe_error(exc: BaseException) -> str:
     """One sentence for a person, for any exception a use case may raise."""
     from hubdesk.core.autostart import AutostartUnsupported
+    from hubdesk.domain.numbers import NumberError  # phonenumbers: not at import time
+    from hubdesk.domain.uris import UriError
     from hubdesk.store.contacts import ContactError
     from hubdesk.store.database import DatabaseUnavailable
     from hubdesk.store.migrations import DatabaseTooNew

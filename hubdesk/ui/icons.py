@@ -16,6 +16,7 @@ and the tray icons (shown on the desktop's panel, not on our palette) are left a
 from __future__ import annotations
 
 import logging
+import math
 import re
 import sys
 from collections.abc import Callable
@@ -176,8 +177,12 @@ class TintedSvgEngine(QIconEngine):
 
     @guarded(None)
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode, state: QIcon.State) -> None:
-        device = painter.device()
-        ratio = device.devicePixelRatioF() if device is not None else 1.0
+        # The device's pixel ratio, read from the painter's transform: painter.device()
+        # would make shiboken resolve the device's Python type, initialising every
+        # QWidget subclass (~15 ms on the first frame). Any scaling the widget itself
+        # applied counts too, which only makes the icon sharper.
+        transform = painter.deviceTransform()
+        ratio = max(1e-3, math.hypot(transform.m11(), transform.m12()))
         pixmap = QPixmap(self.render(rect.size() * ratio, mode))
         pixmap.setDevicePixelRatio(ratio)
         painter.drawPixmap(rect, pixmap)

@@ -1,7 +1,9 @@
 """One HubDesk per user and profile: a second start hands its arguments to the first.
 
 The first instance :meth:`~SingleInstance.claim`\\ s a ``QLocalServer`` name and keeps
-listening; a later start (a ``tel:`` link clicked in a browser, the autostart entry, the
+listening (``app.main`` does it in two steps: :meth:`~SingleInstance.acquire`, the lock
+file, before the first frame; :meth:`~SingleInstance.listen` after it, which is when
+QtNetwork is loaded); a later start (a ``tel:`` link clicked in a browser, the autostart entry, the
 user double-clicking again) finds it, sends its argument list with
 :meth:`~SingleInstance.send_to_running` and exits. The first instance gets the list
 through ``message_received(list)`` and decides what to do (a link: ``parse_uri``;
@@ -36,10 +38,14 @@ import stat
 import struct
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QLockFile, QObject, QTimer, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 __all__ = [
     "MAX_ARGS",
@@ -61,6 +67,7 @@ _HEADER = struct.Struct(">I")
 _READ_TIMEOUT_MS = 3000  # a client that does not finish in time is dropped
 _MAX_CLIENTS = 8  # connections handled at once; more are refused
 _SUN_PATH_MAX = 100  # sockaddr_un.sun_path is 104 (macOS) / 108 (Linux) bytes
+_RETRY_S = 0.05  # between connection attempts while the first instance is starting
 
 
 class MessageError(ValueError):
@@ -158,6 +165,10 @@ def server_location(home: Path) -> tuple[str, Path]:
     raise OSError("no private folder for the single-instance socket")
 
 
+def _remaining_ms(deadline: float) -> int:
+    return max(1, int((deadline - time.monotonic()) * 1000))
+
+
 # --- the object -----------------------------------------------------------------------
 
 
@@ -190,14 +201,29 @@ class SingleInstance(QObject):
     def claim(self) -> bool:
         """True when this is the first instance (now listening), False when one runs.
 
-        Also True, with a warning logged, when no private location could be set up:
-        HubDesk then runs without hand-over rather than not at all.
+        :meth:`acquire` then :meth:`listen`. Also True, with a warning logged, when no
+        private location could be set up or listening failed: HubDesk then runs without
+        hand-over rather than not at all.
         """
-        if self.listening:
+        if not self.acquire():
+            return False
+        self.listen()
+        return True
+
+    def acquire(self) -> bool:
+        """Take the lock file: True when this is the first instance for the profile.
+
+        QtCore only (no socket yet), so ``app.main`` can decide before the first frame;
+        a second start that comes before :meth:`listen` waits for it (see
+        :meth:`send_to_running`). True too when the lock cannot be used at all (logged).
+        """
+        if self._lock is not None or not self._name:
             return True
-        if not self._name:
+        try:
+            self._lock_path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("single instance disabled: %s", exc)
             return True
-        self._lock_path.parent.mkdir(parents=True, exist_ok=True)
         lock = QLockFile(str(self._lock_path))
         lock.setStaleLockTime(0)  # stale only when its process is gone, never by age
         if not lock.tryLock(0):
@@ -205,8 +231,25 @@ class SingleInstance(QObject):
                 return False
             log.warning("single instance: lock file %s: %s", self._lock_path, lock.error())
             return True
+        self._lock = lock
+        return True
+
+    def listen(self) -> bool:
+        """Start receiving hand-overs (after :meth:`acquire`); False when not listening.
+
+        A socket already answering on the name belongs to an instance that started
+        without the lock file (it was deleted under it): it is left alone, and this one
+        runs without hand-over. A crashed instance's socket file is replaced.
+        """
+        from PySide6.QtNetwork import QLocalServer
+
+        if self.listening:
+            return True
+        if self._lock is None or not self._name:
+            return False
         if self._answers(300):
-            lock.unlock()  # an instance that predates the lock file: let it be first
+            log.warning("single instance: another HubDesk answers on %s; links opened "
+                        "later go to it", self._name)  # fmt: skip
             return False
         QLocalServer.removeServer(self._name)  # a crashed instance's socket file
         server = QLocalServer(self)
@@ -215,16 +258,20 @@ class SingleInstance(QObject):
         if not server.listen(self._name):
             why = server.errorString()
             log.warning("single instance: cannot listen on %s: %s", self._name, why)
-            lock.unlock()
             server.deleteLater()
-            return True
+            return False
         server.newConnection.connect(self._accept)
         self._server = server
-        self._lock = lock
         return True
 
     def send_to_running(self, args: list[str], timeout: float = 3.0) -> bool:
-        """Hand ``args`` to the first instance; True once it acknowledged them."""
+        """Hand ``args`` to the first instance; True once it acknowledged them.
+
+        Connecting is retried until ``timeout``: the first instance may hold the lock
+        and still be painting its first frame, not listening yet.
+        """
+        from PySide6.QtNetwork import QLocalSocket
+
         if not self._name:
             return False
         try:
@@ -232,17 +279,22 @@ class SingleInstance(QObject):
         except MessageError as exc:
             log.warning("not handed over: %s", exc)
             return False
-        ms = max(1, int(timeout * 1000))
+        deadline = time.monotonic() + max(0.001, timeout)
         sock = QLocalSocket()
         try:
-            sock.connectToServer(self._name)
-            if not sock.waitForConnected(ms):
-                return False
+            while True:
+                sock.connectToServer(self._name)
+                if sock.waitForConnected(_remaining_ms(deadline)):
+                    break
+                sock.abort()
+                if time.monotonic() + _RETRY_S >= deadline:
+                    return False
+                time.sleep(_RETRY_S)
             sock.write(QByteArray(message))
             while sock.bytesToWrite() > 0:
-                if not sock.waitForBytesWritten(ms):
+                if not sock.waitForBytesWritten(_remaining_ms(deadline)):
                     return False
-            if not sock.bytesAvailable() and not sock.waitForReadyRead(ms):
+            if not sock.bytesAvailable() and not sock.waitForReadyRead(_remaining_ms(deadline)):
                 return False
             return bytes(sock.read(1).data()) == ACK
         finally:
@@ -264,6 +316,8 @@ class SingleInstance(QObject):
     # --- server side -------------------------------------------------------------------
 
     def _answers(self, ms: int) -> bool:
+        from PySide6.QtNetwork import QLocalSocket
+
         sock = QLocalSocket()
         sock.connectToServer(self._name)
         ok = sock.waitForConnected(ms)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from hubdesk.ui.single_instance import (
     MAX_ARG_CHARS,
@@ -249,6 +250,49 @@ def test_after_a_clean_exit_nobody_answers(
     assert here.send_to_running([TEL], timeout=0.5) is False
     assert here.claim() is True  # and the next start is first again, in this process
     here.close()
+
+
+def test_a_second_start_waits_for_the_first_to_listen(
+    tmp_path: Path, env: dict[str, str], qapp: object, qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """``app.main`` takes the lock before its first frame and listens after it: a start
+    in between must wait for the socket, not report "did not answer"."""
+    from hubdesk.ui.single_instance import SingleInstance
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", env["XDG_RUNTIME_DIR"])
+    here = SingleInstance(tmp_path / "profile")
+    got: list[list[str]] = []
+    here.message_received.connect(got.append)
+    try:
+        assert here.acquire() is True
+        assert not here.listening
+        second = _run(tmp_path / "profile", tmp_path / "second.jsonl", [TEL], env)
+        time.sleep(1.0)  # the second start is retrying meanwhile (its timeout is 5 s)
+        assert second.poll() is None, second.communicate()
+        assert here.listen() is True
+        qtbot.waitUntil(lambda: got == [[TEL]], timeout=10_000)
+        out, err = second.communicate(timeout=30)
+        assert (second.returncode, out.strip()) == (0, "handed-over"), err
+    finally:
+        here.close()
+
+
+def test_acquire_alone_makes_the_next_start_second(
+    tmp_path: Path, qapp: object, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]
+) -> None:
+    from hubdesk.ui.single_instance import SingleInstance
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", env["XDG_RUNTIME_DIR"])
+    first, second = SingleInstance(tmp_path / "p"), SingleInstance(tmp_path / "p")
+    try:
+        assert first.acquire() is True
+        assert second.acquire() is False
+        assert second.send_to_running([TEL], timeout=0.3) is False  # nobody listens yet
+    finally:
+        first.close()
+    assert second.acquire() is True  # released by close()
+    second.close()
 
 
 # --- the wire format on its own -------------------------------------------------------

@@ -1,12 +1,13 @@
 """What the first frame loads: the start-up path up to the main window's first paint must
-not import the network, keyring or server stacks, nor the pages and dialogs.
+not import the event loop, the network, keyring or server stacks, nor the pages and
+dialogs.
 
 ``app.main`` shows the window from the cache before anything else
 (``bench/ui_bench.py`` measures it); these imports are deferred until after the first
 paint, and this test keeps them deferred. It runs the real ``main`` in a subprocess (a
 fresh interpreter: ``sys.modules`` of the test process says nothing) on a profile with a
-database, with ``AppShell.run`` (everything after the first paint) replaced by a report
-of ``sys.modules``.
+database, with ``firstpaint.show_first_frame`` (which returns once the window has
+painted) followed by a report of ``sys.modules`` and an exit.
 """
 
 from __future__ import annotations
@@ -27,6 +28,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: Top-level packages (and their submodules) that must wait for the first paint.
 DEFERRED = (
+    # the event loop: the first frame runs on Qt's events alone
+    "asyncio",
+    "qasync",
+    "hubdesk.appshell",
+    # phone-number metadata, the hand-over socket
+    "phonenumbers",
+    "PySide6.QtNetwork",
     "httpx",
     "httpcore",
     "stamina",
@@ -54,17 +62,22 @@ DEFERRED = (
 )
 
 PROBE = """
-import json, sys
-import hubdesk.appshell as appshell
+import json, os, sys
+import hubdesk.firstpaint as firstpaint
 
-async def after_first_paint(self):
-    painted = self._painted.is_set() and self.window is not None and self.window.isVisible()
-    rows = self.window.conversation_model.rowCount() if self.window is not None else -1
-    print("PROBE " + json.dumps({"modules": sorted(sys.modules), "painted": painted,
-                                 "rows": rows}), flush=True)
-    return 0
+real_show_first_frame = firstpaint.show_first_frame
 
-appshell.AppShell.run = after_first_paint
+def show_first_frame(*args, **kwargs):
+    frame = real_show_first_frame(*args, **kwargs)
+    window = frame.window
+    painted = frame.painted and window is not None and window.isVisible()
+    rows = window.conversation_model.rowCount() if window is not None else -1
+    modules = sorted(name for name, module in sys.modules.items() if module is not None)
+    print("PROBE " + json.dumps({"modules": modules, "painted": painted, "rows": rows}),
+          flush=True)
+    os._exit(0)
+
+firstpaint.show_first_frame = show_first_frame
 from hubdesk.app import main
 sys.exit(main([]))
 """
@@ -107,3 +120,15 @@ def test_the_first_frame_loads_no_network_keyring_or_pages(profile: Path) -> Non
     early = {name: mods for name, mods in early.items() if mods}
     assert not early, f"imported before the first paint: {early}"
     assert done.returncode == 0, done.stderr
+
+
+def test_httpx_loads_without_its_command_line_client() -> None:
+    """``hubdesk/__init__`` keeps httpx's CLI (click, pygments) out of the process."""
+    code = "import sys, hubdesk, httpx; print(sorted(m for m in ('click', 'pygments', " \
+           "'httpx._main') if sys.modules.get(m) is not None))"  # fmt: skip
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    assert callable(__import__("httpx").main)  # httpx's own stand-in, as without the extras
