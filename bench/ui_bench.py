@@ -1,6 +1,7 @@
 """Speed and memory goals of the desktop window on a large cached profile.
 
     python bench/ui_bench.py [--pairs 7] [--ops-runs 3] [--rounds 4] [--profile DIR]
+                             [--system-keyring]
 
 Prepares one signed-in profile folder: the database built once from ``store_bench``'s
 deterministic data (100,000 messages, 5,000 conversations, a 10,000-message thread,
@@ -9,6 +10,9 @@ deterministic data (100,000 messages, 5,000 conversations, a 10,000-message thre
 (``tests/fakes/file_keyring.py``). The simulator is stopped before anything is timed:
 the window must paint from the cache, and the restored session's requests fail fast
 (connection refused on loopback), so no network work or new data lands in a run.
+``--system-keyring`` (under ``scripts/desktop_session.py``) keeps the session in the
+desktop's Secret Service instead, as a real signed-in user's is: keyring then loads its
+SecretService backend (secretstorage, cryptography, a D-Bus connection).
 
 Every run is a separate process (``bench/ui_child.py``, QT_QPA_PLATFORM=offscreen unless
 DISPLAY is set) on a fresh copy of that folder; HubDesk and the bare-window baseline are
@@ -88,8 +92,10 @@ def build_database(path: Path) -> float:
     return built
 
 
-def sign_in(home: Path, keyring_file: Path) -> None:
-    """``hubdesk-cli login`` against a loopback simulator; the simulator is then stopped."""
+def sign_in(home: Path, keyring_file: Path | None) -> None:
+    """``hubdesk-cli login`` against a loopback simulator; the simulator is then stopped.
+    The session goes to ``keyring_file`` (a file keyring) or, when None, the desktop's
+    keyring (the Secret Service of ``scripts/desktop_session.py``)."""
     from hubdesk.sim import SimConfig, SimServer
 
     config = SimConfig(demo_data=False)
@@ -106,7 +112,9 @@ def sign_in(home: Path, keyring_file: Path) -> None:
         sys.exit(f"hubdesk-cli login failed ({done.returncode}):\n{done.stderr}")
 
 
-def child_env(home: Path, keyring_file: Path, pycache: Path | None = None) -> dict[str, str]:
+def child_env(
+    home: Path, keyring_file: Path | None, pycache: Path | None = None
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("HUBDESK_", "PYTHON_KEYRING"))}  # fmt: skip
     if pycache is not None:
@@ -114,30 +122,42 @@ def child_env(home: Path, keyring_file: Path, pycache: Path | None = None) -> di
         # PYTHONDONTWRITEBYTECODE): kept in the scratch folder, filled by the warm-up run.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(pycache)
-    env.update(
-        HUBDESK_HOME=str(home),
-        HUBDESK_TEST_KEYRING_FILE=str(keyring_file),
-        PYTHON_KEYRING_BACKEND="file_keyring.FileKeyring",
-        PYTHONPATH=os.pathsep.join([str(FAKES), str(ROOT)]),
-    )
+    env.update(HUBDESK_HOME=str(home), PYTHONPATH=os.pathsep.join([str(FAKES), str(ROOT)]))
+    if keyring_file is not None:
+        env.update(HUBDESK_TEST_KEYRING_FILE=str(keyring_file),
+                   PYTHON_KEYRING_BACKEND="file_keyring.FileKeyring")  # fmt: skip
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
     return env
 
 
-def prepare(folder: Path) -> tuple[Path, Path]:
-    """The profile folder and keyring file, built when missing."""
+def prepare(folder: Path, system_keyring: bool = False) -> tuple[Path, Path | None]:
+    """The profile folder and keyring file (None: the desktop's keyring), built when
+    missing. With the desktop's keyring the session is signed in anew each time (the
+    Secret Service of a desktop session lives as long as the session), on a copy of the
+    database, so the file-keyring profile stays as it was."""
     home, keyring_file = folder / "home", folder / "keyring.json"
     if (home / DB_FILE).exists() and keyring_file.exists():
         print(f"reusing the profile in {folder}", flush=True)
+    else:
+        home.mkdir(parents=True, exist_ok=True)
+        print(f"building {home / DB_FILE}: {MESSAGES:,} messages, {CONVERSATIONS:,} "
+              f"conversations (store_bench data, seed {SEED}) ...", flush=True)  # fmt: skip
+        built = build_database(home / DB_FILE)
+        print(f"  built in {built:.1f} s; signing in with hubdesk-cli ...", flush=True)
+        sign_in(home, keyring_file)
+    if not system_keyring:
         return home, keyring_file
-    home.mkdir(parents=True, exist_ok=True)
-    print(f"building {home / DB_FILE}: {MESSAGES:,} messages, {CONVERSATIONS:,} "
-          f"conversations (store_bench data, seed {SEED}) ...", flush=True)  # fmt: skip
-    built = build_database(home / DB_FILE)
-    print(f"  built in {built:.1f} s; signing in with hubdesk-cli ...", flush=True)
-    sign_in(home, keyring_file)
-    return home, keyring_file
+    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+        sys.exit("--system-keyring needs a desktop session with a Secret Service: run it "
+                 "under scripts/desktop_session.py")  # fmt: skip
+    system_home = folder / "home-system-keyring"
+    shutil.rmtree(system_home, ignore_errors=True)
+    system_home.mkdir(parents=True)
+    shutil.copy2(home / DB_FILE, system_home / DB_FILE)
+    print("signing in with hubdesk-cli into the desktop's keyring ...", flush=True)
+    sign_in(system_home, None)
+    return system_home, None
 
 
 # --- running children -----------------------------------------------------------------
@@ -150,7 +170,7 @@ class Child:
     result: dict[str, Any]
 
 
-def run_child(mode: str, home: Path, keyring_file: Path, scratch: Path,
+def run_child(mode: str, home: Path, keyring_file: Path | None, scratch: Path,
               rounds: int = 0) -> Child:  # fmt: skip
     run_home = scratch / "run"
     if run_home.exists():
@@ -182,8 +202,8 @@ def mb(kb: float) -> float:
     return kb / 1024
 
 
-def memory_table(rows: list[Measurement]) -> int:
-    print("\n== memory (VmRSS, MB; FAIL = over limit by > 20 %) ==")
+def memory_table(rows: list[Measurement], where: str) -> int:
+    print(f"\n== memory (VmRSS, MB; session in {where}; FAIL = over limit by > 20 %) ==")
     header = (
         f"{'measurement':<46}  {'median':>8}  {'min':>8}  {'max':>8}  {'runs':>4}  "
         f"{'limit':>8}  {'ratio':>6}  verdict"
@@ -206,18 +226,26 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=4, help="open/filter rounds per process")
     parser.add_argument("--profile", type=Path, help="build the profile here and keep it "
                         "(reused when it already holds one)")  # fmt: skip
+    parser.add_argument("--system-keyring", action="store_true",
+                        help="keep the session in the desktop's keyring (Secret Service), "
+                        "as a signed-in user's is, not in a file keyring; run under "
+                        "scripts/desktop_session.py")  # fmt: skip
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="hubdesk-uibench-"))
     try:
-        home, keyring_file = prepare(args.profile or scratch / "profile")
+        home, keyring_file = prepare(args.profile or scratch / "profile", args.system_keyring)
         return measure(args, home, keyring_file, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def measure(args: argparse.Namespace, home: Path, keyring_file: Path, scratch: Path) -> int:
-    bench = Bench(f"ui: {MESSAGES:,} messages, {CONVERSATIONS:,} conversations cached")
+def measure(
+    args: argparse.Namespace, home: Path, keyring_file: Path | None, scratch: Path
+) -> int:
+    where = "the desktop's Secret Service" if keyring_file is None else "a file keyring"
+    bench = Bench(f"ui: {MESSAGES:,} messages, {CONVERSATIONS:,} conversations cached; "
+                  f"session in {where}")  # fmt: skip
     print("warming up (one untimed run of each) ...", flush=True)
     run_child("bare", home, keyring_file, scratch)
     run_child("app", home, keyring_file, scratch)
@@ -382,7 +410,7 @@ def measure(args: argparse.Namespace, home: Path, keyring_file: Path, scratch: P
             note="info",
         ),
     ]
-    return max(status, memory_table(memory))
+    return max(status, memory_table(memory, where))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ previous value readable.
 from __future__ import annotations
 
 import secrets
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,19 +26,25 @@ import keyring
 import keyring.errors
 
 # Backends also fail below keyring's own exceptions: an unreachable D-Bus socket is a
-# plain OSError, a missing Secret Service a SecretStorageException (Linux).
+# plain OSError, a missing Secret Service a SecretStorageException (Linux). secretstorage
+# (with cryptography, ~7 MB) is not imported for its exception types: when it raised
+# one, the SecretService backend has loaded it (:func:`_backend_errors`).
 _BACKEND_ERRORS: tuple[type[Exception], ...] = (keyring.errors.KeyringError, OSError)
 _NO_SERVICE_ERRORS: tuple[type[Exception], ...] = (keyring.errors.NoKeyringError, OSError)
-try:
-    from secretstorage.exceptions import (
-        SecretServiceNotAvailableException,
-        SecretStorageException,
+_SECRETSTORAGE_ERRORS = "secretstorage.exceptions"
+
+
+def _backend_errors() -> tuple[tuple[type[Exception], ...], tuple[type[Exception], ...]]:
+    """(what a backend may raise, what of it means "no keyring service"), including
+    secretstorage's exceptions once something has imported it."""
+    loaded = sys.modules.get(_SECRETSTORAGE_ERRORS)
+    if loaded is None:
+        return _BACKEND_ERRORS, _NO_SERVICE_ERRORS
+    return (
+        (*_BACKEND_ERRORS, loaded.SecretStorageException),
+        (*_NO_SERVICE_ERRORS, loaded.SecretServiceNotAvailableException),
     )
-except ImportError:  # pragma: no cover - other platforms
-    pass
-else:
-    _BACKEND_ERRORS += (SecretStorageException,)
-    _NO_SERVICE_ERRORS += (SecretServiceNotAvailableException,)
+
 
 SERVICE = "HubDesk"
 MAX_ENTRY_CHARS = 1000
@@ -233,12 +240,14 @@ def _translated_errors() -> Iterator[None]:
     """
     try:
         yield
-    except _BACKEND_ERRORS as exc:
+    except Exception as exc:
+        if not isinstance(exc, _backend_errors()[0]):
+            raise
         _raise_unavailable(exc)
 
 
 def _raise_unavailable(exc: Exception) -> NoReturn:
-    if isinstance(exc, _NO_SERVICE_ERRORS):
+    if isinstance(exc, _backend_errors()[1]):
         message = NO_KEYRING_MESSAGE
     elif isinstance(exc, keyring.errors.KeyringLocked):
         message = LOCKED_MESSAGE

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import traceback
 from collections.abc import Callable, Iterator
 
@@ -14,6 +17,7 @@ from keyring.errors import (
     NoKeyringError,
     PasswordSetError,
 )
+from secretstorage.exceptions import ItemNotFoundException, SecretServiceNotAvailableException
 
 from hubdesk.store import KeyringVault, MemoryVault, SessionVault, StoredSession, VaultUnavailable
 from hubdesk.store.secrets import MAX_ENTRY_CHARS, SERVICE
@@ -195,6 +199,9 @@ def test_no_keyring_at_all_says_what_to_install(system_keyring: None) -> None:
         (KeyringLocked("Failed to unlock the collection!"), "The keyring is locked: unlock it"),
         (InitError("Failed to create the collection: Prompt dismissed.."), "prompt was dismissed"),
         (PasswordSetError("nope"), "The system keyring failed (PasswordSetError)"),
+        # raised by keyring's SecretService backend (which has imported secretstorage)
+        (SecretServiceNotAvailableException("no service"), "No system keyring is available"),
+        (ItemNotFoundException("gone"), "The system keyring failed (ItemNotFoundException)"),
     ],
 )
 @pytest.mark.parametrize("operation", ["load", "save", "save_refresh_token", "clear"])
@@ -229,3 +236,13 @@ def test_programming_errors_are_not_disguised_as_keyring_trouble() -> None:
     vault = KeyringVault(FailingKeyring(TypeError("a bug")))
     with pytest.raises(TypeError, match="a bug"):
         vault.load(URL, USER)
+
+
+def test_the_vault_does_not_load_secretstorage_for_other_backends() -> None:
+    """secretstorage (and cryptography, ~7 MB) load only with the SecretService backend."""
+    code = ("import sys; import hubdesk.store.secrets; "
+            "print(sorted(m for m in ('secretstorage', 'cryptography') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ),
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
