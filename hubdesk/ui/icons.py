@@ -41,30 +41,30 @@ from hubdesk.ui import guarded, guarded_with
 
 log = logging.getLogger(__name__)
 
-SP = QStyle.StandardPixmap
-
-#: Every icon the UI asks for, with the standard icon used when its SVG is missing.
-FALLBACKS: dict[str, QStyle.StandardPixmap] = {
-    "hubdesk": SP.SP_ComputerIcon,
-    "tray": SP.SP_ComputerIcon,
-    "tray-unread": SP.SP_MessageBoxInformation,
-    "send": SP.SP_ArrowRight,
-    "call": SP.SP_DialogYesButton,
-    "call-masked": SP.SP_DialogYesButton,
-    "new-message": SP.SP_FileDialogNewFolder,
-    "search": SP.SP_FileDialogContentsView,
-    "contacts": SP.SP_DirHomeIcon,
-    "sender-id": SP.SP_FileDialogInfoView,
-    "bulk-send": SP.SP_ArrowForward,
-    "history": SP.SP_BrowserReload,
-    "settings": SP.SP_FileDialogDetailedView,
-    "retry": SP.SP_BrowserReload,
-    "failed": SP.SP_MessageBoxCritical,
-    "pending": SP.SP_BrowserStop,
-    "sent": SP.SP_DialogApplyButton,
-    "queued": SP.SP_FileDialogListView,
-    "unknown": SP.SP_MessageBoxQuestion,
-    "opted-out": SP.SP_DialogCancelButton,
+#: Every icon the UI asks for, with the standard icon used when its SVG is missing: a
+#: ``QStyle.StandardPixmap`` member's name, looked up only then (touching that enum
+#: from Python makes PySide6 build all of QStyle's enums, ~5 ms before the first frame).
+FALLBACKS: dict[str, str] = {
+    "hubdesk": "SP_ComputerIcon",
+    "tray": "SP_ComputerIcon",
+    "tray-unread": "SP_MessageBoxInformation",
+    "send": "SP_ArrowRight",
+    "call": "SP_DialogYesButton",
+    "call-masked": "SP_DialogYesButton",
+    "new-message": "SP_FileDialogNewFolder",
+    "search": "SP_FileDialogContentsView",
+    "contacts": "SP_DirHomeIcon",
+    "sender-id": "SP_FileDialogInfoView",
+    "bulk-send": "SP_ArrowForward",
+    "history": "SP_BrowserReload",
+    "settings": "SP_FileDialogDetailedView",
+    "retry": "SP_BrowserReload",
+    "failed": "SP_MessageBoxCritical",
+    "pending": "SP_BrowserStop",
+    "sent": "SP_DialogApplyButton",
+    "queued": "SP_FileDialogListView",
+    "unknown": "SP_MessageBoxQuestion",
+    "opted-out": "SP_DialogCancelButton",
 }
 
 #: The one colour plain icons are drawn in (see resources/README.md).
@@ -113,7 +113,7 @@ class TintedSvgEngine(QIconEngine):
         path: Path,
         palette: PaletteSource = _app_palette,
         color: QColor | None = None,
-        fallback: QStyle.StandardPixmap | None = None,
+        fallback: str | None = None,
     ) -> None:
         super().__init__()
         self._path = path
@@ -210,7 +210,7 @@ class CheckedSvgEngine(QIconEngine):
     """An SVG file's icon, checked on first use: the ``fallback`` standard icon instead
     when the file does not parse. Building it reads nothing (the window's start)."""
 
-    def __init__(self, path: Path, fallback: QStyle.StandardPixmap) -> None:
+    def __init__(self, path: Path, fallback: str) -> None:
         super().__init__()
         self._path = path
         self._fallback = fallback
@@ -306,7 +306,7 @@ class IconSet:
         if cached is None:
             base = self.icon(name)
             if name in self._tintable:
-                fallback = FALLBACKS.get(name, SP.SP_FileIcon)
+                fallback = FALLBACKS.get(name, "SP_FileIcon")
                 cached = QIcon(TintedSvgEngine(self.path(name), self._palette, color, fallback))
             else:
                 cached = base
@@ -317,7 +317,7 @@ class IconSet:
         # The file is parsed when the icon is first used (drawn, or asked ``isNull``),
         # not here: an invalid one then draws the fallback (see ``CheckedSvgEngine``).
         file = self.path(name)
-        fallback = FALLBACKS.get(name, SP.SP_FileIcon)
+        fallback = FALLBACKS.get(name, "SP_FileIcon")
         if file.is_file():
             if self.is_plain(name):
                 self._tintable.add(name)
@@ -334,9 +334,10 @@ class IconSet:
         self._tintable.clear()
 
 
-def standard_icon(pixmap: QStyle.StandardPixmap) -> QIcon:
-    """The current style's standard icon, or an empty icon without an application."""
+def standard_icon(name: str) -> QIcon:
+    """The current style's standard icon ``QStyle.StandardPixmap[name]``; an empty icon
+    without an application."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         return QIcon()
-    return app.style().standardIcon(pixmap)
+    return app.style().standardIcon(QStyle.StandardPixmap[name])

@@ -18,6 +18,16 @@ def test_every_known_icon_loads(qapp: QApplication) -> None:
         assert icons.icon(name) is icon  # cached
 
 
+def test_every_fallback_names_a_standard_pixmap(qapp: QApplication) -> None:
+    from PySide6.QtWidgets import QStyle
+
+    from hubdesk.ui.icons import standard_icon
+
+    for name, fallback in FALLBACKS.items():
+        assert fallback in QStyle.StandardPixmap.__members__, (name, fallback)
+        assert not standard_icon(fallback).isNull(), (name, fallback)
+
+
 def test_missing_or_broken_files_fall_back(qapp: QApplication, tmp_path: Path) -> None:
     (tmp_path / "send.svg").write_text("<svg this is not")
     icons = IconSet(tmp_path)
