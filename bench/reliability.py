@@ -65,8 +65,10 @@ async def main(trials: int, seed: int) -> int:
             resent = sum(1 for i in items if i.attempts > 1)
             copies = sum(len(i.destinations) for i in items)
     elapsed = time.perf_counter() - start
-    print(f"trials: {trials} (seed {seed}), outbox rows {len(items)}, server copies {copies}, ")
-    print(f"rows sent more than once {resent}, settle checks {checks}, all exactly once")
+    print(f"trials: {trials} (seed {seed}), outbox rows {len(items)}, messages on the server "
+          f"{copies} (one per destination, checked), ")
+    print(f"rows that needed more than one attempt {resent}, settle checks {checks}, "
+          "all exactly once")
     print("faults armed: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     print(f"time: {elapsed:.1f} s")
     return 0
