@@ -50,6 +50,9 @@ if APP_MODE:
 
     for _name in BEFORE_QT:
         importlib.import_module(_name)
+    from hubdesk.ui import importscan  # noqa: E402  (app.main's next step, before PySide6)
+
+    importscan.install()
 
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMainWindow  # noqa: E402

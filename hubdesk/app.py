@@ -162,11 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     home = profile_home(options)
     for name in BEFORE_QT:
         importlib.import_module(name)
-    from PySide6.QtWidgets import QApplication
-
     from hubdesk.ui import importscan
 
     importscan.install()  # PySide6's import hook, minus its ~15 MB source cache
+    from PySide6.QtWidgets import QApplication
+
     from hubdesk.ui.single_instance import SingleInstance
 
     existing = QApplication.instance()

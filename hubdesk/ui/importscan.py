@@ -9,6 +9,8 @@ PyInstaller bundle has no sources: there ``getsource`` fails and the hook says "
 
 :func:`install` gives the hook the same answer ("PySide6" occurs in the module's
 source) from the file's bytes, caching nothing, and empties the cache filled so far.
+Called before the first ``PySide6.Qt*`` import (it imports ``shiboken6``, where the hook
+lives), it also covers the hook's first pass over every module already imported.
 Where the hook's internals are not as expected (another PySide6 version), it changes
 nothing and says so at debug level.
 """
@@ -48,7 +50,10 @@ def installed() -> bool:
 
 
 def install() -> bool:
-    """Replace the hook's source scan (call after importing PySide6); True when done."""
+    """Replace the hook's source scan; True when done. Best called before importing any
+    ``PySide6.Qt*`` module (``shiboken6`` is imported here)."""
+    import shiboken6  # noqa: F401  (loads shibokensupport.feature, the hook)
+
     hook = sys.modules.get(_HOOK_MODULE)
     original = getattr(hook, _HOOK_FUNCTION, None)
     if hook is None or not callable(original):
