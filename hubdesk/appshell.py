@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from hubdesk.firstpaint import FirstFrame, show_first_frame
+from hubdesk.firstpaint import FirstFrame
 from hubdesk.store.profile import DATABASE_FILE, database_path
 from hubdesk.ui.icons import IconSet
 from hubdesk.ui.qtasync import cancel_all, spawn
@@ -105,20 +105,10 @@ class AppShell:
         self.policy: NotificationPolicy | None = None
 
     # --- the first frame --------------------------------------------------------------
-    def show_cached(self) -> bool:
-        """Show the main window at once, filled from the cache, and let it paint.
-
-        ``app.main`` calls :func:`hubdesk.firstpaint.show_first_frame` itself, before
-        importing this module, and hands the result over with :meth:`adopt`; this is
-        the same for a shell built otherwise (tests). Returns False, showing nothing,
-        when the window starts hidden (``--minimized`` or the setting).
-        """
-        if self.window is None:
-            self.adopt(show_first_frame(self.app, self.home, minimized=self.options.minimized))
-        return self.window is not None and self.window.isVisible()
-
     def adopt(self, frame: FirstFrame) -> None:
-        """Take over the window (and icons) that ``frame`` showed; :meth:`start` wires it."""
+        """Take over the window (and icons) that ``app.main`` showed and painted with
+        :func:`hubdesk.firstpaint.show_first_frame`; :meth:`start` wires it. Without one
+        (started hidden, or a shell built by tests) :meth:`start` builds the window."""
         self.first_frame = frame
         if frame.window is not None:
             self.window, self.icons = frame.window, frame.icons

@@ -112,7 +112,7 @@ def show_first_frame(
 def read_cached(path: Path) -> tuple[str, bool, list[Conversation]]:
     """(theme, start minimised, the newest ``FIRST_ROWS`` conversations) from the profile
     database, read-only; defaults (and no rows) when it is missing or unreadable."""
-    from hubdesk.core.settings import settings_from_values
+    from hubdesk.core.settings import settings_from_values, stored_values
     from hubdesk.store.conversations import list_conversations
     from hubdesk.store.settings import Settings
 
@@ -125,7 +125,7 @@ def read_cached(path: Path) -> tuple[str, bool, list[Conversation]]:
         return "system", False, []
     try:
         try:
-            current, _warnings = settings_from_values(Settings(conn).all())
+            current, _warnings = settings_from_values(stored_values(Settings(conn)))
             theme, minimized = current.theme, current.start_minimized
         except (sqlite3.Error, ValueError) as exc:
             log.info("settings not read for the first frame: %s", exc)

@@ -24,7 +24,7 @@ from hubdesk.domain.senderids import SenderIdError, validate_sender_id
 
 if TYPE_CHECKING:  # annotations only: the first frame reads settings without the store
     from hubdesk.store.database import Database
-    from hubdesk.store.settings import JsonValue
+    from hubdesk.store.settings import JsonValue, Settings
     from hubdesk.store.worker import DbWorker
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "SettingsStore",
     "env_poll_override",
     "settings_from_values",
+    "stored_values",
     "settings_to_values",
 ]
 
@@ -185,12 +186,15 @@ def env_poll_override(
     return settings.replace(poll_interval=seconds), None
 
 
+def stored_values(settings: Settings) -> dict[str, JsonValue]:
+    """The app's settings as stored in ``settings`` (names without the ``app.`` prefix),
+    for :func:`settings_from_values`."""
+    return {key[len(_PREFIX) :]: value for key, value in settings.all().items()
+            if key.startswith(_PREFIX)}  # fmt: skip
+
+
 def _load(db: Database) -> dict[str, JsonValue]:
-    values: dict[str, JsonValue] = {}
-    for key, value in db.settings.all().items():
-        if key.startswith(_PREFIX):
-            values[key[len(_PREFIX) :]] = value
-    return values
+    return stored_values(db.settings)
 
 
 def _save(db: Database, values: Mapping[str, JsonValue]) -> None:
