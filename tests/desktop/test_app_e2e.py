@@ -316,3 +316,36 @@ def test_reply_typed_after_the_click_goes_to_that_conversation(
     except BaseException:
         print(story.diagnose(request.node.name))
         raise
+
+
+def test_the_start_minimized_setting_starts_in_the_tray(
+    story: Story, request: pytest.FixtureRequest
+) -> None:
+    """The setting (not the flag) keeps the window hidden from the very first frame."""
+    from hubdesk.app import DB_FILE
+    from hubdesk.store.database import Database
+
+    try:
+        story.login()
+        db = Database.open(story.home / DB_FILE)
+        try:
+            db.settings.set("app.start_minimized", True)  # what Settings saves
+        finally:
+            db.close()
+        tray_before = set(story.desktop.tray_items())
+        story.start_app()
+        seen: list[str] = []  # every visible window, watched from the start (a flash too)
+
+        def started() -> bool:
+            seen.extend(story.visible_windows())
+            return bool(story.requests("GET", "/sms/list")) and bool(
+                set(story.desktop.tray_items()) - tray_before
+            )
+
+        wait_until(started, 20, "the tray icon and the first poll")
+        story.assert_running()
+        assert seen == [], "the window was shown despite the setting"
+        assert story.stop_app() == 0
+    except BaseException:
+        print(story.diagnose(request.node.name))
+        raise
