@@ -161,6 +161,19 @@ def prepare(folder: Path, system_keyring: bool = False) -> tuple[Path, Path | No
 
 
 # --- running children -----------------------------------------------------------------
+def remove_stale_socket(home: Path) -> None:
+    """The children end with ``os._exit``, which leaves the single-instance socket file a
+    quit would remove: as after a crash, the next start would then probe it (QtNetwork).
+    Removed here, so every run starts as after a clean quit. (Only where the socket
+    outlives the run folder: under ``XDG_RUNTIME_DIR``, e.g. in the desktop session.)"""
+    from hubdesk.ui.single_instance import server_location
+
+    name, _lock = server_location(home)
+    if sys.platform != "win32":
+        Path(name).unlink(missing_ok=True)
+
+
+
 @dataclass
 class Child:
     spawn_to_frame: float  # seconds: the window's first completed paint
@@ -177,6 +190,7 @@ def run_child(mode: str, home: Path, keyring_file: Path | None, scratch: Path,
         shutil.rmtree(run_home)
     if mode == "app":  # a fresh copy each time: a run must not see the last one's writes
         shutil.copytree(home, run_home)
+        remove_stale_socket(run_home)
         os.sync()
     argv = [sys.executable, str(CHILD), mode] + (["--ops", str(rounds)] if rounds else [])
     env = child_env(run_home, keyring_file, scratch / "pycache")

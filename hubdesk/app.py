@@ -2,27 +2,28 @@
 [--version] [URI...]``.
 
 Builds every object once (no singletons anywhere), wires their signals and runs one
-qasync event loop. Quitting stops the sync loops, closes the HTTP client and the
-database, then the loop.
+qasync event loop (after a short local Qt loop for the first frame). Quitting stops the
+sync loops, closes the HTTP client and the database, then the loop.
 
 Start-up order, for the first frame (``bench/ui_bench.py`` measures it):
 
 1. the arguments; ``--self-test`` and ``--version`` end here, without Qt;
 2. the profile folder, computed once (demo mode makes a new temporary one per call);
-3. the Qt-free modules the first frame needs (``BEFORE_QT``), *before* PySide6:
-   PySide6's ``__feature__`` import hook reads the source of every module imported
-   after it. Only those: the pages, dialogs, use cases, keyring and HTTP client load
-   after the first paint (``tests/unit/test_startup_imports.py`` keeps it so);
+3. the Qt-free modules the first frame needs (``BEFORE_QT``), then
+   ``ui.importscan.install()`` (PySide6's import hook without its source cache), then
+   PySide6. The pages, dialogs, use cases, keyring and HTTP client load after the first
+   paint (``tests/unit/test_startup_imports.py`` keeps it so);
 4. the ``QApplication``; one instance per profile (``SingleInstance.acquire``, a lock
    file): a second start hands its links to the first and exits 0 (1, with a sentence
    on stderr, when the first does not answer); the macOS link-open filter
-   (``UrlEventFilter``), whose links wait for the shell;
+   (``UrlEventFilter``), whose links wait in a ``LinkQueue`` for the shell;
 5. the main window, filled from the cache, shown and painted
-   (``firstpaint.show_first_frame``: Qt's events only, no asyncio yet);
+   (``firstpaint.show_first_frame``: a local ``QEventLoop``, Qt's events only, no
+   asyncio yet); a quit asked for meanwhile ends start-up here;
 6. after the first paint: asyncio and the qasync loop, the ``AppShell`` (adopting the
-   window), the hand-over socket (``SingleInstance.listen``), then in the loop the store
-   worker (``quick_check``), the whole list, the session (keyring), the network, the
-   tray, the demo simulator.
+   window), the queued links, the hand-over socket (``SingleInstance.listen``); in the
+   loop, the demo simulator (``--demo``), then ``AppShell.run``: the store worker
+   (``quick_check``), the whole list, the session (keyring), the network, the tray.
 """
 
 from __future__ import annotations
@@ -46,9 +47,8 @@ if TYPE_CHECKING:
     from hubdesk.firstpaint import FirstFrame
     from hubdesk.sim import SimServer
     from hubdesk.ui.single_instance import SingleInstance
-    from hubdesk.ui.urlevents import UrlEventFilter
 
-__all__ = ["DB_FILE", "Options", "main", "parse_args"]
+__all__ = ["DB_FILE", "LinkQueue", "Options", "main", "parse_args"]
 
 log = logging.getLogger("hubdesk")
 DB_FILE = "hubdesk.sqlite3"  # hubdesk.store.profile.DATABASE_FILE (kept for old imports)
@@ -181,28 +181,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         instance.close()
 
 
+class LinkQueue:
+    """Links that arrive before the shell exists, kept in order and handed to ``open``
+    once it is given (macOS delivers the link that launched HubDesk as an early event,
+    possibly during the first frame)."""
+
+    def __init__(self) -> None:
+        self._pending: list[str] = []
+        self._open: Callable[[str], None] | None = None
+
+    def __call__(self, uri: str) -> None:
+        if self._open is None:
+            self._pending.append(uri)
+        else:
+            self._open(uri)
+
+    def deliver_to(self, open_: Callable[[str], None]) -> None:
+        self._open = open_
+        pending, self._pending = self._pending, []
+        for uri in pending:
+            open_(uri)
+
+
 def _run_first_instance(
     app: QApplication, options: Options, home: Path, instance: SingleInstance
 ) -> int:
     from hubdesk.firstpaint import show_first_frame
     from hubdesk.ui.urlevents import UrlEventFilter
 
-    # macOS delivers the link that launched HubDesk as an early event: caught from now
-    # on, kept until the shell can take it.
     links = UrlEventFilter(app)
-    early: list[str] = []
-    links.uri_received.connect(early.append)
+    queue = LinkQueue()
+    links.uri_received.connect(queue)
     links.install(app)
     try:
         first = show_first_frame(app, home, minimized=options.minimized)
-        return _run_shell_after(first, app, options, home, instance, links, early)
+        if first.quit_requested:
+            log.info("asked to quit during start-up")
+            return 0
+        return _run_shell_after(first, app, options, home, instance, queue)
     finally:
         links.uninstall()
 
 
 def _run_shell_after(
     first: FirstFrame, app: QApplication, options: Options, home: Path,
-    instance: SingleInstance, links: UrlEventFilter, early: list[str],
+    instance: SingleInstance, links: LinkQueue,
 ) -> int:  # fmt: skip
     """Everything after the first paint: the asyncio loop and the shell, wired."""
     from hubdesk.appshell import AppShell
@@ -212,23 +235,21 @@ def _run_shell_after(
     collector = GuiThreadCollector(app)  # cyclic GC only on this (the GUI) thread
     collector.start()
     loop = create_event_loop(app)
-    shell = AppShell(app, options, home=home)
-    shell.adopt(first)
-    links.uri_received.disconnect()
-    links.uri_received.connect(shell.open_link)
-    for uri in early:
-        shell.open_link(uri)
-    instance.message_received.connect(shell.receive)
-    instance.listen()
-    _quit_on_signals(app, shell.quit)
+    shell: AppShell | None = None
     try:
+        shell = AppShell(app, options, home=home)
+        shell.adopt(first)
+        links.deliver_to(shell.open_link)
+        instance.message_received.connect(shell.receive)
+        instance.listen()
+        _quit_on_signals(app, shell.quit)
         return loop.run_until_complete(_run_shell(shell, options))
     except KeyboardInterrupt:
         return 130
     finally:
         close_event_loop(loop)
         collector.stop()
-        if shell.sim is not None:
+        if shell is not None and shell.sim is not None:
             shell.sim.stop()
 
 

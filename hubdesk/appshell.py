@@ -91,7 +91,6 @@ class AppShell:
         self._tray_available = tray_available
         self._use_bus = use_bus
         self._quit = asyncio.Event()
-        self.first_frame = FirstFrame()
         self._links: list[str] = list(options.uris)
         self.started = asyncio.Event()
         self.worker: DbWorker | None = None
@@ -109,7 +108,6 @@ class AppShell:
         """Take over the window (and icons) that ``app.main`` showed and painted with
         :func:`hubdesk.firstpaint.show_first_frame`; :meth:`start` wires it. Without one
         (started hidden, or a shell built by tests) :meth:`start` builds the window."""
-        self.first_frame = frame
         if frame.window is not None:
             self.window, self.icons = frame.window, frame.icons
 

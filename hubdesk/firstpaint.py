@@ -40,11 +40,14 @@ FIRST_PAINT_WAIT_S = 1.0  # go on anyway when no paint comes (an odd platform)
 @dataclass(slots=True)
 class FirstFrame:
     """What :func:`show_first_frame` did: ``window`` is None when HubDesk starts hidden
-    (``--minimized`` or the setting); ``painted`` whether its first paint completed."""
+    (``--minimized`` or the setting); ``painted`` whether its first paint completed;
+    ``quit_requested`` when the application was told to quit meanwhile (macOS Cmd+Q,
+    ``QCoreApplication.exit``), which also ends the local loop: ``app.main`` then quits."""
 
     window: MainWindow | None = None
     icons: IconSet | None = None
     painted: bool = False
+    quit_requested: bool = False
 
 
 class PaintWatch(QObject):
@@ -62,6 +65,26 @@ class PaintWatch(QObject):
         if watched is self._widget and event.type() == QEvent.Type.Paint:
             self._widget.removeEventFilter(self)
             QTimer.singleShot(0, self._done)
+        return False
+
+
+class QuitWatch(QObject):
+    """Calls ``asked()`` when ``app`` gets a Quit event (macOS Cmd+Q or the Dock's Quit,
+    a session ending) while installed; the event goes on to Qt as usual."""
+
+    def __init__(self, app: QObject, asked: Callable[[], None]) -> None:
+        super().__init__()
+        self._app = app
+        self._asked = asked
+        app.installEventFilter(self)
+
+    def remove(self) -> None:
+        self._app.removeEventFilter(self)
+
+    @guarded(False)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self._app and event.type() == QEvent.Type.Quit:
+            self._asked()
         return False
 
 
@@ -94,17 +117,26 @@ def show_first_frame(
         frame.painted = True
         loop.quit()
 
+    def quit_asked() -> None:
+        frame.quit_requested = True
+        loop.quit()
+
     watch = PaintWatch(window, painted)
+    quits = QuitWatch(app, quit_asked)
     limit = QTimer()
     limit.setSingleShot(True)
     limit.timeout.connect(loop.quit)
     window.show()
     limit.start(max(1, int(wait_s * 1000)))
-    if not frame.painted:
-        loop.exec()  # before any asyncio loop exists: Qt's events only, bounded
-    limit.stop()
-    watch.deleteLater()
-    if not frame.painted:
+    try:
+        loop.exec()  # before any asyncio loop exists: Qt's events only, bounded by ``limit``
+        if not frame.painted and limit.isActive():  # ended early: QCoreApplication.exit()
+            frame.quit_requested = True
+    finally:
+        limit.stop()
+        quits.remove()
+        watch.deleteLater()
+    if not frame.painted and not frame.quit_requested:
         log.info("the first frame did not paint within %.1f s; starting anyway", wait_s)
     return frame
 

@@ -9,8 +9,9 @@ PyInstaller bundle has no sources: there ``getsource`` fails and the hook says "
 
 :func:`install` gives the hook the same answer ("PySide6" occurs in the module's
 source) from the file's bytes, caching nothing, and empties the cache filled so far.
-Called before the first ``PySide6.Qt*`` import (it imports ``shiboken6``, where the hook
-lives), it also covers the hook's first pass over every module already imported.
+``app.main`` calls it as early as it can: right after ``shiboken6`` (imported here, where
+the hook lives), before the first ``PySide6.Qt*`` import, so every module imported from
+then on is scanned this way.
 Where the hook's internals are not as expected (another PySide6 version), it changes
 nothing and says so at debug level.
 """

@@ -231,25 +231,27 @@ class SingleInstance(QObject):
                 return False
             log.warning("single instance: lock file %s: %s", self._lock_path, lock.error())
             return True
+        if self._server_may_exist() and self._answers(300):
+            lock.unlock()  # an instance whose lock file was deleted under it: it is first
+            return False
         self._lock = lock
         return True
 
-    def listen(self) -> bool:
-        """Start receiving hand-overs (after :meth:`acquire`); False when not listening.
+    def _server_may_exist(self) -> bool:
+        """Whether another instance could be listening although we got the lock: on Unix
+        only when the socket file exists (an instance that crashed, or one whose lock
+        file was deleted); a Windows pipe leaves no file, so always ask there."""
+        return sys.platform == "win32" or os.path.exists(self._name)
 
-        A socket already answering on the name belongs to an instance that started
-        without the lock file (it was deleted under it): it is left alone, and this one
-        runs without hand-over. A crashed instance's socket file is replaced.
-        """
+    def listen(self) -> bool:
+        """Start receiving hand-overs (after :meth:`acquire`); False when not listening
+        (logged; HubDesk then runs without hand-over). A crashed instance's socket file
+        is replaced."""
         from PySide6.QtNetwork import QLocalServer
 
         if self.listening:
             return True
         if self._lock is None or not self._name:
-            return False
-        if self._answers(300):
-            log.warning("single instance: another HubDesk answers on %s; links opened "
-                        "later go to it", self._name)  # fmt: skip
             return False
         QLocalServer.removeServer(self._name)  # a crashed instance's socket file
         server = QLocalServer(self)
@@ -279,7 +281,10 @@ class SingleInstance(QObject):
         except MessageError as exc:
             log.warning("not handed over: %s", exc)
             return False
+        # Connecting is retried until the deadline; writing and the answer then get the
+        # whole timeout each, as a listening instance answers at once.
         deadline = time.monotonic() + max(0.001, timeout)
+        ms = max(1, int(timeout * 1000))
         sock = QLocalSocket()
         try:
             while True:
@@ -292,9 +297,9 @@ class SingleInstance(QObject):
                 time.sleep(_RETRY_S)
             sock.write(QByteArray(message))
             while sock.bytesToWrite() > 0:
-                if not sock.waitForBytesWritten(_remaining_ms(deadline)):
+                if not sock.waitForBytesWritten(ms):
                     return False
-            if not sock.bytesAvailable() and not sock.waitForReadyRead(_remaining_ms(deadline)):
+            if not sock.bytesAvailable() and not sock.waitForReadyRead(ms):
                 return False
             return bytes(sock.read(1).data()) == ACK
         finally:

@@ -334,7 +334,8 @@ def test_the_start_minimized_setting_starts_in_the_tray(
             db.close()
         tray_before = set(story.desktop.tray_items())
         story.start_app()
-        seen: list[str] = []  # every visible window, watched from the start (a flash too)
+        seen: list[str] = []  # visible windows, polled from the start (catches a flash of
+        # the length the first frame used to show: a few hundred ms)
 
         def started() -> bool:
             seen.extend(story.visible_windows())

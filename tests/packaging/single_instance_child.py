@@ -36,6 +36,7 @@ def main(argv: list[str]) -> int:
     app = QCoreApplication(sys.argv[:1])
     instance = SingleInstance(home)
     if not instance.claim():
+        print("second", flush=True)  # about to hand over (tests wait for this line)
         ok = instance.send_to_running(args, timeout=5)
         print("handed-over" if ok else "not-handed-over", flush=True)
         return 0 if ok else 3

@@ -119,7 +119,7 @@ def _second(tmp_path: Path, env: dict[str, str], args: list[str], home: str = "p
     proc = _run(tmp_path / home, tmp_path / "second.jsonl", args, env)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, (out, err)
-    return out.strip()
+    return out.strip().splitlines()[-1]  # after "second": the outcome
 
 
 def test_second_instance_hands_over_a_link_and_exits(
@@ -268,7 +268,9 @@ def test_a_second_start_waits_for_the_first_to_listen(
         assert here.acquire() is True
         assert not here.listening
         second = _run(tmp_path / "profile", tmp_path / "second.jsonl", [TEL], env)
-        time.sleep(1.0)  # the second start is retrying meanwhile (its timeout is 5 s)
+        assert second.stdout is not None
+        assert second.stdout.readline().strip() == "second"  # it found the lock taken
+        time.sleep(0.5)  # and tries to connect meanwhile, to nobody (its timeout is 5 s)
         assert second.poll() is None, second.communicate()
         assert here.listen() is True
         qtbot.waitUntil(lambda: got == [[TEL]], timeout=10_000)
@@ -276,6 +278,26 @@ def test_a_second_start_waits_for_the_first_to_listen(
         assert (second.returncode, out.strip()) == (0, "handed-over"), err
     finally:
         here.close()
+
+
+def test_an_instance_whose_lock_file_was_deleted_is_still_first(
+    first: First, tmp_path: Path, env: dict[str, str], qapp: object,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """A cleaner removed the lock file under a running HubDesk: the next start gets the
+    lock, but the running one still answers on its socket, so the next start is second."""
+    from hubdesk.ui.single_instance import SingleInstance
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", env["XDG_RUNTIME_DIR"])
+    _name, lock_file = server_location(tmp_path / "profile")
+    lock_file.unlink()
+    here = SingleInstance(tmp_path / "profile")
+    try:
+        assert here.acquire() is False
+        assert here.send_to_running([TEL], timeout=5) is True
+    finally:
+        here.close()
+    assert first.wait_received(1) == [{"args": [TEL], "parsed": ["DialRequest 447400123456"]}]
 
 
 def test_acquire_alone_makes_the_next_start_second(

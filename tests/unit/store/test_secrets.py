@@ -7,6 +7,7 @@ import subprocess
 import sys
 import traceback
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import keyring
 import keyring.backends.fail
@@ -238,11 +239,22 @@ def test_programming_errors_are_not_disguised_as_keyring_trouble() -> None:
         vault.load(URL, USER)
 
 
-def test_the_vault_does_not_load_secretstorage_for_other_backends() -> None:
-    """secretstorage (and cryptography, ~7 MB) load only with the SecretService backend."""
-    code = ("import sys; import hubdesk.store.secrets; "
-            "print(sorted(m for m in ('secretstorage', 'cryptography') if m in sys.modules))")
-    done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ),
+def test_other_backends_do_not_load_secretstorage() -> None:
+    """secretstorage (and cryptography, ~7 MB) load only with the SecretService backend:
+    a vault used with another backend, failing and not, never imports them."""
+    code = (
+        "import sys; from hubdesk.store.secrets import KeyringVault, VaultUnavailable\n"
+        "from keyring.errors import PasswordSetError\n"
+        "from tests.fakes.keyring_backend import FailingKeyring, MemoryKeyring\n"
+        "print(KeyringVault(MemoryKeyring()).load('https://x.test/api', 'u'))\n"
+        "try:\n"
+        "    KeyringVault(FailingKeyring(PasswordSetError('no'))).load('https://x.test/api', 'u')\n"
+        "except VaultUnavailable as exc:\n"
+        "    print('unavailable')\n"
+        "print(sorted(m for m in ('secretstorage', 'cryptography') if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[3]
+    done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(root)),
                           capture_output=True, text=True, timeout=60)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert done.stdout.split("\n")[:3] == ["None", "unavailable", "[]"]
