@@ -1,16 +1,19 @@
-"""HubClient over real loopback HTTP against a SimServer, driven through ``/_sim/``: fixtures."""
+"""HubClient over real loopback HTTP against a SimServer, driven through ``/_sim/``: fixtures.
+
+``recorder`` and ``client`` (signed in) are ``tests/unit/api/simclient``'s, over this
+folder's ``make_client``."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 
-from hubdesk.api import HubClient, RetryPolicy
+from hubdesk.api import RetryPolicy
 from hubdesk.sim import SimServer
-from tests.unit.api.simclient import CLIENT_ID, CLIENT_SECRET, PASSWORD, USERNAME, Recorder
+from tests.unit.api.simclient import MakeClient, Recorder, client_maker
 
 FAST = RetryPolicy(backoff_initial=0.02, backoff_max=0.1, jitter=0.01, max_retry_after=5)
 
@@ -67,40 +70,6 @@ async def control(sim_server: SimServer) -> AsyncIterator[Control]:
 
 
 @pytest.fixture
-def recorder() -> Recorder:
-    return Recorder()
-
-
-MakeClient = Callable[..., HubClient]
-
-
-@pytest.fixture
-async def make_client(
-    sim_server: SimServer,
-    recorder: Recorder,
-) -> AsyncIterator[MakeClient]:
-    made: list[HubClient] = []
-
-    def make(**overrides: Any) -> HubClient:
-        options: dict[str, Any] = {
-            "client_id": CLIENT_ID,
-            "client_secret": CLIENT_SECRET,
-            "on_tokens": recorder.on_tokens,
-            "on_wait": recorder.on_wait,
-            "retry_policy": FAST,
-        }
-        options.update(overrides)
-        client = HubClient(options.pop("base_url", sim_server.base_url), **options)
-        made.append(client)
-        return client
-
-    yield make
-    for client in made:
-        await client.aclose()
-
-
-@pytest.fixture
-async def client(make_client: MakeClient) -> HubClient:
-    signed_in = make_client()
-    await signed_in.login(USERNAME, PASSWORD)
-    return signed_in
+async def make_client(sim_server: SimServer, recorder: Recorder) -> AsyncIterator[MakeClient]:
+    async with client_maker(sim_server.base_url, recorder, FAST) as make:
+        yield make

@@ -8,6 +8,7 @@ simulator.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -93,8 +94,14 @@ def gate(sim_app: SimApp) -> Gate:
 MakeClient = Callable[..., HubClient]
 
 
-@pytest.fixture
-async def make_client(gate: Gate, recorder: Recorder) -> AsyncIterator[MakeClient]:
+@contextlib.asynccontextmanager
+async def client_maker(
+    base_url: str, recorder: Recorder, retry_policy: RetryPolicy, **fixed: Any
+) -> AsyncIterator[MakeClient]:
+    """``make(**overrides)``: HubClients with the simulator's demo client id and secret,
+    reporting to ``recorder``, with ``fixed`` options (a transport); all closed at the
+    end. The in-process fixtures below and ``tests/integration/api/simhttp.py`` (real
+    loopback HTTP) both build theirs here."""
     made: list[HubClient] = []
 
     def make(**overrides: Any) -> HubClient:
@@ -103,21 +110,32 @@ async def make_client(gate: Gate, recorder: Recorder) -> AsyncIterator[MakeClien
             "client_secret": CLIENT_SECRET,
             "on_tokens": recorder.on_tokens,
             "on_wait": recorder.on_wait,
-            "transport": httpx.ASGITransport(gate, client=("127.0.0.1", 50000)),
-            "retry_policy": FAST,
+            "retry_policy": retry_policy,
+            **fixed,
         }
         options.update(overrides)
-        client = HubClient(options.pop("base_url", BASE_URL), **options)
+        client = HubClient(options.pop("base_url", base_url), **options)
         made.append(client)
         return client
 
-    yield make
-    for client in made:
-        await client.aclose()
+    try:
+        yield make
+    finally:
+        for client in made:
+            await client.aclose()
+
+
+@pytest.fixture
+async def make_client(gate: Gate, recorder: Recorder) -> AsyncIterator[MakeClient]:
+    transport = httpx.ASGITransport(gate, client=("127.0.0.1", 50000))
+    async with client_maker(BASE_URL, recorder, FAST, transport=transport) as make:
+        yield make
 
 
 @pytest.fixture
 async def client(make_client: MakeClient) -> HubClient:
+    """Signed in; ``make_client`` is whichever the test's folder provides (in process
+    here, over loopback in tests/integration/api)."""
     signed_in = make_client()
     await signed_in.login(USERNAME, PASSWORD)
     return signed_in
