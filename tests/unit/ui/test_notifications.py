@@ -59,12 +59,8 @@ BOB = Notice("Bob", "On my way", "447700900002", (2,))
 SUMMARY = Notice("HubDesk", "5 new messages from 3 people", None, (3, 4, 5, 6, 7))
 
 
-@pytest.fixture(scope="module")
-def private_bus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A fresh session bus with no service activation: its address."""
-    if shutil.which("dbus-daemon") is None:
-        pytest.skip("dbus-daemon is not installed (scripts/test installs it)")
-    root = tmp_path_factory.mktemp("bus")
+def start_bus(root: Path) -> tuple[subprocess.Popen[str], str]:
+    """A dbus-daemon on a socket under ``root`` (no service activation), and its address."""
     (root / "sock").mkdir()
     config = root / "bus.conf"
     config.write_text(BUS_CONFIG.format(socket_dir=root / "sock"), encoding="utf-8")
@@ -74,7 +70,15 @@ def private_bus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         text=True,
     )
     assert daemon.stdout is not None
-    address = daemon.stdout.readline().strip()
+    return daemon, daemon.stdout.readline().strip()
+
+
+@pytest.fixture(scope="module")
+def private_bus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A fresh session bus with no service activation: its address."""
+    if shutil.which("dbus-daemon") is None:
+        pytest.skip("dbus-daemon is not installed (scripts/test installs it)")
+    daemon, address = start_bus(tmp_path_factory.mktemp("bus"))
     try:
         yield address
     finally:
@@ -379,16 +383,7 @@ def test_bus_dying_under_the_notifier_switches_to_the_tray(
 ) -> None:
     if shutil.which("dbus-daemon") is None:
         pytest.skip("dbus-daemon is not installed")
-    (tmp_path / "sock").mkdir()
-    config = tmp_path / "bus.conf"
-    config.write_text(BUS_CONFIG.format(socket_dir=tmp_path / "sock"), encoding="utf-8")
-    daemon = subprocess.Popen(
-        ["dbus-daemon", f"--config-file={config}", "--nofork", "--print-address=1"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert daemon.stdout is not None
-    address = daemon.stdout.readline().strip()
+    daemon, address = start_bus(tmp_path)
     server = FakeServer(address).start()
     tray = QSystemTrayIcon()
     notifier = Notifier(tray, bus_address=address, use_bus=True)
