@@ -40,17 +40,11 @@ from typing import Any  # noqa: E402
 
 APP_MODE = sys.argv[1:2] == ["app"]
 if APP_MODE:
-    # As ``hubdesk.app.main`` does first thing (before PySide6, which this file imports
-    # below for its own hooks): without this the child would measure a different order.
-    # The measurements after start-up (``ui_ops``) load asyncio once it is over, as
-    # HubDesk does; the bare window imports no more than its own timing needs.
-    import importlib  # noqa: E402
-
-    from hubdesk.app import BEFORE_QT  # noqa: E402
-
-    for _name in BEFORE_QT:
-        importlib.import_module(_name)
-    from hubdesk.ui import importscan  # noqa: E402  (app.main's next step, before PySide6)
+    # As ``hubdesk.app.main`` does before PySide6, which this file imports below for its
+    # own hooks: without this the child would measure a different order. The
+    # measurements after start-up (``ui_ops``) load asyncio once it is over, as HubDesk
+    # does; the bare window imports no more than its own timing needs.
+    from hubdesk.ui import importscan  # noqa: E402
 
     importscan.install()
 

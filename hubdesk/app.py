@@ -9,8 +9,7 @@ Start-up order, for the first frame (``bench/ui_bench.py`` measures it):
 
 1. the arguments; ``--self-test`` and ``--version`` end here, without Qt;
 2. the profile folder, computed once (demo mode makes a new temporary one per call);
-3. the Qt-free modules the first frame needs (``BEFORE_QT``), then
-   ``ui.importscan.install()`` (PySide6's import hook without its source cache), then
+3. ``ui.importscan.install()`` (PySide6's import hook without its source cache), then
    PySide6. The pages, dialogs, use cases, keyring and HTTP client load after the first
    paint (``tests/unit/test_startup_imports.py`` keeps it so);
 4. the ``QApplication``; one instance per profile (``SingleInstance.acquire``, a lock
@@ -29,7 +28,6 @@ Start-up order, for the first frame (``bench/ui_bench.py`` measures it):
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import sys
@@ -59,20 +57,6 @@ NOT_ANSWERING = (
     "HubDesk is already running for this profile but did not answer; close it (or end "
     "its process) and start HubDesk again."
 )
-# The Qt-free modules the first frame needs (the window's models, the cached read of the
-# theme and the newest conversations): imported before PySide6 so that its import hook
-# does not read their sources (and their dependencies'). Nothing else: the store worker,
-# the use cases, the keyring and the HTTP client are imported after the first paint.
-BEFORE_QT = (
-    "hubdesk.domain",
-    "hubdesk.domain.segments",
-    "hubdesk.store.profile",
-    "hubdesk.store.conversations",
-    "hubdesk.store.settings",
-    "hubdesk.core.settings",
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Options:
     base_url: str | None = None
@@ -160,8 +144,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not options.verbose:
         logging.getLogger("httpx").setLevel(logging.WARNING)
     home = profile_home(options)
-    for name in BEFORE_QT:
-        importlib.import_module(name)
     from hubdesk.ui import importscan
 
     importscan.install()  # PySide6's import hook, minus its ~15 MB source cache

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from hubdesk.firstpaint import FirstFrame
 from hubdesk.store.profile import DATABASE_FILE, database_path
 from hubdesk.ui.icons import IconSet
 from hubdesk.ui.qtasync import cancel_all, spawn
@@ -32,6 +31,7 @@ from hubdesk.ui.window import MainWindow
 if TYPE_CHECKING:
     from hubdesk.core.notify import NotificationPolicy
     from hubdesk.domain import Sms
+    from hubdesk.firstpaint import FirstFrame
     from hubdesk.runtime import Runtime, TransportFactory
     from hubdesk.sim import SimServer
     from hubdesk.store.secrets import SessionVault
