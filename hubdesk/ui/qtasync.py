@@ -16,6 +16,7 @@ import functools
 import logging
 import weakref
 from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import qasync
@@ -36,6 +37,11 @@ ErrorRoute = str | Callable[[Any, Exception], None]
 TriggerSpec = str | tuple[str, ...] | Callable[[Any], Trigger | list[Trigger] | None]
 
 _tasks: set[asyncio.Task[Any]] = set()
+
+#: Threads for ``asyncio.to_thread`` / ``run_in_executor(None, ...)`` (keyring calls, file
+#: reads and writes, the profile lock's wait, DNS look-ups), started only when needed.
+#: qasync's own default executor starts ten QThreads at its first use and keeps them.
+BLOCKING_WORKERS = 4
 
 
 def _loop() -> asyncio.AbstractEventLoop:
@@ -173,6 +179,9 @@ def async_slot(
 def create_event_loop(app: QCoreApplication | None = None) -> asyncio.AbstractEventLoop:
     """A qasync loop on ``app`` (default: the running application), set as current."""
     loop: asyncio.AbstractEventLoop = qasync.QEventLoop(app or QCoreApplication.instance())
+    loop.set_default_executor(
+        ThreadPoolExecutor(max_workers=BLOCKING_WORKERS, thread_name_prefix="hubdesk-io")
+    )
     asyncio.set_event_loop(loop)
     return loop
 

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 
 import pytest
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
-from hubdesk.ui.qtasync import async_slot, cancel_all, running_tasks, spawn
+from hubdesk.ui.qtasync import BLOCKING_WORKERS, async_slot, cancel_all, running_tasks, spawn
 
 
 class Panel(QWidget):
@@ -80,3 +81,32 @@ def test_cancel_all(qapp: QApplication, qloop: asyncio.AbstractEventLoop) -> Non
     task = spawn(asyncio.sleep(60), name="sleeper")
     qloop.run_until_complete(cancel_all())
     assert task.cancelled()
+
+
+def test_blocking_calls_share_a_few_lazily_started_threads(
+    qapp: QApplication, qloop: asyncio.AbstractEventLoop
+) -> None:
+    """``asyncio.to_thread`` runs on the loop's small pool, not qasync's ten QThreads."""
+    before = {t.ident for t in threading.enumerate()}
+    assert qloop.run_until_complete(asyncio.to_thread(threading.current_thread)).name.startswith(
+        "hubdesk-io"
+    )
+    started = {t.ident for t in threading.enumerate()} - before
+    assert len(started) == 1  # one call, one thread (qasync would have started ten)
+
+    release = threading.Event()
+    running: set[str] = set()
+
+    def block() -> None:
+        running.add(threading.current_thread().name)
+        release.wait(5)
+
+    async def many() -> None:
+        calls = [asyncio.to_thread(block) for _ in range(3 * BLOCKING_WORKERS)]
+        gathered = asyncio.gather(*calls)
+        await asyncio.sleep(0.2)
+        release.set()
+        await gathered
+
+    qloop.run_until_complete(many())
+    assert len(running) == BLOCKING_WORKERS  # bounded: the rest queued behind them
