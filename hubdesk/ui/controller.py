@@ -114,13 +114,13 @@ class MainController(QObject):
         rows = self._all
         if self._matches is not None:
             rows = [c for c in rows if c.partner in self._matches]
+        cursor = self.window.list_cursor()
         self.window.conversation_model.set_conversations(rows)
         if self._matches is not None and not rows:
             self.window.set_list_empty(True, f"Nothing matches “{self._query}”")
         else:
             self.window.set_list_empty(not rows)
-        if self.partner is not None:
-            self.window.select_partner(self.partner)
+        self.window.keep_list_cursor(cursor, self.partner)
 
     @async_slot()
     async def search(self, text: str) -> None:

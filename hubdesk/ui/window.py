@@ -16,7 +16,7 @@ place. :meth:`MainWindow.set_page` swaps one for another widget (tests, a future
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -275,15 +275,33 @@ class MainWindow(LazyPages, QMainWindow):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
-    def select_partner(self, partner: str) -> None:
-        """Highlight ``partner``'s row (no signal)."""
-        index = self.conversation_model.index_of(partner)
-        blocker = self.conversation_view.selectionModel()
+    def select_partner(self, partner: str | None) -> None:
+        """Put the list's cursor and highlight on ``partner``'s row and scroll to it.
+        Nothing is highlighted when it is not listed (a new number, or filtered out)."""
+        view = self.conversation_view
+        index = self.conversation_model.index_of(partner) if partner else QModelIndex()
         if index.isValid():
-            blocker.blockSignals(True)
-            self.conversation_view.setCurrentIndex(index)
-            blocker.blockSignals(False)
-            self.conversation_view.scrollTo(index)
+            view.setCurrentIndex(index)
+            view.scrollTo(index)
+        else:
+            view.selectionModel().clear()
+
+    def list_cursor(self) -> str | None:
+        """The conversation under the list's keyboard cursor. Arrow keys move it without
+        opening anything, so it can differ from the open conversation."""
+        conv = self.conversation_view.currentIndex().data(ConversationRole.CONVERSATION)
+        return conv.partner if isinstance(conv, Conversation) else None
+
+    def keep_list_cursor(self, before: str | None, open_partner: str | None) -> None:
+        """After the list changed: the cursor stays where the user left it (``before``,
+        from :meth:`list_cursor`) while that conversation is listed; otherwise it goes
+        to the open conversation's row, or nowhere."""
+        if before is not None and before == self.list_cursor():
+            return  # moved rows keep their cursor: leave the scroll position alone
+        if before is not None and self.conversation_model.index_of(before).isValid():
+            self.select_partner(before)
+        else:
+            self.select_partner(open_partner)
 
     def set_unread(self, count: int, in_title: bool) -> None:
         """Unread total in the status bar, and in the title when there is no tray badge."""

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from hubdesk.domain import MessageState
@@ -198,3 +199,59 @@ async def test_header_follows_the_address_book_for_the_open_conversation(driver:
     await driver.until(
         lambda: driver.window.header.name_label.text() == "Tom Reed", what="header renamed"
     )
+
+
+def highlighted(d: Driver) -> list[str]:
+    view = d.window.conversation_view
+    model = d.window.conversation_model
+    return [model.conversation_at(i).partner for i in view.selectionModel().selectedIndexes()]
+
+
+@in_loop
+async def test_the_list_never_highlights_a_conversation_that_is_not_open(driver: Driver) -> None:
+    await signed_in(driver)
+    other = "447400654321"
+    driver.sim.inject_inbound(PARTNER, "zebra crossing")
+    driver.sim.inject_inbound(other, "parking question")
+    await driver.poll()
+    await open_partner(driver, PARTNER)
+    assert highlighted(driver) == [PARTNER]
+
+    unlisted = "447400999888"  # a new number (New message): no row for it yet
+    await open_partner(driver, unlisted)
+    assert highlighted(driver) == []
+
+    await open_partner(driver, PARTNER)
+    driver.window.search.setText("parking")  # filters the open conversation out
+    await driver.until(lambda: driver.window.conversation_model.rowCount() == 1, what="filtered")
+    assert driver.window.conversation_model.conversation_at(0).partner == other
+    assert highlighted(driver) == []
+    assert driver.window.header.partner() == PARTNER
+
+    driver.window.search.setText("")
+    await driver.until(lambda: driver.window.conversation_model.rowCount() > 1, what="unfiltered")
+    assert highlighted(driver) == [PARTNER]
+
+
+@in_loop
+async def test_a_refresh_leaves_the_keyboard_cursor_where_the_user_moved_it(
+    driver: Driver,
+) -> None:
+    await signed_in(driver)
+    for n in range(4):
+        driver.sim.inject_inbound(f"44740055500{n}", f"hello {n}")
+    await driver.poll()
+    model, view = driver.window.conversation_model, driver.window.conversation_view
+    assert model.rowCount() > 4
+    await open_partner(driver, model.conversation_at(0).partner)
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Down)  # arrow keys move the cursor, they open nothing
+    QTest.keyClick(view, Qt.Key.Key_Down)
+    cursor = model.conversation_at(view.currentIndex()).partner
+    assert cursor != driver.window.header.partner()
+
+    driver.sim.inject_inbound(PARTNER, "a new message moves its conversation to the top")
+    await driver.poll()
+    await driver.until(lambda: model.conversation_at(0).partner == PARTNER, what="refreshed")
+    assert model.conversation_at(view.currentIndex()).partner == cursor
+    assert highlighted(driver) == [cursor]
