@@ -118,5 +118,10 @@ def make_gsm_safe(text: str) -> str:
 def describe(info: SegmentInfo) -> str:
     """A one-line summary: "12 characters · 1 part · GSM-7"."""
     characters = "character" if info.units == 1 else "characters"
+    return f"{info.units} {characters} · {describe_parts(info)}"
+
+
+def describe_parts(info: SegmentInfo) -> str:
+    """The short summary, where the whole line does not fit: "1 part · GSM-7"."""
     parts = "part" if info.parts == 1 else "parts"
-    return f"{info.units} {characters} · {info.parts} {parts} · {info.encoding.value}"
+    return f"{info.parts} {parts} · {info.encoding.value}"

@@ -33,9 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from hubdesk.domain import SenderId
-from hubdesk.domain.segments import analyse, describe, make_gsm_safe, unicode_positions
+from hubdesk.domain.segments import analyse, make_gsm_safe, unicode_positions
 from hubdesk.ui import guarded
 from hubdesk.ui.icons import IconSet
+from hubdesk.ui.meter import SegmentMeter
 from hubdesk.ui.theme import colors_for
 
 SendKey = Literal["enter", "ctrl+enter"]
@@ -129,10 +130,7 @@ class ComposePane(QWidget):
         from_label.setTextFormat(Qt.TextFormat.PlainText)
         from_label.setBuddy(self.sender_combo)
 
-        self.meter = QLabel(self)
-        self.meter.setTextFormat(Qt.TextFormat.PlainText)
-        self.meter.setAccessibleName("Message length")
-        self.meter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.meter = SegmentMeter(self)
 
         self.editor = MessageEdit(self)
         self.editor.setAccessibleName("Message text")
@@ -299,8 +297,7 @@ class ComposePane(QWidget):
     def _update_state(self, *_: object) -> None:
         text = self.text()
         info = analyse(text)
-        self.meter.setText(describe(info))
-        self.meter.setToolTip(f"{info.remaining} left in this part")
+        self.meter.show_info(info)
         self.gsm_button.setEnabled(bool(text) and make_gsm_safe(text) != text)
         self.send_button.setText("Queue" if self._offline else "Send")
         self.send_button.setAccessibleName("Queue message" if self._offline else "Send message")

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from hubdesk.core.bulk import BulkPlan, BulkResult
 from hubdesk.domain import Contact, OutboxState, SenderId
-from hubdesk.domain.segments import analyse, describe
+from hubdesk.domain.segments import analyse
 from hubdesk.ui.dialogs.bulk_recipients import BulkRecipients
 from hubdesk.ui.dialogs.bulk_report import (
     BulkInputs,
@@ -49,6 +49,7 @@ from hubdesk.ui.dialogs.bulk_report import (
 from hubdesk.ui.dialogs.fields import Tone, plain_label, set_tone
 from hubdesk.ui.dialogs.tables import make_table
 from hubdesk.ui.icons import IconSet
+from hubdesk.ui.meter import SegmentMeter
 
 __all__ = ["BulkSendDialog", "Step"]
 
@@ -90,8 +91,7 @@ class BulkSendDialog(QDialog):
         self.text.setPlaceholderText("Type the message every recipient gets")
         self.text.setTabChangesFocus(True)
         self.text.setFixedHeight(110)
-        self.meter = plain_label("", page, name="Message length")
-        self.meter.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.meter = SegmentMeter(page)
         self.compose_note = plain_label("", page, name="What is missing", wrap=True)
         form = QFormLayout()
         form.addRow("&From:", self.sender_combo)
@@ -336,7 +336,7 @@ class BulkSendDialog(QDialog):
     def _update(self, *_: object) -> None:
         step = self.step()
         info = analyse(self.text.toPlainText())
-        self.meter.setText(describe(info))
+        self.meter.show_info(info)
         if step == Step.COMPOSE:
             missing = self.missing()
             self.compose_note.setText(

@@ -41,14 +41,14 @@ def test_sender_ids(pane: ComposePane) -> None:
 
 def test_meter_and_gsm_safe_with_undo(pane: ComposePane) -> None:
     pane.set_text("Hello")
-    assert pane.meter.text() == "5 characters · 1 part · GSM-7"
+    assert pane.meter.full_text() == "5 characters · 1 part · GSM-7"
     assert not pane.gsm_button.isEnabled()
     pane.set_text("It’s “fine”")
-    assert pane.meter.text().endswith("Unicode")
+    assert pane.meter.full_text().endswith("Unicode")
     assert pane.gsm_button.isEnabled()
     pane.gsm_button.click()
     assert pane.text() == 'It\'s "fine"'
-    assert pane.meter.text().endswith("GSM-7")
+    assert pane.meter.full_text().endswith("GSM-7")
     pane.editor.undo()
     assert pane.text() == "It’s “fine”"
     assert pane.meter.textFormat() == Qt.TextFormat.PlainText

@@ -71,7 +71,7 @@ def test_check_needs_recipients_and_text(dialog: BulkSendDialog) -> None:
     assert dialog.compose_note.text() == "Write the message."
     dialog.set_text("Surgery closed on Friday.")
     assert dialog.next_button.isEnabled() and dialog.next_button.isDefault()
-    assert dialog.meter.text() == "25 characters · 1 part · GSM-7"
+    assert dialog.meter.full_text() == "25 characters · 1 part · GSM-7"
 
 
 def test_inputs_carry_every_source(dialog: BulkSendDialog, qtbot: QtBot) -> None:

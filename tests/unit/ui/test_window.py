@@ -9,6 +9,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
+from hubdesk.domain import SenderId, SenderIdStatus
 from hubdesk.ui.statusbar import Connection
 from hubdesk.ui.window import CALLS, CONTACTS, MESSAGES, SENDER_IDS, MainWindow
 from tests.unit.ui.conftest import make_conversation
@@ -145,3 +146,40 @@ def test_pages_are_built_on_first_use(qtbot: QtBot) -> None:
     w.set_page(CALLS, QLabel("calls here"))
     with pytest.raises(LookupError):
         _ = w.calls_page
+
+
+def test_a_long_message_never_widens_a_narrow_window(qtbot: QtBot) -> None:
+    """Typing cannot raise the window's minimum width: the meter asks for its short form
+    only (with a plain label, the line's width was the pane's minimum and Qt widened the
+    window while the user typed)."""
+    w = window(qtbot)
+    w.compose.set_sender_ids(DEMO_SENDER_IDS)
+    w.resize(640, 480)
+    w.show()
+    qtbot.waitExposed(w)
+    width, compose_minimum = w.width(), w.compose.minimumSizeHint().width()
+    meter = w.compose.meter
+
+    w.compose.set_text("Café ☕ " * 300)  # 2,100 characters, Unicode: a long meter line
+    QApplication.processEvents()
+    assert w.compose.minimumSizeHint().width() <= compose_minimum
+    assert w.width() == width
+    assert meter.full_text() == "2100 characters · 32 parts · Unicode"
+    assert meter.text() in (meter.full_text(), "32 parts · Unicode")
+    assert meter.fontMetrics().horizontalAdvance(meter.text()) <= meter.contentsRect().width()
+    assert meter.full_text() in meter.toolTip()
+    assert meter.accessibleDescription() == meter.full_text()
+
+    meter.resize(meter.minimumSizeHint())  # squeezed: the short form, whole
+    assert meter.text() == "32 parts · Unicode"
+    w.resize(1400, 700)
+    QApplication.processEvents()
+    assert meter.text() == meter.full_text()  # room for the whole line again
+
+
+DEMO_SENDER_IDS = [
+    SenderId(1, 1, "447520602706", SenderIdStatus.APPROVED),
+    SenderId(61, 1, "13234710258", SenderIdStatus.APPROVED),
+    SenderId(678, 1, "SMTEST", SenderIdStatus.AWAITING_APPROVAL),
+    SenderId(813, 1, "44123456789", SenderIdStatus.AWAITING_APPROVAL),
+]
