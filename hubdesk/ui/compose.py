@@ -236,6 +236,25 @@ class ComposePane(QWidget):
             self._quiet = False
         self._draft_timer.stop()
 
+    def replace_text(self, text: str) -> None:
+        """Put ``text`` in the editor as one undoable edit (Ctrl+Z brings back what was
+        there), saved as the draft like typing."""
+        cursor = self.editor.textCursor()
+        cursor.beginEditBlock()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(text)
+        cursor.endEditBlock()
+        self.editor.setTextCursor(cursor)
+
+    def select_sender(self, sender_id: str) -> bool:
+        """Choose ``sender_id`` if it is listed and approved; False otherwise."""
+        for row in range(self._sender_model.rowCount()):
+            item = self._sender_model.item(row)
+            if item.isEnabled() and item.data(Qt.ItemDataRole.UserRole) == sender_id:
+                self.sender_combo.setCurrentIndex(row)
+                return True
+        return False
+
     def clear_after_send(self) -> None:
         """Empty the editor after a send was accepted; emits ``draft_changed("")`` at once."""
         self.set_text("")

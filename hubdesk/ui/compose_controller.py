@@ -102,12 +102,31 @@ class ComposeController(QObject):
 
     @async_slot(on_error="_on_send_error")
     async def retry(self, entry: ThreadEntry) -> None:
-        messenger = self.services.messenger
-        if messenger is None or entry.outbox_id is None:
-            if entry.state is MessageState.FAILED and entry.outbox_id is None:
-                self.window.show_toast("The network refused this message; send it again.")
+        """Retry a failed bubble. One this app sent (an outbox row) goes out again as the
+        same row, at most once; one the server reports undelivered (no outbox row, maybe
+        sent elsewhere) comes back into the compose box, for the user to send anew."""
+        if entry.state is not MessageState.FAILED:
             return
-        await messenger.retry(entry.outbox_id)
+        if entry.outbox_id is None:
+            self._resend_in_compose(entry)
+            return
+        messenger = self.services.messenger
+        if messenger is not None:
+            await messenger.retry(entry.outbox_id)
+
+    def _resend_in_compose(self, entry: ThreadEntry) -> None:
+        if entry.partner != self._current():
+            return
+        compose = self.window.compose
+        draft = compose.text()
+        compose.replace_text(entry.text)
+        notes = ["Not delivered. The message is back in the box: press Send to try again."]
+        if not compose.select_sender(entry.sender_id):
+            notes.append(f"Sender ID {entry.sender_id} cannot be used now; pick another.")
+        if draft.strip() and draft != entry.text:
+            notes.append("Your draft was replaced: Ctrl+Z brings it back.")
+        compose.focus_editor()
+        self.window.show_toast(" ".join(notes))
 
     # --- drafts ---------------------------------------------------------------------
     def save_draft(self, text: str) -> None:

@@ -33,6 +33,25 @@ STATE_LABELS: dict[MessageState, str] = {
 }
 
 
+def state_hint(entry: ThreadEntry) -> str:
+    """What a sent bubble's state means and what the user can do (its tooltip)."""
+    state = entry.state
+    if state is MessageState.FAILED:
+        if entry.outbox_id is None:
+            return "Not delivered: the network could not deliver it. Retry puts it back in the box."
+        return "Not sent: the server refused it. Retry sends it again."
+    return {
+        MessageState.QUEUED: "Waiting to be sent: HubDesk sends it when the server can be reached.",
+        MessageState.SENDING: "Being sent now.",
+        MessageState.PENDING: "Accepted by the server; delivery not confirmed yet.",
+        MessageState.SENT: "Sent: the network accepted it.",
+        MessageState.UNKNOWN: (
+            "The server's answer was lost: HubDesk checks whether it got the message "
+            "before sending it again, so it never goes twice."
+        ),
+    }.get(state, "")
+
+
 class ThreadRole(IntEnum):
     ENTRY = Qt.ItemDataRole.UserRole + 1
     KEY = Qt.ItemDataRole.UserRole + 2
@@ -90,7 +109,9 @@ class ThreadModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return accessible_text(entry, self._clock())
         if role == Qt.ItemDataRole.ToolTipRole:
-            return entry.time.astimezone().strftime("%A %d %B %Y, %H:%M:%S")
+            when = entry.time.astimezone().strftime("%A %d %B %Y, %H:%M:%S")
+            hint = state_hint(entry) if entry.direction is SmsType.SENT else ""
+            return f"{when}\n{hint}" if hint else when
         return None
 
     # --- values in ----------------------------------------------------------------

@@ -205,3 +205,17 @@ def test_ten_thousand_first_paint_fast(qapp: QApplication, qtbot: QtBot) -> None
     assert model.entry_count() == 10_000
     assert view.is_at_bottom()
     assert elapsed < 0.25, elapsed  # the bench asks < 50 ms; leave room for slow CI
+
+
+def test_a_sent_bubble_tooltip_says_what_its_state_means(qapp: QApplication) -> None:
+    undelivered = make_entry(1, "x", sent=True, state=MessageState.FAILED)
+    refused = replace(make_entry(2, "y", sent=True, state=MessageState.FAILED), outbox_id=7)
+    unknown = replace(make_entry(3, "z", sent=True, state=MessageState.UNKNOWN), outbox_id=8)
+    received = make_entry(4, "w", sent=False)
+    model = ThreadModel()
+    model.set_entries(newest_first([undelivered, refused, unknown, received]))
+    tips = [model.index(i).data(Qt.ItemDataRole.ToolTipRole) for i in range(4)]
+    assert "Not delivered" in tips[0] and "back in the box" in tips[0]
+    assert "refused" in tips[1] and "sends it again" in tips[1]
+    assert "never goes twice" in tips[2]
+    assert "\n" not in tips[3]  # a received message: just the time
