@@ -252,6 +252,12 @@ class OutboxSender:
     def _since(self, started: datetime | None) -> datetime | None:
         return None if started is None else started - timedelta(seconds=self.clock_margin)
 
+    def _until(self, window: AttemptWindow) -> datetime | None:
+        """The latest server time a message of this attempt can carry (its deadline)."""
+        if window.ended is None:
+            return None
+        return window.ended + timedelta(seconds=self.reconcile_window + self.clock_margin)
+
     async def _find_bulk_ids(self, item: OutboxItem, started: datetime | None) -> OutboxItem:
         """After a bulk send succeeded: find its messages and attach their ids."""
         states = await self._worker.run(lambda db: db.outbox.destination_states(item.id))
@@ -259,10 +265,11 @@ class OutboxSender:
         if not missing:
             return item
         try:
-            found = await self._finder.find(item, missing, self._since(started), None)
+            search = await self._finder.find(item, missing, self._since(started), None)
         except ApiError:
             log.info("could not look up the ids of bulk send %s yet", item.id)
             return item
+        found = search.messages
         if not found:
             return item
         item, applied, _ = await self._worker.run(
@@ -312,7 +319,10 @@ class OutboxSender:
         # the deadline has passed, list once more rather than wait for the next flush.
         for _ in range(2):
             before = self.seconds_until_decidable(window)
-            found = await self._finder.find(item, missing, self._since(window.started), None)
+            search = await self._finder.find(
+                item, missing, self._since(window.started), self._until(window)
+            )
+            found = search.messages
             after = self.seconds_until_decidable(window)
             if found or (before is not None and before <= 0) or after is None or after > 0:
                 break
@@ -334,7 +344,12 @@ class OutboxSender:
                 item = await self._mark_sent(item.id)
             await self.events.outbox_changed.emit(item)
             return Attempt(item, None, "yes")
-        if before is None or before > 0:
+        if before is None or before > 0 or not search.complete:
+            if not search.complete:
+                log.warning(
+                    "outbox %s: the sender's listing is longer than the search reads; "
+                    "not re-sending until it can be read to the end", item.id
+                )
             await self.events.outbox_changed.emit(item)
             return Attempt(item, None, "maybe")
         # Certainly absent: queue the missing destinations again and send them.

@@ -20,10 +20,11 @@ FAULTS = ("500", "503", "slow", "malformed", "drop_before", "drop_after", "429")
 TIMEOUT = 0.05
 
 
-def sender(k: Kit, window: float = 1.0) -> OutboxSender:
+def sender(k: Kit, window: float = 1.0, pages: int = 50) -> OutboxSender:
     return OutboxSender(
         k.client, k.worker, server_clock=k.server_clock, events=k.events,
         reconcile_window=window, clock_margin=1.0, sleep=k.clock.sleep,
+        max_reconcile_pages=pages,
     )  # fmt: skip
 
 
@@ -174,6 +175,44 @@ async def test_attempt_windows_live_in_the_outbox_not_in_sync_state(tmp_path: Pa
         queued = await k.worker.run(lambda db: db.outbox.get(r.item.id))
         assert queued is not None and queued.state is OutboxState.QUEUED
         await check_exactly_once(k, s)
+
+
+async def test_a_bulk_longer_than_the_page_budget_is_reconciled_without_resending(
+    tmp_path: Path,
+) -> None:
+    """The search reads one more page per ten destinations: a big bulk whose answer was
+    lost is found whole (with a fixed budget, the destinations past it looked absent and
+    were sent a second copy)."""
+    dests = [f"4479111{n:05d}" for n in range(35)]
+    async with kit(tmp_path, timeout=TIMEOUT) as k:
+        s = sender(k, pages=1)
+        k.state.add_fault(fault("drop_after", BULK))
+        r = await s.submit(SENDER, dests, "big bulk")
+        assert r.item is not None and r.item.state is OutboxState.UNKNOWN
+        k.clock.offset += 40
+        await check_exactly_once(k, s)
+        assert len(k.requests(BULK)) == 1
+
+
+async def test_a_listing_it_cannot_read_to_the_end_never_counts_as_absent(
+    tmp_path: Path,
+) -> None:
+    """Other traffic from the same sender pushes the lost bulk past the page budget: the
+    row stays unknown (and says nothing is certain) rather than being sent again."""
+    async with kit(tmp_path, timeout=TIMEOUT) as k:
+        s = sender(k, pages=1)
+        k.state.add_fault(fault("drop_after", BULK))
+        r = await s.submit(SENDER, [A, B, C], "buried")
+        assert r.item is not None and r.item.state is OutboxState.UNKNOWN
+        for n in range(30):  # newer messages from the same sender, inside the window
+            await k.client.send_sms(SENDER, f"4479112{n:05d}", f"other {n}")
+        k.clock.offset += 40
+        report = await s.flush()
+        assert report.unknown == [r.item.id] and not report.resent
+        still = await k.worker.run(lambda db: db.outbox.get(r.item.id))
+        assert still is not None and still.state is OutboxState.UNKNOWN
+        assert [server_copies(k)[(d, "buried")] for d in (A, B, C)] == [1, 1, 1]
+        assert len(k.requests(BULK)) == 1
 
 
 async def test_interrupted_sending_row_is_reconciled_after_restart(tmp_path: Path) -> None:
