@@ -151,6 +151,10 @@ class OutboxOutgoing:
             )
             if not wanted:
                 raise UsageError("every number opted out of messages; nothing was sent")
+        from hubdesk.core.bulk import MAX_BULK_RECIPIENTS, too_many_sentence
+
+        if len(set(wanted)) > MAX_BULK_RECIPIENTS:
+            raise UsageError(too_many_sentence(len(set(wanted))))
         item = await self._send(worker, source, wanted, text, bulk=True)
         ids = list(item.sms_ids)
         found = await worker.run(lambda db: [db.messages.get(i) for i in ids])

@@ -27,10 +27,12 @@ from hubdesk.domain import Contact, OutboxItem, OutboxState
 from hubdesk.domain.numbers import NumberError, PhoneNumber, parse_number
 from hubdesk.domain.segments import SegmentInfo, analyse
 from hubdesk.store.database import Database
+from hubdesk.store.outbox import MAX_BULK_DESTINATIONS
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync.outbox import OutboxSender
 
 __all__ = [
+    "MAX_BULK_RECIPIENTS",
     "BulkIssue",
     "BulkPlan",
     "BulkResult",
@@ -39,7 +41,11 @@ __all__ = [
     "csv_recipients",
     "plan_bulk",
     "split_pasted",
+    "too_many_sentence",
 ]
+
+#: Recipients of one bulk send (one outbox entry, one request).
+MAX_BULK_RECIPIENTS = MAX_BULK_DESTINATIONS
 
 _CHUNKS = re.compile(r"[\n\r,;\t]+")
 _MAX_TOKENS_PER_NUMBER = 6
@@ -84,7 +90,14 @@ class BulkPlan:
     def digits(self) -> tuple[str, ...]:
         return tuple(d.digits for d in self.destinations)
 
+    @property
+    def too_many(self) -> bool:
+        """More recipients than one bulk send may hold (:data:`MAX_BULK_RECIPIENTS`)."""
+        return len(self.destinations) > MAX_BULK_RECIPIENTS
+
     def summary(self) -> str:
+        if self.too_many:
+            return too_many_sentence(self.recipients)
         parts = "part" if self.total_parts == 1 else "parts"
         people = "recipient" if self.recipients == 1 else "recipients"
         text = f"{self.recipients} {people}, {self.total_parts} {parts}"
@@ -105,6 +118,13 @@ class BulkResult:
     parts: int
     opted_out: tuple[str, ...]
     summary: str
+
+
+def too_many_sentence(recipients: int) -> str:
+    return (
+        f"One bulk send can go to at most {MAX_BULK_RECIPIENTS} numbers; this one has "
+        f"{recipients}. Split the list and send it in parts."
+    )
 
 
 def _try(text: str) -> PhoneNumber | None:
@@ -267,6 +287,8 @@ class BulkSender:
             raise InvalidInput("the message is empty")
         if not plan.destinations:
             raise InvalidInput("there are no valid recipients to send to")
+        if plan.too_many:
+            raise InvalidInput(too_many_sentence(plan.recipients))
         if source not in self._sender_ids.approved():
             if not self._sender_ids.approved():
                 raise NoApprovedSender("No approved sender ID yet; request one and wait for it.")

@@ -33,6 +33,11 @@ from hubdesk.store.outbox_recovery import join_senders, recover_interrupted
 from hubdesk.store.timecodec import Clock, from_epoch, to_epoch, utc_now
 from hubdesk.store.transactions import transaction
 
+#: Destinations one bulk entry (one ``POST /sms/bulk-send``) may hold. The API states no
+#: limit, but a PHP server reads at most ``max_input_vars`` (1,000 by default) form
+#: fields and silently drops the rest; 500 also keeps a reconcile listing short.
+MAX_BULK_DESTINATIONS = 500
+
 
 class OutboxError(LookupError):
     """No such outbox entry, or a transition its current state does not allow."""
@@ -104,6 +109,8 @@ class Outbox:
             raise ValueError("an outbox entry needs at least one destination")
         if not bulk and len(unique) > 1:
             raise ValueError("a single (non-bulk) send has exactly one destination")
+        if len(unique) > MAX_BULK_DESTINATIONS:
+            raise ValueError(f"a bulk send holds at most {MAX_BULK_DESTINATIONS} destinations")
         key = uuid or str(uuidlib.uuid4())
         with transaction(self._conn, durable=True):
             row = self._conn.execute("SELECT id FROM outbox WHERE uuid = ?", (key,)).fetchone()

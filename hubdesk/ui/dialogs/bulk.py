@@ -216,7 +216,7 @@ class BulkSendDialog(QDialog):
         self.report_table.setVisible(bool(lines))
         if not plan.recipients:
             self.report_summary.setText(plan.summary() + " There is nobody left to send to.")
-        set_tone(self.report_summary, "warning" if lines else "muted")
+        set_tone(self.report_summary, "warning" if lines or plan.too_many else "muted")
         self._go(Step.REPORT)
 
     def show_progress(self, done: int = 0, total: int = 0, message: str = "") -> None:
@@ -269,6 +269,9 @@ class BulkSendDialog(QDialog):
             csv_path=self.recipients.csv_path(),
         )
 
+    def _can_confirm(self) -> bool:
+        return self.plan is not None and self.plan.recipients > 0 and not self.plan.too_many
+
     def missing(self) -> str | None:
         inputs = self.inputs()
         if inputs.empty:
@@ -287,7 +290,7 @@ class BulkSendDialog(QDialog):
             self._busy = True
             self._update()
             self.plan_requested.emit(self._inputs)
-        elif step == Step.REPORT and self.plan is not None and self.plan.recipients:
+        elif step == Step.REPORT and self._can_confirm():
             self._go(Step.CONFIRM)
         elif step == Step.CONFIRM and self.plan is not None and self._inputs is not None:
             sender = self._inputs.sender_id
@@ -355,7 +358,7 @@ class BulkSendDialog(QDialog):
         self.next_button.setAccessibleName(name)
         enabled = {
             Step.COMPOSE: not self._busy and self.missing() is None,
-            Step.REPORT: self.plan is not None and self.plan.recipients > 0,
+            Step.REPORT: self._can_confirm(),
             Step.CONFIRM: not self._busy,
             Step.PROGRESS: False,
             Step.RESULT: True,

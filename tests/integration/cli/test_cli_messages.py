@@ -119,6 +119,19 @@ def test_bulk_send_reports_bad_lines_with_numbers_and_sends_nothing(
     assert logged_in.requests() == []
 
 
+def test_bulk_send_over_the_limit_says_split_it_and_queues_nothing(
+    logged_in: Cli, tmp_path: Path
+) -> None:
+    numbers = tmp_path / "numbers.txt"
+    numbers.write_text("".join(f"07400 {100000 + n}\n" for n in range(501)), "utf-8")
+    run = logged_in("bulk-send", "--from", SENDER, "--to-file", str(numbers), "Hi")
+    assert run.code == 2, run
+    assert "at most 500 numbers; this one has 501" in run.stderr
+    assert logged_in.api_requests("/sms/bulk-send") == []
+    outbox = logged_in("--json", "outbox")
+    assert outbox.code == 0 and outbox.json()["outbox"] == []
+
+
 def test_messages_newest_first_in_local_time(logged_in: Cli) -> None:
     logged_in.sim.state.inject_inbound("447400111222", "Older", time="2030-01-01 10:00:00")
     logged_in.sim.state.inject_inbound("447400111222", "Newer", time="2030-06-01 10:00:00")

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from hubdesk.core.bulk import BulkSender, Recipient, csv_recipients, plan_bulk, split_pasted
+from hubdesk.core.bulk import (
+    MAX_BULK_RECIPIENTS,
+    BulkSender,
+    Recipient,
+    csv_recipients,
+    plan_bulk,
+    split_pasted,
+)
 from hubdesk.core.errors import InvalidInput, NoApprovedSender
 from hubdesk.core.senders import SenderIds
 from hubdesk.domain import OutboxState
@@ -38,6 +45,18 @@ def test_plan_dedupes_flags_and_counts_parts() -> None:
     assert plan.segments.parts == 2 and plan.total_parts == 6
     assert plan.summary() == (
         "3 recipients, 6 parts (1 invalid, 1 duplicate, 1 opted out, 1 outside the UK)."
+    )
+
+
+def test_a_plan_over_the_bulk_limit_says_so_and_cannot_be_sent() -> None:
+    inputs = [Recipient(f"07400 {100000 + n}", "pasted") for n in range(MAX_BULK_RECIPIENTS)]
+    plan = plan_bulk(inputs, "hello", opted_out=set())
+    assert not plan.too_many and plan.summary().startswith("500 recipients")
+    plan = plan_bulk([*inputs, Recipient("07400 999999", "pasted")], "hello", opted_out=set())
+    assert plan.too_many
+    assert plan.summary() == (
+        "One bulk send can go to at most 500 numbers; this one has 501. "
+        "Split the list and send it in parts."
     )
 
 
