@@ -67,6 +67,7 @@ StoredRefreshToken = Callable[[], Awaitable[str | None]]
 RefreshGuard = Callable[[], AbstractAsyncContextManager[StoredRefreshToken]]
 
 REFRESH_MARGIN = 60.0  # seconds before expiry; at most a quarter of the token's life
+SETTLE_TIMEOUT = 15.0  # seconds a closing client waits for a refresh in flight
 
 
 @dataclass(eq=False)
@@ -157,6 +158,16 @@ class TokenSession:
         self._refresh_at = 0.0
         self._expired = expired
         self._generation += 1
+
+    async def settle(self, timeout: float = SETTLE_TIMEOUT) -> None:
+        """Let a refresh in flight finish, its new tokens handed to ``on_tokens``, before
+        the session is let go (closing, quitting, Ctrl+C). Refresh tokens are single use:
+        the server has spent the old one as soon as it got the request, so abandoning
+        the answer would end the session. Waits ``timeout`` seconds at most; the
+        refresh's own errors belong to its callers."""
+        task = self._inflight
+        if task is not None and not task.done():
+            await asyncio.wait({task}, timeout=timeout)
 
     async def login(self, fetch: Callable[[], Awaitable[TokenGrant]]) -> TokenGrant:
         """Run a password grant behind the lock and install its tokens."""

@@ -116,7 +116,12 @@ class HubClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        """Close the connections, after a token refresh in flight has finished (and its
+        rotated refresh token has been persisted: see ``TokenSession.settle``)."""
+        try:
+            await self._session.settle()
+        finally:
+            await self._http.aclose()
 
     @property
     def base_url(self) -> str:

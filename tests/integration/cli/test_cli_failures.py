@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import time
 
 from hubdesk.sim.faults import Fault
-from tests.integration.cli.cli_harness import PASSWORD, SENDER, Cli
+from tests.integration.cli.cli_harness import CONSOLE_SCRIPT, PASSWORD, SENDER, Cli
 
 
 def test_server_error_on_send_is_exit_5_and_not_retried(logged_in: Cli) -> None:
@@ -139,3 +140,31 @@ def test_unknown_command_is_exit_2(cli: Cli) -> None:
     run = cli("frobnicate")
     assert run.code == 2
     assert len(run.stderr.strip().splitlines()) == 1
+
+
+def test_ctrl_c_during_a_token_refresh_keeps_the_session(logged_in: Cli) -> None:
+    """Refresh tokens are single use: the server spends the old one when the request
+    arrives. Interrupted while the answer is on its way, the command still waits for it
+    and stores the new token, so the next command is still signed in."""
+    sim = logged_in.sim
+    sim.state.configure(latency=2.0)  # every answer comes 2 s after the request ran
+    env = dict(logged_in.env)
+    proc = subprocess.Popen(
+        [str(CONSOLE_SCRIPT), "senders"], env=env, text=True,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while not [r for r in sim.state.requests() if r["path"] == "/api/oauth/token"]:
+            assert time.monotonic() < deadline, "the refresh was never sent"
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)  # the refresh ran on the server; answer pending
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, (out, err)
+    assert "Interrupted." in err and "Traceback" not in err
+
+    sim.state.configure(latency=0.0)
+    after = logged_in("senders")
+    assert after.code == 0, after
