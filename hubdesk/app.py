@@ -143,7 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if not options.verbose:
         logging.getLogger("httpx").setLevel(logging.WARNING)
-    home = profile_home(options)
+    from hubdesk.store.profile import ProfileError
+
+    try:
+        home = profile_home(options)
+    except ProfileError as exc:
+        return cannot_start(f"{exc}. Set HUBDESK_HOME to a folder you can write to.")
     from hubdesk.ui import importscan
 
     importscan.install()  # PySide6's import hook, minus its ~15 MB source cache
@@ -161,6 +166,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_first_instance(app, options, home, instance)
     finally:
         instance.close()
+
+
+def cannot_start(message: str) -> int:
+    """Say why HubDesk cannot start: on stderr, and in a dialog (started from a menu,
+    nobody reads stderr) unless there is no screen to show it on. Exit status 1."""
+    print(f"hubdesk: {message}", file=sys.stderr)
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    if app.platformName() not in ("offscreen", "minimal"):
+        QMessageBox.critical(None, "HubDesk cannot start", message)
+    return 1
 
 
 class LinkQueue:

@@ -119,6 +119,9 @@ def message_text(text: str, stdin: TextIO) -> str:
                 text = text[:-1]
     if not text.strip():
         raise UsageError("the message text is empty")
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        # Bytes that are not UTF-8 arrive as lone surrogates (surrogateescape).
+        raise UsageError("the message text is not valid UTF-8; save or type it as UTF-8")
     return text
 
 

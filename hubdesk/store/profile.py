@@ -26,7 +26,7 @@ _FORMAT_VERSION = 1
 
 
 class ProfileError(Exception):
-    """``config.json`` exists but cannot be read as a profile."""
+    """The profile folder cannot be used, or its ``config.json`` cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -43,14 +43,21 @@ class Profile:
 def home_dir() -> Path:
     """The profile folder: ``HUBDESK_HOME``, else the platform's per-user data folder.
 
-    Created (mode 0700) when missing; an existing folder is left as it is.
+    Created (mode 0700) when missing; an existing folder is left as it is. Raises
+    ``ProfileError`` naming the folder when it cannot be created or is not a folder.
     """
     configured = os.environ.get("HUBDESK_HOME")
     if configured:
         path = Path(configured).expanduser()
     else:
         path = Path(platformdirs.user_data_dir("HubDesk", "HubWork"))
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ProfileError(f"The profile folder {path} is a file, not a folder") from None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ProfileError(f"Cannot create the profile folder {path}: {reason}") from None
     return path
 
 

@@ -94,3 +94,15 @@ def test_link_queue_keeps_order_until_delivered_then_passes_through() -> None:
     assert opened == ["tel:1", "sms:2"]
     queue("tel:3")
     assert opened == ["tel:1", "sms:2", "tel:3"]
+
+
+def test_an_unusable_profile_folder_is_said_not_a_traceback(tmp_path: Path) -> None:
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUBDESK_")}
+    env.update(QT_QPA_PLATFORM="offscreen", HUBDESK_HOME=str(a_file), PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "hubdesk"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 1, done
+    assert f"The profile folder {a_file} is a file, not a folder" in done.stderr
+    assert "HUBDESK_HOME" in done.stderr and "Traceback" not in done.stderr

@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from hubdesk.sim.faults import Fault
 from tests.integration.cli.cli_harness import CONSOLE_SCRIPT, PASSWORD, SENDER, Cli
@@ -168,3 +169,24 @@ def test_ctrl_c_during_a_token_refresh_keeps_the_session(logged_in: Cli) -> None
     sim.state.configure(latency=0.0)
     after = logged_in("senders")
     assert after.code == 0, after
+
+
+def test_text_that_is_not_utf8_is_bad_input_and_queues_nothing(logged_in: Cli) -> None:
+    for args, stdin in ((["-"], b"\xff\xfe bad"), ([b"argv \xff"], b"")):
+        done = subprocess.run(
+            [str(CONSOLE_SCRIPT), "send", "--from", SENDER, "--to", "07400123456", *args],
+            input=stdin, capture_output=True, env=logged_in.env, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 2, done
+        assert b"not valid UTF-8" in done.stderr and b"Traceback" not in done.stderr
+    assert logged_in.api_requests("/sms/send") == []
+    outbox = logged_in("--json", "outbox")
+    assert outbox.json()["outbox"] == []
+
+
+def test_an_unusable_profile_folder_is_named(cli: Cli, tmp_path: Path) -> None:
+    a_file = tmp_path / "not-a-folder"
+    a_file.write_text("x")
+    run = cli("outbox", env={"HUBDESK_HOME": str(a_file)})
+    assert run.code != 0 and run.code != 1, run  # 1 is "internal error"
+    assert f"The profile folder {a_file} is a file, not a folder" in run.stderr

@@ -57,6 +57,19 @@ def test_home_dir_leaves_an_existing_folder_alone(
     assert mode(tmp_path) == 0o750
 
 
+def test_an_unusable_home_dir_is_a_profile_error_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a_file = tmp_path / "f"
+    a_file.write_text("x")
+    monkeypatch.setenv("HUBDESK_HOME", str(a_file))
+    with pytest.raises(ProfileError, match=f"profile folder {a_file} is a file"):
+        home_dir()
+    monkeypatch.setenv("HUBDESK_HOME", "/proc/hubdesk-cannot-be-here")
+    with pytest.raises(ProfileError, match="Cannot create the profile folder /proc/hubdesk"):
+        home_dir()
+
+
 def test_home_dir_defaults_to_the_platform_data_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
