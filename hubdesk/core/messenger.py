@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from hubdesk.core.errors import InvalidInput, NoApprovedSender, OptedOut
 from hubdesk.core.senders import SenderIds
-from hubdesk.domain import OutboxItem, OutboxState, SmsType
+from hubdesk.domain import OutboxItem, OutboxState
 from hubdesk.domain.numbers import NumberError, PhoneNumber, parse_number
 from hubdesk.domain.segments import SegmentInfo, analyse
 from hubdesk.store.database import Database
@@ -31,6 +31,7 @@ __all__ = ["LAST_SENDER_PREFIX", "Messenger", "Prepared", "SendReceipt", "non_uk
 LAST_SENDER_PREFIX = "senders.last."
 NO_APPROVED = "No approved sender ID yet; request one and wait for approval."
 OPTED_OUT = "This number has opted out (STOP)."
+CHOOSE_SENDER = "Choose the sender ID to send from (Settings sets a default for new conversations)."
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +94,11 @@ class Messenger:
 
     async def sender_for(self, partner: str) -> str | None:
         """The sender ID to preselect, the first still approved of: the one last used with
-        ``partner`` from HubDesk, the one the newest sent message of the thread came from
-        (sent from anywhere, e.g. another client), the default setting, the first approved
-        one; None when nothing is approved."""
+        ``partner`` from HubDesk, the account's end of the thread's newest message (the
+        id it was sent from, by any client, or the number the partner wrote to), the
+        default setting, the only approved one. None when several are approved and none
+        of those applies (no default set: the user chooses), or when
+        nothing is approved."""
         approved = self._sender_ids.approved()
         last, thread_last = await self._worker.run(
             lambda db: (_last_sender(db, partner), _thread_sender(db, partner))
@@ -103,7 +106,7 @@ class Messenger:
         for candidate in (last, thread_last, self._default_sender_id()):
             if candidate and candidate in approved:
                 return candidate
-        return approved[0] if approved else None
+        return approved[0] if len(approved) == 1 else None
 
     async def send_blocked_reason(self, partner: str, sender_id: str | None) -> str | None:
         """Why Send must stay disabled for this conversation (a sentence), or None."""
@@ -114,7 +117,9 @@ class Messenger:
         approved = self._sender_ids.approved()
         if not approved:
             return NO_APPROVED
-        if sender_id is not None and sender_id not in approved:
+        if sender_id is None:
+            return CHOOSE_SENDER
+        if sender_id not in approved:
             return f"The sender ID {sender_id} is not approved."
         if await self._worker.run(lambda db: db.optouts.is_opted_out(number.digits)):
             return OPTED_OUT
@@ -147,7 +152,9 @@ class Messenger:
         if not approved:
             raise NoApprovedSender(NO_APPROVED)
         chosen = sender_id if sender_id is not None else await self.sender_for(number.digits)
-        if chosen is None or chosen not in approved:
+        if chosen is None:
+            raise InvalidInput(CHOOSE_SENDER)
+        if chosen not in approved:
             raise NoApprovedSender(f"The sender ID {chosen} is not approved.")
         return Prepared(number, chosen, text, analyse(text), non_uk_note(number))
 
@@ -224,9 +231,10 @@ def _last_sender(db: Database, partner: str) -> str | None:
 
 
 def _thread_sender(db: Database, partner: str) -> str | None:
-    """The source of the newest sent message in the first page of the thread."""
+    """The account's end of the thread's newest stored message: the sender id it was
+    sent from, or the number the partner wrote to (a reply comes from that line)."""
     for entry in db.messages.thread(partner, limit=50):
-        if entry.direction is SmsType.SENT and entry.sms_id is not None:
+        if entry.sms_id is not None:
             return entry.sender_id
     return None
 

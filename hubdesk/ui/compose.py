@@ -124,6 +124,7 @@ class ComposePane(QWidget):
         self.sender_combo.setAccessibleName("Send from")
         self.sender_combo.setToolTip("Sender ID the message is sent from")
         self.sender_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.sender_combo.setPlaceholderText("Choose a sender ID")
         self._sender_model = QStandardItemModel(self.sender_combo)
         self.sender_combo.setModel(self._sender_model)
         from_label = QLabel("From:", self)
@@ -189,11 +190,21 @@ class ComposePane(QWidget):
         self._update_state()
 
     # --- methods in ---------------------------------------------------------------
-    def set_sender_ids(self, sender_ids: Iterable[SenderId], default: str | None = None) -> None:
-        """Approved ids are selectable; pending ones are listed, disabled, "awaiting approval"."""
-        keep = default if default is not None else self.sender_id()
+    def set_sender_ids(
+        self,
+        sender_ids: Iterable[SenderId],
+        default: str | None = None,
+        *,
+        keep_current: bool = True,
+    ) -> None:
+        """Approved ids are selectable; pending ones are listed, disabled, "awaiting approval".
+
+        Selected: ``default`` if approved, else (``keep_current``) the current choice if
+        still approved, else the only approved id. With several approved and none of
+        those, nothing is selected: the user chooses (no default sender ID set)."""
+        keep = default if default is not None else self.sender_id() if keep_current else None
         self._sender_model.clear()
-        first_ok = -1
+        approved_rows: list[int] = []
         chosen = -1
         for row, sid in enumerate(sender_ids):
             label = sid.sender_id if sid.approved else f"{sid.sender_id} ({AWAITING})"
@@ -203,11 +214,13 @@ class ComposePane(QWidget):
             item.setEnabled(sid.approved)
             item.setEditable(False)
             self._sender_model.appendRow(item)
-            if sid.approved and first_ok < 0:
-                first_ok = row
-            if sid.approved and sid.sender_id == keep:
-                chosen = row
-        self.sender_combo.setCurrentIndex(chosen if chosen >= 0 else first_ok)
+            if sid.approved:
+                approved_rows.append(row)
+                if sid.sender_id == keep:
+                    chosen = row
+        if chosen < 0 and len(approved_rows) == 1:
+            chosen = approved_rows[0]
+        self.sender_combo.setCurrentIndex(chosen)
         self._update_state()
 
     def set_send_key(self, key: str) -> None:

@@ -50,16 +50,20 @@ class ComposeController(QObject):
         self.window.compose.set_text(draft or "")
         return True
 
-    async def fill_senders(self, partner: str) -> None:
+    async def fill_senders(self, partner: str, *, keep_choice: bool = False) -> None:
+        """The sender ids, ``partner``'s preselected (``Messenger.sender_for``); with
+        ``keep_choice`` (a refreshed list, same conversation) the user's pick stays."""
         messenger = self.services.messenger
         default = await messenger.sender_for(partner) if messenger is not None else None
-        self.window.compose.set_sender_ids(self.services.sender_ids.items, default)
+        self.window.compose.set_sender_ids(
+            self.services.sender_ids.items, default, keep_current=keep_choice
+        )
         await self._update_blocked()
 
     def refresh_senders(self) -> None:
         partner = self._current()
         if partner is not None:
-            spawn(self.fill_senders(partner), name="ui-senders")
+            spawn(self.fill_senders(partner, keep_choice=True), name="ui-senders")
 
     def update_blocked(self) -> None:
         spawn(self._update_blocked(), name="ui-blocked")

@@ -86,6 +86,7 @@ class BulkSendDialog(QDialog):
         self.recipients = BulkRecipients(page)
         self.sender_combo = QComboBox(page)
         self.sender_combo.setAccessibleName("Send from")
+        self.sender_combo.setPlaceholderText("Choose a sender ID")
         self.text = QPlainTextEdit(page)
         self.text.setAccessibleName("Message text")
         self.text.setPlaceholderText("Type the message every recipient gets")
@@ -191,13 +192,16 @@ class BulkSendDialog(QDialog):
         self.recipients.set_groups(groups)
 
     def set_sender_ids(self, sender_ids: Iterable[SenderId], default: str | None = None) -> None:
-        """Approved ids only (a bulk send cannot go from one awaiting approval)."""
+        """Approved ids only (a bulk send cannot go from one awaiting approval). Selected:
+        ``default``, else the only one; else the user chooses (no default set)."""
         self.sender_combo.clear()
         for sid in sender_ids:
             if sid.approved:
                 self.sender_combo.addItem(sid.sender_id, sid.sender_id)
-        if default is not None:
-            self.sender_combo.setCurrentIndex(max(0, self.sender_combo.findData(default)))
+        index = self.sender_combo.findData(default) if default is not None else -1
+        if index < 0 and self.sender_combo.count() == 1:
+            index = 0
+        self.sender_combo.setCurrentIndex(index)
         self._update()
 
     def set_text(self, text: str) -> None:
@@ -277,6 +281,8 @@ class BulkSendDialog(QDialog):
         if inputs.empty:
             return "Choose contacts or groups, paste numbers or pick a CSV file."
         if inputs.sender_id is None:
+            if self.sender_combo.count():
+                return "Choose the sender ID to send from."
             return "No approved sender ID yet: request one on the Sender IDs page."
         if not inputs.text.strip():
             return "Write the message."

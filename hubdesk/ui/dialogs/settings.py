@@ -33,7 +33,7 @@ from hubdesk.ui.dialogs.fields import NumberCheck, plain_label, set_tone
 
 __all__ = ["SettingsDialog"]
 
-NO_DEFAULT = "No default (ask each time)"
+NO_DEFAULT = "No default (ask for a new conversation)"
 SEND_KEYS = [("enter", "Enter sends, Shift+Enter adds a line"),
              ("ctrl+enter", "Ctrl+Enter sends, Enter adds a line")]  # fmt: skip
 THEMES = [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")]

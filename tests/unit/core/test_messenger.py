@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import pytest
 
 from hubdesk.api import HubClient
 from hubdesk.core.errors import InvalidInput, NoApprovedSender, OptedOut
-from hubdesk.core.messenger import Messenger
+from hubdesk.core.messenger import CHOOSE_SENDER, Messenger
 from hubdesk.core.senders import SenderIds
 from hubdesk.domain import DeliveryStatus, OutboxState, ReadStatus, Sms, SmsType
 from hubdesk.sim import SimState
@@ -68,10 +68,14 @@ async def test_send_validates_then_sends_through_the_outbox(rig: Rig, sim_state:
     with pytest.raises(NoApprovedSender, match="SMTEST is not approved"):
         await m.send("07400 123456", "hi", "SMTEST")
     assert sim_state.requests() == []
+    with pytest.raises(InvalidInput, match="Choose the sender ID"):
+        await m.send("07400 123456", "hi")  # two approved, no default: the user chooses
+    assert sim_state.requests() == []
     await m.save_draft("447400123456", "draft text")
+    rig.default[0] = MAIN
     receipt = await m.send("07400 123456", "Hello Alice")
     assert receipt.sent and receipt.note is None
-    assert receipt.sender_id == rig.senders.approved()[0]
+    assert receipt.sender_id == MAIN
     assert receipt.item.sms_ids and await m.draft("447400123456") is None
     sent = [x for x in sim_state.messages() if x["text"] == "Hello Alice"]
     assert len(sent) == 1 and sent[0]["destination"] == "447400123456"
@@ -83,16 +87,17 @@ async def test_non_uk_number_is_allowed_with_a_note(rig: Rig) -> None:
     assert receipt.destination.digits == "15167259623"
 
 
-async def test_sender_choice_last_used_then_default_then_first(rig: Rig) -> None:
+async def test_sender_choice_last_used_then_default_then_ask(rig: Rig) -> None:
     m = rig.messenger
     first, second = rig.senders.approved()
-    assert await m.sender_for("447400123456") == first
+    assert await m.sender_for("447400123456") is None  # two approved, no default: ask
+    assert await m.send_blocked_reason("447400123456", None) == CHOOSE_SENDER
     rig.default[0] = second
     assert await m.sender_for("447400123456") == second
     await m.send("07400123456", "hi", first)
     assert await m.sender_for("447400123456") == first  # last used wins over the default
     rig.default[0] = "SMTEST"  # not approved: ignored
-    assert await m.sender_for("447400999999") == first
+    assert await m.sender_for("447400999999") is None
 
 
 async def test_sender_choice_follows_the_thread_when_hubdesk_never_sent(rig: Rig) -> None:
@@ -110,6 +115,11 @@ async def test_sender_choice_follows_the_thread_when_hubdesk_never_sent(rig: Rig
     rig.default[0] = first
     assert await rig.messenger.sender_for("447400555000") == second  # the thread wins
     assert await rig.messenger.sender_for("447400555999") == first  # no thread: default
+    # Only a message from the partner: reply from the line they wrote to.
+    wrote = replace(sent, sms_id=900002, source="447400555111", destination=second,
+                    type=SmsType.RECEIVED)  # fmt: skip
+    await rig.worker.run(lambda db: db.messages.upsert_messages([wrote]))
+    assert await rig.messenger.sender_for("447400555111") == second
 
 
 async def test_opt_out_blocks_unless_overridden(rig: Rig) -> None:
@@ -117,9 +127,9 @@ async def test_opt_out_blocks_unless_overridden(rig: Rig) -> None:
     m = rig.messenger
     assert await m.send_blocked_reason("447400123456", MAIN) == "This number has opted out (STOP)."
     with pytest.raises(OptedOut):
-        await m.send("07400 123456", "are you there?")
+        await m.send("07400 123456", "are you there?", MAIN)
     assert await rig.worker.run(lambda db: db.outbox.all(10)) == []  # nothing queued
-    receipt = await m.send("07400 123456", "You asked us to call", override_optout=True)
+    receipt = await m.send("07400 123456", "You asked us to call", MAIN, override_optout=True)
     assert receipt.sent
 
 
@@ -139,7 +149,7 @@ async def test_blocked_reasons(rig: Rig) -> None:
 
 async def test_refused_send_can_be_retried(rig: Rig, sim_state: SimState) -> None:
     sim_state.add_fault(Fault("500", path="/api/sms/send"))
-    first = await rig.messenger.send("07400 123456", "retry me")
+    first = await rig.messenger.send("07400 123456", "retry me", MAIN)
     assert first.item.state is OutboxState.UNKNOWN  # a 5xx to a POST may have executed
     sim_state.clear_faults()
     await rig.worker.run(lambda db: db.outbox.mark_failed(first.item.id, "gave up"))

@@ -24,6 +24,11 @@ async def test_bulk_send_reports_then_posts_once_and_threads_fill(driver: Driver
     await driver.until(lambda: dialog.sender_combo.count() > 0, what="approved sender ids")
     dialog.recipients.pasted.setPlainText(PASTED)
     dialog.set_text("The surgery is closed on Monday for training.")
+    # Two approved ids and no default sender set: the dialog asks which one.
+    assert dialog.sender_combo.currentIndex() == -1
+    assert dialog.compose_note.text() == "Choose the sender ID to send from."
+    assert not dialog.next_button.isEnabled()
+    dialog.sender_combo.setCurrentIndex(0)
     dialog.next_button.click()
     await driver.until(lambda: dialog.step() == Step.REPORT, what="report")
     issues = sorted(line.issue for line in dialog.report.rows())

@@ -31,7 +31,14 @@ def test_sender_ids(pane: ComposePane) -> None:
     assert combo.itemText(1) == "CLINIC (awaiting approval)"
     item = pane._sender_model.item(1)
     assert not item.isEnabled() and pane._sender_model.item(0).isEnabled()
-    pane.set_sender_ids(IDS, default="CLINIC")  # pending default: first approved instead
+    pane.set_sender_ids(IDS)  # a refreshed list keeps the choice
+    assert pane.sender_id() == "447911123456"
+    pane.set_sender_ids(IDS, keep_current=False)  # another conversation, no preference:
+    assert pane.sender_id() is None  # two approved, so the user chooses
+    assert combo.currentText() == "" and combo.placeholderText() == "Choose a sender ID"
+    pane.set_sender_ids(IDS, default="CLINIC")  # a pending default is no choice either
+    assert pane.sender_id() is None
+    pane.set_sender_ids(IDS[:2], keep_current=False)  # one approved: that one
     assert pane.sender_id() == "HUBWORK"
     pane.set_sender_ids([IDS[1]])
     assert pane.sender_id() is None

@@ -74,7 +74,7 @@ async def test_open_conversation_shows_thread_and_marks_read(driver: Driver) -> 
 @in_loop
 async def test_send_posts_once_and_bubble_reaches_sent(driver: Driver) -> None:
     await signed_in(driver)
-    driver.sim.inject_inbound(PARTNER, "Can I book for Friday?")
+    driver.sim.inject_inbound(PARTNER, "Can I book for Friday?", destination="13234710258")
     await driver.poll()
     await open_partner(driver, PARTNER)
     compose = driver.window.compose
@@ -88,7 +88,7 @@ async def test_send_posts_once_and_bubble_reaches_sent(driver: Driver) -> None:
     await driver.until(lambda: compose.text() == "", what="compose cleared at once")
     await driver.until(lambda: len(driver.posts("/api/sms/send")) == 1, what="one POST")
     form = driver.posts("/api/sms/send")[0]["form"]
-    assert form["source"] == [source]
+    assert form["source"] == [source] == ["13234710258"]  # the line Alice wrote to
     assert form["destination"] == [PARTNER]
     assert form["text"] == ["Yes, see you Friday at 10."]
 
@@ -202,6 +202,22 @@ async def test_header_follows_the_address_book_for_the_open_conversation(driver:
     )
 
 
+@in_loop
+async def test_a_new_number_asks_which_sender_id_when_several_are_approved(
+    driver: Driver,
+) -> None:
+    await signed_in(driver)
+    await open_partner(driver, "447400999777")  # no messages either way, no default set
+    compose = driver.window.compose
+    await driver.until(lambda: "Choose the sender ID" in compose.notice.text(), what="asks")
+    assert compose.sender_id() is None
+    compose.set_text("Hello")
+    assert not compose.send_button.isEnabled()
+    assert compose.select_sender("447520602706")
+    await driver.until(lambda: compose.send_button.isEnabled(), what="send enabled")
+    assert not compose.notice.isVisible()
+
+
 def highlighted(d: Driver) -> list[str]:
     view = d.window.conversation_view
     model = d.window.conversation_model
@@ -268,7 +284,7 @@ async def test_retry_on_an_undelivered_message_puts_it_back_in_the_box(driver: D
     await driver.poll()
     await open_partner(driver, PARTNER)
     compose = driver.window.compose
-    await driver.until(lambda: compose.sender_id() is not None, what="sender ids")
+    await driver.until(lambda: compose.sender_combo.count() > 0, what="sender ids")
     compose.editor.setFocus()
     QTest.keyClicks(compose.editor, "half-typed draft")
     undelivered = ThreadEntry(
