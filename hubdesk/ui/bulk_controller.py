@@ -44,10 +44,7 @@ class BulkController(QObject):
         settings = self.services.settings.current
         dialog.set_sender_ids(self.services.sender_ids.items, settings.default_sender_id)
         if numbers:
-            dialog.recipients.pasted.setPlainText("\n".join(format_number(n) for n in numbers))
-            tab = dialog.recipients.pasted.parentWidget()
-            if tab is not None:
-                dialog.recipients.setCurrentWidget(tab)
+            dialog.prefill_numbers([format_number(n) for n in numbers])
         dialog.plan_requested.connect(self.plan)
         dialog.send_requested.connect(self.send)
         dialog.finished.connect(lambda _r: self._forget(dialog))

@@ -16,7 +16,7 @@ Open it with ``open()``. Escape closes it, except while a send is in flight.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon
@@ -207,6 +207,15 @@ class BulkSendDialog(QDialog):
     def set_text(self, text: str) -> None:
         self.text.setPlainText(text)
 
+    def prefill_numbers(self, numbers: Sequence[str]) -> None:
+        """Start with these numbers pasted (New message to several people): their tab
+        is shown and the message box has the focus, as the note says what is missing."""
+        self.recipients.pasted.setPlainText("\n".join(numbers))
+        tab = self.recipients.pasted.parentWidget()
+        if tab is not None:
+            self.recipients.setCurrentWidget(tab)
+        self.text.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def show_plan(self, plan: BulkPlan) -> None:
         """The container's answer to ``plan_requested``: show the pre-send report."""
         self._busy = False
@@ -353,7 +362,7 @@ class BulkSendDialog(QDialog):
             )
             set_tone(self.compose_note, "muted")
         labels = {
-            Step.COMPOSE: ("Checking…" if self._busy else "&Check recipients", "Check recipients"),
+            Step.COMPOSE: ("Checking…" if self._busy else "Check &recipients", "Check recipients"),
             Step.REPORT: ("&Send…", "Continue to confirm the send"),
             Step.CONFIRM: ("Send &now", "Send now"),
             Step.PROGRESS: ("Sending…", "Sending"),

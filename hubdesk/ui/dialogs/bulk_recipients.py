@@ -109,7 +109,7 @@ class BulkRecipients(QTabWidget):
         self.csv_edit.setPlaceholderText("No file chosen")
         self.csv_button = QPushButton("C&hoose…")
         self.csv_button.setAccessibleName("Choose a CSV file")
-        self.csv_clear = QPushButton("Re&move")
+        self.csv_clear = QPushButton("R&emove")
         self.csv_clear.setAccessibleName("Do not use the CSV file")
         tab = QWidget()
         row = QHBoxLayout()
@@ -124,7 +124,7 @@ class BulkRecipients(QTabWidget):
         )
         box.addLayout(row)
         box.addStretch(1)
-        self.addTab(tab, "CSV &file")
+        self.addTab(tab, "CS&V file")
 
         self.contact_search.textChanged.connect(self.contacts_proxy.setFilterFixedString)
         self.select_shown.clicked.connect(lambda: self._check_shown(True))

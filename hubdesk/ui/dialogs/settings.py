@@ -123,7 +123,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.start_at_login)
         form.addRow("Send &key:", self.send_key)
         form.addRow("Default &sender ID:", self.sender_combo)
-        form.addRow("Masked calls &show:", self.masked)
+        form.addRow("Masked calls sho&w:", self.masked)
         form.addRow("", self.masked_note)
         form.addRow("&Theme:", self.theme)
         layout = QVBoxLayout(self)

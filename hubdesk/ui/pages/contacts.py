@@ -151,11 +151,11 @@ class ContactsPage(QWidget):
             return b
 
         self.new_button = button("&New…", "New contact", "contacts")
-        self.edit_button = button("&Edit…", "Edit contact")
+        self.edit_button = button("Ed&it…", "Edit contact")
         self.delete_button = button("&Delete…", "Delete contact")
         self.text_button = button("&Text", "Text contact", "new-message")
-        self.call_button = button("&Call", "Call contact", "call")
-        self.import_button = button("&Import…", "Import contacts")
+        self.call_button = button("Ca&ll", "Call contact", "call")
+        self.import_button = button("I&mport…", "Import contacts")
         self.export_button = button("E&xport…", "Export contacts")
 
         top = QHBoxLayout()

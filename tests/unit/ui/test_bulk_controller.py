@@ -73,6 +73,8 @@ async def test_new_message_to_several_numbers_opens_bulk_send_prefilled(driver: 
     bulk = driver.shell.intents.bulk.dialog
     assert bulk is not None and bulk.isVisible()
     assert bulk.recipients.pasted_text().split("\n") == ["07400 700800", "07400 700900"]
+    assert bulk.recipients.currentWidget() is bulk.recipients.pasted.parentWidget()
+    await driver.until(lambda: bulk.text.hasFocus(), what="the message box focused")
 
     bulk.reject()
     one = driver.shell.intents.new_message()
