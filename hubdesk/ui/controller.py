@@ -80,6 +80,7 @@ class MainController(QObject):
         w = window
         w.conversation_chosen.connect(self.open_conversation)
         w.search_changed.connect(self.search)
+        w.search_submitted.connect(self.submit_search)
         w.thread_view.older_requested.connect(self.load_older)
         w.mark_read_requested.connect(self.mark_read)
         w.mark_unread_requested.connect(self.mark_unread)
@@ -125,6 +126,17 @@ class MainController(QObject):
     @async_slot()
     async def search(self, text: str) -> None:
         """Filter by name, number and message text; the FTS query runs on the worker."""
+        await self._search(text)
+
+    @async_slot()
+    async def submit_search(self, text: str) -> None:
+        """Enter in the search field: filter by exactly ``text``, then open the result
+        under the cursor (or the first): never a row of an older filter."""
+        await self._search(text)
+        if text.strip() == self._query:
+            self.window.open_list_cursor()
+
+    async def _search(self, text: str) -> None:
         query = text.strip()
         self._query = query
         if not query:

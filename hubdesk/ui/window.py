@@ -33,7 +33,12 @@ from PySide6.QtWidgets import (
 from hubdesk.domain import Conversation
 from hubdesk.ui import guarded
 from hubdesk.ui.compose import ComposePane
-from hubdesk.ui.conversations import ConversationListModel, ConversationListView, ConversationRole
+from hubdesk.ui.conversations import (
+    ConversationListModel,
+    ConversationListView,
+    ConversationRole,
+    SearchField,
+)
 from hubdesk.ui.header import ConversationHeader
 from hubdesk.ui.icons import IconSet
 from hubdesk.ui.pages_holder import (
@@ -63,6 +68,7 @@ class MainWindow(LazyPages, QMainWindow):
 
     conversation_chosen = Signal(str)
     search_changed = Signal(str)  # debounced
+    search_submitted = Signal(str)  # Enter in the search field: open a result
     new_message_requested = Signal()
     bulk_send_requested = Signal()
     settings_requested = Signal()
@@ -89,8 +95,11 @@ class MainWindow(LazyPages, QMainWindow):
         self.setAccessibleName("HubDesk")
 
         # --- messages page ---------------------------------------------------------
-        self.search = QLineEdit()
-        self.search.setPlaceholderText("Search names, numbers and messages (Ctrl+F)")
+        self.search = SearchField()
+        self.search.setPlaceholderText("Search (Ctrl+F)")
+        self.search.setToolTip(
+            "Names, numbers and message text. Down: to the results; Enter: open; Esc: clear"
+        )
         self.search.setAccessibleName("Search conversations")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(self.icons.icon("search"), QLineEdit.ActionPosition.LeadingPosition)
@@ -162,6 +171,8 @@ class MainWindow(LazyPages, QMainWindow):
         self._search_timer.timeout.connect(lambda: self.search_changed.emit(self.search.text()))
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
         self.conversation_view.conversation_activated.connect(self._activated)
+        self.search.to_results.connect(self._to_results)
+        self.search.open_result.connect(self._open_result)
         self.conversation_view.customContextMenuRequested.connect(self._context_menu)
         self.header.call_requested.connect(self.call_requested)
         self.header.masked_call_requested.connect(self.masked_call_requested)
@@ -325,6 +336,25 @@ class MainWindow(LazyPages, QMainWindow):
         partner = self.current_partner()
         if partner is not None:
             signal.emit(partner)
+
+    def _to_results(self) -> None:
+        view = self.conversation_view
+        if not view.currentIndex().isValid() and self.conversation_model.rowCount():
+            view.setCurrentIndex(self.conversation_model.index(0))
+        view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _open_result(self) -> None:
+        self._search_timer.stop()  # searched now, and opened once the results are in
+        self.search_submitted.emit(self.search.text())
+
+    def open_list_cursor(self) -> None:
+        """Open the conversation under the list's cursor, else the first one listed."""
+        index = self.conversation_view.currentIndex()
+        if not index.isValid() and self.conversation_model.rowCount():
+            index = self.conversation_model.index(0)
+        conv = index.data(ConversationRole.CONVERSATION) if index.isValid() else None
+        if isinstance(conv, Conversation):
+            self.conversation_chosen.emit(conv.partner)
 
     def _activated(self, conv: Conversation) -> None:
         self.conversation_chosen.emit(conv.partner)

@@ -15,7 +15,7 @@ from hubdesk.ui.conversations.model import (
     ConversationRole,
     single_line,
 )
-from hubdesk.ui.conversations.view import ConversationListView
+from hubdesk.ui.conversations.view import ConversationListView, SearchField
 from hubdesk.ui.times import format_list_time
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "ConversationListModel",
     "ConversationListView",
     "ConversationRole",
+    "SearchField",
     "format_list_time",
     "single_line",
 ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from hubdesk.ui import guarded
@@ -56,8 +56,19 @@ class ConversationDelegate(QStyledItemDelegate):
                     QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget
                 )
             self._paint_content(painter, opt, index)
+            if opt.state & QStyle.StateFlag.State_HasFocus:
+                self._paint_focus(painter, opt)
         finally:
             painter.restore()
+
+    def _paint_focus(self, painter: QPainter, opt: QStyleOptionViewItem) -> None:
+        """The keyboard cursor of a focused list: a frame in the highlight colour (the
+        cursor may sit on a row that is not selected, e.g. after Tab into the list)."""
+        pen = QPen(opt.palette.color(QPalette.ColorRole.Highlight))
+        pen.setWidth(2)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(opt.rect.adjusted(1, 1, -1, -1))
 
     def _paint_content(self, painter: QPainter, opt: QStyleOptionViewItem, index: AnyIndex) -> None:
         rect: QRect = opt.rect.adjusted(self.PAD_X, self.PAD_Y, -self.PAD_X, -self.PAD_Y)

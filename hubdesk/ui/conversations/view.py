@@ -1,14 +1,17 @@
-"""``ConversationListView``: the list widget the conversation model is shown in."""
+"""``ConversationListView``: the list widget the conversation model is shown in, and
+``SearchField``, the filter above it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, Signal
-from PySide6.QtWidgets import QListView, QWidget
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLineEdit, QListView, QWidget
 
 from hubdesk.domain import Conversation
+from hubdesk.ui import guarded
 from hubdesk.ui.conversations.delegate import ConversationDelegate
 from hubdesk.ui.conversations.model import ConversationRole
 from hubdesk.ui.times import LiveTimesListView
@@ -35,3 +38,29 @@ class ConversationListView(LiveTimesListView):
         conv = index.data(ConversationRole.CONVERSATION)
         if isinstance(conv, Conversation):
             self.conversation_activated.emit(conv)
+
+
+class SearchField(QLineEdit):
+    """The conversation filter. Esc clears it (a second Esc is the window's); Down goes
+    to the results (``to_results``); Enter opens the highlighted or first one
+    (``open_result``)."""
+
+    to_results = Signal()
+    open_result = Signal()
+
+    @guarded(None)
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        if key == Qt.Key.Key_Escape and self.text():
+            self.clear()
+            event.accept()
+            return
+        if key == Qt.Key.Key_Down:
+            self.to_results.emit()
+            event.accept()
+            return
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.open_result.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)

@@ -123,6 +123,22 @@ async def test_search_filters_the_list(driver: Driver) -> None:
 
 
 @in_loop
+async def test_enter_in_the_search_opens_a_result_of_what_was_typed(driver: Driver) -> None:
+    """Enter right after typing (before the debounced search ran) opens the match for
+    the text typed, not the first row of the list as it still is."""
+    await signed_in(driver)
+    driver.sim.inject_inbound(PARTNER, "the zebra crossing is closed")
+    driver.sim.inject_inbound("447400654321", "newer, and first in the list")
+    await driver.poll()
+    assert driver.window.conversation_model.conversation_at(0).partner != PARTNER
+    driver.window.focus_search()
+    QTest.keyClicks(driver.window.search, "zebra")
+    QTest.keyClick(driver.window.search, Qt.Key.Key_Return)
+    await driver.until(lambda: driver.window.header.partner() == PARTNER, what="opened")
+    assert driver.window.conversation_model.rowCount() == 1
+
+
+@in_loop
 async def test_session_expired_opens_login_keeping_the_draft(driver: Driver) -> None:
     await signed_in(driver)
     driver.sim.inject_inbound(PARTNER, "hi")

@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPixmap
 from PySide6.QtTest import QAbstractItemModelTester
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
 
 from hubdesk.ui.conversations import (
@@ -201,3 +201,36 @@ def test_five_thousand_rows_fast(qapp: QApplication, qtbot: QtBot) -> None:
     second = time.perf_counter() - started
     assert model.rowCount() == 5000
     assert first < 1.0 and second < 0.5, (first, second)
+
+
+def test_the_keyboard_cursor_is_framed_even_on_an_unselected_row(
+    qapp: QApplication, qtbot: QtBot
+) -> None:
+    """Tab into the list puts the cursor on a row without selecting it: the row must
+    still show where the keyboard is (a frame in the highlight colour)."""
+    model = ConversationListModel()
+    model.set_conversations([make_conversation("447911123456", 1)])
+    view = ConversationListView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(320, 200)
+    delegate = view.itemDelegate()
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    option.rect = view.visualRect(model.index(0))
+    highlight = option.palette.color(QPalette.ColorRole.Highlight)
+
+    def edge_colour(focused: bool) -> QColor:
+        image = QImage(option.rect.size(), QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.translate(-option.rect.topLeft())
+        opt = QStyleOptionViewItem(option)
+        if focused:
+            opt.state |= QStyle.StateFlag.State_HasFocus
+        delegate.paint(painter, opt, model.index(0))
+        painter.end()
+        return image.pixelColor(1, option.rect.height() // 2)
+
+    assert edge_colour(focused=True) == highlight
+    assert edge_colour(focused=False) != highlight

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
@@ -183,3 +185,22 @@ DEMO_SENDER_IDS = [
     SenderId(678, 1, "SMTEST", SenderIdStatus.AWAITING_APPROVAL),
     SenderId(813, 1, "44123456789", SenderIdStatus.AWAITING_APPROVAL),
 ]
+
+
+def test_search_field_keys_clear_and_go_to_the_results(qtbot: QtBot) -> None:
+    w = window(qtbot)
+    w.conversation_model.set_conversations([make_conversation("447400000001", 1),
+                                            make_conversation("447400000002", 2)])  # fmt: skip
+    w.show()
+    w.focus_search()
+    QTest.keyClicks(w.search, "ali")
+    QTest.keyClick(w.search, Qt.Key.Key_Escape)
+    assert w.search.text() == ""
+    QTest.keyClick(w.search, Qt.Key.Key_Down)
+    assert w.focusWidget() is w.conversation_view
+    assert w.list_cursor() == "447400000001"  # newest first
+    with qtbot.waitSignal(w.search_submitted) as submitted:
+        w.focus_search()
+        QTest.keyClicks(w.search, "bob")
+        QTest.keyClick(w.search, Qt.Key.Key_Return)
+    assert submitted.args == ["bob"]
