@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from hubdesk.domain import Contact
-from hubdesk.domain.numbers import is_uk
+from hubdesk.domain.numbers import format_number, is_uk
 from hubdesk.store.transactions import transaction
 
 
@@ -48,8 +48,16 @@ class Contacts:
                     (number, name.strip(), notes),
                 )
             except sqlite3.IntegrityError:
-                raise ContactError(f"a contact with number {number} already exists") from None
+                raise self._duplicate(number) from None
             return self._require(int(cur.lastrowid or 0))
+
+    def _duplicate(self, number: str) -> ContactError:
+        row = self._conn.execute("SELECT name FROM contacts WHERE number = ?", (number,))
+        found = row.fetchone()
+        owner = f": {found[0]}" if found else ""
+        return ContactError(
+            f"a contact with number {format_number(number)} already exists{owner}"
+        )
 
     def update(self, contact: Contact) -> Contact:
         """Write ``contact``'s number, name and notes (by id); groups are set separately."""
@@ -63,9 +71,7 @@ class Contacts:
                     (contact.number, contact.name.strip(), contact.notes, contact.id),
                 )
             except sqlite3.IntegrityError:
-                raise ContactError(
-                    f"a contact with number {contact.number} already exists"
-                ) from None
+                raise self._duplicate(contact.number) from None
             if cur.rowcount == 0:
                 raise ContactError(f"no contact {contact.id}")
             return self._require(contact.id)

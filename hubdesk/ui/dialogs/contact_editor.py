@@ -119,6 +119,8 @@ class ContactEditor(QDialog):
         self.check = NumberCheck(self.number_edit, self.number_note, uk_only=True)
         self.check.changed.connect(self._update_button)
         self.name_edit.textChanged.connect(self._update_button)
+        for edited in (self.check.changed, self.name_edit.textChanged):
+            edited.connect(self.error_label.hide)  # the error was about what was there
         self._fill(contact, groups)
         self.setTabOrder(self.name_edit, self.number_edit)
         self.setTabOrder(self.number_edit, self.notes_edit)

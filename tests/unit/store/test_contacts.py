@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import pytest
 
+from hubdesk.domain.numbers import format_number
 from hubdesk.store.contacts import ContactError
 from hubdesk.store.database import Database
 
@@ -23,7 +24,7 @@ def test_add_get_update_delete(db: Database) -> None:
 
 def test_numbers_are_unique_and_must_be_uk_digits(db: Database) -> None:
     db.contacts.add(P, "Alice")
-    with pytest.raises(ContactError, match="already exists"):
+    with pytest.raises(ContactError, match=f"number {format_number(P)} already exists: Alice$"):
         db.contacts.add(P, "Again")
     bob = db.contacts.add(Q, "Bob")
     with pytest.raises(ContactError):

@@ -43,6 +43,9 @@ async def test_add_edit_and_delete_through_the_page_editor(driver: Driver) -> No
     editor.save_button.click()
     await driver.until(lambda: editor.error_text() != "", what="refused")
     assert editor.isVisible() and page.model.rowCount() == 1
+    assert editor.error_text().endswith("07400 111222 already exists: Alice Smith.")
+    editor.number_edit.setText("07400 111223")  # the message was about the old number
+    assert editor.error_text() == ""
     editor.reject()
 
     page.select_contact(alice.id)
