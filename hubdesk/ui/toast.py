@@ -1,13 +1,15 @@
-"""A transient, non-modal message over the bottom of a widget (a "toast").
+"""A transient, non-modal message floating over a widget (a "toast").
 
 Plain text only; it never takes focus, is announced to screen readers through its
-accessible name, and hides itself after ``timeout_ms`` (or when clicked).
+accessible name, and hides itself after ``timeout_ms`` (or when clicked). It sits at the
+top of ``anchor`` while that is shown (the thread, so the compose box and Send stay
+clear), else at the bottom of its parent. It follows a theme change while shown.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
+from PySide6.QtGui import QMouseEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from hubdesk.ui import guarded
@@ -19,8 +21,10 @@ DEFAULT_TIMEOUT_MS = 6000
 class Toast(QFrame):
     """One line (or a few, wrapped) of plain text floating over ``parent``'s bottom edge."""
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, anchor: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._anchor = anchor
+        self._error = False
         self.setObjectName("toast")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -45,16 +49,8 @@ class Toast(QFrame):
         """Show ``text`` literally; ``error`` tints it with the theme's failure colour."""
         self.label.setText(text)
         self.setAccessibleDescription(text)
-        palette = self.palette()
-        colors = colors_for(palette)
-        base = palette.color(palette.ColorRole.ToolTipBase)
-        palette.setColor(palette.ColorRole.Window, base)
-        palette.setColor(
-            palette.ColorRole.WindowText,
-            colors.failed if error else palette.color(palette.ColorRole.ToolTipText),
-        )
-        self.setPalette(palette)
-        self.label.setPalette(palette)
+        self._error = error
+        self._apply_colors()
         self._place()
         self.show()
         self.raise_()
@@ -63,22 +59,42 @@ class Toast(QFrame):
     def text(self) -> str:
         return self.label.text()
 
+    def _apply_colors(self) -> None:
+        host = self.parentWidget()
+        palette = QPalette(host.palette() if host is not None else self.palette())
+        colors = colors_for(palette)
+        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.ToolTipBase))
+        palette.setColor(
+            QPalette.ColorRole.WindowText,
+            colors.failed if self._error else palette.color(QPalette.ColorRole.ToolTipText),
+        )
+        self.setPalette(palette)
+        self.label.setPalette(palette)
+
     def _place(self) -> None:
         host = self.parentWidget()
         if host is None:
             return
-        width = min(560, max(200, host.width() - 40))
+        anchor = self._anchor
+        if anchor is not None and anchor.isVisible() and host.isAncestorOf(anchor):
+            area = QRect(anchor.mapTo(host, QPoint(0, 0)), anchor.size())
+            top = True
+        else:
+            area, top = host.rect(), False
+        width = min(560, max(200, area.width() - 40))
         self.setFixedWidth(width)
         self.adjustSize()
-        x = (host.width() - width) // 2
-        y = host.height() - self.height() - 16
+        x = area.left() + (area.width() - width) // 2
+        y = area.top() + 12 if top else area.bottom() - self.height() - 16
         self.move(max(0, x), max(0, y))
 
     @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.parentWidget() and event.type() == QEvent.Type.Resize:
-            if self.isVisible():
+        if watched is self.parentWidget() and self.isVisible():
+            if event.type() == QEvent.Type.Resize:
                 self._place()
+            elif event.type() == QEvent.Type.PaletteChange:
+                self._apply_colors()
         return False
 
     @guarded(None)

@@ -163,7 +163,7 @@ class MainWindow(LazyPages, QMainWindow):
 
         self.status = SyncStatusBar(self)
         self.setStatusBar(self.status)
-        self.toast = Toast(self.pages)
+        self.toast = Toast(self.pages, anchor=self.thread_view)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)

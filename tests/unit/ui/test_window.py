@@ -5,14 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QKeySequence, QPalette
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from hubdesk.domain import SenderId, SenderIdStatus
 from hubdesk.ui.statusbar import Connection
+from hubdesk.ui.theme import apply_theme
 from hubdesk.ui.window import CALLS, CONTACTS, MESSAGES, SENDER_IDS, MainWindow
 from tests.unit.ui.conftest import make_conversation
 
@@ -117,6 +118,29 @@ def test_toast_shows_text_literally(qtbot: QtBot) -> None:
     w.show()
     w.show_toast("<b>Call ID</b> 123")
     assert w.toast.isVisible() and w.toast.text() == "<b>Call ID</b> 123"
+
+
+def test_a_toast_leaves_the_compose_pane_clear_and_follows_the_theme(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    w = window(qtbot)
+    w.resize(1000, 680)
+    w.show()
+    qtbot.waitExposed(w)
+    w.show_toast("Settings saved.")
+    toast = w.toast.geometry()
+    compose = QRect(w.compose.mapTo(w.pages, QPoint(0, 0)), w.compose.size())
+    thread = QRect(w.thread_view.mapTo(w.pages, QPoint(0, 0)), w.thread_view.size())
+    assert not toast.intersects(compose)
+    assert thread.contains(toast)
+    before = w.toast.palette().color(QPalette.ColorRole.Window)
+    apply_theme(qapp, "dark" if before.lightness() > 128 else "light")
+    QApplication.processEvents()  # the new palette reaches the widgets as events
+    try:
+        after = w.toast.palette().color(QPalette.ColorRole.Window)
+        assert (after.lightness() > 128) != (before.lightness() > 128)
+    finally:
+        apply_theme(qapp, "system")
 
 
 def test_ctrl_2_to_4_show_the_real_pages(qtbot: QtBot) -> None:
