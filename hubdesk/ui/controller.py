@@ -32,7 +32,7 @@ from hubdesk.ui.senders_controller import SendersController
 from hubdesk.ui.services import Services
 from hubdesk.ui.signin import SignInFlow
 from hubdesk.ui.statusbar import Connection
-from hubdesk.ui.window import MESSAGES, MainWindow
+from hubdesk.ui.window import MESSAGES, NO_MESSAGES_YET, MainWindow
 
 __all__ = ["MainController", "Services"]
 
@@ -189,6 +189,7 @@ class MainController(QObject):
         await self._show_header(partner)
         if generation != self._generation:
             return
+        w.thread_view.set_empty_text(NO_MESSAGES_YET)
         w.thread_model.set_entries(page.entries)
         w.thread_view.set_more_older_available(True)
         w.thread_view.scroll_to_newest()

@@ -63,6 +63,10 @@ APP_TITLE = "HubDesk"
 SEARCH_DEBOUNCE_MS = 120
 
 
+NOTHING_OPEN = "Choose a conversation, or press Ctrl+N to write to a new number."
+NO_MESSAGES_YET = "No messages yet. Write the first one below."
+
+
 class MainWindow(LazyPages, QMainWindow):
     """HubDesk's window. Signals carry the partner's E.164 digits where one is involved."""
 
@@ -122,6 +126,7 @@ class MainWindow(LazyPages, QMainWindow):
         self.header = ConversationHeader(icons=self.icons)
         self.thread_model = ThreadModel(self)
         self.thread_view = ThreadView(icons=self.icons)
+        self.thread_view.set_empty_text(NOTHING_OPEN)
         self.thread_view.setModel(self.thread_model)
         self.compose = ComposePane(icons=self.icons)
         self.compose.setEnabled(False)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QWidget
 
 from hubdesk.domain import MessageState, ThreadEntry
@@ -48,6 +48,7 @@ class ThreadView(LiveTimesListView):
         self._older_pending = False
         self._more_older = True
         self._delegate = ThreadDelegate(self, icons)
+        self._empty_text = ""
         self.setItemDelegate(self._delegate)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -61,6 +62,28 @@ class ThreadView(LiveTimesListView):
     @property
     def thread_delegate(self) -> ThreadDelegate:
         return self._delegate
+
+    def set_empty_text(self, text: str) -> None:
+        """What the view says while it holds no messages (plain text, centred)."""
+        self._empty_text = text
+        self.viewport().update()
+
+    def empty_text(self) -> str:
+        """The hint shown now ("" while there are messages)."""
+        model = self.model()
+        return self._empty_text if model is None or model.rowCount() == 0 else ""
+
+    @guarded(None)
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        text = self.empty_text()
+        if text:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            area = self.viewport().rect().adjusted(24, 0, -24, 0)
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            painter.drawText(area, int(flags), text)
+            painter.end()
 
     def setModel(self, model: Any) -> None:  # noqa: N802
         old = self.model()

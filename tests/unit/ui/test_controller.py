@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from hubdesk.domain import MessageState, SmsType, ThreadEntry
+from hubdesk.ui.window import NO_MESSAGES_YET, NOTHING_OPEN
 from tests.unit.ui.appkit import Driver, in_loop, shell_driver, signed_in  # noqa: F401
 
 pytestmark = pytest.mark.sim_config(delivery_delay=0.3)
@@ -223,7 +224,9 @@ async def test_a_new_number_asks_which_sender_id_when_several_are_approved(
     driver: Driver,
 ) -> None:
     await signed_in(driver)
+    assert driver.window.thread_view.empty_text() == NOTHING_OPEN
     await open_partner(driver, "447400999777")  # no messages either way, no default set
+    assert driver.window.thread_view.empty_text() == NO_MESSAGES_YET
     compose = driver.window.compose
     await driver.until(lambda: "Choose the sender ID" in compose.notice.text(), what="asks")
     assert compose.sender_id() is None
