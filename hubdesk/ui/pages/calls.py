@@ -24,7 +24,9 @@ __all__ = ["CallHistoryPage", "call_model", "outcome_text"]
 
 
 def outcome_text(record: CallRecord) -> str:
-    return ("✓ " if record.ok else "✗ Failed: ") + record.outcome
+    """"✓ Call placed" (the server's own sentence repeats the number, shown beside it),
+    or "✗ Failed: " and the reason."""
+    return "✓ Call placed" if record.ok else "✗ Failed: " + record.outcome
 
 
 def call_model(
@@ -44,8 +46,8 @@ def call_model(
             Column(
                 "Shown as", lambda r: format_number(r.masked_source) if r.masked_source else "—"
             ),
-            Column("Outcome", outcome_text, tone=lambda r: None if r.ok else "error"),
             Column("Call ID", lambda r: r.call_id or ""),
+            Column("Outcome", outcome_text, tone=lambda r: None if r.ok else "error"),
         ],
         parent,
     )
@@ -63,7 +65,7 @@ class CallHistoryPage(QWidget):
         self._records: list[CallRecord] = []
         self.model = call_model(self._names, self)
         self.table = make_table(self.model, "Calls, newest first", self)
-        for column, width in enumerate((150, 220, 130, 260)):
+        for column, width in enumerate((150, 220, 130, 140)):  # Outcome takes the rest
             self.table.setColumnWidth(column, width)
         self.status = plain_label("", self, name="Call history status", wrap=True)
         self.again_button = QPushButton("Call &again", self)

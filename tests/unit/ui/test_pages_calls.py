@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -37,10 +38,13 @@ def test_columns(page: CallHistoryPage) -> None:
     assert page.model.cell_text(0, 1) == "07400 123456"
     assert page.model.cell_text(0, 2) == "—"
     assert page.model.cell_text(1, 2) == "020 7946 0000"
-    assert page.model.cell_text(0, 3) == "✓ Call placed"
-    assert page.model.cell_text(2, 3) == "✗ Failed: The server is busy."
-    assert page.model.cell_text(3, 3) == "✗ Failed: <b>odd</b>"
-    assert page.model.cell_text(0, 4) == "c-101"
+    assert page.model.cell_text(0, 3) == "c-101"
+    assert page.model.cell_text(0, 4) == "✓ Call placed"
+    assert page.model.cell_text(2, 4) == "✗ Failed: The server is busy."
+    assert page.model.cell_text(3, 4) == "✗ Failed: <b>odd</b>"
+    said = replace(PLAIN, outcome="Call Dialed successfully to 447400123456.")
+    page.set_records([said])
+    assert page.model.cell_text(0, 4) == "✓ Call placed"  # the number is in its own column
 
 
 def test_names_are_shown_with_numbers(page: CallHistoryPage) -> None:
