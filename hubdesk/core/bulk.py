@@ -16,15 +16,15 @@ import asyncio
 import csv
 import io
 import re
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hubdesk.core.contacts_io import decode_text
 from hubdesk.core.errors import InvalidInput, NoApprovedSender
 from hubdesk.core.senders import SenderIds
 from hubdesk.domain import Contact, OutboxItem, OutboxState
-from hubdesk.domain.numbers import NumberError, PhoneNumber, parse_number
+from hubdesk.domain.numbers import NumberError, PhoneNumber, format_number, parse_number
 from hubdesk.domain.segments import SegmentInfo, analyse
 from hubdesk.store.database import Database
 from hubdesk.store.outbox import MAX_BULK_DESTINATIONS
@@ -76,6 +76,8 @@ class BulkPlan:
     non_uk: tuple[PhoneNumber, ...]  # kept, but flagged
     opted_out: tuple[PhoneNumber, ...]  # removed
     segments: SegmentInfo
+    #: E.164 digits -> the input that gave the number first (for the report)
+    origins: Mapping[str, Recipient] = field(default_factory=dict)
 
     @property
     def recipients(self) -> int:
@@ -221,6 +223,7 @@ def plan_bulk(
         non_uk=tuple(d for d in destinations if not d.is_uk),
         opted_out=tuple(removed.values()),
         segments=analyse(text),
+        origins=first_origin,
     )
 
 
@@ -235,7 +238,7 @@ def _gather(
             issues.append(BulkIssue(Recipient(group, f"group {group}"), "no such group"))
             continue
         members = db.contacts.members(group)
-        found += [Recipient(c.number, f"group {group}: {c.name}") for c in members]
+        found += [Recipient(format_number(c.number), f"group {group}: {c.name}") for c in members]
     optouts = {o.number for o in db.optouts.list()}
     return found, issues, optouts
 
@@ -258,7 +261,7 @@ class BulkSender:
         csv_path: Path | None = None,
     ) -> BulkPlan:
         """Gather every input (contacts, group members, pasted text, a CSV file) and plan."""
-        inputs = [Recipient(c.number, f"contact {c.name}") for c in contacts]
+        inputs = [Recipient(format_number(c.number), f"contact {c.name}") for c in contacts]
         from_groups, group_issues, optouts = await self._worker.run(
             lambda db: _gather(db, groups)
         )

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from hubdesk.core.bulk import BulkPlan
 from hubdesk.domain import Contact
+from hubdesk.domain.numbers import PhoneNumber
 from hubdesk.ui.dialogs.fields import Tone, country_code, sentence
 from hubdesk.ui.dialogs.tables import Column, RecordTableModel
 
@@ -77,15 +78,20 @@ def report_lines(plan: BulkPlan) -> list[ReportLine]:
         ReportLine("Duplicate", d.recipient.text, d.recipient.origin, sentence(d.reason))
         for d in plan.duplicates
     ]
+
+    def given(number: PhoneNumber) -> tuple[str, str]:
+        """The input as typed, and where it came from."""
+        first = plan.origins.get(number.digits)
+        return (first.text, first.origin) if first is not None else (str(number), "")
+
     lines += [
-        ReportLine("Opted out", str(n), "", "Removed: this number replied STOP.")
+        ReportLine("Opted out", *given(n), "Removed: this number replied STOP.")
         for n in plan.opted_out
     ]
     lines += [
         ReportLine(
             "Outside the UK",
-            str(n),
-            "",
+            *given(n),
             f"Kept: not a UK number ({country_code(n)}); may cost more.",
         )
         for n in plan.non_uk

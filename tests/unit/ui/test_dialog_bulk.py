@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from hubdesk.core.bulk import BulkPlan, BulkResult, Recipient, plan_bulk, split_pasted
 from hubdesk.domain import Contact, OutboxItem, OutboxState, SenderId, SenderIdStatus
+from hubdesk.domain.numbers import format_number
 from hubdesk.ui.dialogs.bulk import BulkSendDialog, Step
 from hubdesk.ui.dialogs.bulk_report import BulkInputs, BulkSendRequest
 from tests.unit.ui.pagekit import unnamed_controls
@@ -29,7 +30,7 @@ OPTED_OUT = {"447911100456"}
 
 def plan_for(inputs: BulkInputs) -> BulkPlan:
     """What the container does with ``BulkSender.plan`` (no store: contacts + pasted)."""
-    recipients = [Recipient(c.number, f"contact {c.name}") for c in inputs.contacts]
+    recipients = [Recipient(format_number(c.number), f"contact {c.name}") for c in inputs.contacts]
     recipients += [Recipient(t, "pasted") for t in split_pasted(inputs.pasted)]
     return plan_bulk(recipients, inputs.text, OPTED_OUT)
 
@@ -100,16 +101,16 @@ def test_report_totals_and_issues(dialog: BulkSendDialog) -> None:
     dialog.next_step()
     assert dialog.step() == Step.REPORT
     assert dialog.totals.text() == "2 recipients × 2 parts = 4 messages"
-    lines = [(dialog.report.cell_text(r, 0), dialog.report.cell_text(r, 1))
+    lines = [tuple(dialog.report.cell_text(r, c) for c in range(3))
              for r in range(dialog.report.rowCount())]  # fmt: skip
     assert lines == [
-        ("Invalid", "0740O 1"),
-        ("Invalid", "<b>x</b>"),
-        ("Duplicate", "07400 123456"),
-        ("Opted out", "07911 100456"),
-        ("Outside the UK", "+1 516-725-9623"),
+        ("Invalid", "0740O 1", "pasted"),
+        ("Invalid", "<b>x</b>", "pasted"),
+        ("Duplicate", "07400 123456", "pasted"),
+        ("Opted out", "07911 100456", "contact Bob Jones"),
+        ("Outside the UK", "+1 516 725 9623", "pasted"),  # as typed, and where from
     ]
-    assert dialog.report.cell_text(2, 3) == "Duplicate of 447400123456 (contact Alice Smith)."
+    assert dialog.report.cell_text(2, 3) == "Duplicate of 07400 123456 (contact Alice Smith)."
     assert dialog.report.cell_text(4, 3).startswith("Kept: not a UK number (+1)")
 
 
