@@ -90,7 +90,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     login = sub.add_parser("login", help="sign in and keep the session in the keyring")
     login.add_argument("--client-id", required=True, metavar="ID")
-    login.add_argument("--client-secret", required=True, metavar="SECRET")
+    login.add_argument(
+        "--client-secret",
+        metavar="SECRET",
+        help="else $HUBDESK_CLIENT_SECRET, else it is asked for on a terminal (an option "
+        "is visible to other users in the process list)",
+    )
     login.add_argument("--username", required=True, metavar="USER")
     login.add_argument(
         "--password-stdin",

@@ -162,13 +162,17 @@ class Context:
 
     def ask_password(self, username: str) -> str:
         """Prompt on the terminal without echo."""
+        return self.ask_secret(f"Password for {username or 'the account'}: ", "no password given")
+
+    def ask_secret(self, prompt: str, missing: str) -> str:
+        """Ask on the terminal without echo; ``missing`` is the error for no answer."""
         try:
-            password = getpass.getpass(f"Password for {username or 'the account'}: ")
+            value = getpass.getpass(prompt)
         except EOFError:
-            password = ""
-        if not password:
-            raise UsageError("no password given")
-        return password
+            value = ""
+        if not value:
+            raise UsageError(missing)
+        return value
 
     async def aclose(self) -> None:
         try:

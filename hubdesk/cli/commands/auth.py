@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from argparse import Namespace
 from typing import Any
 
@@ -30,6 +31,23 @@ def _who(profile: Profile) -> str:
     return f"{name}{user_id} at {profile.base_url}"
 
 
+def _client_secret(args: Namespace, ctx: Context) -> str:
+    """--client-secret, else $HUBDESK_CLIENT_SECRET, else asked for without echo."""
+    if args.client_secret is not None:
+        if not args.client_secret.strip():
+            raise UsageError("--client-secret is empty")
+        return str(args.client_secret)
+    from_env = os.environ.get("HUBDESK_CLIENT_SECRET", "")
+    if from_env.strip():
+        return from_env
+    if not ctx.stdin.isatty():
+        raise UsageError(
+            "no client secret: give --client-secret or set HUBDESK_CLIENT_SECRET "
+            "(or run on a terminal to be asked for it)"
+        )
+    return ctx.ask_secret("Client secret: ", "no client secret given")
+
+
 def _password(args: Namespace, ctx: Context) -> str:
     if args.password_stdin:
         line = ctx.stdin.readline()
@@ -46,17 +64,13 @@ def _password(args: Namespace, ctx: Context) -> str:
 async def login(args: Namespace, ctx: Context) -> None:
     from hubdesk.core.session import Credentials
 
-    for option, value in (
-        ("--client-id", args.client_id),
-        ("--client-secret", args.client_secret),
-        ("--username", args.username),
-    ):
+    for option, value in (("--client-id", args.client_id), ("--username", args.username)):
         if not value.strip():
             raise UsageError(f"{option} is empty")
     url = ctx.base_url
     credentials = Credentials(
         client_id=args.client_id.strip(),
-        client_secret=args.client_secret,
+        client_secret=_client_secret(args, ctx),
         username=args.username.strip(),
         password=_password(args, ctx),
     )

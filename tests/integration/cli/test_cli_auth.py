@@ -80,10 +80,21 @@ def test_login_without_a_terminal_or_password_stdin_is_bad_input(cli: Cli) -> No
 
 
 def test_login_missing_option_is_usage_error(cli: Cli) -> None:
-    run = cli("login", "--client-id", CLIENT_ID, "--username", USERNAME)
+    run = cli("login", "--client-id", CLIENT_ID, "--password-stdin", input=PASSWORD + "\n")
+    assert run.code == 2 and "--username" in run.stderr
+    run = cli("login", "--client-id", CLIENT_ID, "--username", USERNAME)  # no terminal
     assert run.code == 2
-    assert "--client-secret" in run.stderr
+    assert "--client-secret" in run.stderr and "HUBDESK_CLIENT_SECRET" in run.stderr
     assert cli.requests() == []
+
+
+def test_login_takes_the_client_secret_from_the_environment(cli: Cli) -> None:
+    run = cli(
+        "login", "--client-id", CLIENT_ID, "--username", USERNAME, "--password-stdin",
+        input=PASSWORD + "\n", env={"HUBDESK_CLIENT_SECRET": CLIENT_SECRET},
+    )  # fmt: skip
+    assert run.code == 0, run
+    assert cli("senders").code == 0
 
 
 def test_whoami_after_login_and_json(logged_in: Cli) -> None:

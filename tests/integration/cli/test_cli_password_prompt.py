@@ -82,3 +82,24 @@ def test_login_prompts_for_the_password_without_echo(cli: Cli) -> None:
     assert "Logged in as 200-VasimTest" in shown
     assert cli.keyring_file.exists()  # the session went to the keyring, not the password
     assert PASSWORD not in cli.keyring_file.read_text(encoding="utf-8")
+
+
+@pytest.mark.timeout(60)
+def test_login_without_client_secret_asks_for_it_without_echo(cli: Cli) -> None:
+    argv = [str(CONSOLE_SCRIPT), "login", "--client-id", CLIENT_ID, "--username", USERNAME]
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execve(argv[0], argv, cli.env)
+    try:
+        first = _read_until(fd, b"Client secret: ", timeout=30)
+        os.write(fd, CLIENT_SECRET.encode() + b"\n")
+        second = _read_until(fd, b"assword", timeout=30)
+        os.write(fd, PASSWORD.encode() + b"\n")
+        rest = _read_rest(fd, timeout=20)
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+    shown = (first + second + rest).decode(errors="replace")
+    assert os.waitstatus_to_exitcode(status) == 0, shown
+    assert CLIENT_SECRET not in shown and PASSWORD not in shown
+    assert "Logged in as 200-VasimTest" in shown
