@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+import re
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -49,6 +50,20 @@ T = TypeVar("T")
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=20.0, pool=5.0)
 USER_AGENT = f"HubDesk/{__version__}"
 _REDACTED = "[redacted]"
+#: Secrets at least this long are removed wherever they appear; shorter ones (a short
+#: password) only as a whole word, so "Invalid number" survives a secret "b".
+_SCRUB_ANYWHERE = 8
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret replaced by "[redacted]" (see ``_SCRUB_ANYWHERE``)."""
+    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+        if len(secret) >= _SCRUB_ANYWHERE:
+            text = text.replace(secret, _REDACTED)
+        else:
+            word = rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])"
+            text = re.sub(word, _REDACTED, text)
+    return text
 
 
 class HubClient:
@@ -145,10 +160,7 @@ class HubClient:
             self._rate_limit = info
 
     def _scrub(self, text: str, *extra: str) -> str:
-        for secret in (self._client_secret, *self._session.secrets(), *extra):
-            if secret:
-                text = text.replace(secret, _REDACTED)
-        return text
+        return scrub(text, (self._client_secret, *self._session.secrets(), *extra))
 
     async def _call(
         self,

@@ -26,6 +26,7 @@ from hubdesk.api import (
     UnexpectedResponse,
     ValidationFailed,
 )
+from hubdesk.api.client import scrub
 from hubdesk.core.errors import describe_error
 from hubdesk.domain import DeliveryStatus, SenderIdStatus, SmsType
 from hubdesk.sim import Fault, SimState
@@ -507,3 +508,14 @@ def test_repr_shows_only_the_base_url() -> None:
     assert repr(client) == "HubClient(base_url='https://smsapi.thehubwork.com/api')"
     assert client.base_url == "https://smsapi.thehubwork.com/api"
     assert client.has_session
+
+
+def test_scrub_removes_secrets_without_mangling_words() -> None:
+    token = "def50200" + "a1b2c3" * 20
+    said = f"refresh_token={token}&x; client secret 'b'; Invalid number; pass1 pass12"
+    clean = scrub(said, [token, "b", "pass1", ""])
+    assert token not in clean and "refresh_token=[redacted]&x" in clean
+    assert "client secret '[redacted]'" in clean
+    assert "Invalid number" in clean  # a one-letter secret is not cut out of words
+    assert "[redacted] pass12" in clean
+    assert scrub(f"xx{token}yy", [token]) == "xx[redacted]yy"  # long ones: anywhere
