@@ -34,7 +34,8 @@ numbers: typed as people write them ("07400 123456", "+44 7400 123456", "4474001
   take UK numbers only. Times for --since/--until are the server's clock (UTC).
 
 output: tables for people; --json prints exactly one JSON document on stdout (UTC ISO
-  8601 times, numbers as E.164 digits without '+', enums as lower-case names).
+  8601 times, numbers as E.164 digits without '+', enums as lower-case names); a failure
+  prints {"error": {"message", "exit_code"}} (a send also gives outbox_id and state).
 
 local store: the profile's SQLite database ($HUBDESK_HOME/hubdesk.sqlite3, shared with
   the GUI). 'sync' fills it; conversations, thread, search, outbox, contacts and optouts

@@ -226,6 +226,14 @@ class Output:
             self._stdout.write(human.rstrip("\n") + "\n")
         self._stdout.flush()
 
+    def error(self, message: str, exit_code: int, **extra: JsonValue) -> None:
+        """A failed command: the sentence on stderr, and in JSON mode also one document
+        ``{"error": {"message", "exit_code", ...extra}}`` on stdout (when the command
+        printed no result), so a script always gets one document to read."""
+        self.note(message)
+        if self.json_mode and not self._emitted:
+            self.result({"error": {"message": message, "exit_code": exit_code, **extra}}, "")
+
     def note(self, message: str) -> None:
         """A sentence for the person at the terminal (stderr, also in JSON mode)."""
         self._stderr.write(message.rstrip("\n") + "\n")

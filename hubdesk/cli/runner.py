@@ -11,7 +11,7 @@ from typing import TextIO
 from hubdesk.cli.commands import HANDLERS
 from hubdesk.cli.context import Context, Options
 from hubdesk.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, describe
-from hubdesk.cli.output import Output
+from hubdesk.cli.output import JsonValue, Output
 
 __all__ = ["run"]
 
@@ -39,6 +39,16 @@ async def _run(args: Namespace, ctx: Context) -> None:
         await ctx.aclose()
 
 
+def _error_facts(exc: BaseException) -> dict[str, JsonValue]:
+    """What a script needs besides the sentence: the outbox entry of a send that did
+    not end sent (to follow it with 'outbox')."""
+    from hubdesk.cli.outbox import SendFailed
+
+    if isinstance(exc, SendFailed):
+        return {"outbox_id": exc.item.id, "state": exc.item.state.value}
+    return {}
+
+
 def run(args: Namespace, *, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     options = Options(
         base_url=args.base_url, json=args.json, no_store=args.no_store, verbose=args.verbose
@@ -49,11 +59,11 @@ def run(args: Namespace, *, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> in
     try:
         asyncio.run(_run(args, ctx))
     except KeyboardInterrupt:
-        out.note("Interrupted.")
+        out.error("Interrupted.", EXIT_INTERRUPTED)
         return EXIT_INTERRUPTED
     except Exception as exc:  # every failure becomes one sentence and an exit code
         failure = describe(exc)
-        out.note(f"{failure.message}")
+        out.error(failure.message, failure.exit_code, **_error_facts(exc))
         if failure.detail:
             out.detail(failure.detail)
         if failure.exit_code == EXIT_INTERNAL and options.verbose:

@@ -58,6 +58,20 @@ def test_rate_limited_send_stays_queued_exit_5(logged_in: Cli) -> None:
     assert logged_in.sim.state.messages()[-1]["text"] != "Later"
 
 
+def test_json_mode_prints_one_error_document_with_the_outbox_entry(logged_in: Cli) -> None:
+    logged_in.sim.state.add_fault(Fault("429", path="/api/sms/send", seconds=600))
+    run = logged_in("--json", "send", "--from", SENDER, "--to", "07400123456", "Later")
+    assert run.code == 5, run
+    error = run.json()["error"]
+    assert error["exit_code"] == 5 and "stays queued" in error["message"]
+    assert error["state"] == "queued" and isinstance(error["outbox_id"], int)
+    assert "stays queued" in run.stderr  # the person still reads it
+    bad = logged_in("--json", "send", "--from", SENDER, "--to", "0740", "Hi")
+    assert bad.code == 2 and bad.json() == {
+        "error": {"message": bad.stderr.strip(), "exit_code": 2}
+    }
+
+
 def test_malformed_answer_is_exit_5(logged_in: Cli) -> None:
     logged_in.sim.state.add_fault(Fault("malformed", path="/api/sender-id/list"))
     run = logged_in("senders")
