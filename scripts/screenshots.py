@@ -35,6 +35,7 @@ import hubdesk.ui  # noqa: E402,F401
 from hubdesk.app import Options, configure_application, start_demo_server  # noqa: E402
 from hubdesk.appshell import AppShell  # noqa: E402
 from hubdesk.domain.numbers import is_uk  # noqa: E402
+from hubdesk.sim.seed import MAIN_SENDER  # noqa: E402
 from hubdesk.ui.dialogs.bulk import Step  # noqa: E402
 from hubdesk.ui.qtasync import close_event_loop, create_event_loop  # noqa: E402
 from hubdesk.ui.theme import apply_theme  # noqa: E402
@@ -139,10 +140,9 @@ async def bulk_report(shell: AppShell, out: Path) -> None:
     await poller.poll_once()  # the STOP is stored: the number is opted out
     dialog = shell.intents.bulk.open()
     await settle(0.5)
-    dialog.recipients.pasted.setPlainText(BULK_PASTE)
-    tab = dialog.recipients.pasted.parentWidget()
-    if tab is not None:
-        dialog.recipients.setCurrentWidget(tab)
+    dialog.prefill_numbers(BULK_PASTE.splitlines())
+    # Two approved sender ids and no default set: the dialog asks; choose the main one.
+    dialog.sender_combo.setCurrentIndex(dialog.sender_combo.findData(MAIN_SENDER))
     dialog.set_text(BULK_TEXT)
     await settle(0.2)
     dialog.next_button.click()
