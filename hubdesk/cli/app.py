@@ -114,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     send.add_argument("--to", required=True, metavar="NUMBER")
     send.add_argument("text", metavar="TEXT", help='the message; "-" reads it from stdin')
     send.add_argument(
+        "--long",
+        action="store_true",
+        help="send a message of more than 10 parts (each part is billed as one SMS)",
+    )
+    send.add_argument(
         "--override-optout",
         action="store_true",
         help="send even though the number replied STOP (only if they asked to hear again)",
@@ -128,6 +133,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="one number per line; blank lines and # comments ignored; '-' is stdin",
     )
     bulk.add_argument("text", metavar="TEXT", help='the message; "-" reads it from stdin')
+    bulk.add_argument(
+        "--long",
+        action="store_true",
+        help="send a message of more than 10 parts (each part is billed as one SMS)",
+    )
     bulk.add_argument(
         "--override-optout",
         action="store_true",

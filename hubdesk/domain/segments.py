@@ -34,6 +34,11 @@ class Encoding(Enum):
     UCS2 = "Unicode"
 
 
+#: Above this many parts a message is "long": each part is billed as one SMS, so the
+#: GUI and the CLI ask before sending one (a pasted document can run to 100+ parts).
+LONG_MESSAGE_PARTS = 10
+
+
 @dataclass(frozen=True, slots=True)
 class SegmentInfo:
     """How a text will be sent."""
@@ -119,6 +124,13 @@ def describe(info: SegmentInfo) -> str:
     """A one-line summary: "12 characters · 1 part · GSM-7"."""
     characters = "character" if info.units == 1 else "characters"
     return f"{info.units} {characters} · {describe_parts(info)}"
+
+
+def long_message_note(info: SegmentInfo) -> str | None:
+    """The warning for a long message (over ``LONG_MESSAGE_PARTS`` parts), else None."""
+    if info.parts <= LONG_MESSAGE_PARTS:
+        return None
+    return f"This message is {info.parts} parts: each recipient is billed {info.parts} SMS."
 
 
 def describe_parts(info: SegmentInfo) -> str:

@@ -33,7 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from hubdesk.domain import SenderId
-from hubdesk.domain.segments import analyse, make_gsm_safe, unicode_positions
+from hubdesk.domain.segments import (
+    analyse,
+    long_message_note,
+    make_gsm_safe,
+    unicode_positions,
+)
 from hubdesk.ui import guarded
 from hubdesk.ui.icons import IconSet
 from hubdesk.ui.meter import SegmentMeter
@@ -119,6 +124,7 @@ class ComposePane(QWidget):
         self._offline = False
         self._blocked: str | None = None
         self._quiet = False
+        self._long_warned: str | None = None  # the long text the user was warned about
 
         self.sender_combo = QComboBox(self)
         self.sender_combo.setAccessibleName("Send from")
@@ -293,8 +299,15 @@ class ComposePane(QWidget):
         sender = self.sender_id()
         if sender is None or not self.can_send():
             return
+        text = self.text()
+        note = long_message_note(analyse(text))
+        if note is not None and self._long_warned != text:
+            self._long_warned = text  # the next press sends it: a non-modal confirmation
+            self._update_notice(f"{note} Press Send again to send it.")
+            return
+        self._long_warned = None
         self.flush_draft()
-        self.send_requested.emit(sender, self.text())
+        self.send_requested.emit(sender, text)
 
     def make_gsm_safe(self) -> None:
         """Replace characters that force Unicode, as one undoable edit."""
@@ -320,6 +333,9 @@ class ComposePane(QWidget):
     # --- internals ----------------------------------------------------------------
     def _on_text_changed(self) -> None:
         self._update_state()
+        if self._long_warned is not None and self._long_warned != self.text():
+            self._long_warned = None  # the warning was about another text
+            self._update_notice()
         if not self._quiet:
             self._draft_timer.start()
 
@@ -335,15 +351,15 @@ class ComposePane(QWidget):
         self.send_button.setAccessibleName("Queue message" if self._offline else "Send message")
         self.send_button.setEnabled(self.can_send())
 
-    def _update_notice(self) -> None:
-        notes = [n for n in (self._blocked, OFFLINE_NOTE if self._offline else None) if n]
+    def _update_notice(self, warning: str | None = None) -> None:
+        offline = OFFLINE_NOTE if self._offline else None
+        notes = [n for n in (self._blocked, warning, offline) if n]
         self.notice.setText(" · ".join(notes))
         self.notice.setVisible(bool(notes))
         colors = colors_for(self.palette())
         palette = self.notice.palette()
-        palette.setColor(
-            QPalette.ColorRole.WindowText, colors.failed if self._blocked else colors.muted_text
-        )
+        tone = colors.failed if self._blocked else colors.warning if warning else colors.muted_text
+        palette.setColor(QPalette.ColorRole.WindowText, tone)
         self.notice.setPalette(palette)
 
     @guarded(None)

@@ -26,7 +26,7 @@ from hubdesk.cli.output import (
     table,
 )
 from hubdesk.domain import Sms, SmsType
-from hubdesk.domain.segments import analyse
+from hubdesk.domain.segments import analyse, long_message_note
 from hubdesk.domain.segments import describe as describe_segments
 
 __all__ = [
@@ -61,6 +61,12 @@ def outgoing(ctx: Context) -> Outgoing:
     return OutboxOutgoing(ctx)
 
 
+def _check_length(args: Namespace, text: str) -> None:
+    note = long_message_note(analyse(text))
+    if note is not None and not args.long:
+        raise UsageError(f"{note.rstrip('.')}; add --long to send it anyway")
+
+
 def _note_foreign(ctx: Context, found: Sequence[inputs.Destination]) -> None:
     for item in found:
         if not item.number.is_uk:
@@ -71,6 +77,7 @@ async def send(args: Namespace, ctx: Context) -> None:
     source = inputs.sender_id(args.source)
     target = inputs.destination(args.to)
     text = inputs.message_text(args.text, ctx.stdin)
+    _check_length(args, text)
     _note_foreign(ctx, [target])
     ctx.out.detail(f"Message: {describe_segments(analyse(text))}")
     sent = await outgoing(ctx).send(
@@ -97,6 +104,7 @@ async def bulk_send(args: Namespace, ctx: Context) -> None:
         raise UsageError("the text and --to-file cannot both come from stdin")
     found = inputs.destinations(args.to or [], args.to_file, ctx.stdin)
     text = inputs.message_text(args.text, ctx.stdin)
+    _check_length(args, text)
     _note_foreign(ctx, found)
     ctx.out.detail(f"Message: {describe_segments(analyse(text))}")
     digits = [item.number.digits for item in found]

@@ -119,6 +119,16 @@ def test_bulk_send_reports_bad_lines_with_numbers_and_sends_nothing(
     assert logged_in.requests() == []
 
 
+def test_a_long_message_needs_long(logged_in: Cli) -> None:
+    text = "x" * (153 * 11)  # 11 parts
+    run = logged_in("send", "--from", SENDER, "--to", "07400123456", text)
+    assert run.code == 2 and "11 parts" in run.stderr and "--long" in run.stderr
+    assert logged_in.api_requests("/sms/send") == []
+    run = logged_in("send", "--from", SENDER, "--to", "07400123456", "--long", text)
+    assert run.code == 0, run
+    assert len(logged_in.api_requests("/sms/send")) == 1
+
+
 def test_bulk_send_over_the_limit_says_split_it_and_queues_nothing(
     logged_in: Cli, tmp_path: Path
 ) -> None:

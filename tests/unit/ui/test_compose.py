@@ -140,3 +140,24 @@ def test_hostile_text(pane: ComposePane, text: str) -> None:
     pane.set_text(text)
     assert pane.text() == text
     assert not pane.grab().isNull()
+
+
+def test_a_long_message_needs_a_second_send(pane: ComposePane, qtbot: QtBot) -> None:
+    sent: list[str] = []
+    pane.send_requested.connect(lambda _s, t: sent.append(t))
+    long_text = "x" * (153 * 11)  # 11 parts
+    pane.set_text(long_text)
+    pane.request_send()
+    assert sent == [] and pane.notice.isVisible()
+    assert "11 parts" in pane.notice.text() and "Send again" in pane.notice.text()
+    pane.request_send()
+    assert sent == [long_text]
+
+    pane.set_text(long_text + "y")  # another text: warned again
+    pane.request_send()
+    assert len(sent) == 1
+    pane.editor.insertPlainText("z")  # editing drops the warning
+    assert not pane.notice.isVisible()
+    pane.set_text("short")
+    pane.request_send()
+    assert sent[-1] == "short"
