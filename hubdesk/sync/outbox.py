@@ -104,7 +104,9 @@ class OutboxSender:
         self.events = events or SyncEvents()
         self.reconcile_window = reconcile_window
         self.clock_margin = clock_margin
-        self._finder = SentSearch(client, worker, max_pages=max_reconcile_pages)
+        self._finder = SentSearch(
+            client, worker, max_pages=max_reconcile_pages, monotonic=monotonic
+        )
         self._posts = 0
         self._sleep = sleep
         self._monotonic = monotonic
@@ -398,7 +400,8 @@ class OutboxSender:
                 lambda db, i=outbox_id: db.outbox.attempt_window(i)  # type: ignore[misc]
             )
             wait = self.seconds_until_decidable(window)
-            waits.append(0.0 if wait is None else max(0.0, wait))
+            retry = self._finder.seconds_until_retry(outbox_id)
+            waits.append(max(retry, 0.0 if wait is None else wait))
         return min(waits) if waits else None
 
     async def settle(self, timeout: float = 600.0, *, retry_every: float = 5.0) -> FlushReport:

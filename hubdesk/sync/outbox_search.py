@@ -7,15 +7,20 @@ OLDEST match that no other outbox entry has claimed is taken, so two entries wit
 same text to the same number claim distinct messages.
 
 A search reads at most ``max_pages`` pages plus one page per ``per_page`` destinations
-(a bulk send of 600 numbers alone fills 60 pages). :attr:`Found.complete` says whether
+(a bulk send of 500 numbers alone fills 50 pages). :attr:`Found.complete` says whether
 it read the listing to its end: only a complete search can show that a message is
-absent, and only then may the outbox send it again.
+absent, and only then may the outbox send it again. When the sender's listing is too
+long (other traffic in the window), up to ``PER_NUMBER_FALLBACK`` destinations are
+searched one receiver at a time instead (usually one page each). A search that still
+cannot be completed is not tried again for that entry for a while (30 s, doubling up to
+10 min), so an undecidable entry does not turn into a stream of listing requests.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,6 +29,10 @@ from hubdesk.domain import OutboxItem, Sms, SmsType
 from hubdesk.store.worker import DbWorker
 
 __all__ = ["Found", "SentSearch", "same_text"]
+
+PER_NUMBER_FALLBACK = 20
+RETRY_FIRST = 30.0  # seconds before an incomplete search of an entry is tried again
+RETRY_MAX = 600.0
 
 
 def same_text(server: str, ours: str) -> bool:
@@ -43,11 +52,26 @@ class Found:
 class SentSearch:
     """Lists the entry's sender's messages, within a page budget per search."""
 
-    def __init__(self, client: HubClient, worker: DbWorker, *, max_pages: int = 50) -> None:
+    def __init__(
+        self,
+        client: HubClient,
+        worker: DbWorker,
+        *,
+        max_pages: int = 50,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._client = client
         self._worker = worker
         self.max_pages = max_pages
         self.requests = 0  # listing requests made (for tests and benchmarks)
+        self._monotonic = monotonic
+        self._retry: dict[int, tuple[float, float]] = {}  # outbox id -> (at, last pause)
+
+    def seconds_until_retry(self, outbox_id: int) -> float:
+        """How long an entry whose last search was incomplete waits before the next."""
+        if outbox_id not in self._retry:
+            return 0.0
+        return max(0.0, self._retry[outbox_id][0] - self._monotonic())
 
     async def find(
         self,
@@ -56,7 +80,40 @@ class SentSearch:
         since: datetime | None,
         until: datetime | None,
     ) -> Found:
-        """Per destination, the oldest unclaimed server message that matches ``item``."""
+        """Per destination, the oldest unclaimed server message that matches ``item``;
+        incomplete without a request while the entry's retry pause runs."""
+        if self.seconds_until_retry(item.id) > 0:
+            return Found(False)
+        found = await self._find(item, dests, since, until)
+        wanted = list(dict.fromkeys(dests))
+        if not found.complete and 1 < len(wanted) <= PER_NUMBER_FALLBACK:
+            found = await self._find_each(item, wanted, since, until)
+        if found.complete:
+            self._retry.pop(item.id, None)
+        else:
+            pause = min(RETRY_MAX, self._retry.get(item.id, (0.0, RETRY_FIRST / 2))[1] * 2)
+            self._retry[item.id] = (self._monotonic() + pause, pause)
+        return found
+
+    async def _find_each(
+        self, item: OutboxItem, dests: Sequence[str], since: datetime | None,
+        until: datetime | None,
+    ) -> Found:  # fmt: skip
+        """One receiver-filtered search per destination, merged."""
+        complete, messages = True, {}
+        for dest in dests:
+            one = await self._find(item, [dest], since, until)
+            complete = complete and one.complete
+            messages.update(one.messages)
+        return Found(complete, messages)
+
+    async def _find(
+        self,
+        item: OutboxItem,
+        dests: Sequence[str],
+        since: datetime | None,
+        until: datetime | None,
+    ) -> Found:
         receiver = dests[0] if len(dests) == 1 else None
         wanted = set(dests)
         candidates: list[Sms] = []

@@ -194,11 +194,11 @@ async def test_a_bulk_longer_than_the_page_budget_is_reconciled_without_resendin
         assert len(k.requests(BULK)) == 1
 
 
-async def test_a_listing_it_cannot_read_to_the_end_never_counts_as_absent(
+async def test_a_bulk_buried_under_newer_traffic_is_found_one_number_at_a_time(
     tmp_path: Path,
 ) -> None:
     """Other traffic from the same sender pushes the lost bulk past the page budget: the
-    row stays unknown (and says nothing is certain) rather than being sent again."""
+    search falls back to one receiver-filtered listing per number and finds it all."""
     async with kit(tmp_path, timeout=TIMEOUT) as k:
         s = sender(k, pages=1)
         k.state.add_fault(fault("drop_after", BULK))
@@ -208,11 +208,35 @@ async def test_a_listing_it_cannot_read_to_the_end_never_counts_as_absent(
             await k.client.send_sms(SENDER, f"4479112{n:05d}", f"other {n}")
         k.clock.offset += 40
         report = await s.flush()
-        assert report.unknown == [r.item.id] and not report.resent
-        still = await k.worker.run(lambda db: db.outbox.get(r.item.id))
-        assert still is not None and still.state is OutboxState.UNKNOWN
+        assert report.found == [r.item.id] and not report.resent
         assert [server_copies(k)[(d, "buried")] for d in (A, B, C)] == [1, 1, 1]
         assert len(k.requests(BULK)) == 1
+
+
+async def test_a_listing_it_cannot_read_to_the_end_never_counts_as_absent(
+    tmp_path: Path,
+) -> None:
+    """Even the number's own listing is too long to read: the row stays unknown, is not
+    sent again, and is not searched again at once (no stream of listing requests)."""
+    async with kit(tmp_path, timeout=TIMEOUT) as k:
+        s = sender(k, pages=1)
+        k.state.add_fault(fault("drop_after", SEND))
+        r = await s.submit(SENDER, A, "buried")
+        assert r.item is not None and r.item.state is OutboxState.UNKNOWN
+        for n in range(30):  # newer messages to the same number, inside the window
+            await k.client.send_sms(SENDER, A, f"other {n}")
+        k.clock.offset += 40
+        report = await s.flush()
+        assert report.unknown == [r.item.id] and not report.resent
+        assert report.next_check is not None and report.next_check >= 25
+        listings = len(k.requests("/api/sms/list"))
+        again = await s.flush()
+        assert again.unknown == [r.item.id]
+        assert len(k.requests("/api/sms/list")) == listings  # paused, not re-read
+        still = await k.worker.run(lambda db: db.outbox.get(r.item.id))
+        assert still is not None and still.state is OutboxState.UNKNOWN
+        assert server_copies(k)[(A, "buried")] == 1
+        assert len(k.requests(SEND)) == 31  # ours once, and the 30 others
 
 
 async def test_interrupted_sending_row_is_reconciled_after_restart(tmp_path: Path) -> None:
