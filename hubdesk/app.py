@@ -172,6 +172,11 @@ def cannot_start(message: str) -> int:
     """Say why HubDesk cannot start: on stderr, and in a dialog (started from a menu,
     nobody reads stderr) unless there is no screen to show it on. Exit status 1."""
     print(f"hubdesk: {message}", file=sys.stderr)
+    no_display = not any(
+        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    )
+    if sys.platform.startswith("linux") and no_display:
+        return 1  # Qt would abort without a display: stderr is all there is
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     existing = QApplication.instance()

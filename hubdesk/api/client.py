@@ -60,9 +60,10 @@ def scrub(text: str, secrets: Iterable[str]) -> str:
     for secret in sorted(filter(None, secrets), key=len, reverse=True):
         if len(secret) >= _SCRUB_ANYWHERE:
             text = text.replace(secret, _REDACTED)
-        else:
-            word = rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])"
-            text = re.sub(word, _REDACTED, text)
+        else:  # a word boundary on each end that is a letter or digit
+            before = r"(?<![0-9A-Za-z])" if secret[0].isalnum() else ""
+            after = r"(?![0-9A-Za-z])" if secret[-1].isalnum() else ""
+            text = re.sub(before + re.escape(secret) + after, _REDACTED, text)
     return text
 
 

@@ -12,6 +12,8 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
+from hubdesk.cli.errors import EXIT_BAD_INPUT
+
 __all__ = ["build_parser", "main"]
 
 PROG = "hubdesk-cli"
@@ -61,11 +63,15 @@ exit codes:
 """
 
 
+class _ArgumentsRefused(Exception):
+    """The command line could not be read; ``str()`` is the sentence."""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-sentence errors (exit code 2, like every bad input)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: {message}. See '{self.prog} --help'.\n")
+        raise _ArgumentsRefused(f"{self.prog}: {message}. See '{self.prog} --help'.")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -225,10 +231,19 @@ def main(
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
     parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
     try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # --help, --version, or a usage error (already printed)
+        args = parser.parse_args(words)
+    except SystemExit as exc:  # --help or --version (already printed)
         return exc.code if isinstance(exc.code, int) else 2
+    except _ArgumentsRefused as exc:
+        err_stream.write(f"{exc}\n")
+        if "--json" in words:  # one document on stdout, as for any other failure
+            import json
+
+            error = {"message": str(exc), "exit_code": EXIT_BAD_INPUT}
+            out_stream.write(json.dumps({"error": error}, indent=2) + "\n")
+        return EXIT_BAD_INPUT
 
     from hubdesk.cli.runner import run
 

@@ -13,7 +13,7 @@ last one used there, else the default sender ID setting, else the first approved
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from hubdesk.core.errors import InvalidInput, NoApprovedSender, OptedOut
@@ -101,7 +101,7 @@ class Messenger:
         nothing is approved."""
         approved = self._sender_ids.approved()
         last, thread_last = await self._worker.run(
-            lambda db: (_last_sender(db, partner), _thread_sender(db, partner))
+            lambda db: (_last_sender(db, partner), _thread_sender(db, partner, approved))
         )
         for candidate in (last, thread_last, self._default_sender_id()):
             if candidate and candidate in approved:
@@ -230,11 +230,12 @@ def _last_sender(db: Database, partner: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _thread_sender(db: Database, partner: str) -> str | None:
-    """The account's end of the thread's newest stored message: the sender id it was
-    sent from, or the number the partner wrote to (a reply comes from that line)."""
+def _thread_sender(db: Database, partner: str, approved: Collection[str]) -> str | None:
+    """The account's end of the thread's newest stored message that is an approved id:
+    the sender id it was sent from, or the number the partner wrote to (a reply comes
+    from that line). A message to a line that cannot send does not hide older ones."""
     for entry in db.messages.thread(partner, limit=50):
-        if entry.sms_id is not None:
+        if entry.sms_id is not None and entry.sender_id in approved:
             return entry.sender_id
     return None
 

@@ -205,13 +205,12 @@ class ComposePane(QWidget):
     ) -> None:
         """Approved ids are selectable; pending ones are listed, disabled, "awaiting approval".
 
-        Selected: ``default`` if approved, else (``keep_current``) the current choice if
-        still approved, else the only approved id. With several approved and none of
+        Selected, the first still approved of: (``keep_current``) the current choice, the
+        user's; ``default``; the only approved id. With several approved and none of
         those, nothing is selected: the user chooses (no default sender ID set)."""
-        keep = default if default is not None else self.sender_id() if keep_current else None
+        wanted = [self.sender_id() if keep_current else None, default]
         self._sender_model.clear()
-        approved_rows: list[int] = []
-        chosen = -1
+        approved: dict[str, int] = {}
         for row, sid in enumerate(sender_ids):
             label = sid.sender_id if sid.approved else f"{sid.sender_id} ({AWAITING})"
             item = QStandardItem(label)
@@ -221,11 +220,11 @@ class ComposePane(QWidget):
             item.setEditable(False)
             self._sender_model.appendRow(item)
             if sid.approved:
-                approved_rows.append(row)
-                if sid.sender_id == keep:
-                    chosen = row
-        if chosen < 0 and len(approved_rows) == 1:
-            chosen = approved_rows[0]
+                approved.setdefault(sid.sender_id, row)
+        rows = [approved[w] for w in wanted if w is not None and w in approved]
+        if not rows and len(approved) == 1:
+            rows = list(approved.values())
+        chosen = rows[0] if rows else -1
         self.sender_combo.setCurrentIndex(chosen)
         self._update_state()
 
@@ -303,7 +302,7 @@ class ComposePane(QWidget):
         note = long_message_note(analyse(text))
         if note is not None and self._long_warned != text:
             self._long_warned = text  # the next press sends it: a non-modal confirmation
-            self._update_notice(f"{note} Press Send again to send it.")
+            self._update_notice()
             return
         self._long_warned = None
         self.flush_draft()
@@ -351,7 +350,16 @@ class ComposePane(QWidget):
         self.send_button.setAccessibleName("Queue message" if self._offline else "Send message")
         self.send_button.setEnabled(self.can_send())
 
-    def _update_notice(self, warning: str | None = None) -> None:
+    def _long_warning(self) -> str | None:
+        """The long-message warning while it stands (the text it was given for)."""
+        text = self.text()
+        if self._long_warned is None or self._long_warned != text:
+            return None
+        note = long_message_note(analyse(text))
+        return None if note is None else f"{note} Press Send again to send it."
+
+    def _update_notice(self) -> None:
+        warning = self._long_warning()
         offline = OFFLINE_NOTE if self._offline else None
         notes = [n for n in (self._blocked, warning, offline) if n]
         self.notice.setText(" · ".join(notes))

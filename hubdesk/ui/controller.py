@@ -130,11 +130,11 @@ class MainController(QObject):
 
     @async_slot()
     async def submit_search(self, text: str) -> None:
-        """Enter in the search field: filter by exactly ``text``, then open the result
-        under the cursor (or the first): never a row of an older filter."""
+        """Enter in the search field: filter by exactly ``text``, then open the top hit:
+        never a row of an older filter."""
         await self._search(text)
         if text.strip() == self._query:
-            self.window.open_list_cursor()
+            self.window.open_first_result()
 
     async def _search(self, text: str) -> None:
         query = text.strip()

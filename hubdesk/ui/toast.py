@@ -16,6 +16,7 @@ from hubdesk.ui import guarded
 from hubdesk.ui.theme import colors_for
 
 DEFAULT_TIMEOUT_MS = 6000
+_GEOMETRY_EVENTS = (QEvent.Type.Resize, QEvent.Type.Move, QEvent.Type.Show, QEvent.Type.Hide)
 
 
 class Toast(QFrame):
@@ -41,6 +42,8 @@ class Toast(QFrame):
         self._timer.timeout.connect(self.hide)
         self.setAccessibleName("Notice")
         parent.installEventFilter(self)
+        if anchor is not None:
+            anchor.installEventFilter(self)  # the splitter moved, the page changed
         self.hide()
 
     def show_message(
@@ -90,11 +93,13 @@ class Toast(QFrame):
 
     @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if watched is self.parentWidget() and self.isVisible():
-            if event.type() == QEvent.Type.Resize:
-                self._place()
-            elif event.type() == QEvent.Type.PaletteChange:
-                self._apply_colors()
+        if not self.isVisible():
+            return False
+        kind = event.type()
+        if watched is self.parentWidget() and kind == QEvent.Type.PaletteChange:
+            self._apply_colors()
+        elif kind in _GEOMETRY_EVENTS and watched in (self.parentWidget(), self._anchor):
+            self._place()
         return False
 
     @guarded(None)

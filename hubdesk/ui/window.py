@@ -343,8 +343,10 @@ class MainWindow(LazyPages, QMainWindow):
             signal.emit(partner)
 
     def _to_results(self) -> None:
+        """Down in the search field: into the list, at the top hit while searching."""
         view = self.conversation_view
-        if not view.currentIndex().isValid() and self.conversation_model.rowCount():
+        searching = bool(self.search.text().strip())
+        if self.conversation_model.rowCount() and (searching or not view.currentIndex().isValid()):
             view.setCurrentIndex(self.conversation_model.index(0))
         view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
@@ -352,13 +354,10 @@ class MainWindow(LazyPages, QMainWindow):
         self._search_timer.stop()  # searched now, and opened once the results are in
         self.search_submitted.emit(self.search.text())
 
-    def open_list_cursor(self) -> None:
-        """Open the conversation under the list's cursor, else the first one listed."""
-        index = self.conversation_view.currentIndex()
-        if not index.isValid() and self.conversation_model.rowCount():
-            index = self.conversation_model.index(0)
-        conv = index.data(ConversationRole.CONVERSATION) if index.isValid() else None
-        if isinstance(conv, Conversation):
+    def open_first_result(self) -> None:
+        """Open the first conversation listed (the top hit of a search)."""
+        conv = self.conversation_model.conversation_at(0)
+        if conv is not None:
             self.conversation_chosen.emit(conv.partner)
 
     def _activated(self, conv: Conversation) -> None:

@@ -72,6 +72,13 @@ def test_json_mode_prints_one_error_document_with_the_outbox_entry(logged_in: Cl
     }
 
 
+def test_json_mode_says_a_usage_error_as_one_document_too(cli: Cli) -> None:
+    run = cli("--json", "send", "--to", "07400123456", "Hi")  # no --from
+    assert run.code == 2
+    assert run.json()["error"]["exit_code"] == 2
+    assert "--from" in run.json()["error"]["message"] and "--from" in run.stderr
+
+
 def test_malformed_answer_is_exit_5(logged_in: Cli) -> None:
     logged_in.sim.state.add_fault(Fault("malformed", path="/api/sender-id/list"))
     run = logged_in("senders")

@@ -519,3 +519,4 @@ def test_scrub_removes_secrets_without_mangling_words() -> None:
     assert "Invalid number" in clean  # a one-letter secret is not cut out of words
     assert "[redacted] pass12" in clean
     assert scrub(f"xx{token}yy", [token]) == "xx[redacted]yy"  # long ones: anywhere
+    assert scrub("abc#12 and #123", ["#12"]) == "abc[redacted] and #123"  # "#" is no letter

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
 
-from hubdesk.cli.app import build_parser
+from hubdesk.cli.app import build_parser, main
 from hubdesk.cli.context import Context, Options
 from hubdesk.cli.output import Output
 from hubdesk.store.profile import DATABASE_FILE, database_path
@@ -54,8 +55,9 @@ def test_new_commands_parse() -> None:
         ["search"],
     ],
 )
-def test_bad_usage_is_exit_2(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as raised:
-        build_parser().parse_args(argv)
-    assert raised.value.code == 2
-    assert capsys.readouterr().err.count("\n") == 1
+def test_bad_usage_is_exit_2(argv: list[str]) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert main(argv, stdout=out, stderr=err) == 2
+    assert err.getvalue().count("\n") == 1 and out.getvalue() == ""
+    assert main(["--json", *argv], stdout=out, stderr=io.StringIO()) == 2
+    assert json.loads(out.getvalue())["error"]["message"] == err.getvalue().strip()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -119,6 +119,11 @@ async def test_sender_choice_follows_the_thread_when_hubdesk_never_sent(rig: Rig
     wrote = replace(sent, sms_id=900002, source="447400555111", destination=second,
                     type=SmsType.RECEIVED)  # fmt: skip
     await rig.worker.run(lambda db: db.messages.upsert_messages([wrote]))
+    assert await rig.messenger.sender_for("447400555111") == second
+    # A newer reply to a line that cannot send (not an approved id) hides nothing.
+    other_line = replace(wrote, sms_id=900003, destination="447999000111",
+                         time=when + timedelta(hours=1))  # fmt: skip
+    await rig.worker.run(lambda db: db.messages.upsert_messages([other_line]))
     assert await rig.messenger.sender_for("447400555111") == second
 
 

@@ -33,6 +33,8 @@ def test_sender_ids(pane: ComposePane) -> None:
     assert not item.isEnabled() and pane._sender_model.item(0).isEnabled()
     pane.set_sender_ids(IDS)  # a refreshed list keeps the choice
     assert pane.sender_id() == "447911123456"
+    pane.set_sender_ids(IDS, default="HUBWORK")  # ... over the conversation's default
+    assert pane.sender_id() == "447911123456"
     pane.set_sender_ids(IDS, keep_current=False)  # another conversation, no preference:
     assert pane.sender_id() is None  # two approved, so the user chooses
     assert combo.currentText() == "" and combo.placeholderText() == "Choose a sender ID"
