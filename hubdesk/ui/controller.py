@@ -123,10 +123,12 @@ class MainController(QObject):
             self.window.set_list_empty(not rows)
         self.window.keep_list_cursor(cursor, self.partner)
 
-    @async_slot()
-    async def search(self, text: str) -> None:
-        """Filter by name, number and message text; the FTS query runs on the worker."""
-        await self._search(text)
+    def search(self, text: str) -> asyncio.Task[None]:
+        """Filter by name, number and message text; the FTS query runs on the worker.
+        Every call runs (the newest text wins: an older query's results are dropped
+        when they come back), unlike an ``async_slot``, which would ignore a query
+        typed while the previous one is still running."""
+        return spawn(self._search(text), name="ui-search")
 
     @async_slot()
     async def submit_search(self, text: str) -> None:

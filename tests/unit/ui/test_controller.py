@@ -124,6 +124,18 @@ async def test_search_filters_the_list(driver: Driver) -> None:
 
 
 @in_loop
+async def test_a_query_typed_while_another_runs_is_not_dropped(driver: Driver) -> None:
+    await signed_in(driver)
+    driver.sim.inject_inbound(PARTNER, "the zebra crossing is closed")
+    await driver.poll()
+    first = driver.controller.search("the")
+    second = driver.controller.search("zebra")  # while "the" is still on the worker
+    await asyncio.gather(first, second)
+    model = driver.window.conversation_model
+    assert model.rowCount() == 1 and model.conversation_at(0).partner == PARTNER
+
+
+@in_loop
 async def test_enter_in_the_search_opens_a_result_of_what_was_typed(driver: Driver) -> None:
     """Enter right after typing (before the debounced search ran) opens the match for
     the text typed, not the first row of the list as it still is."""
