@@ -110,7 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="read the password from the first line of stdin (else it is asked for)",
     )
     sub.add_parser("logout", help="forget the stored session (keyring entry and profile)")
-    sub.add_parser("whoami", help="show the signed-in account and server")
+    sub.add_parser(
+        "whoami",
+        help="show the account and server of the stored session (no request: 'senders' "
+        "checks the session with the server)",
+    )
     sub.add_parser("senders", help="list every sender ID with its approval status")
     sender_add = sub.add_parser("sender-add", help="ask for a new sender ID")
     sender_add.add_argument("sender_id", metavar="SENDER_ID")
