@@ -314,6 +314,7 @@ class MainController(QObject):
     ) -> None:
         self._connection = state
         self.window.status.set_connection(state, detail, retry_after)
+        self.window.set_signed_in(self.services.signed_in)
         self.window.compose.set_offline(state in (Connection.OFFLINE, Connection.RATE_LIMITED))
         if state is Connection.SESSION_EXPIRED and not self.sign_in.is_open():
             self.sign_in.open(SESSION_EXPIRED)
@@ -340,6 +341,11 @@ class MainController(QObject):
 
     @async_slot(trigger=lambda self: self.window.sign_out_action)
     async def sign_out(self) -> None:
+        """File > Sign out; signed out, the same action reads "Sign in…" and opens the
+        sign-in dialog (the only way back after it was cancelled)."""
+        if not self.services.signed_in:
+            self.sign_in.open()
+            return
         sign_out = getattr(self.services, "sign_out", None)
         if sign_out is not None:
             await sign_out()

@@ -108,6 +108,10 @@ class LoginDialog(QDialog):
         self.cancel_button: QPushButton = self.buttons.addButton(
             QDialogButtonBox.StandardButton.Cancel
         )
+        # Enter is the dialog's: it clicks the default button, Sign in. While signing in
+        # the fields are disabled and focus moves on: an auto-default Cancel would then
+        # become the default and a second Enter would close the dialog.
+        self.cancel_button.setAutoDefault(False)
         self.sign_in_button.clicked.connect(self.submit)
         self.cancel_button.clicked.connect(self.reject)
 
@@ -217,7 +221,6 @@ class LoginDialog(QDialog):
         edit.setAccessibleName(name)
         if secret:
             edit.setEchoMode(QLineEdit.EchoMode.Password)
-        edit.returnPressed.connect(self.submit)
         return edit
 
     def _complete(self) -> bool:

@@ -319,6 +319,10 @@ class MainWindow(LazyPages, QMainWindow):
         else:
             self.select_partner(open_partner)
 
+    def set_signed_in(self, signed_in: bool) -> None:
+        """File > "Sign out" while signed in, "Sign in…" otherwise (same action)."""
+        self.sign_out_action.setText("Sign &out" if signed_in else "Sign &in…")
+
     def set_unread(self, count: int, in_title: bool) -> None:
         """Unread total in the status bar, and in the title when there is no tray badge."""
         self._unread = count

@@ -34,6 +34,20 @@ async def test_starts_signed_out_and_signs_in_through_the_dialog(driver: Driver)
 
 
 @in_loop
+async def test_a_cancelled_sign_in_can_be_opened_again_from_the_file_menu(
+    driver: Driver,
+) -> None:
+    action = driver.window.sign_out_action
+    driver.controller.sign_in.dialog.reject()
+    await driver.until(lambda: not driver.controller.sign_in.is_open(), what="cancelled")
+    assert action.text() == "Sign &in…"
+    action.trigger()
+    await driver.until(driver.controller.sign_in.is_open, what="the dialog again")
+    await signed_in(driver)
+    assert action.text() == "Sign &out"
+
+
+@in_loop
 async def test_wrong_password_is_shown_inline(driver: Driver) -> None:
     dialog = driver.controller.sign_in.dialog
     cfg = driver.sim.config

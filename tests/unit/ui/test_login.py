@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import keyring.errors
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from hubdesk.api import errors as api
@@ -47,6 +49,24 @@ def test_submit_emits_form_and_goes_busy(qtbot: QtBot) -> None:
     dialog.show_error("The username or password was not accepted.", "password")
     assert dialog.sign_in_button.isEnabled()
     assert dialog.error_text() == "The username or password was not accepted."
+
+
+def test_enter_in_the_password_signs_in_once_and_keeps_the_dialog_open(qtbot: QtBot) -> None:
+    """Enter is the dialog's default button (Sign in), exactly once; going busy moves
+    the focus on, and Cancel must not become the default and close the dialog."""
+    dialog = filled(qtbot)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    dialog.password.setFocus()
+    requests: list[LoginForm] = []
+    dialog.login_requested.connect(requests.append)
+    QTest.keyClick(dialog.password, Qt.Key.Key_Return)
+    QTest.keyClick(dialog.focusWidget() or dialog, Qt.Key.Key_Return)  # impatient
+    assert len(requests) == 1
+    assert dialog.isVisible() and dialog.result() == 0
+    dialog.show_error("The username or password was not accepted.", "password")
+    assert dialog.isVisible() and dialog.error_text().startswith("The username")
 
 
 def test_base_url_lives_under_advanced_and_network_errors_open_it(qtbot: QtBot) -> None:
