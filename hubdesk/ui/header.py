@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from hubdesk.ui.elided import ElidedLabel
 from hubdesk.ui.icons import IconSet
 
 NOT_UK_REASON = "Only UK numbers can be called: {number} is not a UK number."
@@ -27,8 +28,7 @@ class ConversationHeader(QWidget):
     def __init__(self, parent: QWidget | None = None, icons: IconSet | None = None) -> None:
         super().__init__(parent)
         self._partner: str | None = None
-        self.name_label = QLabel(self)
-        self.name_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.name_label = ElidedLabel(self)  # a long name must not widen the window
         self.name_label.setAccessibleName("Contact name")
         font = QFont(self.name_label.font())
         font.setBold(True)

@@ -228,3 +228,20 @@ def test_search_field_keys_clear_and_go_to_the_results(qtbot: QtBot) -> None:
         QTest.keyClicks(w.search, "bob")
         QTest.keyClick(w.search, Qt.Key.Key_Return)
     assert submitted.args == ["bob"]
+
+
+def test_a_long_contact_name_never_widens_the_window(qtbot: QtBot) -> None:
+    w = window(qtbot)
+    w.resize(1000, 680)
+    w.show()
+    qtbot.waitExposed(w)
+    before = w.minimumSizeHint().width()
+    name = "Dr " + "Bartholomew-Featherstonehaugh " * 4
+    w.header.set_partner("447400123456", name, "07400 123456", True)
+    QApplication.processEvents()
+    assert w.width() == 1000 and w.minimumSizeHint().width() <= before
+    label = w.header.name_label
+    assert label.text() == name and label.is_elided() and label.toolTip() == name
+    w.header.set_partner("447400123457", "Ann", "07400 123457", True)
+    QApplication.processEvents()
+    assert not label.is_elided() and label.toolTip() == ""
