@@ -156,6 +156,7 @@ class ComposePane(QWidget):
         self.notice.hide()
 
         self.gsm_button = QPushButton("Make GSM-safe", self)
+        self.gsm_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.gsm_button.setAccessibleName("Make GSM-safe")
         self.gsm_button.setToolTip(
             "Replace smart quotes, dashes and similar characters so the message is sent as GSM-7"
@@ -163,6 +164,7 @@ class ComposePane(QWidget):
         self.gsm_button.clicked.connect(self.make_gsm_safe)
 
         self.send_button = QPushButton("Send", self)
+        self.send_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves it in the box
         self.send_button.setAccessibleName("Send message")
         self.send_button.setDefault(False)
         self.send_button.clicked.connect(self.request_send)
@@ -345,10 +347,18 @@ class ComposePane(QWidget):
         text = self.text()
         info = analyse(text)
         self.meter.show_info(info)
-        self.gsm_button.setEnabled(bool(text) and make_gsm_safe(text) != text)
         self.send_button.setText("Queue" if self._offline else "Send")
         self.send_button.setAccessibleName("Queue message" if self._offline else "Send message")
-        self.send_button.setEnabled(self.can_send())
+        self._enable(self.gsm_button, bool(text) and make_gsm_safe(text) != text)
+        self._enable(self.send_button, self.can_send())
+
+    def _enable(self, button: QPushButton, enabled: bool) -> None:
+        """A focused button that gets disabled (Send after sending, Make GSM-safe after
+        fixing) hands the focus to the message box, not to the next widget in the
+        window's tab order (the search field, where the next typing would go)."""
+        if not enabled and self.window().focusWidget() is button:
+            self.focus_editor()
+        button.setEnabled(enabled)
 
     def _long_warning(self) -> str | None:
         """The long-message warning while it stands (the text it was given for)."""

@@ -245,3 +245,26 @@ def test_a_long_contact_name_never_widens_the_window(qtbot: QtBot) -> None:
     w.header.set_partner("447400123457", "Ann", "07400 123457", True)
     QApplication.processEvents()
     assert not label.is_elided() and label.toolTip() == ""
+
+
+def test_sending_leaves_the_focus_in_the_message_box(qtbot: QtBot) -> None:
+    """After Send (mouse or Space on the button) and Make GSM-safe, typing goes on into
+    the message box, not into the search field (the next in the tab order)."""
+    w = window(qtbot)
+    compose = w.compose
+    compose.set_sender_ids(DEMO_SENDER_IDS[:1])
+    compose.setEnabled(True)
+    compose.send_requested.connect(lambda _s, _t: compose.clear_after_send())
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    compose.focus_editor()
+    compose.set_text("It’s fine")
+    QTest.mouseClick(compose.gsm_button, Qt.MouseButton.LeftButton)
+    assert compose.text() == "It's fine" and w.focusWidget() is compose.editor
+    QTest.mouseClick(compose.send_button, Qt.MouseButton.LeftButton)
+    assert compose.text() == "" and w.focusWidget() is compose.editor
+    compose.set_text("again")
+    compose.send_button.setFocus()  # Tab to it, then Space
+    QTest.keyClick(compose.send_button, Qt.Key.Key_Space)
+    assert compose.text() == "" and w.focusWidget() is compose.editor
