@@ -292,15 +292,18 @@ class MainWindow(LazyPages, QMainWindow):
         self.search.selectAll()
 
     def select_partner(self, partner: str | None) -> None:
-        """Put the list's cursor and highlight on ``partner``'s row and scroll to it.
-        Nothing is highlighted when it is not listed (a new number, or filtered out)."""
+        """Show ``partner`` as the open conversation (painted selected) and put the
+        list's cursor on its row, scrolled to. Nothing is shown open when it is not
+        listed (a new number, or filtered out)."""
+        self.conversation_model.set_open(partner)
+        self._set_list_cursor(partner)
+
+    def _set_list_cursor(self, partner: str | None) -> None:
         view = self.conversation_view
         index = self.conversation_model.index_of(partner) if partner else QModelIndex()
+        view.setCurrentIndex(index)  # the list selects nothing: this moves the cursor
         if index.isValid():
-            view.setCurrentIndex(index)
             view.scrollTo(index)
-        else:
-            view.selectionModel().clear()
 
     def list_cursor(self) -> str | None:
         """The conversation under the list's keyboard cursor. Arrow keys move it without
@@ -315,9 +318,9 @@ class MainWindow(LazyPages, QMainWindow):
         if before is not None and before == self.list_cursor():
             return  # moved rows keep their cursor: leave the scroll position alone
         if before is not None and self.conversation_model.index_of(before).isValid():
-            self.select_partner(before)
+            self._set_list_cursor(before)
         else:
-            self.select_partner(open_partner)
+            self._set_list_cursor(open_partner)
 
     def set_signed_in(self, signed_in: bool) -> None:
         """File > "Sign out" while signed in, "Sign in…" otherwise (same action)."""

@@ -47,6 +47,10 @@ class ConversationDelegate(QStyledItemDelegate):
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         opt.text = ""
+        if index.data(ConversationRole.OPEN):  # the open conversation, not the cursor
+            opt.state |= QStyle.StateFlag.State_Selected
+        else:
+            opt.state &= ~QStyle.StateFlag.State_Selected
         widget: QWidget | None = opt.widget
         style = widget.style() if widget is not None else None
         painter.save()

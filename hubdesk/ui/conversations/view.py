@@ -27,7 +27,9 @@ class ConversationListView(LiveTimesListView):
     ) -> None:
         super().__init__(parent, clock=clock)  # "14:05" becomes "Tue" at midnight
         self.setUniformItemSizes(True)
-        self.setSelectionMode(QListView.SelectionMode.SingleSelection)
+        # No selection: the open conversation is painted from the model (OPEN), and the
+        # keyboard cursor (current index) by the delegate's frame, so the two never mix.
+        self.setSelectionMode(QListView.SelectionMode.NoSelection)
         self.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
         self.setItemDelegate(ConversationDelegate(self))
         self.setAccessibleName("Conversations")

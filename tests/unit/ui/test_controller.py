@@ -11,10 +11,12 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from hubdesk.domain import MessageState, SmsType, ThreadEntry
+from hubdesk.ui.conversations import ConversationRole
 from hubdesk.ui.window import NO_MESSAGES_YET, NOTHING_OPEN
 from tests.unit.ui.appkit import Driver, in_loop, shell_driver, signed_in  # noqa: F401
 
 pytestmark = pytest.mark.sim_config(delivery_delay=0.3)
+OPEN = ConversationRole.OPEN
 
 PARTNER = "447400123456"
 
@@ -264,9 +266,10 @@ async def test_a_new_number_asks_which_sender_id_when_several_are_approved(
 
 
 def highlighted(d: Driver) -> list[str]:
-    view = d.window.conversation_view
+    """The conversations the list paints as open (selected)."""
     model = d.window.conversation_model
-    return [model.conversation_at(i).partner for i in view.selectionModel().selectedIndexes()]
+    rows = [model.conversation_at(r) for r in range(model.rowCount())]
+    return [c.partner for c in rows if c is not None and model.index_of(c.partner).data(OPEN)]
 
 
 @in_loop
@@ -312,11 +315,14 @@ async def test_a_refresh_leaves_the_keyboard_cursor_where_the_user_moved_it(
     cursor = model.conversation_at(view.currentIndex()).partner
     assert cursor != driver.window.header.partner()
 
+    opened = driver.window.header.partner()
+    assert highlighted(driver) == [opened]  # the cursor moved; the open one is unchanged
+
     driver.sim.inject_inbound(PARTNER, "a new message moves its conversation to the top")
     await driver.poll()
     await driver.until(lambda: model.conversation_at(0).partner == PARTNER, what="refreshed")
     assert model.conversation_at(view.currentIndex()).partner == cursor
-    assert highlighted(driver) == [cursor]
+    assert highlighted(driver) == [opened]
 
 
 @in_loop
@@ -348,3 +354,23 @@ async def test_retry_on_an_undelivered_message_puts_it_back_in_the_box(driver: D
     assert len([r for r in driver.sim.requests() if r["path"] == "/api/sms/send"]) == sends_before
     compose.editor.undo()
     assert compose.text() == "half-typed draft"
+
+
+@in_loop
+async def test_a_right_click_on_another_row_does_not_look_like_opening_it(
+    driver: Driver,
+) -> None:
+    await signed_in(driver)
+    for n in range(3):
+        driver.sim.inject_inbound(f"44740066600{n}", f"hi {n}")
+    await driver.poll()
+    model, view = driver.window.conversation_model, driver.window.conversation_view
+    opened = model.conversation_at(0).partner
+    await open_partner(driver, opened)
+    other = model.conversation_at(2).partner
+    driver.window.conversation_view.customContextMenuRequested.disconnect()  # no popup
+    rect = view.visualRect(model.index(2))
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.RightButton, pos=rect.center())
+    assert model.conversation_at(view.currentIndex()).partner == other  # the cursor
+    assert highlighted(driver) == [opened]  # still the open one, painted as such
+    assert driver.window.header.partner() == opened

@@ -234,3 +234,39 @@ def test_the_keyboard_cursor_is_framed_even_on_an_unselected_row(
 
     assert edge_colour(focused=True) == highlight
     assert edge_colour(focused=False) != highlight
+
+
+def test_the_open_conversation_is_painted_selected_and_only_it(
+    qapp: QApplication, qtbot: QtBot
+) -> None:
+    model = ConversationListModel()
+    model.set_conversations([make_conversation("447911123456", 1),
+                             make_conversation("447911123457", 2)])  # fmt: skip
+    view = ConversationListView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(320, 200)
+    changed: list[int] = []
+    model.dataChanged.connect(lambda top, _bottom, _roles: changed.append(top.row()))
+    model.set_open("447911123457")
+    assert changed == [1]
+    model.set_open("447911123456")
+    assert sorted(changed) == [0, 1, 1]  # the old row and the new one repaint
+
+    def fill(row: int, selected_by_view: bool) -> QColor:
+        option = QStyleOptionViewItem()
+        view.initViewItemOption(option)
+        option.rect = view.visualRect(model.index(row))
+        if selected_by_view:
+            option.state |= QStyle.StateFlag.State_Selected
+        image = QImage(option.rect.size(), QImage.Format.Format_ARGB32)
+        image.fill(QColor("white"))
+        painter = QPainter(image)
+        painter.translate(-option.rect.topLeft())
+        view.itemDelegate().paint(painter, option, model.index(row))
+        painter.end()
+        return image.pixelColor(option.rect.width() // 2, option.rect.height() - 3)
+
+    highlight = view.palette().color(QPalette.ColorRole.Highlight)
+    assert fill(model.index_of("447911123456").row(), selected_by_view=False) == highlight
+    assert fill(model.index_of("447911123457").row(), selected_by_view=True) != highlight
