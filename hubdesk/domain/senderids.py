@@ -27,6 +27,12 @@ def validate_sender_id(text: str) -> str:
     if sender_id.isdigit():
         if len(sender_id) > _NUMERIC_MAX:
             raise SenderIdError(f"a numeric sender ID can be at most {_NUMERIC_MAX} digits")
+        if sender_id.startswith("0"):  # national or 00-prefixed: not routable as a sender
+            example = "44" + sender_id[1:] if not sender_id.startswith("00") else sender_id[2:]
+            raise SenderIdError(
+                "a numeric sender ID is a number in international form, without 0, 00 or "
+                f"+ in front (e.g. {example})"
+            )
     elif len(sender_id) > _ALPHANUMERIC_MAX:
         raise SenderIdError(
             f"an alphanumeric sender ID can be at most {_ALPHANUMERIC_MAX} characters"

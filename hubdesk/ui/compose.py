@@ -306,7 +306,9 @@ class ComposePane(QWidget):
             self._long_warned = text  # the next press sends it: a non-modal confirmation
             self._update_notice()
             return
-        self._long_warned = None
+        if self._long_warned is not None:
+            self._long_warned = None
+            self._update_notice()  # the warning is answered: it goes with the message
         self.flush_draft()
         self.send_requested.emit(sender, text)
 

@@ -96,7 +96,9 @@ class Toast(QFrame):
         if not self.isVisible():
             return False
         kind = event.type()
-        if watched is self.parentWidget() and kind == QEvent.Type.PaletteChange:
+        if watched is self._anchor and kind == QEvent.Type.Hide:
+            self.hide()  # a note about the thread does not follow to another page
+        elif watched is self.parentWidget() and kind == QEvent.Type.PaletteChange:
             self._apply_colors()
         elif kind in _GEOMETRY_EVENTS and watched in (self.parentWidget(), self._anchor):
             self._place()

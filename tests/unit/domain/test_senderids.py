@@ -42,6 +42,11 @@ def test_accepted(text: str, expected: str) -> None:
         ("1234567890A", None),
         ("1234567890AB", "an alphanumeric sender ID can be at most 11 characters"),
         ("1234567890123456", "a numeric sender ID can be at most 15 digits"),
+        ("07400555123", "a numeric sender ID is a number in international form, without 0, "
+                        "00 or + in front (e.g. 447400555123)"),
+        ("00447400555123", "a numeric sender ID is a number in international form, without "
+                           "0, 00 or + in front (e.g. 447400555123)"),
+        ("0SHOP", None),  # letters: a name, not a number
     ],
 )
 def test_refused_with_reason(text: str, reason: str | None) -> None:
@@ -62,6 +67,7 @@ def test_matches_the_rules(text: str) -> None:
         bool(stripped)
         and all(ch in ascii_alnum for ch in stripped)
         and len(stripped) <= (15 if all(ch in string.digits for ch in stripped) else 11)
+        and not (all(ch in string.digits for ch in stripped) and stripped.startswith("0"))
     )
     try:
         result = validate_sender_id(text)

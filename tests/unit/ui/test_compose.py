@@ -154,6 +154,7 @@ def test_a_long_message_needs_a_second_send(pane: ComposePane, qtbot: QtBot) -> 
     assert "11 parts" in pane.notice.text() and "Send again" in pane.notice.text()
     pane.request_send()
     assert sent == [long_text]
+    assert not pane.notice.isVisible()  # answered: the warning goes with the message
 
     pane.set_text(long_text + "y")  # another text: warned again
     pane.request_send()

@@ -141,6 +141,8 @@ def test_a_toast_leaves_the_compose_pane_clear_and_follows_the_theme(
         assert (after.lightness() > 128) != (before.lightness() > 128)
     finally:
         apply_theme(qapp, "system")
+    w.show_page(CONTACTS)  # a note about the thread does not follow to another page
+    assert not w.toast.isVisible()
 
 
 def test_ctrl_2_to_4_show_the_real_pages(qtbot: QtBot) -> None:
