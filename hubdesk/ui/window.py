@@ -295,7 +295,7 @@ class MainWindow(LazyPages, QMainWindow):
         """Show ``partner`` as the open conversation (painted selected) and put the
         list's cursor on its row, scrolled to. Nothing is shown open when it is not
         listed (a new number, or filtered out)."""
-        self.conversation_model.set_open(partner)
+        self.conversation_view.set_open_partner(partner)
         self._set_list_cursor(partner)
 
     def _set_list_cursor(self, partner: str | None) -> None:

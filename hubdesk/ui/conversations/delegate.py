@@ -47,7 +47,9 @@ class ConversationDelegate(QStyledItemDelegate):
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         opt.text = ""
-        if index.data(ConversationRole.OPEN):  # the open conversation, not the cursor
+        open_of = getattr(opt.widget, "open_partner", None)  # ConversationListView's
+        partner = index.data(ConversationRole.PARTNER)
+        if open_of is not None and open_of() == partner:  # painted selected; cursor: frame
             opt.state |= QStyle.StateFlag.State_Selected
         else:
             opt.state &= ~QStyle.StateFlag.State_Selected

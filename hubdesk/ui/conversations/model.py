@@ -38,7 +38,6 @@ class ConversationRole(IntEnum):
     OPTED_OUT = Qt.ItemDataRole.UserRole + 7
     FILTER_TEXT = Qt.ItemDataRole.UserRole + 8
     NUMBER_TEXT = Qt.ItemDataRole.UserRole + 9
-    OPEN = Qt.ItemDataRole.UserRole + 10  # the conversation shown in the thread
 
 
 _BREAKS = frozenset("\u0085\u2028\u2029")
@@ -69,7 +68,6 @@ class ConversationListModel(QAbstractListModel):
         super().__init__(parent)
         self._rows: list[Conversation] = []
         self._row_of: dict[str, int] = {}
-        self._open: str | None = None
         self._numbers: dict[str, str] = {}
         self._clock = clock
         self.last_update_was_reset = False
@@ -101,8 +99,6 @@ class ConversationListModel(QAbstractListModel):
             return conv.opted_out
         if role == ConversationRole.NUMBER_TEXT:
             return self.number_text(conv.partner)
-        if role == ConversationRole.OPEN:
-            return conv.partner == self._open
         if role == ConversationRole.FILTER_TEXT:
             return self._filter_text(conv)
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -159,20 +155,6 @@ class ConversationListModel(QAbstractListModel):
     def conversation_at(self, index: AnyIndex | int) -> Conversation | None:
         row = index if isinstance(index, int) else (index.row() if index.isValid() else -1)
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def set_open(self, partner: str | None) -> None:
-        """Which conversation the thread shows (painted as selected; the view's own
-        cursor is separate: arrow keys move it without opening anything)."""
-        if partner == self._open:
-            return
-        rows = [self._row_of.get(p) for p in (self._open, partner) if p is not None]
-        self._open = partner
-        for row in rows:
-            if row is not None:
-                self.dataChanged.emit(self.index(row), self.index(row), [ConversationRole.OPEN])
-
-    def open_partner(self) -> str | None:
-        return self._open
 
     def index_of(self, partner: str) -> QModelIndex:
         row = self._row_of.get(partner)

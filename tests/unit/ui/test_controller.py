@@ -11,12 +11,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from hubdesk.domain import MessageState, SmsType, ThreadEntry
-from hubdesk.ui.conversations import ConversationRole
 from hubdesk.ui.window import NO_MESSAGES_YET, NOTHING_OPEN
 from tests.unit.ui.appkit import Driver, in_loop, shell_driver, signed_in  # noqa: F401
 
 pytestmark = pytest.mark.sim_config(delivery_delay=0.3)
-OPEN = ConversationRole.OPEN
 
 PARTNER = "447400123456"
 
@@ -266,10 +264,10 @@ async def test_a_new_number_asks_which_sender_id_when_several_are_approved(
 
 
 def highlighted(d: Driver) -> list[str]:
-    """The conversations the list paints as open (selected)."""
-    model = d.window.conversation_model
-    rows = [model.conversation_at(r) for r in range(model.rowCount())]
-    return [c.partner for c in rows if c is not None and model.index_of(c.partner).data(OPEN)]
+    """The conversations the list paints as open (selected): its open one, if listed."""
+    shown = d.window.conversation_view.open_partner()
+    listed = shown is not None and d.window.conversation_model.index_of(shown).isValid()
+    return [shown] if listed and shown is not None else []
 
 
 @in_loop
