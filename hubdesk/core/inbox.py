@@ -171,7 +171,7 @@ def _write_export(path: Path, entries: list[ThreadEntry]) -> None:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_COLUMNS)
         for e in entries:
-            own = e.sender_id
+            own = format_number(e.sender_id)  # both ends alike; a name stays a name
             other = format_number(e.partner)
             sent = e.direction.name == "SENT"
             writer.writerow(

@@ -87,4 +87,6 @@ async def test_export_conversation_csv(worker: DbWorker, tmp_path: Path) -> None
     assert table[0] == ["time", "direction", "from", "to", "text", "status", "sms_id"]
     assert table[1][1:3] == ["received", "07400 123456"] and table[1][6] == "1"
     assert table[2][1] == "sent" and table[2][4] == "line one\nline two"
+    assert table[1][3] == "07700 900000"  # our end formatted as the other (not digits)
+    assert table[2][2] == "HubWork"  # a sender name stays as it is
     assert table[1][4] == "'=HYPERLINK(\"x\")"  # no formula injection in spreadsheets
