@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -87,6 +88,10 @@ async def test_export_conversation_csv(worker: DbWorker, tmp_path: Path) -> None
     assert table[0] == ["time", "direction", "from", "to", "text", "status", "sms_id"]
     assert table[1][1:3] == ["received", "07400 123456"] and table[1][6] == "1"
     assert table[2][1] == "sent" and table[2][4] == "line one\nline two"
-    assert table[1][3] == "07700 900000"  # our end formatted as the other (not digits)
     assert table[2][2] == "HubWork"  # a sender name stays as it is
+    to_line = replace(sms(3), destination="447520602706")
+    await worker.run(lambda db: db.messages.upsert_messages([to_line]))
+    await Inbox(worker).export_conversation_csv(ALICE, path)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        assert list(csv.reader(handle))[3][3] == "07520 602706"  # our number, formatted
     assert table[1][4] == "'=HYPERLINK(\"x\")"  # no formula injection in spreadsheets
