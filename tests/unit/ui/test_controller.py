@@ -296,17 +296,25 @@ async def test_the_list_never_highlights_a_conversation_that_is_not_open(driver:
     assert highlighted(driver) == [PARTNER]
 
 
+async def open_the_newest_of_several(d: Driver, count: int) -> str:
+    """Sign in, add ``count`` new conversations, open the newest; its partner."""
+    await signed_in(d)
+    for n in range(count):
+        d.sim.inject_inbound(f"44740055500{n}", f"hello {n}")
+    await d.poll()
+    assert d.window.conversation_model.rowCount() > count
+    newest = d.window.conversation_model.conversation_at(0)
+    assert newest is not None
+    await open_partner(d, newest.partner)
+    return newest.partner
+
+
 @in_loop
 async def test_a_refresh_leaves_the_keyboard_cursor_where_the_user_moved_it(
     driver: Driver,
 ) -> None:
-    await signed_in(driver)
-    for n in range(4):
-        driver.sim.inject_inbound(f"44740055500{n}", f"hello {n}")
-    await driver.poll()
+    await open_the_newest_of_several(driver, 4)
     model, view = driver.window.conversation_model, driver.window.conversation_view
-    assert model.rowCount() > 4
-    await open_partner(driver, model.conversation_at(0).partner)
     view.setFocus()
     QTest.keyClick(view, Qt.Key.Key_Down)  # arrow keys move the cursor, they open nothing
     QTest.keyClick(view, Qt.Key.Key_Down)
@@ -358,13 +366,8 @@ async def test_retry_on_an_undelivered_message_puts_it_back_in_the_box(driver: D
 async def test_a_right_click_on_another_row_does_not_look_like_opening_it(
     driver: Driver,
 ) -> None:
-    await signed_in(driver)
-    for n in range(3):
-        driver.sim.inject_inbound(f"44740066600{n}", f"hi {n}")
-    await driver.poll()
+    opened = await open_the_newest_of_several(driver, 3)
     model, view = driver.window.conversation_model, driver.window.conversation_view
-    opened = model.conversation_at(0).partner
-    await open_partner(driver, opened)
     other = model.conversation_at(2).partner
     driver.window.conversation_view.customContextMenuRequested.disconnect()  # no popup
     rect = view.visualRect(model.index(2))
