@@ -152,12 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from hubdesk.ui import importscan
 
     importscan.install()  # PySide6's import hook, minus its ~15 MB source cache
-    from PySide6.QtWidgets import QApplication
-
     from hubdesk.ui.single_instance import SingleInstance
 
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app = application()
     configure_application(app)
     instance = SingleInstance(home, app)
     if not instance.acquire():
@@ -166,6 +163,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_first_instance(app, options, home, instance)
     finally:
         instance.close()
+
+
+def application() -> QApplication:
+    """The process's QApplication, made on first use (tests may have made one)."""
+    from PySide6.QtWidgets import QApplication
+
+    existing = QApplication.instance()
+    return existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
 
 
 def cannot_start(message: str) -> int:
@@ -177,11 +182,9 @@ def cannot_start(message: str) -> int:
     )
     if sys.platform.startswith("linux") and no_display:
         return 1  # Qt would abort without a display: stderr is all there is
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QMessageBox
 
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    if app.platformName() not in ("offscreen", "minimal"):
+    if application().platformName() not in ("offscreen", "minimal"):
         QMessageBox.critical(None, "HubDesk cannot start", message)
     return 1
 
