@@ -318,13 +318,10 @@ class ComposePane(QWidget):
         fixed = make_gsm_safe(text)
         if fixed == text:
             return
-        cursor = self.editor.textCursor()
-        position = min(cursor.position(), len(fixed))
-        cursor.beginEditBlock()
-        cursor.select(QTextCursor.SelectionType.Document)
-        cursor.insertText(fixed)
-        cursor.endEditBlock()
-        cursor.setPosition(min(position, self.editor.document().characterCount() - 1))
+        position = self.editor.textCursor().position()
+        self.replace_text(fixed)
+        cursor = self.editor.textCursor()  # back where the user was typing
+        cursor.setPosition(min(position, len(fixed), self.editor.document().characterCount() - 1))
         self.editor.setTextCursor(cursor)
 
     def flush_draft(self) -> None:
