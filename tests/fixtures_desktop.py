@@ -3,7 +3,8 @@
 * Qt platform: tests run ``offscreen`` unless ``scripts/test``'s desktop session is up
   (``HUBDESK_DESKTOP_SESSION=1``, where it set ``QT_QPA_PLATFORM=xcb``).
 * Tests marked ``desktop`` and tests using the ``desktop_session`` fixture are skipped
-  outside that session, with the reason "needs scripts/test's desktop session".
+  outside that session, with the reason "needs scripts/test's desktop session" — and
+  fail in CI (``tests/missing.py``).
 * ``desktop_session`` gives a :class:`Desktop`: what the user would see of
   notifications (dunst, over D-Bus) and of the tray (the StatusNotifierWatcher).
 """
@@ -23,6 +24,8 @@ from typing import Any
 import pytest
 from jeepney import DBusAddress, HeaderFields, MessageType
 from jeepney.io.blocking import DBusConnection, open_dbus_connection
+
+from tests.missing import missing
 
 SKIP_REASON = "needs scripts/test's desktop session"
 IN_SESSION = os.environ.get("HUBDESK_DESKTOP_SESSION") == "1"
@@ -68,13 +71,9 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if IN_SESSION:
-        return
-    skip = pytest.mark.skip(reason=SKIP_REASON)
-    for item in items:
-        if item.get_closest_marker("desktop"):
-            item.add_marker(skip)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if not IN_SESSION and item.get_closest_marker("desktop"):
+        missing(SKIP_REASON)
 
 
 # -- what the user sees -------------------------------------------------------------------
@@ -229,7 +228,7 @@ class Desktop:
 def desktop_session() -> Iterator[Desktop]:
     """The desktop session ``scripts/test`` runs the suite in (skips outside it)."""
     if not IN_SESSION:
-        pytest.skip(SKIP_REASON)
+        missing(SKIP_REASON)
     desktop = Desktop(dict(os.environ))
     try:
         yield desktop

@@ -55,6 +55,7 @@ MARGIN = 4.0
 SCREENSHOT = """
 import sys
 from PySide6.QtGui import QGuiApplication
+from tests.missing import require_tool
 app = QGuiApplication(sys.argv[:1])
 ok = QGuiApplication.primaryScreen().grabWindow(0).save(sys.argv[1], "PNG")
 raise SystemExit(0 if ok else 1)
@@ -217,8 +218,7 @@ class Story:
 
 @pytest.fixture
 def story(desktop_session: Desktop, sim_server: SimServer, tmp_path: Path) -> Iterator[Story]:
-    if shutil.which("xdotool") is None:
-        pytest.skip("xdotool is not installed (scripts/bootstrap.sh installs it)")
+    require_tool("xdotool", "Debian: xdotool")
     desktop_session.close_all_notifications()
     made = Story(desktop_session, sim_server, tmp_path)
     try:

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from hubdesk.sim import SimConfig, SimServer, SimState
+from tests.missing import require_tool
 
 pytestmark = pytest.mark.network
 
@@ -87,9 +88,7 @@ def _rewrite(collection: dict[str, Any], base_url: str, access_token: str) -> di
 
 
 def test_collection_runs_green_against_the_sim(tmp_path: Path) -> None:
-    newman = shutil.which("newman")
-    if newman is None:
-        pytest.skip("newman is not on PATH (npm install -g newman)")
+    newman = require_tool("newman", "npm install -g newman")
     collection = json.loads(COLLECTION.read_text(encoding="utf-8"))
     assert len(collection["item"]) == 10
     state = SimState(CONFIG)

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import hubdesk
+from tests.missing import missing, require_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 LINUX = ROOT / "packaging" / "linux"
@@ -29,10 +30,7 @@ SCHEMES = ("x-scheme-handler/tel", "x-scheme-handler/sms")
 
 
 def _tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.skip(f"{name} not installed (Debian: desktop-file-utils, appstream, shellcheck)")
-    return path
+    return require_tool(name, "Debian: desktop-file-utils, appstream, shellcheck")
 
 
 def _desktop_entry(path: Path) -> configparser.SectionProxy:
@@ -148,7 +146,10 @@ def test_windows_version_resource_comes_from_the_package_version() -> None:
 
 
 def test_windows_version_resource_loads_in_pyinstaller(tmp_path: Path) -> None:
-    pytest.importorskip("pefile", reason="PyInstaller's versioninfo needs pefile (Windows)")
+    try:
+        import pefile  # noqa: F401  # PyInstaller's versioninfo needs it
+    except ImportError:
+        missing("pefile is not installed (pip install -e '.[dev]')")
     from PyInstaller.utils.win32.versioninfo import (  # type: ignore[import-untyped]
         load_version_info_from_text_file,
     )

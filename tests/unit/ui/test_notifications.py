@@ -36,6 +36,7 @@ from pytestqt.qtbot import QtBot
 from hubdesk.core.notify import Notice
 from hubdesk.ui.notifications import Backend, Notifier, default_app_icon, escape_markup
 from hubdesk.ui.tray import TrayIcon
+from tests.missing import require_tool
 
 SERVICE = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
@@ -76,8 +77,7 @@ def start_bus(root: Path) -> tuple[subprocess.Popen[str], str]:
 @pytest.fixture(scope="module")
 def private_bus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh session bus with no service activation: its address."""
-    if shutil.which("dbus-daemon") is None:
-        pytest.skip("dbus-daemon is not installed (scripts/test installs it)")
+    require_tool("dbus-daemon", "Debian: dbus-daemon")
     daemon, address = start_bus(tmp_path_factory.mktemp("bus"))
     try:
         yield address
@@ -381,8 +381,7 @@ def test_tray_fallback_click_opens_the_last_notice(qapp: QApplication, qtbot: Qt
 def test_bus_dying_under_the_notifier_switches_to_the_tray(
     qapp: QApplication, tmp_path: Path, qtbot: QtBot
 ) -> None:
-    if shutil.which("dbus-daemon") is None:
-        pytest.skip("dbus-daemon is not installed")
+    require_tool("dbus-daemon", "Debian: dbus-daemon")
     daemon, address = start_bus(tmp_path)
     server = FakeServer(address).start()
     tray = QSystemTrayIcon()
