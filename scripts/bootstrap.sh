@@ -37,9 +37,12 @@ HUBDESK_SESSION_PACKAGES=(
 # PyInstaller's tools on Linux (objdump, strip).
 HUBDESK_BUNDLE_PACKAGES=(binutils)
 # What only the tests use: the packaging checks (desktop-file-validate, appstreamcli,
-# shellcheck), xdotool for the end-to-end tests, Node.js and npm for newman (the
-# Postman collection runner).
-HUBDESK_TEST_ONLY_PACKAGES=(desktop-file-utils appstream shellcheck xdotool nodejs npm)
+# shellcheck) and xdotool for the end-to-end tests.
+HUBDESK_TEST_ONLY_PACKAGES=(desktop-file-utils appstream shellcheck xdotool)
+# Node.js and npm, for newman (the Postman collection runner); asked for only when
+# neither newman nor an npm (Debian's, or NodeSource's nodejs, which has its own and
+# conflicts with Debian's npm package) is there already.
+HUBDESK_NODE_PACKAGES=(nodejs npm)
 HUBDESK_DEBIAN_PACKAGES=(
     "${HUBDESK_QT_RUNTIME_PACKAGES[@]}" "${HUBDESK_SESSION_PACKAGES[@]}"
     "${HUBDESK_BUNDLE_PACKAGES[@]}" "${HUBDESK_TEST_ONLY_PACKAGES[@]}"
@@ -149,6 +152,10 @@ hubdesk_needed_packages() {
         *) hubdesk_fail "hubdesk_needed_packages: unknown kind '$kind'" ;;
     esac
     command -v dpkg-query >/dev/null 2>&1 || return 0
+    if [[ $kind == test ]] && ! command -v newman >/dev/null 2>&1 \
+        && ! command -v npm >/dev/null 2>&1; then
+        wanted+=("${HUBDESK_NODE_PACKAGES[@]}")
+    fi
     hubdesk_missing_debian_packages "${wanted[@]}"
     local base
     if base="$(hubdesk_base_python)"; then
