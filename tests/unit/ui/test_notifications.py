@@ -10,7 +10,6 @@ tests/desktop/test_notifications_desktop.py does the same against dunst.
 from __future__ import annotations
 
 import itertools
-import shutil
 import subprocess
 import threading
 import time
