@@ -8,6 +8,7 @@ import plistlib
 import runpy
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
