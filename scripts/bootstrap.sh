@@ -129,16 +129,19 @@ _hubdesk_venv_ok() {
     "$HUBDESK_PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
 }
 
-# The Debian package that gives BASE_PYTHON its venv module (python3.11-venv), printed
-# only when BASE_PYTHON is the system's and that package is missing.
-_hubdesk_venv_package() {
-    local base=$1
-    _hubdesk_venv_ok && return 0
+# The Debian packages the system Python BASE needs for KIND, when they are missing:
+# python3.X-venv (its venv module) until .venv exists, and for a bundle libpython3.X
+# (PyInstaller embeds the shared library). Nothing for a Python not from Debian.
+_hubdesk_python_packages() {
+    local kind=$1 base=$2
     command -v dpkg-query >/dev/null 2>&1 || return 0
     [[ "$(readlink -f "$base")" == /usr/bin/* ]] || return 0
-    local version
+    local version wanted=()
     version="$("$base" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
-    hubdesk_missing_debian_packages "python${version}-venv"
+    _hubdesk_venv_ok || wanted+=("python${version}-venv")
+    [[ $kind == bundle || $kind == test ]] && wanted+=("libpython${version}")
+    [[ ${#wanted[@]} -gt 0 ]] || return 0
+    hubdesk_missing_debian_packages "${wanted[@]}"
 }
 
 # Every Debian package KIND still needs, one a line.
@@ -158,9 +161,12 @@ hubdesk_needed_packages() {
     fi
     hubdesk_missing_debian_packages "${wanted[@]}"
     local base
-    if base="$(hubdesk_base_python)"; then
-        _hubdesk_venv_package "$base"
-    elif ! _hubdesk_venv_ok; then
+    if _hubdesk_venv_ok; then
+        base="$(readlink -f "$HUBDESK_PY")"
+        _hubdesk_python_packages "$kind" "$base"
+    elif base="$(hubdesk_base_python)"; then
+        _hubdesk_python_packages "$kind" "$base"
+    else
         printf '%s\n' python3 python3-venv
     fi
 }

@@ -117,3 +117,19 @@ def test_the_test_set_includes_the_desktop_session(
     needed = set(done.stdout.split())
     assert {"xvfb", "dunst", "gnome-keyring", "xdotool", "shellcheck", "binutils"} <= needed
     assert {"libxcb-cursor0", "fonts-noto-color-emoji", "desktop-file-utils"} <= needed
+
+
+@pytest.mark.skipif(not Path("/usr/bin/python3").exists(), reason="no Debian system Python")
+def test_a_bundle_with_the_system_python_needs_its_shared_library(
+    fake_dpkg: tuple[dict[str, str], Path],
+) -> None:
+    env, installed = fake_dpkg
+    installed.write_text("", encoding="utf-8")
+    version = subprocess.run(
+        ["/usr/bin/python3", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    done = _bash("_hubdesk_python_packages bundle /usr/bin/python3", env)
+    assert f"libpython{version}" in done.stdout.split()
+    demo = _bash("_hubdesk_python_packages demo /usr/bin/python3", env)
+    assert f"libpython{version}" not in demo.stdout.split()
