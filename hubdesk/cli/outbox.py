@@ -48,6 +48,7 @@ __all__ = [
     "OutboxOutgoing",
     "SendFailed",
     "Sent",
+    "elsewhere_sentence",
     "make_sender",
 ]
 
@@ -106,6 +107,16 @@ def make_sender(
 
     events.sync_state.connect(on_status)
     return OutboxSender(client, worker, server_clock=ctx.clock, events=events), trouble
+
+
+def elsewhere_sentence(ids: Sequence[int]) -> str:
+    """The flush left these rows alone: another process sharing the profile has them."""
+    entries = ", ".join(str(i) for i in ids)
+    noun = "entry" if len(ids) == 1 else "entries"
+    return (
+        f"Outbox {noun} {entries} {'is' if len(ids) == 1 else 'are'} being sent by another "
+        "HubDesk process (left to it; see 'hubdesk-cli outbox')."
+    )
 
 
 def _opted_out_sentence(numbers: Sequence[str]) -> str:
@@ -180,9 +191,14 @@ class OutboxOutgoing:
                 # and a --no-store session leaves nothing behind.
                 await worker.run(lambda db: db.outbox.delete(item.id))
                 raise
+        from hubdesk.store.outbox import StateChanged
+
         client = await ctx.client()
         sender, _ = make_sender(ctx, client, worker)
-        attempt = await sender.attempt(item)
+        try:
+            attempt = await sender.attempt(item)
+        except StateChanged:
+            return await _claimed_elsewhere(worker, item)
         item = attempt.item
         if item.state is OutboxState.SENT:
             return item
@@ -194,6 +210,21 @@ class OutboxOutgoing:
         if failure.detail:
             ctx.out.detail(failure.detail)  # the error's type, operation and HTTP status
         raise failure
+
+
+async def _claimed_elsewhere(worker: DbWorker, item: OutboxItem) -> OutboxItem:
+    """Another process sharing the profile (the window's outbox loop, an 'outbox --flush')
+    took the row between its commit and this attempt: it sends it, exactly once."""
+    current = await worker.run(lambda db: db.outbox.get(item.id)) or item
+    if current.state is OutboxState.SENT:
+        return current
+    raise SendFailed(
+        f"Another HubDesk process is sending this message (outbox entry {item.id}, "
+        f"{current.state.value}); it is not sent twice: see 'hubdesk-cli outbox' for how "
+        "it ends, and do not send it again",
+        EXIT_FAILURE,
+        current,
+    )
 
 
 def _failure(attempt: Attempt) -> SendFailed:
