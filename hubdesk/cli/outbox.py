@@ -191,6 +191,7 @@ class OutboxOutgoing:
                 # and a --no-store session leaves nothing behind.
                 await worker.run(lambda db: db.outbox.delete(item.id))
                 raise
+        from hubdesk.store.database import DatabaseBusy
         from hubdesk.store.outbox import StateChanged
 
         client = await ctx.client()
@@ -199,6 +200,8 @@ class OutboxOutgoing:
             attempt = await sender.attempt(item)
         except StateChanged:
             return await _claimed_elsewhere(worker, item)
+        except DatabaseBusy:
+            raise await _busy_after_queueing(worker, item) from None
         item = attempt.item
         if item.state is OutboxState.SENT:
             return item
@@ -224,6 +227,34 @@ async def _claimed_elsewhere(worker: DbWorker, item: OutboxItem) -> OutboxItem:
         "it ends, and do not send it again",
         EXIT_FAILURE,
         current,
+    )
+
+
+async def _busy_after_queueing(worker: DbWorker, item: OutboxItem) -> SendFailed:
+    """The database stayed locked by another process during the attempt. Before the POST
+    (the row is still queued) nothing was sent; after it (the row is left in 'sending',
+    which the next open turns into 'unknown') the message may be on the server. Either
+    way the flush settles it: running 'send' again would send it twice."""
+    from hubdesk.store.database import DatabaseBusy
+
+    busy = "The local message database stayed busy (another HubDesk or program was writing)"
+    try:
+        current = await worker.run(lambda db: db.outbox.get(item.id)) or item
+    except DatabaseBusy:
+        current = None
+    entry = f"outbox entry {item.id}"
+    if current is not None and current.state is OutboxState.QUEUED:
+        return SendFailed(
+            f"{busy}. The message was not sent; it stays queued as {entry} and goes out "
+            f"with '{FLUSH_HINT}'",
+            EXIT_FAILURE,
+            current,
+        )
+    return SendFailed(
+        f"{busy}, so the send could not be recorded. The message may or may not have been "
+        f"sent: {UNKNOWN_STATE} by '{FLUSH_HINT}' ({entry}); do not send it again",
+        EXIT_FAILURE,
+        current or item,
     )
 
 
