@@ -19,6 +19,10 @@ Opening also runs ``outbox.recover_interrupted``: rows left in ``sending`` becom
 lock beside it, ``<name>.sender.lock``; see ``store.outbox``). A ``Database`` that sends
 holds that lock until ``close``.
 
+Privacy: the file and its ``-wal``/``-shm`` companions are 0600 whatever the umask and
+the folder's mode (``store.private_files``); the folder itself is the profile's concern
+(``profile.home_dir``).
+
 The connection is in autocommit mode; every write goes through ``transactions.transaction``.
 A ``Database`` (like its sqlite3 connection) belongs to the thread that opened it: use it
 directly from the CLI, tests and benchmarks, or through ``worker.DbWorker`` from asyncio.
@@ -40,6 +44,7 @@ from hubdesk.store.messages import Messages
 from hubdesk.store.migrations import migrate
 from hubdesk.store.optouts import OptOuts
 from hubdesk.store.outbox import Outbox
+from hubdesk.store.private_files import create_private, restrict_file
 from hubdesk.store.search import Search
 from hubdesk.store.settings import Settings
 from hubdesk.store.syncstate import SyncState
@@ -147,8 +152,13 @@ class Database:
         another thread that then uses it exclusively.
         """
         target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
         recovery: RecoveryNotice | None = None
+        try:
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _make_private(target)
+        except OSError as exc:
+            why = exc.strerror or type(exc).__name__
+            raise DatabaseUnavailable(f"cannot open {target}: {why}") from exc
         try:
             conn = _connect(target, check, check_same_thread)
         except sqlite3.DatabaseError as exc:
@@ -159,6 +169,7 @@ class Database:
                 raise DatabaseUnavailable(f"cannot open {target}: {exc}") from exc
             try:
                 moved = _move_aside(target, clock())
+                _make_private(target)
             except OSError as move_exc:
                 raise DatabaseUnavailable(
                     f"{target} is damaged ({reason}) and could not be moved aside: {move_exc}"
@@ -195,6 +206,15 @@ class Database:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _make_private(path: Path) -> None:
+    """The database file exists as 0600 before SQLite opens it (SQLite would create it
+    0644 under the usual umask); SQLite gives the ``-wal``/``-shm`` files it creates the
+    database's mode, and companions left by an older version are narrowed here."""
+    create_private(path)
+    for suffix in _COMPANIONS:
+        restrict_file(path.with_name(path.name + suffix))
 
 
 def _connect(path: Path, check: bool, check_same_thread: bool) -> sqlite3.Connection:
