@@ -30,6 +30,7 @@ directly from the CLI, tests and benchmarks, or through ``worker.DbWorker`` from
 
 from __future__ import annotations
 
+import glob
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -211,10 +212,13 @@ class Database:
 def _make_private(path: Path) -> None:
     """The database file exists as 0600 before SQLite opens it (SQLite would create it
     0644 under the usual umask); SQLite gives the ``-wal``/``-shm`` files it creates the
-    database's mode, and companions left by an older version are narrowed here."""
+    database's mode. Companions and damaged copies an older version left readable by
+    others are narrowed here."""
     create_private(path)
     for suffix in _COMPANIONS:
         restrict_file(path.with_name(path.name + suffix))
+    for kept in path.parent.glob(f"{glob.escape(path.name)}.corrupt-*"):  # old copies too
+        restrict_file(kept)
 
 
 def _connect(path: Path, check: bool, check_same_thread: bool) -> sqlite3.Connection:

@@ -149,11 +149,15 @@ def test_the_database_is_0600_and_usable_under_any_umask(profile: Path, umask: i
 
 def test_a_rebuilt_database_is_private_and_the_damaged_one_too(profile: Path) -> None:
     db_path = profile / DATABASE_FILE
+    older = profile / f"{DATABASE_FILE}.corrupt-20240101T000000Z"  # kept by an old version
+    older.write_bytes(b"messages")
+    older.chmod(0o644)
     db_path.write_bytes(b"not a database" * 100)
     db_path.chmod(0o644)
     with Database.open(db_path) as db:
         assert db.recovered_from is not None
         assert mode(db_path) == 0o600 and mode(db.recovered_from) == 0o600
+    assert mode(older) == 0o600
 
 
 def test_config_json_is_private(profile: Path) -> None:
