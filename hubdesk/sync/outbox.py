@@ -398,6 +398,9 @@ class OutboxSender:
                 finally:
                     self._busy.discard(item.id)
                 after = outcome.item
+                if after.state is OutboxState.SENDING:  # ours are settled by now: theirs
+                    report.elsewhere.append(item.id)
+                    continue
                 if before is OutboxState.UNKNOWN and after.attempts > item.attempts:
                     report.resent.append(item.id)
                 elif before is OutboxState.UNKNOWN and after.state is OutboxState.SENT:
