@@ -235,7 +235,10 @@ def _run_shell_after(
     first: FirstFrame, app: QApplication, options: Options, home: Path,
     instance: SingleInstance, links: LinkQueue,
 ) -> int:  # fmt: skip
-    """Everything after the first paint: the asyncio loop and the shell, wired."""
+    """Everything after the first paint: the log file, the asyncio loop and the shell."""
+    from hubdesk.store.logfile import attach_log_file
+
+    attach_log_file(home, logging.DEBUG if options.verbose else logging.INFO)
     from hubdesk.appshell import AppShell
     from hubdesk.ui.gcguard import GuiThreadCollector
     from hubdesk.ui.qtasync import close_event_loop, create_event_loop

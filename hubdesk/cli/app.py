@@ -60,6 +60,8 @@ exit codes:
   4  the API refused the request (e.g. a field it did not accept)
   5  network or server failure (after retries), or an unexpected response; a send whose
      outcome is unknown; 'outbox --flush' that could not settle every message
+  6  the local database is busy (another HubDesk or program held it for more than
+     5 s): nothing was lost, run the command again
 """
 
 

@@ -57,12 +57,19 @@ class Context:
         self._base_url: str | None = None
         self._clock: ServerClock | None = None
         self._worker: DbWorker | None = None
+        self._home: Path | None = None
 
     @property
     def home(self) -> Path:
-        from hubdesk.store.profile import home_dir
+        """The profile folder; when it stays readable by other users, one line on stderr
+        says so (once per run)."""
+        if self._home is None:
+            from hubdesk.store.profile import open_home
 
-        return home_dir()
+            self._home, warning = open_home()
+            if warning:
+                self.out.note(f"Warning: {warning}")
+        return self._home
 
     @property
     def base_url(self) -> str:

@@ -7,7 +7,10 @@ Exit codes (also in ``hubdesk-cli --help``)::
     3  not logged in, session expired, or no usable keyring
     4  the API refused the request (4xx other than 401/429, e.g. 422 with field messages)
     5  network or server failure after retries, or an unexpected response; a send whose
-       outcome is unknown (it stays in the outbox and is reconciled by 'outbox --flush')
+       outcome is unknown (it stays in the outbox and is reconciled by 'outbox --flush'),
+       or one that could not start and stays queued for that flush
+    6  the local database is busy: another HubDesk (or another program) held its lock
+       for more than 5 s; nothing was lost and nothing half-written: run it again
     1  the local database cannot be used, or an internal error
 
 The sentences come from the API errors themselves (``str(ApiError)`` is written for
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 __all__ = [
     "EXIT_API_REFUSED",
     "EXIT_BAD_INPUT",
+    "EXIT_BUSY",
     "EXIT_FAILURE",
     "EXIT_INTERNAL",
     "EXIT_INTERRUPTED",
@@ -40,6 +44,7 @@ EXIT_BAD_INPUT = 2
 EXIT_NOT_LOGGED_IN = 3
 EXIT_API_REFUSED = 4
 EXIT_FAILURE = 5
+EXIT_BUSY = 6
 EXIT_INTERRUPTED = 130
 
 LOGIN_HINT = "Run 'hubdesk-cli login' to sign in."
@@ -83,7 +88,7 @@ def describe(exc: BaseException) -> Failure:
     from hubdesk.core.errors import CoreError, describe_error, sentence
     from hubdesk.domain.numbers import NumberError
     from hubdesk.domain.senderids import SenderIdError
-    from hubdesk.store.database import DatabaseUnavailable
+    from hubdesk.store.database import DatabaseBusy, DatabaseUnavailable
     from hubdesk.store.migrations import DatabaseTooNew
     from hubdesk.store.profile import ProfileError
     from hubdesk.store.secrets import VaultUnavailable
@@ -95,6 +100,8 @@ def describe(exc: BaseException) -> Failure:
         return Failure(EXIT_BAD_INPUT, describe_error(exc))
     if isinstance(exc, VaultUnavailable | ProfileError):
         return Failure(EXIT_NOT_LOGGED_IN, describe_error(exc))
+    if isinstance(exc, DatabaseBusy):
+        return Failure(EXIT_BUSY, describe_error(exc), f"DatabaseBusy: {exc}")
     if isinstance(exc, DatabaseUnavailable | DatabaseTooNew):
         return Failure(EXIT_INTERNAL, describe_error(exc), f"{type(exc).__name__}: {exc}")
     if not isinstance(exc, api.ApiError):

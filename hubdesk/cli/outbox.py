@@ -48,6 +48,7 @@ __all__ = [
     "OutboxOutgoing",
     "SendFailed",
     "Sent",
+    "elsewhere_sentence",
     "make_sender",
 ]
 
@@ -106,6 +107,16 @@ def make_sender(
 
     events.sync_state.connect(on_status)
     return OutboxSender(client, worker, server_clock=ctx.clock, events=events), trouble
+
+
+def elsewhere_sentence(ids: Sequence[int]) -> str:
+    """The flush left these rows alone: another process sharing the profile has them."""
+    entries = ", ".join(str(i) for i in ids)
+    noun = "entry" if len(ids) == 1 else "entries"
+    return (
+        f"Outbox {noun} {entries} {'is' if len(ids) == 1 else 'are'} being sent by another "
+        "HubDesk process (left to it; see 'hubdesk-cli outbox')."
+    )
 
 
 def _opted_out_sentence(numbers: Sequence[str]) -> str:
@@ -180,9 +191,17 @@ class OutboxOutgoing:
                 # and a --no-store session leaves nothing behind.
                 await worker.run(lambda db: db.outbox.delete(item.id))
                 raise
+        from hubdesk.store.database import DatabaseBusy
+        from hubdesk.store.outbox import StateChanged
+
         client = await ctx.client()
         sender, _ = make_sender(ctx, client, worker)
-        attempt = await sender.attempt(item)
+        try:
+            attempt = await sender.attempt(item)
+        except StateChanged:
+            return await _claimed_elsewhere(worker, item)
+        except DatabaseBusy:
+            raise await _busy_after_queueing(worker, item) from None
         item = attempt.item
         if item.state is OutboxState.SENT:
             return item
@@ -194,6 +213,49 @@ class OutboxOutgoing:
         if failure.detail:
             ctx.out.detail(failure.detail)  # the error's type, operation and HTTP status
         raise failure
+
+
+async def _claimed_elsewhere(worker: DbWorker, item: OutboxItem) -> OutboxItem:
+    """Another process sharing the profile (the window's outbox loop, an 'outbox --flush')
+    took the row between its commit and this attempt: it sends it, exactly once."""
+    current = await worker.run(lambda db: db.outbox.get(item.id)) or item
+    if current.state is OutboxState.SENT:
+        return current
+    raise SendFailed(
+        f"Another HubDesk process is sending this message (outbox entry {item.id}, "
+        f"{current.state.value}); it is not sent twice: see 'hubdesk-cli outbox' for how "
+        "it ends, and do not send it again",
+        EXIT_FAILURE,
+        current,
+    )
+
+
+async def _busy_after_queueing(worker: DbWorker, item: OutboxItem) -> SendFailed:
+    """The database stayed locked by another process during the attempt. Before the POST
+    (the row is still queued) nothing was sent; after it (the row is left in 'sending',
+    which the next open turns into 'unknown') the message may be on the server. Either
+    way the flush settles it: running 'send' again would send it twice."""
+    from hubdesk.store.database import DatabaseBusy
+
+    busy = "The local message database stayed busy (another HubDesk or program was writing)"
+    try:
+        current = await worker.run(lambda db: db.outbox.get(item.id)) or item
+    except DatabaseBusy:
+        current = None
+    entry = f"outbox entry {item.id}"
+    if current is not None and current.state is OutboxState.QUEUED:
+        return SendFailed(
+            f"{busy}. The message was not sent; it stays queued as {entry} and goes out "
+            f"with '{FLUSH_HINT}'",
+            EXIT_FAILURE,
+            current,
+        )
+    return SendFailed(
+        f"{busy}, so the send could not be recorded. The message may or may not have been "
+        f"sent: {UNKNOWN_STATE} by '{FLUSH_HINT}' ({entry}); do not send it again",
+        EXIT_FAILURE,
+        current or item,
+    )
 
 
 def _failure(attempt: Attempt) -> SendFailed:

@@ -30,6 +30,7 @@ from hubdesk.domain import Contact
 from hubdesk.domain.numbers import NumberError, PhoneNumber, parse_number, parse_uk_number
 from hubdesk.store.contacts import ContactError
 from hubdesk.store.database import Database
+from hubdesk.store.private_files import write_private
 from hubdesk.store.transactions import transaction
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync.events import Channel
@@ -232,8 +233,8 @@ class ContactBook:
 
 
 def _write(path: Path, text: str, encoding: str) -> None:
-    with path.open("w", encoding=encoding, newline="") as handle:
-        handle.write(text)
+    """Atomically, and private (0600) from the first byte: see ``store.private_files``."""
+    write_private(path, text.encode(encoding, "replace"))
 
 
 def _require(db: Database, contact_id: int) -> Contact:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CoreError",
+    "DATABASE_BUSY",
     "InvalidInput",
     "NoApprovedSender",
     "OptedOut",
@@ -37,6 +38,10 @@ __all__ = [
 ]
 
 SESSION_EXPIRED = "Your session has expired; sign in again."
+DATABASE_BUSY = (
+    "The local message database is busy: another HubDesk or another program is writing "
+    "to it. Nothing was lost; try again in a moment."
+)
 _MAX_LENGTH = 400
 
 
@@ -153,7 +158,7 @@ def describe_error(exc: BaseException) -> str:
     from hubdesk.domain.numbers import NumberError  # phonenumbers: not at import time
     from hubdesk.domain.uris import UriError
     from hubdesk.store.contacts import ContactError
-    from hubdesk.store.database import DatabaseUnavailable
+    from hubdesk.store.database import DatabaseBusy, DatabaseUnavailable
     from hubdesk.store.migrations import DatabaseTooNew
     from hubdesk.store.outbox import OutboxError
     from hubdesk.store.profile import ProfileError
@@ -172,6 +177,8 @@ def describe_error(exc: BaseException) -> str:
         return sentence(f"Cannot use the system keyring: {text.rstrip('.')}")
     if isinstance(exc, ProfileError):
         return sentence(str(exc) or "The profile could not be read")
+    if isinstance(exc, DatabaseBusy):
+        return DATABASE_BUSY
     if isinstance(exc, DatabaseTooNew):
         return sentence(
             "The local database was written by a newer HubDesk; update HubDesk to open it"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import io
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 from hubdesk.domain import Conversation, OutboxItem, ThreadEntry
 from hubdesk.domain.numbers import format_number
 from hubdesk.store.database import Database
+from hubdesk.store.private_files import write_private
 from hubdesk.store.search import SearchHit
 from hubdesk.store.threads import next_cursor
 from hubdesk.store.worker import DbWorker
@@ -167,7 +169,9 @@ class Inbox:
 
 
 def _write_export(path: Path, entries: list[ThreadEntry]) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    """UTF-8 with a BOM (for Excel), written atomically and private (0600) from the
+    first byte (``store.private_files.write_private``)."""
+    with io.StringIO(newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(EXPORT_COLUMNS)
         for e in entries:
@@ -185,6 +189,7 @@ def _write_export(path: Path, entries: list[ThreadEntry]) -> None:
                     "" if e.sms_id is None else e.sms_id,
                 ]
             )
+        write_private(path, handle.getvalue().encode("utf-8-sig", "replace"))
 
 
 def _cell(text: str) -> str:

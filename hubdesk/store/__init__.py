@@ -13,7 +13,12 @@ from hubdesk import lazy_exports
 if TYPE_CHECKING:
     from hubdesk.store.calls import Calls
     from hubdesk.store.contacts import ContactError, Contacts
-    from hubdesk.store.database import Database, DatabaseUnavailable, RecoveryNotice
+    from hubdesk.store.database import (
+        Database,
+        DatabaseBusy,
+        DatabaseUnavailable,
+        RecoveryNotice,
+    )
     from hubdesk.store.drafts import Drafts
     from hubdesk.store.messages import Messages, UpsertResult
     from hubdesk.store.migrations import LATEST_VERSION, DatabaseTooNew
@@ -68,6 +73,7 @@ __all__ = [
     "Contacts",
     "Database",
     "DatabaseTooNew",
+    "DatabaseBusy",
     "DatabaseUnavailable",
     "DbWorker",
     "Drafts",
@@ -98,6 +104,7 @@ _HOME: dict[str, str] = {
     "ContactError": "hubdesk.store.contacts",
     "Contacts": "hubdesk.store.contacts",
     "Database": "hubdesk.store.database",
+    "DatabaseBusy": "hubdesk.store.database",
     "DatabaseUnavailable": "hubdesk.store.database",
     "RecoveryNotice": "hubdesk.store.database",
     "Drafts": "hubdesk.store.drafts",

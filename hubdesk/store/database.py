@@ -8,10 +8,20 @@ for the caller to show, and the caller re-syncs from the server. Anything else (
 permission denied, a newer schema) is raised as ``DatabaseUnavailable`` /
 ``migrations.DatabaseTooNew`` and the file is left alone.
 
+Busy: the GUI, ``hubdesk-cli`` runs and other programs share the file. A write waits up
+to ``BUSY_TIMEOUT`` seconds for another connection's write lock (SQLite's busy handler);
+when it is still held then, the statement fails with SQLite's BUSY/LOCKED code, which
+``worker.DbWorker`` (and ``Database.open``) raise as ``DatabaseBusy``. The failed
+transaction was rolled back: nothing was half-written, and the caller may try again.
+
 Opening also runs ``outbox.recover_interrupted``: rows left in ``sending`` become
 ``unknown``, but only when no live process is sending from this database (the sender
 lock beside it, ``<name>.sender.lock``; see ``store.outbox``). A ``Database`` that sends
 holds that lock until ``close``.
+
+Privacy: the file and its ``-wal``/``-shm`` companions are 0600 whatever the umask and
+the folder's mode (``store.private_files``); the folder itself is the profile's concern
+(``profile.home_dir``).
 
 The connection is in autocommit mode; every write goes through ``transactions.transaction``.
 A ``Database`` (like its sqlite3 connection) belongs to the thread that opened it: use it
@@ -20,6 +30,7 @@ directly from the CLI, tests and benchmarks, or through ``worker.DbWorker`` from
 
 from __future__ import annotations
 
+import glob
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +45,7 @@ from hubdesk.store.messages import Messages
 from hubdesk.store.migrations import migrate
 from hubdesk.store.optouts import OptOuts
 from hubdesk.store.outbox import Outbox
+from hubdesk.store.private_files import create_private, restrict_file
 from hubdesk.store.search import Search
 from hubdesk.store.settings import Settings
 from hubdesk.store.syncstate import SyncState
@@ -41,11 +53,40 @@ from hubdesk.store.timecodec import Clock, utc_now
 
 # Primary result codes that mean "this file is damaged", not "busy" or "no access".
 _DAMAGED = {11: "SQLITE_CORRUPT", 26: "SQLITE_NOTADB"}
+# ... and those that mean "another connection holds the lock": SQLITE_BUSY, SQLITE_LOCKED.
+_BUSY = {5, 6}
+BUSY_TIMEOUT = 5.0  # seconds a statement waits for another connection's lock
 _COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 class DatabaseUnavailable(RuntimeError):
     """The database could not be opened for a reason other than damage; file left alone."""
+
+
+class DatabaseBusy(sqlite3.OperationalError):
+    """Another connection (another HubDesk, ``hubdesk-cli``, a backup tool) held the
+    database's lock for longer than ``BUSY_TIMEOUT``; the statement was not done and its
+    transaction rolled back. An ``sqlite3.OperationalError``, so code that handles
+    SQLite errors in general still does."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path.name} is busy: another program held its lock for more than "
+            f"{BUSY_TIMEOUT:g} s"
+        )
+        self.path = path
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite saying another connection holds the lock."""
+    if isinstance(exc, DatabaseBusy):
+        return True
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _BUSY
+    return str(exc).startswith(("database is locked", "database table is locked"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,16 +153,24 @@ class Database:
         another thread that then uses it exclusively.
         """
         target = Path(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
         recovery: RecoveryNotice | None = None
+        try:
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            _make_private(target)
+        except OSError as exc:
+            why = exc.strerror or type(exc).__name__
+            raise DatabaseUnavailable(f"cannot open {target}: {why}") from exc
         try:
             conn = _connect(target, check, check_same_thread)
         except sqlite3.DatabaseError as exc:
+            if is_busy(exc):
+                raise DatabaseBusy(target) from exc
             reason = _damage(exc)
             if reason is None:
                 raise DatabaseUnavailable(f"cannot open {target}: {exc}") from exc
             try:
                 moved = _move_aside(target, clock())
+                _make_private(target)
             except OSError as move_exc:
                 raise DatabaseUnavailable(
                     f"{target} is damaged ({reason}) and could not be moved aside: {move_exc}"
@@ -131,8 +180,10 @@ class Database:
         db = cls(conn, target, recovery, clock, FileLock(sender_lock_path(target)))
         try:
             db.interrupted_sends = db.outbox.recover_interrupted()
-        except BaseException:
+        except BaseException as exc:
             conn.close()
+            if is_busy(exc):
+                raise DatabaseBusy(target) from exc
             raise
         return db
 
@@ -158,9 +209,21 @@ class Database:
         self.close()
 
 
+def _make_private(path: Path) -> None:
+    """The database file exists as 0600 before SQLite opens it (SQLite would create it
+    0644 under the usual umask); SQLite gives the ``-wal``/``-shm`` files it creates the
+    database's mode. Companions and damaged copies an older version left readable by
+    others are narrowed here."""
+    create_private(path)
+    for suffix in _COMPANIONS:
+        restrict_file(path.with_name(path.name + suffix))
+    for kept in path.parent.glob(f"{glob.escape(path.name)}.corrupt-*"):  # old copies too
+        restrict_file(kept)
+
+
 def _connect(path: Path, check: bool, check_same_thread: bool) -> sqlite3.Connection:
     conn = sqlite3.connect(
-        path, isolation_level=None, timeout=5.0, check_same_thread=check_same_thread
+        path, isolation_level=None, timeout=BUSY_TIMEOUT, check_same_thread=check_same_thread
     )
     try:
         conn.execute("PRAGMA foreign_keys = ON")

@@ -43,6 +43,17 @@ class OutboxError(LookupError):
     """No such outbox entry, or a transition its current state does not allow."""
 
 
+class StateChanged(OutboxError):
+    """The entry is no longer in a state this step starts from: another process sharing
+    the database (the GUI, another ``hubdesk-cli``) moved it since it was read, e.g. it
+    claimed a queued entry first. Nothing was changed; ``state`` is where it stands."""
+
+    def __init__(self, outbox_id: int, state: OutboxState) -> None:
+        super().__init__(f"outbox entry {outbox_id} is {state.value}")
+        self.outbox_id = outbox_id
+        self.state = state
+
+
 class SenderBusy(OutboxError):
     """Another process holds the sender lock exclusively (it is recovering interrupted
     sends); nothing was changed: try the send again shortly."""
@@ -343,7 +354,7 @@ class Outbox:
             raise OutboxError(f"no outbox entry {outbox_id}")
         state = OutboxState(row[0])
         if state not in set(allowed):
-            raise OutboxError(f"outbox entry {outbox_id} is {state.value}")
+            raise StateChanged(outbox_id, state)
 
     def _require(self, outbox_id: int) -> OutboxItem:
         item = self.get(outbox_id)

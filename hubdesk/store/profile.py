@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import platformdirs
+
+from hubdesk.store.private_files import secure_folder, write_private
 
 DEFAULT_API_URL = "https://smsapi.thehubwork.com/api"
 
@@ -43,9 +44,22 @@ class Profile:
 def home_dir() -> Path:
     """The profile folder: ``HUBDESK_HOME``, else the platform's per-user data folder.
 
-    Created (mode 0700) when missing; an existing folder is left as it is. Raises
-    ``ProfileError`` naming the folder when it cannot be created or is not a folder.
+    Created (mode 0700) when missing; an existing one that other users can read is made
+    0700 (POSIX; see ``private_files.secure_folder``), or a warning is logged when it
+    cannot be. Raises ``ProfileError`` naming the folder when it cannot be created or
+    is not a folder.
     """
+    return open_home()[0]
+
+
+def open_home() -> tuple[Path, str | None]:
+    """``home_dir()`` and, when the folder stays readable by other users, the sentence
+    saying so (already logged as a warning; the CLI also prints it)."""
+    path = _locate_home()
+    return path, secure_folder(path)
+
+
+def _locate_home() -> Path:
     configured = os.environ.get("HUBDESK_HOME")
     if configured:
         path = Path(configured).expanduser()
@@ -86,18 +100,7 @@ def save_profile(home: Path, profile: Profile) -> None:
     """Write ``config.json`` atomically; the file is private (0600) from its creation."""
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
     payload = json.dumps({"version": _FORMAT_VERSION, **asdict(profile)}, indent=2) + "\n"
-    target = home / CONFIG_FILE
-    temp = home / f".{CONFIG_FILE}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    write_private(home / CONFIG_FILE, payload.encode("utf-8"))
     _fsync_dir(home)
 
 
@@ -117,9 +120,6 @@ def resolve_base_url(cli_value: str | None, profile: Profile | None) -> str:
         if candidate and candidate.strip():
             return candidate.strip().rstrip("/")
     return DEFAULT_API_URL
-
-
-_O_BINARY: int = getattr(os, "O_BINARY", 0)
 
 
 def _fsync_dir(path: Path) -> None:

@@ -6,6 +6,10 @@ A query that looks like a phone number ("07400 123", "+44 7400", "7400123") is m
 against contact and conversation numbers too: digits only, a leading ``0`` read as the
 UK trunk prefix (-> ``44``), a leading ``+`` or ``00`` as "starts with".
 
+Any string is a valid query: control characters (NUL included, which would end an FTS5
+string early) separate words, and lone surrogates (undecodable input) become U+FFFD, so
+searching never raises for what was typed or pasted.
+
 Hits come contacts first, then conversations found by number, then messages newest
 first (by ``sms_id``, which the server assigns in time order: FTS5 walks its rowids in
 order, so a common word costs no sort over every match).
@@ -13,6 +17,7 @@ order, so a common word costs no sort over every match).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +26,13 @@ from enum import Enum
 from hubdesk.store.timecodec import from_epoch
 
 _NUMBER_CHARS = frozenset("0123456789 +-().")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def searchable(text: str) -> str:
+    """``text`` as SQLite can take it: controls become spaces, lone surrogates U+FFFD."""
+    return _SURROGATES.sub("\ufffd", _CONTROLS.sub(" ", text))
 
 
 class HitKind(Enum):
@@ -83,6 +95,7 @@ class Search:
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         if limit <= 0:
             return []
+        query = searchable(query)
         pattern = number_pattern(query)
         hits = self._contacts(query, pattern, limit)
         seen = {h.partner for h in hits}

@@ -13,19 +13,22 @@ call is serialised (SQLite's one writer, without lock contention inside the proc
 
 ``fn`` runs to completion even if the awaiting task is cancelled (a write is never cut
 in half); each repository call is its own transaction, and ``fn`` can group several
-inside ``transaction(db.conn)``.
+inside ``transaction(db.conn)``. When another process holds the database's lock for
+longer than the busy time-out, ``run`` raises ``DatabaseBusy`` (the transaction was
+rolled back; try again later), never a bare ``sqlite3.OperationalError``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import sqlite3
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-from hubdesk.store.database import Database, RecoveryNotice
+from hubdesk.store.database import Database, DatabaseBusy, RecoveryNotice, is_busy
 
 T = TypeVar("T")
 
@@ -77,7 +80,7 @@ class DbWorker:
         if self._closed:
             raise WorkerClosed("the database worker is closed")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, fn, self._db)
+        return await loop.run_in_executor(self._executor, _busy_as_such, fn, self._db)
 
     async def close(self) -> None:
         """Finish queued calls, close the database on its thread, stop the thread."""
@@ -89,3 +92,13 @@ class DbWorker:
             await loop.run_in_executor(self._executor, self._db.close)
         finally:
             self._executor.shutdown(wait=True)
+
+
+def _busy_as_such(fn: Callable[[Database], T], db: Database) -> T:
+    """``fn(db)``, with SQLite's "database is locked" raised as ``DatabaseBusy``."""
+    try:
+        return fn(db)
+    except sqlite3.OperationalError as exc:
+        if isinstance(exc, DatabaseBusy) or not is_busy(exc):
+            raise
+        raise DatabaseBusy(db.path) from exc

@@ -33,7 +33,10 @@ no recorded end: the first server time seen afterwards is recorded as its end.
 
 Within one process, a row is never reconciled while a send with the same source and
 text is in flight, so a reconcile cannot claim the message of a send whose answer is
-still on its way. (Two processes sending through one database are not supported.)
+still on its way. Several processes may flush one database (the GUI and
+``hubdesk-cli``): a row is sent by the process whose ``queued -> sending`` step commits
+first; ``flush`` leaves a row another process is sending (or has just settled) to it and
+reports it in ``FlushReport.elsewhere``.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from datetime import datetime, timedelta
 
 from hubdesk.api import ApiError, HubClient, RateLimited, Unauthenticated
 from hubdesk.domain import OutboxItem, OutboxState, Sms
-from hubdesk.store.outbox import AttemptWindow
+from hubdesk.store.outbox import AttemptWindow, StateChanged
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync import storeops
 from hubdesk.sync.clock import ServerClock
@@ -76,6 +79,7 @@ __all__ = [
 ]
 
 DEFAULT_RECONCILE_WINDOW = 120.0
+_FLUSHABLE = (OutboxState.QUEUED, OutboxState.UNKNOWN)
 log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -369,6 +373,15 @@ class OutboxSender:
                 if item.id in self._busy or report.stopped is not None:
                     file_item(report, item)
                     continue
+                # Re-read: another process sharing the database may have taken the row
+                # since ``pending`` (a row in 'sending' that is not ours is theirs).
+                current = await self._current(item.id)
+                if current is None:  # discarded meanwhile
+                    continue
+                if current.state not in _FLUSHABLE:
+                    report.elsewhere.append(item.id)
+                    continue
+                item = current
                 before = item.state
                 self._busy.add(item.id)
                 try:
@@ -379,9 +392,15 @@ class OutboxSender:
                 except ApiError as exc:  # a listing failed while reconciling
                     outcome = Attempt(item, exc, "maybe")
                     report.stopped, report.error = str(exc), exc
+                except StateChanged:  # another process claimed it first: nothing changed
+                    report.elsewhere.append(item.id)
+                    continue
                 finally:
                     self._busy.discard(item.id)
                 after = outcome.item
+                if after.state is OutboxState.SENDING:  # ours are settled by now: theirs
+                    report.elsewhere.append(item.id)
+                    continue
                 if before is OutboxState.UNKNOWN and after.attempts > item.attempts:
                     report.resent.append(item.id)
                 elif before is OutboxState.UNKNOWN and after.state is OutboxState.SENT:
@@ -392,6 +411,9 @@ class OutboxSender:
                 file_item(report, after)
             report.next_check = await self._next_check(report.unknown)
             return report
+
+    async def _current(self, outbox_id: int) -> OutboxItem | None:
+        return await self._worker.run(lambda db: db.outbox.get(outbox_id))
 
     async def _next_check(self, unknown: list[int]) -> float | None:
         waits: list[float] = []

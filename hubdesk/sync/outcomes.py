@@ -79,6 +79,9 @@ class FlushReport:
     unknown: list[int] = field(default_factory=list)
     resent: list[int] = field(default_factory=list)
     found: list[int] = field(default_factory=list)
+    # rows another process sharing the database was sending (or had settled) when this
+    # flush came to them: left to it, and not counted as unsettled here
+    elsewhere: list[int] = field(default_factory=list)
     stopped: str | None = None  # why the flush stopped early (offline, rate limited...)
     error: ApiError | None = None  # the API error behind ``stopped``, when there was one
     next_check: float | None = None  # seconds until an unknown row can be decided

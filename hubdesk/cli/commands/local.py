@@ -137,12 +137,31 @@ def _contact_name(db: Database, partner: str) -> str | None:
     return None if contact is None else contact.name
 
 
+def _query(text: str) -> str:
+    """The search words as typed: not empty, not binary (the store would search around
+    such characters, but on the command line they are a mistake worth naming)."""
+    if not text.strip():
+        raise UsageError("QUERY is empty")
+    if any("\ud800" <= ch <= "\udfff" for ch in text):
+        # Bytes that are not UTF-8 arrive as lone surrogates (surrogateescape).
+        raise UsageError("QUERY is not valid UTF-8; type it as UTF-8 text")
+    control = next((ch for ch in text if _is_control(ch)), None)
+    if control is not None:
+        raise UsageError(
+            f"QUERY contains a control character (U+{ord(control):04X}); search for words "
+            "or a number"
+        )
+    return text
+
+
+def _is_control(ch: str) -> bool:
+    return ch not in "\t\n\r" and (ch < " " or "\x7f" <= ch <= "\x9f")
+
+
 async def search(args: Namespace, ctx: Context) -> None:
     from hubdesk.core.inbox import Inbox
 
-    query = args.query
-    if not query.strip():
-        raise UsageError("QUERY is empty")
+    query = _query(args.query)
     worker = await local_store(ctx)
     if worker is None:
         _no_data(ctx, "hits")

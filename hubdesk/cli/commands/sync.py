@@ -24,7 +24,7 @@ from hubdesk.cli.errors import (
     CliError,
     UsageError,
 )
-from hubdesk.cli.outbox import FLUSH_HINT, make_sender
+from hubdesk.cli.outbox import FLUSH_HINT, elsewhere_sentence, make_sender
 from hubdesk.cli.output import (
     Output,
     clean,
@@ -229,6 +229,7 @@ async def _flush(ctx: Context) -> None:
             "sent": report.sent, "failed": report.failed, "queued": report.queued,
             "unknown": report.unknown, "resent": report.resent, "found": report.found,
             "stopped": report.stopped, "next_check_seconds": report.next_check,
+            "sending_elsewhere": report.elsewhere,
         },
     }  # fmt: skip
     summary = [
@@ -237,6 +238,8 @@ async def _flush(ctx: Context) -> None:
         f"{len(report.queued)} still queued, {len(report.unknown)} still unknown."
     ]
     ctx.out.result(data, _outbox_rows(items) + "\n" + "\n".join(summary))
+    if report.elsewhere:  # not an error: the process that claimed them settles them
+        ctx.out.note(elsewhere_sentence(report.elsewhere))
     if report.queued or report.unknown:
         why = clean(report.stopped or "", one_line=True).rstrip(".")
         parts = [f"Not every message was settled{': ' + why if why else ''}"]

@@ -96,3 +96,32 @@ def test_no_query_raises(tmp_path: Path, query: str) -> None:
             ])
         hits = db.search.search(query)
     assert isinstance(hits, list)
+
+
+def test_control_characters_and_lone_surrogates_separate_words(
+    db: Database, make_sms: MakeSms
+) -> None:
+    # NUL once ended the FTS5 string early ("unterminated string"); a lone surrogate
+    # (undecodable input) could not be encoded for SQLite at all.
+    _fill(db, make_sms)
+    assert [h.sms_id for h in db.search.search("near\x00station")] == [1]
+    assert [h.sms_id for h in db.search.search("station\x1b")] == [1]
+    assert db.search.search("\x00") == []
+    assert [h.sms_id for h in db.search.search("caf\ud83d")] == [2]  # U+FFFD: a separator
+    assert [h.partner for h in db.search.search("07400\x00123")][:1] == [P]
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    query=st.text(
+        alphabet=st.one_of(
+            st.characters(), st.sampled_from(["\x00", "\x7f", "\x85", "\ud83d", "\udcff", '"'])
+        ),
+        max_size=12,
+    )
+)
+def test_no_text_at_all_raises(tmp_path: Path, query: str) -> None:
+    with Database.open(tmp_path / "any.sqlite3", check=False) as db:
+        assert isinstance(db.search.search(query), list)
