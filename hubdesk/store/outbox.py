@@ -12,7 +12,8 @@ see ``store.outbox_recovery``. An ``Outbox`` made without a lock (a bare connect
 some tests use) recovers unconditionally.
 
 Each destination has its own row (``outbox_destinations``) with its state and, once
-known, the server's ``sms_id``; a bulk send gets its ids later via ``attach_sms_ids``.
+known, the server's ``sms_id``; a bulk send gets its ids later via ``attach_sms_ids``
+(until then it is listed by ``awaiting_ids``).
 One server message is claimed by one destination at most (a UNIQUE index; see
 ``claimed_ids``). Each entry keeps its latest attempt's window in the SERVER's time
 (``attempt_window``): set by ``mark_sending`` and ``mark_unknown``/``set_attempt_end``.
@@ -41,6 +42,12 @@ MAX_BULK_DESTINATIONS = 500
 
 class OutboxError(LookupError):
     """No such outbox entry, or a transition its current state does not allow."""
+
+
+class NotQueued(OutboxError):
+    """``mark_sending`` of an entry that is no longer queued: another attempt took it,
+    or an earlier one may have reached the server (``unknown``: only a reconcile may
+    send it again, through ``requeue``). Nothing was changed."""
 
 
 class SenderBusy(OutboxError):
@@ -130,7 +137,11 @@ class Outbox:
             return self._require(outbox_id)
 
     def mark_sending(self, outbox_id: int, started: datetime | None = None) -> OutboxItem:
-        """Before the POST: count the attempt. Allowed from queued and unknown.
+        """Before the POST: count the attempt. Allowed from ``queued`` only, checked in
+        the transaction that makes the change, so two attempts (of this process or of
+        another) can never both send one entry, and an entry that may already be on the
+        server (``unknown``) is never sent again without a reconcile's ``requeue``.
+        Raises ``NotQueued`` otherwise.
 
         ``started`` (a server time at or before the request leaves) opens the attempt's
         window; its end is unknown until ``mark_unknown`` or ``set_attempt_end``.
@@ -140,7 +151,9 @@ class Outbox:
         self._join_senders()
         now = to_epoch(self._clock())
         with transaction(self._conn, durable=True):
-            self._check(outbox_id, {OutboxState.QUEUED, OutboxState.UNKNOWN})
+            state = self._state(outbox_id)
+            if state is not OutboxState.QUEUED:
+                raise NotQueued(f"outbox entry {outbox_id} is {state.value}, not queued")
             self._conn.execute(
                 "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
                 "last_attempt_at = ?, error = NULL, attempt_started_at = ?, "
@@ -299,6 +312,21 @@ class Outbox:
         ).fetchall()
         return self._build(rows)
 
+    def awaiting_ids(self, source: str | None = None) -> list[OutboxItem]:
+        """Sent entries (of ``source``, or all) with a destination whose server id is not
+        known yet, oldest first: a bulk send (its answer holds no ids) until the sync
+        engine has found its messages, and any entry whose look-up failed. Their
+        messages are on the server but claimed by nobody yet."""
+        sql = (
+            _SELECT + " WHERE state = 'sent' AND EXISTS (SELECT 1 FROM outbox_destinations d "
+            "WHERE d.outbox_id = outbox.id AND d.state = 'sent' AND d.sms_id IS NULL)"
+        )
+        args: tuple[str, ...] = ()
+        if source is not None:
+            sql += " AND source = ?"
+            args = (source,)
+        return self._build(self._conn.execute(sql + " ORDER BY id", args).fetchall())
+
     def all(self, limit: int = 100) -> list[OutboxItem]:
         """The newest ``limit`` entries, newest first."""
         rows = self._conn.execute(_SELECT + " ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
@@ -337,11 +365,14 @@ class Outbox:
             if cur.rowcount == 0:
                 raise OutboxError(f"outbox entry {outbox_id} has no destination {destination}")
 
-    def _check(self, outbox_id: int, allowed: Iterable[OutboxState]) -> None:
+    def _state(self, outbox_id: int) -> OutboxState:
         row = self._conn.execute("SELECT state FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
         if row is None:
             raise OutboxError(f"no outbox entry {outbox_id}")
-        state = OutboxState(row[0])
+        return OutboxState(row[0])
+
+    def _check(self, outbox_id: int, allowed: Iterable[OutboxState]) -> None:
+        state = self._state(outbox_id)
         if state not in set(allowed):
             raise OutboxError(f"outbox entry {outbox_id} is {state.value}")
 
