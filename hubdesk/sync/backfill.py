@@ -1,8 +1,16 @@
 """The backfill: history older than the cache, fetched in the background, resumable.
 
-A run fixes ``sent_until`` (the oldest stored message's server time, else the server's
-clock) and ``sent_since`` (``until - depth``; none for ``depth=None``, "all") at its
-start, so page numbers stay stable while it works. Page 1 gives ``last_page`` and
+A run fixes ``sent_until`` and ``sent_since`` (``newest - depth``; none for
+``depth=None``, "all") at its start, so page numbers stay stable while it works.
+``sent_until`` is one second past the oldest stored message's server time (else the
+server's clock): the API does not say whether the server reads the bounds as ``<=`` or
+``<`` (or keeps sub-second times, which reads like ``<``), and with ``<`` the messages
+that share the oldest stored second but were not on the first page (a bulk send puts
+hundreds in one second) would never be fetched. What the extra second brings twice is
+stored once (by ``sms_id``). The first request waits until the server's clock is past
+``sent_until`` (a second or two, only when the oldest stored message is that new), so
+no message sent meanwhile can fall inside the range and shift its pages under the
+concurrent fetches. Page 1 gives ``last_page`` and
 ``total``; the other pages are fetched concurrently (at most ``concurrency`` in flight)
 and admitted by a ``RatePacer`` that keeps requests in reserve for the user. Each page
 is stored in one transaction together with the cursor (which pages are done), kept in
@@ -13,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -31,6 +39,12 @@ from hubdesk.sync.pacing import RatePacer
 __all__ = ["DEFAULT_DEPTH", "Backfill", "BackfillResult", "Cursor"]
 
 DEFAULT_DEPTH = timedelta(days=30)
+#: Past the oldest stored second, for a server that reads ``sent_until`` as ``<``.
+UNTIL_MARGIN = timedelta(seconds=1)
+#: The longest wait for the server's clock to pass ``sent_until`` (a clock that runs
+#: behind its messages' times must not hold the backfill up for long).
+MAX_SETTLE_WAIT = 5.0
+Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +139,7 @@ class Backfill:
         server_clock: ServerClock | None = None,
         pacer: RatePacer | None = None,
         concurrency: int = 6,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -134,6 +149,7 @@ class Backfill:
         self._clock = server_clock
         self.pacer = pacer or RatePacer(client, server_clock=server_clock)
         self._concurrency = concurrency
+        self._sleep = sleep
         self.requests = 0
 
     async def _page(self, cursor_since: datetime | None, until: datetime, n: int) -> Page[Sms]:
@@ -155,11 +171,12 @@ class Backfill:
         resumed = cursor is not None and cursor.depth == key
         if not resumed:
             cursor = None
-            until = oldest if oldest is not None else self._server_now()
+            until = oldest + UNTIL_MARGIN if oldest is not None else self._server_now()
             newest = newest or until
             since = None if depth is None else newest - depth
             if _already_done(done_marker, since) or (since is not None and since >= until):
                 return BackfillResult(0, 0, 0, 0, True)
+            await self._wait_until_past(until)
             first = await self._page(since, until, 1)
             cursor = Cursor(until, since, key, max(1, first.last_page), first.total, {1},
                             len(first.items))  # fmt: skip
@@ -175,6 +192,24 @@ class Backfill:
         return BackfillResult(
             self.requests, cursor.fetched, cursor.total, cursor.last_page, True, resumed
         )
+
+    async def _wait_until_past(self, until: datetime) -> None:
+        """Until the server's clock (estimated: never ahead of it) is a whole second past
+        ``until``: messages are stamped in whole seconds, so none sent from then on is
+        inside the range. At most ``MAX_SETTLE_WAIT`` seconds."""
+        if self._clock is None:
+            return
+        waited = 0.0
+        while waited < MAX_SETTLE_WAIT:
+            now = self._clock.now()
+            if now is None:
+                return
+            left = (until + timedelta(seconds=1) - now).total_seconds()
+            if left <= 0:
+                return
+            step = min(left, MAX_SETTLE_WAIT - waited) + 0.01
+            await self._sleep(step)
+            waited += step
 
     def _server_now(self) -> datetime:
         now = None if self._clock is None else self._clock.now()
