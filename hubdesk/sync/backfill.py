@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hubdesk.api import HubClient
+from hubdesk.api import ApiError, HubClient
 from hubdesk.domain import Page, Sms, format_server_time, parse_server_time
 from hubdesk.store.database import Database
 from hubdesk.store.syncstate import BACKFILL_CURSOR, BACKFILL_DONE
@@ -33,7 +34,14 @@ from hubdesk.store.transactions import transaction
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync import storeops
 from hubdesk.sync.clock import ServerClock
-from hubdesk.sync.events import BackfillProgress, SyncEvents
+from hubdesk.sync.events import (
+    BackfillProgress,
+    SyncEvents,
+    SyncStatus,
+    SyncStatusKind,
+    SyncStatusSource,
+)
+from hubdesk.sync.health import bounded_wait, pause, problem
 from hubdesk.sync.pacing import RatePacer
 
 __all__ = ["DEFAULT_DEPTH", "Backfill", "BackfillResult", "Cursor"]
@@ -44,6 +52,9 @@ UNTIL_MARGIN = timedelta(seconds=1)
 #: The longest wait for the server's clock to pass ``sent_until`` (a clock that runs
 #: behind its messages' times must not hold the backfill up for long).
 MAX_SETTLE_WAIT = 5.0
+RETRY_FIRST = 30.0  # seconds before ``keep_running`` runs a failed backfill again
+RETRY_MAX = 600.0
+log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -210,6 +221,40 @@ class Backfill:
             step = min(left, MAX_SETTLE_WAIT - waited) + 0.01
             await self._sleep(step)
             waited += step
+
+    async def keep_running(
+        self,
+        depth: timedelta | None,
+        stop: asyncio.Event,
+        *,
+        first_retry: float = RETRY_FIRST,
+        max_backoff: float = RETRY_MAX,
+    ) -> BackfillResult | None:
+        """``run(depth)`` until it finishes (its result) or ``stop`` is set (None),
+        surviving anything (``sync.health``): a network failure is tried again quietly
+        (the poller shows the connection), an unexpected exception is logged with its
+        traceback and reported as an ``ERROR`` status until a later run finishes. Each
+        run resumes from the cursor; the pause between runs doubles up to
+        ``max_backoff``."""
+        backoff = first_retry
+        broken = False
+        while not stop.is_set():
+            try:
+                result = await self.run(depth)
+            except ApiError as exc:
+                log.info("the backfill stopped (%s); again in %.0f s", exc, backoff)
+            except Exception as exc:
+                log.exception("the backfill failed on an internal error; again in %.0f s", backoff)
+                broken = True
+                await self.events.sync_state.emit(problem(SyncStatusSource.BACKFILL, exc, backoff))
+            else:
+                if broken:
+                    well = SyncStatus(SyncStatusKind.ONLINE, source=SyncStatusSource.BACKFILL)
+                    await self.events.sync_state.emit(well)
+                return result
+            await pause(stop, backoff, self._sleep)
+            backoff = bounded_wait(backoff * 2, at_least=first_retry, at_most=max_backoff)
+        return None
 
     def _server_now(self) -> datetime:
         now = None if self._clock is None else self._clock.now()

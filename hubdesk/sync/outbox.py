@@ -58,7 +58,8 @@ from hubdesk.store.outbox import AttemptWindow, NotQueued
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync import storeops
 from hubdesk.sync.clock import ServerClock
-from hubdesk.sync.events import SyncEvents, SyncStatus, SyncStatusKind
+from hubdesk.sync.events import SyncEvents, SyncStatus, SyncStatusKind, SyncStatusSource
+from hubdesk.sync.health import bounded_wait
 from hubdesk.sync.inflight import SendsUnderWay, send_key
 from hubdesk.sync.outbox_ids import SentIds
 from hubdesk.sync.outbox_search import SentSearch
@@ -258,12 +259,14 @@ class OutboxSender:
         return await self._worker.run(lambda db: db.outbox.mark_sent(outbox_id))
 
     async def _status_for(self, exc: ApiError) -> None:
+        outbox = SyncStatusSource.OUTBOX
         if isinstance(exc, RateLimited):
-            status = SyncStatus(SyncStatusKind.RATE_LIMITED, None, str(exc), exc.retry_after)
+            wait = bounded_wait(exc.retry_after)
+            status = SyncStatus(SyncStatusKind.RATE_LIMITED, None, str(exc), wait, outbox)
         elif isinstance(exc, Unauthenticated):
-            status = SyncStatus(SyncStatusKind.SESSION_EXPIRED, None, str(exc))
+            status = SyncStatus(SyncStatusKind.SESSION_EXPIRED, None, str(exc), source=outbox)
         else:
-            status = SyncStatus(SyncStatusKind.OFFLINE, None, str(exc))
+            status = SyncStatus(SyncStatusKind.OFFLINE, None, str(exc), source=outbox)
         await self.events.sync_state.emit(status)
 
     async def _emit_applied(self, applied: storeops.Applied) -> None:
@@ -430,5 +433,6 @@ class OutboxSender:
         """Flush every ``interval`` seconds until ``stop`` is set, backing off (doubling
         the pause up to ``max_backoff``) while passes keep failing: see ``sync.passes``."""
         await run_passes(
-            self.flush, stop, interval=interval, max_backoff=max_backoff, sleep=self._sleep
-        )
+            self.flush, stop, interval=interval, max_backoff=max_backoff, sleep=self._sleep,
+            report=self.events.sync_state.emit,
+        )  # fmt: skip

@@ -114,13 +114,14 @@ async def kit(
     db_name: str = "hub.db",
     inside: Wrap = _same,
     outside: Wrap = _same,
+    worker_class: type[DbWorker] = DbWorker,
     **settings: object,
 ) -> AsyncIterator[Kit]:
     if state is None or clock is None:
         state, clock = make_state(**settings)
     server_clock = ServerClock()
     client = make_client(state, server_clock, timeout, inside=inside, outside=outside)
-    worker = await DbWorker.open(tmp_path / db_name)
+    worker = await worker_class.open(tmp_path / db_name)
     try:
         await client.login(USERNAME, PASSWORD)
         state.clear_requests()

@@ -176,3 +176,34 @@ async def test_the_backfill_lists_only_once_the_servers_clock_is_past_its_range(
         until = first["query"]["sent_until"]  # type: ignore[index]
         assert format_server_time_epoch(seen[0]) > until  # a later second on the server
         assert await k.worker.run(lambda db: db.messages.count()) == len(k.state.messages())
+
+
+async def test_keep_running_survives_failures_and_finishes(tmp_path: Path) -> None:
+    """A store error (logged, shown as a problem) and then a network failure (quiet):
+    each time the backfill pauses, runs again from its cursor, and finishes."""
+    from hubdesk.sync.events import SyncStatus, SyncStatusKind, SyncStatusSource
+    from tests.fakes.flaky_worker import FlakyWorker
+
+    async with kit(tmp_path, worker_class=FlakyWorker) as k:
+        assert isinstance(k.worker, FlakyWorker)
+        seed_history(k, 80)
+        await Poller(k.client, k.worker).poll_once()
+        statuses: list[SyncStatus] = []
+        pauses: list[float] = []
+
+        async def sleep(seconds: float) -> None:
+            pauses.append(seconds)
+            if len(pauses) == 1:  # the second run meets a server that fails
+                k.state.add_fault(Fault("500", count=1, path=LIST))
+
+        k.events.sync_state.connect(statuses.append)
+        k.worker.fail_next(RuntimeError("a bug"))
+        bf = Backfill(k.client, k.worker, events=k.events, server_clock=k.server_clock, sleep=sleep)
+        result = await asyncio.wait_for(bf.keep_running(None, asyncio.Event()), 30)
+        assert result is not None and result.finished
+        assert pauses == [30, 60]
+        assert [(s.kind, s.source) for s in statuses] == [
+            (SyncStatusKind.ERROR, SyncStatusSource.BACKFILL),
+            (SyncStatusKind.ONLINE, SyncStatusSource.BACKFILL),
+        ]
+        assert await k.worker.run(lambda db: db.messages.count()) == len(k.state.messages())
