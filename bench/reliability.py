@@ -26,6 +26,7 @@ import random
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -104,5 +105,6 @@ if __name__ == "__main__":
         with busy_processes(args.busy):
             sys.exit(asyncio.run(main(args.trials, args.seed, args.starved)))
     except AssertionError as exc:
-        print(f"VIOLATION: {exc!r}")
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        print(f"VIOLATION: {exc!r} at {Path(where.filename).name}:{where.lineno}: {where.line}")
         sys.exit(1)
