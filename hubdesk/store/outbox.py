@@ -318,8 +318,8 @@ class Outbox:
         engine has found its messages, and any entry whose look-up failed. Their
         messages are on the server but claimed by nobody yet."""
         sql = (
-            _SELECT + " WHERE state = 'sent' AND EXISTS (SELECT 1 FROM outbox_destinations d "
-            "WHERE d.outbox_id = outbox.id AND d.state = 'sent' AND d.sms_id IS NULL)"
+            _SELECT + " WHERE id IN (SELECT outbox_id FROM outbox_destinations "
+            "WHERE state = 'sent' AND sms_id IS NULL) AND state = 'sent'"
         )
         args: tuple[str, ...] = ()
         if source is not None:

@@ -241,6 +241,7 @@ class OutboxSender:
                 item = await self._ids.find(item, started)
             except ApiError as exc:
                 log.info("outbox %s: its ids could not be looked up yet (%s)", item.id, exc)
+                self._ids.noted(item)  # awaiting its ids: the next flush looks again
         return Attempt(item, None, "yes")
 
     async def _failed(self, item: OutboxItem, exc: ApiError) -> tuple[OutboxItem, Executed]:
