@@ -6,6 +6,7 @@ Retry-After, a store error) says so and keeps polling.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 
 import pytest
@@ -71,3 +72,39 @@ async def test_a_store_error_shows_a_problem_never_online_and_polling_goes_on(
         lambda: any(c.partner == PARTNER for c in d.window.conversation_model.conversations()),
         what="the message stored",
     )
+
+
+async def history_downloaded(d: Driver) -> None:
+    """The first backfill finished: no more changes arrive on their own."""
+    from hubdesk.store.syncstate import BACKFILL_DONE
+
+    for _ in range(250):
+        if await d.runtime.worker.run(lambda db: db.sync_state.get(BACKFILL_DONE)):
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the backfill did not finish")
+
+
+@in_loop
+async def test_a_list_refresh_that_fails_is_tried_again_without_another_change(
+    driver: Driver,
+) -> None:
+    d = await signed_in(driver)
+    await history_downloaded(d)
+    real = d.controller.reload_conversations
+    failures = [RuntimeError("the store failed once")]
+
+    async def fails_once() -> None:
+        if failures:
+            raise failures.pop()
+        await real()
+
+    d.controller.reload_conversations = fails_once
+    d.sim.inject_inbound(PARTNER, "listed after the retry")
+    await d.poll()
+    await d.until(
+        lambda: any(c.partner == PARTNER for c in d.window.conversation_model.conversations()),
+        timeout=5,
+        what="the new conversation listed",
+    )
+    assert failures == []
