@@ -207,3 +207,25 @@ async def test_keep_running_survives_failures_and_finishes(tmp_path: Path) -> No
             (SyncStatusKind.ONLINE, SyncStatusSource.BACKFILL),
         ]
         assert await k.worker.run(lambda db: db.messages.count()) == len(k.state.messages())
+
+
+async def test_the_pacer_waits_at_most_an_hour_whatever_the_headers_say(tmp_path: Path) -> None:
+    """A 429 saying "retry in a billion seconds" (reset a billion seconds away): the
+    pacer's wait for the next window is an hour at most (a Qt timer overflows ~24 days)."""
+    from hubdesk.api import RateLimited
+
+    async with kit(tmp_path) as k:
+        seed_history(k, 30)
+        await Poller(k.client, k.worker).poll_once()
+        k.state.add_fault(Fault("429", count=1, path=LIST, seconds=1_000_000_000))
+        waits: list[float] = []
+
+        async def sleep(seconds: float) -> None:
+            waits.append(seconds)
+
+        pacer = RatePacer(k.client, server_clock=k.server_clock, sleep=sleep)
+        bf = Backfill(k.client, k.worker, server_clock=k.server_clock, pacer=pacer)
+        with pytest.raises(RateLimited):
+            await bf.run(depth=None)
+        result = await asyncio.wait_for(bf.run(depth=None), 30)
+        assert result.finished and max(waits) == 3600
