@@ -271,14 +271,18 @@ class AppShell:
     # --- wiring ---------------------------------------------------------------------
     def _wire(self, events: SyncEvents) -> None:
         from hubdesk.sync.events import BackfillProgress, SyncStatus
+        from hubdesk.sync.health import StatusBoard
 
         controller = self.controller
         assert controller is not None
+        board = StatusBoard()  # "Online" only after a poll that went through: see health
 
         def on_state(status: SyncStatus) -> None:
-            controller.show_sync(
-                status.kind.value, status.last_sync, status.detail, status.retry_after
-            )
+            shown = board.update(status)
+            if shown is not None:
+                controller.show_sync(
+                    shown.kind.value, shown.last_sync, shown.detail, shown.retry_after
+                )
 
         def on_backfill(progress: BackfillProgress) -> None:
             controller.show_backfill(progress.done, progress.total, progress.finished)
