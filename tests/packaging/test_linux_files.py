@@ -8,6 +8,7 @@ import plistlib
 import runpy
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 
 import hubdesk
-from tests.missing import missing, require_tool
+from tests.missing import require_tool
 from tests.platforms import linux_only
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -164,11 +165,10 @@ def test_windows_version_resource_comes_from_the_package_version() -> None:
     assert strings["OriginalFilename"] == "hubdesk.exe"
 
 
+@pytest.mark.skipif(
+    sys.platform != "win32", reason="PyInstaller reads version resources with pywin32 (Windows)"
+)
 def test_windows_version_resource_loads_in_pyinstaller(tmp_path: Path) -> None:
-    try:
-        import pefile  # noqa: F401  # PyInstaller's versioninfo needs it
-    except ImportError:
-        missing("pefile is not installed (pip install -e '.[dev]')")
     from PyInstaller.utils.win32.versioninfo import (  # type: ignore[import-untyped]
         load_version_info_from_text_file,
     )
