@@ -23,6 +23,7 @@ import os
 import plistlib
 import shutil
 import sys
+import sysconfig
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,10 @@ def launch_command() -> list[str]:
     ``hubdesk`` console script if found, else ``python -m hubdesk``."""
     if getattr(sys, "frozen", False):
         return [sys.executable]
-    beside = Path(sys.executable).with_name("hubdesk.exe" if os.name == "nt" else "hubdesk")
+    # The installation's scripts folder: beside python in a venv or on POSIX, but
+    # Scripts\ under a Windows Python's own folder.
+    scripts = Path(sysconfig.get_path("scripts"))
+    beside = scripts / ("hubdesk.exe" if os.name == "nt" else "hubdesk")
     if beside.is_file():
         return [str(beside)]
     found = shutil.which("hubdesk")

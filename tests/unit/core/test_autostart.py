@@ -63,13 +63,12 @@ def test_a_disabled_entry_reports_off(tmp_path: Path) -> None:
     auto = Autostart("linux", {"XDG_CONFIG_HOME": str(tmp_path)}, ["hubdesk"])
     auto.set_enabled(True)
     path = auto.desktop_file()
-    path.write_text(path.read_text() + "Hidden=true\n")
+    path.write_text(path.read_text(encoding="utf-8") + "Hidden=true\n", encoding="utf-8")
     assert not auto.is_enabled()
 
 
-def test_default_location_without_xdg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    auto = Autostart("linux", {}, ["hubdesk"])
+def test_default_location_without_xdg(tmp_path: Path) -> None:
+    auto = Autostart("linux", {"HOME": str(tmp_path)}, ["hubdesk"])
     assert auto.desktop_file() == tmp_path / ".config" / "autostart" / "hubdesk.desktop"
 
 
