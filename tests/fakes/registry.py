@@ -172,4 +172,8 @@ class ScratchRegistry:
         return self._real.subkeys(self._key(key))
 
     def remove(self) -> None:
+        """Delete the scratch key, and its parent when nothing else is left in it."""
         self._real.delete_key(self._prefix)
+        parent = self._prefix.rpartition("\\")[0]
+        if parent and self._real.is_empty(parent):
+            self._real.delete_key(parent)
