@@ -178,11 +178,12 @@ def test_windows_version_resource_loads_in_pyinstaller(tmp_path: Path) -> None:
     assert load_version_info_from_text_file(str(path)).toRaw()
 
 
-def test_exported_app_icons_exist_at_every_size() -> None:
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication, QImage, QImageReader
+def test_exported_app_icons_exist_at_every_size(qapp: object) -> None:
+    # qapp: the suite's one QApplication. A QGuiApplication made here would outlive the
+    # test and make every later widget abort the run (desktop tests skipped: they are
+    # what makes it first otherwise).
+    from PySide6.QtGui import QImage, QImageReader
 
-    _app = QGuiApplication.instance() or QGuiApplication([])
     for size in (16, 32, 48, 64, 128, 256):
         png = LINUX / "icons" / "hicolor" / f"{size}x{size}" / "apps" / "hubdesk.png"
         image = QImage(str(png))
