@@ -141,11 +141,16 @@ def run_self_test(
     out: TextIO | None = None, *, strict: bool = False, report_file: Path | None = None
 ) -> int:
     """Run every step, report on ``out`` (default stdout) and ``report_file``; 0 when
-    all passed (skipped steps allowed unless ``strict``), else 1."""
+    all passed (skipped steps allowed unless ``strict``), else 1 (2: no report file)."""
     outs = [out if out is not None else sys.stdout]
     with contextlib.ExitStack() as files:
         if report_file is not None:
-            outs.append(files.enter_context(report_file.open("w", encoding="utf-8")))
+            try:
+                outs.append(files.enter_context(report_file.open("w", encoding="utf-8")))
+            except OSError as exc:
+                reason = exc.strerror or type(exc).__name__
+                print(f"cannot write the report {report_file}: {reason}", file=sys.stderr)
+                return 2
         report = _Report([o for o in outs if o is not None], strict=strict)
         return _run_reported(report)
 

@@ -138,3 +138,14 @@ def test_help_exits_zero_and_a_wrong_option_is_a_usage_error(
     assert "--strict" in capsys.readouterr().out
     assert main(["--bogus"]) == 2
     assert "unrecognized arguments: --bogus" in capsys.readouterr().err
+
+
+def test_an_unwritable_report_file_is_one_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from hubdesk.selftest import main
+
+    where = tmp_path / "no such folder" / "report.txt"
+    assert main(["--report", str(where)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"cannot write the report {where}: ") and "Traceback" not in err
