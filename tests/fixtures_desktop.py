@@ -1,10 +1,13 @@
 """pytest plugin: the headless desktop session, as tests see it.
 
-* Qt platform: tests run ``offscreen`` unless ``scripts/test``'s desktop session is up
-  (``HUBDESK_DESKTOP_SESSION=1``, where it set ``QT_QPA_PLATFORM=xcb``).
-* Tests marked ``desktop`` and tests using the ``desktop_session`` fixture are skipped
-  outside that session, with the reason "needs scripts/test's desktop session" — and
-  fail in CI (``tests/missing.py``).
+* Qt platform, Linux: tests run ``offscreen`` unless ``scripts/test``'s desktop session
+  is up (``HUBDESK_DESKTOP_SESSION=1``, where it set ``QT_QPA_PLATFORM=xcb``). Windows
+  and macOS: Qt's own platform (windows, cocoa), which the hosted runners' desktop
+  session serves.
+* Tests marked ``desktop`` and tests using the ``desktop_session`` fixture need that
+  Linux session (Xvfb, D-Bus, gnome-keyring, dunst). On Linux outside it they are
+  skipped with the reason "needs scripts/test's desktop session", and fail in CI
+  (``tests/missing.py``); on Windows and macOS they are skipped as Linux only.
 * ``desktop_session`` gives a :class:`Desktop`: what the user would see of
   notifications (dunst, over D-Bus) and of the tray (the StatusNotifierWatcher).
 """
@@ -28,6 +31,7 @@ from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from tests.missing import missing
 
 SKIP_REASON = "needs scripts/test's desktop session"
+LINUX_ONLY_REASON = "Linux only: the Linux desktop session (Xvfb, D-Bus, gnome-keyring, dunst)"
 IN_SESSION = os.environ.get("HUBDESK_DESKTOP_SESSION") == "1"
 
 _SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "desktop_session.py"
@@ -67,13 +71,20 @@ WATCHER_PROPS = DBusAddress(
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if os.environ.get("HUBDESK_DESKTOP_SESSION") != "1":
+    if sys.platform.startswith("linux") and not IN_SESSION:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    if not IN_SESSION and item.get_closest_marker("desktop"):
+def _needs_session() -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip(LINUX_ONLY_REASON)
+    if not IN_SESSION:
         missing(SKIP_REASON)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("desktop"):
+        _needs_session()
 
 
 # -- what the user sees -------------------------------------------------------------------
@@ -227,8 +238,7 @@ class Desktop:
 @pytest.fixture(scope="session")
 def desktop_session() -> Iterator[Desktop]:
     """The desktop session ``scripts/test`` runs the suite in (skips outside it)."""
-    if not IN_SESSION:
-        missing(SKIP_REASON)
+    _needs_session()
     desktop = Desktop(dict(os.environ))
     try:
         yield desktop

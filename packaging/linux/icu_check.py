@@ -87,13 +87,17 @@ def _collation() -> dict[str, object]:
             # PySide6 may free a temporary QCollatorSortKey before compare() reads it.
             first = coll.sortKey(WORDS[0])
             held = [coll.sortKey(w) for w in WORDS]
-            keys = [(c > 0) - (c < 0) for c in (k.compare(first) for k in held)]
+            keys = [_sign(k.compare(first)) for k in held]
             out[f"{name} n{int(numeric)} c{int(case)} p{int(punct)}"] = {
                 "order": order,
                 "signs": hashlib.sha256(signs.encode()).hexdigest(),
                 "keys": keys,
             }
     return out
+
+
+def _sign(value: int) -> int:
+    return (value > 0) - (value < 0)
 
 
 def _case() -> dict[str, object]:

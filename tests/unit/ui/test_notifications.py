@@ -36,6 +36,7 @@ from hubdesk.core.notify import Notice
 from hubdesk.ui.notifications import Backend, Notifier, default_app_icon, escape_markup
 from hubdesk.ui.tray import TrayIcon
 from tests.missing import require_tool
+from tests.platforms import LINUX
 
 SERVICE = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
@@ -59,6 +60,13 @@ BOB = Notice("Bob", "On my way", "447700900002", (2,))
 SUMMARY = Notice("HubDesk", "5 new messages from 3 people", None, (3, 4, 5, 6, 7))
 
 
+def require_dbus_daemon() -> None:
+    """D-Bus is Linux's: skipped elsewhere; on Linux, dbus-daemon must be installed."""
+    if not LINUX:
+        pytest.skip("Linux only: D-Bus notifications (org.freedesktop.Notifications)")
+    require_tool("dbus-daemon", "Debian: dbus-daemon")
+
+
 def start_bus(root: Path) -> tuple[subprocess.Popen[str], str]:
     """A dbus-daemon on a socket under ``root`` (no service activation), and its address."""
     (root / "sock").mkdir()
@@ -76,7 +84,7 @@ def start_bus(root: Path) -> tuple[subprocess.Popen[str], str]:
 @pytest.fixture(scope="module")
 def private_bus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh session bus with no service activation: its address."""
-    require_tool("dbus-daemon", "Debian: dbus-daemon")
+    require_dbus_daemon()
     daemon, address = start_bus(tmp_path_factory.mktemp("bus"))
     try:
         yield address
@@ -380,7 +388,7 @@ def test_tray_fallback_click_opens_the_last_notice(qapp: QApplication, qtbot: Qt
 def test_bus_dying_under_the_notifier_switches_to_the_tray(
     qapp: QApplication, tmp_path: Path, qtbot: QtBot
 ) -> None:
-    require_tool("dbus-daemon", "Debian: dbus-daemon")
+    require_dbus_daemon()
     daemon, address = start_bus(tmp_path)
     server = FakeServer(address).start()
     tray = QSystemTrayIcon()
