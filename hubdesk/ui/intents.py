@@ -20,10 +20,12 @@ from hubdesk.core.contacts import ContactBook
 from hubdesk.core.errors import describe_error
 from hubdesk.core.inbox import Inbox
 from hubdesk.core.settings import SettingsStore
+from hubdesk.domain.text import one_line
 from hubdesk.domain.uris import ComposeRequest, DialRequest, UriError, parse_uri
 from hubdesk.ui.bulk_controller import BulkController
 from hubdesk.ui.controller import MainController
 from hubdesk.ui.dialogs import DialConfirmDialog, NewMessageDialog
+from hubdesk.ui.plaintext import message_box
 from hubdesk.ui.qtasync import async_slot, spawn
 from hubdesk.ui.settings_controller import SettingsController
 from hubdesk.ui.window import MESSAGES, MainWindow
@@ -64,7 +66,8 @@ class Intents(QObject):
         try:
             request = parse_uri(text)
         except UriError as exc:
-            self._warn("This link cannot be opened", f"{describe_error(exc)}\n\n{text[:200]}")
+            shown = one_line(text[:200]) if isinstance(text, str) else ""
+            self._warn("This link cannot be opened", f"{describe_error(exc)}\n\n{shown}")
             return
         if isinstance(request, DialRequest):
             self.confirm_dial(request.number.digits)
@@ -160,8 +163,8 @@ class Intents(QObject):
         self.window.show_toast("Do not disturb is on." if enabled else "Do not disturb is off.")
 
     def _warn(self, title: str, text: str) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                          self.window)  # fmt: skip
+        """A warning that shows ``text`` (which quotes the link) as plain text."""
+        box = message_box(QMessageBox.Icon.Warning, title, text, self.window)
         box.finished.connect(lambda _r: box.deleteLater())
         box.open()
         return box

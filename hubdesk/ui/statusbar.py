@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
+from hubdesk.ui.plaintext import set_tooltip
 from hubdesk.ui.theme import colors_for
 
 
@@ -72,7 +73,7 @@ class SyncStatusBar(QStatusBar):
         if state is Connection.RATE_LIMITED and retry_after:
             text += f" — retrying in {max(1, round(retry_after))} s"
         self.state_label.setText(text)
-        self.state_label.setToolTip(detail or text)
+        set_tooltip(self.state_label, detail or text)  # detail: a server's sentence
         colors = colors_for(self.palette())
         color = {
             Connection.ONLINE: colors.success,
