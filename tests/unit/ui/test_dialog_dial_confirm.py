@@ -59,8 +59,7 @@ def test_premium_rate_numbers_get_a_warning(qtbot: QtBot) -> None:
     d = opened(qtbot, "tel:09065551234".removeprefix("tel:"))
     assert d.warning.isVisible()
     assert d.warning.text() == (
-        "⚠ 0906 555 1234 is a premium-rate number: calls and texts to it can cost "
-        "several pounds."
+        "⚠ 0906 555 1234 is a premium-rate number: calls and texts to it can cost several pounds."
     )
     assert d.warning.textFormat() == Qt.TextFormat.PlainText
     personal = opened(qtbot, "07012345678")
