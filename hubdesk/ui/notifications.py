@@ -38,7 +38,6 @@ can be made do notices go to the tray.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import re
 import sys
@@ -52,6 +51,7 @@ from PySide6.QtWidgets import QSystemTrayIcon
 
 from hubdesk.domain.text import one_line
 from hubdesk.ui.icons import default_icon_dir
+from hubdesk.ui.notifybus import INTERFACE, NotificationBus
 
 log = logging.getLogger(__name__)
 
@@ -68,10 +68,6 @@ RETRY_FIRST_S = 1.0
 RETRY_MAX_S = 60.0
 
 _NONCHARACTERS = re.compile("[\ufdd0-\ufdef\ufffe\uffff]")
-
-_SERVICE = "org.freedesktop.Notifications"
-_PATH = "/org/freedesktop/Notifications"
-_INTERFACE = "org.freedesktop.Notifications"
 
 
 class NoticeLike(Protocol):
@@ -118,56 +114,6 @@ def default_app_icon() -> str:
     return path.as_uri() if path.is_file() else DESKTOP_ENTRY
 
 
-class _Bus:
-    """A jeepney connection read from the Qt event loop. Raises only in ``open``."""
-
-    def __init__(self, address: str, auth_timeout: float) -> None:
-        from jeepney import DBusAddress, MatchRule, message_bus, new_method_call
-        from jeepney.io.blocking import open_dbus_connection
-
-        self._new_method_call = new_method_call
-        self._target = DBusAddress(_PATH, _SERVICE, _INTERFACE)
-        self.connection: Any = open_dbus_connection(bus=address, auth_timeout=auth_timeout)
-        self._serials = itertools.count(1_000_000)  # ours; jeepney's own start at 1
-        bus = DBusAddress("/org/freedesktop/DBus", "org.freedesktop.DBus", "org.freedesktop.DBus")
-        for member in ("ActionInvoked", "NotificationClosed"):
-            rule = MatchRule(
-                type="signal", sender=_SERVICE, interface=_INTERFACE, path=_PATH, member=member
-            )
-            self.connection.send_and_get_reply(message_bus.AddMatch(rule), timeout=auth_timeout)
-        has_owner = new_method_call(bus, "NameHasOwner", "s", (_SERVICE,))
-        owned = self.connection.send_and_get_reply(has_owner, timeout=auth_timeout).body[0]
-        activatable = self.connection.send_and_get_reply(
-            new_method_call(bus, "ListActivatableNames"), timeout=auth_timeout
-        ).body[0]
-        self.server_present = bool(owned) or _SERVICE in activatable
-
-    def fileno(self) -> int:
-        return int(self.connection.sock.fileno())
-
-    def call(self, method: str, signature: str | None = None, body: tuple[Any, ...] = ()) -> int:
-        """Send a method call without waiting; returns its serial (to match the reply)."""
-        serial = next(self._serials)
-        message = self._new_method_call(self._target, method, signature, body)
-        self.connection.send(message, serial=serial)
-        return serial
-
-    def pending(self) -> list[Any]:
-        """Every message that can be read now, without blocking."""
-        messages = []
-        while True:
-            try:
-                messages.append(self.connection.receive(timeout=0))
-            except TimeoutError:
-                return messages
-
-    def close(self) -> None:
-        try:
-            self.connection.close()
-        except OSError:
-            pass
-
-
 class Notifier(QObject):
     """Shows :class:`NoticeLike` notices; reports which conversation a click opens.
 
@@ -201,7 +147,7 @@ class Notifier(QObject):
         self._pending: dict[int, tuple[NoticeLike, bool]] = {}  # serial -> (notice, resent)
         self._last_tray_partner: str | None = None
         self._last_tray_shown = False
-        self._bus: _Bus | None = None
+        self._bus: NotificationBus | None = None
         self._reader: QSocketNotifier | None = None
         linux = sys.platform.startswith("linux")
         self._wants_bus = use_bus if use_bus is not None else linux
@@ -273,12 +219,12 @@ class Notifier(QObject):
                 self._lose_bus(reshow=False)
         self._show_in_tray(notice)
 
-    def _reconnect(self) -> _Bus | None:
+    def _reconnect(self) -> NotificationBus | None:
         """A new connection, unless connecting failed recently (backoff); None if none."""
         if not self._wants_bus or self._clock() < self._next_attempt:
             return None
         try:
-            bus = _Bus(self._address, self._auth_timeout)
+            bus = NotificationBus(self._address, self._auth_timeout)
         except Exception as error:  # no bus, refused, no jeepney, malformed address...
             log.info("no session bus for notifications (%s); using the tray", error)
             self._failed_attempt()
@@ -329,7 +275,7 @@ class Notifier(QObject):
         except OSError:
             self._lose_bus(reshow=False)
 
-    def _send_notify(self, bus: _Bus, notice: NoticeLike, resent: bool) -> None:
+    def _send_notify(self, bus: NotificationBus, notice: NoticeLike, resent: bool) -> None:
         replaces = 0
         if notice.partner is not None:
             for notification_id, partner in self._by_id.items():
@@ -389,7 +335,7 @@ class Notifier(QObject):
             notification_id = int(message.body[0])
             self._by_id[notification_id] = notice.partner
             return
-        if kind is not MessageType.signal or fields.get(HeaderFields.interface) != _INTERFACE:
+        if kind is not MessageType.signal or fields.get(HeaderFields.interface) != INTERFACE:
             return
         member = fields.get(HeaderFields.member)
         if member == "ActionInvoked":
