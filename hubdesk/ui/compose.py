@@ -125,6 +125,7 @@ class ComposePane(QWidget):
         self._blocked: str | None = None
         self._quiet = False
         self._long_warned: str | None = None  # the long text the user was warned about
+        self._cost: str | None = None  # what texting this number may cost (a flag)
 
         self.sender_combo = QComboBox(self)
         self.sender_combo.setAccessibleName("Send from")
@@ -238,6 +239,12 @@ class ComposePane(QWidget):
         """Disable sending and say why (plain text); ``None`` lifts the block."""
         self._blocked = reason or None
         self._update_state()
+        self._update_notice()
+
+    def set_cost_note(self, note: str | None) -> None:
+        """Flag a partner number in a chargeable range (``fields.charge_note``); None
+        for an ordinary number. Shown beside Send for as long as the conversation is."""
+        self._cost = note or None
         self._update_notice()
 
     def set_offline(self, offline: bool) -> None:
@@ -370,12 +377,18 @@ class ComposePane(QWidget):
     def _update_notice(self) -> None:
         warning = self._long_warning()
         offline = OFFLINE_NOTE if self._offline else None
-        notes = [n for n in (self._blocked, warning, offline) if n]
+        notes = [n for n in (self._blocked, warning, self._cost, offline) if n]
         self.notice.setText(" · ".join(notes))
         self.notice.setVisible(bool(notes))
         colors = colors_for(self.palette())
         palette = self.notice.palette()
-        tone = colors.failed if self._blocked else colors.warning if warning else colors.muted_text
+        tone = (
+            colors.failed
+            if self._blocked
+            else colors.warning
+            if warning or self._cost
+            else colors.muted_text
+        )
         palette.setColor(QPalette.ColorRole.WindowText, tone)
         self.notice.setPalette(palette)
 

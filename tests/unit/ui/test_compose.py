@@ -164,3 +164,14 @@ def test_a_long_message_needs_a_second_send(pane: ComposePane, qtbot: QtBot) -> 
     pane.set_text("short")
     pane.request_send()
     assert sent[-1] == "short"
+
+
+def test_a_cost_flag_stays_beside_send(pane: ComposePane) -> None:
+    pane.set_cost_note("⚠ Premium rate: calls and texts to it can cost several pounds")
+    assert pane.notice.isVisible()
+    assert pane.notice.text() == "⚠ Premium rate: calls and texts to it can cost several pounds"
+    pane.set_offline(True)
+    assert pane.notice.text().startswith("⚠ Premium rate") and OFFLINE_NOTE in pane.notice.text()
+    pane.set_offline(False)
+    pane.set_cost_note(None)
+    assert not pane.notice.isVisible()
