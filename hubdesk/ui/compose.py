@@ -126,6 +126,7 @@ class ComposePane(QWidget):
         self._quiet = False
         self._long_warned: str | None = None  # the long text the user was warned about
         self._cost: str | None = None  # what texting this number may cost (a flag)
+        self._held = False  # Send ignored for a moment (hold_send)
 
         self.sender_combo = QComboBox(self)
         self.sender_combo.setAccessibleName("Send from")
@@ -171,6 +172,10 @@ class ComposePane(QWidget):
         self.send_button.clicked.connect(self.request_send)
         if icons is not None:
             self.send_button.setIcon(icons.icon("send"))
+
+        self._hold_timer = QTimer(self)
+        self._hold_timer.setSingleShot(True)
+        self._hold_timer.timeout.connect(self._release_send)
 
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
@@ -282,6 +287,17 @@ class ComposePane(QWidget):
                 return True
         return False
 
+    def hold_send(self, ms: int) -> None:
+        """Ignore Send (the button, Enter, Ctrl+Enter) for ``ms`` milliseconds: after a
+        link from another program switched the conversation under the user's hands, a
+        Return already on its way must not send to the new one."""
+        self._held = True
+        self._hold_timer.start(max(0, ms))
+        self._update_state()
+
+    def is_send_held(self) -> bool:
+        return self._held
+
     def clear_after_send(self) -> None:
         """Empty the editor after a send was accepted; emits ``draft_changed("")`` at once."""
         self.set_text("")
@@ -299,7 +315,12 @@ class ComposePane(QWidget):
         return value if isinstance(value, str) else None
 
     def can_send(self) -> bool:
-        return self._blocked is None and self.sender_id() is not None and bool(self.text().strip())
+        return (
+            not self._held
+            and self._blocked is None
+            and self.sender_id() is not None
+            and bool(self.text().strip())
+        )
 
     # --- actions ------------------------------------------------------------------
     def request_send(self) -> None:
@@ -345,6 +366,10 @@ class ComposePane(QWidget):
             self._update_notice()
         if not self._quiet:
             self._draft_timer.start()
+
+    def _release_send(self) -> None:
+        self._held = False
+        self._update_state()
 
     def _emit_draft(self) -> None:
         self.draft_changed.emit(self.text())

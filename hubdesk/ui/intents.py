@@ -32,6 +32,11 @@ from hubdesk.ui.window import MESSAGES, MainWindow
 
 log = logging.getLogger(__name__)
 
+LINK_HOLD_MS = 1000
+"""After a link opened a conversation, Send ignores Enter for this long (a Return typed
+for the previous conversation must not send the link's text)."""
+DRAFT_KEPT = "The link's text was not put in: this conversation already has a draft, which is kept."
+
 
 class IntentServices(Protocol):
     inbox: Inbox
@@ -78,23 +83,43 @@ class Intents(QObject):
         return self.controller.calls.confirm_dial(digits)
 
     def compose_to(self, request: ComposeRequest) -> None:
+        """An ``sms:`` link: open the conversation (or bulk send) with the link's text.
+
+        The link comes from another program, maybe while the user types: what they typed
+        stays the draft of the conversation they typed it in (``ComposeController``
+        keeps the editor's owner), the link's text never replaces a draft or an open bulk
+        message, and Send ignores Enter for a moment after the switch."""
         if request.bulk:
+            open_dialog = self.bulk.dialog
+            if open_dialog is not None and open_dialog.isVisible():
+                self.window.show_toast(
+                    f"A link asked to text {len(request.numbers)} numbers; the bulk send "
+                    "you have open was kept. Close it, then open the link again.",
+                    error=True,
+                )
+                return
             dialog = self.bulk.open([n.digits for n in request.numbers])
             if request.body:
                 dialog.set_text(request.body)
             return
         digits = request.numbers[0].digits
+        compose = self.window.compose
+        compose.hold_send(LINK_HOLD_MS)
         self.window.show_page(MESSAGES)
         task = self.controller.open_conversation(digits)
-        if request.body:
 
-            def fill(_task: object) -> None:
-                if self.controller.partner == digits:
-                    self.window.compose.set_text(request.body)
-                    self.window.compose.draft_changed.emit(request.body)
-                self.window.compose.focus_editor()
+        def fill(_task: object) -> None:
+            if self.controller.partner != digits:
+                return
+            compose.hold_send(LINK_HOLD_MS)  # from when the new conversation shows
+            if request.body and compose.text().strip():
+                self.window.show_toast(DRAFT_KEPT)
+            elif request.body:
+                compose.set_text(request.body)
+                compose.draft_changed.emit(request.body)
+            compose.focus_editor()
 
-            task.add_done_callback(fill)
+        task.add_done_callback(fill)
 
     # --- new message ----------------------------------------------------------------
     def new_message(self) -> NewMessageDialog:
