@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from hubdesk.domain import SenderId
+from hubdesk.domain.numbers import Charge
 from hubdesk.domain.segments import (
     analyse,
     long_message_note,
@@ -42,6 +43,7 @@ from hubdesk.domain.segments import (
 from hubdesk.ui import guarded
 from hubdesk.ui.icons import IconSet
 from hubdesk.ui.meter import SegmentMeter
+from hubdesk.ui.plaintext import set_tooltip
 from hubdesk.ui.theme import colors_for
 
 SendKey = Literal["enter", "ctrl+enter"]
@@ -125,7 +127,6 @@ class ComposePane(QWidget):
         self._blocked: str | None = None
         self._quiet = False
         self._long_warned: str | None = None  # the long text the user was warned about
-        self._cost: str | None = None  # what texting this number may cost (a flag)
         self._held = False  # Send ignored for a moment (hold_send)
 
         self.sender_combo = QComboBox(self)
@@ -140,6 +141,11 @@ class ComposePane(QWidget):
         from_label.setBuddy(self.sender_combo)
 
         self.meter = SegmentMeter(self)
+        self.charge_label = QLabel(self)  # "⚠ Premium rate" (set_charge)
+        self.charge_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.charge_label.setAccessibleName("Cost warning")
+        self.charge_label.hide()
+        self._color_charge()
 
         self.editor = MessageEdit(self)
         self.editor.setAccessibleName("Message text")
@@ -185,6 +191,7 @@ class ComposePane(QWidget):
         top = QHBoxLayout()
         top.addWidget(from_label)
         top.addWidget(self.sender_combo)
+        top.addWidget(self.charge_label)
         top.addStretch(1)
         top.addWidget(self.meter)
         bottom = QHBoxLayout()
@@ -246,11 +253,20 @@ class ComposePane(QWidget):
         self._update_state()
         self._update_notice()
 
-    def set_cost_note(self, note: str | None) -> None:
-        """Flag a partner number in a chargeable range (``fields.charge_note``); None
-        for an ordinary number. Shown beside Send for as long as the conversation is."""
-        self._cost = note or None
-        self._update_notice()
+    def set_charge(self, charge: Charge | None) -> None:
+        """Flag a partner number in a chargeable range (``domain.numbers.charge_of``:
+        "⚠ Premium rate" beside the sender, the cost in its tooltip); None for an
+        ordinary number."""
+        if charge is None:
+            self.charge_label.clear()
+            set_tooltip(self.charge_label, "")
+            self.charge_label.setAccessibleDescription("")
+        else:
+            self.charge_label.setText(f"⚠ {charge.label}")
+            detail = f"{charge.label} number: {charge.cost}."
+            set_tooltip(self.charge_label, detail)
+            self.charge_label.setAccessibleDescription(detail)
+        self.charge_label.setVisible(charge is not None)
 
     def set_offline(self, offline: bool) -> None:
         """Offline: the button queues instead of sending, and a note says so."""
@@ -399,21 +415,23 @@ class ComposePane(QWidget):
         note = long_message_note(analyse(text))
         return None if note is None else f"{note} Press Send again to send it."
 
+    def _color_charge(self) -> None:
+        palette = self.charge_label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, colors_for(self.palette()).failed)
+        self.charge_label.setPalette(palette)
+        font = self.charge_label.font()
+        font.setBold(True)
+        self.charge_label.setFont(font)
+
     def _update_notice(self) -> None:
         warning = self._long_warning()
         offline = OFFLINE_NOTE if self._offline else None
-        notes = [n for n in (self._blocked, warning, self._cost, offline) if n]
+        notes = [n for n in (self._blocked, warning, offline) if n]
         self.notice.setText(" · ".join(notes))
         self.notice.setVisible(bool(notes))
         colors = colors_for(self.palette())
         palette = self.notice.palette()
-        tone = (
-            colors.failed
-            if self._blocked
-            else colors.warning
-            if warning or self._cost
-            else colors.muted_text
-        )
+        tone = colors.failed if self._blocked else colors.warning if warning else colors.muted_text
         palette.setColor(QPalette.ColorRole.WindowText, tone)
         self.notice.setPalette(palette)
 
@@ -422,4 +440,5 @@ class ComposePane(QWidget):
         if event.type() == QEvent.Type.PaletteChange:
             self._highlighter.set_color(colors_for(self.palette()).warning)
             self._update_notice()
+            self._color_charge()
         super().changeEvent(event)

@@ -23,11 +23,10 @@ from PySide6.QtCore import QObject, Signal
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.errors import SESSION_EXPIRED
 from hubdesk.domain import Conversation, ThreadEntry
-from hubdesk.domain.numbers import is_uk
+from hubdesk.domain.numbers import charge_of, is_uk
 from hubdesk.ui.calls_controller import CallsController, number_text
 from hubdesk.ui.compose_controller import ComposeController
 from hubdesk.ui.contacts_controller import ContactsController
-from hubdesk.ui.dialogs.fields import charge_note
 from hubdesk.ui.qtasync import async_slot, spawn
 from hubdesk.ui.senders_controller import SendersController
 from hubdesk.ui.services import Services
@@ -197,7 +196,7 @@ class MainController(QObject):
         w.thread_view.set_more_older_available(True)
         w.thread_view.scroll_to_newest()
         w.compose.setEnabled(True)
-        w.compose.set_cost_note(charge_note(partner))  # premium rate, 070, 087…: flagged
+        w.compose.set_charge(charge_of(partner))  # premium rate, 070, 087…: flagged
         w.select_partner(partner)
         if not await self.composer.show_draft(partner):
             return

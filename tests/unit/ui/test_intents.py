@@ -125,10 +125,10 @@ async def test_a_premium_rate_conversation_is_flagged_in_compose(driver: Driver)
     await signed_in(driver)
     driver.shell.intents.open_uri("sms:09065551234")
     compose = driver.window.compose
-    await driver.until(lambda: "⚠ Premium rate" in compose.notice.text(), what="the flag")
-    assert compose.notice.isVisible()
+    await driver.until(lambda: compose.charge_label.isVisible(), what="the flag")
+    assert compose.charge_label.text() == "⚠ Premium rate"
     await driver.controller.open_conversation(BOB)
-    await driver.until(lambda: "⚠" not in compose.notice.text(), what="no flag for a mobile")
+    await driver.until(lambda: not compose.charge_label.isVisible(), what="no flag for a mobile")
 
 
 @in_loop
