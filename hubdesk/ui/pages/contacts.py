@@ -151,7 +151,7 @@ class ContactsPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = make_table(self.proxy, "Contact list", self)  # type: ignore[arg-type]
         self.table.setColumnWidth(0, 200)
-        self.table.setColumnWidth(1, 140)
+        self.table.setColumnWidth(1, 230)  # room for "⚠ Premium rate"
         self.table.setColumnWidth(2, 160)
         self.empty_label = plain_label("", self, name="Contacts status", wrap=True)
 
