@@ -40,6 +40,7 @@ from hubdesk.domain.segments import (
     make_gsm_safe,
     unicode_positions,
 )
+from hubdesk.domain.text import one_line
 from hubdesk.ui import guarded
 from hubdesk.ui.icons import IconSet
 from hubdesk.ui.meter import SegmentMeter
@@ -227,7 +228,8 @@ class ComposePane(QWidget):
         self._sender_model.clear()
         approved: dict[str, int] = {}
         for row, sid in enumerate(sender_ids):
-            label = sid.sender_id if sid.approved else f"{sid.sender_id} ({AWAITING})"
+            shown = one_line(sid.sender_id)  # from the server: neutralised, one line
+            label = shown if sid.approved else f"{shown} ({AWAITING})"
             item = QStandardItem(label)
             item.setData(sid.sender_id, Qt.ItemDataRole.UserRole)
             item.setData(label, Qt.ItemDataRole.AccessibleTextRole)

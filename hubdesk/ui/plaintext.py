@@ -24,12 +24,16 @@ __all__ = ["message_box", "set_tooltip", "tooltip"]
 
 _OPEN = "<qt><p style='white-space:pre-wrap'>"
 _CLOSE = "</p></qt>"
+TOOLTIP_LIMIT = 1000
+"""Longer text is cut (with "…"): a 10,000-character name must not cover the screen."""
 
 
 def tooltip(text: str) -> str:
     """A tooltip string that shows ``text`` literally ("" stays "": no tooltip)."""
     if not text:
         return ""
+    if len(text) > TOOLTIP_LIMIT:
+        text = text[: TOOLTIP_LIMIT - 1] + "…"
     return _OPEN + html.escape(text, quote=False) + _CLOSE
 
 

@@ -178,3 +178,8 @@ async def test_the_walk_finds_a_rich_tooltip_and_an_auto_label(driver: Driver) -
         assert any("label" in p and "The server said" in p for p in problems)
     finally:
         holder.deleteLater()
+
+
+def test_a_huge_tooltip_is_cut() -> None:
+    shown = shown_tooltip(tooltip("<b>" * 5000))
+    assert len(shown) == 1000 and shown.startswith("<b><b>") and shown.endswith("…")
