@@ -7,7 +7,7 @@ Dumb widget: values in through ``set_*`` methods, intent out through
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from hubdesk.domain import SenderId
-from hubdesk.domain.numbers import Charge
 from hubdesk.domain.segments import (
     analyse,
     long_message_note,
@@ -46,6 +45,9 @@ from hubdesk.ui.icons import IconSet
 from hubdesk.ui.meter import SegmentMeter
 from hubdesk.ui.plaintext import set_tooltip
 from hubdesk.ui.theme import colors_for
+
+if TYPE_CHECKING:  # phonenumbers loads with the first number parsed, not the first frame
+    from hubdesk.domain.numbers import Charge
 
 SendKey = Literal["enter", "ctrl+enter"]
 DRAFT_DEBOUNCE_MS = 300

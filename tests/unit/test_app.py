@@ -97,7 +97,9 @@ def test_a_second_start_hands_its_link_to_the_first(tmp_path: Path) -> None:
         assert second.returncode == 0, second.stdout + second.stderr
         assert "handed 1 link(s)" in second.stderr
         assert "/api/oauth/token" not in second.stderr  # it never ran as an app itself
-        _wait_for(log, f"opening link {link}", first, 10)
+        # The log names the validated link, never its text.
+        opened = _wait_for(log, "opening sms: link to +447400123456 (text of 17 characters)", first, 10)
+        assert "Hello" not in opened
         time.sleep(1.0)  # the conversation opens, the body is set
         first.send_signal(signal.SIGTERM)
         assert first.wait(20) == 0, log.read_text()
