@@ -98,7 +98,8 @@ def test_a_second_start_hands_its_link_to_the_first(tmp_path: Path) -> None:
         assert "handed 1 link(s)" in second.stderr
         assert "/api/oauth/token" not in second.stderr  # it never ran as an app itself
         # The log names the validated link, never its text.
-        opened = _wait_for(log, "opening sms: link to +447400123456 (text of 17 characters)", first, 10)
+        opened_line = "opening sms: link to +447400123456 (text of 17 characters)"
+        opened = _wait_for(log, opened_line, first, 10)
         assert "Hello" not in opened
         time.sleep(1.0)  # the conversation opens, the body is set
         first.send_signal(signal.SIGTERM)
