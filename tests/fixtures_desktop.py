@@ -14,8 +14,10 @@
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import os
+import re
 import sys
 import threading
 import time
@@ -149,6 +151,13 @@ class NotifyMonitor:
         self._connection.close()
 
 
+def displayed_text(markup: str) -> str:
+    """What dunst draws for its formatted message (Pango markup, ``<b>%s</b>\\n%b``):
+    the text with tags rendered away (an ``<img>`` dunst drew as "[image]") and entities
+    decoded."""
+    return html.unescape(re.sub(r"<[^>]*>", "", markup))
+
+
 class Desktop:
     """The running desktop session, seen from a test."""
 
@@ -171,7 +180,8 @@ class Desktop:
 
         Closes those still displayed first (dunst's history lists closed ones only), so
         call :meth:`invoke_action` before this. Each is a dict with ``id``, ``appname``,
-        ``summary``, ``body``, ``actions`` ({key: label}, from the bus monitor) and
+        ``summary``, ``body``, ``shown`` (the text dunst displays: its formatted message,
+        markup rendered), ``actions`` ({key: label}, from the bus monitor) and
         ``urgency`` (0 low, 1 normal, 2 critical; None if unknown).
         """
         self.close_all_notifications()
@@ -193,6 +203,7 @@ class Desktop:
                     "appname": entry["appname"][1],
                     "summary": entry["summary"][1],
                     "body": entry["body"][1],
+                    "shown": displayed_text(entry["message"][1]) if "message" in entry else None,
                     "actions": actions,
                     "urgency": urgency,
                 }

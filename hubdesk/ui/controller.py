@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, Signal
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.errors import SESSION_EXPIRED
 from hubdesk.domain import Conversation, ThreadEntry
-from hubdesk.domain.numbers import is_uk
+from hubdesk.domain.numbers import charge_of, is_uk
 from hubdesk.ui.calls_controller import CallsController, number_text
 from hubdesk.ui.compose_controller import ComposeController
 from hubdesk.ui.contacts_controller import ContactsController
@@ -208,6 +208,7 @@ class MainController(QObject):
         w.thread_view.set_more_older_available(True)
         w.thread_view.scroll_to_newest()
         w.compose.setEnabled(True)
+        w.compose.set_charge(charge_of(partner))  # premium rate, 070, 087…: flagged
         w.select_partner(partner)
         if not await self.composer.show_draft(partner):
             return

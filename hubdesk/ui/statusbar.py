@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
+from hubdesk.ui.plaintext import set_tooltip
 from hubdesk.ui.theme import colors_for
 
 
@@ -88,7 +89,7 @@ class SyncStatusBar(QStatusBar):
         if state in _SAYS_WHEN:
             text += retry_text(retry_after)
         self.state_label.setText(text)
-        self.state_label.setToolTip(detail or text)
+        set_tooltip(self.state_label, detail or text)  # detail: a server's sentence
         colors = colors_for(self.palette())
         color = {
             Connection.ONLINE: colors.success,
