@@ -30,7 +30,7 @@ if TYPE_CHECKING:
         UnexpectedResponse,
         ValidationFailed,
     )
-    from hubdesk.api.responses import RateLimitInfo
+    from hubdesk.api.headers import RateLimitInfo
     from hubdesk.api.retry import RetryPolicy
     from hubdesk.api.urls import DEFAULT_BASE_URL, is_loopback_host, validate_base_url
 
@@ -85,7 +85,7 @@ _HOME: dict[str, str] = {
     "Unauthenticated": "hubdesk.api.errors",
     "UnexpectedResponse": "hubdesk.api.errors",
     "ValidationFailed": "hubdesk.api.errors",
-    "RateLimitInfo": "hubdesk.api.responses",
+    "RateLimitInfo": "hubdesk.api.headers",
     "RetryPolicy": "hubdesk.api.retry",
     "DEFAULT_BASE_URL": "hubdesk.api.urls",
     "is_loopback_host": "hubdesk.api.urls",

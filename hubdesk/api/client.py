@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from datetime import datetime
@@ -12,6 +13,7 @@ import httpx
 
 from hubdesk import __version__
 from hubdesk.api.auth import BearerAuth, OnTokens, RefreshGuard, TokenSession
+from hubdesk.api.headers import RateLimitInfo, rate_limit_from_headers
 from hubdesk.api.operations import OPERATIONS, Operation
 from hubdesk.api.parsing import (
     ShapeError,
@@ -24,15 +26,13 @@ from hubdesk.api.parsing import (
     require_object,
 )
 from hubdesk.api.responses import (
-    RateLimitInfo,
     error_for_response,
     error_for_transport,
     json_body,
-    rate_limit_from_headers,
     refusal_in_body,
     unexpected,
 )
-from hubdesk.api.retry import OnWait, RetryPolicy, call_with_retries
+from hubdesk.api.retry import OnWait, RetryPolicy, WaitBudget, call_with_retries
 from hubdesk.api.urls import validate_base_url
 from hubdesk.domain import (
     BulkSendResult,
@@ -47,6 +47,7 @@ from hubdesk.domain import (
 __all__ = ["DEFAULT_TIMEOUT", "USER_AGENT", "HubClient"]
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=20.0, pool=5.0)
 USER_AGENT = f"HubDesk/{__version__}"
 _REDACTED = "[redacted]"
@@ -100,6 +101,7 @@ class HubClient:
         self._on_wait = on_wait
         self._max_retries = max_retries
         self._policy = retry_policy or RetryPolicy()
+        self._budget = WaitBudget(self._policy.max_total_wait)
         self._rate_limit: RateLimitInfo | None = None
         self._session = TokenSession(
             refresher=self._refresh_grant,
@@ -156,7 +158,14 @@ class HubClient:
     # ------------------------------------------------------------------ plumbing
 
     async def _observe(self, response: httpx.Response) -> None:
-        info = rate_limit_from_headers(response.headers)
+        """The response hook (every response, token grants included): note the rate-limit
+        headers. It must never raise: an exception here would lose the answer, and on a
+        token refresh the rotated single-use refresh token with it."""
+        try:
+            info = rate_limit_from_headers(response.headers, bound=self._policy.max_retry_after)
+        except Exception:  # headers.py never raises; this is the backstop for that promise
+            log.exception("reading the rate-limit headers failed; they are ignored")
+            return
         if info is not None:
             self._rate_limit = info
 
@@ -183,7 +192,12 @@ class HubClient:
         if not retries:
             return await once()
         return await call_with_retries(
-            once, op=op, max_retries=self._max_retries, policy=self._policy, on_wait=self._on_wait
+            once,
+            op=op,
+            max_retries=self._max_retries,
+            policy=self._policy,
+            on_wait=self._on_wait,
+            budget=self._budget,
         )
 
     async def _send_once(
@@ -280,6 +294,7 @@ class HubClient:
             max_retries=self._max_retries,
             policy=self._policy,
             on_wait=self._on_wait,
+            budget=self._budget,
         )
 
     # ------------------------------------------------------------------ sender ids

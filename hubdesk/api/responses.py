@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -28,82 +25,21 @@ from hubdesk.api.errors import (
     UnexpectedResponse,
     ValidationFailed,
 )
+from hubdesk.api.headers import rate_limited_wait, retry_after
 from hubdesk.api.operations import Operation
 
 __all__ = [
-    "DEFAULT_RETRY_AFTER",
-    "RateLimitInfo",
     "Scrub",
     "error_for_response",
     "error_for_transport",
     "json_body",
-    "parse_retry_after",
-    "rate_limit_from_headers",
     "refusal_in_body",
     "session_expired",
     "unexpected",
 ]
 
 Scrub = Callable[[str], str]
-DEFAULT_RETRY_AFTER = 5.0  # seconds, when a 429 carries neither Retry-After nor a reset time
 _MAX_SERVER_TEXT = 200
-
-
-@dataclass(frozen=True, slots=True)
-class RateLimitInfo:
-    """The last ``X-RateLimit-*`` / ``Retry-After`` headers seen.
-
-    ``reset_at`` is the server's epoch time (``X-RateLimit-Reset``); ``retry_after`` is in
-    seconds; ``observed_at`` is ``time.monotonic()`` when the response arrived.
-    """
-
-    limit: int | None
-    remaining: int | None
-    reset_at: float | None
-    retry_after: float | None
-    observed_at: float
-
-
-def _header_number(headers: httpx.Headers, name: str) -> float | None:
-    value = headers.get(name)
-    if value is None:
-        return None
-    try:
-        return float(value.strip())
-    except ValueError:
-        return None
-
-
-def parse_retry_after(headers: httpx.Headers) -> float | None:
-    """Retry-After as seconds (delta-seconds or an HTTP date), never negative."""
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value.strip()))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def rate_limit_from_headers(headers: httpx.Headers) -> RateLimitInfo | None:
-    limit = _header_number(headers, "x-ratelimit-limit")
-    remaining = _header_number(headers, "x-ratelimit-remaining")
-    reset = _header_number(headers, "x-ratelimit-reset")
-    retry_after = parse_retry_after(headers)
-    if limit is None and remaining is None and reset is None and retry_after is None:
-        return None
-    return RateLimitInfo(
-        limit=None if limit is None else int(limit),
-        remaining=None if remaining is None else int(remaining),
-        reset_at=reset,
-        retry_after=retry_after,
-        observed_at=time.monotonic(),
-    )
 
 
 def _server_text(value: object, scrub: Scrub) -> str:
@@ -286,14 +222,11 @@ def error_for_response(
             status=status,
         )
     if status == 429:
-        retry_after = parse_retry_after(response.headers)
-        if retry_after is None:
-            reset = _header_number(response.headers, "x-ratelimit-reset")
-            retry_after = max(0.0, reset - time.time()) if reset else DEFAULT_RETRY_AFTER
+        wait = rate_limited_wait(response.headers)  # finite, within a day
         return RateLimited(
             f"The server is limiting requests and did not {op.doing}; try again in "
-            f"{max(1, round(retry_after))} s.",
-            retry_after=retry_after,
+            f"{max(1, round(wait))} s.",
+            retry_after=wait,
             operation=op.name,
             status=status,
         )
@@ -304,7 +237,7 @@ def error_for_response(
             message = f"The server failed while trying to {op.doing} (HTTP {status})."
         return ServerError(
             message,
-            retry_after=parse_retry_after(response.headers),
+            retry_after=retry_after(response.headers),
             operation=op.name,
             status=status,
             may_have_executed=op.changes,

@@ -24,7 +24,11 @@ if TYPE_CHECKING:
     from hubdesk.store.worker import DbWorker
     from hubdesk.sync.clock import ServerClock
 
-__all__ = ["ENV_CREDENTIALS", "Context", "Options"]
+__all__ = ["ENV_CREDENTIALS", "INTERACTIVE_WAIT", "Context", "Options"]
+
+#: Seconds a command may spend in all waiting to retry (rate limits, Retry-After, backoff):
+#: past it, it fails with exit 5 and a sentence saying when to try again.
+INTERACTIVE_WAIT = 60.0
 
 
 # --no-store on a command other than login signs in from these, for that command only.
@@ -84,6 +88,7 @@ class Context:
     @property
     def manager(self) -> SessionManager:
         if self._manager is None:
+            from hubdesk.api.retry import RetryPolicy
             from hubdesk.core.session import SessionManager
             from hubdesk.store.secrets import KeyringVault, MemoryVault, SessionVault
             from hubdesk.sync.clock import ServerClockTransport
@@ -95,6 +100,9 @@ class Context:
                 persist_profile=not self.options.no_store,
                 on_wait=self.out.wait_notice,
                 transport=ServerClockTransport(self.clock),
+                retry_policy=RetryPolicy(
+                    max_retry_after=INTERACTIVE_WAIT, max_total_wait=INTERACTIVE_WAIT
+                ),
             )
         return self._manager
 

@@ -53,7 +53,7 @@ from hubdesk.store.secrets import SessionVault, StoredSession, VaultUnavailable
 if TYPE_CHECKING:
     import httpx
 
-    from hubdesk.api import HubClient
+    from hubdesk.api import HubClient, RetryPolicy
 
 __all__ = ["REFRESH_LOCK_TIMEOUT", "Credentials", "SessionManager", "WaitCallback"]
 
@@ -90,6 +90,7 @@ class SessionManager:
         timeout: httpx.Timeout | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         max_retries: int = 3,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         self._home = home
         self._vault = vault
@@ -98,6 +99,7 @@ class SessionManager:
         self._timeout = timeout
         self._transport = transport
         self._max_retries = max_retries
+        self._retry_policy = retry_policy
         self._client: HubClient | None = None
         self._profile: Profile | None = None
 
@@ -282,6 +284,7 @@ class SessionManager:
             timeout=self._timeout,
             transport=self._transport,
             max_retries=self._max_retries,
+            retry_policy=self._retry_policy,
         )
 
     def _refresh_guard(self, base_url: str, username: str) -> RefreshGuard | None:

@@ -1,0 +1,79 @@
+"""The real ``hubdesk-cli`` against a real ``hubdesk-sim`` that sends hostile answers
+(issue 11): bad header numbers, a text with a lone surrogate or NUL, an answer that never
+ends, an answer of hundreds of megabytes. ``sync`` keeps storing the rest; interactive
+commands end in bounded time with exit 5 and one sentence, never a traceback (the
+harness fails any run whose stderr holds one)."""
+
+from __future__ import annotations
+
+import time
+
+from hubdesk.sim.faults import Fault
+from tests.integration.cli.cli_harness import Cli
+
+
+def one_sentence(text: str) -> str:
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, text
+    assert "Internal error" not in lines[0], text
+    return lines[0]
+
+
+# ------------------------------------------------------------------ header numbers (item 2)
+
+
+def test_a_nan_rate_limit_header_does_not_stop_the_login(cli: Cli) -> None:
+    hostile = {"X-RateLimit-Limit": "nan", "X-RateLimit-Remaining": "inf"}
+    cli.sim.state.add_fault(Fault("header", count=10, headers=hostile))
+    cli.login()
+    assert cli("senders").code == 0
+
+
+def test_a_bad_header_on_the_refresh_answer_keeps_the_session(logged_in: Cli) -> None:
+    """The refresh token is single use. A bad header on the refresh answer used to lose
+    the rotated token: that command failed, and every later one said the session had
+    expired."""
+    sim = logged_in.sim
+    before = logged_in.stored_refresh_token()
+    sim.state.expire_tokens()
+    sim.state.add_fault(
+        Fault("header", path="/api/oauth/token", headers={"X-RateLimit-Limit": "1e400"})
+    )
+    assert logged_in("senders").code == 0
+    rotated = logged_in.stored_refresh_token()
+    assert rotated is not None and rotated != before
+    sim.state.expire_tokens()
+    after = logged_in("senders")
+    assert after.code == 0, after
+    assert logged_in.stored_refresh_token() not in (before, rotated)
+
+
+def test_retry_after_1e400_is_no_traceback(logged_in: Cli) -> None:
+    """inf used to reach round() in the sentence: "Internal error (OverflowError)". Now it
+    is no number, and the fault's X-RateLimit-Reset (1 s ahead) is waited for instead."""
+    logged_in.sim.state.add_fault(
+        Fault("429", path="/api/sms/list", headers={"Retry-After": "1e400"})
+    )
+    run = logged_in("messages")
+    assert run.code == 0, run
+    assert "Rate limited by the server; waiting" in run.stderr
+
+
+def test_a_wait_past_a_minute_fails_at_once_saying_when_to_retry(logged_in: Cli) -> None:
+    logged_in.sim.state.add_fault(
+        Fault("429", path="/api/sender-id/list", headers={"Retry-After": "61"})
+    )
+    started = time.monotonic()
+    run = logged_in("senders")
+    assert time.monotonic() - started < 20
+    assert run.code == 5, run
+    assert "try again in 61 seconds" in one_sentence(run.stderr)
+
+
+def test_retry_after_a_billion_seconds_is_clamped_in_the_sentence(logged_in: Cli) -> None:
+    logged_in.sim.state.add_fault(
+        Fault("429", path="/api/sender-id/list", headers={"Retry-After": "1000000000"})
+    )
+    run = logged_in("senders")
+    assert run.code == 5, run
+    assert "try again in 86400 seconds" in one_sentence(run.stderr)
