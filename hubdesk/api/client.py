@@ -33,6 +33,7 @@ from hubdesk.api.responses import (
     unexpected,
 )
 from hubdesk.api.retry import OnWait, RetryPolicy, WaitBudget, call_with_retries
+from hubdesk.api.text import repair_text
 from hubdesk.api.urls import validate_base_url
 from hubdesk.domain import (
     BulkSendResult,
@@ -311,7 +312,11 @@ class HubClient:
         while True:
             page = await self.list_sender_ids(page_number)
             found.extend(page.items)
-            if not page.has_next or page.current_page < page_number or not page.items:
+            if (
+                not page.has_next
+                or page.current_page < page_number
+                or not (page.items or page.skipped)
+            ):
                 return found
             page_number = page.current_page + 1
 
@@ -320,7 +325,7 @@ class HubClient:
         op = OPERATIONS["add_sender_id"]
         body, _ = await self._call(op, data={"sender_id": sender_id})
         message = body.get("message")
-        return message if isinstance(message, str) else ""
+        return repair_text(message) if isinstance(message, str) else ""
 
     # ------------------------------------------------------------------ sms
 
@@ -387,7 +392,7 @@ class HubClient:
                 page=number,
             )
             yield page
-            if not page.has_next or page.current_page < number or not page.items:
+            if not page.has_next or page.current_page < number or not (page.items or page.skipped):
                 return
             number = page.current_page + 1
 

@@ -27,6 +27,7 @@ from hubdesk.api.errors import (
 )
 from hubdesk.api.headers import rate_limited_wait, retry_after
 from hubdesk.api.operations import Operation
+from hubdesk.api.text import repair_text
 
 __all__ = [
     "Scrub",
@@ -46,7 +47,7 @@ def _server_text(value: object, scrub: Scrub) -> str:
     """A server-provided message made safe for a sentence: one line, short, scrubbed."""
     if not isinstance(value, str):
         return ""
-    text = re.sub(r"\s+", " ", scrub(value)).strip()
+    text = re.sub(r"\s+", " ", scrub(repair_text(value))).strip()
     if len(text) > _MAX_SERVER_TEXT:
         text = text[: _MAX_SERVER_TEXT - 1].rstrip() + "…"
     return text.rstrip(".")
@@ -156,7 +157,9 @@ def _field_errors(value: object, scrub: Scrub) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for key, messages in value.items():
         items = messages if isinstance(messages, list) else [messages]
-        errors[str(key)] = [_server_text(m, scrub) for m in items if isinstance(m, str)]
+        errors[repair_text(str(key))] = [
+            _server_text(m, scrub) for m in items if isinstance(m, str)
+        ]
     return errors
 
 

@@ -77,3 +77,24 @@ def test_retry_after_a_billion_seconds_is_clamped_in_the_sentence(logged_in: Cli
     run = logged_in("senders")
     assert run.code == 5, run
     assert "try again in 86400 seconds" in one_sentence(run.stderr)
+
+
+# ------------------------------------------------------------------ hostile texts (item 1)
+
+
+def test_sync_stores_a_lone_surrogate_a_nul_and_every_later_message(logged_in: Cli) -> None:
+    """A text holding half an emoji used to stop 'sync' with "Internal error
+    (UnicodeEncodeError)" on every run, so no later message was ever stored."""
+    state = logged_in.sim.state
+    assert logged_in("sync", "--backfill-days", "0").code == 0
+    number = "447400999888"
+    ids = [state.inject_inbound(number, text) for text in ("\ud83d", "a\x00b", "after them")]
+    run = logged_in("--json", "sync", "--backfill-days", "0")
+    assert run.code == 0, run
+    assert set(ids) <= set(run.json()["new_inbound"])
+    thread = logged_in("--json", "thread", number)
+    texts = [m["text"] for m in thread.json()["messages"]]
+    assert texts == ["\ufffd", "a\u2400b", "after them"]
+    later = state.inject_inbound(number, "and later still")
+    again = logged_in("--json", "sync", "--backfill-days", "0")
+    assert again.code == 0 and again.json()["new_inbound"] == [later]
