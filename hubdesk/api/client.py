@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
@@ -14,6 +15,7 @@ import httpx
 from hubdesk import __version__
 from hubdesk.api.auth import BearerAuth, OnTokens, RefreshGuard, TokenSession
 from hubdesk.api.headers import RateLimitInfo, rate_limit_from_headers
+from hubdesk.api.limits import MAX_BODY, BodyTooLarge, EncodedBody, cap_body
 from hubdesk.api.operations import OPERATIONS, Operation
 from hubdesk.api.parsing import (
     ShapeError,
@@ -26,10 +28,13 @@ from hubdesk.api.parsing import (
     require_object,
 )
 from hubdesk.api.responses import (
+    compressed,
+    deadline_exceeded,
     error_for_response,
     error_for_transport,
     json_body,
     refusal_in_body,
+    too_large,
     unexpected,
 )
 from hubdesk.api.retry import OnWait, RetryPolicy, WaitBudget, call_with_retries
@@ -45,11 +50,12 @@ from hubdesk.domain import (
     format_server_time,
 )
 
-__all__ = ["DEFAULT_TIMEOUT", "USER_AGENT", "HubClient"]
+__all__ = ["DEFAULT_DEADLINE", "DEFAULT_TIMEOUT", "USER_AGENT", "HubClient"]
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=20.0, pool=5.0)
+DEFAULT_DEADLINE = 60.0  # seconds for one attempt of a request, whole answer included
 USER_AGENT = f"HubDesk/{__version__}"
 _REDACTED = "[redacted]"
 #: Secrets at least this long are removed wherever they appear; shorter ones (a short
@@ -74,7 +80,15 @@ class HubClient:
 
     Every method raises only :class:`~hubdesk.api.errors.ApiError` subclasses for
     anything the server or the network does. Use as ``async with HubClient(...) as c``
-    or call :meth:`aclose`. Tokens live in memory; ``on_tokens`` receives every new
+    or call :meth:`aclose`.
+
+    What one answer may cost is bounded: each attempt of a request (connect, send, a
+    token refresh it needs, and the whole answer) has ``deadline`` seconds
+    (``DeadlineExceeded`` past it, not retried), and no body is read past ``max_body``
+    bytes (``ResponseTooLarge``; ``hubdesk.api.limits``). ``timeout`` still bounds each
+    phase (connect, each read, each write) within the deadline.
+
+    Tokens live in memory; ``on_tokens`` receives every new
     grant (login and refresh) and is awaited before the tokens are used, so the rotated
     refresh token can be persisted first. ``refresh_guard`` (see ``hubdesk.api.auth``)
     wraps every refresh when other processes share the persisted session: a
@@ -95,8 +109,12 @@ class HubClient:
         transport: httpx.AsyncBaseTransport | None = None,
         max_retries: int = 3,
         retry_policy: RetryPolicy | None = None,
+        deadline: float = DEFAULT_DEADLINE,
+        max_body: int = MAX_BODY,
     ) -> None:
         self._base_url = validate_base_url(base_url)  # before any I/O
+        self._deadline = deadline
+        self._max_body = max_body
         self._client_id = client_id
         self._client_secret = client_secret
         self._on_wait = on_wait
@@ -112,7 +130,11 @@ class HubClient:
         )
         self._http = httpx.AsyncClient(
             base_url=self._base_url + "/",
-            headers={"Accept": "application/json", "User-Agent": USER_AGENT},
+            headers={
+                "Accept": "application/json",
+                "Accept-Encoding": "identity",  # bodies are counted as they arrive
+                "User-Agent": USER_AGENT,
+            },
             timeout=timeout or DEFAULT_TIMEOUT,
             transport=transport,
             follow_redirects=False,
@@ -159,9 +181,12 @@ class HubClient:
     # ------------------------------------------------------------------ plumbing
 
     async def _observe(self, response: httpx.Response) -> None:
-        """The response hook (every response, token grants included): note the rate-limit
-        headers. It must never raise: an exception here would lose the answer, and on a
-        token refresh the rotated single-use refresh token with it."""
+        """The response hook: every response, token grants and an auth flow's 401s
+        included, before its body is read. It caps the body (``limits.cap_body`` raises
+        ``BodyTooLarge`` / ``EncodedBody``, mapped in ``_send_once``) and notes the
+        rate-limit headers; reading headers never raises (an exception here would lose
+        the answer, and on a token refresh the rotated single-use token with it)."""
+        cap_body(response, self._max_body)
         try:
             info = rate_limit_from_headers(response.headers, bound=self._policy.max_retry_after)
         except Exception:  # headers.py never raises; this is the backstop for that promise
@@ -211,12 +236,22 @@ class HubClient:
         secret: str,
     ) -> tuple[Mapping[str, Any], httpx.Response]:
         auth = None if grant is not None else BearerAuth(self._session, op)
+        deadline = asyncio.timeout(self._deadline)
         try:
-            response = await self._http.request(
-                op.method, path, params=params, data=data, auth=auth
-            )
+            async with deadline:
+                response = await self._http.request(
+                    op.method, path, params=params, data=data, auth=auth
+                )
+        except TimeoutError:
+            if not deadline.expired():
+                raise
+            raise deadline_exceeded(op, self._deadline) from None
         except httpx.HTTPError as exc:
             raise error_for_transport(op, exc) from exc
+        except BodyTooLarge as exc:
+            raise too_large(op, exc.status, exc.limit) from None
+        except EncodedBody as exc:
+            raise compressed(op, exc.status, exc.encoding) from None
 
         def scrub(text: str) -> str:
             return self._scrub(text, secret)

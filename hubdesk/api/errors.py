@@ -6,6 +6,7 @@
     ├── NetworkError
     │   ├── ConnectFailed          nothing reached the server
     │   ├── RequestTimedOut
+    │   │   └── DeadlineExceeded   the whole answer did not arrive within the deadline
     │   └── ConnectionDropped
     ├── Unauthenticated            401
     │   ├── NotSignedIn            no tokens held
@@ -18,6 +19,7 @@
     ├── RateLimited                429 (``retry_after`` seconds, at most a day)
     ├── ServerError                5xx
     ├── UnexpectedResponse         the body is not the expected JSON / shape
+    │   └── ResponseTooLarge       the body passed the size cap and was not read
     └── InsecureUrl                plain http:// to a non-loopback host, or no usable URL
 
 Every instance carries one sentence fit for a person (``str(error)``), plus
@@ -40,6 +42,7 @@ __all__ = [
     "BadCredentials",
     "ConnectFailed",
     "ConnectionDropped",
+    "DeadlineExceeded",
     "InsecureUrl",
     "InvalidClient",
     "NetworkError",
@@ -48,6 +51,7 @@ __all__ = [
     "RateLimited",
     "Refused",
     "RequestTimedOut",
+    "ResponseTooLarge",
     "ServerError",
     "SessionExpired",
     "Unauthenticated",
@@ -93,6 +97,11 @@ class ConnectFailed(NetworkError):
 
 class RequestTimedOut(NetworkError):
     """The server did not answer in time."""
+
+
+class DeadlineExceeded(RequestTimedOut):
+    """The request (connect, send and the whole answer) took longer than the client's
+    deadline: a server answering a byte at a time. Not retried."""
 
 
 class ConnectionDropped(NetworkError):
@@ -194,6 +203,10 @@ class ServerError(ApiError):
 
 class UnexpectedResponse(ApiError):
     """The answer was not the JSON shape this operation expects."""
+
+
+class ResponseTooLarge(UnexpectedResponse):
+    """The answer's body was larger than the client's size cap; it was not read."""
 
 
 class InsecureUrl(ApiError, ValueError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -14,11 +15,13 @@ from hubdesk.api.errors import (
     BadCredentials,
     ConnectFailed,
     ConnectionDropped,
+    DeadlineExceeded,
     InvalidClient,
     PermissionDenied,
     RateLimited,
     Refused,
     RequestTimedOut,
+    ResponseTooLarge,
     ServerError,
     SessionExpired,
     Unauthenticated,
@@ -31,11 +34,15 @@ from hubdesk.api.text import repair_text
 
 __all__ = [
     "Scrub",
+    "compressed",
+    "deadline_exceeded",
+    "decode_json",
     "error_for_response",
     "error_for_transport",
     "json_body",
     "refusal_in_body",
     "session_expired",
+    "too_large",
     "unexpected",
 ]
 
@@ -134,21 +141,92 @@ def error_for_transport(op: Operation, exc: httpx.HTTPError) -> ApiError:
     )
 
 
+_MAX_JSON_INT_DIGITS = 40  # longer integers become nan: no field of the API is one
+
+
+def _json_int(digits: str) -> int | float:
+    """JSON integers as ints, except absurd ones: Python refuses to convert more than
+    4,300 digits (ValueError for the whole body); as nan the one field holding it fails
+    to parse and its item alone is skipped."""
+    return int(digits) if len(digits) <= _MAX_JSON_INT_DIGITS else math.nan
+
+
+def decode_json(content: bytes) -> Any:
+    """``content`` as JSON; ValueError (saying why) when it is not.
+
+    JSON between systems is UTF-8 (RFC 8259): a leading byte-order mark is ignored and a
+    byte sequence that is not UTF-8 becomes U+FFFD, so one badly encoded message does not
+    make a whole page unreadable (``hubdesk.api.text`` repairs the rest). Nesting deeper
+    than the interpreter's recursion limit is refused, not a RecursionError.
+    """
+    text = content.decode("utf-8", "replace").removeprefix("\ufeff")
+    try:
+        return json.loads(text, parse_int=_json_int)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
 def json_body(op: Operation, response: httpx.Response) -> Any:
     """The decoded JSON body, or ``UnexpectedResponse`` naming the endpoint and status."""
     try:
-        return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        return decode_json(response.content)
+    except ValueError:
         kind = response.headers.get("content-type", "no content type").split(";")[0]
-        raise unexpected(op, response, f"not valid JSON ({kind})") from None
+        raise unexpected(op, response, f"not valid JSON ({repair_text(kind)[:60]})") from None
 
 
 def _maybe_json(response: httpx.Response) -> Mapping[str, Any]:
     try:
-        body = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        body = decode_json(response.content)
+    except ValueError:
         return {}
     return body if isinstance(body, Mapping) else {}
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def too_large(op: Operation, response_status: int, limit: int) -> ResponseTooLarge:
+    """The answer passed the size cap (``hubdesk.api.limits``) and was not read."""
+    maybe = _unseen_outcome(op, response_status)
+    return ResponseTooLarge(
+        f"The server's answer was larger than {_megabytes(limit)} while trying to "
+        f"{op.doing}, so it was not read" + (_maybe_clause(op) if maybe else "") + ".",
+        operation=op.name,
+        status=response_status,
+        may_have_executed=maybe,
+    )
+
+
+def compressed(op: Operation, response_status: int, encoding: str) -> UnexpectedResponse:
+    """The answer came compressed although the client asked for it uncompressed."""
+    maybe = _unseen_outcome(op, response_status)
+    return UnexpectedResponse(
+        f"The server sent a compressed answer ({repair_text(encoding)}) that HubDesk did not "
+        f"ask for while trying to {op.doing}, so it was not read"
+        + (_maybe_clause(op) if maybe else "")
+        + ".",
+        operation=op.name,
+        status=response_status,
+        may_have_executed=maybe,
+    )
+
+
+def deadline_exceeded(op: Operation, seconds: float) -> DeadlineExceeded:
+    """The whole request took longer than the client's deadline."""
+    within = f"within {seconds:g} s"
+    if op.changes:
+        return DeadlineExceeded(
+            f"{op.unconfirmed.rstrip('.')} (the server did not finish answering {within}).",
+            operation=op.name,
+            may_have_executed=True,
+        )
+    return DeadlineExceeded(
+        f"The server did not finish answering {within} while trying to {op.doing}; "
+        "try again later.",
+        operation=op.name,
+    )
 
 
 def _field_errors(value: object, scrub: Scrub) -> dict[str, list[str]]:

@@ -6,6 +6,8 @@ Rules (DESIGN.md convention 5):
 * Connection not established (``ConnectFailed``, a pool time-out): retry any request.
 * GET only: time-outs, dropped connections and 502/503/504 are retried with exponential
   backoff plus jitter; a 503 (or 502/504) carrying Retry-After waits exactly that.
+* Never: an answer that took the whole deadline (``DeadlineExceeded``: the server is
+  answering, at a crawl; another attempt would take as long) or passed the size cap.
 * A request that changes something and may have reached the server is never retried.
 
 One logical call has one budget of ``max_retries``: the token refresh a request needs is
@@ -37,6 +39,7 @@ from hubdesk.api.errors import (
     ApiError,
     ConnectFailed,
     ConnectionDropped,
+    DeadlineExceeded,
     RateLimited,
     RequestTimedOut,
     ServerError,
@@ -101,7 +104,7 @@ def retry_delay(
         if not exc.retry_after <= policy.max_retry_after:  # also refuses nan
             return None
         return exc.retry_after, f"rate limited by the server while trying to {op.doing}"
-    if exc.may_have_executed:
+    if exc.may_have_executed or isinstance(exc, DeadlineExceeded):
         return None
     if isinstance(exc, ConnectFailed):
         return policy.backoff(retry_number), f"could not connect while trying to {op.doing}"

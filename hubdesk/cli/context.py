@@ -48,6 +48,7 @@ class Options:
     json: bool
     no_store: bool
     verbose: bool
+    timeout: float | None = None  # seconds for one request, whole answer included
 
 
 class Context:
@@ -103,6 +104,7 @@ class Context:
                 retry_policy=RetryPolicy(
                     max_retry_after=INTERACTIVE_WAIT, max_total_wait=INTERACTIVE_WAIT
                 ),
+                deadline=self.options.timeout,
             )
         return self._manager
 

@@ -91,6 +91,7 @@ class SessionManager:
         transport: httpx.AsyncBaseTransport | None = None,
         max_retries: int = 3,
         retry_policy: RetryPolicy | None = None,
+        deadline: float | None = None,
     ) -> None:
         self._home = home
         self._vault = vault
@@ -100,6 +101,7 @@ class SessionManager:
         self._transport = transport
         self._max_retries = max_retries
         self._retry_policy = retry_policy
+        self._deadline = deadline
         self._client: HubClient | None = None
         self._profile: Profile | None = None
 
@@ -271,7 +273,7 @@ class SessionManager:
         on_tokens: Callable[[TokenGrant], Awaitable[None]],
         refresh_guard: RefreshGuard | None,
     ) -> HubClient:
-        from hubdesk.api import HubClient
+        from hubdesk.api import DEFAULT_DEADLINE, HubClient
 
         return HubClient(
             base_url,
@@ -285,6 +287,7 @@ class SessionManager:
             transport=self._transport,
             max_retries=self._max_retries,
             retry_policy=self._retry_policy,
+            deadline=self._deadline if self._deadline is not None else DEFAULT_DEADLINE,
         )
 
     def _refresh_guard(self, base_url: str, username: str) -> RefreshGuard | None:

@@ -98,3 +98,69 @@ def test_sync_stores_a_lone_surrogate_a_nul_and_every_later_message(logged_in: C
     later = state.inject_inbound(number, "and later still")
     again = logged_in("--json", "sync", "--backfill-days", "0")
     assert again.code == 0 and again.json()["new_inbound"] == [later]
+
+
+# ------------------------------------------------------------------ deadline and size (item 3)
+
+
+def test_messages_from_a_dribbling_server_ends_at_the_deadline(logged_in: Cli) -> None:
+    """'{"status' and then one byte every half second: 'messages' used to wait for as
+    long as the server liked."""
+    logged_in.sim.state.add_fault(Fault("dribble", path="/api/sms/list", seconds=0.5))
+    started = time.monotonic()
+    run = logged_in("--timeout", "3", "messages")
+    took = time.monotonic() - started
+    assert run.code == 5, run
+    assert 3 <= took < 15, took  # one attempt: a crawling answer is not retried
+    assert one_sentence(run.stderr) == (
+        "The server did not finish answering within 3 s while trying to list the messages; "
+        "try again later."
+    )
+    assert len(logged_in.api_requests("/sms/list")) == 1
+
+
+def test_a_400_mb_answer_is_not_read(logged_in: Cli) -> None:
+    logged_in.sim.state.add_fault(Fault("huge", path="/api/sms/list", megabytes=400))
+    started = time.monotonic()
+    run = logged_in("messages")
+    assert time.monotonic() - started < 20
+    assert run.code == 5, run
+    assert "answer was larger than 10 MB while trying to list the messages" in one_sentence(
+        run.stderr
+    )
+
+
+def test_sync_fails_on_a_huge_answer_then_stores_everything_next_time(logged_in: Cli) -> None:
+    state = logged_in.sim.state
+    assert logged_in("sync", "--backfill-days", "0").code == 0
+    new = state.inject_inbound("447400999777", "waiting behind a huge answer")
+    state.add_fault(Fault("huge", path="/api/sms/list", megabytes=50))
+    failed = logged_in("sync", "--backfill-days", "0")
+    assert failed.code == 5, failed
+    assert "larger than 10 MB" in failed.stderr.strip().splitlines()[-1]
+    again = logged_in("--json", "sync", "--backfill-days", "0")
+    assert again.code == 0 and again.json()["new_inbound"] == [new]
+
+
+def test_timeout_option_is_checked(cli: Cli) -> None:
+    for bad in ("0", "-1", "nan", "inf", "3601", "soon"):
+        run = cli("--timeout", bad, "senders")
+        assert run.code == 2, run
+        assert "--timeout" in one_sentence(run.stderr)
+    assert cli.requests() == []
+
+
+# ------------------------------------------------------------------ the client's contract (item 4)
+
+
+def test_a_host_that_is_not_a_valid_domain_name_is_bad_input(cli: Cli) -> None:
+    """idna's InvalidCodepoint used to escape: "Internal error"."""
+    run = cli("--base-url", "http://xn--localhost/api", "senders")
+    assert run.code == 2, run
+    assert "host name that is not a valid domain name" in one_sentence(run.stderr)
+
+
+def test_plain_http_to_a_name_under_localhost_is_refused(cli: Cli) -> None:
+    run = cli("--base-url", f"http://evil.localhost:{cli.sim.port}/api", "senders")
+    assert run.code == 2, run
+    assert "Refusing plain http:// to evil.localhost" in one_sentence(run.stderr)
