@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from hubdesk import lazy_exports
 
 if TYPE_CHECKING:
-    from hubdesk.api.client import DEFAULT_DEADLINE, DEFAULT_TIMEOUT, USER_AGENT, HubClient
+    from hubdesk.api.client import HubClient
     from hubdesk.api.errors import (
         ApiError,
         BadCredentials,
@@ -32,8 +32,10 @@ if TYPE_CHECKING:
         UnexpectedResponse,
         ValidationFailed,
     )
+    from hubdesk.api.exchange import DEFAULT_DEADLINE
     from hubdesk.api.headers import RateLimitInfo
     from hubdesk.api.limits import MAX_BODY
+    from hubdesk.api.network import DEFAULT_TIMEOUT, USER_AGENT
     from hubdesk.api.retry import RetryPolicy
     from hubdesk.api.urls import DEFAULT_BASE_URL, is_loopback_host, validate_base_url
 
@@ -72,10 +74,10 @@ __all__ = [
 # Where each public name lives: imported on first use, so that importing one part of
 # the package (or a submodule) does not load the others' dependencies.
 _HOME: dict[str, str] = {
-    "DEFAULT_DEADLINE": "hubdesk.api.client",
+    "DEFAULT_DEADLINE": "hubdesk.api.exchange",
     "MAX_BODY": "hubdesk.api.limits",
-    "DEFAULT_TIMEOUT": "hubdesk.api.client",
-    "USER_AGENT": "hubdesk.api.client",
+    "DEFAULT_TIMEOUT": "hubdesk.api.network",
+    "USER_AGENT": "hubdesk.api.network",
     "HubClient": "hubdesk.api.client",
     "ApiError": "hubdesk.api.errors",
     "BadCredentials": "hubdesk.api.errors",

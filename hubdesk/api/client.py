@@ -1,21 +1,19 @@
-"""``HubClient``: one async method per HubWork endpoint over one ``httpx.AsyncClient``."""
+"""``HubClient``: one async method per HubWork endpoint over one ``httpx.AsyncClient``
+(``hubdesk.api.exchange``: each request within its deadline and size cap)."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import re
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import httpx
 
-from hubdesk import __version__
 from hubdesk.api.auth import BearerAuth, OnTokens, RefreshGuard, TokenSession
-from hubdesk.api.headers import RateLimitInfo, rate_limit_from_headers
-from hubdesk.api.limits import MAX_BODY, BodyTooLarge, EncodedBody, cap_body
+from hubdesk.api.exchange import DEFAULT_DEADLINE, Exchange, OnServerTime
+from hubdesk.api.headers import RateLimitInfo
+from hubdesk.api.limits import MAX_BODY
 from hubdesk.api.operations import OPERATIONS, Operation
 from hubdesk.api.parsing import (
     ShapeError,
@@ -28,16 +26,13 @@ from hubdesk.api.parsing import (
     require_object,
 )
 from hubdesk.api.responses import (
-    compressed,
-    deadline_exceeded,
     error_for_response,
-    error_for_transport,
     json_body,
     refusal_in_body,
-    too_large,
     unexpected,
 )
 from hubdesk.api.retry import OnWait, RetryPolicy, WaitBudget, call_with_retries
+from hubdesk.api.scrub import scrub
 from hubdesk.api.text import repair_text
 from hubdesk.api.urls import validate_base_url
 from hubdesk.domain import (
@@ -50,29 +45,9 @@ from hubdesk.domain import (
     format_server_time,
 )
 
-__all__ = ["DEFAULT_DEADLINE", "DEFAULT_TIMEOUT", "USER_AGENT", "HubClient"]
+__all__ = ["HubClient"]
 
 T = TypeVar("T")
-log = logging.getLogger(__name__)
-DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=20.0, pool=5.0)
-DEFAULT_DEADLINE = 60.0  # seconds for one attempt of a request, whole answer included
-USER_AGENT = f"HubDesk/{__version__}"
-_REDACTED = "[redacted]"
-#: Secrets at least this long are removed wherever they appear; shorter ones (a short
-#: password) only as a whole word, so "Invalid number" survives a secret "b".
-_SCRUB_ANYWHERE = 8
-
-
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret replaced by "[redacted]" (see ``_SCRUB_ANYWHERE``)."""
-    for secret in sorted(filter(None, secrets), key=len, reverse=True):
-        if len(secret) >= _SCRUB_ANYWHERE:
-            text = text.replace(secret, _REDACTED)
-        else:  # a word boundary on each end that is a letter or digit
-            before = r"(?<![0-9A-Za-z])" if secret[0].isalnum() else ""
-            after = r"(?![0-9A-Za-z])" if secret[-1].isalnum() else ""
-            text = re.sub(before + re.escape(secret) + after, _REDACTED, text)
-    return text
 
 
 class HubClient:
@@ -87,6 +62,10 @@ class HubClient:
     (``DeadlineExceeded`` past it, not retried), and no body is read past ``max_body``
     bytes (``ResponseTooLarge``; ``hubdesk.api.limits``). ``timeout`` still bounds each
     phase (connect, each read, each write) within the deadline.
+
+    ``on_server_time`` receives the ``Date`` of every response (parsed strictly, UTC):
+    the server's clock, which sync uses instead of this machine's. Proxies and the
+    network settings: ``hubdesk.api.network``.
 
     Tokens live in memory; ``on_tokens`` receives every new
     grant (login and refresh) and is awaited before the tokens are used, so the rotated
@@ -111,35 +90,29 @@ class HubClient:
         retry_policy: RetryPolicy | None = None,
         deadline: float = DEFAULT_DEADLINE,
         max_body: int = MAX_BODY,
+        on_server_time: OnServerTime | None = None,
     ) -> None:
         self._base_url = validate_base_url(base_url)  # before any I/O
-        self._deadline = deadline
-        self._max_body = max_body
         self._client_id = client_id
         self._client_secret = client_secret
         self._on_wait = on_wait
         self._max_retries = max_retries
         self._policy = retry_policy or RetryPolicy()
         self._budget = WaitBudget(self._policy.max_total_wait)
-        self._rate_limit: RateLimitInfo | None = None
         self._session = TokenSession(
             refresher=self._refresh_grant,
             refresh_token=refresh_token,
             on_tokens=on_tokens,
             refresh_guard=refresh_guard,
         )
-        self._http = httpx.AsyncClient(
-            base_url=self._base_url + "/",
-            headers={
-                "Accept": "application/json",
-                "Accept-Encoding": "identity",  # bodies are counted as they arrive
-                "User-Agent": USER_AGENT,
-            },
-            timeout=timeout or DEFAULT_TIMEOUT,
+        self._exchange = Exchange(
+            self._base_url,
+            timeout=timeout,
             transport=transport,
-            follow_redirects=False,
-            verify=True,
-            event_hooks={"response": [self._observe]},
+            deadline=deadline,
+            max_body=max_body,
+            wait_bound=self._policy.max_retry_after,
+            on_server_time=on_server_time,
         )
 
     def __repr__(self) -> str:
@@ -162,7 +135,7 @@ class HubClient:
         try:
             await self._session.settle()
         finally:
-            await self._http.aclose()
+            await self._exchange.aclose()
 
     @property
     def base_url(self) -> str:
@@ -170,8 +143,9 @@ class HubClient:
 
     @property
     def rate_limit(self) -> RateLimitInfo | None:
-        """The rate-limit headers of the latest response that carried any."""
-        return self._rate_limit
+        """The rate-limit headers of the latest response that carried any (their waits
+        clamped to ``RetryPolicy.max_retry_after``: pacing waits no longer than the client)."""
+        return self._exchange.rate_limit
 
     @property
     def has_session(self) -> bool:
@@ -179,21 +153,6 @@ class HubClient:
         return self._session.has_session
 
     # ------------------------------------------------------------------ plumbing
-
-    async def _observe(self, response: httpx.Response) -> None:
-        """The response hook: every response, token grants and an auth flow's 401s
-        included, before its body is read. It caps the body (``limits.cap_body`` raises
-        ``BodyTooLarge`` / ``EncodedBody``, mapped in ``_send_once``) and notes the
-        rate-limit headers; reading headers never raises (an exception here would lose
-        the answer, and on a token refresh the rotated single-use token with it)."""
-        cap_body(response, self._max_body)
-        try:
-            info = rate_limit_from_headers(response.headers, bound=self._policy.max_retry_after)
-        except Exception:  # headers.py never raises; this is the backstop for that promise
-            log.exception("reading the rate-limit headers failed; they are ignored")
-            return
-        if info is not None:
-            self._rate_limit = info
 
     def _scrub(self, text: str, *extra: str) -> str:
         return scrub(text, (self._client_secret, *self._session.secrets(), *extra))
@@ -236,22 +195,7 @@ class HubClient:
         secret: str,
     ) -> tuple[Mapping[str, Any], httpx.Response]:
         auth = None if grant is not None else BearerAuth(self._session, op)
-        deadline = asyncio.timeout(self._deadline)
-        try:
-            async with deadline:
-                response = await self._http.request(
-                    op.method, path, params=params, data=data, auth=auth
-                )
-        except TimeoutError:
-            if not deadline.expired():
-                raise
-            raise deadline_exceeded(op, self._deadline) from None
-        except httpx.HTTPError as exc:
-            raise error_for_transport(op, exc) from exc
-        except BodyTooLarge as exc:
-            raise too_large(op, exc.status, exc.limit) from None
-        except EncodedBody as exc:
-            raise compressed(op, exc.status, exc.encoding) from None
+        response = await self._exchange.send(op, path, params=params, data=data, auth=auth)
 
         def scrub(text: str) -> str:
             return self._scrub(text, secret)

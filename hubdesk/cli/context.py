@@ -92,7 +92,6 @@ class Context:
             from hubdesk.api.retry import RetryPolicy
             from hubdesk.core.session import SessionManager
             from hubdesk.store.secrets import KeyringVault, MemoryVault, SessionVault
-            from hubdesk.sync.clock import ServerClockTransport
 
             vault: SessionVault = MemoryVault() if self.options.no_store else KeyringVault()
             self._manager = SessionManager(
@@ -100,7 +99,7 @@ class Context:
                 vault,
                 persist_profile=not self.options.no_store,
                 on_wait=self.out.wait_notice,
-                transport=ServerClockTransport(self.clock),
+                on_server_time=self.clock.observe,
                 retry_policy=RetryPolicy(
                     max_retry_after=INTERACTIVE_WAIT, max_total_wait=INTERACTIVE_WAIT
                 ),

@@ -32,6 +32,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -92,6 +93,7 @@ class SessionManager:
         max_retries: int = 3,
         retry_policy: RetryPolicy | None = None,
         deadline: float | None = None,
+        on_server_time: Callable[[datetime], None] | None = None,
     ) -> None:
         self._home = home
         self._vault = vault
@@ -102,6 +104,7 @@ class SessionManager:
         self._max_retries = max_retries
         self._retry_policy = retry_policy
         self._deadline = deadline
+        self._on_server_time = on_server_time
         self._client: HubClient | None = None
         self._profile: Profile | None = None
 
@@ -288,6 +291,7 @@ class SessionManager:
             max_retries=self._max_retries,
             retry_policy=self._retry_policy,
             deadline=self._deadline if self._deadline is not None else DEFAULT_DEADLINE,
+            on_server_time=self._on_server_time,
         )
 
     def _refresh_guard(self, base_url: str, username: str) -> RefreshGuard | None:
