@@ -60,6 +60,11 @@ def _server_text(value: object, scrub: Scrub) -> str:
     return text.rstrip(".")
 
 
+def _header_text(value: str) -> str:
+    """A header value quoted in a sentence: repaired, one line, short."""
+    return re.sub(r"\s+", " ", repair_text(value)).strip()[:40] or "none"
+
+
 def _endpoint(response: httpx.Response) -> str:
     return f"{response.request.method} {response.request.url.path}"
 
@@ -172,7 +177,7 @@ def json_body(op: Operation, response: httpx.Response) -> Any:
         return decode_json(response.content)
     except ValueError:
         kind = response.headers.get("content-type", "no content type").split(";")[0]
-        raise unexpected(op, response, f"not valid JSON ({repair_text(kind)[:60]})") from None
+        raise unexpected(op, response, f"not valid JSON ({_header_text(kind)})") from None
 
 
 def _maybe_json(response: httpx.Response) -> Mapping[str, Any]:
@@ -203,7 +208,7 @@ def compressed(op: Operation, response_status: int, encoding: str) -> Unexpected
     """The answer came compressed although the client asked for it uncompressed."""
     maybe = _unseen_outcome(op, response_status)
     return UnexpectedResponse(
-        f"The server sent a compressed answer ({repair_text(encoding)}) that HubDesk did not "
+        f"The server sent a compressed answer ({_header_text(encoding)}) that HubDesk did not "
         f"ask for while trying to {op.doing}, so it was not read"
         + (_maybe_clause(op) if maybe else "")
         + ".",

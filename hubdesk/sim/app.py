@@ -164,6 +164,8 @@ class SimApp:
             await _respond(send, state, status, payload, decision, {**headers, **fault.headers})
             return
         status, data, headers = self._execute(method, path, request, query, inputs, decision)
+        if fault is not None and fault.kind == "bad_item":
+            data = _spoil_first_item(data)
         payload = laravel.encode_json(data)
         if latency > 0:
             await asyncio.sleep(latency)
@@ -222,6 +224,17 @@ class SimApp:
             return 200, handler(self.state, call), {}
         except SimError as error:
             return error.status, error.body, error.headers
+
+
+def _spoil_first_item(data: JsonDict) -> JsonDict:
+    """The ``bad_item`` fault: the first item of a paginated answer keeps its id, and
+    every other field becomes ``{"unreadable": true}``."""
+    page = data.get("data")
+    items = page.get("data") if isinstance(page, dict) else None
+    if not isinstance(page, dict) or not isinstance(items, list) or not items:
+        return data
+    first = {k: v if k in ("id", "sms_id") else {"unreadable": True} for k, v in items[0].items()}
+    return {**data, "data": {**page, "data": [first, *items[1:]]}}
 
 
 def _fault_answer(

@@ -8,7 +8,9 @@ Kinds that answer instead of the API (the request is not executed): ``500``, ``5
 ``slow`` (answers after ``seconds``), ``malformed`` (half the body), ``drop_after``
 (half the body, then the connection dies), ``dribble`` (the first bytes of the body at
 once, then one byte every ``seconds``: a server that never finishes), ``huge`` (a 200
-whose body is ``megabytes`` of JSON-looking text, sent in chunks without a length).
+whose body is ``megabytes`` of JSON-looking text, sent in chunks without a length),
+``bad_item`` (the first item of a list answer keeps its id and loses every other field's
+value to a JSON object: an SMS or sender id no client can read).
 ``drop_before`` drops the connection before anything is executed. ``header`` is the
 normal answer; like every other kind it can carry ``headers``, which are set on the
 answer whatever it is (``{"Retry-After": "1e400"}`` on a ``429``, ``{"X-RateLimit-Limit":
@@ -38,6 +40,7 @@ FaultKind = Literal[
     "header",
     "dribble",
     "huge",
+    "bad_item",
 ]
 FAULT_KINDS: tuple[FaultKind, ...] = (
     "500",
@@ -52,6 +55,7 @@ FAULT_KINDS: tuple[FaultKind, ...] = (
     "header",
     "dribble",
     "huge",
+    "bad_item",
 )
 DEFAULT_SECONDS: Mapping[FaultKind, float] = {"slow": 5.0, "429": 1.0, "dribble": 2.0}
 DEFAULT_MEGABYTES = 400.0

@@ -164,3 +164,19 @@ def test_plain_http_to_a_name_under_localhost_is_refused(cli: Cli) -> None:
     run = cli("--base-url", f"http://evil.localhost:{cli.sim.port}/api", "senders")
     assert run.code == 2, run
     assert "Refusing plain http:// to evil.localhost" in one_sentence(run.stderr)
+
+
+def test_an_unreadable_message_does_not_stop_the_rest_of_its_page(logged_in: Cli) -> None:
+    state = logged_in.sim.state
+    assert logged_in("sync", "--backfill-days", "0").code == 0
+    ids = [state.inject_inbound("447400999666", f"number {n}") for n in range(3)]
+    state.add_fault(Fault("bad_item", path="/api/sms/list"))  # the newest one: ids[-1]
+    run = logged_in("--json", "sync", "--backfill-days", "0")
+    assert run.code == 0, run
+    assert run.json()["new_inbound"] == ids[:2]
+    state.add_fault(Fault("bad_item", path="/api/sms/list"))
+    listed = logged_in("messages")
+    assert listed.code == 0, listed
+    assert "1 message(s) the server sent could not be read and are not shown" in listed.stderr
+    again = logged_in("--json", "sync", "--backfill-days", "0")  # no fault: it arrives now
+    assert again.code == 0 and again.json()["new_inbound"] == ids[2:]

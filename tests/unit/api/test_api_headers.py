@@ -191,3 +191,43 @@ async def test_the_total_wait_budget_ends_the_retries(
     sim_state.add_fault(Fault("429", path="/api/sms/list", seconds=0.4))
     with pytest.raises(RateLimited):  # the budget is the client's, over all its calls
         await client.list_sms()
+
+
+# ------------------------------------------------------------------ the server's clock
+
+
+async def test_every_answers_date_reaches_on_server_time(
+    make_client: MakeClient, sim_state: SimState
+) -> None:
+    """The server clock used to be fed by a transport wrapper, which switched off httpx's
+    proxy support; it is now fed from the client's response hook."""
+    seen: list[object] = []
+    client = make_client(on_server_time=seen.append)
+    await client.login(USERNAME, PASSWORD)
+    await client.list_sms()
+    assert len(seen) == 2
+    assert all(getattr(m, "tzinfo", None) is not None for m in seen)
+    assert abs(seen[-1].timestamp() - sim_state.now()) < 2  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("date", ["yesterday", "Fri, 31 Dec 9999 23:59:59 -2359", "\xff"])
+async def test_a_bad_date_is_ignored(
+    make_client: MakeClient, sim_state: SimState, date: str
+) -> None:
+    seen: list[object] = []
+    sim_state.add_fault(Fault("header", headers={"Date": date}))
+    client = make_client(on_server_time=seen.append)
+    await client.login(USERNAME, PASSWORD)
+    assert seen == []
+
+
+async def test_a_failing_on_server_time_does_not_fail_the_request(
+    make_client: MakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(moment: object) -> None:
+        raise RuntimeError("clock broke")
+
+    client = make_client(on_server_time=broken)
+    await client.login(USERNAME, PASSWORD)
+    assert (await client.list_sender_ids()).items
+    assert "observing a response's headers failed" in caplog.text

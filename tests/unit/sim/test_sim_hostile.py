@@ -185,3 +185,16 @@ def test_hostile_texts_come_out_as_json_escapes(sim_server: SimServer) -> None:
     # The control surface can show them too (its JSON used to fail to encode).
     held = httpx.get(f"{control}/messages")
     assert held.status_code == 200 and rb"\ud83d" in held.content
+
+
+async def test_bad_item_spoils_the_first_item_of_a_list_only(
+    client: httpx.AsyncClient, auth: dict[str, str], sim_state: SimState
+) -> None:
+    sim_state.inject_inbound("447400123456", "one")
+    sim_state.inject_inbound("447400123456", "two")
+    sim_state.add_fault(Fault("bad_item", path="/api/sms/list"))
+    first, second, *_ = (await client.get("/sms/list", headers=auth)).json()["data"]["data"]
+    assert isinstance(first["sms_id"], int) and first["text"] == {"unreadable": True}
+    assert second["text"] == "one"
+    again = (await client.get("/sms/list", headers=auth)).json()["data"]["data"]
+    assert again[0]["text"] == "two"
