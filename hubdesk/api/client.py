@@ -33,7 +33,7 @@ from hubdesk.api.responses import (
 )
 from hubdesk.api.retry import OnWait, RetryPolicy, WaitBudget, call_with_retries
 from hubdesk.api.scrub import scrub
-from hubdesk.api.text import repair_text
+from hubdesk.api.text import encodable, repair_text
 from hubdesk.api.urls import validate_base_url
 from hubdesk.domain import (
     BulkSendResult,
@@ -195,6 +195,13 @@ class HubClient:
         secret: str,
     ) -> tuple[Mapping[str, Any], httpx.Response]:
         auth = None if grant is not None else BearerAuth(self._session, op)
+        if params is not None:  # a lone surrogate cannot be encoded: U+FFFD goes instead
+            params = {k: encodable(v) if isinstance(v, str) else v for k, v in params.items()}
+        if data is not None:
+            data = {
+                k: encodable(v) if isinstance(v, str) else [encodable(i) for i in v]
+                for k, v in data.items()
+            }
         response = await self._exchange.send(op, path, params=params, data=data, auth=auth)
 
         def scrub(text: str) -> str:

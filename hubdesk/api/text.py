@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["repair_text", "visible_ascii"]
+__all__ = ["encodable", "repair_text", "visible_ascii"]
 
 _CONTROL_PICTURES = {code: 0x2400 + code for code in range(0x20) if code not in (0x09, 0x0A)}
 _CONTROL_PICTURES[0x7F] = 0x2421
@@ -42,13 +42,19 @@ def repair_text(text: str) -> str:
     (and DEL) made visible; see the module's docstring for why each."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_CONTROL_PICTURES)
+    return encodable(text.translate(_CONTROL_PICTURES))
+
+
+def encodable(text: str) -> str:
+    """``text`` with every lone surrogate replaced by U+FFFD, so that it can be encoded as
+    UTF-8; nothing else changes. Also what the client sends: a form value that cannot be
+    encoded would fail the request before it left."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:  # only surrogates fail to encode
         # Through UTF-16: two halves that form a pair become that one character (json
         # already joins escaped pairs; other decoders may not), a lone half U+FFFD.
-        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
     return text
 
 

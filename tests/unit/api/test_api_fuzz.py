@@ -11,7 +11,7 @@ from tests.unit.api.fuzzkit import Scenario, check, scenarios
 
 settings.register_profile(
     "hubdesk-fuzz",
-    max_examples=1500,
+    max_examples=2000,
     deadline=None,  # one example runs an event loop: timing varies on shared machines
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     database=None,  # the same examples on every machine: derandomized below

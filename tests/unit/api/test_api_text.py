@@ -144,3 +144,13 @@ async def test_a_token_grant_with_unusable_tokens_is_an_unexpected_response(
     gate.answer("/oauth/token", 200, grant)
     with pytest.raises(UnexpectedResponse):
         await make_client().login(USERNAME, PASSWORD)
+
+
+async def test_text_sent_with_a_lone_surrogate_goes_out_with_the_replacement(
+    client: HubClient, sim_state: SimState
+) -> None:
+    """A form value that cannot be encoded used to fail the request with a
+    UnicodeEncodeError, outside the ApiError contract."""
+    sms = await client.send_sms("447520602706", "447520602707", "half \ud83d, pair \ud83d\ude00")
+    assert sms.text == "half \ufffd, pair \U0001f600"
+    assert sim_state.messages()[-1]["text"] == "half \ufffd, pair \U0001f600"
