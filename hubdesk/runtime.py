@@ -32,7 +32,7 @@ from hubdesk.store.secrets import MemoryVault, SessionVault
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync import storeops
 from hubdesk.sync.backfill import Backfill
-from hubdesk.sync.clock import ServerClock, ServerClockTransport
+from hubdesk.sync.clock import ServerClock
 from hubdesk.sync.events import SyncEvents, SyncStatus, SyncStatusKind, SyncStatusSource
 from hubdesk.sync.health import supervise
 from hubdesk.sync.outbox import OutboxSender
@@ -240,10 +240,10 @@ class Runtime:
 
     # --- internals -----------------------------------------------------------------
     def _manager(self, vault: SessionVault, persist: bool) -> SessionManager:
-        inner = self._transport()
         return SessionManager(
             self.home,
             vault,
             persist_profile=persist,
-            transport=ServerClockTransport(self.clock, inner),
+            transport=self._transport(),  # None: the network, with its proxies
+            on_server_time=self.clock.observe,
         )

@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 from hubdesk import lazy_exports
 
 if TYPE_CHECKING:
-    from hubdesk.api.client import DEFAULT_TIMEOUT, USER_AGENT, HubClient
+    from hubdesk.api.client import HubClient
     from hubdesk.api.errors import (
         ApiError,
         BadCredentials,
         ConnectFailed,
         ConnectionDropped,
+        DeadlineExceeded,
         InsecureUrl,
         InvalidClient,
         NetworkError,
@@ -24,27 +25,34 @@ if TYPE_CHECKING:
         RateLimited,
         Refused,
         RequestTimedOut,
+        ResponseTooLarge,
         ServerError,
         SessionExpired,
         Unauthenticated,
         UnexpectedResponse,
         ValidationFailed,
     )
-    from hubdesk.api.responses import RateLimitInfo
+    from hubdesk.api.exchange import DEFAULT_DEADLINE
+    from hubdesk.api.headers import RateLimitInfo
+    from hubdesk.api.limits import MAX_BODY
+    from hubdesk.api.network import DEFAULT_TIMEOUT, USER_AGENT
     from hubdesk.api.retry import RetryPolicy
     from hubdesk.api.urls import DEFAULT_BASE_URL, is_loopback_host, validate_base_url
 
 __all__ = [
     "DEFAULT_BASE_URL",
+    "DEFAULT_DEADLINE",
     "DEFAULT_TIMEOUT",
     "USER_AGENT",
     "ApiError",
     "BadCredentials",
     "ConnectFailed",
     "ConnectionDropped",
+    "DeadlineExceeded",
     "HubClient",
     "InsecureUrl",
     "InvalidClient",
+    "MAX_BODY",
     "NetworkError",
     "NotSignedIn",
     "PermissionDenied",
@@ -52,6 +60,7 @@ __all__ = [
     "RateLimited",
     "Refused",
     "RequestTimedOut",
+    "ResponseTooLarge",
     "RetryPolicy",
     "ServerError",
     "SessionExpired",
@@ -65,13 +74,16 @@ __all__ = [
 # Where each public name lives: imported on first use, so that importing one part of
 # the package (or a submodule) does not load the others' dependencies.
 _HOME: dict[str, str] = {
-    "DEFAULT_TIMEOUT": "hubdesk.api.client",
-    "USER_AGENT": "hubdesk.api.client",
+    "DEFAULT_DEADLINE": "hubdesk.api.exchange",
+    "MAX_BODY": "hubdesk.api.limits",
+    "DEFAULT_TIMEOUT": "hubdesk.api.network",
+    "USER_AGENT": "hubdesk.api.network",
     "HubClient": "hubdesk.api.client",
     "ApiError": "hubdesk.api.errors",
     "BadCredentials": "hubdesk.api.errors",
     "ConnectFailed": "hubdesk.api.errors",
     "ConnectionDropped": "hubdesk.api.errors",
+    "DeadlineExceeded": "hubdesk.api.errors",
     "InsecureUrl": "hubdesk.api.errors",
     "InvalidClient": "hubdesk.api.errors",
     "NetworkError": "hubdesk.api.errors",
@@ -80,12 +92,13 @@ _HOME: dict[str, str] = {
     "RateLimited": "hubdesk.api.errors",
     "Refused": "hubdesk.api.errors",
     "RequestTimedOut": "hubdesk.api.errors",
+    "ResponseTooLarge": "hubdesk.api.errors",
     "ServerError": "hubdesk.api.errors",
     "SessionExpired": "hubdesk.api.errors",
     "Unauthenticated": "hubdesk.api.errors",
     "UnexpectedResponse": "hubdesk.api.errors",
     "ValidationFailed": "hubdesk.api.errors",
-    "RateLimitInfo": "hubdesk.api.responses",
+    "RateLimitInfo": "hubdesk.api.headers",
     "RetryPolicy": "hubdesk.api.retry",
     "DEFAULT_BASE_URL": "hubdesk.api.urls",
     "is_loopback_host": "hubdesk.api.urls",

@@ -1,17 +1,19 @@
-"""``HubClient``: one async method per HubWork endpoint over one ``httpx.AsyncClient``."""
+"""``HubClient``: one async method per HubWork endpoint over one ``httpx.AsyncClient``
+(``hubdesk.api.exchange``: each request within its deadline and size cap)."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import httpx
 
-from hubdesk import __version__
 from hubdesk.api.auth import BearerAuth, OnTokens, RefreshGuard, TokenSession
+from hubdesk.api.exchange import DEFAULT_DEADLINE, Exchange, OnServerTime
+from hubdesk.api.headers import RateLimitInfo
+from hubdesk.api.limits import MAX_BODY
 from hubdesk.api.operations import OPERATIONS, Operation
 from hubdesk.api.parsing import (
     ShapeError,
@@ -24,15 +26,14 @@ from hubdesk.api.parsing import (
     require_object,
 )
 from hubdesk.api.responses import (
-    RateLimitInfo,
     error_for_response,
-    error_for_transport,
     json_body,
-    rate_limit_from_headers,
     refusal_in_body,
     unexpected,
 )
-from hubdesk.api.retry import OnWait, RetryPolicy, call_with_retries
+from hubdesk.api.retry import OnWait, RetryPolicy, WaitBudget, call_with_retries
+from hubdesk.api.scrub import scrub
+from hubdesk.api.text import encodable, repair_text
 from hubdesk.api.urls import validate_base_url
 from hubdesk.domain import (
     BulkSendResult,
@@ -44,27 +45,9 @@ from hubdesk.domain import (
     format_server_time,
 )
 
-__all__ = ["DEFAULT_TIMEOUT", "USER_AGENT", "HubClient"]
+__all__ = ["HubClient"]
 
 T = TypeVar("T")
-DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=20.0, write=20.0, pool=5.0)
-USER_AGENT = f"HubDesk/{__version__}"
-_REDACTED = "[redacted]"
-#: Secrets at least this long are removed wherever they appear; shorter ones (a short
-#: password) only as a whole word, so "Invalid number" survives a secret "b".
-_SCRUB_ANYWHERE = 8
-
-
-def scrub(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret replaced by "[redacted]" (see ``_SCRUB_ANYWHERE``)."""
-    for secret in sorted(filter(None, secrets), key=len, reverse=True):
-        if len(secret) >= _SCRUB_ANYWHERE:
-            text = text.replace(secret, _REDACTED)
-        else:  # a word boundary on each end that is a letter or digit
-            before = r"(?<![0-9A-Za-z])" if secret[0].isalnum() else ""
-            after = r"(?![0-9A-Za-z])" if secret[-1].isalnum() else ""
-            text = re.sub(before + re.escape(secret) + after, _REDACTED, text)
-    return text
 
 
 class HubClient:
@@ -72,7 +55,19 @@ class HubClient:
 
     Every method raises only :class:`~hubdesk.api.errors.ApiError` subclasses for
     anything the server or the network does. Use as ``async with HubClient(...) as c``
-    or call :meth:`aclose`. Tokens live in memory; ``on_tokens`` receives every new
+    or call :meth:`aclose`.
+
+    What one answer may cost is bounded: each attempt of a request (connect, send, a
+    token refresh it needs, and the whole answer) has ``deadline`` seconds
+    (``DeadlineExceeded`` past it, not retried), and no body is read past ``max_body``
+    bytes (``ResponseTooLarge``; ``hubdesk.api.limits``). ``timeout`` still bounds each
+    phase (connect, each read, each write) within the deadline.
+
+    ``on_server_time`` receives the ``Date`` of every response (parsed strictly, UTC):
+    the server's clock, which sync uses instead of this machine's. Proxies and the
+    network settings: ``hubdesk.api.network``.
+
+    Tokens live in memory; ``on_tokens`` receives every new
     grant (login and refresh) and is awaited before the tokens are used, so the rotated
     refresh token can be persisted first. ``refresh_guard`` (see ``hubdesk.api.auth``)
     wraps every refresh when other processes share the persisted session: a
@@ -93,6 +88,9 @@ class HubClient:
         transport: httpx.AsyncBaseTransport | None = None,
         max_retries: int = 3,
         retry_policy: RetryPolicy | None = None,
+        deadline: float = DEFAULT_DEADLINE,
+        max_body: int = MAX_BODY,
+        on_server_time: OnServerTime | None = None,
     ) -> None:
         self._base_url = validate_base_url(base_url)  # before any I/O
         self._client_id = client_id
@@ -100,21 +98,21 @@ class HubClient:
         self._on_wait = on_wait
         self._max_retries = max_retries
         self._policy = retry_policy or RetryPolicy()
-        self._rate_limit: RateLimitInfo | None = None
+        self._budget = WaitBudget(self._policy.max_total_wait)
         self._session = TokenSession(
             refresher=self._refresh_grant,
             refresh_token=refresh_token,
             on_tokens=on_tokens,
             refresh_guard=refresh_guard,
         )
-        self._http = httpx.AsyncClient(
-            base_url=self._base_url + "/",
-            headers={"Accept": "application/json", "User-Agent": USER_AGENT},
-            timeout=timeout or DEFAULT_TIMEOUT,
+        self._exchange = Exchange(
+            self._base_url,
+            timeout=timeout,
             transport=transport,
-            follow_redirects=False,
-            verify=True,
-            event_hooks={"response": [self._observe]},
+            deadline=deadline,
+            max_body=max_body,
+            wait_bound=self._policy.max_retry_after,
+            on_server_time=on_server_time,
         )
 
     def __repr__(self) -> str:
@@ -137,7 +135,7 @@ class HubClient:
         try:
             await self._session.settle()
         finally:
-            await self._http.aclose()
+            await self._exchange.aclose()
 
     @property
     def base_url(self) -> str:
@@ -145,8 +143,9 @@ class HubClient:
 
     @property
     def rate_limit(self) -> RateLimitInfo | None:
-        """The rate-limit headers of the latest response that carried any."""
-        return self._rate_limit
+        """The rate-limit headers of the latest response that carried any (their waits
+        clamped to ``RetryPolicy.max_retry_after``: pacing waits no longer than the client)."""
+        return self._exchange.rate_limit
 
     @property
     def has_session(self) -> bool:
@@ -154,11 +153,6 @@ class HubClient:
         return self._session.has_session
 
     # ------------------------------------------------------------------ plumbing
-
-    async def _observe(self, response: httpx.Response) -> None:
-        info = rate_limit_from_headers(response.headers)
-        if info is not None:
-            self._rate_limit = info
 
     def _scrub(self, text: str, *extra: str) -> str:
         return scrub(text, (self._client_secret, *self._session.secrets(), *extra))
@@ -183,7 +177,12 @@ class HubClient:
         if not retries:
             return await once()
         return await call_with_retries(
-            once, op=op, max_retries=self._max_retries, policy=self._policy, on_wait=self._on_wait
+            once,
+            op=op,
+            max_retries=self._max_retries,
+            policy=self._policy,
+            on_wait=self._on_wait,
+            budget=self._budget,
         )
 
     async def _send_once(
@@ -196,12 +195,14 @@ class HubClient:
         secret: str,
     ) -> tuple[Mapping[str, Any], httpx.Response]:
         auth = None if grant is not None else BearerAuth(self._session, op)
-        try:
-            response = await self._http.request(
-                op.method, path, params=params, data=data, auth=auth
-            )
-        except httpx.HTTPError as exc:
-            raise error_for_transport(op, exc) from exc
+        if params is not None:  # a lone surrogate cannot be encoded: U+FFFD goes instead
+            params = {k: encodable(v) if isinstance(v, str) else v for k, v in params.items()}
+        if data is not None:
+            data = {
+                k: encodable(v) if isinstance(v, str) else [encodable(i) for i in v]
+                for k, v in data.items()
+            }
+        response = await self._exchange.send(op, path, params=params, data=data, auth=auth)
 
         def scrub(text: str) -> str:
             return self._scrub(text, secret)
@@ -280,6 +281,7 @@ class HubClient:
             max_retries=self._max_retries,
             policy=self._policy,
             on_wait=self._on_wait,
+            budget=self._budget,
         )
 
     # ------------------------------------------------------------------ sender ids
@@ -296,7 +298,11 @@ class HubClient:
         while True:
             page = await self.list_sender_ids(page_number)
             found.extend(page.items)
-            if not page.has_next or page.current_page < page_number or not page.items:
+            if (
+                not page.has_next
+                or page.current_page < page_number
+                or not (page.items or page.skipped)
+            ):
                 return found
             page_number = page.current_page + 1
 
@@ -305,7 +311,7 @@ class HubClient:
         op = OPERATIONS["add_sender_id"]
         body, _ = await self._call(op, data={"sender_id": sender_id})
         message = body.get("message")
-        return message if isinstance(message, str) else ""
+        return repair_text(message) if isinstance(message, str) else ""
 
     # ------------------------------------------------------------------ sms
 
@@ -372,7 +378,7 @@ class HubClient:
                 page=number,
             )
             yield page
-            if not page.has_next or page.current_page < number or not page.items:
+            if not page.has_next or page.current_page < number or not (page.items or page.skipped):
                 return
             number = page.current_page + 1
 

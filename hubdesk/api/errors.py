@@ -6,6 +6,7 @@
     ├── NetworkError
     │   ├── ConnectFailed          nothing reached the server
     │   ├── RequestTimedOut
+    │   │   └── DeadlineExceeded   the whole answer did not arrive within the deadline
     │   └── ConnectionDropped
     ├── Unauthenticated            401
     │   ├── NotSignedIn            no tokens held
@@ -15,9 +16,10 @@
     ├── PermissionDenied           403 / missing scope
     ├── ValidationFailed           422 (``errors``: field -> messages)
     │   └── Refused                ``{"status": "error", "message": ...}`` or another 4xx
-    ├── RateLimited                429 (``retry_after`` seconds)
+    ├── RateLimited                429 (``retry_after`` seconds, at most a day)
     ├── ServerError                5xx
     ├── UnexpectedResponse         the body is not the expected JSON / shape
+    │   └── ResponseTooLarge       the body passed the size cap and was not read
     └── InsecureUrl                plain http:// to a non-loopback host, or no usable URL
 
 Every instance carries one sentence fit for a person (``str(error)``), plus
@@ -30,13 +32,17 @@ No message, ``repr`` or attribute ever holds a token, the client secret or a pas
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+
+from hubdesk.api.headers import MAX_WAIT
 
 __all__ = [
     "ApiError",
     "BadCredentials",
     "ConnectFailed",
     "ConnectionDropped",
+    "DeadlineExceeded",
     "InsecureUrl",
     "InvalidClient",
     "NetworkError",
@@ -45,6 +51,7 @@ __all__ = [
     "RateLimited",
     "Refused",
     "RequestTimedOut",
+    "ResponseTooLarge",
     "ServerError",
     "SessionExpired",
     "Unauthenticated",
@@ -90,6 +97,11 @@ class ConnectFailed(NetworkError):
 
 class RequestTimedOut(NetworkError):
     """The server did not answer in time."""
+
+
+class DeadlineExceeded(RequestTimedOut):
+    """The request (connect, send and the whole answer) took longer than the client's
+    deadline: a server answering a byte at a time. Not retried."""
 
 
 class ConnectionDropped(NetworkError):
@@ -142,8 +154,19 @@ class Refused(ValidationFailed):
     """The server answered ``{"status": "error", "message": ...}`` or another client error."""
 
 
+def _wait(seconds: float) -> float:
+    """A server-requested wait made safe to schedule: finite, within [0, MAX_WAIT]."""
+    return min(max(0.0, seconds), MAX_WAIT) if math.isfinite(seconds) else MAX_WAIT
+
+
 class RateLimited(ApiError):
-    """Too many requests (HTTP 429); nothing was executed. Try again after ``retry_after``."""
+    """Too many requests (HTTP 429); nothing was executed. Try again after ``retry_after``.
+
+    ``retry_after`` is the server's Retry-After (or its X-RateLimit-Reset) in seconds,
+    parsed strictly and clamped to [0, one day] (``hubdesk.api.headers``): always safe to
+    round, format and hand to a timer. A scheduler clamps it further to its own bound
+    (the GUI poller: an hour; an interactive command: it gives up past 60 s).
+    """
 
     def __init__(
         self,
@@ -157,7 +180,7 @@ class RateLimited(ApiError):
         super().__init__(
             message, operation=operation, status=status, may_have_executed=may_have_executed
         )
-        self.retry_after = retry_after
+        self.retry_after = _wait(retry_after)
 
 
 class ServerError(ApiError):
@@ -175,11 +198,15 @@ class ServerError(ApiError):
         super().__init__(
             message, operation=operation, status=status, may_have_executed=may_have_executed
         )
-        self.retry_after = retry_after
+        self.retry_after = None if retry_after is None else _wait(retry_after)
 
 
 class UnexpectedResponse(ApiError):
     """The answer was not the JSON shape this operation expects."""
+
+
+class ResponseTooLarge(UnexpectedResponse):
+    """The answer's body was larger than the client's size cap; it was not read."""
 
 
 class InsecureUrl(ApiError, ValueError):

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import re
-import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -17,103 +15,54 @@ from hubdesk.api.errors import (
     BadCredentials,
     ConnectFailed,
     ConnectionDropped,
+    DeadlineExceeded,
     InvalidClient,
     PermissionDenied,
     RateLimited,
     Refused,
     RequestTimedOut,
+    ResponseTooLarge,
     ServerError,
     SessionExpired,
     Unauthenticated,
     UnexpectedResponse,
     ValidationFailed,
 )
+from hubdesk.api.headers import rate_limited_wait, retry_after
 from hubdesk.api.operations import Operation
+from hubdesk.api.text import repair_text
 
 __all__ = [
-    "DEFAULT_RETRY_AFTER",
-    "RateLimitInfo",
     "Scrub",
+    "compressed",
+    "deadline_exceeded",
+    "decode_json",
     "error_for_response",
     "error_for_transport",
     "json_body",
-    "parse_retry_after",
-    "rate_limit_from_headers",
     "refusal_in_body",
     "session_expired",
+    "too_large",
     "unexpected",
 ]
 
 Scrub = Callable[[str], str]
-DEFAULT_RETRY_AFTER = 5.0  # seconds, when a 429 carries neither Retry-After nor a reset time
 _MAX_SERVER_TEXT = 200
-
-
-@dataclass(frozen=True, slots=True)
-class RateLimitInfo:
-    """The last ``X-RateLimit-*`` / ``Retry-After`` headers seen.
-
-    ``reset_at`` is the server's epoch time (``X-RateLimit-Reset``); ``retry_after`` is in
-    seconds; ``observed_at`` is ``time.monotonic()`` when the response arrived.
-    """
-
-    limit: int | None
-    remaining: int | None
-    reset_at: float | None
-    retry_after: float | None
-    observed_at: float
-
-
-def _header_number(headers: httpx.Headers, name: str) -> float | None:
-    value = headers.get(name)
-    if value is None:
-        return None
-    try:
-        return float(value.strip())
-    except ValueError:
-        return None
-
-
-def parse_retry_after(headers: httpx.Headers) -> float | None:
-    """Retry-After as seconds (delta-seconds or an HTTP date), never negative."""
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value.strip()))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
-
-
-def rate_limit_from_headers(headers: httpx.Headers) -> RateLimitInfo | None:
-    limit = _header_number(headers, "x-ratelimit-limit")
-    remaining = _header_number(headers, "x-ratelimit-remaining")
-    reset = _header_number(headers, "x-ratelimit-reset")
-    retry_after = parse_retry_after(headers)
-    if limit is None and remaining is None and reset is None and retry_after is None:
-        return None
-    return RateLimitInfo(
-        limit=None if limit is None else int(limit),
-        remaining=None if remaining is None else int(remaining),
-        reset_at=reset,
-        retry_after=retry_after,
-        observed_at=time.monotonic(),
-    )
 
 
 def _server_text(value: object, scrub: Scrub) -> str:
     """A server-provided message made safe for a sentence: one line, short, scrubbed."""
     if not isinstance(value, str):
         return ""
-    text = re.sub(r"\s+", " ", scrub(value)).strip()
+    text = re.sub(r"\s+", " ", scrub(repair_text(value))).strip()
     if len(text) > _MAX_SERVER_TEXT:
         text = text[: _MAX_SERVER_TEXT - 1].rstrip() + "…"
     return text.rstrip(".")
+
+
+def _header_text(value: str) -> str:
+    """A header value quoted in a sentence: repaired, one line, short."""
+    return re.sub(r"\s+", " ", repair_text(value)).strip()[:40] or "none"
 
 
 def _endpoint(response: httpx.Response) -> str:
@@ -197,21 +146,92 @@ def error_for_transport(op: Operation, exc: httpx.HTTPError) -> ApiError:
     )
 
 
+_MAX_JSON_INT_DIGITS = 40  # longer integers become nan: no field of the API is one
+
+
+def _json_int(digits: str) -> int | float:
+    """JSON integers as ints, except absurd ones: Python refuses to convert more than
+    4,300 digits (ValueError for the whole body); as nan the one field holding it fails
+    to parse and its item alone is skipped."""
+    return int(digits) if len(digits) <= _MAX_JSON_INT_DIGITS else math.nan
+
+
+def decode_json(content: bytes) -> Any:
+    """``content`` as JSON; ValueError (saying why) when it is not.
+
+    JSON between systems is UTF-8 (RFC 8259): a leading byte-order mark is ignored and a
+    byte sequence that is not UTF-8 becomes U+FFFD, so one badly encoded message does not
+    make a whole page unreadable (``hubdesk.api.text`` repairs the rest). Nesting deeper
+    than the interpreter's recursion limit is refused, not a RecursionError.
+    """
+    text = content.decode("utf-8", "replace").removeprefix("\ufeff")
+    try:
+        return json.loads(text, parse_int=_json_int)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
 def json_body(op: Operation, response: httpx.Response) -> Any:
     """The decoded JSON body, or ``UnexpectedResponse`` naming the endpoint and status."""
     try:
-        return json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        return decode_json(response.content)
+    except ValueError:
         kind = response.headers.get("content-type", "no content type").split(";")[0]
-        raise unexpected(op, response, f"not valid JSON ({kind})") from None
+        raise unexpected(op, response, f"not valid JSON ({_header_text(kind)})") from None
 
 
 def _maybe_json(response: httpx.Response) -> Mapping[str, Any]:
     try:
-        body = json.loads(response.content)
-    except (ValueError, UnicodeDecodeError):
+        body = decode_json(response.content)
+    except ValueError:
         return {}
     return body if isinstance(body, Mapping) else {}
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB"
+
+
+def too_large(op: Operation, response_status: int, limit: int) -> ResponseTooLarge:
+    """The answer passed the size cap (``hubdesk.api.limits``) and was not read."""
+    maybe = _unseen_outcome(op, response_status)
+    return ResponseTooLarge(
+        f"The server's answer was larger than {_megabytes(limit)} while trying to "
+        f"{op.doing}, so it was not read" + (_maybe_clause(op) if maybe else "") + ".",
+        operation=op.name,
+        status=response_status,
+        may_have_executed=maybe,
+    )
+
+
+def compressed(op: Operation, response_status: int, encoding: str) -> UnexpectedResponse:
+    """The answer came compressed although the client asked for it uncompressed."""
+    maybe = _unseen_outcome(op, response_status)
+    return UnexpectedResponse(
+        f"The server sent a compressed answer ({_header_text(encoding)}) that HubDesk did not "
+        f"ask for while trying to {op.doing}, so it was not read"
+        + (_maybe_clause(op) if maybe else "")
+        + ".",
+        operation=op.name,
+        status=response_status,
+        may_have_executed=maybe,
+    )
+
+
+def deadline_exceeded(op: Operation, seconds: float) -> DeadlineExceeded:
+    """The whole request took longer than the client's deadline."""
+    within = f"within {seconds:g} s"
+    if op.changes:
+        return DeadlineExceeded(
+            f"{op.unconfirmed.rstrip('.')} (the server did not finish answering {within}).",
+            operation=op.name,
+            may_have_executed=True,
+        )
+    return DeadlineExceeded(
+        f"The server did not finish answering {within} while trying to {op.doing}; "
+        "try again later.",
+        operation=op.name,
+    )
 
 
 def _field_errors(value: object, scrub: Scrub) -> dict[str, list[str]]:
@@ -220,7 +240,9 @@ def _field_errors(value: object, scrub: Scrub) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for key, messages in value.items():
         items = messages if isinstance(messages, list) else [messages]
-        errors[str(key)] = [_server_text(m, scrub) for m in items if isinstance(m, str)]
+        errors[repair_text(str(key))] = [
+            _server_text(m, scrub) for m in items if isinstance(m, str)
+        ]
     return errors
 
 
@@ -286,14 +308,11 @@ def error_for_response(
             status=status,
         )
     if status == 429:
-        retry_after = parse_retry_after(response.headers)
-        if retry_after is None:
-            reset = _header_number(response.headers, "x-ratelimit-reset")
-            retry_after = max(0.0, reset - time.time()) if reset else DEFAULT_RETRY_AFTER
+        wait = rate_limited_wait(response.headers)  # finite, within a day
         return RateLimited(
             f"The server is limiting requests and did not {op.doing}; try again in "
-            f"{max(1, round(retry_after))} s.",
-            retry_after=retry_after,
+            f"{max(1, round(wait))} s.",
+            retry_after=wait,
             operation=op.name,
             status=status,
         )
@@ -304,7 +323,7 @@ def error_for_response(
             message = f"The server failed while trying to {op.doing} (HTTP {status})."
         return ServerError(
             message,
-            retry_after=parse_retry_after(response.headers),
+            retry_after=retry_after(response.headers),
             operation=op.name,
             status=status,
             may_have_executed=op.changes,

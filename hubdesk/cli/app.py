@@ -51,6 +51,10 @@ outbox: send and bulk-send write the message to the outbox (committed) before an
   Numbers that replied STOP are refused (send, exit 2) or left out (bulk-send, listed on
   stderr) unless --override-optout is given.
 
+waiting: one request (its whole answer included) gives up after 60 s (--timeout); a
+  command waits at most 60 s in all for the server's rate limit and retries, then
+  exits 5 saying when to try again. Answers larger than 10 MB are not read.
+
 exit codes:
   0  done
   1  the local database cannot be used, or an internal error
@@ -63,6 +67,17 @@ exit codes:
   6  the local database is busy (another HubDesk or program held it for more than
      5 s): nothing was lost, run the command again
 """
+
+
+def _seconds(text: str) -> float:
+    """``--timeout``: a number of seconds above 0 and at most an hour."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+    if not 0 < value <= 3600:  # also refuses nan and inf
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 3600, got {text!r}")
+    return value
 
 
 class _ArgumentsRefused(Exception):
@@ -90,6 +105,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="more detail on stderr (never secrets)"
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        help="give up on a request whose whole answer has not arrived after SECONDS "
+        "(default 60; at most 3600)",
     )
     from hubdesk import __version__
 

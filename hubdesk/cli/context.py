@@ -24,7 +24,11 @@ if TYPE_CHECKING:
     from hubdesk.store.worker import DbWorker
     from hubdesk.sync.clock import ServerClock
 
-__all__ = ["ENV_CREDENTIALS", "Context", "Options"]
+__all__ = ["ENV_CREDENTIALS", "INTERACTIVE_WAIT", "Context", "Options"]
+
+#: Seconds a command may spend in all waiting to retry (rate limits, Retry-After, backoff):
+#: past it, it fails with exit 5 and a sentence saying when to try again.
+INTERACTIVE_WAIT = 60.0
 
 
 # --no-store on a command other than login signs in from these, for that command only.
@@ -44,6 +48,7 @@ class Options:
     json: bool
     no_store: bool
     verbose: bool
+    timeout: float | None = None  # seconds for one request, whole answer included
 
 
 class Context:
@@ -91,9 +96,9 @@ class Context:
     @property
     def manager(self) -> SessionManager:
         if self._manager is None:
+            from hubdesk.api.retry import RetryPolicy
             from hubdesk.core.session import SessionManager
             from hubdesk.store.secrets import KeyringVault, MemoryVault, SessionVault
-            from hubdesk.sync.clock import ServerClockTransport
 
             vault: SessionVault = MemoryVault() if self.options.no_store else KeyringVault()
             self._manager = SessionManager(
@@ -101,7 +106,11 @@ class Context:
                 vault,
                 persist_profile=not self.options.no_store,
                 on_wait=self.out.wait_notice,
-                transport=ServerClockTransport(self.clock),
+                on_server_time=self.clock.observe,
+                retry_policy=RetryPolicy(
+                    max_retry_after=INTERACTIVE_WAIT, max_total_wait=INTERACTIVE_WAIT
+                ),
+                deadline=self.options.timeout,
             )
         return self._manager
 

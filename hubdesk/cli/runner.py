@@ -51,7 +51,11 @@ def _error_facts(exc: BaseException) -> dict[str, JsonValue]:
 
 def run(args: Namespace, *, stdin: TextIO, stdout: TextIO, stderr: TextIO) -> int:
     options = Options(
-        base_url=args.base_url, json=args.json, no_store=args.no_store, verbose=args.verbose
+        base_url=args.base_url,
+        json=args.json,
+        no_store=args.no_store,
+        verbose=args.verbose,
+        timeout=args.timeout,
     )
     out = Output(json_mode=options.json, verbose=options.verbose, stdout=stdout, stderr=stderr)
     _setup_logging(options.verbose, stderr)

@@ -92,8 +92,8 @@ def _unconfirmed(exc: api.ApiError) -> str:
 def _describe_api(exc: api.ApiError) -> str:
     doing = _doing(exc)
     status = f" (HTTP {exc.status})" if exc.status is not None else ""
-    if isinstance(exc, api.InsecureUrl):
-        return str(exc)
+    if isinstance(exc, api.InsecureUrl | api.DeadlineExceeded | api.ResponseTooLarge):
+        return str(exc)  # says what the limit was and, for a change, that it may have happened
     if isinstance(exc, api.ConnectFailed):
         return (
             f"Could not reach the HubWork server to {doing}; check the network connection "

@@ -32,6 +32,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -53,7 +54,7 @@ from hubdesk.store.secrets import SessionVault, StoredSession, VaultUnavailable
 if TYPE_CHECKING:
     import httpx
 
-    from hubdesk.api import HubClient
+    from hubdesk.api import HubClient, RetryPolicy
 
 __all__ = ["REFRESH_LOCK_TIMEOUT", "Credentials", "SessionManager", "WaitCallback"]
 
@@ -90,6 +91,9 @@ class SessionManager:
         timeout: httpx.Timeout | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         max_retries: int = 3,
+        retry_policy: RetryPolicy | None = None,
+        deadline: float | None = None,
+        on_server_time: Callable[[datetime], None] | None = None,
     ) -> None:
         self._home = home
         self._vault = vault
@@ -98,6 +102,9 @@ class SessionManager:
         self._timeout = timeout
         self._transport = transport
         self._max_retries = max_retries
+        self._retry_policy = retry_policy
+        self._deadline = deadline
+        self._on_server_time = on_server_time
         self._client: HubClient | None = None
         self._profile: Profile | None = None
 
@@ -269,7 +276,7 @@ class SessionManager:
         on_tokens: Callable[[TokenGrant], Awaitable[None]],
         refresh_guard: RefreshGuard | None,
     ) -> HubClient:
-        from hubdesk.api import HubClient
+        from hubdesk.api import DEFAULT_DEADLINE, HubClient
 
         return HubClient(
             base_url,
@@ -282,6 +289,9 @@ class SessionManager:
             timeout=self._timeout,
             transport=self._transport,
             max_retries=self._max_retries,
+            retry_policy=self._retry_policy,
+            deadline=self._deadline if self._deadline is not None else DEFAULT_DEADLINE,
+            on_server_time=self._on_server_time,
         )
 
     def _refresh_guard(self, base_url: str, username: str) -> RefreshGuard | None:

@@ -97,7 +97,11 @@ class SenderId:
 
 @dataclass(frozen=True, slots=True)
 class Page(Generic[T]):
-    """One page of a Laravel ``LengthAwarePaginator``."""
+    """One page of a Laravel ``LengthAwarePaginator``.
+
+    ``skipped`` counts the entries that could not be read and are not in ``items``
+    (``hubdesk.api.parsing``): a page of only such entries is empty but not the end.
+    """
 
     items: tuple[T, ...]
     current_page: int
@@ -106,6 +110,7 @@ class Page(Generic[T]):
     total: int
     first_item: int | None = None  # the paginator's ``from``; None on an empty page
     last_item: int | None = None  # the paginator's ``to``; None on an empty page
+    skipped: int = 0
 
     @property
     def has_next(self) -> bool:

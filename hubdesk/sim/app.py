@@ -10,7 +10,7 @@ import asyncio
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -161,19 +161,39 @@ class SimApp:
             entry["status"] = status
             if latency > 0:
                 await asyncio.sleep(latency)
-            await _respond(send, state, status, payload, decision, headers)
+            await _respond(send, state, status, payload, decision, {**headers, **fault.headers})
             return
         status, data, headers = self._execute(method, path, request, query, inputs, decision)
+        if fault is not None and fault.kind == "bad_item":
+            data = _spoil_first_item(data)
         payload = laravel.encode_json(data)
         if latency > 0:
             await asyncio.sleep(latency)
-        if fault is not None and fault.kind == "slow":
+        if fault is None:
+            entry["status"] = status
+            await _respond(send, state, status, payload, decision, headers)
+            return
+        headers.update(fault.headers)
+        if fault.kind == "slow":
             await asyncio.sleep(fault.delay())
+        if fault.kind == "huge":
+            status = 200
         entry["status"] = status
-        if fault is not None and fault.kind == "drop_after":
+        if fault.kind == "drop_after":
             await _drop(send, payload, _headers(state, decision, headers))
-        if fault is not None and fault.kind == "malformed":
+        if fault.kind == "malformed":
             payload = payload[: max(len(payload) // 2, 1)]
+        if fault.kind in ("dribble", "huge"):
+            raw_headers = _headers(state, decision, headers)
+            if fault.kind == "dribble":
+                head = len(payload) - 1 if len(payload) <= 8 else 8
+                raw_headers.append((b"content-length", str(len(payload)).encode()))
+                stream = _dribbled(payload, head, fault.delay())
+            else:  # no length: the client has to count
+                stream = _huge_body(fault.size())
+            await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+            await _stream_until_gone(state, send, receive, stream)
+            return
         await _respond(send, state, status, payload, decision, headers)
 
     def _execute(
@@ -206,6 +226,17 @@ class SimApp:
             return error.status, error.body, error.headers
 
 
+def _spoil_first_item(data: JsonDict) -> JsonDict:
+    """The ``bad_item`` fault: the first item of a paginated answer keeps its id, and
+    every other field becomes ``{"unreadable": true}``."""
+    page = data.get("data")
+    items = page.get("data") if isinstance(page, dict) else None
+    if not isinstance(page, dict) or not isinstance(items, list) or not items:
+        return data
+    first = {k: v if k in ("id", "sms_id") else {"unreadable": True} for k, v in items[0].items()}
+    return {**data, "data": {**page, "data": [first, *items[1:]]}}
+
+
 def _fault_answer(
     fault: Fault, decision: RateDecision, now: float
 ) -> tuple[int, bytes, dict[str, str]]:
@@ -235,16 +266,16 @@ def _headers(
     state: SimState, decision: RateDecision, extra: Mapping[str, str]
 ) -> list[tuple[bytes, bytes]]:
     values: dict[str, str] = {
-        "Date": state.http_date(),
-        "Server": f"hubdesk-sim/{__version__}",
-        "Cache-Control": "no-cache, private",
-        "X-RateLimit-Limit": str(decision.limit),
-        "X-RateLimit-Remaining": str(decision.remaining),
-        "Vary": "Origin,Authorization",
-        "Content-Type": "application/json",
+        "date": state.http_date(),
+        "server": f"hubdesk-sim/{__version__}",
+        "cache-control": "no-cache, private",
+        "x-ratelimit-limit": str(decision.limit),
+        "x-ratelimit-remaining": str(decision.remaining),
+        "vary": "Origin,Authorization",
+        "content-type": "application/json",
     }
-    values.update(extra)
-    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in values.items()]
+    values.update((name.lower(), value) for name, value in extra.items())
+    return [(k.encode("latin-1"), v.encode("latin-1")) for k, v in values.items()]
 
 
 async def _respond(
@@ -256,7 +287,8 @@ async def _respond(
     extra: Mapping[str, str],
 ) -> None:
     headers = _headers(state, decision, extra)
-    headers.append((b"content-length", str(len(payload)).encode()))
+    if not any(name == b"content-length" for name, _ in headers):  # a header fault may lie
+        headers.append((b"content-length", str(len(payload)).encode()))
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})
 
@@ -286,6 +318,55 @@ async def _drop(
     except Exception as exc:  # the server refused the poisoned header: that is the point
         raise SimulatedDrop("hubdesk-sim dropped the connection") from exc
     raise SimulatedDrop("hubdesk-sim dropped the connection")
+
+
+async def _dribbled(payload: bytes, head: int, interval: float) -> AsyncIterator[bytes]:
+    """``payload[:head]`` at once, then the rest one byte every ``interval`` seconds."""
+    yield payload[:head]
+    for index in range(head, len(payload)):
+        await asyncio.sleep(interval)
+        yield payload[index : index + 1]
+
+
+_HUGE_CHUNK = 64 * 1024
+
+
+async def _huge_body(size: int) -> AsyncIterator[bytes]:
+    """``size`` bytes that start like an API answer and never end like one."""
+    opening = b'{"status":"success","message":"'
+    yield opening
+    left = max(0, size - len(opening))
+    filler = b"x" * _HUGE_CHUNK
+    while left > 0:
+        chunk = filler[: min(left, _HUGE_CHUNK)]
+        left -= len(chunk)
+        yield chunk
+
+
+async def _wait_disconnect(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+async def _stream_until_gone(
+    state: SimState, send: Send, receive: Receive, body: AsyncIterator[bytes]
+) -> None:
+    """Send ``body`` as it comes; stop as soon as the client has gone (uvicorn's ``send``
+    ignores a gone client silently, so without this a dribble would go on for hours).
+    ``stats()["streaming"]`` counts the streams in progress."""
+    gone = asyncio.ensure_future(_wait_disconnect(receive))
+    state.count("streaming")
+    try:
+        async for chunk in body:
+            if gone.done():
+                return
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            await asyncio.sleep(0)  # let the disconnect watcher run
+        if not gone.done():
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+    finally:
+        gone.cancel()
+        state.count("streaming", -1)
 
 
 async def _read_body(receive: Receive) -> bytes:

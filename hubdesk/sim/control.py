@@ -14,7 +14,8 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse as StarletteJSONResponse
+from starlette.responses import Response
 from starlette.routing import Route
 
 from hubdesk.sim.config import LIVE_SETTINGS
@@ -47,6 +48,15 @@ async def _json_body(request: Request) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError("body must be a JSON object")
     return data
+
+
+class JSONResponse(StarletteJSONResponse):
+    """JSON with ``\\uXXXX`` escapes for everything outside ASCII, as the API itself
+    answers: a lone surrogate (a text split inside an emoji) is written as ``"\\ud83d"``
+    instead of failing to encode as UTF-8."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False).encode("ascii")
 
 
 def _bad(message: str, status: int = 400) -> JSONResponse:

@@ -60,10 +60,15 @@ def url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
-def uvicorn_config(app: SimApp, log_level: str = "warning") -> uvicorn.Config:
+def uvicorn_config(
+    app: SimApp, log_level: str = "warning", tls: tuple[str, str] | None = None
+) -> uvicorn.Config:
+    """``tls``: (certificate file, key file) to serve https instead of http."""
     install_log_filter()
     return uvicorn.Config(
         app,
+        ssl_certfile=tls[0] if tls else None,
+        ssl_keyfile=tls[1] if tls else None,
         log_level=log_level,
         access_log=False,
         lifespan="on",
@@ -82,9 +87,11 @@ class _Base:
         config: SimConfig | None = None,
         host: str = LOOPBACK,
         port: int = 0,
+        tls: tuple[str, str] | None = None,
     ) -> None:
         if state is not None and config is not None:
             raise ValueError("pass either a state or a config, not both")
+        self.tls = tls
         self.state = state or SimState(config)
         self.app = SimApp(self.state)
         self.host = host
@@ -106,8 +113,9 @@ class _Base:
 
     @property
     def origin(self) -> str:
-        """``http://127.0.0.1:PORT``."""
-        return f"http://{url_host(self.host)}:{self.port}"
+        """``http://127.0.0.1:PORT`` (``https://`` when serving ``tls``)."""
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{url_host(self.host)}:{self.port}"
 
     @property
     def base_url(self) -> str:
@@ -131,8 +139,9 @@ class SimServer(_Base):
         host: str = LOOPBACK,
         port: int = 0,
         start_timeout: float = 10.0,
+        tls: tuple[str, str] | None = None,
     ) -> None:
-        super().__init__(state, config=config, host=host, port=port)
+        super().__init__(state, config=config, host=host, port=port, tls=tls)
         self._thread: threading.Thread | None = None
         self._start_timeout = start_timeout
 
@@ -140,7 +149,7 @@ class SimServer(_Base):
         if self._thread is not None:
             raise RuntimeError("already started")
         sock = self._bind()
-        server = self._server = uvicorn.Server(uvicorn_config(self.app))
+        server = self._server = uvicorn.Server(uvicorn_config(self.app, tls=self.tls))
         self._thread = threading.Thread(
             target=lambda: server.run(sockets=[sock]), name="hubdesk-sim", daemon=True
         )

@@ -6,6 +6,7 @@ their own thread while uvicorn serves requests in another.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 import threading
@@ -129,7 +130,7 @@ class SimState(ApiOperations):
                 if fault.matches(method, path):
                     fault.count -= 1
                     self._data.stats["faults"] += 1
-                    return Fault(fault.kind, 1, fault.path, fault.method, fault.seconds)
+                    return dataclasses.replace(fault, count=1, headers=dict(fault.headers))
             return None
 
     def log_request(self, entry: JsonDict) -> JsonDict:
@@ -170,7 +171,8 @@ class SimState(ApiOperations):
             return [s.to_json() for _, s in sorted(self._data.sender_ids.items())]
 
     def stats(self) -> dict[str, int]:
-        """Counters (refreshes, password_grants, sms_sent, rate_limited …) and live totals."""
+        """Counters (refreshes, password_grants, sms_sent, rate_limited …) and live totals
+        (``streaming``: dribbling or huge answers still being sent)."""
         with self._lock:
             now = self.now()
             counters: dict[str, int] = dict(self._data.stats)

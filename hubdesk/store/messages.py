@@ -3,10 +3,18 @@
 Every write keeps the ``conversations`` table in step inside the same transaction.
 Local read state: a message never seen before is unread when it was received and the
 server calls it unread; after that only ``mark_read`` / ``mark_unread`` change it.
+
+Text is stored as UTF-8, which cannot hold a lone surrogate. The API repairs server text
+where it is parsed (``hubdesk.api.text``); :func:`storable` is the backstop here, so a
+message that reached the store some other way can never make a batch raise
+``UnicodeEncodeError`` (one such message used to stop receiving for good).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+import re
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +36,28 @@ from hubdesk.store.transactions import transaction
 
 # Well under SQLite's bound-parameter limit (32766 since 3.32; 999 before).
 _CHUNK = 900
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+log = logging.getLogger(__name__)
+
+
+def _replaced(text: str) -> str:
+    return _LONE_SURROGATE.sub("\ufffd", text)
+
+
+def storable(message: Sms) -> Sms:
+    """``message`` with every lone surrogate in its text fields replaced by U+FFFD."""
+    texts = (message.source, message.destination, message.text, message.chat_partner or "")
+    if not any(_LONE_SURROGATE.search(text) for text in texts):
+        return message
+    log.warning("message %d: lone surrogates in its text replaced by U+FFFD", message.sms_id)
+    partner = message.chat_partner
+    return dataclasses.replace(
+        message,
+        source=_replaced(message.source),
+        destination=_replaced(message.destination),
+        text=_replaced(message.text),
+        chat_partner=None if partner is None else _replaced(partner),
+    )
 
 _COLUMNS = (
     "sms_id, source, destination, partner, text, type, delivery_status, server_read, "
@@ -95,7 +125,7 @@ class Messages:
         """Store a batch (a poll result, a send response) in ONE transaction."""
         batch: dict[int, Sms] = {}
         for message in sms:  # the same id twice in one batch: the last copy wins
-            batch[message.sms_id] = message
+            batch[message.sms_id] = storable(message)
         if not batch:
             return UpsertResult(frozenset(), (), (), frozenset())
         stored_at = to_epoch(self._clock())

@@ -143,18 +143,24 @@ async def list_messages(args: Namespace, ctx: Context) -> None:
     found: list[Sms] = []
     total = 0
     last_page = 1
+    skipped = 0  # items the server sent that could not be read (hubdesk.api.parsing)
     if args.all:
         async for page in client.iter_sms_pages(
             sender=sender, receiver=receiver, sent_since=since, sent_until=until
         ):
             found.extend(page.items)
-            total, last_page = page.total, page.last_page
+            total, last_page, skipped = page.total, page.last_page, skipped + page.skipped
     else:
         page = await client.list_sms(
             sender=sender, receiver=receiver, sent_since=since, sent_until=until, page=page_number
         )
         found.extend(page.items)
-        total, last_page = page.total, page.last_page
+        total, last_page, skipped = page.total, page.last_page, page.skipped
+    if skipped:
+        ctx.out.note(
+            f"{skipped} message(s) the server sent could not be read and are not shown "
+            "(-v logs why)."
+        )
     # Newest first, and each message once (pages can shift while they are walked).
     unique = {sms.sms_id: sms for sms in found}
     ordered = sorted(unique.values(), key=lambda s: (s.time, s.sms_id), reverse=True)
@@ -163,6 +169,7 @@ async def list_messages(args: Namespace, ctx: Context) -> None:
         "page": None if args.all else page_number,
         "last_page": last_page,
         "total": total,
+        "skipped": skipped,
     }
     if not ordered:
         human = "No messages."

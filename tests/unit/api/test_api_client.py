@@ -26,7 +26,7 @@ from hubdesk.api import (
     UnexpectedResponse,
     ValidationFailed,
 )
-from hubdesk.api.client import scrub
+from hubdesk.api.scrub import scrub
 from hubdesk.core.errors import describe_error
 from hubdesk.domain import DeliveryStatus, SenderIdStatus, SmsType
 from hubdesk.sim import Fault, SimState
@@ -70,7 +70,7 @@ async def test_requests_carry_accept_user_agent_and_bearer(make_client: MakeClie
         seen.append(request)
 
     client = make_client()
-    client._http.event_hooks["request"].append(capture)  # observe what goes out
+    client._exchange.http.event_hooks["request"].append(capture)  # observe what goes out
     await client.login(USERNAME, PASSWORD)
     await client.list_sender_ids()
     token_request, list_request = seen

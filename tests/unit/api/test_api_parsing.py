@@ -183,10 +183,26 @@ def test_page_without_a_data_list_is_refused() -> None:
         parse_page({"current_page": 1}, parse_sender_id)
 
 
-def test_a_bad_item_inside_a_page_is_refused() -> None:
-    bad = dict(SENDER_IDS_PAGE, data=[{"id": 1}])
-    with pytest.raises(ShapeError):
-        parse_page(bad, parse_sender_id)
+def test_a_bad_item_inside_a_page_is_skipped_and_counted(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """One unreadable item used to make the whole page (and every later poll of it) fail;
+    now it is skipped, counted and logged by id, and the rest of the page is kept."""
+    good = SENDER_IDS_PAGE["data"]
+    bad = dict(SENDER_IDS_PAGE, data=[good[0], {"id": 1}, "not an object", good[1]])
+    with caplog.at_level("WARNING", logger="hubdesk.api.parsing"):
+        page = parse_page(bad, parse_sender_id)
+    assert [s.id for s in page] == [813, 61]
+    assert page.skipped == 2
+    assert (page.per_page, page.total) == (10, 2)
+    assert "skipped 2 of 4 items on page 1" in caplog.text
+    assert "id 1: missing 'customer_user_id'" in caplog.text
+
+
+def test_a_page_of_only_bad_items_is_empty_but_not_the_end() -> None:
+    raw = dict(SENDER_IDS_PAGE, data=[{"id": 1}, {"id": 2}], last_page=3)
+    page = parse_page(raw, parse_sender_id)
+    assert page.items == () and page.skipped == 2 and page.has_next
 
 
 def test_token_grant_both_examples_and_repr_hides_tokens() -> None:

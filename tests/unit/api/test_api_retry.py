@@ -10,6 +10,7 @@ from hubdesk.api.errors import (
     ApiError,
     ConnectFailed,
     ConnectionDropped,
+    DeadlineExceeded,
     RateLimited,
     RequestTimedOut,
     ServerError,
@@ -30,6 +31,7 @@ POLICY = RetryPolicy(backoff_initial=0.01, backoff_max=0.05, jitter=0.0, max_ret
         (ConnectFailed("x"), GET, 0.01),
         (ConnectFailed("x"), POST, 0.01),
         (RequestTimedOut("x"), GET, 0.01),
+        (DeadlineExceeded("crawling"), GET, None),  # another attempt would crawl as well
         (RequestTimedOut("x", may_have_executed=True), POST, None),
         (RequestTimedOut("pool", may_have_executed=False), POST, 0.01),
         (ConnectionDropped("x"), GET, 0.01),

@@ -50,6 +50,16 @@ def test_accepted_base_urls(given: str, expected: str) -> None:
         "http://10.0.0.5/api",
         "http://128.0.0.1/api",
         "http://localhost.evil.com/api",
+        # Names that go through DNS or a hosts file on many machines (issue 11, item 10).
+        "http://evil.localhost/api",
+        "http://localhost./api",
+        "http://LOCALHOST.:8080/api",
+        "http://ip6-localhost/api",
+        "http://ip6-loopback/api",
+        "http://127.0.0.1.nip.io/api",
+        # Not a literal loopback address as written (inet_aton forms).
+        "http://127.1/api",
+        "http://2130706433/api",
         "http://[::2]/api",
         "ftp://smsapi.thehubwork.com/api",
         "smsapi.thehubwork.com/api",
@@ -68,10 +78,22 @@ def test_refused_base_urls(url: str) -> None:
 
 def test_loopback_hosts() -> None:
     assert is_loopback_host("127.0.0.1")
+    assert is_loopback_host("127.255.255.254")
     assert is_loopback_host("LOCALHOST")
     assert is_loopback_host("[::1]")
     assert not is_loopback_host("192.168.1.1")
     assert not is_loopback_host("example.com")
+    for name in ("a.localhost", "localhost.", "ip6-localhost", "ip6-loopback", "[::2]"):
+        assert not is_loopback_host(name), name
+
+
+@pytest.mark.parametrize(
+    "url", ["http://xn--localhost/api", "https://xn--ls8h.la/api", "https://xn--a/api"]
+)
+def test_a_host_that_is_not_a_valid_idna_name_is_an_insecure_url(url: str) -> None:
+    """idna's InvalidCodepoint (a UnicodeError) used to escape as an internal error."""
+    with pytest.raises(InsecureUrl, match="host name that is not a valid domain name"):
+        validate_base_url(url)
 
 
 def test_tree_shape() -> None:
