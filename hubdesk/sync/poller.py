@@ -142,8 +142,11 @@ class Poller:
                 known = await self._worker.run(functools.partial(_known, ids=ids))
                 unknown = [i for i in ids if i not in known]
                 seen.update(m.sms_id for m in page.items)
-                reached_store = bool(known) or not ids
-                if (unknown == [] and reached_store) or not page.has_next or not page.items:
+                # A page of nothing but unreadable items (``page.skipped``) is not the end
+                # of what is new: the walk goes on to the older pages.
+                reached_store = bool(known) or (not ids and not page.skipped)
+                empty = not page.items and not page.skipped
+                if (unknown == [] and reached_store) or not page.has_next or empty:
                     break
                 if page.current_page < number:  # the server clamped the page number
                     break

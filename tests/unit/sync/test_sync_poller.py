@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from hubdesk.domain import DeliveryStatus, Sms
+from hubdesk.sim.faults import Fault
 from hubdesk.store.syncstate import HIGH_WATER
 from hubdesk.sync.events import SyncStatus, SyncStatusKind
 from hubdesk.sync.poller import Poller
@@ -268,3 +269,22 @@ async def test_a_retry_after_of_any_size_waits_at_most_an_hour(tmp_path: Path) -
         await asyncio.wait_for(p.run(stop), 10)
         assert [s.kind for s in statuses] == [SyncStatusKind.RATE_LIMITED]
         assert pauses == [an_hour] and statuses[0].retry_after == an_hour
+
+
+async def test_a_page_whose_every_item_is_unreadable_does_not_end_the_walk(
+    tmp_path: Path,
+) -> None:
+    """With one message a page, an unreadable newest message is a page of nothing but
+    skipped items: the walk goes on to the older pages instead of taking the empty page
+    for the end, and the skipped message is stored by a later poll."""
+    async with kit(tmp_path, per_page=1) as k:
+        k.state.inject_inbound(ALICE, "seed")
+        p = poller(k)
+        await p.poll_once()
+        older = [k.state.inject_inbound(BOB, f"new {i}") for i in range(2)]
+        newest = k.state.inject_inbound(BOB, "garbled by the server this once")
+        k.state.add_fault(Fault("bad_item", path=LIST))
+        result = await p.poll_once()
+        assert set(older) <= result.new_ids and newest not in result.new_ids
+        again = await p.poll_once()
+        assert newest in again.new_ids
