@@ -254,11 +254,13 @@ def _gather(
     found: list[Recipient] = []
     existing = db.contacts.groups()
     known = {g.casefold(): g for g in existing}
-    unknown = [g for g in groups if g.strip().casefold() not in known]
+    chosen = [
+        g.strip() if g.strip() in existing else known.get(g.strip().casefold()) for g in groups
+    ]
+    unknown = [g for g, name in zip(groups, chosen, strict=True) if name is None]
     if unknown:
         raise UnknownGroups(unknown, existing)
-    for group in groups:
-        name = known[group.strip().casefold()]
+    for name in dict.fromkeys(n for n in chosen if n is not None):
         found += [
             Recipient(format_number(c.number), f"group {name}: {c.name}")
             for c in db.contacts.members(name)

@@ -112,6 +112,8 @@ async def bulk_send(args: Namespace, ctx: Context) -> None:
     groups = [" ".join(g.split()) for g in args.group or []]
     if any(not g for g in groups):
         raise UsageError("--group: the group name is empty")
+    if not (args.to or args.to_file is not None or groups):
+        raise UsageError("give at least one destination with --to, --to-file or --group")
     given = inputs.destinations(
         args.to or [], args.to_file, ctx.stdin, required=not groups, unique_only=False
     )

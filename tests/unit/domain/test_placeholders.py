@@ -245,3 +245,16 @@ def test_expand_each_never_raises_and_reports_per_recipient() -> None:
     assert found[1].reason == "no contact has this number"
     assert "has no first name" in found[2].reason
     assert found[1].context.number == STRANGER
+
+
+def test_values_are_worked_out_only_for_the_placeholders_used() -> None:
+    from hubdesk.domain.placeholders import placeholder_values
+
+    every = placeholder_values(context(name="Priya Patel"))
+    assert set(every) == set(PLACEHOLDERS)
+    assert placeholder_values(context(name="Priya Patel"), ("time",)) == {"time": "14:05"}
+    assert placeholder_values(context(), ["last_name"]) == {
+        "first_name": None,
+        "last_name": None,
+        "name": None,
+    }
