@@ -2,16 +2,14 @@
 
 A text may hold placeholders in braces, filled per recipient when the message is sent:
 
-============== ==========================================================================
-``{first_name}`` the contact's first name ("Priya" for "Dr Priya Patel")
-``{last_name}``  the contact's last name, with its particles ("van Beethoven")
-``{name}``       the contact's name as saved in the address book
-``{number}``     the recipient's number in national form ("07400 123456"; international
-                 when not UK)
-``{sender}``     the sender ID the message goes from (a numeric one in national form)
-``{date}``       today's date, local: "Monday 7 December" (UK order, no year)
-``{time}``       the time now, local, 24-hour: "14:05"
-============== ==========================================================================
+* ``{first_name}``: the contact's first name ("Priya" for "Dr Priya Patel");
+* ``{last_name}``: the contact's last name, with its particles ("van Beethoven");
+* ``{name}``: the contact's name as saved in the address book;
+* ``{number}``: the recipient's number in national form ("07400 123456"; international
+  when not UK);
+* ``{sender}``: the sender ID the message goes from (a numeric one in national form);
+* ``{date}``: today's date, local: "Monday 7 December" (UK order, no year);
+* ``{time}``: the time now, local, 24-hour: "14:05".
 
 Rules (those of Python's ``str.format``, which many people already know):
 
