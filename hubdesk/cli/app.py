@@ -43,6 +43,15 @@ local store: the profile's SQLite database ($HUBDESK_HOME/hubdesk.sqlite3, share
   the GUI). 'sync' fills it; conversations, thread, search, outbox, contacts and optouts
   read it offline, without signing in.
 
+templates and placeholders: 'templates add NAME TEXT' saves a text; send and bulk-send
+  take --template NAME or a TEXT, either with placeholders filled per recipient from the
+  local contacts: {first_name} {last_name} {name} {number} {sender} {date} {time}; a
+  default after a bar, {first_name|there}; {{ and }} for literal braces. An unknown
+  placeholder, or a recipient with no value for one without a default, is refused
+  (exit 2) before anything is queued. 'templates export/import FILE' share them as CSV.
+  Landlines, premium-rate and other numbers that usually cannot receive texts are
+  flagged on stderr, not refused.
+
 outbox: send and bulk-send write the message to the outbox (committed) before any
   request, token refresh included. If the server may or may not have received it, the
   command exits 5 with "state unknown — will be reconciled": 'outbox --flush' then
@@ -146,12 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
     send = sub.add_parser("send", help="send one SMS")
     send.add_argument("--from", dest="source", required=True, metavar="SENDER")
     send.add_argument("--to", required=True, metavar="NUMBER")
-    send.add_argument("text", metavar="TEXT", help='the message; "-" reads it from stdin')
-    send.add_argument(
-        "--long",
-        action="store_true",
-        help="send a message of more than 10 parts (each part is billed as one SMS)",
-    )
+    _add_message_arguments(send)
     send.add_argument(
         "--override-optout",
         action="store_true",
@@ -166,12 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="one number per line; blank lines and # comments ignored; '-' is stdin",
     )
-    bulk.add_argument("text", metavar="TEXT", help='the message; "-" reads it from stdin')
     bulk.add_argument(
-        "--long",
-        action="store_true",
-        help="send a message of more than 10 parts (each part is billed as one SMS)",
+        "--group",
+        action="append",
+        metavar="GROUP",
+        help="every contact in this group (see 'contacts import'); repeat for more",
     )
+    _add_message_arguments(bulk)
     bulk.add_argument(
         "--override-optout",
         action="store_true",
@@ -196,6 +201,67 @@ def build_parser() -> argparse.ArgumentParser:
     mask.add_argument("number", metavar="NUMBER")
     _add_local_commands(sub)
     return parser
+
+
+def _add_message_arguments(parser: argparse.ArgumentParser) -> None:
+    """TEXT or --template, --at and --long: what send and bulk-send share."""
+    parser.add_argument(
+        "text",
+        nargs="?",
+        metavar="TEXT",
+        help="the message; placeholders allowed (see 'hubdesk-cli --help'); \"-\" reads stdin",
+    )
+    parser.add_argument(
+        "--template", metavar="NAME", help="send this saved template instead of a TEXT"
+    )
+    parser.add_argument(
+        "--at",
+        metavar="WHEN",
+        help='send later: "YYYY-MM-DD HH:MM" in local time, or ISO 8601 with an offset '
+        "(checked, then refused: scheduled sends are not available yet)",
+    )
+    parser.add_argument(
+        "--long",
+        action="store_true",
+        help="send a message of more than 10 parts (each part is billed as one SMS)",
+    )
+
+
+def _add_json(parser: argparse.ArgumentParser) -> None:
+    """``--json`` after the action too (``templates list --json``), as before it."""
+    parser.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print one JSON document"
+    )
+
+
+def _add_template_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
+    templates = sub.add_parser("templates", help="saved message texts with placeholders (local)")
+    actions = templates.add_subparsers(
+        dest="templates_command", metavar="ACTION", parser_class=_Parser
+    )
+    actions.required = True
+    _add_json(actions.add_parser("list", help="every template, in order"))
+    add = actions.add_parser("add", help="save a new template")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("text", metavar="TEXT", help='the text; "-" reads it from stdin')
+    _add_json(add)
+    show = actions.add_parser("show", help="show one template in full")
+    show.add_argument("name", metavar="NAME")
+    _add_json(show)
+    remove = actions.add_parser("remove", help="delete a template")
+    remove.add_argument("name", metavar="NAME")
+    _add_json(remove)
+    save = actions.add_parser("export", help="write every template to a CSV file (name,text)")
+    save.add_argument("file", metavar="FILE")
+    _add_json(save)
+    load = actions.add_parser("import", help="add the templates of a CSV file; prints a report")
+    load.add_argument("file", metavar="FILE")
+    load.add_argument(
+        "--replace",
+        action="store_true",
+        help="overwrite the text of a template whose name exists (else it is skipped)",
+    )
+    _add_json(load)
 
 
 def _add_local_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
@@ -241,6 +307,7 @@ def _add_local_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     save.add_argument("file", metavar="FILE")
 
     sub.add_parser("optouts", help="numbers that replied STOP (local)")
+    _add_template_commands(sub)
 
 
 def main(

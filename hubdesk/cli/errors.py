@@ -87,16 +87,23 @@ def describe(exc: BaseException) -> Failure:
     from hubdesk.api import errors as api
     from hubdesk.core.errors import CoreError, describe_error, sentence
     from hubdesk.domain.numbers import NumberError
+    from hubdesk.domain.placeholders import PlaceholderError
+    from hubdesk.domain.schedule import ScheduleError
     from hubdesk.domain.senderids import SenderIdError
     from hubdesk.store.database import DatabaseBusy, DatabaseUnavailable
     from hubdesk.store.migrations import DatabaseTooNew
     from hubdesk.store.profile import ProfileError
     from hubdesk.store.secrets import VaultUnavailable
+    from hubdesk.store.templates import TemplateError
     from hubdesk.sync.outbox import OptedOut
 
     if isinstance(exc, CliError):
         return Failure(exc.exit_code, sentence(str(exc)))
-    if isinstance(exc, NumberError | SenderIdError | CoreError | OptedOut):
+    bad_input = (
+        NumberError, SenderIdError, CoreError, OptedOut, PlaceholderError, ScheduleError,
+        TemplateError,
+    )  # fmt: skip
+    if isinstance(exc, bad_input):
         return Failure(EXIT_BAD_INPUT, describe_error(exc))
     if isinstance(exc, VaultUnavailable | ProfileError):
         return Failure(EXIT_NOT_LOGGED_IN, describe_error(exc))

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from hubdesk.cli.errors import UsageError
 from hubdesk.domain.numbers import NumberError, PhoneNumber, parse_number, parse_uk_number
+from hubdesk.domain.schedule import ScheduleError, parse_send_time
 from hubdesk.domain.senderids import SenderIdError, validate_sender_id
 from hubdesk.domain.times import parse_server_time
 
@@ -25,9 +26,11 @@ __all__ = [
     "message_text",
     "numbers_from_file",
     "positive_int",
+    "send_time",
     "sender_id",
     "server_time",
     "uk_number",
+    "unique",
 ]
 
 
@@ -93,36 +96,61 @@ def numbers_from_file(path: str, stdin: TextIO) -> list[Destination]:
     return found
 
 
-def destinations(to: Iterable[str], to_file: str | None, stdin: TextIO) -> list[Destination]:
-    """``--to`` values then the file's numbers, duplicates dropped (first kept)."""
+def destinations(
+    to: Iterable[str],
+    to_file: str | None,
+    stdin: TextIO,
+    *,
+    required: bool = True,
+    unique_only: bool = True,
+) -> list[Destination]:
+    """``--to`` values then the file's numbers, duplicates dropped (first kept).
+
+    ``required=False``: none at all is fine (bulk-send's ``--group`` gives others);
+    ``unique_only=False`` keeps duplicates (for a report that lists them)."""
     checked = [destination(text) for text in to]
     if to_file is not None:
         checked.extend(numbers_from_file(to_file, stdin))
-    if not checked:
+    if not checked and required:
         raise UsageError("give at least one destination with --to or --to-file")
-    unique: dict[str, Destination] = {}
-    for item in checked:
-        unique.setdefault(item.number.digits, item)
-    return list(unique.values())
+    return unique(checked) if unique_only else checked
 
 
-def message_text(text: str, stdin: TextIO) -> str:
-    """The SMS text; ``-`` reads it from stdin (one trailing newline dropped)."""
+def unique(found: Iterable[Destination]) -> list[Destination]:
+    """Each number once, where it first came."""
+    first: dict[str, Destination] = {}
+    for item in found:
+        first.setdefault(item.number.digits, item)
+    return list(first.values())
+
+
+def message_text(text: str, stdin: TextIO, what: str = "the message text") -> str:
+    """The SMS (or template) text; ``-`` reads it from stdin (one trailing newline
+    dropped). ``what`` names it in the errors."""
     if text == "-":
         try:
             text = stdin.read()
         except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"cannot read the message text from stdin: {exc}") from None
+            raise UsageError(f"cannot read {what} from stdin: {exc}") from None
         if text.endswith("\n"):
             text = text[:-1]
             if text.endswith("\r"):
                 text = text[:-1]
     if not text.strip():
-        raise UsageError("the message text is empty")
+        raise UsageError(f"{what} is empty")
     if any("\ud800" <= ch <= "\udfff" for ch in text):
         # Bytes that are not UTF-8 arrive as lone surrogates (surrogateescape).
-        raise UsageError("the message text is not valid UTF-8; save or type it as UTF-8")
+        raise UsageError(f"{what} is not valid UTF-8; save or type it as UTF-8")
     return text
+
+
+def send_time(text: str, now: datetime, option: str = "--at") -> datetime:
+    """When a scheduled message should go (aware UTC): ``YYYY-MM-DD HH:MM`` in local
+    time or ISO 8601 with an offset, not in the past (``domain.schedule``)."""
+    try:
+        return parse_send_time(text, now)
+    except ScheduleError as exc:
+        raise UsageError(f"{option}: {exc}") from None
 
 
 def server_time(text: str, option: str) -> datetime:

@@ -22,6 +22,7 @@ from hubdesk.domain import (
     OutboxItem,
     SenderId,
     Sms,
+    Template,
     ThreadEntry,
 )
 from hubdesk.domain.numbers import format_number
@@ -41,6 +42,7 @@ __all__ = [
     "sender_id_json",
     "sms_json",
     "table",
+    "template_json",
     "thread_entry_json",
     "utc_iso",
 ]
@@ -186,6 +188,24 @@ def outbox_json(item: OutboxItem) -> dict[str, JsonValue]:
         "attempts": item.attempts,
         "sms_ids": list(item.sms_ids),
         "error": item.error,
+    }
+
+
+def template_json(template: Template) -> dict[str, JsonValue]:
+    from hubdesk.domain.placeholders import PlaceholderError, parse
+
+    try:
+        names = list(parse(template.text).names)
+    except PlaceholderError:  # saved by hand or by a later HubDesk: shown, never fatal
+        names = []
+    return {
+        "id": template.id,
+        "name": template.name,
+        "text": template.text,
+        "position": template.position,
+        "placeholders": names,
+        "created_at": utc_iso(template.created_at),
+        "updated_at": utc_iso(template.updated_at),
     }
 
 

@@ -4,7 +4,8 @@
 ``ApiError`` subclasses (network down, timed out, dropped, session expired, refused,
 rate limited, server error, unexpected answer), local input errors (``NumberError``,
 ``SenderIdError``, ``UriError``), the keyring (``VaultUnavailable``), the store
-(damaged or too-new database, contact errors) and the refusals core itself raises
+(damaged or too-new database, contact and template errors), placeholders and send
+times (``PlaceholderError``, ``ScheduleError``) and the refusals core itself raises
 (``CoreError``: opted-out numbers, no approved sender ID, empty text, ...).
 
 Sentences never hold a traceback or a secret: for an exception type it does not know,
@@ -156,6 +157,8 @@ def describe_error(exc: BaseException) -> str:
     """One sentence for a person, for any exception a use case may raise."""
     from hubdesk.core.autostart import AutostartError
     from hubdesk.domain.numbers import NumberError  # phonenumbers: not at import time
+    from hubdesk.domain.placeholders import PlaceholderError
+    from hubdesk.domain.schedule import ScheduleError
     from hubdesk.domain.uris import UriError
     from hubdesk.store.contacts import ContactError
     from hubdesk.store.database import DatabaseBusy, DatabaseUnavailable
@@ -163,6 +166,7 @@ def describe_error(exc: BaseException) -> str:
     from hubdesk.store.outbox import OutboxError
     from hubdesk.store.profile import ProfileError
     from hubdesk.store.secrets import VaultUnavailable
+    from hubdesk.store.templates import TemplateError
     from hubdesk.store.worker import WorkerClosed
     from hubdesk.sync.outbox import OptedOut as SyncOptedOut
 
@@ -171,6 +175,8 @@ def describe_error(exc: BaseException) -> str:
     if isinstance(exc, CoreError | SyncOptedOut):
         return sentence(str(exc))
     if isinstance(exc, NumberError | SenderIdError | UriError | ContactError):
+        return sentence(str(exc))
+    if isinstance(exc, PlaceholderError | ScheduleError | TemplateError):
         return sentence(str(exc))
     if isinstance(exc, VaultUnavailable):
         text = str(exc) or "the system keyring cannot be used"

@@ -1,4 +1,5 @@
-"""Values HubDesk keeps for itself: contacts, conversations, the outbox, the call log.
+"""Values HubDesk keeps for itself: contacts, conversations, the outbox, the call log,
+message templates.
 
 These are what the store returns and what the CLI and the window show. Numbers are
 stored as E.164 digits without ``+`` (the API's form); times are aware UTC datetimes.
@@ -113,3 +114,18 @@ class CallRecord:
     outcome: str
     masked_source: str | None = None
     call_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A saved message text with a name (unique, compared case-insensitively).
+
+    ``text`` may hold placeholders (``domain.placeholders``); ``position`` orders the
+    list as the user arranged it (0 first)."""
+
+    id: int
+    name: str
+    text: str
+    position: int
+    created_at: datetime
+    updated_at: datetime

@@ -202,6 +202,52 @@ def is_uk(digits: str) -> bool:
         return False
 
 
+# --- numbers that cannot receive texts ---------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SmsReach:
+    """Why a text to this number will probably not arrive: its kind and what that means.
+
+    ``str()`` is the sentence shown where the number is addressed ("landline — usually
+    cannot receive SMS")."""
+
+    kind: str  # "landline", "premium-rate number", …
+    outlook: str  # "usually cannot receive SMS", …
+
+    def __str__(self) -> str:
+        return f"{self.kind} — {self.outlook}"
+
+
+_USUALLY = "usually cannot receive SMS"
+_CANNOT = "cannot receive SMS"
+_MAYBE = "may not receive SMS"
+# phonenumbers' number types that mean "probably not a phone that reads texts". Mobiles,
+# FIXED_LINE_OR_MOBILE (the whole of North America, among others) and UNKNOWN are quiet.
+_UNREACHABLE: dict[int, SmsReach] = {
+    phonenumbers.PhoneNumberType.FIXED_LINE: SmsReach("landline", _USUALLY),
+    phonenumbers.PhoneNumberType.TOLL_FREE: SmsReach("freephone number", _USUALLY),
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: SmsReach("premium-rate number", _CANNOT),
+    phonenumbers.PhoneNumberType.SHARED_COST: SmsReach("shared-cost number", _USUALLY),
+    phonenumbers.PhoneNumberType.UAN: SmsReach("non-geographic (UAN) number", _USUALLY),
+    phonenumbers.PhoneNumberType.PERSONAL_NUMBER: SmsReach("personal number", _MAYBE),
+    phonenumbers.PhoneNumberType.VOIP: SmsReach("internet (VoIP) number", _MAYBE),
+    phonenumbers.PhoneNumberType.PAGER: SmsReach("pager", _CANNOT),
+    phonenumbers.PhoneNumberType.VOICEMAIL: SmsReach("voicemail access number", _CANNOT),
+}
+
+
+def sms_reachability(number: PhoneNumber) -> SmsReach | None:
+    """What kind of number this is when texts to it will probably not arrive (landline,
+    premium-rate, shared-cost, personal, UAN, VoIP, pager, voicemail, freephone); None for
+    a mobile or a number whose kind is not known. A flag, never a refusal: some
+    landlines read texts aloud, and the rules differ by operator."""
+    parsed = _parse_e164(number.digits)
+    if parsed is None:
+        return None
+    return _UNREACHABLE.get(phonenumbers.number_type(parsed))
+
+
 # --- internals -------------------------------------------------------------------------
 
 

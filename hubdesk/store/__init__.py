@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     )
     from hubdesk.store.settings import JsonValue, Settings
     from hubdesk.store.syncstate import BACKFILL_CURSOR, BACKFILL_DONE, HIGH_WATER, SyncState
+    from hubdesk.store.templates import TemplateError, Templates
     from hubdesk.store.threads import next_cursor
     from hubdesk.store.transactions import transaction
     from hubdesk.store.worker import DbWorker, WorkerClosed
@@ -91,6 +92,8 @@ __all__ = [
     "SearchHit",
     "Settings",
     "SyncState",
+    "TemplateError",
+    "Templates",
     "UpsertResult",
     "WorkerClosed",
     "next_cursor",
@@ -140,6 +143,8 @@ _HOME: dict[str, str] = {
     "BACKFILL_DONE": "hubdesk.store.syncstate",
     "HIGH_WATER": "hubdesk.store.syncstate",
     "SyncState": "hubdesk.store.syncstate",
+    "TemplateError": "hubdesk.store.templates",
+    "Templates": "hubdesk.store.templates",
     "next_cursor": "hubdesk.store.threads",
     "transaction": "hubdesk.store.transactions",
     "DbWorker": "hubdesk.store.worker",

@@ -49,6 +49,7 @@ from hubdesk.store.private_files import create_private, restrict_file
 from hubdesk.store.search import Search
 from hubdesk.store.settings import Settings
 from hubdesk.store.syncstate import SyncState
+from hubdesk.store.templates import Templates
 from hubdesk.store.timecodec import Clock, utc_now
 
 # Primary result codes that mean "this file is damaged", not "busy" or "no access".
@@ -131,6 +132,7 @@ class Database:
         self.settings = Settings(conn)
         self.sync_state = SyncState(conn)
         self.search = Search(conn)
+        self.templates = Templates(conn, clock)
 
     @property
     def recovered_from(self) -> Path | None:

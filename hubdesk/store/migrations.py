@@ -6,6 +6,7 @@ created by the first release keeps its data and becomes searchable. Migration 3 
 server message claimable by one outbox destination only (a UNIQUE partial index on
 ``outbox_destinations.sms_id``) and moves each outbox entry's attempt window (server
 times) from the sync engine's ``outbox_attempt:<id>`` sync-state keys into columns.
+``_TEMPLATES`` adds the saved message templates (``store.templates``).
 A new migration is appended to ``MIGRATIONS``; an existing one is never edited once
 released.
 
@@ -197,7 +198,24 @@ _V3_OUTBOX = (
     f"DELETE FROM sync_state WHERE key GLOB {_ATTEMPT_KEY[:-1]}*'",
 )
 
-MIGRATIONS: tuple[Sequence[str], ...] = (_V1_BASE, _V2_SEARCH, _V3_OUTBOX)
+_TEMPLATES = (
+    # Saved message texts. ``name`` as the user wrote it; ``name_key`` its case-folded
+    # form (Python's ``str.casefold`` after NFKC, see ``store.templates.name_key``):
+    # names are unique case-insensitively in every script, which SQLite's NOCASE (ASCII
+    # only) cannot promise. ``position`` orders the list as the user arranged it.
+    """CREATE TABLE templates (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL CHECK (trim(name) <> ''),
+        name_key TEXT NOT NULL UNIQUE,
+        text TEXT NOT NULL CHECK (text <> ''),
+        position INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    )""",
+    "CREATE INDEX templates_order ON templates (position, id)",
+)
+
+MIGRATIONS: tuple[Sequence[str], ...] = (_V1_BASE, _V2_SEARCH, _V3_OUTBOX, _TEMPLATES)
 LATEST_VERSION = len(MIGRATIONS)
 
 

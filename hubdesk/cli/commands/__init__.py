@@ -9,7 +9,16 @@ from __future__ import annotations
 from argparse import Namespace
 from collections.abc import Awaitable, Callable
 
-from hubdesk.cli.commands import auth, calls, contacts, local, messages, senders, sync
+from hubdesk.cli.commands import (
+    auth,
+    calls,
+    contacts,
+    local,
+    messages,
+    senders,
+    sync,
+    templates,
+)
 from hubdesk.cli.context import Context
 
 __all__ = ["HANDLERS", "Handler"]
@@ -35,4 +44,5 @@ HANDLERS: dict[str, Handler] = {
     "outbox": sync.outbox,
     "contacts": contacts.contacts,
     "optouts": local.optouts,
+    "templates": templates.templates,
 }

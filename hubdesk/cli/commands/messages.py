@@ -12,7 +12,7 @@ from argparse import Namespace
 from collections.abc import Sequence
 from typing import Protocol
 
-from hubdesk.cli import inputs
+from hubdesk.cli import compose, inputs
 from hubdesk.cli.context import Context
 from hubdesk.cli.errors import UsageError
 from hubdesk.cli.outbox import BulkSent, OutboxOutgoing, Sent
@@ -76,9 +76,15 @@ def _note_foreign(ctx: Context, found: Sequence[inputs.Destination]) -> None:
 async def send(args: Namespace, ctx: Context) -> None:
     source = inputs.sender_id(args.source)
     target = inputs.destination(args.to)
-    text = inputs.message_text(args.text, ctx.stdin)
+    compose.check_text_choice(args)
+    when = compose.scheduled_for(args)
+    found = await compose.message(args, ctx)
+    text = await compose.fill_one(ctx, found, source, target.number)
     _check_length(args, text)
+    if when is not None:
+        compose.refuse_scheduled(when)
     _note_foreign(ctx, [target])
+    compose.warn_unreachable(ctx, [target])
     ctx.out.detail(f"Message: {describe_segments(analyse(text))}")
     sent = await outgoing(ctx).send(
         source, target.number.digits, text, override_optout=args.override_optout
@@ -100,12 +106,29 @@ async def send(args: Namespace, ctx: Context) -> None:
 
 async def bulk_send(args: Namespace, ctx: Context) -> None:
     source = inputs.sender_id(args.source)
+    compose.check_text_choice(args)
     if args.text == "-" and args.to_file == "-":
         raise UsageError("the text and --to-file cannot both come from stdin")
-    found = inputs.destinations(args.to or [], args.to_file, ctx.stdin)
-    text = inputs.message_text(args.text, ctx.stdin)
+    groups = [" ".join(g.split()) for g in args.group or []]
+    if any(not g for g in groups):
+        raise UsageError("--group: the group name is empty")
+    if not (args.to or args.to_file is not None or groups):
+        raise UsageError("give at least one destination with --to, --to-file or --group")
+    given = inputs.destinations(
+        args.to or [], args.to_file, ctx.stdin, required=not groups, unique_only=False
+    )
+    when = compose.scheduled_for(args)
+    message = await compose.message(args, ctx)
+    if groups or message.parsed.has_placeholders:
+        text, found = await _planned(args, ctx, source, message, given, groups)
+    else:
+        text = message.parsed.fill({})
+        found = inputs.unique(given)
     _check_length(args, text)
+    if when is not None:
+        compose.refuse_scheduled(when)
     _note_foreign(ctx, found)
+    compose.warn_unreachable(ctx, found)
     ctx.out.detail(f"Message: {describe_segments(analyse(text))}")
     digits = [item.number.digits for item in found]
     sent = await outgoing(ctx).bulk_send(source, digits, text, override_optout=args.override_optout)
@@ -125,6 +148,47 @@ async def bulk_send(args: Namespace, ctx: Context) -> None:
         },
         f"Bulk send accepted ({count} {plural}{located}; outbox entry {item.id}).",
     )
+
+
+async def _planned(
+    args: Namespace,
+    ctx: Context,
+    source: str,
+    message: compose.Message,
+    given: Sequence[inputs.Destination],
+    groups: Sequence[str],
+) -> tuple[str, list[inputs.Destination]]:
+    """The text and numbers of a bulk send with groups or placeholders, from its plan.
+
+    A recipient without a value, or texts that differ per recipient, end the command
+    here (exit 2) after the pre-send report. Opted-out numbers stay in the list: the
+    outbox leaves them out and says so, as for any bulk send."""
+    from hubdesk.core.personalised import ExclusionKind, missing_sentence
+
+    plan = await compose.bulk_plan(
+        ctx, message, source, given, groups, override_optout=args.override_optout
+    )
+    if plan.missing_values or not plan.uniform:
+        ctx.out.result(
+            compose.plan_json(plan, message.origin), compose.plan_text(plan, message.origin)
+        )
+        if plan.missing_values:
+            raise UsageError(missing_sentence(plan.missing_values))
+        compose.refuse_personalised()
+    opted = [
+        inputs.Destination(e.number, e.origin)
+        for e in plan.excluded_as(ExclusionKind.OPTED_OUT)
+        if e.number is not None
+    ]
+    if not plan.messages:
+        if opted:
+            raise UsageError(
+                "every number opted out of messages (replied STOP); nothing was sent. Add "
+                "--override-optout to include them"
+            )
+        raise UsageError(f"no recipient to send to: {plan.summary()}")
+    found = [inputs.Destination(m.number, m.origin) for m in plan.messages]
+    return plan.messages[0].text, found + opted
 
 
 def _direction(sms: Sms) -> str:
