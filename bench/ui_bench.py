@@ -58,8 +58,8 @@ from store_bench import FIRST, LAST, SEED, generate, partner_number  # noqa: E40
 
 CHILD = BENCH / "ui_child.py"
 FAKES = ROOT / "tests" / "fakes"
-DB_FILE = "hubdesk.sqlite3"  # hubdesk.app.DB_FILE (not imported: keeps Qt out of here)
-NO_TRAY_KEY = "ui.no_tray_noted"  # hubdesk.appshell.NO_TRAY_KEY
+DB_FILE = "hubdesk.sqlite3"  # hubdesk.app.main.DB_FILE (not imported: keeps Qt out of here)
+NO_TRAY_KEY = "ui.no_tray_noted"  # hubdesk.app.shell.NO_TRAY_KEY
 MESSAGES, CONVERSATIONS, THREAD = 100_000, 5_000, 10_000
 START_RATIO = 1.3
 THREAD_MS = 50.0
@@ -166,7 +166,7 @@ def remove_stale_socket(home: Path) -> None:
     quit would remove: as after a crash, the next start would then probe it (QtNetwork).
     Removed here, so every run starts as after a clean quit. (Only where the socket
     outlives the run folder: under ``XDG_RUNTIME_DIR``, e.g. in the desktop session.)"""
-    from hubdesk.ui.single_instance import server_location
+    from hubdesk.app.single_instance import server_location
 
     name, _lock = server_location(home)
     if sys.platform != "win32":

@@ -44,7 +44,7 @@ if APP_MODE:
     # own hooks: without this the child would measure a different order. The
     # measurements after start-up (``ui_ops``) load asyncio once it is over, as HubDesk
     # does; the bare window imports no more than its own timing needs.
-    from hubdesk.ui import importscan  # noqa: E402
+    from hubdesk.app import importscan  # noqa: E402
 
     importscan.install()
 
@@ -87,8 +87,8 @@ def run_bare() -> int:
 
 
 def run_app(ops: int, total_rows: int) -> int:
-    import hubdesk.ui.window as window_module
-    from hubdesk.app import main
+    import hubdesk.ui.shell.window as window_module
+    from hubdesk.app.main import main
 
     real_show = window_module.MainWindow.show
 

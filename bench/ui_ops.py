@@ -29,7 +29,7 @@ TIMEOUT_S = 5.0
 
 class Ops:
     def __init__(self, window: Any, result: dict[str, Any], rounds: int) -> None:
-        from hubdesk.ui.controller import MainController
+        from hubdesk.ui.shell.controller import MainController
 
         self.w = window
         self.result = result

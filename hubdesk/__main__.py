@@ -1,5 +1,5 @@
 """``python -m hubdesk``: the GUI."""
 
-from hubdesk.app import main
+from hubdesk.app.main import main
 
 raise SystemExit(main())

@@ -2,7 +2,7 @@
 
 Three commands are handled here, before (and without) the GUI's start-up path:
 
-* ``--self-test [--strict] [--report FILE]``: :mod:`hubdesk.selftest`, so that a bundle
+* ``--self-test [--strict] [--report FILE]``: :mod:`hubdesk.app.selftest`, so that a bundle
   can be checked without a profile, a network or a user (CI runs it on each OS);
 * ``--register-url-handlers`` / ``--unregister-url-handlers`` [``--all-users``]
   (Windows): ``tel:``/``sms:`` links to this ``hubdesk.exe``, in HKCU, or HKLM with
@@ -28,7 +28,7 @@ URL_COMMANDS: dict[str, Literal["register", "unregister"]] = {
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if "--self-test" in args:
-        from hubdesk.selftest import main as self_test
+        from hubdesk.app.selftest import main as self_test
 
         return self_test([a for a in args if a != "--self-test"])
     for flag, action in URL_COMMANDS.items():
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
             from hubdesk.core.urlhandlers import run_command
 
             return run_command(action, sys.executable, all_users="--all-users" in args)
-    from hubdesk.app import main as app_main
+    from hubdesk.app.main import main as app_main
 
     code = app_main(args)
     return code if isinstance(code, int) else 0

@@ -28,17 +28,17 @@ from hubdesk.domain import (  # noqa: E402
     SenderId,
     SenderIdStatus,
 )
-from hubdesk.ui.dialogs import (  # noqa: E402
-    BulkSendDialog,
-    DialConfirmDialog,
-    ImportReportDialog,
-    MaskedCallDialog,
-    NewMessageDialog,
-    SettingsDialog,
-)
-from hubdesk.ui.icons import IconSet  # noqa: E402
-from hubdesk.ui.pages import CallHistoryPage, ContactsPage, SenderIdsPage  # noqa: E402
-from hubdesk.ui.theme import apply_theme  # noqa: E402
+from hubdesk.ui.bulk.dialog import BulkSendDialog
+from hubdesk.ui.calls.dial_confirm import DialConfirmDialog
+from hubdesk.ui.calls.masked_call import MaskedCallDialog
+from hubdesk.ui.calls.page import CallHistoryPage  # noqa: E402
+from hubdesk.ui.contacts.import_report import ImportReportDialog
+from hubdesk.ui.contacts.page import ContactsPage  # noqa: E402
+from hubdesk.ui.messages.new_message import NewMessageDialog
+from hubdesk.ui.qt.icons import IconSet  # noqa: E402
+from hubdesk.ui.qt.theme import apply_theme  # noqa: E402
+from hubdesk.ui.senders.page import SenderIdsPage  # noqa: E402
+from hubdesk.ui.settings.dialog import SettingsDialog
 
 NOW = datetime.now(UTC)
 

@@ -23,11 +23,11 @@ from hubdesk.domain import (  # noqa: E402
     SmsType,
     ThreadEntry,
 )
-from hubdesk.ui.compose import ComposePane  # noqa: E402
-from hubdesk.ui.conversations import ConversationListModel, ConversationListView  # noqa: E402
-from hubdesk.ui.icons import FALLBACKS, IconSet  # noqa: E402
-from hubdesk.ui.theme import apply_theme  # noqa: E402
-from hubdesk.ui.thread import ThreadModel, ThreadView  # noqa: E402
+from hubdesk.ui.messages.compose import ComposePane  # noqa: E402
+from hubdesk.ui.messages.conversations import ConversationListModel, ConversationListView  # noqa: E402
+from hubdesk.ui.messages.thread import ThreadModel, ThreadView  # noqa: E402
+from hubdesk.ui.qt.icons import FALLBACKS, IconSet  # noqa: E402
+from hubdesk.ui.qt.theme import apply_theme  # noqa: E402
 
 NOW = datetime.now(UTC)
 

@@ -32,14 +32,14 @@ os.environ.setdefault("HUBDESK_HOME", tempfile.mkdtemp(prefix="hubdesk-shots-"))
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 import hubdesk.ui  # noqa: E402,F401
-from hubdesk.app import Options, configure_application, start_demo_server  # noqa: E402
-from hubdesk.appshell import AppShell  # noqa: E402
+from hubdesk.app.main import Options, configure_application, start_demo_server  # noqa: E402
+from hubdesk.app.shell import AppShell  # noqa: E402
 from hubdesk.domain.numbers import is_uk  # noqa: E402
 from hubdesk.sim.seed import MAIN_SENDER  # noqa: E402
-from hubdesk.ui.dialogs.bulk import Step  # noqa: E402
-from hubdesk.ui.qtasync import close_event_loop, create_event_loop  # noqa: E402
-from hubdesk.ui.theme import apply_theme  # noqa: E402
-from hubdesk.ui.window import CONTACTS, MESSAGES  # noqa: E402
+from hubdesk.ui.bulk.dialog import Step  # noqa: E402
+from hubdesk.ui.qt.async_slots import close_event_loop, create_event_loop  # noqa: E402
+from hubdesk.ui.qt.theme import apply_theme  # noqa: E402
+from hubdesk.ui.shell.window import CONTACTS, MESSAGES  # noqa: E402
 
 UNICODE_TEXT = "Your table is booked — see you at the café ☕ at 7. Reply “YES” to confirm."
 # Surname, groups, notes for the demo conversations saved as contacts (the first names

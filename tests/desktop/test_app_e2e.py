@@ -117,7 +117,7 @@ class Story:
         if run.returncode == 0:
             return
         assert run.returncode == 2, run  # no such command yet: use the store directly
-        from hubdesk.app import DB_FILE
+        from hubdesk.app.main import DB_FILE
         from hubdesk.store.database import Database
 
         db = Database.open(self.home / DB_FILE)
@@ -321,7 +321,7 @@ def test_the_start_minimized_setting_starts_in_the_tray(
     story: Story, request: pytest.FixtureRequest
 ) -> None:
     """The setting (not the flag) keeps the window hidden from the very first frame."""
-    from hubdesk.app import DB_FILE
+    from hubdesk.app.main import DB_FILE
     from hubdesk.store.database import Database
 
     try:

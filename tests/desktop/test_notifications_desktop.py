@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from hubdesk.core.notify import Notice
-from hubdesk.ui.notifications import Backend, Notifier
-from hubdesk.ui.tray import TrayIcon
+from hubdesk.ui.shell.notifications import Backend, Notifier
+from hubdesk.ui.shell.tray import TrayIcon
 from tests.fixtures_desktop import NOTIFICATIONS, Desktop
 
 pytestmark = pytest.mark.desktop

@@ -18,7 +18,7 @@ from jeepney import DBusAddress
 from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
-from hubdesk.ui.tray import BADGE_COLOR, TrayIcon
+from hubdesk.ui.shell.tray import BADGE_COLOR, TrayIcon
 from tests.fixtures_desktop import Desktop, call
 
 pytestmark = pytest.mark.desktop

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTimer
 
+from hubdesk.app.single_instance import SingleInstance
 from hubdesk.domain.uris import DialRequest, UriError, parse_uri
-from hubdesk.ui.single_instance import SingleInstance
 
 
 def describe(arg: str) -> str:

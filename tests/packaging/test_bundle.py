@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import hubdesk
-from hubdesk.selftest import STEPS
+from hubdesk.app.selftest import STEPS
 from tests.demo_process import run_demo_until_synced
 from tests.fixtures_desktop import IN_SESSION, DesktopSession
 

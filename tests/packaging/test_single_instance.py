@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from hubdesk.ui.single_instance import (
+from hubdesk.app.single_instance import (
     MAX_ARG_CHARS,
     MAX_ARGS,
     MAX_MESSAGE_BYTES,
@@ -239,7 +239,7 @@ def test_hostile_payloads_are_refused_without_crashing(
 def test_after_a_clean_exit_nobody_answers(
     tmp_path: Path, env: dict[str, str], qapp: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hubdesk.ui.single_instance import SingleInstance
+    from hubdesk.app.single_instance import SingleInstance
 
     started = _start_first(tmp_path / "profile", tmp_path / "record.jsonl", env)
     _stop(started)
@@ -258,7 +258,7 @@ def test_a_second_start_waits_for_the_first_to_listen(
 ) -> None:  # fmt: skip
     """``app.main`` takes the lock before its first frame and listens after it: a start
     in between must wait for the socket, not report "did not answer"."""
-    from hubdesk.ui.single_instance import SingleInstance
+    from hubdesk.app.single_instance import SingleInstance
 
     monkeypatch.setenv("XDG_RUNTIME_DIR", env["XDG_RUNTIME_DIR"])
     here = SingleInstance(tmp_path / "profile")
@@ -286,7 +286,7 @@ def test_an_instance_whose_lock_file_was_deleted_is_still_first(
 ) -> None:  # fmt: skip
     """A cleaner removed the lock file under a running HubDesk: the next start gets the
     lock, but the running one still answers on its socket, so the next start is second."""
-    from hubdesk.ui.single_instance import SingleInstance
+    from hubdesk.app.single_instance import SingleInstance
 
     monkeypatch.setenv("XDG_RUNTIME_DIR", env["XDG_RUNTIME_DIR"])
     _name, lock_file = server_location(tmp_path / "profile")
@@ -303,7 +303,7 @@ def test_an_instance_whose_lock_file_was_deleted_is_still_first(
 def test_acquire_alone_makes_the_next_start_second(
     tmp_path: Path, qapp: object, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]
 ) -> None:
-    from hubdesk.ui.single_instance import SingleInstance
+    from hubdesk.app.single_instance import SingleInstance
 
     monkeypatch.setenv("XDG_RUNTIME_DIR", env["XDG_RUNTIME_DIR"])
     first, second = SingleInstance(tmp_path / "p"), SingleInstance(tmp_path / "p")

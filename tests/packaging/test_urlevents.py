@@ -9,8 +9,8 @@ from PySide6.QtCore import QCoreApplication, QUrl
 from PySide6.QtGui import QFileOpenEvent
 from PySide6.QtWidgets import QApplication
 
+from hubdesk.app.urlevents import UrlEventFilter
 from hubdesk.domain.uris import ComposeRequest, DialRequest, parse_uri
-from hubdesk.ui.urlevents import UrlEventFilter
 
 
 @pytest.fixture

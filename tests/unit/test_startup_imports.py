@@ -31,7 +31,7 @@ DEFERRED = (
     # the event loop: the first frame runs on Qt's events alone
     "asyncio",
     "qasync",
-    "hubdesk.appshell",
+    "hubdesk.app.shell",
     # phone-number metadata, the hand-over socket
     "phonenumbers",
     "PySide6.QtNetwork",
@@ -47,8 +47,8 @@ DEFERRED = (
     "hubdesk.api.client",
     "hubdesk.store.secrets",
     "hubdesk.sim",
-    "hubdesk.runtime",
-    "hubdesk.ui.controller",
+    "hubdesk.app.runtime",
+    "hubdesk.ui.shell.controller",
     "hubdesk.ui.pages",
     "hubdesk.ui.dialogs",
     # the cached first frame reads settings and rows on its own short connection: the
@@ -63,7 +63,7 @@ DEFERRED = (
 
 PROBE = """
 import json, os, sys
-import hubdesk.firstpaint as firstpaint
+import hubdesk.app.firstpaint as firstpaint
 
 real_show_first_frame = firstpaint.show_first_frame
 
@@ -78,7 +78,7 @@ def show_first_frame(*args, **kwargs):
     os._exit(0)
 
 firstpaint.show_first_frame = show_first_frame
-from hubdesk.app import main
+from hubdesk.app.main import main
 sys.exit(main([]))
 """
 

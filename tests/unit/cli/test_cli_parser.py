@@ -17,7 +17,7 @@ from hubdesk.store.profile import DATABASE_FILE, database_path
 def test_the_cli_opens_the_profile_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The GUI opens database_path(home) too (hubdesk/appshell.py): one file per profile.
+    # The GUI opens database_path(home) too (hubdesk/app/shell.py): one file per profile.
     monkeypatch.setenv("HUBDESK_HOME", str(tmp_path))
     out = Output(json_mode=False, verbose=False, stdout=io.StringIO(), stderr=io.StringIO())
     ctx = Context(Options(None, False, False, False), out, io.StringIO())

@@ -228,4 +228,4 @@ async def test_the_pacer_waits_at_most_an_hour_whatever_the_headers_say(tmp_path
         with pytest.raises(RateLimited):
             await bf.run(depth=None)
         result = await asyncio.wait_for(bf.run(depth=None), 30)
-        assert result.finished and max(waits) == 3600
+        assert result.finished and 0 < max(waits) <= 3600

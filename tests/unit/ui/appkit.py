@@ -19,8 +19,8 @@ import httpx
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from hubdesk.app import Options
-from hubdesk.appshell import AppShell
+from hubdesk.app.main import Options
+from hubdesk.app.shell import AppShell
 from hubdesk.sim import SimApp, SimState
 from hubdesk.store.secrets import MemoryVault
 

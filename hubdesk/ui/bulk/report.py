@@ -1,0 +1,114 @@
+"""What the bulk-send dialog sends and shows: its requests, and the pre-send report of a
+``core.bulk.BulkPlan`` (invalid inputs with reasons, duplicates, numbers outside the UK,
+opted-out numbers removed) as table lines, with the "N × k = M" total."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QWidget
+
+from hubdesk.core.bulk import BulkPlan
+from hubdesk.domain import Contact
+from hubdesk.domain.numbers import PhoneNumber
+from hubdesk.ui.qt.fields import Tone, country_code, sentence
+from hubdesk.ui.qt.tables import Column, RecordTableModel
+
+__all__ = [
+    "BulkInputs",
+    "BulkSendRequest",
+    "ReportLine",
+    "report_lines",
+    "report_model",
+    "totals_text",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class BulkInputs:
+    """Everything the user chose, for ``BulkSender.plan`` (``csv_path`` as a str path)."""
+
+    text: str
+    sender_id: str | None
+    contacts: tuple[Contact, ...] = ()
+    groups: tuple[str, ...] = ()
+    pasted: str = ""
+    csv_path: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.contacts or self.groups or self.pasted.strip() or self.csv_path)
+
+
+@dataclass(frozen=True, slots=True)
+class BulkSendRequest:
+    """The confirmed send: the plan as shown, from ``sender_id``, with ``text``."""
+
+    plan: BulkPlan
+    sender_id: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportLine:
+    issue: str
+    input: str
+    origin: str
+    detail: str
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def totals_text(plan: BulkPlan) -> str:
+    """``"12 recipients × 2 parts = 24 messages"``."""
+    return (
+        f"{_plural(plan.recipients, 'recipient')} × {_plural(plan.segments.parts, 'part')} = "
+        f"{_plural(plan.total_parts, 'message')}"
+    )
+
+
+def report_lines(plan: BulkPlan) -> list[ReportLine]:
+    lines = [
+        ReportLine("Invalid", i.recipient.text, i.recipient.origin, sentence(i.reason))
+        for i in plan.invalid
+    ]
+    lines += [
+        ReportLine("Duplicate", d.recipient.text, d.recipient.origin, sentence(d.reason))
+        for d in plan.duplicates
+    ]
+
+    def given(number: PhoneNumber) -> tuple[str, str]:
+        """The input as typed, and where it came from."""
+        first = plan.origins.get(number.digits)
+        return (first.text, first.origin) if first is not None else (str(number), "")
+
+    lines += [
+        ReportLine("Opted out", *given(n), "Removed: this number replied STOP.")
+        for n in plan.opted_out
+    ]
+    lines += [
+        ReportLine(
+            "Outside the UK",
+            *given(n),
+            f"Kept: not a UK number ({country_code(n)}); may cost more.",
+        )
+        for n in plan.non_uk
+    ]
+    return lines
+
+
+_TONES: dict[str, Tone] = {"Invalid": "error", "Opted out": "warning", "Outside the UK": "warning"}
+
+
+def report_model(parent: QWidget | None = None) -> RecordTableModel[ReportLine]:
+    return RecordTableModel(
+        [
+            Column("Issue", lambda r: r.issue, tone=lambda r: _TONES.get(r.issue)),
+            Column("Input", lambda r: r.input),
+            Column("From", lambda r: r.origin),
+            Column("Detail", lambda r: r.detail),
+        ],
+        parent,
+    )

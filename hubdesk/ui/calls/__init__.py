@@ -1,0 +1,1 @@
+"""Calls: the Calls page, its controller, the dial confirmation and the masked-call dialog."""

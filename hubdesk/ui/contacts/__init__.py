@@ -1,0 +1,1 @@
+"""The Contacts page, its controller, the contact editor and the import report."""

@@ -1,0 +1,1 @@
+"""The Messages page: conversation list, thread, compose pane, header, New message."""

@@ -1,0 +1,448 @@
+"""The compose pane: sender id, text with a live segment meter, GSM-safe fix-up, send.
+
+Dumb widget: values in through ``set_*`` methods, intent out through
+``send_requested(sender_id, text)`` and ``draft_changed(text)`` (debounced).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Literal
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QKeyEvent,
+    QPalette,
+    QStandardItem,
+    QStandardItemModel,
+    QSyntaxHighlighter,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hubdesk.domain import SenderId
+from hubdesk.domain.segments import (
+    analyse,
+    long_message_note,
+    make_gsm_safe,
+    unicode_positions,
+)
+from hubdesk.domain.text import one_line
+from hubdesk.ui.messages.meter import SegmentMeter
+from hubdesk.ui.qt.icons import IconSet
+from hubdesk.ui.qt.overrides import guarded
+from hubdesk.ui.qt.plaintext import set_tooltip
+from hubdesk.ui.qt.theme import colors_for
+
+if TYPE_CHECKING:  # phonenumbers loads with the first number parsed, not the first frame
+    from hubdesk.domain.numbers import Charge
+
+SendKey = Literal["enter", "ctrl+enter"]
+DRAFT_DEBOUNCE_MS = 300
+OFFLINE_NOTE = "offline — will send when back online"
+AWAITING = "awaiting approval"
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def utf16_offsets(text: str, positions: Iterable[int]) -> list[tuple[int, int]]:
+    """Python string positions as (UTF-16 offset, UTF-16 length) pairs, for Qt."""
+    wanted = set(positions)
+    result: list[tuple[int, int]] = []
+    offset = 0
+    for index, ch in enumerate(text):
+        width = 2 if ord(ch) > 0xFFFF else 1
+        if index in wanted:
+            result.append((offset, width))
+        offset += width
+    return result
+
+
+class UnicodeHighlighter(QSyntaxHighlighter):
+    """Marks the characters that force the whole message into Unicode (UCS-2)."""
+
+    def __init__(self, document: QTextDocument, color: QColor) -> None:
+        super().__init__(document)
+        self._format = QTextCharFormat()
+        self.set_color(color)
+
+    def set_color(self, color: QColor) -> None:
+        tint = QColor(color)
+        tint.setAlpha(70)
+        self._format.setBackground(tint)
+        self._format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        self._format.setUnderlineColor(color)
+        self.rehighlight()
+
+    @guarded(None)
+    def highlightBlock(self, text: str) -> None:  # noqa: N802
+        for start, length in utf16_offsets(text, unicode_positions(text)):
+            self.setFormat(start, length, self._format)
+
+
+class MessageEdit(QPlainTextEdit):
+    """Plain-text editor that turns Enter / Ctrl+Enter into ``submit`` per the setting."""
+
+    submit = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.send_key: SendKey = "enter"
+        self.setTabChangesFocus(True)
+
+    @guarded(None)
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in _ENTER_KEYS:
+            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if mods == Qt.KeyboardModifier.ControlModifier or (
+                mods == Qt.KeyboardModifier.NoModifier and self.send_key == "enter"
+            ):
+                event.accept()
+                self.submit.emit()
+                return
+            if mods == Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+
+class ComposePane(QWidget):
+    """Sender-id picker, message editor with meter, GSM-safe button and Send/Queue."""
+
+    send_requested = Signal(str, str)  # sender id, text
+    draft_changed = Signal(str)  # debounced
+
+    def __init__(self, parent: QWidget | None = None, icons: IconSet | None = None) -> None:
+        super().__init__(parent)
+        self._offline = False
+        self._blocked: str | None = None
+        self._quiet = False
+        self._long_warned: str | None = None  # the long text the user was warned about
+        self._held = False  # Send ignored for a moment (hold_send)
+
+        self.sender_combo = QComboBox(self)
+        self.sender_combo.setAccessibleName("Send from")
+        self.sender_combo.setToolTip("Sender ID the message is sent from")
+        self.sender_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.sender_combo.setPlaceholderText("Choose a sender ID")
+        self._sender_model = QStandardItemModel(self.sender_combo)
+        self.sender_combo.setModel(self._sender_model)
+        from_label = QLabel("From:", self)
+        from_label.setTextFormat(Qt.TextFormat.PlainText)
+        from_label.setBuddy(self.sender_combo)
+
+        self.meter = SegmentMeter(self)
+        self.charge_label = QLabel(self)  # "⚠ Premium rate" (set_charge)
+        self.charge_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.charge_label.setAccessibleName("Cost warning")
+        self.charge_label.hide()
+        self._color_charge()
+
+        self.editor = MessageEdit(self)
+        self.editor.setAccessibleName("Message text")
+        self.editor.setPlaceholderText("Type a message")
+        self.editor.setMinimumHeight(60)
+        self.editor.submit.connect(self.request_send)
+        self._highlighter = UnicodeHighlighter(
+            self.editor.document(), colors_for(self.palette()).warning
+        )
+
+        self.notice = QLabel(self)
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setAccessibleName("Send status")
+        self.notice.setWordWrap(True)
+        self.notice.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.notice.hide()
+
+        self.gsm_button = QPushButton("Make GSM-safe", self)
+        self.gsm_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.gsm_button.setAccessibleName("Make GSM-safe")
+        self.gsm_button.setToolTip(
+            "Replace smart quotes, dashes and similar characters so the message is sent as GSM-7"
+        )
+        self.gsm_button.clicked.connect(self.make_gsm_safe)
+
+        self.send_button = QPushButton("Send", self)
+        self.send_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves it in the box
+        self.send_button.setAccessibleName("Send message")
+        self.send_button.setDefault(False)
+        self.send_button.clicked.connect(self.request_send)
+        if icons is not None:
+            self.send_button.setIcon(icons.icon("send"))
+
+        self._hold_timer = QTimer(self)
+        self._hold_timer.setSingleShot(True)
+        self._hold_timer.timeout.connect(self._release_send)
+
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DEBOUNCE_MS)
+        self._draft_timer.timeout.connect(self._emit_draft)
+
+        top = QHBoxLayout()
+        top.addWidget(from_label)
+        top.addWidget(self.sender_combo)
+        top.addWidget(self.charge_label)
+        top.addStretch(1)
+        top.addWidget(self.meter)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.notice, 1)
+        bottom.addStretch(0)
+        bottom.addWidget(self.gsm_button)
+        bottom.addWidget(self.send_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 8)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.editor, 1)
+        layout.addLayout(bottom)
+        self.setAccessibleName("Compose message")
+        self.sender_combo.currentIndexChanged.connect(self._update_state)
+        self.editor.textChanged.connect(self._on_text_changed)
+        self._update_state()
+
+    # --- methods in ---------------------------------------------------------------
+    def set_sender_ids(
+        self,
+        sender_ids: Iterable[SenderId],
+        default: str | None = None,
+        *,
+        keep_current: bool = True,
+    ) -> None:
+        """Approved ids are selectable; pending ones are listed, disabled, "awaiting approval".
+
+        Selected, the first still approved of: (``keep_current``) the current choice, the
+        user's; ``default``; the only approved id. With several approved and none of
+        those, nothing is selected: the user chooses (no default sender ID set)."""
+        wanted = [self.sender_id() if keep_current else None, default]
+        self._sender_model.clear()
+        approved: dict[str, int] = {}
+        for row, sid in enumerate(sender_ids):
+            shown = one_line(sid.sender_id)  # from the server: neutralised, one line
+            label = shown if sid.approved else f"{shown} ({AWAITING})"
+            item = QStandardItem(label)
+            item.setData(sid.sender_id, Qt.ItemDataRole.UserRole)
+            item.setData(label, Qt.ItemDataRole.AccessibleTextRole)
+            item.setEnabled(sid.approved)
+            item.setEditable(False)
+            self._sender_model.appendRow(item)
+            if sid.approved:
+                approved.setdefault(sid.sender_id, row)
+        rows = [approved[w] for w in wanted if w is not None and w in approved]
+        if not rows and len(approved) == 1:
+            rows = list(approved.values())
+        chosen = rows[0] if rows else -1
+        self.sender_combo.setCurrentIndex(chosen)
+        self._update_state()
+
+    def set_send_key(self, key: str) -> None:
+        """``"enter"``: Enter sends, Shift+Enter is a new line; ``"ctrl+enter"``: Ctrl+Enter."""
+        self.editor.send_key = "ctrl+enter" if key == "ctrl+enter" else "enter"
+
+    def set_send_blocked(self, reason: str | None) -> None:
+        """Disable sending and say why (plain text); ``None`` lifts the block."""
+        self._blocked = reason or None
+        self._update_state()
+        self._update_notice()
+
+    def set_charge(self, charge: Charge | None) -> None:
+        """Flag a partner number in a chargeable range (``domain.numbers.charge_of``:
+        "⚠ Premium rate" beside the sender, the cost in its tooltip); None for an
+        ordinary number."""
+        if charge is None:
+            self.charge_label.clear()
+            set_tooltip(self.charge_label, "")
+            self.charge_label.setAccessibleDescription("")
+        else:
+            self.charge_label.setText(f"⚠ {charge.label}")
+            detail = f"{charge.label} number: {charge.cost}."
+            set_tooltip(self.charge_label, detail)
+            self.charge_label.setAccessibleDescription(detail)
+        self.charge_label.setVisible(charge is not None)
+
+    def set_offline(self, offline: bool) -> None:
+        """Offline: the button queues instead of sending, and a note says so."""
+        self._offline = offline
+        self._update_state()
+        self._update_notice()
+
+    def set_text(self, text: str) -> None:
+        """Put text in the editor (a restored draft) without emitting ``draft_changed``."""
+        self._quiet = True
+        try:
+            self.editor.setPlainText(text)
+            self.editor.moveCursor(QTextCursor.MoveOperation.End)
+        finally:
+            self._quiet = False
+        self._draft_timer.stop()
+
+    def replace_text(self, text: str) -> None:
+        """Put ``text`` in the editor as one undoable edit (Ctrl+Z brings back what was
+        there), saved as the draft like typing."""
+        cursor = self.editor.textCursor()
+        cursor.beginEditBlock()
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.insertText(text)
+        cursor.endEditBlock()
+        self.editor.setTextCursor(cursor)
+
+    def select_sender(self, sender_id: str) -> bool:
+        """Choose ``sender_id`` if it is listed and approved; False otherwise."""
+        for row in range(self._sender_model.rowCount()):
+            item = self._sender_model.item(row)
+            if item.isEnabled() and item.data(Qt.ItemDataRole.UserRole) == sender_id:
+                self.sender_combo.setCurrentIndex(row)
+                return True
+        return False
+
+    def hold_send(self, ms: int) -> None:
+        """Ignore Send (the button, Enter, Ctrl+Enter) for ``ms`` milliseconds: after a
+        link from another program switched the conversation under the user's hands, a
+        Return already on its way must not send to the new one."""
+        self._held = True
+        self._hold_timer.start(max(0, ms))
+        self._update_state()
+
+    def is_send_held(self) -> bool:
+        return self._held
+
+    def clear_after_send(self) -> None:
+        """Empty the editor after a send was accepted; emits ``draft_changed("")`` at once."""
+        self.set_text("")
+        self.draft_changed.emit("")
+
+    def focus_editor(self) -> None:
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- values out ---------------------------------------------------------------
+    def text(self) -> str:
+        return self.editor.toPlainText()
+
+    def sender_id(self) -> str | None:
+        value = self.sender_combo.currentData(Qt.ItemDataRole.UserRole)
+        return value if isinstance(value, str) else None
+
+    def can_send(self) -> bool:
+        return (
+            not self._held
+            and self._blocked is None
+            and self.sender_id() is not None
+            and bool(self.text().strip())
+        )
+
+    # --- actions ------------------------------------------------------------------
+    def request_send(self) -> None:
+        """Emit ``send_requested`` if sending is possible now (button, Enter, Ctrl+Enter)."""
+        sender = self.sender_id()
+        if sender is None or not self.can_send():
+            return
+        text = self.text()
+        note = long_message_note(analyse(text))
+        if note is not None and self._long_warned != text:
+            self._long_warned = text  # the next press sends it: a non-modal confirmation
+            self._update_notice()
+            return
+        if self._long_warned is not None:
+            self._long_warned = None
+            self._update_notice()  # the warning is answered: it goes with the message
+        self.flush_draft()
+        self.send_requested.emit(sender, text)
+
+    def make_gsm_safe(self) -> None:
+        """Replace characters that force Unicode, as one undoable edit."""
+        text = self.text()
+        fixed = make_gsm_safe(text)
+        if fixed == text:
+            return
+        position = self.editor.textCursor().position()
+        self.replace_text(fixed)
+        cursor = self.editor.textCursor()  # back where the user was typing
+        cursor.setPosition(min(position, len(fixed), self.editor.document().characterCount() - 1))
+        self.editor.setTextCursor(cursor)
+
+    def flush_draft(self) -> None:
+        """Emit a pending debounced ``draft_changed`` now (before sending or closing)."""
+        if self._draft_timer.isActive():
+            self._draft_timer.stop()
+            self._emit_draft()
+
+    # --- internals ----------------------------------------------------------------
+    def _on_text_changed(self) -> None:
+        self._update_state()
+        if self._long_warned is not None and self._long_warned != self.text():
+            self._long_warned = None  # the warning was about another text
+            self._update_notice()
+        if not self._quiet:
+            self._draft_timer.start()
+
+    def _release_send(self) -> None:
+        self._held = False
+        self._update_state()
+
+    def _emit_draft(self) -> None:
+        self.draft_changed.emit(self.text())
+
+    def _update_state(self, *_: object) -> None:
+        text = self.text()
+        info = analyse(text)
+        self.meter.show_info(info)
+        self.send_button.setText("Queue" if self._offline else "Send")
+        self.send_button.setAccessibleName("Queue message" if self._offline else "Send message")
+        self._enable(self.gsm_button, bool(text) and make_gsm_safe(text) != text)
+        self._enable(self.send_button, self.can_send())
+
+    def _enable(self, button: QPushButton, enabled: bool) -> None:
+        """A focused button that gets disabled (Send after sending, Make GSM-safe after
+        fixing) hands the focus to the message box, not to the next widget in the
+        window's tab order (the search field, where the next typing would go)."""
+        if not enabled and self.window().focusWidget() is button:
+            self.focus_editor()
+        button.setEnabled(enabled)
+
+    def _long_warning(self) -> str | None:
+        """The long-message warning while it stands (the text it was given for)."""
+        text = self.text()
+        if self._long_warned is None or self._long_warned != text:
+            return None
+        note = long_message_note(analyse(text))
+        return None if note is None else f"{note} Press Send again to send it."
+
+    def _color_charge(self) -> None:
+        palette = self.charge_label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, colors_for(self.palette()).failed)
+        self.charge_label.setPalette(palette)
+        font = self.charge_label.font()
+        font.setBold(True)
+        self.charge_label.setFont(font)
+
+    def _update_notice(self) -> None:
+        warning = self._long_warning()
+        offline = OFFLINE_NOTE if self._offline else None
+        notes = [n for n in (self._blocked, warning, offline) if n]
+        self.notice.setText(" · ".join(notes))
+        self.notice.setVisible(bool(notes))
+        colors = colors_for(self.palette())
+        palette = self.notice.palette()
+        tone = colors.failed if self._blocked else colors.warning if warning else colors.muted_text
+        palette.setColor(QPalette.ColorRole.WindowText, tone)
+        self.notice.setPalette(palette)
+
+    @guarded(None)
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.PaletteChange:
+            self._highlighter.set_color(colors_for(self.palette()).warning)
+            self._update_notice()
+            self._color_charge()
+        super().changeEvent(event)

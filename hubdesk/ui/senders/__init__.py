@@ -1,0 +1,1 @@
+"""The Sender IDs page and its controller."""

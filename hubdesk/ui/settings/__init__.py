@@ -1,0 +1,1 @@
+"""Settings: the dialog and the controller that saves and applies them."""
