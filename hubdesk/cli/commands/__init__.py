@@ -9,7 +9,17 @@ from __future__ import annotations
 from argparse import Namespace
 from collections.abc import Awaitable, Callable
 
-from hubdesk.cli.commands import auth, calls, contacts, local, messages, senders, sync
+from hubdesk.cli.commands import (
+    auth,
+    calls,
+    contacts,
+    local,
+    messages,
+    retry,
+    senders,
+    states,
+    sync,
+)
 from hubdesk.cli.context import Context
 
 __all__ = ["HANDLERS", "Handler"]
@@ -26,10 +36,15 @@ HANDLERS: dict[str, Handler] = {
     "bulk-send": messages.bulk_send,
     "messages": messages.list_messages,
     "show": messages.show,
+    "retry": retry.retry,
     "dial": calls.dial,
     "dial-mask": calls.dial_mask,
     "sync": sync.sync,
     "conversations": local.conversations,
+    "done": states.done,
+    "undone": states.undone,
+    "pin": states.pin,
+    "unpin": states.unpin,
     "thread": local.thread,
     "search": local.search,
     "outbox": sync.outbox,
