@@ -75,19 +75,26 @@ SELECT c.partner, k.name, c.last_text, c.last_time, c.last_direction, c.unread,
             WHERE d.destination = c.partner AND d.state = 'failed' AND d.sms_id IS NULL),
        o.number IS NOT NULL, c.last_sender_id,
        s.pinned_at IS NOT NULL, s.done_time IS NOT NULL, s.kept_unread_sms_id IS NOT NULL
-  FROM conversations c
-  LEFT JOIN conversation_marks s ON s.partner = c.partner
+  FROM {source}
   LEFT JOIN contacts k ON k.number = c.partner
   LEFT JOIN optouts o ON o.number = c.partner
- {where}
- ORDER BY s.pinned_at IS NOT NULL DESC, c.last_time DESC, c.last_sms_id DESC
+ WHERE {pinned} {where}
+ ORDER BY c.last_time DESC, c.last_sms_id DESC
  {limit}
 """
 
+# The few pinned rows are found from the marks, the others in one scan of the list's
+# index (in its order): no sort of every row to bring the pinned ones first.
+_PINNED = (
+    ("conversation_marks s JOIN conversations c ON c.partner = s.partner",
+     "s.pinned_at IS NOT NULL"),
+    ("conversations c LEFT JOIN conversation_marks s ON s.partner = c.partner",
+     "s.pinned_at IS NULL"),
+)  # fmt: skip
 _WHERE = {
-    ConversationFilter.INBOX: "WHERE s.done_time IS NULL",
-    ConversationFilter.UNREAD: "WHERE c.unread > 0",
-    ConversationFilter.DONE: "WHERE s.done_time IS NOT NULL",
+    ConversationFilter.INBOX: "AND s.done_time IS NULL",
+    ConversationFilter.UNREAD: "AND c.unread > 0",
+    ConversationFilter.DONE: "AND s.done_time IS NOT NULL",
     ConversationFilter.ALL: "",
 }
 
@@ -125,29 +132,38 @@ def list_conversations(
     listed too (never unread). ``unread_only`` is ``view=UNREAD``."""
     if unread_only:
         view = ConversationFilter.UNREAD
-    sql = _LIST.format(where=_WHERE[view], limit="LIMIT ?" if limit is not None else "")
-    args: tuple[int, ...] = (limit,) if limit is not None else ()
     received = SmsType.RECEIVED.value
-    result = [
-        Conversation(
-            partner=partner,
-            name=name,
-            last_text=text,
-            last_time=from_epoch(time),
-            last_direction=SmsType.RECEIVED if direction == received else SmsType.SENT,
-            unread=unread,
-            has_failed=bool(failed),
-            opted_out=bool(opted_out),
-            last_sender_id=sender_id,
-            pinned=bool(pinned),
-            done=bool(done),
-            kept_unread=bool(kept),
+    result: list[Conversation] = []
+    for source, pinned in _PINNED:
+        wanted = None if limit is None else limit - len(result)
+        if wanted is not None and wanted <= 0:
+            break
+        sql = _LIST.format(
+            source=source,
+            pinned=pinned,
+            where=_WHERE[view],
+            limit="" if wanted is None else "LIMIT ?",
         )
-        for (
-            partner, name, text, time, direction, unread, failed, opted_out, sender_id,
-            pinned, done, kept,
-        ) in conn.execute(sql, args)
-    ]  # fmt: skip
+        result += [
+            Conversation(
+                partner=partner,
+                name=name,
+                last_text=text,
+                last_time=from_epoch(time),
+                last_direction=SmsType.RECEIVED if direction == received else SmsType.SENT,
+                unread=unread,
+                has_failed=bool(failed),
+                opted_out=bool(opted_out),
+                last_sender_id=sender_id,
+                pinned=bool(is_pinned),
+                done=bool(done),
+                kept_unread=bool(kept),
+            )
+            for (
+                partner, name, text, time, direction, unread, failed, opted_out, sender_id,
+                is_pinned, done, kept,
+            ) in conn.execute(sql, () if wanted is None else (wanted,))
+        ]  # fmt: skip
     if view is ConversationFilter.UNREAD:
         return result
     extra = [c for c in _outbox_only(conn) if _shown(c, view)]
