@@ -1,11 +1,20 @@
-"""The maintained ``conversations`` table: one row per chat partner.
+"""The maintained ``conversations`` table: one row per chat partner, and the list read
+through the user's views.
 
 ``refresh_conversations`` recomputes the rows of the partners a write touched, inside
 the writer's transaction, from indexed look-ups (the newest message via
 ``messages_thread``, counts via partial indexes): it stays correct whatever order
-messages arrive in and costs a few index probes per partner. Reading the list is then a
-single ordered scan of at most one row per partner, with contact names and opt-outs
-joined, plus partners that so far have only unsent outbox entries.
+messages arrive in and costs a few index probes per partner. The same step brings a
+Done conversation back to the inbox when a newer message was received from that person.
+
+The failure mark (``Conversation.has_failed``) counts a failed outgoing message until it
+is settled: resent (``store.resends``), or followed by a later message to the same person
+that was delivered. A refused outbox entry (the server said no) marks it too.
+
+Reading the list is one scan of the list's index (newest first) with contact names,
+opt-outs and the user's marks (``store.marks``) joined, after the few pinned rows read
+from the marks, plus partners that so far have only unsent outbox entries. The views
+(``ConversationFilter``): the inbox (not Done), Unread (Done or not), Done, All.
 """
 
 from __future__ import annotations
