@@ -83,9 +83,7 @@ async def login(args: Namespace, ctx: Context) -> None:
     url = ctx.base_url
     manager = ctx.manager
     username = _username(args, ctx)
-    chosen = await manager.client_credentials(
-        url, client_id=client_id, client_secret=client_secret
-    )
+    chosen = await manager.client_credentials(url, client_id=client_id, client_secret=client_secret)
     if chosen is None:
         raise UsageError(
             "no client ID: give --client-id (or set HUBDESK_CLIENT_ID), or ask whoever "
