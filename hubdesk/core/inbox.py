@@ -34,6 +34,7 @@ from hubdesk.sync.events import Channel, Connection, SyncEvents
 __all__ = ["Inbox", "InboxEvents", "ThreadPage"]
 
 _EXPORT_PAGE = 500
+_FIRST_PAGE = 50  # what a thread opens with (the window's page size)
 EXPORT_COLUMNS = ("time", "direction", "from", "to", "text", "status", "sms_id")
 
 
@@ -108,6 +109,24 @@ class Inbox:
 
         def page(db: Database) -> ThreadPage:
             entries = db.messages.thread(partner, limit, before, calls=calls)
+            stored = sum(1 for e in entries if e.stored)
+            cursor = next_cursor(entries) if stored >= limit else None
+            return ThreadPage(tuple(entries), cursor)
+
+        return await self._worker.run(page)
+
+    async def thread_through(
+        self, partner: str, sms_id: int, older: int = 25, *, calls: bool = False
+    ) -> ThreadPage:
+        """The first page of the thread with ``partner`` reaching back to the message
+        ``sms_id`` (a search hit) and ``older`` more: open the conversation with it, scroll
+        to the hit, and page on with ``before`` as usual. A hit that is not a stored
+        message with ``partner`` gives the usual first page."""
+
+        def page(db: Database) -> ThreadPage:
+            newer = db.messages.newer_in_thread(partner, sms_id)
+            limit = max(_FIRST_PAGE, (newer or 0) + 1 + max(older, 0))
+            entries = db.messages.thread(partner, limit, calls=calls)
             stored = sum(1 for e in entries if e.stored)
             cursor = next_cursor(entries) if stored >= limit else None
             return ThreadPage(tuple(entries), cursor)

@@ -243,6 +243,18 @@ class Messages:
         )
         return [row_to_sms(r) for r in rows]
 
+    def newer_in_thread(self, partner: str, sms_id: int) -> int | None:
+        """How many stored messages with ``partner`` are newer than ``sms_id`` (thread
+        order: time, then id); None when ``sms_id`` is not a stored message with them."""
+        row = self._conn.execute(
+            """SELECT (SELECT count(*) FROM messages n
+                        WHERE n.partner = m.partner AND n.time >= m.time
+                          AND (n.time > m.time OR n.sms_id > m.sms_id))
+                 FROM messages m WHERE m.sms_id = ? AND m.partner = ?""",
+            (sms_id, partner),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
     def count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM messages").fetchone()[0])
 

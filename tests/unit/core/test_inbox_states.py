@@ -114,3 +114,24 @@ async def test_search_hits_show_the_match(worker: DbWorker) -> None:
     (hit,) = await inbox.search("call back")
     assert hit.sms_id == 1 and hit.partner == ALICE and hit.time == T0 + timedelta(seconds=1)
     assert [piece for piece, matched in hit.snippet_segments if matched] == ["call", "back"]
+
+
+async def test_a_search_hit_opens_a_thread_page_that_reaches_it(worker: DbWorker) -> None:
+    inbox = Inbox(worker)
+    await worker.run(
+        lambda db: db.messages.upsert_messages(
+            [sms(i, text="the boiler" if i == 40 else f"note {i}") for i in range(1, 201)]
+        )
+    )
+    (hit,) = await inbox.search("boiler")
+    assert hit.sms_id == 40
+    page = await inbox.thread_through(ALICE, hit.sms_id, older=5)
+    keys = [e.key for e in page.entries]
+    assert keys[0] == "sms:200" and "sms:40" in keys and keys[-1] == "sms:35"
+    assert page.has_more
+    rest = await inbox.thread(ALICE, limit=50, before=page.before)
+    assert [e.key for e in rest.entries][0] == "sms:34"  # paging on: nothing skipped
+    # A hit near the top still opens a normal first page; an unknown one too.
+    assert len((await inbox.thread_through(ALICE, 199)).entries) == 50
+    assert len((await inbox.thread_through(ALICE, 9999)).entries) == 50
+    assert len((await inbox.thread_through(BOB, 40)).entries) == 0
