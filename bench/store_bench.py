@@ -9,6 +9,7 @@ through the store's own ``upsert_messages`` in chunks of 1,000. Then times, as m
 of several runs against the limit:
 
 * conversation list, every row with last message, unread count, name  < 50 ms
+  (also through each inbox view: not Done, Unread, Done, all with pinned first)
 * first 50 entries of the 10,000-message thread                      < 10 ms
 * search (several kinds of query)                                    < 30 ms
 * storing a 10-message poll result (new rows + overlap), committed   <  5 ms
@@ -33,7 +34,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from _util import Bench  # noqa: E402
 
-from hubdesk.domain import DeliveryStatus, ReadStatus, Sms, SmsType  # noqa: E402
+from hubdesk.domain import (  # noqa: E402
+    ConversationFilter,
+    DeliveryStatus,
+    ReadStatus,
+    Sms,
+    SmsType,
+)
 from hubdesk.store.database import Database  # noqa: E402
 
 SEED = 20240501
@@ -135,7 +142,27 @@ def main() -> int:
     assert len(rows) == args.conversations, len(rows)
     bench.measure("conversation list (all rows)", db.messages.conversations, limit_ms=50,
                   note=f"{len(rows):,} rows")
+    # The inbox views (issue: the inbox as a workplace): 500 conversations Done, 10
+    # pinned, the list read through each view. ALL is the measurement above, now with
+    # the marks joined and pinned ones sorted first.
+    for _ in range(500):
+        db.marks.mark_done(partner_number(rng.randrange(args.conversations)))
+    for _ in range(10):
+        db.marks.pin(partner_number(rng.randrange(args.conversations)))
+    for label, view in (
+        ("conversation list: inbox view (not Done)", ConversationFilter.INBOX),
+        ("conversation list: Unread view", ConversationFilter.UNREAD),
+        ("conversation list: Done view", ConversationFilter.DONE),
+        ("conversation list: all, 10 pinned first", ConversationFilter.ALL),
+    ):
+        shown = len(db.messages.conversations(view=view))
+        bench.measure(label, functools.partial(db.messages.conversations, view=view),
+                      limit_ms=50, note=f"{shown:,} rows")
     big = partner_number(0)
+    for minute in range(0, 10_000, 20):  # 500 calls placed across the big thread's span
+        db.calls.add(big, True, "Call placed", time=START + timedelta(minutes=minute * 77))
+    bench.measure("thread: first 50 with calls merged",
+                  lambda: db.messages.thread(big, calls=True), limit_ms=10, repeats=25)
     page = db.messages.thread(big, limit=50)
     assert len(page) == 50
     bench.measure("thread: first 50 of the 10k thread", lambda: db.messages.thread(big),

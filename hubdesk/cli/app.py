@@ -19,12 +19,15 @@ __all__ = ["build_parser", "main"]
 PROG = "hubdesk-cli"
 
 _EPILOG = """\
-base URL: --base-url, else $HUBDESK_API_URL, else the one saved at login, else
-  https://smsapi.thehubwork.com/api. Plain http:// is refused except to this machine.
+base URL: --base-url, else $HUBDESK_API_URL, else the managed configuration's, else
+  the one saved at login, else https://smsapi.thehubwork.com/api. Plain http:// is
+  refused except to this machine.
 profile folder: $HUBDESK_HOME (default: the platform's user data folder).
 
 session: 'login' keeps the refresh token and client secret in the system keyring (the
-  password is never stored); later commands reuse it until 'logout'.
+  password is never stored); later commands reuse it until 'logout'. The client ID and
+  secret: --client-id/--client-secret, else $HUBDESK_CLIENT_ID/$HUBDESK_CLIENT_SECRET,
+  else the managed configuration, else the last login's.
   --no-store uses no keyring and writes no profile: 'login --no-store' only checks the
   credentials (the session ends with the command), and any other command with
   --no-store signs in for that one command from $HUBDESK_CLIENT_ID,
@@ -41,7 +44,13 @@ output: tables for people; --json prints exactly one JSON document on stdout (UT
 
 local store: the profile's SQLite database ($HUBDESK_HOME/hubdesk.sqlite3, shared with
   the GUI). 'sync' fills it; conversations, thread, search, outbox, contacts and optouts
-  read it offline, without signing in.
+  read it offline, without signing in; done, undone, pin and unpin change it offline.
+
+managed configuration: a machine-wide managed.toml ($HUBDESK_MANAGED_CONFIG, else
+  /etc/xdg/hubdesk/ or the first $XDG_CONFIG_DIRS folder holding hubdesk/managed.toml;
+  %ProgramData%\\HubDesk\\ on Windows; /Library/Application Support/HubDesk/ on macOS)
+  may set the base URL, the client ID and secret, and locked settings: 'login
+  --username U' then needs only the password. Its secret is never copied to the keyring.
 
 templates and placeholders: 'templates add NAME TEXT' saves a text; send and bulk-send
   take --template NAME or a TEXT, either with placeholders filled per recipient from the
@@ -129,14 +138,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
 
     login = sub.add_parser("login", help="sign in and keep the session in the keyring")
-    login.add_argument("--client-id", required=True, metavar="ID")
+    login.add_argument(
+        "--client-id",
+        metavar="ID",
+        help="else $HUBDESK_CLIENT_ID, else the machine's managed.toml, else the last login's",
+    )
     login.add_argument(
         "--client-secret",
         metavar="SECRET",
-        help="else $HUBDESK_CLIENT_SECRET, else it is asked for on a terminal (an option "
-        "is visible to other users in the process list)",
+        help="else $HUBDESK_CLIENT_SECRET, else managed.toml's or the last login's for the "
+        "same client ID, else it is asked for on a terminal (an option is visible to other "
+        "users in the process list)",
     )
-    login.add_argument("--username", required=True, metavar="USER")
+    login.add_argument(
+        "--username",
+        metavar="USER",
+        help="else the last login's: after a session expired only the password is needed",
+    )
     login.add_argument(
         "--password-stdin",
         action="store_true",
@@ -191,6 +209,19 @@ def build_parser() -> argparse.ArgumentParser:
     which = messages.add_mutually_exclusive_group()
     which.add_argument("--page", metavar="N", help="the page to show (default 1)")
     which.add_argument("--all", action="store_true", help="walk every page")
+
+    retry = sub.add_parser(
+        "retry", help="send a failed message again (once: a second retry is refused)"
+    )
+    retry.add_argument("sms_id", metavar="SMS_ID", help="the failed message (see 'thread')")
+    retry.add_argument(
+        "--from", dest="source", metavar="SENDER", help="another sender ID than the original's"
+    )
+    retry.add_argument(
+        "--override-optout",
+        action="store_true",
+        help="send even though the number replied STOP since",
+    )
 
     show = sub.add_parser("show", help="show one message in full")
     show.add_argument("sms_id", metavar="SMS_ID")
@@ -276,8 +307,21 @@ def _add_local_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     )
     depth.add_argument("--full", action="store_true", help="backfill the whole history")
 
-    conversations = sub.add_parser("conversations", help="conversations, newest first (local)")
-    conversations.add_argument("--unread", action="store_true", help="only those with unread")
+    conversations = sub.add_parser(
+        "conversations", help="the inbox: conversations not Done, pinned first (local)"
+    )
+    view = conversations.add_mutually_exclusive_group()
+    view.add_argument("--unread", action="store_true", help="only those with unread (Done too)")
+    view.add_argument("--done", action="store_true", help="only those marked Done")
+    view.add_argument("--all", action="store_true", help="every conversation, Done ones too")
+    for name, text in (
+        ("done", "mark a conversation Done: out of the inbox until they write again (local)"),
+        ("undone", "put a Done conversation back in the inbox (local)"),
+        ("pin", "keep a conversation at the top of the list (local)"),
+        ("unpin", "stop keeping it at the top (local)"),
+    ):
+        mark = sub.add_parser(name, help=text)
+        mark.add_argument("number", metavar="NUMBER")
     thread = sub.add_parser("thread", help="the messages with one number (local)")
     thread.add_argument("number", metavar="NUMBER")
     thread.add_argument("--limit", metavar="N", help="the newest N messages (default 20)")

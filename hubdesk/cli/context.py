@@ -20,6 +20,7 @@ from hubdesk.cli.output import Output
 
 if TYPE_CHECKING:
     from hubdesk.api import HubClient
+    from hubdesk.core.managed import ManagedConfig
     from hubdesk.core.session import Credentials, SessionManager
     from hubdesk.store.worker import DbWorker
     from hubdesk.sync.clock import ServerClock
@@ -63,6 +64,8 @@ class Context:
         self._clock: ServerClock | None = None
         self._worker: DbWorker | None = None
         self._home: Path | None = None
+        self._managed_config: ManagedConfig | None = None
+        self._managed_read = False
 
     @property
     def home(self) -> Path:
@@ -78,7 +81,8 @@ class Context:
 
     @property
     def base_url(self) -> str:
-        """The validated base URL (``--base-url`` > env > profile > production)."""
+        """The validated base URL (``--base-url`` > env > managed.toml > profile >
+        production)."""
         if self._base_url is None:
             self._base_url = self.manager.base_url(self.options.base_url)
         return self._base_url
@@ -111,8 +115,20 @@ class Context:
                     max_retry_after=INTERACTIVE_WAIT, max_total_wait=INTERACTIVE_WAIT
                 ),
                 deadline=self.options.timeout,
+                managed=self.managed,
             )
         return self._manager
+
+    def managed(self) -> ManagedConfig | None:
+        """The machine's managed configuration, read once per run when a command needs
+        the server (never by the offline readers); ``ManagedConfigError`` says what is
+        wrong with its file."""
+        if not self._managed_read:
+            from hubdesk.core.managed import load_managed
+
+            self._managed_config = load_managed()
+            self._managed_read = True
+        return self._managed_config
 
     # --- the local store ---------------------------------------------------------------
 

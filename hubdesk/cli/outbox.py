@@ -20,7 +20,7 @@ out with that flush.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -38,6 +38,8 @@ from hubdesk.domain.numbers import format_number
 
 if TYPE_CHECKING:
     from hubdesk.api import HubClient
+    from hubdesk.store.database import Database
+    from hubdesk.store.resends import Resent
     from hubdesk.store.worker import DbWorker
     from hubdesk.sync.outbox import Attempt, OutboxSender
 
@@ -171,9 +173,51 @@ class OutboxOutgoing:
         found = await worker.run(lambda db: [db.messages.get(i) for i in ids])
         return BulkSent(item, tuple(m for m in found if m is not None), skipped)
 
+    async def resend(
+        self, failed_sms_id: int, source: str | None, *, override_optout: bool
+    ) -> Resent:
+        """Send a failed message again, linked to it (``core.resend``): queued (committed)
+        like any send, then attempted once here. A second retry of the same message is
+        refused (``AlreadyResent``) while the first resend is queued, sending, unknown or
+        sent; one the server refused goes out again as the same outbox entry."""
+        from hubdesk.core.resend import queue_resend
+        from hubdesk.store.resends import Resent
+
+        worker = await self._ctx.store()
+        queued: list[Resent] = []
+
+        def queue(db: Database) -> OutboxItem:
+            resent = queue_resend(db, failed_sms_id, source, override_optout=override_optout)
+            queued.append(resent)
+            return resent.item
+
+        def undo(db: Database, item: OutboxItem) -> None:
+            if queued and queued[0].requeued:  # an earlier, refused resend: refused again
+                db.outbox.mark_failed(item.id, "not sent: signing in failed")
+            else:
+                db.outbox.delete(item.id)
+
+        item = await self._send_queued(worker, queue, undo)
+        resent = queued[0]
+        return Resent(item, resent.failed_sms_id, resent.partner, resent.requeued)
+
     async def _send(
         self, worker: DbWorker, source: str, dests: list[str], text: str, *, bulk: bool
     ) -> OutboxItem:
+        return await self._send_queued(
+            worker,
+            lambda db: db.outbox.enqueue(source, dests, text, bulk=bulk),
+            lambda db, item: db.outbox.delete(item.id),
+        )
+
+    async def _send_queued(
+        self,
+        worker: DbWorker,
+        queue: Callable[[Database], OutboxItem],
+        undo: Callable[[Database, OutboxItem], object],
+    ) -> OutboxItem:
+        """Make the session ready (no request), commit the row with ``queue``, then send
+        it once; ``undo`` takes the row back when a ``--no-store`` sign-in fails first."""
         ctx = self._ctx
         credentials = None
         url = ctx.base_url  # validated (no I/O)
@@ -181,7 +225,7 @@ class OutboxOutgoing:
             credentials = ctx.env_credentials()  # checked before anything is queued
         else:
             await ctx.client()  # restored from the keyring: no request yet
-        item = await worker.run(lambda db: db.outbox.enqueue(source, dests, text, bulk=bulk))
+        item = await worker.run(queue)
         ctx.out.detail(f"Queued as outbox entry {item.id}.")
         if credentials is not None:
             try:
@@ -189,7 +233,7 @@ class OutboxOutgoing:
             except BaseException:
                 # Signing in failed before the message was attempted: nothing was sent,
                 # and a --no-store session leaves nothing behind.
-                await worker.run(lambda db: db.outbox.delete(item.id))
+                await worker.run(lambda db: undo(db, item))
                 raise
         from hubdesk.store.database import DatabaseBusy
         from hubdesk.store.outbox import StateChanged

@@ -37,6 +37,7 @@ __all__ = [
     "dial_json",
     "enum_name",
     "local_time",
+    "marked",
     "outbox_json",
     "party",
     "sender_id_json",
@@ -89,6 +90,15 @@ def local_time(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def marked(segments: Sequence[tuple[str, bool]]) -> str:
+    """Plain text with each matched piece in brackets (``your [invoice] is ready``);
+    every piece made safe for a terminal on its own."""
+    return "".join(
+        f"[{clean(piece, one_line=True)}]" if hit else clean(piece, one_line=True)
+        for piece, hit in segments
+    )
 
 
 def party(value: str) -> str:
@@ -148,6 +158,9 @@ def conversation_json(conv: Conversation) -> dict[str, JsonValue]:
         "has_failed": conv.has_failed,
         "opted_out": conv.opted_out,
         "last_sender_id": conv.last_sender_id,
+        "pinned": conv.pinned,
+        "done": conv.done,
+        "kept_unread": conv.kept_unread,
     }
 
 
@@ -163,6 +176,16 @@ def thread_entry_json(entry: ThreadEntry) -> dict[str, JsonValue]:
         "sms_id": entry.sms_id,
         "outbox_id": entry.outbox_id,
         "unread": entry.unread,
+        "kind": "call" if entry.call is not None else "message",
+        "resent": entry.resent,
+        "resend_outbox_id": entry.resend_outbox_id,
+        "resend_sms_id": entry.resend_sms_id,
+        "resend_of": entry.resend_of,
+        **(
+            {"call_ok": entry.call.ok, "masked_source": entry.call.masked_source}
+            if entry.call is not None
+            else {}
+        ),
     }
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from hubdesk.store.database import RecoveryNotice
 
 __all__ = [
+    "AlreadyResent",
     "CoreError",
     "DATABASE_BUSY",
     "InvalidInput",
@@ -64,6 +65,17 @@ class OptedOut(CoreError):
 
 class NoApprovedSender(CoreError):
     """No approved sender ID is available (or the chosen one is not approved)."""
+
+
+class AlreadyResent(CoreError):
+    """A failed message was sent again already and that resend is queued, being sent,
+    of unknown outcome or sent: retrying once more would send a duplicate.
+    ``outbox_id`` is that resend's outbox entry."""
+
+    def __init__(self, failed_sms_id: int, outbox_id: int, message: str) -> None:
+        super().__init__(message)
+        self.failed_sms_id = failed_sms_id
+        self.outbox_id = outbox_id
 
 
 def sentence(text: str) -> str:

@@ -1,11 +1,13 @@
-"""The inbox use case: conversations, threads, read state, search and export.
+"""The inbox use case: conversations (filtered, pinned, Done), threads (with calls),
+read state ("Mark unread" that sticks), search (with the hit shown) and export.
 
 Every store access goes through the ``DbWorker`` so a UI on the same event loop never
 blocks on SQLite. ``InboxEvents`` tells observers (the GUI's list model, the tray badge)
 what changed, reusing ``hubdesk.sync.events.Channel``:
 
 * ``conversations_changed`` (the partners whose rows changed) when the poller stores
-  messages, the outbox changes, opt-outs change, or read state is changed here;
+  messages, the outbox changes, opt-outs change, or read state or a mark (pinned, Done)
+  is changed here;
 * ``unread_changed`` (the new total) whenever the unread total differs from the last
   one announced.
 """
@@ -19,9 +21,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from hubdesk.domain import Conversation, OutboxItem, ThreadEntry
+from hubdesk.domain import Conversation, ConversationFilter, OutboxItem, ThreadEntry
 from hubdesk.domain.numbers import format_number
 from hubdesk.store.database import Database
+from hubdesk.store.marks import Marks
 from hubdesk.store.private_files import write_private
 from hubdesk.store.search import SearchHit
 from hubdesk.store.threads import next_cursor
@@ -31,6 +34,7 @@ from hubdesk.sync.events import Channel, Connection, SyncEvents
 __all__ = ["Inbox", "InboxEvents", "ThreadPage"]
 
 _EXPORT_PAGE = 500
+_FIRST_PAGE = 50  # what a thread opens with (the window's page size)
 EXPORT_COLUMNS = ("time", "direction", "from", "to", "text", "status", "sms_id")
 
 
@@ -80,19 +84,50 @@ class Inbox:
     # --- reading ---------------------------------------------------------------------
 
     async def conversations(
-        self, unread_only: bool = False, limit: int | None = None
+        self,
+        unread_only: bool = False,
+        limit: int | None = None,
+        view: ConversationFilter = ConversationFilter.ALL,
     ) -> list[Conversation]:
-        """Newest first (partners with only unsent outbox entries included)."""
-        return await self._worker.run(lambda db: db.messages.conversations(unread_only, limit))
+        """Pinned first, then newest first, through ``view`` (All / Unread / Done, or the
+        inbox: everything not Done); partners with only unsent outbox entries included.
+        ``unread_only`` is ``view=UNREAD``."""
+        return await self._worker.run(
+            lambda db: db.messages.conversations(unread_only, limit, view)
+        )
 
     async def thread(
-        self, partner: str, limit: int = 50, before: tuple[datetime, int] | None = None
+        self,
+        partner: str,
+        limit: int = 50,
+        before: tuple[datetime, int] | None = None,
+        *,
+        calls: bool = False,
     ) -> ThreadPage:
-        """A page of the thread with ``partner``, newest first."""
+        """A page of the thread with ``partner``, newest first; with ``calls``, the calls
+        placed to ``partner`` from HubDesk are merged in (``ThreadEntry.call``)."""
 
         def page(db: Database) -> ThreadPage:
-            entries = db.messages.thread(partner, limit, before)
-            stored = sum(1 for e in entries if e.outbox_id is None)
+            entries = db.messages.thread(partner, limit, before, calls=calls)
+            stored = sum(1 for e in entries if e.stored)
+            cursor = next_cursor(entries) if stored >= limit else None
+            return ThreadPage(tuple(entries), cursor)
+
+        return await self._worker.run(page)
+
+    async def thread_through(
+        self, partner: str, sms_id: int, older: int = 25, *, calls: bool = False
+    ) -> ThreadPage:
+        """The first page of the thread with ``partner`` reaching back to the message
+        ``sms_id`` (a search hit) and ``older`` more: open the conversation with it, scroll
+        to the hit, and page on with ``before`` as usual. A hit that is not a stored
+        message with ``partner`` gives the usual first page."""
+
+        def page(db: Database) -> ThreadPage:
+            newer = db.messages.newer_in_thread(partner, sms_id)
+            limit = max(_FIRST_PAGE, (newer or 0) + 1 + max(older, 0))
+            entries = db.messages.thread(partner, limit, calls=calls)
+            stored = sum(1 for e in entries if e.stored)
             cursor = next_cursor(entries) if stored >= limit else None
             return ThreadPage(tuple(entries), cursor)
 
@@ -104,7 +139,8 @@ class Inbox:
         return total
 
     async def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        """Contacts by name or number, conversations by number, messages by text."""
+        """Contacts by name or number, conversations by number, messages by text; a
+        message hit carries its snippet and the matched words as ranges (plain text)."""
         if not query.strip():
             return []
         return await self._worker.run(lambda db: db.search.search(query, limit))
@@ -112,17 +148,63 @@ class Inbox:
     # --- read state ------------------------------------------------------------------
 
     async def mark_read(self, partner: str) -> int:
-        """Mark the conversation read; returns how many messages changed."""
+        """The user opened the conversation (or asked to mark it read): every message
+        read, "kept unread" ended. Returns how many messages changed."""
         changed = await self._worker.run(lambda db: db.messages.mark_read(partner))
         if changed:
             await self.refresh(frozenset({partner}))
         return changed
 
+    async def mark_seen(self, partner: str) -> int:
+        """The open conversation was shown again (a refresh of its thread): read, unless
+        the user marked it unread and no newer message was received since. Returns how
+        many messages changed (0 while it is kept unread)."""
+        changed = await self._worker.run(lambda db: db.messages.mark_seen(partner))
+        if changed:
+            await self.refresh(frozenset({partner}))
+        return changed
+
     async def mark_unread(self, partner: str) -> bool:
-        """Mark the newest received message unread; False when nothing was received."""
+        """Mark the newest received message unread, and keep it so until the user opens
+        the conversation again or reads a newer message; False when nothing was received."""
         changed = await self._worker.run(lambda db: db.messages.mark_unread(partner))
         if changed:
             await self.refresh(frozenset({partner}))
+        return changed
+
+    # --- inbox states ----------------------------------------------------------------
+
+    async def pin(self, partner: str) -> bool:
+        """Keep the conversation at the top of the list; False when already pinned."""
+        return await self._changed(
+            partner, await self._worker.run(lambda db: db.marks.pin(partner))
+        )
+
+    async def unpin(self, partner: str) -> bool:
+        return await self._changed(
+            partner, await self._worker.run(lambda db: db.marks.unpin(partner))
+        )
+
+    async def mark_done(self, partner: str) -> bool:
+        """Out of the inbox until a new message is received from ``partner``; False when
+        there is no conversation with them."""
+        return await self._changed(
+            partner, await self._worker.run(lambda db: db.marks.mark_done(partner))
+        )
+
+    async def mark_undone(self, partner: str) -> bool:
+        """Back to the inbox; False when it was not Done."""
+        return await self._changed(
+            partner, await self._worker.run(lambda db: db.marks.mark_undone(partner))
+        )
+
+    async def marks(self, partner: str) -> Marks:
+        """Pinned / Done / kept unread, for a conversation's menu."""
+        return await self._worker.run(lambda db: db.marks.get(partner))
+
+    async def _changed(self, partner: str, changed: bool) -> bool:
+        if changed:
+            await self.events.conversations_changed.emit(frozenset({partner}))
         return changed
 
     # --- export ----------------------------------------------------------------------
@@ -140,7 +222,7 @@ class Inbox:
             while True:
                 page = db.messages.thread(partner, _EXPORT_PAGE, before)
                 entries.extend(page)
-                stored = sum(1 for e in page if e.outbox_id is None)
+                stored = sum(1 for e in page if e.stored)
                 before = next_cursor(page)
                 if stored < _EXPORT_PAGE or before is None:
                     return entries

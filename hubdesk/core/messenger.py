@@ -7,8 +7,14 @@ is refused unless ``override_optout``. Then ``OutboxSender.submit`` commits the 
 row and tries to send it; network trouble leaves it queued or unknown for the sender's
 flush, never raises.
 
+Retry: ``retry_entry`` is the one retry action for a failed bubble. An outbox entry goes
+out again as itself; a message the server reports undelivered is resent as a new entry
+linked to it (``resend``, see ``core.resend``), exactly once.
+
 Also: drafts per conversation, and the sender ID to preselect for a conversation (the
-last one used there, else the default sender ID setting, else the first approved one).
+last one used there, else the thread's, else the default sender ID setting, else the only
+approved one); ``needs_default`` / ``default_prompt_due`` say when to ask for a default,
+``sender_for_request`` picks the sender ID of an ``sms:`` link's compose.
 """
 
 from __future__ import annotations
@@ -17,21 +23,47 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from hubdesk.core.errors import InvalidInput, NoApprovedSender, OptedOut
+from hubdesk.core.resend import queue_resend
 from hubdesk.core.senders import SenderIds
-from hubdesk.domain import OutboxItem, OutboxState
+from hubdesk.domain import DeliveryStatus, MessageState, OutboxItem, OutboxState, ThreadEntry
 from hubdesk.domain.numbers import NumberError, PhoneNumber, parse_number
 from hubdesk.domain.segments import SegmentInfo, analyse
+from hubdesk.domain.uris import ComposeRequest
 from hubdesk.store.database import Database
+from hubdesk.store.transactions import transaction
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync.outbox import OptedOut as SyncOptedOut
 from hubdesk.sync.outbox import OutboxSender
 
-__all__ = ["LAST_SENDER_PREFIX", "Messenger", "Prepared", "SendReceipt", "non_uk_note"]
+__all__ = [
+    "DEFAULT_ASKED_KEY",
+    "LAST_SENDER_PREFIX",
+    "Messenger",
+    "Prepared",
+    "ResendReceipt",
+    "SendReceipt",
+    "non_uk_note",
+]
 
 LAST_SENDER_PREFIX = "senders.last."
+DEFAULT_ASKED_KEY = "senders.default_asked"
 NO_APPROVED = "No approved sender ID yet; request one and wait for approval."
 OPTED_OUT = "This number has opted out (STOP)."
 CHOOSE_SENDER = "Choose the sender ID to send from (Settings sets a default for new conversations)."
+
+
+@dataclass(frozen=True, slots=True)
+class ResendReceipt:
+    """What ``resend`` did: ``item`` is the resend's outbox entry (``item.state`` says how
+    far it got); ``requeued`` when an earlier resend the server refused went out again."""
+
+    item: OutboxItem
+    failed_sms_id: int
+    requeued: bool = False
+
+    @property
+    def sent(self) -> bool:
+        return self.item.state is OutboxState.SENT
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +138,38 @@ class Messenger:
         for candidate in (last, thread_last, self._default_sender_id()):
             if candidate and candidate in approved:
                 return candidate
+        return approved[0] if len(approved) == 1 else None
+
+    def needs_default(self) -> bool:
+        """Whether the user should choose a default sender ID: more than one is approved
+        and no approved one is the default (the GUI asks once after sign-in)."""
+        approved = self._sender_ids.approved()
+        default = self._default_sender_id()
+        return len(approved) > 1 and (default is None or default not in approved)
+
+    async def default_prompt_due(self) -> bool:
+        """``needs_default`` and the user was not asked yet (or did not answer) on this
+        profile: ask now, once."""
+        if not self.needs_default():
+            return False
+        asked = await self._worker.run(lambda db: db.settings.get(DEFAULT_ASKED_KEY, False))
+        return not asked
+
+    async def default_prompt_done(self) -> None:
+        """The user chose a default (saved through ``SettingsStore``) or skipped the
+        question: do not ask again on this profile."""
+        await self._worker.run(lambda db: db.settings.set(DEFAULT_ASKED_KEY, True))
+
+    async def sender_for_request(self, request: ComposeRequest) -> str | None:
+        """The sender ID an ``sms:`` link's compose starts with, by ``sender_for``'s rule:
+        one recipient, that conversation's; several (a bulk compose), the default, else
+        the only approved one. None: the user picks (no error is shown for it)."""
+        if not request.bulk:
+            return await self.sender_for(request.numbers[0].digits)
+        approved = self._sender_ids.approved()
+        default = self._default_sender_id()
+        if default and default in approved:
+            return default
         return approved[0] if len(approved) == 1 else None
 
     async def send_blocked_reason(self, partner: str, sender_id: str | None) -> str | None:
@@ -183,6 +247,67 @@ class Messenger:
         await self._worker.run(lambda db: _after_send(db, digits, ready.sender_id))
         return SendReceipt(result.item, ready.destination, ready.sender_id, ready.note)
 
+    async def retry_entry(self, entry: ThreadEntry) -> OutboxItem:
+        """Retry a failed bubble: THE one retry action.
+
+        An outbox entry (refused by the server, or not sent yet) goes out again as that
+        same entry (``retry``); a message the server reports undelivered is sent again as
+        a new entry linked to it (``resend``). Either way through the outbox, at most once:
+        a message already resent is refused with a sentence (``AlreadyResent``).
+        """
+        if entry.call is not None:
+            raise InvalidInput("a call cannot be retried from here; call again instead")
+        if entry.outbox_id is not None:
+            return await self.retry(entry.outbox_id)
+        if entry.sms_id is not None and entry.state is MessageState.FAILED:
+            return (await self.resend(entry.sms_id)).item
+        raise InvalidInput("only a failed message can be retried")
+
+    async def resend(
+        self, failed_sms_id: int, sender_id: str | None = None, *, override_optout: bool = False
+    ) -> ResendReceipt:
+        """Send a failed (undelivered) message again: queued as a new outbox entry linked
+        to it (committed first), then sent now like any message; network trouble leaves it
+        queued or unknown for the sender's flush, never raises.
+
+        From the sender ID it was sent from when that is still approved, else the one
+        ``sender_for`` picks (``sender_id`` chooses). Raises ``InvalidInput`` (not a failed
+        outgoing message here, or no sender ID), ``NoApprovedSender``, ``OptedOut``, or
+        ``AlreadyResent`` when it was resent already and that resend is not failed (a
+        failed one is sent again as the same entry).
+        """
+        failed = await self._worker.run(lambda db: db.messages.get(failed_sms_id))
+        source = None
+        if failed is not None and failed.delivery_status is DeliveryStatus.FAILED:
+            source = await self._resend_source(failed.partner, failed.source, sender_id)
+        resent = await self._worker.run(
+            lambda db: queue_resend(db, failed_sms_id, source, override_optout=override_optout)
+        )
+        await self._sender.events.outbox_changed.emit(resent.item)
+        item = await self._sender.send(resent.item)
+        await self._worker.run(
+            lambda db: db.settings.set(LAST_SENDER_PREFIX + resent.partner, item.source)
+        )
+        return ResendReceipt(item, failed_sms_id, resent.requeued)
+
+    async def _resend_source(self, partner: str, original: str, chosen: str | None) -> str:
+        approved = self._sender_ids.approved()
+        if not approved:
+            raise NoApprovedSender(NO_APPROVED)
+        if chosen is not None:
+            if chosen not in approved:
+                raise NoApprovedSender(f"The sender ID {chosen} is not approved.")
+            return chosen
+        if original in approved:
+            return original
+        fallback = await self.sender_for(partner)
+        if fallback is None:
+            raise InvalidInput(
+                f"The sender ID {original} it was sent from is no longer approved; "
+                f"{CHOOSE_SENDER[0].lower()}{CHOOSE_SENDER[1:]}"
+            )
+        return fallback
+
     async def retry(self, outbox_id: int) -> OutboxItem:
         """Try an entry again: a failed or queued one is sent now; an unknown one is
         reconciled first (re-sent only when certainly absent); others are returned as is."""
@@ -203,7 +328,16 @@ class Messenger:
         item = await self._worker.run(lambda db: db.outbox.get(outbox_id))
         if item is None or item.state is not OutboxState.FAILED:
             return False
-        removed = await self._worker.run(lambda db: db.outbox.delete(outbox_id))
+        failed = item
+
+        def drop(db: Database) -> bool:
+            # A discarded resend frees its failed message: the failure counts again.
+            with transaction(db.conn):
+                gone = db.outbox.delete(outbox_id)
+                db.messages.refresh(failed.destinations)
+            return gone
+
+        removed = await self._worker.run(drop)
         if removed:
             await self._sender.events.outbox_changed.emit(item)
         return removed
@@ -241,8 +375,6 @@ def _thread_sender(db: Database, partner: str, approved: Collection[str]) -> str
 
 
 def _after_send(db: Database, partner: str, sender_id: str) -> None:
-    from hubdesk.store.transactions import transaction
-
     with transaction(db.conn):
         db.settings.set(LAST_SENDER_PREFIX + partner, sender_id)
         db.drafts.delete(partner)

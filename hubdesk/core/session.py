@@ -7,19 +7,22 @@ two places:
 * the profile (``store.profile``): base URL, client id, username, user id and name;
 * the vault (``store.secrets``): client secret and the current refresh token.
 
+Staff sign in with a username and password only (``login_with_password``; ``relogin``
+after the session expired): the client ID and secret come from the machine's managed
+configuration (``core.managed``) or an earlier sign-in, by the precedence in
+``core.credentials``. A secret from the managed file is never copied to the vault (a
+marker is), and ``restore`` reads it from the file again.
+
 The password is used once, for the password grant, and never stored. Every new token
 grant (login, and each refresh: refresh tokens are single use) is written to the vault
 through ``on_tokens`` *before* the client proceeds, so a crash cannot lose the only
 valid refresh token. Blocking vault and profile I/O goes through ``asyncio.to_thread``.
 
 Other processes (the GUI and ``hubdesk-cli``, or two CLIs) share the stored session, and
-refresh tokens are single use. Every refresh therefore runs under the client's
-``refresh_guard``: an exclusive file lock (``refresh.lock`` in the profile folder, see
-``store.lock``) held from before the grant until its new refresh token is in the vault.
-Inside it the client refreshes with the token the vault holds *now* (another process
-may have rotated the one this process loaded), and on ``invalid_grant`` it reads the
-vault once more and retries once if the token there is a different one. A session kept
-only in memory (``persist_profile=False``) is this process's alone and has no guard.
+refresh tokens are single use: every refresh runs under the profile's refresh lock
+(``core.refresh_guard``) with the token the vault holds *now*; on ``invalid_grant`` the
+client reads the vault once more and retries once if the token there is a different
+one. A session kept only in memory (``persist_profile=False``) has no guard.
 
 Logging out forgets the session locally (vault entry and profile); the API has no
 revoke endpoint, so the server is told nothing.
@@ -28,20 +31,26 @@ revoke endpoint, so the server is told nothing.
 from __future__ import annotations
 
 import asyncio
-import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AsyncExitStack, asynccontextmanager
+import os
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from hubdesk.api.auth import RefreshGuard, StoredRefreshToken
-from hubdesk.api.errors import NotSignedIn, RequestTimedOut
+from hubdesk.api.auth import RefreshGuard
+from hubdesk.api.errors import NotSignedIn
 from hubdesk.api.urls import validate_base_url
+from hubdesk.core.credentials import (
+    ClientCredentials,
+    ClientSource,
+    MissingClientCredentials,
+    choose_client,
+)
+from hubdesk.core.managed import ManagedConfig
+from hubdesk.core.refresh_guard import REFRESH_LOCK_TIMEOUT, profile_refresh_guard
 from hubdesk.domain import TokenGrant
-from hubdesk.store.lock import REFRESH_LOCK, LockTimeout, hold
 from hubdesk.store.profile import (
     Profile,
     clear_profile,
@@ -49,7 +58,7 @@ from hubdesk.store.profile import (
     resolve_base_url,
     save_profile,
 )
-from hubdesk.store.secrets import SessionVault, StoredSession, VaultUnavailable
+from hubdesk.store.secrets import SessionVault, StoredSession
 
 if TYPE_CHECKING:
     import httpx
@@ -58,20 +67,31 @@ if TYPE_CHECKING:
 
 __all__ = ["REFRESH_LOCK_TIMEOUT", "Credentials", "SessionManager", "WaitCallback"]
 
+_NO_CLIENT = (
+    "No client ID and secret are set up for this server: ask whoever installed HubDesk "
+    "for them (or for the machine's managed configuration)."
+)
+_NO_SECRET = (
+    "The client secret for this client ID is not known here: ask whoever installed "
+    "HubDesk for it (or for the machine's managed configuration)."
+)
+
 WaitCallback = Callable[[float, str], None]
-# Longest wait for another process's refresh (one grant: connect + write + read time-outs).
-REFRESH_LOCK_TIMEOUT = 30.0
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class Credentials:
-    """What a password-grant login needs. Secrets are kept out of ``repr``."""
+    """What a password-grant login needs. Secrets are kept out of ``repr``.
+
+    ``from_managed``: the client secret is the machine's managed configuration's; it is
+    not copied to the keyring (a marker is), and ``restore`` reads it from there again.
+    """
 
     client_id: str
     client_secret: str = field(repr=False)
     username: str
     password: str = field(repr=False)
+    from_managed: bool = False
 
 
 class SessionManager:
@@ -94,7 +114,11 @@ class SessionManager:
         retry_policy: RetryPolicy | None = None,
         deadline: float | None = None,
         on_server_time: Callable[[datetime], None] | None = None,
+        managed: Callable[[], ManagedConfig | None] | None = None,
+        environ: Mapping[str, str] | None = None,
     ) -> None:
+        self._managed = managed
+        self._environ = environ
         self._home = home
         self._vault = vault
         self._persist_profile = persist_profile
@@ -127,12 +151,65 @@ class SessionManager:
         return load_profile(self._home)
 
     def base_url(self, explicit: str | None = None) -> str:
-        """The base URL to use, validated (raises ``InsecureUrl``), without I/O.
+        """The base URL to use, validated (raises ``InsecureUrl``), without network I/O.
 
-        ``explicit`` (e.g. ``--base-url``) wins, then ``HUBDESK_API_URL``, then the URL
-        saved at login, then production.
+        ``explicit`` (e.g. ``--base-url``) wins, then ``HUBDESK_API_URL``, then the
+        machine's managed configuration, then the URL saved at login, then production.
+        Raises ``ManagedConfigError`` when the managed file cannot be used.
         """
-        return validate_base_url(resolve_base_url(explicit, load_profile(self._home)))
+        managed = self.managed_config()
+        return validate_base_url(
+            resolve_base_url(
+                explicit, load_profile(self._home), managed.base_url if managed else None
+            )
+        )
+
+    def managed_config(self) -> ManagedConfig | None:
+        """The machine's managed configuration (None: none, or none wired in); raises
+        ``ManagedConfigError`` when its file cannot be used."""
+        return self._managed() if self._managed is not None else None
+
+    async def client_credentials(
+        self,
+        base_url: str,
+        *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+    ) -> ClientCredentials | None:
+        """The client ID (and secret, when known) a sign-in to ``base_url`` would use, by
+        the precedence of ``core.credentials``; None when nothing names a client ID.
+
+        Reads the keyring (for the profile's secret) and the managed file; raises
+        ``VaultUnavailable`` / ``ManagedConfigError``. The GUI asks this to decide whether
+        its sign-in form needs the client fields at all.
+        """
+        url = validate_base_url(base_url)
+        managed = self.managed_config()
+        profile = load_profile(self._home) if self._persist_profile else None
+        stored_secret = None
+        if profile is not None and profile.base_url == url:
+            stored = await asyncio.to_thread(self._vault.load, url, profile.username)
+            stored_secret = stored.client_secret if stored is not None else None
+        return choose_client(
+            option_id=client_id,
+            option_secret=client_secret,
+            environ=os.environ if self._environ is None else self._environ,
+            managed=managed,
+            profile_id=profile.client_id if profile is not None else None,
+            profile_secret=stored_secret,
+        )
+
+    async def stored_client_source(self, base_url: str | None = None) -> ClientSource | None:
+        """Where the stored session's client secret lives: ``managed`` (the machine's
+        file) or ``profile`` (the keyring); None without a stored session."""
+        profile = load_profile(self._home)
+        if profile is None:
+            return None
+        url = validate_base_url(base_url or profile.base_url)
+        stored = await asyncio.to_thread(self._vault.load, url, profile.username)
+        if stored is None:
+            return None
+        return "managed" if stored.client_secret is None else "profile"
 
     async def has_stored_session(self, profile: Profile) -> bool:
         """Whether the vault holds a session for ``profile`` (raises ``VaultUnavailable``)."""
@@ -153,9 +230,8 @@ class SessionManager:
         previous = load_profile(self._home) if self._persist_profile else None
 
         async def keep_grant(grant: TokenGrant) -> None:
-            session = StoredSession(
-                refresh_token=grant.refresh_token, client_secret=credentials.client_secret
-            )
+            secret = None if credentials.from_managed else credentials.client_secret
+            session = StoredSession(refresh_token=grant.refresh_token, client_secret=secret)
             await asyncio.to_thread(self._vault.save, url, credentials.username, session)
 
         client = self._make_client(
@@ -189,6 +265,47 @@ class SessionManager:
                 await asyncio.to_thread(self._vault.clear, previous.base_url, previous.username)
         return profile
 
+    async def login_with_password(
+        self,
+        base_url: str,
+        username: str,
+        password: str,
+        *,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+    ) -> tuple[Profile, ClientSource]:
+        """Sign in with a username and password only: the client ID and secret come from
+        ``client_id``/``client_secret``, the environment, the managed file or the profile
+        (``client_credentials``). Returns the profile and where the secret came from.
+
+        Raises ``MissingClientCredentials`` when none of them provides the pair (nothing
+        is sent then), and whatever ``login`` raises.
+        """
+        chosen = await self.client_credentials(
+            base_url, client_id=client_id, client_secret=client_secret
+        )
+        if chosen is None or chosen.client_secret is None:
+            raise MissingClientCredentials(_NO_CLIENT if chosen is None else _NO_SECRET)
+        credentials = Credentials(
+            chosen.client_id,
+            chosen.client_secret,
+            username,
+            password,
+            from_managed=chosen.source == "managed",
+        )
+        return await self.login(base_url, credentials), chosen.source
+
+    async def relogin(self, password: str, base_url: str | None = None) -> Profile:
+        """Sign in again after the session expired, with the password only: the username
+        from the saved profile, the client ID and secret as ``login_with_password`` finds
+        them. Raises ``NotSignedIn`` when no profile was saved (a first sign-in)."""
+        profile = load_profile(self._home)
+        if profile is None:
+            raise NotSignedIn("Not signed in yet: sign in with a username.", operation="login")
+        url = base_url or profile.base_url
+        signed_in, _source = await self.login_with_password(url, profile.username, password)
+        return signed_in
+
     async def restore(self, base_url: str | None = None) -> HubClient:
         """Rebuild the client from the saved profile and the vault.
 
@@ -204,6 +321,16 @@ class SessionManager:
         stored = await asyncio.to_thread(self._vault.load, url, profile.username)
         if stored is None:
             raise NotSignedIn(f"Not signed in to {url}.", operation="restore")
+        client_id, client_secret = profile.client_id, stored.client_secret
+        if client_secret is None:  # signed in with the managed file's: read it again
+            managed = self.managed_config()
+            if managed is None or managed.client_id is None or managed.client_secret is None:
+                raise NotSignedIn(
+                    "The session used the client ID and secret of this machine's managed "
+                    "configuration, which no longer provides them; sign in again.",
+                    operation="restore",
+                )
+            client_id, client_secret = managed.client_id, managed.client_secret
         await self._close_client()
         username = profile.username
 
@@ -214,8 +341,8 @@ class SessionManager:
 
         self._client = self._make_client(
             url,
-            client_id=profile.client_id,
-            client_secret=stored.client_secret,
+            client_id=client_id,
+            client_secret=client_secret,
             refresh_token=stored.refresh_token,
             on_tokens=keep_rotated,
             refresh_guard=self._refresh_guard(url, username),
@@ -298,30 +425,4 @@ class SessionManager:
         """The cross-process guard of this profile's refreshes (None: memory-only session)."""
         if not self._persist_profile:
             return None
-        lock_path = self._home / REFRESH_LOCK
-        vault = self._vault
-
-        async def stored() -> str | None:
-            try:
-                session = await asyncio.to_thread(vault.load, base_url, username)
-            except VaultUnavailable as exc:
-                log.warning("cannot read the stored refresh token (%s); using the one held", exc)
-                return None
-            return None if session is None else session.refresh_token
-
-        @asynccontextmanager
-        async def guard() -> AsyncIterator[StoredRefreshToken]:
-            async with AsyncExitStack() as stack:
-                try:
-                    await stack.enter_async_context(hold(lock_path, timeout=REFRESH_LOCK_TIMEOUT))
-                except LockTimeout:
-                    raise RequestTimedOut(
-                        "Another HubDesk process is renewing the session and has not "
-                        "finished; try again.",
-                        operation="refresh",
-                    ) from None
-                except OSError as exc:  # e.g. the profile folder is read-only
-                    log.warning("cannot lock %s (%s); refreshing without it", lock_path, exc)
-                yield stored
-
-        return guard
+        return profile_refresh_guard(self._home, self._vault, base_url, username)

@@ -7,6 +7,12 @@ first and raises ``SettingsError`` with a sentence naming the field.
 
 ``HUBDESK_POLL_INTERVAL`` (seconds, at least 5) overrides the stored poll interval for
 this run only; an invalid value is ignored with a warning.
+
+Locked settings: the machine's managed configuration (``core.managed``, its ``[locked]``
+table) may fix some settings for everyone on the machine. A locked setting has the
+file's value whatever is stored (and whatever ``HUBDESK_POLL_INTERVAL`` says), is never
+written to the store, and ``save`` refuses to change it with a sentence naming the file;
+``SettingsStore.locked`` lists them for the Settings dialog to show as such.
 """
 
 from __future__ import annotations
@@ -17,12 +23,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from hubdesk.core.errors import InvalidInput
 from hubdesk.domain.senderids import SenderIdError, validate_sender_id
 
 if TYPE_CHECKING:  # annotations only: the first frame reads settings without the store
+    from hubdesk.core.managed import ManagedConfig
     from hubdesk.store.database import Database
     from hubdesk.store.settings import JsonValue, Settings
     from hubdesk.store.worker import DbWorker
@@ -48,6 +56,12 @@ _PREFIX = "app."
 SendKey = Literal["enter", "ctrl+enter"]
 Theme = Literal["system", "light", "dark"]
 _SEND_KEYS = ("enter", "ctrl+enter")
+_LABELS = {
+    "default_sender_id": "The default sender ID",
+    "poll_interval": "The poll interval",
+    "notifications": "Showing notifications",
+    "start_at_login": "Starting at login",
+}
 _THEMES = ("system", "light", "dark")
 
 
@@ -212,13 +226,32 @@ class SettingsStore:
     invalid environment override); they are also logged.
     """
 
-    def __init__(self, worker: DbWorker, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        worker: DbWorker,
+        environ: Mapping[str, str] | None = None,
+        managed: ManagedConfig | None = None,
+    ) -> None:
         self._worker = worker
         self._environ = environ
+        self._managed = managed
         self._current = AppSettings()
         self._stored_poll = self._current.poll_interval
         self._env_poll: int | None = None
         self.warnings: list[str] = []
+
+    @property
+    def locked(self) -> frozenset[str]:
+        """Names of the settings the managed configuration fixes (shown as locked)."""
+        return frozenset(self._managed.locked) if self._managed is not None else frozenset()
+
+    @property
+    def locked_by(self) -> Path | None:
+        """The managed file that locks them (None: nothing is locked)."""
+        return self._managed.path if self._managed is not None and self._managed.locked else None
+
+    def is_locked(self, name: str) -> bool:
+        return name in self.locked
 
     @property
     def current(self) -> AppSettings:
@@ -235,6 +268,14 @@ class SettingsStore:
         self._env_poll = settings.poll_interval if overridden else None
         if env_warning:
             warnings.append(env_warning)
+        if self._managed is not None and self._managed.locked:
+            if self._env_poll is not None and "poll_interval" in self._managed.locked:
+                warnings.append(
+                    f"Ignored {ENV_POLL_INTERVAL}: the poll interval is locked by "
+                    f"{self._managed.path}."
+                )
+                self._env_poll = None
+            settings = settings.replace(**self._managed.locked)
         for warning in warnings:
             log.warning("%s", warning)
         self.warnings = warnings
@@ -242,15 +283,31 @@ class SettingsStore:
         return settings
 
     async def save(self, settings: AppSettings) -> None:
-        """Store every field (validated at construction, so always storable)."""
+        """Store every field (validated at construction, so always storable) but the
+        locked ones; raises ``SettingsError`` when a locked one would change."""
         _check(settings)
+        self._refuse_locked(settings)
         values = settings_to_values(settings)
+        for name in self.locked:
+            values.pop(name, None)
         if self._env_poll is not None and settings.poll_interval == self._env_poll:
             values["poll_interval"] = self._stored_poll  # the override is for this run only
         else:
             self._stored_poll = settings.poll_interval
         await self._worker.run(lambda db: _save(db, values))
         self._current = settings
+
+    def _refuse_locked(self, settings: AppSettings) -> None:
+        managed = self._managed
+        if managed is None:
+            return
+        for name, value in managed.locked.items():
+            if getattr(settings, name) != value:
+                label = _LABELS.get(name, name.replace("_", " ").capitalize())
+                raise SettingsError(
+                    f"{label} is set for this machine in {managed.path} and cannot be "
+                    "changed here; ask whoever manages HubDesk on this machine."
+                )
 
     async def update(self, **changes: Any) -> AppSettings:
         """Validate and store ``changes`` on top of the current settings."""

@@ -72,6 +72,37 @@ class Conversation:
     has_failed: bool
     opted_out: bool
     last_sender_id: str | None
+    pinned: bool = False
+    done: bool = False
+    kept_unread: bool = False
+
+
+class ConversationFilter(Enum):
+    """Which conversations the list shows.
+
+    ``INBOX``: every conversation not marked Done (what the list shows by default; a
+    Done one comes back when a new message is received from that person). ``UNREAD``:
+    those with unread messages, Done or not (nothing unread hides). ``DONE``: the Done
+    ones only. ``ALL``: every conversation. Pinned ones come first in each.
+    """
+
+    INBOX = "inbox"
+    UNREAD = "unread"
+    DONE = "done"
+    ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class CallRecord:
+    """One click-to-dial or masked dial attempt."""
+
+    id: int
+    number: str
+    time: datetime
+    ok: bool
+    outcome: str
+    masked_source: str | None = None
+    call_id: str | None = None
 
 
 class MessageState(Enum):
@@ -88,7 +119,12 @@ class MessageState(Enum):
 
 @dataclass(frozen=True, slots=True)
 class ThreadEntry:
-    """One bubble in a thread: a stored SMS, or an outbox entry not yet matched to one."""
+    """One item of a thread's timeline: a stored SMS, an outbox entry not yet matched to
+    one, or (when asked for) a call placed from HubDesk (``call`` set, ``text`` its
+    outcome; ``key`` ``call:<id>``).
+
+    ``resend_of`` is set on a message that resends an earlier failed one (its sms_id).
+    """
 
     key: str
     partner: str
@@ -101,19 +137,22 @@ class ThreadEntry:
     sms_id: int | None = None
     outbox_id: int | None = None
     unread: bool = False
+    resend_outbox_id: int | None = None
+    resend_sms_id: int | None = None
+    resend_of: int | None = None
+    call: CallRecord | None = None
 
+    @property
+    def resent(self) -> bool:
+        """A failed message that was sent again (``resend_outbox_id`` is the new send's
+        outbox entry, ``resend_sms_id`` its server id once known): show "Resent", not
+        "Failed · Retry"."""
+        return self.resend_outbox_id is not None
 
-@dataclass(frozen=True, slots=True)
-class CallRecord:
-    """One click-to-dial or masked dial attempt."""
-
-    id: int
-    number: str
-    time: datetime
-    ok: bool
-    outcome: str
-    masked_source: str | None = None
-    call_id: str | None = None
+    @property
+    def stored(self) -> bool:
+        """A message stored from the server (not an outbox entry, not a call)."""
+        return self.sms_id is not None and self.outbox_id is None and self.call is None
 
 
 @dataclass(frozen=True, slots=True)

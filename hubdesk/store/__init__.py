@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         RecoveryNotice,
     )
     from hubdesk.store.drafts import Drafts
+    from hubdesk.store.marks import ConversationMarks, Marks
     from hubdesk.store.messages import Messages, UpsertResult
     from hubdesk.store.migrations import LATEST_VERSION, DatabaseTooNew
     from hubdesk.store.optouts import OptOut, OptOuts
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
         resolve_base_url,
         save_profile,
     )
+    from hubdesk.store.resends import AlreadyResent, NotResendable, ResendError, Resends, Resent
     from hubdesk.store.search import HitKind, Search, SearchHit
     from hubdesk.store.secrets import (
         KeyringVault,
@@ -67,10 +69,12 @@ __all__ = [
     "SessionVault",
     "StoredSession",
     "VaultUnavailable",
+    "AlreadyResent",
     "BACKFILL_CURSOR",
     "BACKFILL_DONE",
     "Calls",
     "ContactError",
+    "ConversationMarks",
     "Contacts",
     "Database",
     "DatabaseTooNew",
@@ -82,12 +86,17 @@ __all__ = [
     "HitKind",
     "JsonValue",
     "LATEST_VERSION",
+    "Marks",
     "Messages",
+    "NotResendable",
     "OptOut",
     "OptOuts",
     "Outbox",
     "OutboxError",
     "RecoveryNotice",
+    "ResendError",
+    "Resends",
+    "Resent",
     "Search",
     "SearchHit",
     "Settings",
@@ -111,6 +120,8 @@ _HOME: dict[str, str] = {
     "DatabaseUnavailable": "hubdesk.store.database",
     "RecoveryNotice": "hubdesk.store.database",
     "Drafts": "hubdesk.store.drafts",
+    "ConversationMarks": "hubdesk.store.marks",
+    "Marks": "hubdesk.store.marks",
     "Messages": "hubdesk.store.messages",
     "UpsertResult": "hubdesk.store.messages",
     "LATEST_VERSION": "hubdesk.store.migrations",
@@ -129,6 +140,11 @@ _HOME: dict[str, str] = {
     "load_profile": "hubdesk.store.profile",
     "resolve_base_url": "hubdesk.store.profile",
     "save_profile": "hubdesk.store.profile",
+    "AlreadyResent": "hubdesk.store.resends",
+    "NotResendable": "hubdesk.store.resends",
+    "ResendError": "hubdesk.store.resends",
+    "Resends": "hubdesk.store.resends",
+    "Resent": "hubdesk.store.resends",
     "HitKind": "hubdesk.store.search",
     "Search": "hubdesk.store.search",
     "SearchHit": "hubdesk.store.search",

@@ -41,11 +41,13 @@ from hubdesk.store.calls import Calls
 from hubdesk.store.contacts import Contacts
 from hubdesk.store.drafts import Drafts
 from hubdesk.store.lock import FileLock, sender_lock_path
+from hubdesk.store.marks import ConversationMarks
 from hubdesk.store.messages import Messages
 from hubdesk.store.migrations import migrate
 from hubdesk.store.optouts import OptOuts
 from hubdesk.store.outbox import Outbox
 from hubdesk.store.private_files import create_private, restrict_file
+from hubdesk.store.resends import Resends
 from hubdesk.store.search import Search
 from hubdesk.store.settings import Settings
 from hubdesk.store.syncstate import SyncState
@@ -133,6 +135,8 @@ class Database:
         self.sync_state = SyncState(conn)
         self.search = Search(conn)
         self.templates = Templates(conn, clock)
+        self.marks = ConversationMarks(conn, clock)
+        self.resends = Resends(conn, self.outbox, clock)
 
     @property
     def recovered_from(self) -> Path | None:

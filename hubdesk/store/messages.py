@@ -2,7 +2,8 @@
 
 Every write keeps the ``conversations`` table in step inside the same transaction.
 Local read state: a message never seen before is unread when it was received and the
-server calls it unread; after that only ``mark_read`` / ``mark_unread`` change it.
+server calls it unread; after that only ``mark_read`` / ``mark_unread`` / ``mark_seen``
+change it ("Mark unread" sticks: see ``store.marks``).
 
 Text is stored as UTF-8, which cannot hold a lone surrogate. The API repairs server text
 where it is parsed (``hubdesk.api.text``); :func:`storable` is the backstop here, so a
@@ -23,6 +24,7 @@ from typing import Any
 
 from hubdesk.domain import (
     Conversation,
+    ConversationFilter,
     DeliveryStatus,
     ReadStatus,
     Sms,
@@ -30,6 +32,7 @@ from hubdesk.domain import (
     ThreadEntry,
 )
 from hubdesk.store.conversations import list_conversations, refresh_conversations, unread_total
+from hubdesk.store.marks import clear_mark, set_mark
 from hubdesk.store.threads import thread_page
 from hubdesk.store.timecodec import Clock, from_epoch, to_epoch, utc_now
 from hubdesk.store.transactions import transaction
@@ -171,25 +174,63 @@ class Messages:
         )
 
     def mark_read(self, partner: str) -> int:
-        """Mark every message with ``partner`` read locally; return how many changed."""
+        """Mark every message with ``partner`` read locally (the user opened the
+        conversation or asked for it): also ends "kept unread". Returns how many changed."""
         with transaction(self._conn):
             cur = self._conn.execute(
                 "UPDATE messages SET unread = 0 WHERE partner = ? AND unread = 1", (partner,)
             )
             self._conn.execute("UPDATE conversations SET unread = 0 WHERE partner = ?", (partner,))
+            clear_mark(self._conn, partner, ("kept_unread_sms_id",))
         return cur.rowcount
 
-    def mark_unread(self, partner: str) -> bool:
-        """Mark the newest received message unread; False if nothing was received from them."""
+    def mark_seen(self, partner: str) -> int:
+        """The open conversation was shown again (a refresh, not the user opening it):
+        read, unless the user marked it unread and nothing was received since.
+
+        A conversation kept unread stays exactly as it is until a message newer than the
+        one "Mark unread" flagged is received; seeing that one reads the whole
+        conversation (and ends "kept unread"), as opening it does. Returns how many
+        messages changed (0 while kept unread)."""
         with transaction(self._conn):
-            cur = self._conn.execute(
-                """UPDATE messages SET unread = 1 WHERE sms_id = (
-                       SELECT sms_id FROM messages WHERE partner = ? AND type = '2'
-                        ORDER BY time DESC, sms_id DESC LIMIT 1)""",
+            row = self._conn.execute(
+                """SELECT k.time, k.sms_id FROM conversation_marks s
+                     JOIN messages k ON k.sms_id = s.kept_unread_sms_id
+                    WHERE s.partner = ?""",
                 (partner,),
-            )
+            ).fetchone()
+            if row is not None:
+                newer = self._conn.execute(
+                    """SELECT 1 FROM messages
+                        WHERE partner = ? AND type = '2' AND unread = 1 AND time >= ?
+                          AND (time > ? OR sms_id > ?) LIMIT 1""",
+                    (partner, row[0], row[0], row[1]),
+                ).fetchone()
+                if newer is None:
+                    return 0
+            return self.mark_read(partner)
+
+    def mark_unread(self, partner: str) -> bool:
+        """Mark the newest received message unread and keep it so (see ``mark_seen``);
+        False if nothing was received from them."""
+        with transaction(self._conn):
+            row = self._conn.execute(
+                """SELECT sms_id FROM messages WHERE partner = ? AND type = '2'
+                    ORDER BY time DESC, sms_id DESC LIMIT 1""",
+                (partner,),
+            ).fetchone()
+            if row is None:
+                return False
+            self._conn.execute("UPDATE messages SET unread = 1 WHERE sms_id = ?", (row[0],))
+            set_mark(self._conn, partner, {"kept_unread_sms_id": row[0]})
             refresh_conversations(self._conn, (partner,))
-        return cur.rowcount > 0
+        return True
+
+    def refresh(self, partners: Iterable[str]) -> None:
+        """Recompute the conversation rows of ``partners`` (after a change outside the
+        messages, e.g. a discarded resend: its failure counts again)."""
+        with transaction(self._conn):
+            refresh_conversations(self._conn, partners)
 
     # -- reads --------------------------------------------------------------------------
 
@@ -232,19 +273,41 @@ class Messages:
         )
         return [row_to_sms(r) for r in rows]
 
+    def newer_in_thread(self, partner: str, sms_id: int) -> int | None:
+        """How many stored messages with ``partner`` are newer than ``sms_id`` (thread
+        order: time, then id); None when ``sms_id`` is not a stored message with them."""
+        row = self._conn.execute(
+            """SELECT (SELECT count(*) FROM messages n
+                        WHERE n.partner = m.partner AND n.time >= m.time
+                          AND (n.time > m.time OR n.sms_id > m.sms_id))
+                 FROM messages m WHERE m.sms_id = ? AND m.partner = ?""",
+            (sms_id, partner),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
     def count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM messages").fetchone()[0])
 
     def thread(
-        self, partner: str, limit: int = 50, before: tuple[datetime, int] | None = None
+        self,
+        partner: str,
+        limit: int = 50,
+        before: tuple[datetime, int] | None = None,
+        *,
+        calls: bool = False,
     ) -> list[ThreadEntry]:
-        """A newest-first page of the thread with ``partner``; see ``threads.thread_page``."""
-        return thread_page(self._conn, partner, limit, before)
+        """A newest-first page of the thread with ``partner`` (with the calls placed to it
+        when ``calls``); see ``threads.thread_page``."""
+        return thread_page(self._conn, partner, limit, before, calls=calls)
 
     def conversations(
-        self, unread_only: bool = False, limit: int | None = None
+        self,
+        unread_only: bool = False,
+        limit: int | None = None,
+        view: ConversationFilter = ConversationFilter.ALL,
     ) -> list[Conversation]:
-        return list_conversations(self._conn, unread_only, limit)
+        """The list (pinned first, then newest first) through ``view``."""
+        return list_conversations(self._conn, unread_only, limit, view)
 
     def unread_total(self) -> int:
         return unread_total(self._conn)

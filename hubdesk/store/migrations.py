@@ -7,6 +7,8 @@ server message claimable by one outbox destination only (a UNIQUE partial index 
 ``outbox_destinations.sms_id``) and moves each outbox entry's attempt window (server
 times) from the sync engine's ``outbox_attempt:<id>`` sync-state keys into columns.
 ``_TEMPLATES`` adds the saved message templates (``store.templates``).
+``_INBOX_STATES`` adds resend links, per-conversation marks (pinned, Done, kept unread),
+an index of calls by number, and recounts the list's failure marks by the resend rule.
 A new migration is appended to ``MIGRATIONS``; an existing one is never edited once
 released.
 
@@ -215,7 +217,49 @@ _TEMPLATES = (
     "CREATE INDEX templates_order ON templates (position, id)",
 )
 
-MIGRATIONS: tuple[Sequence[str], ...] = (_V1_BASE, _V2_SEARCH, _V3_OUTBOX, _TEMPLATES)
+_INBOX_STATES = (
+    # A resend of a failed message (one the server reports undelivered): the failed
+    # sms_id -> the outbox entry that sends it again. One resend per failed message (the
+    # primary key): a second Retry finds this row instead of sending a duplicate. Dropping
+    # the outbox entry (a discarded failed resend) drops the link with it.
+    """CREATE TABLE resends (
+        sms_id INTEGER PRIMARY KEY,
+        outbox_id INTEGER NOT NULL UNIQUE REFERENCES outbox (id) ON DELETE CASCADE,
+        created_at INTEGER NOT NULL
+    )""",
+    # What the user decided about a conversation (kept apart from the derived
+    # ``conversations`` rows, so a mark outlives a rebuilt row): pinned (since when,
+    # local epoch seconds), Done (the newest message's time and sms_id when it was marked:
+    # a received message after that brings it back), kept unread (the received message
+    # "Mark unread" flagged: refreshing the open thread leaves it unread).
+    """CREATE TABLE conversation_marks (
+        partner TEXT PRIMARY KEY,
+        pinned_at INTEGER,
+        done_time INTEGER,
+        done_sms_id INTEGER,
+        kept_unread_sms_id INTEGER
+    ) WITHOUT ROWID""",
+    # A thread's timeline merges the calls placed to its number.
+    "CREATE INDEX calls_number ON calls (number, time, id)",
+    # The list's failure mark counts a failed message only while nothing settled it:
+    # neither resent (no resends yet) nor followed by a later message to the same person
+    # that was delivered.
+    """UPDATE conversations SET failed = (
+        SELECT count(*) FROM messages f
+         WHERE f.partner = conversations.partner AND f.delivery_status = '2' AND f.type = '1'
+           AND NOT EXISTS (
+               SELECT 1 FROM messages n
+                WHERE n.partner = f.partner AND n.type = '1' AND n.delivery_status = '1'
+                  AND n.time >= f.time AND (n.time > f.time OR n.sms_id > f.sms_id)))""",
+)
+
+MIGRATIONS: tuple[Sequence[str], ...] = (
+    _V1_BASE,
+    _V2_SEARCH,
+    _V3_OUTBOX,
+    _TEMPLATES,
+    _INBOX_STATES,
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 

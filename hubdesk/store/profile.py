@@ -109,12 +109,16 @@ def clear_profile(home: Path) -> None:
     (home / CONFIG_FILE).unlink(missing_ok=True)
 
 
-def resolve_base_url(cli_value: str | None, profile: Profile | None) -> str:
-    """The API base URL: ``--base-url``, else ``HUBDESK_API_URL``, else the profile's,
-    else production. A trailing slash is dropped."""
+def resolve_base_url(
+    cli_value: str | None, profile: Profile | None, managed: str | None = None
+) -> str:
+    """The API base URL: ``--base-url``, else ``HUBDESK_API_URL``, else the machine's
+    managed configuration's (``managed``), else the profile's, else production. A
+    trailing slash is dropped."""
     for candidate in (
         cli_value,
         os.environ.get("HUBDESK_API_URL"),
+        managed,
         profile.base_url if profile else None,
     ):
         if candidate and candidate.strip():

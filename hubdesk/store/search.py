@@ -10,9 +10,10 @@ Any string is a valid query: control characters (NUL included, which would end a
 string early) separate words, and lone surrogates (undecodable input) become U+FFFD, so
 searching never raises for what was typed or pasted.
 
-Hits come contacts first, then conversations found by number, then messages newest
-first (by ``sms_id``, which the server assigns in time order: FTS5 walks its rowids in
-order, so a common word costs no sort over every match).
+A message hit says where it matched (``SearchHit.snippet`` and ranges, plain text:
+``store.snippets``). Hits come contacts first, then conversations found by number, then
+messages newest first (by ``sms_id``, which the server assigns in time order: FTS5 walks
+its rowids in order, so a common word costs no sort over every match).
 """
 
 from __future__ import annotations
@@ -23,11 +24,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
+from hubdesk.domain.models import SmsType
+from hubdesk.store.snippets import Ranges, free_markers, parse_marked, segments, snippet
 from hubdesk.store.timecodec import from_epoch
 
 _NUMBER_CHARS = frozenset("0123456789 +-().")
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_MARKERS = ("\ue000", "\ue001")  # around each match in highlight(); see store.snippets
 
 
 def searchable(text: str) -> str:
@@ -44,7 +48,14 @@ class HitKind(Enum):
 @dataclass(frozen=True, slots=True)
 class SearchHit:
     """One result. ``text`` is the message text (MESSAGE), the last message (CONVERSATION)
-    or the contact's name (CONTACT); ``partner`` is the number to open."""
+    or the contact's name (CONTACT); ``partner`` is the number to open.
+
+    A MESSAGE hit shows what matched, as plain text and ranges (never markup):
+    ``match_ranges`` are the matched words in ``text``; ``snippet`` is one line around
+    the first of them (``…`` where cut) and ``snippet_ranges`` the matched words in it
+    (``(start, end)`` string indices, end exclusive; ``snippet_segments`` gives pieces).
+    ``direction`` says who wrote it. Other hits have the snippet ``text`` and no ranges.
+    """
 
     kind: HitKind
     partner: str
@@ -52,6 +63,17 @@ class SearchHit:
     text: str
     time: datetime | None = None
     sms_id: int | None = None
+    snippet: str = ""
+    snippet_ranges: Ranges = ()
+    match_ranges: Ranges = ()
+    direction: SmsType | None = None
+
+    @property
+    def snippet_segments(self) -> tuple[tuple[str, bool], ...]:
+        """The snippet as ``(piece, matched)`` pairs (the whole ``text`` when no snippet)."""
+        if not self.snippet:
+            return segments(self.text, ())
+        return segments(self.snippet, self.snippet_ranges)
 
 
 def fts_query(text: str, prefix_all: bool = False) -> str | None:
@@ -143,16 +165,38 @@ class Search:
         match = fts_query(query)
         if match is None:
             return []
+        start, end = _MARKERS
         rows = self._conn.execute(
-            """SELECT m.sms_id, m.partner, k.name, m.text, m.time
-                 FROM (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?
+            """SELECT m.sms_id, m.partner, k.name, m.text, m.time, m.type, f.marked
+                 FROM (SELECT rowid, highlight(messages_fts, 0, ?, ?) AS marked
+                         FROM messages_fts WHERE messages_fts MATCH ?
                         ORDER BY rowid DESC LIMIT ?) f
                  JOIN messages m ON m.sms_id = f.rowid
                  LEFT JOIN contacts k ON k.number = m.partner
                 ORDER BY m.sms_id DESC""",
-            (match, limit),
+            (start, end, match, limit),
         )
-        return [
-            SearchHit(HitKind.MESSAGE, partner, name, text, from_epoch(time), sms_id)
-            for sms_id, partner, name, text, time in rows
-        ]
+        hits = []
+        for sms_id, partner, name, text, time, type_, marked in rows.fetchall():
+            ranges = self._ranges(match, sms_id, text, marked)
+            cut, cut_ranges = snippet(text, ranges)
+            hits.append(SearchHit(
+                HitKind.MESSAGE, partner, name, text, from_epoch(time), sms_id,
+                snippet=cut, snippet_ranges=cut_ranges, match_ranges=ranges,
+                direction=SmsType(type_),
+            ))  # fmt: skip
+        return hits
+
+    def _ranges(self, match: str, sms_id: int, text: str, marked: str) -> Ranges:
+        """The matched words of one message; a text that holds the usual markers itself
+        is highlighted again with two it does not hold."""
+        start, end = _MARKERS
+        if start not in text and end not in text:
+            return parse_marked(marked, start, end, text)
+        start, end = free_markers(text)
+        row = self._conn.execute(
+            "SELECT highlight(messages_fts, 0, ?, ?) FROM messages_fts "
+            "WHERE messages_fts MATCH ? AND rowid = ?",
+            (start, end, match, sms_id),
+        ).fetchone()
+        return () if row is None else parse_marked(row[0], start, end, text)

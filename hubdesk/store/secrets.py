@@ -1,8 +1,9 @@
 """The session vault: refresh token and client secret, kept in the OS keyring.
 
 One profile (base URL + username) owns two entries under the keyring service
-``HubDesk``: its refresh token and its client secret. The access token is never
-persisted and the password is never stored anywhere.
+``HubDesk``: its refresh token and its client secret (or, for a session signed in with
+the machine's managed configuration, a marker saying the secret is kept there). The
+access token is never persisted and the password is never stored anywhere.
 
 Some keyrings cap an entry's size (Windows Credential Manager: 2,560 bytes), so a value
 longer than ``MAX_ENTRY_CHARS`` is split into numbered chunk entries. A chunked value is
@@ -53,6 +54,7 @@ CLIENT_SECRET = "client_secret"
 
 _SINGLE = "v:"  # header prefix: the value follows inline
 _CHUNKED = "c:"  # header prefix: "c:<count>:<generation>", chunks stored separately
+_MANAGED = "m:"  # the client secret entry only: "it is the managed file's" (no value)
 _CHUNK_SIZE = MAX_ENTRY_CHARS
 
 NO_KEYRING_MESSAGE = (
@@ -71,10 +73,15 @@ class VaultUnavailable(Exception):
 
 @dataclass(frozen=True)
 class StoredSession:
-    """What survives a restart: the refresh token and the client secret."""
+    """What survives a restart: the refresh token and the client secret.
+
+    ``client_secret`` None: the session was signed in with the client secret of the
+    machine's managed configuration (``core.managed``), which is never copied here; the
+    keyring then holds a marker in its place, and the secret is read from that file again.
+    """
 
     refresh_token: str
-    client_secret: str
+    client_secret: str | None
 
     def __repr__(self) -> str:
         return "StoredSession(refresh_token=<hidden>, client_secret=<hidden>)"
@@ -117,14 +124,22 @@ class KeyringVault:
     def load(self, base_url: str, username: str) -> StoredSession | None:
         with _translated_errors():
             refresh = self._read(entry_key(base_url, username, REFRESH_TOKEN))
-            secret = self._read(entry_key(base_url, username, CLIENT_SECRET))
-        if refresh is None or secret is None:
+            secret_key = entry_key(base_url, username, CLIENT_SECRET)
+            managed = self._get(secret_key) == _MANAGED
+            secret = None if managed else self._read(secret_key)
+        if refresh is None or (secret is None and not managed):
             return None
         return StoredSession(refresh_token=refresh, client_secret=secret)
 
     def save(self, base_url: str, username: str, session: StoredSession) -> None:
         with _translated_errors():
-            self._write(entry_key(base_url, username, CLIENT_SECRET), session.client_secret)
+            secret_key = entry_key(base_url, username, CLIENT_SECRET)
+            if session.client_secret is None:
+                old = self._get(secret_key)
+                self._set(secret_key, _MANAGED)
+                self._remove_chunks(secret_key, old)
+            else:
+                self._write(secret_key, session.client_secret)
             self._write(entry_key(base_url, username, REFRESH_TOKEN), session.refresh_token)
 
     def save_refresh_token(self, base_url: str, username: str, token: str) -> None:
@@ -204,10 +219,13 @@ class MemoryVault:
         secret = self._entries.get(entry_key(base_url, username, CLIENT_SECRET))
         if refresh is None or secret is None:
             return None
-        return StoredSession(refresh_token=refresh, client_secret=secret)
+        return StoredSession(refresh, None if secret == _MANAGED else secret.removeprefix(_SINGLE))
 
     def save(self, base_url: str, username: str, session: StoredSession) -> None:
-        self._entries[entry_key(base_url, username, CLIENT_SECRET)] = session.client_secret
+        secret = session.client_secret
+        self._entries[entry_key(base_url, username, CLIENT_SECRET)] = (
+            _MANAGED if secret is None else _SINGLE + secret
+        )
         self._entries[entry_key(base_url, username, REFRESH_TOKEN)] = session.refresh_token
 
     def save_refresh_token(self, base_url: str, username: str, token: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from argparse import Namespace
 from typing import Any
 
@@ -31,21 +30,36 @@ def _who(profile: Profile) -> str:
     return f"{name}{user_id} at {profile.base_url}"
 
 
-def _client_secret(args: Namespace, ctx: Context) -> str:
-    """--client-secret, else $HUBDESK_CLIENT_SECRET, else asked for without echo."""
-    if args.client_secret is not None:
-        if not args.client_secret.strip():
-            raise UsageError("--client-secret is empty")
-        return str(args.client_secret)
-    from_env = os.environ.get("HUBDESK_CLIENT_SECRET", "")
-    if from_env.strip():
-        return from_env
+def _client(args: Namespace) -> tuple[str | None, str | None]:
+    """--client-id / --client-secret as given (None when absent); empty is bad input."""
+    for option, value in (("--client-id", args.client_id), ("--client-secret", args.client_secret)):
+        if value is not None and not value.strip():
+            raise UsageError(f"{option} is empty")
+    client_id = args.client_id.strip() if args.client_id is not None else None
+    return client_id, args.client_secret
+
+
+def _ask_client_secret(ctx: Context, client_id: str) -> str:
+    """The secret for a client ID nothing else provides: asked on a terminal."""
     if not ctx.stdin.isatty():
         raise UsageError(
-            "no client secret: give --client-secret or set HUBDESK_CLIENT_SECRET "
-            "(or run on a terminal to be asked for it)"
+            f"no client secret for client ID {clean(client_id, one_line=True)!r}: give "
+            "--client-secret or set HUBDESK_CLIENT_SECRET (or run on a terminal to be "
+            "asked for it)"
         )
     return ctx.ask_secret("Client secret: ", "no client secret given")
+
+
+def _username(args: Namespace, ctx: Context) -> str:
+    """--username, else the last login's (signing in again after the session expired)."""
+    if args.username is not None:
+        if not args.username.strip():
+            raise UsageError("--username is empty")
+        return str(args.username).strip()
+    profile = ctx.manager.saved_profile() if not ctx.options.no_store else None
+    if profile is None:
+        raise UsageError("--username is needed: nobody has logged in from this profile yet")
+    return profile.username
 
 
 def _password(args: Namespace, ctx: Context) -> str:
@@ -58,23 +72,29 @@ def _password(args: Namespace, ctx: Context) -> str:
         return password
     if not ctx.stdin.isatty():
         raise UsageError("no terminal to ask for the password on: pipe it in with --password-stdin")
-    return ctx.ask_password(args.username)
+    return ctx.ask_password(_username(args, ctx))
 
 
 async def login(args: Namespace, ctx: Context) -> None:
-    from hubdesk.core.session import Credentials
-
-    for option, value in (("--client-id", args.client_id), ("--username", args.username)):
-        if not value.strip():
-            raise UsageError(f"{option} is empty")
+    """Sign in. The client ID and secret come from the options, the environment, the
+    machine's managed configuration or the last login (``core.credentials``): staff give
+    only ``--username`` and the password."""
+    client_id, client_secret = _client(args)
     url = ctx.base_url
-    credentials = Credentials(
-        client_id=args.client_id.strip(),
-        client_secret=_client_secret(args, ctx),
-        username=args.username.strip(),
-        password=_password(args, ctx),
+    manager = ctx.manager
+    username = _username(args, ctx)
+    chosen = await manager.client_credentials(url, client_id=client_id, client_secret=client_secret)
+    if chosen is None:
+        raise UsageError(
+            "no client ID: give --client-id (or set HUBDESK_CLIENT_ID), or ask whoever "
+            "installed HubDesk for the machine's managed configuration (managed.toml)"
+        )
+    if chosen.client_secret is None:  # typed in on the terminal: given for this login
+        client_id, client_secret = chosen.client_id, _ask_client_secret(ctx, chosen.client_id)
+    password = _password(args, ctx)
+    profile, source = await manager.login_with_password(
+        url, username, password, client_id=client_id, client_secret=client_secret
     )
-    profile = await ctx.manager.login(url, credentials)
     stored = not ctx.options.no_store
     if stored:
         human = f"Logged in as {_who(profile)}."
@@ -83,7 +103,7 @@ async def login(args: Namespace, ctx: Context) -> None:
             f"Logged in as {_who(profile)}; the session was not stored (--no-store), "
             "so it ended with this command."
         )
-    ctx.out.result(_profile_json(profile, stored=stored), human)
+    ctx.out.result(_profile_json(profile, stored=stored, client_credentials=source), human)
 
 
 async def logout(args: Namespace, ctx: Context) -> None:
@@ -101,9 +121,11 @@ async def logout(args: Namespace, ctx: Context) -> None:
 
 
 async def whoami(args: Namespace, ctx: Context) -> None:
+    source: str | None = None
     if ctx.options.no_store:
         await ctx.client()  # signs in from HUBDESK_* for this command
         profile = ctx.manager.profile
+        source = "environment"
     else:
         url = ctx.base_url
         profile = ctx.manager.saved_profile()
@@ -114,13 +136,21 @@ async def whoami(args: Namespace, ctx: Context) -> None:
                 f"Not logged in to {url} (the saved session is for {profile.base_url}). "
                 "Run 'hubdesk-cli login' first"
             )
-        if not await ctx.manager.has_stored_session(profile):
+        source = await ctx.manager.stored_client_source(url)
+        if source is None:
             raise NotLoggedIn(
                 f"The session for {profile.username} is no longer in the keyring. "
                 "Run 'hubdesk-cli login' again"
             )
     assert profile is not None
+    managed = ctx.manager.managed_config()
+    where = {"managed": " (client from the managed configuration)", "profile": ""}
     ctx.out.result(
-        _profile_json(profile, stored=not ctx.options.no_store),
-        f"Logged in as {_who(profile)}.",
+        _profile_json(
+            profile,
+            stored=not ctx.options.no_store,
+            client_credentials=source,
+            managed_config=str(managed.path) if managed is not None else None,
+        ),
+        f"Logged in as {_who(profile)}{where.get(source or '', '')}.",
     )

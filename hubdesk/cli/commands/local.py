@@ -1,5 +1,8 @@
 """``conversations``, ``thread``, ``search``, ``optouts``: read the local store only.
 
+Dates read as everywhere in HubDesk (``domain.dates``): "Today", "Yesterday", a weekday
+within the week, a date before that. ``search`` marks what matched in brackets.
+
 These work offline and without a session: they never build a client, so neither the
 base URL nor the keyring is consulted. A profile that has never been synced has no
 database yet; it is not created just to say so.
@@ -8,6 +11,7 @@ database yet; it is not created just to say so.
 from __future__ import annotations
 
 from argparse import Namespace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from hubdesk.cli import inputs
@@ -18,14 +22,15 @@ from hubdesk.cli.output import (
     clean,
     conversation_json,
     enum_name,
-    local_time,
+    marked,
     party,
     shorten,
     table,
     thread_entry_json,
     utc_iso,
 )
-from hubdesk.domain import SmsType
+from hubdesk.domain import Conversation, ConversationFilter, MessageState, SmsType, ThreadEntry
+from hubdesk.domain.dates import day_label, list_time, when
 
 if TYPE_CHECKING:
     from hubdesk.store.database import Database
@@ -71,24 +76,62 @@ def _who(partner: str, name: str | None) -> str:
     return f"{clean(name, one_line=True)} ({shown})" if name else shown
 
 
+def _view(args: Namespace) -> ConversationFilter:
+    if args.unread:
+        return ConversationFilter.UNREAD
+    if args.done:
+        return ConversationFilter.DONE
+    if args.all:
+        return ConversationFilter.ALL
+    return ConversationFilter.INBOX
+
+
+_EMPTY = {
+    ConversationFilter.INBOX: "No conversations in the inbox.",
+    ConversationFilter.UNREAD: "No unread conversations.",
+    ConversationFilter.DONE: "No conversations marked Done.",
+    ConversationFilter.ALL: "No conversations.",
+}
+
+
+def _flags(c: Conversation) -> str:
+    flags = [
+        name
+        for name, on in (
+            ("pinned", c.pinned),
+            ("done", c.done),
+            ("opted out", c.opted_out),
+            ("failed", c.has_failed),
+        )
+        if on
+    ]
+    return ", ".join(flags)
+
+
 async def conversations(args: Namespace, ctx: Context) -> None:
     from hubdesk.core.inbox import Inbox
 
+    view = _view(args)
     worker = await local_store(ctx)
     if worker is None:
         _no_data(ctx, "conversations")
         return
-    found = await Inbox(worker).conversations(unread_only=args.unread)
-    data = {"conversations": [conversation_json(c) for c in found], "local_data": True}
+    found = await Inbox(worker).conversations(view=view)
+    data = {
+        "conversations": [conversation_json(c) for c in found],
+        "view": view.value,
+        "local_data": True,
+    }
     if not found:
-        human = "No unread conversations." if args.unread else "No conversations."
+        human = _EMPTY[view]
     else:
+        now = datetime.now(UTC)
         rows = [
             [
                 _who(c.partner, c.name),
-                local_time(c.last_time),
+                list_time(c.last_time, now),
                 str(c.unread) if c.unread else "",
-                ("opted out" if c.opted_out else "") + (" failed" if c.has_failed else ""),
+                _flags(c),
                 ("you: " if c.last_direction is SmsType.SENT else "")
                 + shorten(clean(c.last_text, one_line=True), _TEXT_WIDTH),
             ]
@@ -96,6 +139,23 @@ async def conversations(args: Namespace, ctx: Context) -> None:
         ]
         human = table(["WITH", "LAST", "UNREAD", "FLAGS", "MESSAGE"], rows)
     ctx.out.result(data, human)
+
+
+def _state(entry: ThreadEntry) -> str:
+    """What a line of the thread says after who wrote it."""
+    if entry.call is not None:
+        return "call" if entry.call.ok else "call failed"
+    words = [enum_name(entry.state)]
+    if entry.resent:
+        again = f" as SMS {entry.resend_sms_id}" if entry.resend_sms_id is not None else ""
+        words.append(f"resent{again} (outbox entry {entry.resend_outbox_id})")
+    elif entry.state is MessageState.FAILED and entry.stored:
+        words.append(f"retry with: hubdesk-cli retry {entry.sms_id}")
+    if entry.resend_of is not None:
+        words.append(f"resend of SMS {entry.resend_of}")
+    if entry.stored:
+        words.append(f"SMS {entry.sms_id}")
+    return " · ".join(words)
 
 
 async def thread(args: Namespace, ctx: Context) -> None:
@@ -107,7 +167,7 @@ async def thread(args: Namespace, ctx: Context) -> None:
     if worker is None:
         _no_data(ctx, "messages")
         return
-    page = await Inbox(worker).thread(partner, limit=limit)
+    page = await Inbox(worker).thread(partner, limit=limit, calls=True)
     name = await worker.run(lambda db: _contact_name(db, partner))
     entries = list(reversed(page.entries))  # oldest first, like a chat
     data: dict[str, JsonValue] = {
@@ -120,11 +180,22 @@ async def thread(args: Namespace, ctx: Context) -> None:
     if not entries:
         human = f"No messages with {_who(partner, name)} in the local store."
     else:
+        now = datetime.now(UTC)
         lines = [f"Conversation with {_who(partner, name)}"]
+        day = None
         for e in entries:
+            label = day_label(e.time, now)
+            if label != day:
+                lines.append(f"— {label} —")
+                day = label
+            clock = e.time.astimezone().strftime("%H:%M")
+            if e.call is not None:
+                lines.append(f"[{clock}] you called · {_state(e)}")
+                lines.append("  " + clean(e.text, one_line=True))
+                continue
             sent = e.direction is SmsType.SENT
             who = f"you ({party(e.sender_id)})" if sent else "them"
-            lines.append(f"[{local_time(e.time)}] {who} · {enum_name(e.state)}")
+            lines.append(f"[{clock}] {who} · {_state(e)}")
             lines.append("  " + clean(e.text).replace("\n", "\n  "))
         if page.has_more:
             lines.append(f"(older messages not shown: use --limit {limit * 2})")
@@ -176,6 +247,10 @@ async def search(args: Namespace, ctx: Context) -> None:
                 "text": h.text,
                 "time": utc_iso(h.time),
                 "sms_id": h.sms_id,
+                "direction": enum_name(h.direction) if h.direction is not None else None,
+                "snippet": h.snippet or None,
+                "snippet_ranges": [list(r) for r in h.snippet_ranges],
+                "match_ranges": [list(r) for r in h.match_ranges],
             }
             for h in hits
         ],
@@ -184,16 +259,19 @@ async def search(args: Namespace, ctx: Context) -> None:
     if not hits:
         human = f"Nothing found for {clean(query, one_line=True)!r}."
     else:
+        now = datetime.now(UTC)
         rows = [
             [
                 enum_name(h.kind),
                 _who(h.partner, h.name),
-                local_time(h.time),
-                shorten(clean(h.text, one_line=True), _TEXT_WIDTH),
+                when(h.time, now) if h.time is not None else "",
+                marked(h.snippet_segments)
+                if h.snippet
+                else shorten(clean(h.text, one_line=True), _TEXT_WIDTH),
             ]
             for h in hits
         ]
-        human = table(["KIND", "WITH", "TIME", "TEXT"], rows)
+        human = table(["KIND", "WITH", "WHEN", "MATCH"], rows)
     ctx.out.result(data, human)
 
 
@@ -212,8 +290,9 @@ async def optouts(args: Namespace, ctx: Context) -> None:
     if not found:
         human = "No number has opted out."
     else:
+        now = datetime.now(UTC)
         rows = [
-            [party(o.number), local_time(o.since), "" if o.sms_id is None else str(o.sms_id)]
+            [party(o.number), when(o.since, now), "" if o.sms_id is None else str(o.sms_id)]
             for o in found
         ]
         human = table(["NUMBER", "SINCE", "SMS ID"], rows)

@@ -65,6 +65,8 @@ class Cli:
             PYTHON_KEYRING_BACKEND="file_keyring.FileKeyring",
             PYTHONPATH=os.pathsep.join([str(FAKES), str(ROOT)]),
             TZ="UTC",
+            # No machine-wide managed.toml leaks in from the host (/etc/xdg/hubdesk/).
+            XDG_CONFIG_DIRS=str(tmp_path / "xdg"),
         )
 
     def __call__(

@@ -44,6 +44,7 @@ def test_login_json_and_module_entry_point(cli: Cli) -> None:
         "client_id": CLIENT_ID,
         "base_url": cli.sim.base_url,
         "stored": True,
+        "client_credentials": "option",
     }
 
 

@@ -99,6 +99,23 @@ def _t(seconds: int) -> datetime:
     return datetime(2024, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
 
 
+def _unsettled_failure(ms: list[Sms]) -> bool:
+    """The failure mark's rule, from scratch: a failed outgoing message with no later
+    outgoing one that was delivered. No resends here."""
+    accepted = [
+        (m.time, m.sms_id)
+        for m in ms
+        if m.type is SmsType.SENT and m.delivery_status is DeliveryStatus.SENT
+    ]
+    newest = max(accepted, default=None)
+    return any(
+        m.type is SmsType.SENT
+        and m.delivery_status is DeliveryStatus.FAILED
+        and (newest is None or newest < (m.time, m.sms_id))
+        for m in ms
+    )
+
+
 def _expected(messages: list[Sms]) -> list[tuple[str, str, int, bool]]:
     by_partner: dict[str, list[Sms]] = {}
     for m in messages:
@@ -109,9 +126,7 @@ def _expected(messages: list[Sms]) -> list[tuple[str, str, int, bool]]:
         unread = sum(
             1 for m in ms if m.type is SmsType.RECEIVED and m.read_status is ReadStatus.UNREAD
         )
-        failed = any(
-            m.type is SmsType.SENT and m.delivery_status is DeliveryStatus.FAILED for m in ms
-        )
+        failed = _unsettled_failure(ms)
         rows.append(((last.time, last.sms_id), (partner, last.text, unread, failed)))
     rows.sort(key=lambda r: r[0], reverse=True)
     return [r[1] for r in rows]
@@ -146,10 +161,7 @@ class _Model:
         for partner, items in by.items():
             last = max((m for m, _ in items), key=lambda m: (m.time, m.sms_id))
             unread = sum(1 for _, u in items if u)
-            failed = any(
-                m.type is SmsType.SENT and m.delivery_status is DeliveryStatus.FAILED
-                for m, _ in items
-            )
+            failed = _unsettled_failure([m for m, _ in items])
             out.append(((last.time, last.sms_id), (partner, last.text, unread, failed)))
         out.sort(key=lambda r: r[0], reverse=True)
         return [r[1] for r in out]
