@@ -131,11 +131,18 @@ def _replace_in_body(match: re.Match[str]) -> str:
 
 
 def _joins(text: str, at: int) -> bool:
-    """Whether the joiner at ``at`` sits between two characters of a joining script."""
+    """Whether the joiner at ``at`` sits between two characters of a joining script.
+
+    A neighbour that is itself replaced or removed here (a mark, another joiner, a
+    control) does not count: what it becomes would decide differently on a second pass.
+    """
     if at == 0 or at + 1 >= len(text):
         return False
     before, after = text[at - 1], text[at + 1]
-    return all(ord(c) >= _JOINING_FROM and not c.isspace() for c in (before, after))
+    return all(
+        ord(c) >= _JOINING_FROM and not c.isspace() and _SUSPECT.match(c) is None
+        for c in (before, after)
+    )
 
 
 def _in_flag(text: str, at: int) -> bool:
