@@ -66,7 +66,7 @@ RULES: dict[str, Rule] = {
         hubdesk=None, third_party=None, forbidden=("hubdesk.ui", "hubdesk.app.main", *NO_PYSIDE)
     ),
 }
-# DESIGN.md: ui/qtasync.py is the only module that imports qasync.
+# DESIGN.md: ui/qt/async_slots.py is the only module that imports qasync.
 QASYNC_HOME = "hubdesk.ui.qt.async_slots"
 
 
@@ -236,7 +236,7 @@ CASES: list[tuple[str, str, str | None]] = [
     ("cli/qt.py", "import PySide6.QtCore", "cli must not import PySide6"),
     ("cli/rel.py", "from ..ui import window", "cli must not import hubdesk.ui"),
     ("ui/view.py", "from PySide6.QtWidgets import QWidget\nimport qasync", "only hubdesk.ui.qt"),
-    ("ui/qtasync.py", "import qasync\nfrom PySide6.QtWidgets import QApplication", None),
+    ("ui/qt/async_slots.py", "import qasync\nfrom PySide6.QtWidgets import QApplication", None),
     ("__init__.py", "import PySide6", "root may import third-party only the standard library"),
     ("__init__.py", "from hubdesk import domain", "root may import only hubdesk nothing"),
 ]
