@@ -91,8 +91,9 @@ class Bench:
         print(f"  measured {name}: {_ms(row.median)}", flush=True)
         return row
 
-    def record(self, name: str, seconds: float, limit_ms: float | None = None,
-               note: str = "") -> Measurement:
+    def record(
+        self, name: str, seconds: float, limit_ms: float | None = None, note: str = ""
+    ) -> Measurement:
         """Add a one-off timing taken by the caller (e.g. building the data set)."""
         row = Measurement(name, [seconds], None if limit_ms is None else limit_ms / 1000, note)
         self.rows.append(row)
@@ -103,8 +104,10 @@ class Bench:
         name_w = max([len(r.name) for r in self.rows] + [11])
         print()
         print(f"== {self.title} (median of runs; FAIL = over limit by > {TOLERANCE:.0%}) ==")
-        header = f"{'measurement':<{name_w}}  {'median':>10}  {'min':>10}  {'max':>10}  " \
-                 f"{'runs':>4}  {'limit':>9}  {'ratio':>6}  verdict"
+        header = (
+            f"{'measurement':<{name_w}}  {'median':>10}  {'min':>10}  {'max':>10}  "
+            f"{'runs':>4}  {'limit':>9}  {'ratio':>6}  verdict"
+        )
         print(header)
         print("-" * len(header))
         for r in self.rows:

@@ -33,9 +33,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.unit.sync.simkit import kit  # noqa: E402
-from tests.unit.sync.test_sync_outbox import TIMEOUT, sender  # noqa: E402
-from tests.unit.sync.trials import Starvation, Starver, TrialStats, run_trials  # noqa: E402
+from tests.unit.sync.simkit import kit
+from tests.unit.sync.test_sync_outbox import TIMEOUT, sender
+from tests.unit.sync.trials import Starvation, Starver, TrialStats, run_trials
 
 
 def _spin() -> None:

@@ -32,16 +32,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _util import Bench  # noqa: E402
+from _util import Bench
 
-from hubdesk.domain import (  # noqa: E402
+from hubdesk.domain import (
     ConversationFilter,
     DeliveryStatus,
     ReadStatus,
     Sms,
     SmsType,
 )
-from hubdesk.store.database import Database  # noqa: E402
+from hubdesk.store.database import Database
 
 SEED = 20240501
 START = datetime(2023, 1, 1, tzinfo=UTC)
@@ -57,10 +57,14 @@ WORDS = (
     "reminder your account balance due reference number code verify cheers great sorry "
     "can we move it to next week what time works for you just checking in any update"
 ).split()
-FIRST = ("Priya Tom Sarah James Olivia Jack Amelia Harry Isla Noah Emily George Ava "
-         "Mohammed Grace Oscar Sophie Leo Chloe Arthur Mia Freddie Ella Alfie Lily").split()
-LAST = ("Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Wright Khan Green "
-        "Evans Walker Thomas Roberts Hughes Lewis Clarke Turner Hill Moore Wood").split()
+FIRST = (
+    "Priya Tom Sarah James Olivia Jack Amelia Harry Isla Noah Emily George Ava "
+    "Mohammed Grace Oscar Sophie Leo Chloe Arthur Mia Freddie Ella Alfie Lily"
+).split()
+LAST = (
+    "Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Wright Khan Green "
+    "Evans Walker Thomas Roberts Hughes Lewis Clarke Turner Hill Moore Wood"
+).split()
 
 
 def partner_number(i: int) -> str:
@@ -83,20 +87,25 @@ def generate(n_messages: int, n_partners: int, big_thread: int, rng: random.Rand
         own = rng.choice(SENDER_IDS) if sent else OWN_NUMBER
         text = " ".join(rng.choices(WORDS, k=rng.randint(3, 25))).capitalize()
         old = i < n_messages * 0.98
-        result.append(Sms(
-            sms_id=1_000_000 + i,
-            source=own if sent else partner,
-            destination=partner if sent else own,
-            text=text,
-            type=SmsType.SENT if sent else SmsType.RECEIVED,
-            delivery_status=(
-                DeliveryStatus.FAILED if rng.random() < 0.01
-                else DeliveryStatus.SENT if old else DeliveryStatus.PENDING
-            ),
-            read_status=ReadStatus.READ if old or rng.random() < 0.3 else ReadStatus.UNREAD,
-            time=START + step * i,
-            sms_count=rng.choice((1, 1, 1, 2)),
-        ))
+        result.append(
+            Sms(
+                sms_id=1_000_000 + i,
+                source=own if sent else partner,
+                destination=partner if sent else own,
+                text=text,
+                type=SmsType.SENT if sent else SmsType.RECEIVED,
+                delivery_status=(
+                    DeliveryStatus.FAILED
+                    if rng.random() < 0.01
+                    else DeliveryStatus.SENT
+                    if old
+                    else DeliveryStatus.PENDING
+                ),
+                read_status=ReadStatus.READ if old or rng.random() < 0.3 else ReadStatus.UNREAD,
+                time=START + step * i,
+                sms_count=rng.choice((1, 1, 1, 2)),
+            )
+        )
     return result
 
 
@@ -128,20 +137,28 @@ def main() -> int:
     for start in range(0, len(messages), 1000):
         db.messages.upsert_messages(messages[start : start + 1000])
     build = time.perf_counter() - started
-    bench.record("build: upsert 100k in chunks of 1,000", build,
-                 note=f"{len(messages) / build:,.0f} msg/s")
+    bench.record(
+        "build: upsert 100k in chunks of 1,000", build, note=f"{len(messages) / build:,.0f} msg/s"
+    )
     db.close()
     size = path.stat().st_size / 1e6
 
     started = time.perf_counter()
     db = Database.open(path)
-    bench.record("open existing (quick_check + migrate)", time.perf_counter() - started,
-                 note=f"file {size:.1f} MB")
+    bench.record(
+        "open existing (quick_check + migrate)",
+        time.perf_counter() - started,
+        note=f"file {size:.1f} MB",
+    )
 
     rows = db.messages.conversations()
     assert len(rows) == args.conversations, len(rows)
-    bench.measure("conversation list (all rows)", db.messages.conversations, limit_ms=50,
-                  note=f"{len(rows):,} rows")
+    bench.measure(
+        "conversation list (all rows)",
+        db.messages.conversations,
+        limit_ms=50,
+        note=f"{len(rows):,} rows",
+    )
     # The inbox views (issue: the inbox as a workplace): 500 conversations Done, 10
     # pinned, the list read through each view. ALL is the measurement above, now with
     # the marks joined and pinned ones sorted first.
@@ -156,20 +173,36 @@ def main() -> int:
         ("conversation list: all, 10 pinned first", ConversationFilter.ALL),
     ):
         shown = len(db.messages.conversations(view=view))
-        bench.measure(label, functools.partial(db.messages.conversations, view=view),
-                      limit_ms=50, note=f"{shown:,} rows")
+        bench.measure(
+            label,
+            functools.partial(db.messages.conversations, view=view),
+            limit_ms=50,
+            note=f"{shown:,} rows",
+        )
     big = partner_number(0)
     for minute in range(0, 10_000, 20):  # 500 calls placed across the big thread's span
         db.calls.add(big, True, "Call placed", time=START + timedelta(minutes=minute * 77))
-    bench.measure("thread: first 50 with calls merged",
-                  lambda: db.messages.thread(big, calls=True), limit_ms=10, repeats=25)
+    bench.measure(
+        "thread: first 50 with calls merged",
+        lambda: db.messages.thread(big, calls=True),
+        limit_ms=10,
+        repeats=25,
+    )
     page = db.messages.thread(big, limit=50)
     assert len(page) == 50
-    bench.measure("thread: first 50 of the 10k thread", lambda: db.messages.thread(big),
-                  limit_ms=10, repeats=25)
+    bench.measure(
+        "thread: first 50 of the 10k thread",
+        lambda: db.messages.thread(big),
+        limit_ms=10,
+        repeats=25,
+    )
     before = (page[-1].time, page[-1].sms_id or 0)
-    bench.measure("thread: next 50 (keyset)", lambda: db.messages.thread(big, before=before),
-                  limit_ms=10, repeats=25)
+    bench.measure(
+        "thread: next 50 (keyset)",
+        lambda: db.messages.thread(big, before=before),
+        limit_ms=10,
+        repeats=25,
+    )
     for label, query in (
         ("search: common word", "tomorrow"),
         ("search: two words", "running late"),
@@ -180,8 +213,13 @@ def main() -> int:
         ("search: syntax chars", 'NEAR("boiler * -'),
     ):
         hits = db.search.search(query)
-        bench.measure(label, functools.partial(db.search.search, query), limit_ms=30, repeats=15,
-                      note=f"{len(hits)} hits")
+        bench.measure(
+            label,
+            functools.partial(db.search.search, query),
+            limit_ms=30,
+            repeats=15,
+            note=f"{len(hits)} hits",
+        )
     bench.measure("unread total", db.messages.unread_total, limit_ms=5, repeats=15)
 
     next_id = messages[-1].sms_id + 1
@@ -194,9 +232,18 @@ def main() -> int:
         for _ in range(7):
             clock[0] += timedelta(seconds=7)
             p = partner_number(rng.randrange(args.conversations))
-            batch.append(Sms(next_id, p, OWN_NUMBER, "New message " + rng.choice(WORDS),
-                             SmsType.RECEIVED, DeliveryStatus.SENT, ReadStatus.UNREAD,
-                             clock[0]))
+            batch.append(
+                Sms(
+                    next_id,
+                    p,
+                    OWN_NUMBER,
+                    "New message " + rng.choice(WORDS),
+                    SmsType.RECEIVED,
+                    DeliveryStatus.SENT,
+                    ReadStatus.UNREAD,
+                    clock[0],
+                )
+            )
             next_id += 1
         overlap = messages[-3:]
         changed = replace(overlap[2], delivery_status=rng.choice(list(DeliveryStatus)))
@@ -208,12 +255,15 @@ def main() -> int:
         "insert a 10-message poll result",
         lambda: db.messages.upsert_messages(pending.pop()),
         setup=lambda: pending.append(poll_batch()),
-        limit_ms=5, repeats=25, note="one committed transaction (WAL, synchronous=NORMAL)",
+        limit_ms=5,
+        repeats=25,
+        note="one committed transaction (WAL, synchronous=NORMAL)",
     )
     bench.measure(
         "outbox enqueue (durable: WAL fsync)",
         lambda: db.outbox.enqueue("HubWork", [partner_number(1)], "bench"),
-        repeats=15, note="informational: fsync cost of this disk",
+        repeats=15,
+        note="informational: fsync cost of this disk",
     )
     db.close()
     status = bench.report()

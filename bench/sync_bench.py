@@ -77,9 +77,11 @@ async def env(
         clock = ServerClock()
         limits = httpx.Limits(max_connections=CONCURRENCY + 4)
         client = HubClient(
-            sim.base_url, client_id="hubdesk-demo", client_secret="demo-secret",
+            sim.base_url,
+            client_id="hubdesk-demo",
+            client_secret="demo-secret",
             transport=ServerClockTransport(clock, httpx.AsyncHTTPTransport(limits=limits)),
-        )  # fmt: skip
+        )
         worker = await DbWorker.open(tmp / f"{name}.db")
         try:
             if login:
@@ -150,8 +152,13 @@ async def backfill_limited(tmp: Path, *, preload: int, label: str) -> None:
         await e.client.login("demo@hubwork.test", "demo-password")
         hits_before = preload + 1
         start = time.time()
-        bf = Backfill(e.client, e.worker, server_clock=e.clock, concurrency=CONCURRENCY,
-                      pacer=RatePacer(e.client, server_clock=e.clock))  # fmt: skip
+        bf = Backfill(
+            e.client,
+            e.worker,
+            server_clock=e.clock,
+            concurrency=CONCURRENCY,
+            pacer=RatePacer(e.client, server_clock=e.clock),
+        )
         before = e.list_requests()
         result = await bf.run(depth=None)
         wall = time.time() - start
@@ -160,11 +167,17 @@ async def backfill_limited(tmp: Path, *, preload: int, label: str) -> None:
         assert stored == total, (stored, total)
         usable = limit - reserve_for(limit)
         bound = limiter_bound(
-            made, usable=usable, first_window_left=max(0, usable - hits_before),
+            made,
+            usable=usable,
+            first_window_left=max(0, usable - hits_before),
             until_reset=window_opened + 60 - start,
-        )  # fmt: skip
-        record(f"backfill {total} msgs @{limit}/min, {label}: requests", made,
-               math.ceil(total / 10) + 2, "req")  # fmt: skip
+        )
+        record(
+            f"backfill {total} msgs @{limit}/min, {label}: requests",
+            made,
+            math.ceil(total / 10) + 2,
+            "req",
+        )
         name = f"backfill {total} msgs @{limit}/min, {label}: wall s"
         if bound > 0:
             record(f"{name} (goal 1.05 x bound {bound:.2f} s)", wall, 1.05 * bound, "s")
@@ -181,15 +194,25 @@ async def backfill_speedup(tmp: Path) -> None:
             seed_history(e.sim.state, n_messages)
             latency(e.sim.state, d)
             start = time.perf_counter()
-            await Backfill(e.client, e.worker, server_clock=e.clock,
-                           concurrency=concurrency).run(depth=None)  # fmt: skip
+            await Backfill(e.client, e.worker, server_clock=e.clock, concurrency=concurrency).run(
+                depth=None
+            )
             times[concurrency] = time.perf_counter() - start
     speedup = times[1] / times[CONCURRENCY]
-    print(f"  no limit, {d * 1000:.0f} ms latency: one at a time {times[1]:.2f} s, "
-          f"{CONCURRENCY} in flight {times[CONCURRENCY]:.2f} s")  # fmt: skip
+    print(
+        f"  no limit, {d * 1000:.0f} ms latency: one at a time {times[1]:.2f} s, "
+        f"{CONCURRENCY} in flight {times[CONCURRENCY]:.2f} s"
+    )
     # goal: at least 3x faster, recorded as (1 / speedup) <= 1/3
-    ROWS.append(Row(f"backfill speed-up without a limit ({speedup:.2f}x; goal >= 3x)",
-                    1 / speedup, 1 / 3, "inv", speedup >= 3))  # fmt: skip
+    ROWS.append(
+        Row(
+            f"backfill speed-up without a limit ({speedup:.2f}x; goal >= 3x)",
+            1 / speedup,
+            1 / 3,
+            "inv",
+            speedup >= 3,
+        )
+    )
 
 
 async def main(quick: bool) -> int:

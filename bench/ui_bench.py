@@ -103,20 +103,31 @@ def sign_in(home: Path, keyring_file: Path | None) -> None:
         env = child_env(home, keyring_file)
         env["HUBDESK_API_URL"] = sim.base_url
         done = subprocess.run(
-            [sys.executable, "-m", "hubdesk.cli", "login", "--client-id", config.client_id,
-             "--client-secret", config.client_secret, "--username", config.username,
-             "--password-stdin"],
-            input=config.password + "\n", capture_output=True, text=True, env=env, timeout=120,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "hubdesk.cli",
+                "login",
+                "--client-id",
+                config.client_id,
+                "--client-secret",
+                config.client_secret,
+                "--username",
+                config.username,
+                "--password-stdin",
+            ],
+            input=config.password + "\n",
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
     if done.returncode != 0:
         sys.exit(f"hubdesk-cli login failed ({done.returncode}):\n{done.stderr}")
 
 
-def child_env(
-    home: Path, keyring_file: Path | None, pycache: Path | None = None
-) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HUBDESK_", "PYTHON_KEYRING"))}  # fmt: skip
+def child_env(home: Path, keyring_file: Path | None, pycache: Path | None = None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBDESK_", "PYTHON_KEYRING"))}
     if pycache is not None:
         # Bytecode cached, as in any installed app (this container sets
         # PYTHONDONTWRITEBYTECODE): kept in the scratch folder, filled by the warm-up run.
@@ -124,8 +135,10 @@ def child_env(
         env["PYTHONPYCACHEPREFIX"] = str(pycache)
     env.update(HUBDESK_HOME=str(home), PYTHONPATH=os.pathsep.join([str(FAKES), str(ROOT)]))
     if keyring_file is not None:
-        env.update(HUBDESK_TEST_KEYRING_FILE=str(keyring_file),
-                   PYTHON_KEYRING_BACKEND="file_keyring.FileKeyring")  # fmt: skip
+        env.update(
+            HUBDESK_TEST_KEYRING_FILE=str(keyring_file),
+            PYTHON_KEYRING_BACKEND="file_keyring.FileKeyring",
+        )
     if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
         env["QT_QPA_PLATFORM"] = "offscreen"
     return env
@@ -141,16 +154,21 @@ def prepare(folder: Path, system_keyring: bool = False) -> tuple[Path, Path | No
         print(f"reusing the profile in {folder}", flush=True)
     else:
         home.mkdir(parents=True, exist_ok=True)
-        print(f"building {home / DB_FILE}: {MESSAGES:,} messages, {CONVERSATIONS:,} "
-              f"conversations (store_bench data, seed {SEED}) ...", flush=True)  # fmt: skip
+        print(
+            f"building {home / DB_FILE}: {MESSAGES:,} messages, {CONVERSATIONS:,} "
+            f"conversations (store_bench data, seed {SEED}) ...",
+            flush=True,
+        )
         built = build_database(home / DB_FILE)
         print(f"  built in {built:.1f} s; signing in with hubdesk-cli ...", flush=True)
         sign_in(home, keyring_file)
     if not system_keyring:
         return home, keyring_file
     if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        sys.exit("--system-keyring needs a desktop session with a Secret Service: run it "
-                 "under scripts/desktop_session.py")  # fmt: skip
+        sys.exit(
+            "--system-keyring needs a desktop session with a Secret Service: run it "
+            "under scripts/desktop_session.py"
+        )
     system_home = folder / "home-system-keyring"
     shutil.rmtree(system_home, ignore_errors=True)
     system_home.mkdir(parents=True)
@@ -173,7 +191,6 @@ def remove_stale_socket(home: Path) -> None:
         Path(name).unlink(missing_ok=True)
 
 
-
 @dataclass
 class Child:
     spawn_to_frame: float  # seconds: the window's first completed paint
@@ -183,8 +200,9 @@ class Child:
     result: dict[str, Any]
 
 
-def run_child(mode: str, home: Path, keyring_file: Path | None, scratch: Path,
-              rounds: int = 0) -> Child:  # fmt: skip
+def run_child(
+    mode: str, home: Path, keyring_file: Path | None, scratch: Path, rounds: int = 0
+) -> Child:
     run_home = scratch / "run"
     if run_home.exists():
         shutil.rmtree(run_home)
@@ -203,8 +221,13 @@ def run_child(mode: str, home: Path, keyring_file: Path | None, scratch: Path,
     result: dict[str, Any] = json.loads(line.removeprefix("UIBENCH "))
     if "error" in result:
         sys.exit(f"{mode} child: {result['error']}\n{done.stderr}")
-    return Child(result["t_frame"] - t0, result["t_paint"] - t0, result["t_content"] - t0,
-                 result["t_full"] - t0, result)  # fmt: skip
+    return Child(
+        result["t_frame"] - t0,
+        result["t_paint"] - t0,
+        result["t_content"] - t0,
+        result["t_full"] - t0,
+        result,
+    )
 
 
 # --- reporting --------------------------------------------------------------------------
@@ -227,9 +250,11 @@ def memory_table(rows: list[Measurement], where: str) -> int:
     for r in rows:
         limit = "-" if r.limit is None else f"{r.limit:.1f}"
         ratio = "-" if r.ratio is None else f"{r.ratio:.2f}"
-        print(f"{r.name:<46}  {r.median:>8.1f}  {min(r.samples):>8.1f}  {max(r.samples):>8.1f}"
-              f"  {len(r.samples):>4}  {limit:>8}  {ratio:>6}  {r.verdict}"
-              f"{'  ' + r.note if r.note else ''}")  # fmt: skip
+        print(
+            f"{r.name:<46}  {r.median:>8.1f}  {min(r.samples):>8.1f}  {max(r.samples):>8.1f}"
+            f"  {len(r.samples):>4}  {limit:>8}  {ratio:>6}  {r.verdict}"
+            f"{'  ' + r.note if r.note else ''}"
+        )
     return 1 if any(r.verdict == "FAIL" for r in rows) else 0
 
 
@@ -238,12 +263,18 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=7, help="bare/app start-up pairs")
     parser.add_argument("--ops-runs", type=int, default=3, help="app processes for ops")
     parser.add_argument("--rounds", type=int, default=4, help="open/filter rounds per process")
-    parser.add_argument("--profile", type=Path, help="build the profile here and keep it "
-                        "(reused when it already holds one)")  # fmt: skip
-    parser.add_argument("--system-keyring", action="store_true",
-                        help="keep the session in the desktop's keyring (Secret Service), "
-                        "as a signed-in user's is, not in a file keyring; run under "
-                        "scripts/desktop_session.py")  # fmt: skip
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="build the profile here and keep it (reused when it already holds one)",
+    )
+    parser.add_argument(
+        "--system-keyring",
+        action="store_true",
+        help="keep the session in the desktop's keyring (Secret Service), "
+        "as a signed-in user's is, not in a file keyring; run under "
+        "scripts/desktop_session.py",
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="hubdesk-uibench-"))
@@ -254,12 +285,11 @@ def main() -> int:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def measure(
-    args: argparse.Namespace, home: Path, keyring_file: Path | None, scratch: Path
-) -> int:
+def measure(args: argparse.Namespace, home: Path, keyring_file: Path | None, scratch: Path) -> int:
     where = "the desktop's Secret Service" if keyring_file is None else "a file keyring"
-    bench = Bench(f"ui: {MESSAGES:,} messages, {CONVERSATIONS:,} conversations cached; "
-                  f"session in {where}")  # fmt: skip
+    bench = Bench(
+        f"ui: {MESSAGES:,} messages, {CONVERSATIONS:,} conversations cached; session in {where}"
+    )
     print("warming up (one untimed run of each) ...", flush=True)
     run_child("bare", home, keyring_file, scratch)
     run_child("app", home, keyring_file, scratch)
@@ -275,69 +305,103 @@ def measure(
                 sys.exit(f"the full list showed {child.result.get('rows')} conversations")
             if mode == "app" and not child.result.get("rows_content"):
                 sys.exit("the list never painted cached conversations")
-        print(f"  pair {i + 1}: bare {bare[-1].spawn_to_frame * 1000:.0f} ms, "
-              f"app frame {app[-1].spawn_to_frame * 1000:.0f} / content "
-              f"{app[-1].spawn_to_content * 1000:.0f} / full list "
-              f"{app[-1].spawn_to_full * 1000:.0f} ms", flush=True)  # fmt: skip
+        print(
+            f"  pair {i + 1}: bare {bare[-1].spawn_to_frame * 1000:.0f} ms, "
+            f"app frame {app[-1].spawn_to_frame * 1000:.0f} / content "
+            f"{app[-1].spawn_to_content * 1000:.0f} / full list "
+            f"{app[-1].spawn_to_full * 1000:.0f} ms",
+            flush=True,
+        )
 
     ops = []
     for i in range(args.ops_runs):
         ops.append(run_child("app", home, keyring_file, scratch, rounds=args.rounds).result)
-        print(f"  ops run {i + 1}: big thread open median "
-              f"{ops[-1]['big_open_median']:.1f} ms", flush=True)  # fmt: skip
+        print(
+            f"  ops run {i + 1}: big thread open median {ops[-1]['big_open_median']:.1f} ms",
+            flush=True,
+        )
 
     bare_frame = [c.spawn_to_frame for c in bare]
     app_content = [c.spawn_to_content for c in app]
     ratios = [a / b for a, b in zip(app_content, bare_frame, strict=True)]
     bare_median = statistics.median(bare_frame)
     shown = statistics.median([c.result["rows_content"] for c in app])
-    bench.rows.append(Measurement("start: bare QMainWindow, spawn to first frame",
-                                  bare_frame, note="baseline"))  # fmt: skip
-    bench.rows.append(Measurement(
-        "start: HubDesk, spawn to list painted w/ cache", app_content,
-        START_RATIO * bare_median,
-        note=f"the goal: limit {START_RATIO}x bare; app/bare {statistics.median(ratios):.2f}x "
-             f"(pair ratios {min(ratios):.2f}-{max(ratios):.2f}); {shown:.0f} newest "
-             f"conversations in it",
-    ))  # fmt: skip
+    bench.rows.append(
+        Measurement("start: bare QMainWindow, spawn to first frame", bare_frame, note="baseline")
+    )
+    bench.rows.append(
+        Measurement(
+            "start: HubDesk, spawn to list painted w/ cache",
+            app_content,
+            START_RATIO * bare_median,
+            note=f"the goal: limit {START_RATIO}x bare; app/bare {statistics.median(ratios):.2f}x "
+            f"(pair ratios {min(ratios):.2f}-{max(ratios):.2f}); {shown:.0f} newest "
+            f"conversations in it",
+        )
+    )
     frame_ratios = [c.spawn_to_frame / b for c, b in zip(app, bare_frame, strict=True)]
-    bench.rows.append(Measurement(
-        "start: HubDesk, spawn to first frame", [c.spawn_to_frame for c in app],
-        note=f"window's first completed paint, whatever it shows; "
-             f"{statistics.median(frame_ratios):.2f}x bare (info)",
-    ))  # fmt: skip
-    bench.rows.append(Measurement(
-        "start: HubDesk, spawn to first Paint event",
-        [c.spawn_to_paint for c in app], note="paint pass begins (info)",
-    ))  # fmt: skip
-    bench.rows.append(Measurement(
-        "start: HubDesk, spawn to all 5,000 rows painted", [c.spawn_to_full for c in app],
-        note="store worker open (quick_check) + whole list (info)",
-    ))  # fmt: skip
+    bench.rows.append(
+        Measurement(
+            "start: HubDesk, spawn to first frame",
+            [c.spawn_to_frame for c in app],
+            note=f"window's first completed paint, whatever it shows; "
+            f"{statistics.median(frame_ratios):.2f}x bare (info)",
+        )
+    )
+    bench.rows.append(
+        Measurement(
+            "start: HubDesk, spawn to first Paint event",
+            [c.spawn_to_paint for c in app],
+            note="paint pass begins (info)",
+        )
+    )
+    bench.rows.append(
+        Measurement(
+            "start: HubDesk, spawn to all 5,000 rows painted",
+            [c.spawn_to_full for c in app],
+            note="store worker open (quick_check) + whole list (info)",
+        )
+    )
     in_child = [c.result["t_content"] - c.result["t_enter"] for c in app]
-    bench.rows.append(Measurement("start: HubDesk, script entry to list w/ cache", in_child,
-                                  note="without interpreter start-up (info)"))  # fmt: skip
+    bench.rows.append(
+        Measurement(
+            "start: HubDesk, script entry to list w/ cache",
+            in_child,
+            note="without interpreter start-up (info)",
+        )
+    )
 
     opens = [o for r in ops for o in r["opens"]]
     big = [o for o in opens if o["partner"] == "447400000000"]
     small = [o for o in opens if o["partner"] != "447400000000"]
     assert all(o["header"] and o["rows"] > 0 for o in opens), opens
-    bench.rows.append(Measurement(
-        "thread: click on 10k thread's row to painted", values(big, "ms"), THREAD_MS / 1000,
-        note=f"{big[0]['rows']} rows shown of {big[0]['entries']} loaded; "
-             f"at bottom {sum(o['at_bottom'] for o in big)}/{len(big)}",
-    ))  # fmt: skip
+    bench.rows.append(
+        Measurement(
+            "thread: click on 10k thread's row to painted",
+            values(big, "ms"),
+            THREAD_MS / 1000,
+            note=f"{big[0]['rows']} rows shown of {big[0]['entries']} loaded; "
+            f"at bottom {sum(o['at_bottom'] for o in big)}/{len(big)}",
+        )
+    )
     first_big = [r["opens"][0]["ms"] / 1000 for r in ops]
-    bench.rows.append(Measurement("thread: same, first open in a process", first_big,
-                                  note="cold caches (info)"))  # fmt: skip
-    bench.rows.append(Measurement("thread: click on a small thread's row to painted",
-                                  values(small, "ms"), note="info"))  # fmt: skip
+    bench.rows.append(
+        Measurement("thread: same, first open in a process", first_big, note="cold caches (info)")
+    )
+    bench.rows.append(
+        Measurement(
+            "thread: click on a small thread's row to painted", values(small, "ms"), note="info"
+        )
+    )
     whole = [w for r in ops for w in r["whole"]]
-    bench.rows.append(Measurement(
-        "thread: all 10,000 entries set on the model, painted", values(whole, "ms"),
-        note=f"stress, not the app's path (it loads 50): set_entries "
-             f"{statistics.median(values(whole, 'set_ms')) * 1000:.1f} ms (info)",
-    ))  # fmt: skip
+    bench.rows.append(
+        Measurement(
+            "thread: all 10,000 entries set on the model, painted",
+            values(whole, "ms"),
+            note=f"stress, not the app's path (it loads 50): set_entries "
+            f"{statistics.median(values(whole, 'set_ms')) * 1000:.1f} ms (info)",
+        )
+    )
 
     keys = [k for r in ops for k in r["keys"]]
     narrowing = [k for k in keys if k["typed"] != "\b"]
@@ -391,10 +455,13 @@ def measure(
             note="info (off UI thread)",
         )
     )
-    bench.rows.append(Measurement(
-        "filter key: key to list repainted, end to end", values(keys, "total_ms"),
-        note="info: includes the 120 ms debounce (window.SEARCH_DEBOUNCE_MS)",
-    ))  # fmt: skip
+    bench.rows.append(
+        Measurement(
+            "filter key: key to list repainted, end to end",
+            values(keys, "total_ms"),
+            note="info: includes the 120 ms debounce (window.SEARCH_DEBOUNCE_MS)",
+        )
+    )
     status = bench.report()
 
     bare_rss = [mb(c.result["VmRSS"]) for c in bare]

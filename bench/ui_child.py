@@ -44,7 +44,7 @@ if APP_MODE:
     # own hooks: without this the child would measure a different order. The
     # measurements after start-up (``ui_ops``) load asyncio once it is over, as HubDesk
     # does; the bare window imports no more than its own timing needs.
-    from hubdesk.app import importscan  # noqa: E402
+    from hubdesk.app import importscan
 
     importscan.install()
 

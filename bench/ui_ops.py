@@ -55,8 +55,14 @@ class Ops:
 
         inbox.search = search
         model = window.conversation_model
-        for signal in (model.modelReset, model.rowsRemoved, model.rowsInserted,
-                       model.rowsMoved, model.dataChanged, model.layoutChanged):  # fmt: skip
+        for signal in (
+            model.modelReset,
+            model.rowsRemoved,
+            model.rowsInserted,
+            model.rowsMoved,
+            model.dataChanged,
+            model.layoutChanged,
+        ):
             signal.connect(lambda *_a: self._mark("model"))
         window.thread_model.modelReset.connect(lambda: self._mark("thread_reset"))
 
@@ -86,8 +92,12 @@ class Ops:
         from PySide6.QtTest import QTest
 
         t0 = time.monotonic()
-        QTest.mouseClick(w.conversation_view.viewport(), Qt.MouseButton.LeftButton,
-                         Qt.KeyboardModifier.NoModifier, rect.center())  # fmt: skip
+        QTest.mouseClick(
+            w.conversation_view.viewport(),
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+            rect.center(),
+        )
         t_click = time.monotonic()
         t_done = await self._wait(painted)
         view = w.thread_view

@@ -47,11 +47,12 @@ class AfterPaint(QObject):
         self.t_event = 0.0
         widget.installEventFilter(self)
 
-    def expect(self, callback: Callable[[float], None],
-               armed: Callable[[], bool] = lambda: True) -> None:  # fmt: skip
+    def expect(
+        self, callback: Callable[[float], None], armed: Callable[[], bool] = lambda: True
+    ) -> None:
         self.callback, self.armed = callback, armed
 
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if obj is self.widget and event.type() == QEvent.Type.Paint:
             callback = self.callback
             if callback is not None and self.armed():

@@ -34,7 +34,7 @@ def lazy_exports(
     """
     namespace = sys.modules[package].__dict__
 
-    def __getattr__(name: str) -> object:  # noqa: N807 (PEP 562's name)
+    def __getattr__(name: str) -> object:
         module = homes.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
@@ -42,7 +42,7 @@ def lazy_exports(
         namespace[name] = value
         return value
 
-    def __dir__() -> list[str]:  # noqa: N807
+    def __dir__() -> list[str]:
         return sorted(set(namespace) | set(namespace.get("__all__", ())))
 
     return __getattr__, __dir__

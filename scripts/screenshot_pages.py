@@ -14,13 +14,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWidget
 
-from hubdesk.core.bulk import BulkResult, Recipient, plan_bulk, split_pasted  # noqa: E402
-from hubdesk.core.contacts import ImportReport, ImportRow, ImportStatus  # noqa: E402
-from hubdesk.core.settings import AppSettings  # noqa: E402
-from hubdesk.domain import (  # noqa: E402
+from hubdesk.core.bulk import BulkResult, Recipient, plan_bulk, split_pasted
+from hubdesk.core.contacts import ImportReport, ImportRow, ImportStatus
+from hubdesk.core.settings import AppSettings
+from hubdesk.domain import (
     CallRecord,
     Contact,
     OutboxItem,
@@ -31,13 +31,13 @@ from hubdesk.domain import (  # noqa: E402
 from hubdesk.ui.bulk.dialog import BulkSendDialog
 from hubdesk.ui.calls.dial_confirm import DialConfirmDialog
 from hubdesk.ui.calls.masked_call import MaskedCallDialog
-from hubdesk.ui.calls.page import CallHistoryPage  # noqa: E402
+from hubdesk.ui.calls.page import CallHistoryPage
 from hubdesk.ui.contacts.import_report import ImportReportDialog
-from hubdesk.ui.contacts.page import ContactsPage  # noqa: E402
+from hubdesk.ui.contacts.page import ContactsPage
 from hubdesk.ui.messages.new_message import NewMessageDialog
-from hubdesk.ui.qt.icons import IconSet  # noqa: E402
-from hubdesk.ui.qt.theme import apply_theme  # noqa: E402
-from hubdesk.ui.senders.page import SenderIdsPage  # noqa: E402
+from hubdesk.ui.qt.icons import IconSet
+from hubdesk.ui.qt.theme import apply_theme
+from hubdesk.ui.senders.page import SenderIdsPage
 from hubdesk.ui.settings.dialog import SettingsDialog
 
 NOW = datetime.now(UTC)

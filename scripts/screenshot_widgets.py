@@ -12,10 +12,10 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSize  # noqa: E402
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QToolButton, QWidget  # noqa: E402
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QToolButton, QWidget
 
-from hubdesk.domain import (  # noqa: E402
+from hubdesk.domain import (
     Conversation,
     MessageState,
     SenderId,
@@ -23,11 +23,11 @@ from hubdesk.domain import (  # noqa: E402
     SmsType,
     ThreadEntry,
 )
-from hubdesk.ui.messages.compose import ComposePane  # noqa: E402
-from hubdesk.ui.messages.conversations import ConversationListModel, ConversationListView  # noqa: E402
-from hubdesk.ui.messages.thread import ThreadModel, ThreadView  # noqa: E402
-from hubdesk.ui.qt.icons import FALLBACKS, IconSet  # noqa: E402
-from hubdesk.ui.qt.theme import apply_theme  # noqa: E402
+from hubdesk.ui.messages.compose import ComposePane
+from hubdesk.ui.messages.conversations import ConversationListModel, ConversationListView
+from hubdesk.ui.messages.thread import ThreadModel, ThreadView
+from hubdesk.ui.qt.icons import FALLBACKS, IconSet
+from hubdesk.ui.qt.theme import apply_theme
 
 NOW = datetime.now(UTC)
 

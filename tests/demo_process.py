@@ -22,9 +22,13 @@ def run_demo_until_synced(
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HUBDESK_HOME=str(home))
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)  # no tray or notifications needed
     proc = subprocess.Popen(
-        list(command), cwd=cwd, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        list(command),
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:

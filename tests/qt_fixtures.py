@@ -14,11 +14,11 @@ from collections.abc import Iterator
 if sys.platform.startswith("linux"):  # Windows, macOS: Qt's own platform (CI has a desktop)
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from PySide6.QtCore import Qt  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
-from hubdesk.ui.qt.async_slots import close_event_loop, create_event_loop  # noqa: E402
+from hubdesk.ui.qt.async_slots import close_event_loop, create_event_loop
 
 # Qt's own file and colour dialogs everywhere: a native one (Windows, macOS) is an OS
 # window outside the test's reach.

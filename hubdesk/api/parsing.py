@@ -205,8 +205,11 @@ def parse_page(value: object, item: Callable[[object], T]) -> Page[T]:
     if reasons:
         log.warning(
             "skipped %d of %d items on page %d that could not be read: %s",
-            len(reasons), len(raw_items), current, "; ".join(reasons[:_MAX_REASONS]),
-        )  # fmt: skip
+            len(reasons),
+            len(raw_items),
+            current,
+            "; ".join(reasons[:_MAX_REASONS]),
+        )
     items = tuple(parsed)
     per_page = _opt_int(obj, "per_page") or max(len(raw_items), 1)
     total = _opt_int(obj, "total")

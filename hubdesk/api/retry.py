@@ -73,7 +73,7 @@ class RetryPolicy:
     def backoff(self, retry_number: int) -> float:
         """Exponential backoff with jitter for the ``retry_number``-th retry (1-based)."""
         base = min(self.backoff_max, self.backoff_initial * (2.0 ** (retry_number - 1)))
-        return base + (random.uniform(0, self.jitter) if self.jitter > 0 else 0.0)  # noqa: S311
+        return base + (random.uniform(0, self.jitter) if self.jitter > 0 else 0.0)
 
 
 class WaitBudget:

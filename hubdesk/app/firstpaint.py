@@ -61,7 +61,7 @@ class PaintWatch(QObject):
         widget.installEventFilter(self)
 
     @guarded(False)
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._widget and event.type() == QEvent.Type.Paint:
             self._widget.removeEventFilter(self)
             QTimer.singleShot(0, self._done)
@@ -82,16 +82,19 @@ class QuitWatch(QObject):
         self._app.removeEventFilter(self)
 
     @guarded(False)
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._app and event.type() == QEvent.Type.Quit:
             self._asked()
         return False
 
 
 def show_first_frame(
-    app: QApplication, home: Path, *, minimized: bool = False,
+    app: QApplication,
+    home: Path,
+    *,
+    minimized: bool = False,
     wait_s: float = FIRST_PAINT_WAIT_S,
-) -> FirstFrame:  # fmt: skip
+) -> FirstFrame:
     """Build and show the main window from the cache in ``home`` and return once it has
     painted (or after ``wait_s``). Nothing is shown when HubDesk starts hidden."""
     from hubdesk.store.profile import database_path

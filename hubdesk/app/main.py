@@ -57,6 +57,8 @@ NOT_ANSWERING = (
     "HubDesk is already running for this profile but did not answer; close it (or end "
     "its process) and start HubDesk again."
 )
+
+
 @dataclass(frozen=True, slots=True)
 class Options:
     base_url: str | None = None
@@ -232,9 +234,13 @@ def _run_first_instance(
 
 
 def _run_shell_after(
-    first: FirstFrame, app: QApplication, options: Options, home: Path,
-    instance: SingleInstance, links: LinkQueue,
-) -> int:  # fmt: skip
+    first: FirstFrame,
+    app: QApplication,
+    options: Options,
+    home: Path,
+    instance: SingleInstance,
+    links: LinkQueue,
+) -> int:
     """Everything after the first paint: the log file, the asyncio loop and the shell."""
     from hubdesk.store.logfile import attach_log_file
 

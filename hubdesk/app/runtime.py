@@ -149,9 +149,7 @@ class Runtime:
             client, self.worker, events=self.events, interval=float(settings.poll_interval)
         )
         self.backfill = Backfill(client, self.worker, events=self.events, server_clock=self.clock)
-        self.outbox = OutboxSender(
-            client, self.worker, server_clock=self.clock, events=self.events
-        )
+        self.outbox = OutboxSender(client, self.worker, server_clock=self.clock, events=self.events)
         self.messenger = Messenger(
             self.worker,
             self.outbox,

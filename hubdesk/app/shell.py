@@ -161,11 +161,17 @@ class AppShell:
             await fill_demo_address_book(contacts, self.sim.state.demo_contacts())
         sender_ids = SenderIds(None, worker)
         self.runtime = runtime = Runtime(
-            home=self.home, vault=self.vault, worker=worker, events=events, inbox=inbox,
-            settings=settings, sender_ids=sender_ids,
+            home=self.home,
+            vault=self.vault,
+            worker=worker,
+            events=events,
+            inbox=inbox,
+            settings=settings,
+            sender_ids=sender_ids,
             base_url=self.sim.base_url if self.sim is not None else self.options.base_url,
-            persist=not self.options.demo, transport=self._transport or (lambda: None),
-        )  # fmt: skip
+            persist=not self.options.demo,
+            transport=self._transport or (lambda: None),
+        )
         icons = self.icons = self.icons or IconSet()
         # Quitting is ours (window close without a tray, Ctrl+Q, tray menu, signals): Qt
         # must not stop the loop under us when the window hides.
@@ -358,8 +364,13 @@ class AppShell:
         if noted:
             return
         await worker.run(lambda db: db.settings.set(NO_TRAY_KEY, True))
-        box = QMessageBox(QMessageBox.Icon.Information, "No system tray", NO_TRAY_TEXT,
-                          QMessageBox.StandardButton.Ok, window)  # fmt: skip
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "No system tray",
+            NO_TRAY_TEXT,
+            QMessageBox.StandardButton.Ok,
+            window,
+        )
         box.setModal(False)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()  # not open(): QDialog.open() is always window-modal and would block

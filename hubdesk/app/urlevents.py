@@ -26,9 +26,7 @@ class UrlEventFilter(QObject):
 
     uri_received = Signal(str)
 
-    def __init__(
-        self, parent: QObject | None = None, *, schemes: frozenset[str] = SCHEMES
-    ) -> None:
+    def __init__(self, parent: QObject | None = None, *, schemes: frozenset[str] = SCHEMES) -> None:
         super().__init__(parent)
         self._schemes = frozenset(s.lower() for s in schemes)
         self._target: QObject | None = None
@@ -46,7 +44,7 @@ class UrlEventFilter(QObject):
             self._target = None
 
     @guarded(False)
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() != QEvent.Type.FileOpen or not isinstance(event, QFileOpenEvent):
             return False
         url = event.url()

@@ -100,9 +100,14 @@ def describe(exc: BaseException) -> Failure:
     if isinstance(exc, CliError):
         return Failure(exc.exit_code, sentence(str(exc)))
     bad_input = (
-        NumberError, SenderIdError, CoreError, OptedOut, PlaceholderError, ScheduleError,
+        NumberError,
+        SenderIdError,
+        CoreError,
+        OptedOut,
+        PlaceholderError,
+        ScheduleError,
         TemplateError,
-    )  # fmt: skip
+    )
     if isinstance(exc, bad_input):
         return Failure(EXIT_BAD_INPUT, describe_error(exc))
     if isinstance(exc, VaultUnavailable | ProfileError):

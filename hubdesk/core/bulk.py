@@ -262,9 +262,7 @@ class BulkSender:
     ) -> BulkPlan:
         """Gather every input (contacts, group members, pasted text, a CSV file) and plan."""
         inputs = [Recipient(format_number(c.number), f"contact {c.name}") for c in contacts]
-        from_groups, group_issues, optouts = await self._worker.run(
-            lambda db: _gather(db, groups)
-        )
+        from_groups, group_issues, optouts = await self._worker.run(lambda db: _gather(db, groups))
         inputs += from_groups
         inputs += [Recipient(t, "pasted") for t in split_pasted(pasted)]
         if csv_path is not None:
@@ -311,9 +309,7 @@ def _summary(item: OutboxItem | None, recipients: int) -> str:
     if item.state is OutboxState.SENT:
         return f"Sent to {recipients} {people}."
     if item.state is OutboxState.QUEUED:
-        return (
-            f"Queued for {recipients} {people}; it will be sent when the server can be reached."
-        )
+        return f"Queued for {recipients} {people}; it will be sent when the server can be reached."
     if item.state is OutboxState.FAILED:
         reason = (item.error or "no reason given").rstrip(".")
         return f"The server refused the bulk send: {reason}."

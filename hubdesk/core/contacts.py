@@ -244,14 +244,10 @@ def _require(db: Database, contact_id: int) -> Contact:
     return contact
 
 
-def _set_groups(
-    db: Database, contact_id: int, old: Iterable[str], wanted: Iterable[str]
-) -> None:
+def _set_groups(db: Database, contact_id: int, old: Iterable[str], wanted: Iterable[str]) -> None:
     old_set, wanted_list = set(old), list(wanted)
     for group in old_set - set(wanted_list):
         db.contacts.remove_from_group(contact_id, group)
     for group in wanted_list:
         if group not in old_set:
             db.contacts.add_to_group(contact_id, group)
-
-

@@ -96,10 +96,12 @@ def choose_client(
     secrets: list[tuple[str | None, ClientSource]] = [
         (option_secret if option_secret else None, "option"),
         (env_secret if env_secret and env_secret.strip() else None, "environment"),
-        (managed.client_secret if managed is not None and managed_id == client_id else None,
-         "managed"),
+        (
+            managed.client_secret if managed is not None and managed_id == client_id else None,
+            "managed",
+        ),
         (profile_secret if _clean(profile_id) == client_id else None, "profile"),
-    ]  # fmt: skip
+    ]
     for secret, source in secrets:
         if secret is not None:
             if (

@@ -128,8 +128,7 @@ def _describe_api(exc: api.ApiError) -> str:
         return "The username or password was not accepted."
     if isinstance(exc, api.InvalidClient):
         return (
-            "The server refused HubDesk's client ID or client secret; check the account "
-            "settings."
+            "The server refused HubDesk's client ID or client secret; check the account settings."
         )
     if isinstance(exc, api.Unauthenticated):
         if exc.operation in ("login", "refresh"):
@@ -150,8 +149,7 @@ def _describe_api(exc: api.ApiError) -> str:
         seconds = max(1, round(exc.retry_after))
         unit = "second" if seconds == 1 else "seconds"
         return (
-            f"The server is limiting requests and did not {doing}; try again in "
-            f"{seconds} {unit}."
+            f"The server is limiting requests and did not {doing}; try again in {seconds} {unit}."
         )
     if isinstance(exc, api.ServerError):
         if exc.may_have_executed:

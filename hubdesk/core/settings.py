@@ -203,8 +203,11 @@ def env_poll_override(
 def stored_values(settings: Settings) -> dict[str, JsonValue]:
     """The app's settings as stored in ``settings`` (names without the ``app.`` prefix),
     for :func:`settings_from_values`."""
-    return {key[len(_PREFIX) :]: value for key, value in settings.all().items()
-            if key.startswith(_PREFIX)}  # fmt: skip
+    return {
+        key[len(_PREFIX) :]: value
+        for key, value in settings.all().items()
+        if key.startswith(_PREFIX)
+    }
 
 
 def _load(db: Database) -> dict[str, JsonValue]:

@@ -65,14 +65,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--log-level", default="warning", help="uvicorn log level")
     p.add_argument("--version", action="version", version=f"hubdesk-sim {__version__}")
-    return p  # fmt: skip
+    return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if not is_loopback(args.host) and not args.allow_remote:
-        print(f"hubdesk-sim: refusing to listen on non-loopback host {args.host!r} "
-              "(pass --allow-remote to allow it)", file=sys.stderr)  # fmt: skip
+        print(
+            f"hubdesk-sim: refusing to listen on non-loopback host {args.host!r} "
+            "(pass --allow-remote to allow it)",
+            file=sys.stderr,
+        )
         return 2
     try:
         config = SimConfig(

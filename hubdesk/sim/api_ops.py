@@ -165,8 +165,9 @@ class ApiOperations:
                 errors.required("sender_id")
             elif check_alnum(errors, "sender_id", sender_id):
                 if len(sender_id) > 15:
-                    errors.add("sender_id", "The sender id field must not be greater than 15 "
-                                            "characters.")  # fmt: skip
+                    errors.add(
+                        "sender_id", "The sender id field must not be greater than 15 characters."
+                    )
                 elif any(s.sender_id == sender_id for s in self._data.sender_ids.values()):
                     errors.add("sender_id", "The sender id has already been taken.")
             errors.raise_if_any()
@@ -203,10 +204,18 @@ class ApiOperations:
         self._data.next_sms_id += 1
         now = self.now()
         sms = StoredSms(
-            sms_id, source, destination, text, "1", "0", "1", self.server_time(now), origin,
+            sms_id,
+            source,
+            destination,
+            text,
+            "1",
+            "0",
+            "1",
+            self.server_time(now),
+            origin,
             settles_at=now + self._config.delivery_delay,
             settles_to="1" if deliverable(destination) else "2",
-        )  # fmt: skip
+        )
         self._data.messages[sms_id] = sms
         return sms
 
@@ -323,10 +332,15 @@ class ApiOperations:
 
     def _dialled(self, kind: str, source: str | None, destination: str) -> JsonDict:
         call_id = self._call_id()
-        self._data.calls.append({
-            "call_id": call_id, "kind": kind, "source": source, "destination": destination,
-            "time": self.server_time(),
-        })  # fmt: skip
+        self._data.calls.append(
+            {
+                "call_id": call_id,
+                "kind": kind,
+                "source": source,
+                "destination": destination,
+                "time": self.server_time(),
+            }
+        )
         self._data.stats["dials"] += 1
         return {
             "status": "success",

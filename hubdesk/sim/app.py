@@ -101,10 +101,13 @@ def _route(method: str, path: str) -> tuple[Handler, bool, dict[str, str]]:
     route = path.lstrip("/")
     if allowed:
         methods = ", ".join("GET, HEAD" if m == "GET" else m for m in allowed)
-        raise SimError(405, {
-            "message": f"The {method} method is not supported for route {route}. "
-                       f"Supported methods: {methods}."
-        })  # fmt: skip
+        raise SimError(
+            405,
+            {
+                "message": f"The {method} method is not supported for route {route}. "
+                f"Supported methods: {methods}."
+            },
+        )
     raise SimError(404, {"message": f"The route {route} could not be found."})
 
 
@@ -136,17 +139,20 @@ class SimApp:
             inputs.setdefault(key, []).append(val)
         inputs.update(form)  # the body wins over the query string, as in Laravel's input()
         authorization = request.headers.get("authorization")
-        entry = state.log_request({
-            "method": method,
-            "path": path,
-            "query": {k: v for k, v in query},
-            "form": {k: ["***"] * len(v) if k in _SECRET_FIELDS else list(v)
-                     for k, v in form.items()},
-            "auth": bool(authorization and authorization.lower().startswith("bearer ")),
-            "status": 0,
-            "at": datetime.fromtimestamp(state.now(), UTC).isoformat(),
-            "fault": None,
-        })  # fmt: skip
+        entry = state.log_request(
+            {
+                "method": method,
+                "path": path,
+                "query": {k: v for k, v in query},
+                "form": {
+                    k: ["***"] * len(v) if k in _SECRET_FIELDS else list(v) for k, v in form.items()
+                },
+                "auth": bool(authorization and authorization.lower().startswith("bearer ")),
+                "status": 0,
+                "at": datetime.fromtimestamp(state.now(), UTC).isoformat(),
+                "fault": None,
+            }
+        )
 
         fault = state.take_fault(method, path)
         if fault is not None:
@@ -305,16 +311,29 @@ async def _drop(
     """
     try:
         if headers is None:
-            await send({
-                "type": "http.response.start", "status": 200,
-                "headers": [(b"x-hubdesk-sim-drop", b"\r\n")],
-            })  # fmt: skip
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [(b"x-hubdesk-sim-drop", b"\r\n")],
+                }
+            )
         else:
             length = str(len(payload) + 1).encode()
-            await send({"type": "http.response.start", "status": 200,
-                        "headers": [*headers, (b"content-length", length)]})  # fmt: skip
-            await send({"type": "http.response.body", "body": payload[: len(payload) // 2],
-                        "more_body": True})  # fmt: skip
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [*headers, (b"content-length", length)],
+                }
+            )
+            await send(
+                {
+                    "type": "http.response.body",
+                    "body": payload[: len(payload) // 2],
+                    "more_body": True,
+                }
+            )
     except Exception as exc:  # the server refused the poisoned header: that is the point
         raise SimulatedDrop("hubdesk-sim dropped the connection") from exc
     raise SimulatedDrop("hubdesk-sim dropped the connection")

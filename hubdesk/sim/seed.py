@@ -44,13 +44,21 @@ def collection_sender_ids(customer_user_name: str) -> list[SeedSenderId]:
     """The four sender ids of the collection's ``sender-id/list`` example."""
     user = customer_user_name
     return [
-        SeedSenderId(1, MAIN_SENDER, "1", "2024-09-12 03:36:05", "Vasim Test Extension User",
-                     "2025-02-05 09:58:32", user),
-        SeedSenderId(61, "13234710258", "1", "2025-01-27 04:27:03", user,
-                     "2025-02-05 10:10:25", user),
+        SeedSenderId(
+            1,
+            MAIN_SENDER,
+            "1",
+            "2024-09-12 03:36:05",
+            "Vasim Test Extension User",
+            "2025-02-05 09:58:32",
+            user,
+        ),
+        SeedSenderId(
+            61, "13234710258", "1", "2025-01-27 04:27:03", user, "2025-02-05 10:10:25", user
+        ),
         SeedSenderId(678, "SMTEST", "0", "2025-05-09 04:17:49", user, None, None),
         SeedSenderId(813, "44123456789", "0", "2025-06-17 04:00:58", user, None, None),
-    ]  # fmt: skip
+    ]
 
 
 def _out(sms_id: int, dest: str, text: str, time: str, status: str = "1") -> SeedSms:

@@ -70,9 +70,15 @@ class SimState(ApiOperations):
                 data.access, data.refresh = old.access, old.refresh
             for s in seeds.collection_sender_ids(cfg.customer_user_name):
                 data.sender_ids[s.id] = StoredSenderId(
-                    s.id, cfg.customer_user_id, s.sender_id, s.status, s.created_at,
-                    s.created_by, s.updated_at, s.updated_by,
-                )  # fmt: skip
+                    s.id,
+                    cfg.customer_user_id,
+                    s.sender_id,
+                    s.status,
+                    s.created_at,
+                    s.created_by,
+                    s.updated_at,
+                    s.updated_by,
+                )
             for m in seeds.collection_messages():
                 assert m.sms_id is not None
                 data.messages[m.sms_id] = _stored(m, m.sms_id, "seed")
@@ -217,9 +223,16 @@ class SimState(ApiOperations):
             sms_id = self._data.next_sms_id
             self._data.next_sms_id += 1
             self._data.messages[sms_id] = StoredSms(
-                sms_id, strip_plus(source.strip()), strip_plus(dest.strip()), text, "2", "1",
-                "0", time or self.server_time(), "inbound",
-            )  # fmt: skip
+                sms_id,
+                strip_plus(source.strip()),
+                strip_plus(dest.strip()),
+                text,
+                "2",
+                "1",
+                "0",
+                time or self.server_time(),
+                "inbound",
+            )
             self._data.stats["inbound"] += 1
             return sms_id
 
@@ -267,6 +280,13 @@ class SimState(ApiOperations):
 
 def _stored(m: seeds.SeedSms, sms_id: int, origin: str) -> StoredSms:
     return StoredSms(
-        sms_id, m.source, m.destination, m.text, m.type, m.delivery_status, m.read_status,
-        m.time, origin,
-    )  # fmt: skip
+        sms_id,
+        m.source,
+        m.destination,
+        m.text,
+        m.type,
+        m.delivery_status,
+        m.read_status,
+        m.time,
+        origin,
+    )

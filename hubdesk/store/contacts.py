@@ -55,9 +55,7 @@ class Contacts:
         row = self._conn.execute("SELECT name FROM contacts WHERE number = ?", (number,))
         found = row.fetchone()
         owner = f": {found[0]}" if found else ""
-        return ContactError(
-            f"a contact with number {format_number(number)} already exists{owner}"
-        )
+        return ContactError(f"a contact with number {format_number(number)} already exists{owner}")
 
     def update(self, contact: Contact) -> Contact:
         """Write ``contact``'s number, name and notes (by id); groups are set separately."""

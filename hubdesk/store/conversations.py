@@ -95,11 +95,15 @@ SELECT c.partner, k.name, c.last_text, c.last_time, c.last_direction, c.unread,
 # The few pinned rows are found from the marks, the others in one scan of the list's
 # index (in its order): no sort of every row to bring the pinned ones first.
 _PINNED = (
-    ("conversation_marks s JOIN conversations c ON c.partner = s.partner",
-     "s.pinned_at IS NOT NULL"),
-    ("conversations c LEFT JOIN conversation_marks s ON s.partner = c.partner",
-     "s.pinned_at IS NULL"),
-)  # fmt: skip
+    (
+        "conversation_marks s JOIN conversations c ON c.partner = s.partner",
+        "s.pinned_at IS NOT NULL",
+    ),
+    (
+        "conversations c LEFT JOIN conversation_marks s ON s.partner = c.partner",
+        "s.pinned_at IS NULL",
+    ),
+)
 _WHERE = {
     ConversationFilter.INBOX: "AND s.done_time IS NULL",
     ConversationFilter.UNREAD: "AND c.unread > 0",
@@ -156,16 +160,34 @@ def list_conversations(
         # Positional, in Conversation's field order: 5,000 rows, the list's hot loop.
         result += [
             Conversation(
-                partner, name, text, from_epoch(time),
+                partner,
+                name,
+                text,
+                from_epoch(time),
                 SmsType.RECEIVED if direction == received else SmsType.SENT,
-                unread, failed == 1, opted_out == 1, sender_id, pinned_ == 1, done == 1,
+                unread,
+                failed == 1,
+                opted_out == 1,
+                sender_id,
+                pinned_ == 1,
+                done == 1,
                 kept == 1,
             )
             for (
-                partner, name, text, time, direction, unread, failed, opted_out, sender_id,
-                pinned_, done, kept,
+                partner,
+                name,
+                text,
+                time,
+                direction,
+                unread,
+                failed,
+                opted_out,
+                sender_id,
+                pinned_,
+                done,
+                kept,
             ) in conn.execute(sql, () if wanted is None else (wanted,))
-        ]  # fmt: skip
+        ]
     if view is ConversationFilter.UNREAD:
         return result
     extra = [c for c in _outbox_only(conn) if _shown(c, view)]

@@ -74,8 +74,7 @@ class DatabaseBusy(sqlite3.OperationalError):
 
     def __init__(self, path: Path) -> None:
         super().__init__(
-            f"{path.name} is busy: another program held its lock for more than "
-            f"{BUSY_TIMEOUT:g} s"
+            f"{path.name} is busy: another program held its lock for more than {BUSY_TIMEOUT:g} s"
         )
         self.path = path
 

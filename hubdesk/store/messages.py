@@ -62,9 +62,9 @@ def storable(message: Sms) -> Sms:
         chat_partner=None if partner is None else _replaced(partner),
     )
 
+
 _COLUMNS = (
-    "sms_id, source, destination, partner, text, type, delivery_status, server_read, "
-    "time, segments"
+    "sms_id, source, destination, partner, text, type, delivery_status, server_read, time, segments"
 )
 
 _INSERT = f"""
@@ -145,11 +145,23 @@ class Messages:
                 if old is None:
                     received = m.type is SmsType.RECEIVED
                     unread = int(received and m.read_status is ReadStatus.UNREAD)
-                    inserts.append((
-                        m.sms_id, m.source, m.destination, m.partner, m.text, m.type.value,
-                        m.delivery_status.value, m.read_status.value, to_epoch(m.time),
-                        m.sms_count, m.sender_id, unread, stored_at,
-                    ))
+                    inserts.append(
+                        (
+                            m.sms_id,
+                            m.source,
+                            m.destination,
+                            m.partner,
+                            m.text,
+                            m.type.value,
+                            m.delivery_status.value,
+                            m.read_status.value,
+                            to_epoch(m.time),
+                            m.sms_count,
+                            m.sender_id,
+                            unread,
+                            stored_at,
+                        )
+                    )
                     partners.add(m.partner)
                     if received:
                         new_inbound.append(m)
@@ -158,10 +170,20 @@ class Messages:
                 if m.type is SmsType.SENT and status != m.delivery_status.value:
                     changed.append(m.sms_id)
                 fresh_segments = m.sms_count is not None and m.sms_count != segments
-                if (text, status, read) != (m.text, m.delivery_status.value,
-                                            m.read_status.value) or fresh_segments:
-                    updates.append((m.text, m.delivery_status.value, m.read_status.value,
-                                    m.sms_count, m.sms_id))
+                if (text, status, read) != (
+                    m.text,
+                    m.delivery_status.value,
+                    m.read_status.value,
+                ) or fresh_segments:
+                    updates.append(
+                        (
+                            m.text,
+                            m.delivery_status.value,
+                            m.read_status.value,
+                            m.sms_count,
+                            m.sms_id,
+                        )
+                    )
                     partners.add(partner)
             self._conn.executemany(_INSERT, inserts)
             self._conn.executemany(_UPDATE, updates)

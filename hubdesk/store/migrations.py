@@ -108,8 +108,7 @@ _V1_BASE = (
         UNIQUE (outbox_id, destination)
     ) WITHOUT ROWID""",
     "CREATE INDEX outbox_destinations_partner ON outbox_destinations (destination)",
-    "CREATE INDEX outbox_destinations_sms ON outbox_destinations (sms_id) "
-    "WHERE sms_id IS NOT NULL",
+    "CREATE INDEX outbox_destinations_sms ON outbox_destinations (sms_id) WHERE sms_id IS NOT NULL",
     """CREATE TABLE calls (
         id INTEGER PRIMARY KEY,
         number TEXT NOT NULL,

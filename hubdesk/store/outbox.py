@@ -185,9 +185,7 @@ class Outbox:
             self._attach(outbox_id, sms_ids or {})
             return self._require(outbox_id)
 
-    def mark_unknown(
-        self, outbox_id: int, error: str, ended: datetime | None = None
-    ) -> OutboxItem:
+    def mark_unknown(self, outbox_id: int, error: str, ended: datetime | None = None) -> OutboxItem:
         """The request may have reached the server (timeout, dropped connection).
 
         ``ended``: a server time at or after the attempt was over (None: not known)."""
@@ -277,8 +275,7 @@ class Outbox:
         """Record the end of an attempt a dead process left open (an earlier end stays)."""
         with transaction(self._conn, durable=True):
             self._conn.execute(
-                "UPDATE outbox SET attempt_ended_at = coalesce(attempt_ended_at, ?) "
-                "WHERE id = ?",
+                "UPDATE outbox SET attempt_ended_at = coalesce(attempt_ended_at, ?) WHERE id = ?",
                 (to_epoch(ended), outbox_id),
             )
             return self.attempt_window(outbox_id)

@@ -180,11 +180,20 @@ class Search:
         for sms_id, partner, name, text, time, type_, marked in rows.fetchall():
             ranges = self._ranges(match, sms_id, text, marked)
             cut, cut_ranges = snippet(text, ranges)
-            hits.append(SearchHit(
-                HitKind.MESSAGE, partner, name, text, from_epoch(time), sms_id,
-                snippet=cut, snippet_ranges=cut_ranges, match_ranges=ranges,
-                direction=SmsType(type_),
-            ))  # fmt: skip
+            hits.append(
+                SearchHit(
+                    HitKind.MESSAGE,
+                    partner,
+                    name,
+                    text,
+                    from_epoch(time),
+                    sms_id,
+                    snippet=cut,
+                    snippet_ranges=cut_ranges,
+                    match_ranges=ranges,
+                    direction=SmsType(type_),
+                )
+            )
         return hits
 
     def _ranges(self, match: str, sms_id: int, text: str, marked: str) -> Ranges:

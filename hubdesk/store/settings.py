@@ -8,9 +8,7 @@ from typing import TypeAlias, TypeVar
 
 from hubdesk.store.transactions import transaction
 
-JsonValue: TypeAlias = (
-    None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
-)
+JsonValue: TypeAlias = None | bool | int | float | str | list["JsonValue"] | dict[str, "JsonValue"]
 
 T = TypeVar("T", bool, int, float, str, list[JsonValue], dict[str, JsonValue])
 

@@ -29,9 +29,7 @@ _durable: dict[int, bool] = {}
 
 
 @contextmanager
-def transaction(
-    conn: sqlite3.Connection, durable: bool = False
-) -> Iterator[sqlite3.Connection]:
+def transaction(conn: sqlite3.Connection, durable: bool = False) -> Iterator[sqlite3.Connection]:
     """Run the block in one transaction (or a savepoint when one is already open)."""
     if conn.in_transaction:
         if durable:

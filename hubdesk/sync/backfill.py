@@ -189,8 +189,9 @@ class Backfill:
                 return BackfillResult(0, 0, 0, 0, True)
             await self._wait_until_past(until)
             first = await self._page(since, until, 1)
-            cursor = Cursor(until, since, key, max(1, first.last_page), first.total, {1},
-                            len(first.items))  # fmt: skip
+            cursor = Cursor(
+                until, since, key, max(1, first.last_page), first.total, {1}, len(first.items)
+            )
             await self._store(first, cursor)
         assert cursor is not None
         await self._progress(cursor)

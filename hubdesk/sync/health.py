@@ -104,8 +104,9 @@ async def supervise(
         try:
             await loop()
         except Exception as exc:
-            log.exception("the %s loop ended on an internal error; restarted in %.0f s",
-                          source.value, backoff)  # fmt: skip
+            log.exception(
+                "the %s loop ended on an internal error; restarted in %.0f s", source.value, backoff
+            )
             await report(problem(source, exc, backoff))
             await pause(stop, backoff, sleep)
             backoff = bounded_wait(backoff * 2, at_least=first_retry, at_most=max_backoff)

@@ -369,7 +369,8 @@ class OutboxSender:
             if not search.complete:
                 log.warning(
                     "outbox %s: the sender's listing is longer than the search reads; "
-                    "not re-sending until it can be read to the end", item.id
+                    "not re-sending until it can be read to the end",
+                    item.id,
                 )
             await self.events.outbox_changed.emit(item)
             return Attempt(item, None, "maybe")
@@ -447,9 +448,12 @@ class OutboxSender:
     async def settle(self, timeout: float = 600.0, *, retry_every: float = 5.0) -> FlushReport:
         """Flush until every row is sent or failed, or ``timeout`` (monotonic) runs out."""
         return await settle_passes(
-            self.flush, timeout, retry_every=retry_every, sleep=self._sleep,
+            self.flush,
+            timeout,
+            retry_every=retry_every,
+            sleep=self._sleep,
             monotonic=self._monotonic,
-        )  # fmt: skip
+        )
 
     async def run(
         self, stop: asyncio.Event, *, interval: float = 10.0, max_backoff: float = MAX_BACKOFF
@@ -457,6 +461,10 @@ class OutboxSender:
         """Flush every ``interval`` seconds until ``stop`` is set, backing off (doubling
         the pause up to ``max_backoff``) while passes keep failing: see ``sync.passes``."""
         await run_passes(
-            self.flush, stop, interval=interval, max_backoff=max_backoff, sleep=self._sleep,
+            self.flush,
+            stop,
+            interval=interval,
+            max_backoff=max_backoff,
+            sleep=self._sleep,
             report=self.events.sync_state.emit,
-        )  # fmt: skip
+        )

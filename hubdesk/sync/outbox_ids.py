@@ -67,9 +67,10 @@ class SentIds:
         row's next look-up (``SentSearch.pause``)."""
         states = await self._worker.run(lambda db: db.outbox.destination_states(item.id))
         missing = [
-            d for d, (state, sms_id) in states.items()
+            d
+            for d, (state, sms_id) in states.items()
             if state is OutboxState.SENT and sms_id is None
-        ]  # fmt: skip
+        ]
         if not missing:
             self._note(item)
             return item
@@ -85,9 +86,10 @@ class SentIds:
             missing = [d for d in missing if d not in attached]
         if missing and search.complete:
             log.warning(
-                "outbox %s: the server does not list %d of its messages yet; looking again "
-                "later", item.id, len(missing)
-            )  # fmt: skip
+                "outbox %s: the server does not list %d of its messages yet; looking again later",
+                item.id,
+                len(missing),
+            )
             self._finder.pause(item.id)
         self._note(item)
         return item

@@ -102,9 +102,12 @@ class SentSearch:
         self._retry[outbox_id] = (self._monotonic() + pause, pause)
 
     async def _find_each(
-        self, item: OutboxItem, dests: Sequence[str], since: datetime | None,
+        self,
+        item: OutboxItem,
+        dests: Sequence[str],
+        since: datetime | None,
         until: datetime | None,
-    ) -> Found:  # fmt: skip
+    ) -> Found:
         """One receiver-filtered search per destination, merged."""
         complete, messages = True, {}
         for dest in dests:
@@ -129,9 +132,12 @@ class SentSearch:
         while number <= budget:
             self.requests += 1
             page = await self._client.list_sms(
-                sender=item.source, receiver=receiver, sent_since=since, sent_until=until,
+                sender=item.source,
+                receiver=receiver,
+                sent_since=since,
+                sent_until=until,
                 page=number,
-            )  # fmt: skip
+            )
             if number == 1:
                 budget += math.ceil(len(wanted) / max(page.per_page, 1))
             candidates.extend(
@@ -149,9 +155,7 @@ class SentSearch:
         if not candidates:
             return Found(complete)
         ids = [m.sms_id for m in candidates]
-        taken = await self._worker.run(
-            lambda db: db.outbox.claimed_ids(ids, except_outbox=item.id)
-        )
+        taken = await self._worker.run(lambda db: db.outbox.claimed_ids(ids, except_outbox=item.id))
         found: dict[str, Sms] = {}
         for m in sorted(candidates, key=lambda m: (m.time, m.sms_id)):
             if m.sms_id in taken or m.destination in found:

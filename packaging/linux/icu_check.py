@@ -80,8 +80,9 @@ def _collation() -> dict[str, object]:
             order = sorted(WORDS, key=functools.cmp_to_key(coll.compare))
             signs = "".join(
                 "<=>"[(coll.compare(a, b) > 0) - (coll.compare(a, b) < 0) + 1]
-                for a in WORDS for b in WORDS
-            )  # fmt: skip
+                for a in WORDS
+                for b in WORDS
+            )
             # Only the sign of a sort-key comparison is defined (its size is whatever
             # memcmp returns), and both keys are kept alive while they are compared:
             # PySide6 may free a temporary QCollatorSortKey before compare() reads it.
@@ -112,10 +113,17 @@ def _case() -> dict[str, object]:
 def _timezones() -> dict[str, object]:
     from PySide6.QtCore import QDate, QDateTime, QLocale, QTime, QTimeZone
 
-    types = (QTimeZone.TimeType.StandardTime, QTimeZone.TimeType.DaylightTime,
-             QTimeZone.TimeType.GenericTime)  # fmt: skip
-    names = (QTimeZone.NameType.LongName, QTimeZone.NameType.ShortName,
-             QTimeZone.NameType.OffsetName, QTimeZone.NameType.DefaultName)  # fmt: skip
+    types = (
+        QTimeZone.TimeType.StandardTime,
+        QTimeZone.TimeType.DaylightTime,
+        QTimeZone.TimeType.GenericTime,
+    )
+    names = (
+        QTimeZone.NameType.LongName,
+        QTimeZone.NameType.ShortName,
+        QTimeZone.NameType.OffsetName,
+        QTimeZone.NameType.DefaultName,
+    )
     locales = [QLocale(n) for n in ZONE_LOCALES]
     out: dict[str, object] = {}
     for raw in QTimeZone.availableTimeZoneIds():
@@ -148,13 +156,20 @@ def _locale() -> dict[str, object]:
     for name in FORMAT_LOCALES:
         loc = QLocale(name)
         out[name] = [
-            loc.toString(1234567.891, "f", 2), loc.toString(-42), loc.toCurrencyString(1234.5),
+            loc.toString(1234567.891, "f", 2),
+            loc.toString(-42),
+            loc.toCurrencyString(1234.5),
             loc.toString(when, QLocale.FormatType.LongFormat),
             loc.toString(when, QLocale.FormatType.ShortFormat),
-            loc.dayName(3), loc.monthName(3), loc.nativeLanguageName(),
-            loc.nativeTerritoryName(), loc.uiLanguages(), loc.formattedDataSize(123456789),
-            QLocale.languageToString(loc.language()), QLocale.territoryToString(loc.territory()),
-        ]  # fmt: skip
+            loc.dayName(3),
+            loc.monthName(3),
+            loc.nativeLanguageName(),
+            loc.nativeTerritoryName(),
+            loc.uiLanguages(),
+            loc.formattedDataSize(123456789),
+            QLocale.languageToString(loc.language()),
+            QLocale.territoryToString(loc.territory()),
+        ]
     return out
 
 

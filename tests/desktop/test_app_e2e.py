@@ -106,10 +106,18 @@ class Story:
     def login(self) -> None:
         cfg = self.sim.state.config
         run = self.cli(
-            "--base-url", self.sim.base_url, "login", "--client-id", cfg.client_id,
-            "--client-secret", cfg.client_secret, "--username", cfg.username,
-            "--password-stdin", stdin=cfg.password + "\n",
-        )  # fmt: skip
+            "--base-url",
+            self.sim.base_url,
+            "login",
+            "--client-id",
+            cfg.client_id,
+            "--client-secret",
+            cfg.client_secret,
+            "--username",
+            cfg.username,
+            "--password-stdin",
+            stdin=cfg.password + "\n",
+        )
         assert run.returncode == 0, run
 
     def add_contact(self, name: str, number: str) -> None:

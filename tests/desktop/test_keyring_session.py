@@ -17,11 +17,11 @@ import pytest
 if sys.platform != "linux":
     pytest.skip("Linux only: the Secret Service (secretstorage)", allow_module_level=True)
 
-import secretstorage  # noqa: E402
+import secretstorage
 
-from hubdesk.sim import SimServer  # noqa: E402
-from hubdesk.store.secrets import SERVICE, KeyringVault  # noqa: E402
-from tests.fixtures_desktop import Desktop  # noqa: E402
+from hubdesk.sim import SimServer
+from hubdesk.store.secrets import SERVICE, KeyringVault
+from tests.fixtures_desktop import Desktop
 
 pytestmark = [pytest.mark.desktop, pytest.mark.sim_config(delivery_delay=0)]
 
@@ -48,10 +48,18 @@ class Cli:
     def login(self) -> subprocess.CompletedProcess[str]:
         cfg = self.sim.state.config
         return self(
-            "--base-url", self.sim.base_url, "login", "--client-id", cfg.client_id,
-            "--client-secret", cfg.client_secret, "--username", cfg.username,
-            "--password-stdin", stdin=cfg.password + "\n",
-        )  # fmt: skip
+            "--base-url",
+            self.sim.base_url,
+            "login",
+            "--client-id",
+            cfg.client_id,
+            "--client-secret",
+            cfg.client_secret,
+            "--username",
+            cfg.username,
+            "--password-stdin",
+            stdin=cfg.password + "\n",
+        )
 
 
 def hubdesk_secrets() -> list[bytes]:

@@ -122,7 +122,7 @@ def test_collection_runs_green_against_the_sim(tmp_path: Path) -> None:
             "off",
         ]
         for key, value in variables.items():
-            command += ["--global-var", f"{key}={value}"]  # fmt: skip
+            command += ["--global-var", f"{key}={value}"]
         result = subprocess.run(command, capture_output=True, text=True, timeout=120)
         stats = state.stats()
 

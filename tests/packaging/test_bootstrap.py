@@ -127,8 +127,10 @@ def test_a_bundle_with_the_system_python_needs_its_shared_library(
     installed.write_text("", encoding="utf-8")
     version = subprocess.run(
         ["/usr/bin/python3", "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     done = _bash("_hubdesk_python_packages bundle /usr/bin/python3", env)
     assert f"libpython{version}" in done.stdout.split()
     demo = _bash("_hubdesk_python_packages demo /usr/bin/python3", env)

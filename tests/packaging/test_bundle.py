@@ -31,10 +31,12 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.timeout(900),
     pytest.mark.skipif(sys.platform == "darwin", reason="macOS builds HubDesk.app"),
-    pytest.mark.skipif(shutil.which("pyinstaller") is None and not (
-        Path(sys.executable).with_name("pyinstaller").exists()
-    ), reason="PyInstaller is not installed (pip install -e '.[bundle]')"),
-]  # fmt: skip
+    pytest.mark.skipif(
+        shutil.which("pyinstaller") is None
+        and not (Path(sys.executable).with_name("pyinstaller").exists()),
+        reason="PyInstaller is not installed (pip install -e '.[bundle]')",
+    ),
+]
 
 
 def _size(folder: Path) -> int:
@@ -46,11 +48,20 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("bundle")
     pyinstaller = Path(sys.executable).with_name("pyinstaller")
     done = subprocess.run(
-        [str(pyinstaller) if pyinstaller.exists() else "pyinstaller", "--noconfirm",
-         "--distpath", str(work / "dist"), "--workpath", str(work / "build"),
-         str(ROOT / "build.spec")],
-        cwd=ROOT, capture_output=True, text=True, timeout=840,
-    )  # fmt: skip
+        [
+            str(pyinstaller) if pyinstaller.exists() else "pyinstaller",
+            "--noconfirm",
+            "--distpath",
+            str(work / "dist"),
+            "--workpath",
+            str(work / "build"),
+            str(ROOT / "build.spec"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=840,
+    )
     assert done.returncode == 0, done.stderr[-4000:]
     folder = work / "dist" / "HubDesk"
     assert (folder / EXE).is_file()
@@ -75,9 +86,13 @@ def test_bundle_size(bundle: Path) -> None:
     assert not (internal / "phonenumbers" / "geodata").exists()
     plugins = {p.parent.name + "/" + p.name for p in internal.rglob("plugins/*/*")}
     if sys.platform.startswith("linux"):
-        assert {"platforms/libqxcb.so", "platforms/libqoffscreen.so",
-                "platforms/libqwayland.so", "imageformats/libqsvg.so",
-                "iconengines/libqsvgicon.so"} <= plugins  # fmt: skip
+        assert {
+            "platforms/libqxcb.so",
+            "platforms/libqoffscreen.so",
+            "platforms/libqwayland.so",
+            "imageformats/libqsvg.so",
+            "iconengines/libqsvgicon.so",
+        } <= plugins
     assert (internal / "resources" / "icons" / "hubdesk.svg").is_file()
     dangling = [p for p in internal.rglob("*") if p.is_symlink() and not p.exists()]
     assert not dangling, dangling
@@ -89,10 +104,16 @@ def test_bundle_icu_data_trimmed_and_equivalent(bundle: Path) -> None:
     (icudata,) = [p for p in (bundle / "_internal").rglob("libicudata.so.*") if not p.is_symlink()]
     assert icudata.stat().st_size < 20 * 1024 * 1024  # trimmed (the wheel's is 32 MB)
     done = subprocess.run(
-        [sys.executable, str(ROOT / "packaging" / "linux" / "icu_check.py"), "--compare",
-         str(icudata)],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        [
+            sys.executable,
+            str(ROOT / "packaging" / "linux" / "icu_check.py"),
+            "--compare",
+            str(icudata),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout + done.stderr[-4000:]
 
 

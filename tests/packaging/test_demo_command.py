@@ -29,9 +29,12 @@ def _env_without_display(home: Path) -> dict[str, str]:
 
 def test_without_a_display_it_names_the_headless_command(tmp_path: Path) -> None:
     done = subprocess.run(
-        [str(DEMO)], env=_env_without_display(tmp_path), capture_output=True, text=True,
+        [str(DEMO)],
+        env=_env_without_display(tmp_path),
+        capture_output=True,
+        text=True,
         timeout=60,
-    )  # fmt: skip
+    )
     assert done.returncode == 2
     assert "scripts/demo --headless" in done.stderr
     assert "Traceback" not in done.stderr

@@ -312,8 +312,21 @@ def test_install_works_without_the_optional_desktop_tools(tmp_path: Path) -> Non
     # A PATH with only what the script needs: no xdg-mime, no update-desktop-database.
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    needed = ("bash", "sh", "env", "dirname", "sed", "mkdir", "rm", "cp", "mv", "ln", "chmod",
-              "readlink", "echo")
+    needed = (
+        "bash",
+        "sh",
+        "env",
+        "dirname",
+        "sed",
+        "mkdir",
+        "rm",
+        "cp",
+        "mv",
+        "ln",
+        "chmod",
+        "readlink",
+        "echo",
+    )
     for tool in needed:
         found = shutil.which(tool)
         assert found is not None, tool

@@ -153,9 +153,7 @@ def test_socket_is_private_and_per_profile(
         _stop(other)
 
 
-def test_a_crashed_instance_is_recovered(
-    first: First, tmp_path: Path, env: dict[str, str]
-) -> None:
+def test_a_crashed_instance_is_recovered(first: First, tmp_path: Path, env: dict[str, str]) -> None:
     first.proc.kill()  # SIGKILL; TerminateProcess on Windows
     first.proc.wait(timeout=10)
     if POSIX:
@@ -253,9 +251,12 @@ def test_after_a_clean_exit_nobody_answers(
 
 
 def test_a_second_start_waits_for_the_first_to_listen(
-    tmp_path: Path, env: dict[str, str], qapp: object, qtbot: QtBot,
+    tmp_path: Path,
+    env: dict[str, str],
+    qapp: object,
+    qtbot: QtBot,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     """``app.main`` takes the lock before its first frame and listens after it: a start
     in between must wait for the socket, not report "did not answer"."""
     from hubdesk.app.single_instance import SingleInstance
@@ -281,9 +282,12 @@ def test_a_second_start_waits_for_the_first_to_listen(
 
 
 def test_an_instance_whose_lock_file_was_deleted_is_still_first(
-    first: First, tmp_path: Path, env: dict[str, str], qapp: object,
+    first: First,
+    tmp_path: Path,
+    env: dict[str, str],
+    qapp: object,
     monkeypatch: pytest.MonkeyPatch,
-) -> None:  # fmt: skip
+) -> None:
     """A cleaner removed the lock file under a running HubDesk: the next start gets the
     lock, but the running one still answers on its socket, so the next start is second."""
     from hubdesk.app.single_instance import SingleInstance

@@ -127,9 +127,7 @@ def test_every_job_has_a_timeout_and_a_known_runner() -> None:
 def test_permissions_are_read_only_except_where_the_release_is_written() -> None:
     for file, wf in _workflows().items():
         assert wf["permissions"] == {"contents": "read"}, file
-    writers = [
-        (file, name) for file, name, job in _all_jobs() if "permissions" in job
-    ]  # fmt: skip
+    writers = [(file, name) for file, name, job in _all_jobs() if "permissions" in job]
     assert writers == [("release.yml", "release")]
     assert _load("release.yml")["jobs"]["release"]["permissions"] == {"contents": "write"}
 
@@ -247,8 +245,11 @@ def test_the_linux_tarball_unpacks_and_installs_for_a_user(tmp_path: Path) -> No
     exe.chmod(0o755)
     made = subprocess.run(
         [str(ROOT / "packaging/linux/make-tarball.sh"), "9.9.9", str(bundle), str(tmp_path)],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert made.returncode == 0, made.stderr
     archive = Path(made.stdout.strip())
     assert archive.parent == tmp_path and archive.name.startswith("HubDesk-9.9.9-linux-")

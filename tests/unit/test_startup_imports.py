@@ -92,10 +92,17 @@ def profile(tmp_path: Path) -> Path:
     """A profile folder whose database holds one conversation."""
     home = tmp_path / "home"
     home.mkdir()
-    sms = Sms(sms_id=1, source="447400123456", destination="447700900000", text="cached",
-              type=SmsType.RECEIVED, delivery_status=DeliveryStatus.SENT,
-              read_status=ReadStatus.UNREAD, time=datetime(2024, 5, 1, 12, tzinfo=UTC),
-              sms_count=1)  # fmt: skip
+    sms = Sms(
+        sms_id=1,
+        source="447400123456",
+        destination="447700900000",
+        text="cached",
+        type=SmsType.RECEIVED,
+        delivery_status=DeliveryStatus.SENT,
+        read_status=ReadStatus.UNREAD,
+        time=datetime(2024, 5, 1, 12, tzinfo=UTC),
+        sms_count=1,
+    )
     db = Database.open(home / "hubdesk.sqlite3")
     try:
         db.messages.upsert_messages([sms])
@@ -105,12 +112,12 @@ def profile(tmp_path: Path) -> Path:
 
 
 def test_the_first_frame_loads_no_network_keyring_or_pages(profile: Path) -> None:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HUBDESK_", "PYTHON_KEYRING"))}  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBDESK_", "PYTHON_KEYRING"))}
     env.update(QT_QPA_PLATFORM="offscreen", HUBDESK_HOME=str(profile), PYTHONPATH=str(ROOT))
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     line = next((s for s in done.stdout.splitlines() if s.startswith("PROBE ")), None)
     assert line is not None, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
     report = json.loads(line.removeprefix("PROBE "))
@@ -124,11 +131,14 @@ def test_the_first_frame_loads_no_network_keyring_or_pages(profile: Path) -> Non
 
 def test_httpx_loads_without_its_command_line_client() -> None:
     """``hubdesk/__init__`` keeps httpx's CLI (click, pygments) out of the process."""
-    code = ("import sys, hubdesk, httpx; print(sorted(m for m in ('click', 'pygments', "
-            "'httpx._main') if sys.modules.get(m) is not None), httpx.main.__module__)")
+    code = (
+        "import sys, hubdesk, httpx; print(sorted(m for m in ('click', 'pygments', "
+        "'httpx._main') if sys.modules.get(m) is not None), httpx.main.__module__)"
+    )
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     # nothing of the CLI loaded; httpx.main is httpx's own stand-in (defined in
     # httpx/__init__ when the CLI cannot be imported), not httpx._main.main

@@ -125,9 +125,12 @@ async def sync(args: Namespace, ctx: Context) -> None:
         backfill = Backfill(client, worker, events=events, server_clock=ctx.clock)
         done = await backfill.run(depth)
         backfill_data.update(
-            fetched=done.fetched, total=done.total, finished=done.finished,
-            resumed=done.resumed, requests=done.requests,
-        )  # fmt: skip
+            fetched=done.fetched,
+            total=done.total,
+            finished=done.finished,
+            resumed=done.resumed,
+            requests=done.requests,
+        )
     else:
         backfill_data.update(fetched=0, total=0, finished=False, resumed=False, requests=0)
     stored, pending = await worker.run(_counts)
@@ -226,12 +229,17 @@ async def _flush(ctx: Context) -> None:
     data = {
         "outbox": [outbox_json(i) for i in items],
         "flushed": {
-            "sent": report.sent, "failed": report.failed, "queued": report.queued,
-            "unknown": report.unknown, "resent": report.resent, "found": report.found,
-            "stopped": report.stopped, "next_check_seconds": report.next_check,
+            "sent": report.sent,
+            "failed": report.failed,
+            "queued": report.queued,
+            "unknown": report.unknown,
+            "resent": report.resent,
+            "found": report.found,
+            "stopped": report.stopped,
+            "next_check_seconds": report.next_check,
             "sending_elsewhere": report.elsewhere,
         },
-    }  # fmt: skip
+    }
     summary = [
         f"{len(report.sent)} sent ({len(report.found)} found already on the server, "
         f"{len(report.resent)} re-sent after reconciling), {len(report.failed)} failed, "

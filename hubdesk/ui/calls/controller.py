@@ -31,8 +31,12 @@ def number_text(digits: str) -> str:
 
 def _call_buttons(self: CallsController) -> list[Trigger]:
     w = self.window
-    return [w.header.call_button, w.call_action, w.calls_page.again_button,
-            w.contacts_page.call_button]  # fmt: skip
+    return [
+        w.header.call_button,
+        w.call_action,
+        w.calls_page.again_button,
+        w.contacts_page.call_button,
+    ]
 
 
 class CallsController(QObject):

@@ -123,7 +123,7 @@ class DialConfirmDialog(QDialog):
 
     # --- Qt -----------------------------------------------------------------------
     @guarded(None)
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         if not event.spontaneous() and not self._guard.isActive():
             self._guarding = True

@@ -24,7 +24,7 @@ __all__ = ["CallHistoryPage", "call_model", "outcome_text"]
 
 
 def outcome_text(record: CallRecord) -> str:
-    """"✓ Call placed" (the server's own sentence repeats the number, shown beside it),
+    """ "✓ Call placed" (the server's own sentence repeats the number, shown beside it),
     or "✗ Failed: " and the reason."""
     return "✓ Call placed" if record.ok else "✗ Failed: " + record.outcome
 

@@ -82,8 +82,13 @@ class ContactsController(QObject):
             contact = await book.add(draft.name, draft.number, draft.notes, draft.groups)
             said = f"Added {contact.name} to contacts."
         else:
-            contact = await book.edit(draft.id, name=draft.name, number=draft.number,
-                                      notes=draft.notes, groups=draft.groups)  # fmt: skip
+            contact = await book.edit(
+                draft.id,
+                name=draft.name,
+                number=draft.number,
+                notes=draft.notes,
+                groups=draft.groups,
+            )
             said = f"Saved {contact.name}."
         self.page.editor_saved()
         await self.load()

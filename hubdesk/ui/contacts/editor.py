@@ -180,7 +180,7 @@ class ContactEditor(QDialog):
         super().accept()
 
     @guarded(False)
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Enter in "New group" adds the group; it never saves the contact.
         if (
             watched is self.new_group

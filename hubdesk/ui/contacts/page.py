@@ -105,7 +105,7 @@ class ContactFilter(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     @guarded(True)
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:  # noqa: N802
+    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
         model = self.sourceModel()
         if not isinstance(model, RecordTableModel):
             return True
@@ -190,9 +190,18 @@ class ContactsPage(QWidget):
         layout.addWidget(self.empty_label)
         layout.addLayout(actions)
 
-        order = [self.search, self.group_combo, self.table, self.new_button, self.edit_button,
-                 self.delete_button, self.text_button, self.call_button, self.import_button,
-                 self.export_button]  # fmt: skip
+        order = [
+            self.search,
+            self.group_combo,
+            self.table,
+            self.new_button,
+            self.edit_button,
+            self.delete_button,
+            self.text_button,
+            self.call_button,
+            self.import_button,
+            self.export_button,
+        ]
         for first, second in zip(order, order[1:], strict=False):
             self.setTabOrder(first, second)
 

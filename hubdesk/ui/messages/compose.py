@@ -86,7 +86,7 @@ class UnicodeHighlighter(QSyntaxHighlighter):
         self.rehighlight()
 
     @guarded(None)
-    def highlightBlock(self, text: str) -> None:  # noqa: N802
+    def highlightBlock(self, text: str) -> None:
         for start, length in utf16_offsets(text, unicode_positions(text)):
             self.setFormat(start, length, self._format)
 
@@ -102,7 +102,7 @@ class MessageEdit(QPlainTextEdit):
         self.setTabChangesFocus(True)
 
     @guarded(None)
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in _ENTER_KEYS:
             mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             if mods == Qt.KeyboardModifier.ControlModifier or (
@@ -440,7 +440,7 @@ class ComposePane(QWidget):
         self.notice.setPalette(palette)
 
     @guarded(None)
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+    def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             self._highlighter.set_color(colors_for(self.palette()).warning)
             self._update_notice()

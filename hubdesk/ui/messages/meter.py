@@ -43,13 +43,13 @@ class SegmentMeter(QLabel):
         """The whole line, whether or not it is the one shown."""
         return self._full
 
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+    def sizeHint(self) -> QSize:
         return self._size_for(self._full)
 
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt override)
+    def minimumSizeHint(self) -> QSize:
         return self._size_for(WIDEST_SHORT)  # a constant: the minimum never moves
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt override)
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
 

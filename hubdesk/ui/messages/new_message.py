@@ -197,7 +197,7 @@ class NewMessageDialog(QDialog):
         self.compose_requested.emit(wanted)
 
     @guarded(False)
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # Enter in "To" with text adds it; Enter on an empty field writes (default button).
         if (
             watched is self.to_edit

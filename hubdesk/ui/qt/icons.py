@@ -188,11 +188,11 @@ class TintedSvgEngine(QIconEngine):
         painter.drawPixmap(rect, pixmap)
 
     @guarded(QSize())
-    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:  # noqa: N802
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
         return size
 
     @guarded(False)
-    def isNull(self) -> bool:  # noqa: N802
+    def isNull(self) -> bool:
         if self.valid():
             return False
         return self._fallback is None or standard_icon(self._fallback).isNull()
@@ -235,11 +235,11 @@ class CheckedSvgEngine(QIconEngine):
         self.target().paint(painter, rect, Qt.AlignmentFlag.AlignCenter, mode, state)
 
     @guarded(QSize())
-    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:  # noqa: N802
+    def actualSize(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QSize:
         return self.target().actualSize(size, mode, state)
 
     @guarded(False)
-    def isNull(self) -> bool:  # noqa: N802
+    def isNull(self) -> bool:
         return bool(self.target().isNull())
 
     @guarded("CheckedSvgEngine")

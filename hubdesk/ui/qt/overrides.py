@@ -42,5 +42,3 @@ def guarded_with(make_default: Callable[[], _R]) -> Callable[[Callable[_P, _R]],
         return wrapper
 
     return decorate
-
-

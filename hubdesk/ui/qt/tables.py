@@ -55,11 +55,11 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
 
     # --- Qt model API -------------------------------------------------------------
     @guarded(0)
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
     @guarded(0)
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
 
     @guarded(None)
@@ -87,7 +87,7 @@ class RecordTableModel(QAbstractTableModel, Generic[T]):
         return None
 
     @guarded(None)
-    def headerData(  # noqa: N802
+    def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal:

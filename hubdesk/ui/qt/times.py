@@ -143,12 +143,12 @@ class LiveTimesListView(QListView):
             refresh()
 
     @guarded(None)
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._ticker.start()
         self.refresh_times()
 
     @guarded(None)
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+    def hideEvent(self, event: QHideEvent) -> None:
         self._ticker.stop()
         super().hideEvent(event)

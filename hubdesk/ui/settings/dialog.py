@@ -35,8 +35,10 @@ from hubdesk.ui.qt.fields import NumberCheck, plain_label, set_tone
 __all__ = ["SettingsDialog"]
 
 NO_DEFAULT = "No default (ask for a new conversation)"
-SEND_KEYS = [("enter", "Enter sends, Shift+Enter adds a line"),
-             ("ctrl+enter", "Ctrl+Enter sends, Enter adds a line")]  # fmt: skip
+SEND_KEYS = [
+    ("enter", "Enter sends, Shift+Enter adds a line"),
+    ("ctrl+enter", "Ctrl+Enter sends, Enter adds a line"),
+]
 THEMES = [("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")]
 
 
@@ -140,9 +142,19 @@ class SettingsDialog(QDialog):
             optional=True,
             empty_hint="Your own number is shown unless you set one here.",
         )
-        order = [self.poll, self.notifications, self.quiet, self.quiet_from, self.quiet_to,
-                 self.start_minimized, self.start_at_login, self.send_key, self.sender_combo,
-                 self.masked, self.theme]  # fmt: skip
+        order = [
+            self.poll,
+            self.notifications,
+            self.quiet,
+            self.quiet_from,
+            self.quiet_to,
+            self.start_minimized,
+            self.start_at_login,
+            self.send_key,
+            self.sender_combo,
+            self.masked,
+            self.theme,
+        ]
         for first, second in zip(order, order[1:], strict=False):
             self.setTabOrder(first, second)
         self.masked_check.changed.connect(self._update)

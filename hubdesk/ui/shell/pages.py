@@ -26,8 +26,12 @@ PAGES = ("Messages", "Contacts", "Sender IDs", "Calls")
 PAGE_ICONS = ("new-message", "contacts", "sender-id", "history")
 MESSAGES, CONTACTS, SENDER_IDS, CALLS = range(4)
 PageName = Literal["messages", "contacts", "senders", "calls"]
-PAGE_NAMES: dict[str, int] = {"messages": MESSAGES, "contacts": CONTACTS,
-                              "senders": SENDER_IDS, "calls": CALLS}  # fmt: skip
+PAGE_NAMES: dict[str, int] = {
+    "messages": MESSAGES,
+    "contacts": CONTACTS,
+    "senders": SENDER_IDS,
+    "calls": CALLS,
+}
 _W = TypeVar("_W", bound=QWidget)
 
 

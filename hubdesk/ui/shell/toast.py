@@ -95,7 +95,7 @@ class Toast(QFrame):
         self.move(max(0, x), max(0, y))
 
     @guarded(False)
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if not self.isVisible():
             return False
         kind = event.type()
@@ -108,7 +108,6 @@ class Toast(QFrame):
         return False
 
     @guarded(None)
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         self.hide()
         event.accept()
-

@@ -186,8 +186,13 @@ class MainWindow(LazyPages, QMainWindow):
         self.resize(1000, 680)
 
     # --- actions, menus, toolbar --------------------------------------------------
-    def _action(self, text: str, shortcut: str | QKeySequence.StandardKey | None = None,
-                icon: str | None = None, tip: str | None = None) -> QAction:  # fmt: skip
+    def _action(
+        self,
+        text: str,
+        shortcut: str | QKeySequence.StandardKey | None = None,
+        icon: str | None = None,
+        tip: str | None = None,
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -260,8 +265,13 @@ class MainWindow(LazyPages, QMainWindow):
         view_menu.addAction(self.next_unread_action)
         view_menu.addAction(self.prev_unread_action)
         conv_menu = bar.addMenu("&Conversation")
-        for action in (self.call_action, self.masked_action, self.mark_unread_action,
-                       self.add_contact_action, self.export_action):  # fmt: skip
+        for action in (
+            self.call_action,
+            self.masked_action,
+            self.mark_unread_action,
+            self.add_contact_action,
+            self.export_action,
+        ):
             conv_menu.addAction(action)
 
         tools = QToolBar("Main toolbar", self)
@@ -389,9 +399,10 @@ class MainWindow(LazyPages, QMainWindow):
         menu.addSeparator()
         call = menu.addAction(self.icons.icon("call"), "Call", lambda: self.call_requested.emit(p))
         masked = menu.addAction(
-            self.icons.icon("call-masked"), "Masked call",
+            self.icons.icon("call-masked"),
+            "Masked call",
             lambda: self.masked_call_requested.emit(p),
-        )  # fmt: skip
+        )
         from hubdesk.domain.numbers import is_uk
 
         if not is_uk(p):
@@ -406,7 +417,7 @@ class MainWindow(LazyPages, QMainWindow):
         return menu
 
     @guarded(None)
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.compose.flush_draft()
         event.ignore()
         if self.hide_on_close:

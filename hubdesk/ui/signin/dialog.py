@@ -157,8 +157,15 @@ class LoginDialog(QDialog):
     def set_busy(self, busy: bool) -> None:
         """While signing in: inputs locked, the button says so."""
         self._busy = busy
-        for w in (self.client_id, self.client_secret, self.username, self.password,
-                  self.base_url, self.keep, self.advanced):  # fmt: skip
+        for w in (
+            self.client_id,
+            self.client_secret,
+            self.username,
+            self.password,
+            self.base_url,
+            self.keep,
+            self.advanced,
+        ):
             w.setEnabled(not busy)
         self.sign_in_button.setText("Signing in…" if busy else "Sign in")
         self._update_button()

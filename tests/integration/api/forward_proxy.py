@@ -20,9 +20,17 @@ from types import TracebackType
 from urllib.parse import urlsplit
 
 _HOP_BY_HOP = frozenset(
-    {b"connection", b"keep-alive", b"proxy-connection", b"proxy-authorization", b"te",
-     b"trailer", b"transfer-encoding", b"upgrade"}
-)  # fmt: skip
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-connection",
+        b"proxy-authorization",
+        b"te",
+        b"trailer",
+        b"transfer-encoding",
+        b"upgrade",
+    }
+)
 
 
 class ForwardProxy:
@@ -74,8 +82,9 @@ class ForwardProxy:
             if method == b"CONNECT":
                 await self._tunnel(target.decode("ascii"), reader, writer)
             else:
-                await self._forward(method, target.decode("ascii"), version, header_lines,
-                                    reader, writer)  # fmt: skip
+                await self._forward(
+                    method, target.decode("ascii"), version, header_lines, reader, writer
+                )
         except (OSError, asyncio.IncompleteReadError, ValueError):
             writer.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
         finally:
@@ -116,9 +125,16 @@ class ForwardProxy:
         path = (url.path or "/") + (f"?{url.query}" if url.query else "")
         up_reader, up_writer = await asyncio.open_connection(url.hostname, url.port or 80)
         up_writer.write(
-            method + b" " + path.encode("ascii") + b" " + version + b"\r\n"
-            + b"\r\n".join([*kept, b"Connection: close"]) + b"\r\n\r\n" + body
-        )  # fmt: skip
+            method
+            + b" "
+            + path.encode("ascii")
+            + b" "
+            + version
+            + b"\r\n"
+            + b"\r\n".join([*kept, b"Connection: close"])
+            + b"\r\n\r\n"
+            + body
+        )
         await up_writer.drain()
         await _pipe(up_reader, writer)
 

@@ -52,9 +52,12 @@ def closed_port_url() -> str:
 async def test_stored_session_with_the_server_down_fails_within_one_budget() -> None:
     transport = CountingTransport()
     client = HubClient(
-        closed_port_url(), client_id=CLIENT_ID, client_secret=CLIENT_SECRET,
-        refresh_token="def502-stored", transport=transport,
-    )  # fmt: skip
+        closed_port_url(),
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        refresh_token="def502-stored",
+        transport=transport,
+    )
     started = time.monotonic()
     async with client:
         with pytest.raises(ConnectFailed) as info:
@@ -95,9 +98,11 @@ async def test_cli_like_restore_with_the_server_down(tmp_path: Path) -> None:
 async def test_explicit_refresh_has_one_budget_too(make_client: MakeClient) -> None:
     transport = CountingTransport()
     client = make_client(
-        base_url=closed_port_url(), refresh_token="def502-stored", transport=transport,
+        base_url=closed_port_url(),
+        refresh_token="def502-stored",
+        transport=transport,
         max_retries=2,
-    )  # fmt: skip
+    )
     with pytest.raises(ConnectFailed):
         await client.refresh()
     assert transport.sent == [("POST", "/api/oauth/token")] * 3
@@ -124,9 +129,11 @@ async def test_refresh_rate_limited_past_the_budget_stops_after_it(
     await signed_in.login(USERNAME, PASSWORD)
     transport = CountingTransport()
     restored = make_client(
-        refresh_token=recorder.grants[-1].refresh_token, transport=transport,
-        max_retries=2, retry_policy=RetryPolicy(backoff_initial=0.01, jitter=0.0),
-    )  # fmt: skip
+        refresh_token=recorder.grants[-1].refresh_token,
+        transport=transport,
+        max_retries=2,
+        retry_policy=RetryPolicy(backoff_initial=0.01, jitter=0.0),
+    )
     await control.fault("429", count=10, path="/api/oauth/token", seconds=0)
     with pytest.raises(RateLimited):
         await restored.list_sms()

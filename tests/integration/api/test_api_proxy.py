@@ -42,9 +42,11 @@ def proxy() -> Iterator[ForwardProxy]:
 
 
 async def test_plain_http_goes_through_http_proxy(
-    clean_env: pytest.MonkeyPatch, proxy: ForwardProxy, make_client: MakeClient,
+    clean_env: pytest.MonkeyPatch,
+    proxy: ForwardProxy,
+    make_client: MakeClient,
     sim_server: SimServer,
-) -> None:  # fmt: skip
+) -> None:
     clean_env.setenv("HTTP_PROXY", proxy.url)
     client = make_client()
     await client.login(USERNAME, PASSWORD)
@@ -58,9 +60,11 @@ async def test_plain_http_goes_through_http_proxy(
 
 @pytest.mark.parametrize("no_proxy", ["127.0.0.1", "localhost,127.0.0.1,::1", "*"])
 async def test_no_proxy_reaches_the_server_directly(
-    clean_env: pytest.MonkeyPatch, proxy: ForwardProxy, make_client: MakeClient,
+    clean_env: pytest.MonkeyPatch,
+    proxy: ForwardProxy,
+    make_client: MakeClient,
     no_proxy: str,
-) -> None:  # fmt: skip
+) -> None:
     clean_env.setenv("HTTP_PROXY", proxy.url)
     clean_env.setenv("NO_PROXY", no_proxy)
     client = make_client()
@@ -85,9 +89,11 @@ def tls_server(tmp_path: Path, sim_state: SimState) -> Iterator[tuple[SimServer,
 
 
 async def test_https_goes_through_the_proxy_with_connect(
-    clean_env: pytest.MonkeyPatch, proxy: ForwardProxy, make_client: MakeClient,
+    clean_env: pytest.MonkeyPatch,
+    proxy: ForwardProxy,
+    make_client: MakeClient,
     tls_server: tuple[SimServer, Path],
-) -> None:  # fmt: skip
+) -> None:
     """The production path: no transport given, so httpx reads HTTPS_PROXY (and, with
     trust_env, SSL_CERT_FILE, which a TLS-inspecting proxy's users need)."""
     server, ca = tls_server
@@ -96,8 +102,9 @@ async def test_https_goes_through_the_proxy_with_connect(
     client = make_client(base_url=server.base_url)
     await client.login(USERNAME, PASSWORD)
     assert (await client.list_sms()).items is not None
-    assert proxy.seen and all(line == f"CONNECT 127.0.0.1:{server.port} HTTP/1.1"
-                              for line in proxy.seen)  # fmt: skip
+    assert proxy.seen and all(
+        line == f"CONNECT 127.0.0.1:{server.port} HTTP/1.1" for line in proxy.seen
+    )
     clean_env.setenv("NO_PROXY", "127.0.0.1")
     seen = len(proxy.seen)
     direct = make_client(base_url=server.base_url)

@@ -86,7 +86,7 @@ async def children(
             env=env,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
-        )  # fmt: skip
+        )
         for _ in range(CHILDREN)
     ]
     started = [Child(p) for p in procs]

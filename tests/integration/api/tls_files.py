@@ -49,7 +49,7 @@ def make_tls_files(folder: Path) -> TlsFiles:
                 decipher_only=False,
             ),
             critical=True,
-        )  # fmt: skip
+        )
         .add_extension(
             x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
         )

@@ -32,10 +32,18 @@ def test_login_keeps_secrets_in_the_keyring_and_profile_in_home(cli: Cli) -> Non
 
 def test_login_json_and_module_entry_point(cli: Cli) -> None:
     run = cli(
-        "--json", "login", "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET,
-        "--username", USERNAME, "--password-stdin",
-        input=PASSWORD + "\n", module=True,
-    )  # fmt: skip
+        "--json",
+        "login",
+        "--client-id",
+        CLIENT_ID,
+        "--client-secret",
+        CLIENT_SECRET,
+        "--username",
+        USERNAME,
+        "--password-stdin",
+        input=PASSWORD + "\n",
+        module=True,
+    )
     assert run.code == 0, run
     assert run.json() == {
         "user_name": "200-VasimTest",
@@ -50,9 +58,16 @@ def test_login_json_and_module_entry_point(cli: Cli) -> None:
 
 def test_login_with_a_wrong_password_is_exit_3_and_stores_nothing(cli: Cli) -> None:
     run = cli(
-        "login", "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET,
-        "--username", USERNAME, "--password-stdin", input="wrong-password\n",
-    )  # fmt: skip
+        "login",
+        "--client-id",
+        CLIENT_ID,
+        "--client-secret",
+        CLIENT_SECRET,
+        "--username",
+        USERNAME,
+        "--password-stdin",
+        input="wrong-password\n",
+    )
     assert run.code == 3, run
     assert run.stdout == ""
     assert len(run.stderr.strip().splitlines()) == 1
@@ -63,18 +78,30 @@ def test_login_with_a_wrong_password_is_exit_3_and_stores_nothing(cli: Cli) -> N
 
 def test_login_with_a_wrong_client_secret_is_exit_3(cli: Cli) -> None:
     run = cli(
-        "login", "--client-id", CLIENT_ID, "--client-secret", "not-the-secret",
-        "--username", USERNAME, "--password-stdin", input=PASSWORD + "\n",
-    )  # fmt: skip
+        "login",
+        "--client-id",
+        CLIENT_ID,
+        "--client-secret",
+        "not-the-secret",
+        "--username",
+        USERNAME,
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
     assert run.code == 3, run
     assert "not-the-secret" not in run.stderr
 
 
 def test_login_without_a_terminal_or_password_stdin_is_bad_input(cli: Cli) -> None:
     run = cli(
-        "login", "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET,
-        "--username", USERNAME,
-    )  # fmt: skip
+        "login",
+        "--client-id",
+        CLIENT_ID,
+        "--client-secret",
+        CLIENT_SECRET,
+        "--username",
+        USERNAME,
+    )
     assert run.code == 2, run
     assert "--password-stdin" in run.stderr
     assert cli.requests() == []
@@ -91,9 +118,15 @@ def test_login_missing_option_is_usage_error(cli: Cli) -> None:
 
 def test_login_takes_the_client_secret_from_the_environment(cli: Cli) -> None:
     run = cli(
-        "login", "--client-id", CLIENT_ID, "--username", USERNAME, "--password-stdin",
-        input=PASSWORD + "\n", env={"HUBDESK_CLIENT_SECRET": CLIENT_SECRET},
-    )  # fmt: skip
+        "login",
+        "--client-id",
+        CLIENT_ID,
+        "--username",
+        USERNAME,
+        "--password-stdin",
+        input=PASSWORD + "\n",
+        env={"HUBDESK_CLIENT_SECRET": CLIENT_SECRET},
+    )
     assert run.code == 0, run
     assert cli("senders").code == 0
 
@@ -189,9 +222,17 @@ def test_revoked_session_is_exit_3(logged_in: Cli) -> None:
 def test_no_usable_keyring_is_exit_3_with_a_clear_message(cli: Cli) -> None:
     env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
     run = cli(
-        "login", "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET,
-        "--username", USERNAME, "--password-stdin", input=PASSWORD + "\n", env=env,
-    )  # fmt: skip
+        "login",
+        "--client-id",
+        CLIENT_ID,
+        "--client-secret",
+        CLIENT_SECRET,
+        "--username",
+        USERNAME,
+        "--password-stdin",
+        input=PASSWORD + "\n",
+        env=env,
+    )
     assert run.code == 3, run
     assert "keyring" in run.stderr and "--no-store" in run.stderr
     assert not (cli.home / "config.json").exists()

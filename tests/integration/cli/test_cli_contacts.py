@@ -29,9 +29,14 @@ def test_add_list_remove_with_uk_number_checks(cli: Cli) -> None:
     assert listed.stdout.splitlines()[1].split("  ")[:2] == ["Alice Smith", "07400 123456"]
     data = cli(*OFFLINE, "--json", "contacts", "list").json()
     assert data == [
-        {"id": data[0]["id"], "name": "Alice Smith", "number": "447400123456", "notes": "",
-         "groups": []}
-    ]  # fmt: skip
+        {
+            "id": data[0]["id"],
+            "name": "Alice Smith",
+            "number": "447400123456",
+            "notes": "",
+            "groups": [],
+        }
+    ]
     assert isinstance(data[0]["id"], int)
     missing = cli(*OFFLINE, "contacts", "remove", "07400 999999")
     assert missing.code == 2 and "No contact has the number 07400 999999" in missing.stderr

@@ -113,9 +113,17 @@ def test_rate_limit_wait_is_announced_then_the_command_succeeds(logged_in: Cli) 
 
 def test_verbose_adds_detail_but_no_secrets(cli: Cli) -> None:
     run = cli(
-        "-v", "login", "--client-id", "hubdesk-demo", "--client-secret", "demo-secret",
-        "--username", "demo@hubwork.test", "--password-stdin", input=PASSWORD + "\n",
-    )  # fmt: skip
+        "-v",
+        "login",
+        "--client-id",
+        "hubdesk-demo",
+        "--client-secret",
+        "demo-secret",
+        "--username",
+        "demo@hubwork.test",
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
     assert run.code == 0, run
     cli.sim.state.add_fault(Fault("500", path="/api/sms/send"))
     run = cli("-v", "send", "--from", SENDER, "--to", "07400123456", "Hi")
@@ -150,11 +158,30 @@ def test_help_lists_every_command_and_exit_codes(cli: Cli) -> None:
     run = cli("--help")
     assert run.code == 0
     for command in (
-        "login", "logout", "whoami", "senders", "sender-add", "send", "bulk-send",
-        "messages", "show", "dial", "dial-mask", "--no-store", "HUBDESK_PASSWORD",
-        "exit codes", "sync", "conversations", "thread", "search", "outbox", "contacts",
-        "optouts", "--override-optout", "state unknown — will be reconciled",
-    ):  # fmt: skip
+        "login",
+        "logout",
+        "whoami",
+        "senders",
+        "sender-add",
+        "send",
+        "bulk-send",
+        "messages",
+        "show",
+        "dial",
+        "dial-mask",
+        "--no-store",
+        "HUBDESK_PASSWORD",
+        "exit codes",
+        "sync",
+        "conversations",
+        "thread",
+        "search",
+        "outbox",
+        "contacts",
+        "optouts",
+        "--override-optout",
+        "state unknown — will be reconciled",
+    ):
         assert command in run.stdout
     assert cli.requests() == []
 
@@ -174,9 +201,13 @@ def test_ctrl_c_during_a_token_refresh_keeps_the_session(logged_in: Cli) -> None
     sim.state.configure(latency=2.0)  # every answer comes 2 s after the request ran
     env = dict(logged_in.env)
     proc = subprocess.Popen(
-        [str(CONSOLE_SCRIPT), "senders"], env=env, text=True,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        [str(CONSOLE_SCRIPT), "senders"],
+        env=env,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.monotonic() + 20
         while not [r for r in sim.state.requests() if r["path"] == "/api/oauth/token"]:
@@ -198,8 +229,11 @@ def test_text_that_is_not_utf8_is_bad_input_and_queues_nothing(logged_in: Cli) -
     for args, stdin in ((["-"], b"\xff\xfe bad"), ([b"argv \xff"], b"")):
         done = subprocess.run(
             [str(CONSOLE_SCRIPT), "send", "--from", SENDER, "--to", "07400123456", *args],
-            input=stdin, capture_output=True, env=logged_in.env, timeout=60,
-        )  # fmt: skip
+            input=stdin,
+            capture_output=True,
+            env=logged_in.env,
+            timeout=60,
+        )
         assert done.returncode == 2, done
         assert b"not valid UTF-8" in done.stderr and b"Traceback" not in done.stderr
     assert logged_in.api_requests("/sms/send") == []

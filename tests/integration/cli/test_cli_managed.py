@@ -41,13 +41,15 @@ def staff(cli: Cli) -> Cli:
 
 
 def _login(cli: Cli, *extra: str, env: dict[str, str | None] | None = None) -> Run:
-    return cli(*extra, "login", "--username", USERNAME, "--password-stdin",
-               input=PASSWORD + "\n", env=env)  # fmt: skip
+    return cli(
+        *extra, "login", "--username", USERNAME, "--password-stdin", input=PASSWORD + "\n", env=env
+    )
 
 
 def test_a_fresh_profile_signs_in_with_username_and_password_only(staff: Cli) -> None:
-    run = staff("--json", "login", "--username", USERNAME, "--password-stdin",
-                input=PASSWORD + "\n")  # fmt: skip
+    run = staff(
+        "--json", "login", "--username", USERNAME, "--password-stdin", input=PASSWORD + "\n"
+    )
     assert run.code == 0, run
     data = run.json()
     assert data["client_credentials"] == "managed" and data["client_id"] == CLIENT_ID
@@ -101,8 +103,15 @@ def test_without_managed_file_or_earlier_login_it_says_what_is_missing(cli: Cli)
     run = _login(cli)
     assert run.code == 2, run
     assert "No client ID" in run.stderr and "managed.toml" in run.stderr
-    only_id = cli("login", "--client-id", CLIENT_ID, "--username", USERNAME, "--password-stdin",
-                  input=PASSWORD + "\n")  # fmt: skip
+    only_id = cli(
+        "login",
+        "--client-id",
+        CLIENT_ID,
+        "--username",
+        USERNAME,
+        "--password-stdin",
+        input=PASSWORD + "\n",
+    )
     assert only_id.code == 2 and "No client secret for client ID" in only_id.stderr
     assert cli.requests() == []
 
@@ -119,10 +128,19 @@ def test_precedence_option_over_environment_over_managed_over_profile(staff: Cli
     env = {"HUBDESK_CLIENT_ID": CLIENT_ID, "HUBDESK_CLIENT_SECRET": CLIENT_SECRET}
     by_env = _login(staff, "--json", env=env)
     assert by_env.code == 0 and by_env.json()["client_credentials"] == "environment"
-    by_option = staff("--json", "login", "--client-id", CLIENT_ID, "--client-secret",
-                      CLIENT_SECRET, "--username", USERNAME, "--password-stdin",
-                      input=PASSWORD + "\n",
-                      env={"HUBDESK_CLIENT_ID": "not-a-client"})  # fmt: skip
+    by_option = staff(
+        "--json",
+        "login",
+        "--client-id",
+        CLIENT_ID,
+        "--client-secret",
+        CLIENT_SECRET,
+        "--username",
+        USERNAME,
+        "--password-stdin",
+        input=PASSWORD + "\n",
+        env={"HUBDESK_CLIENT_ID": "not-a-client"},
+    )
     assert by_option.code == 0 and by_option.json()["client_credentials"] == "option"
     # Managed beats the profile: the earlier login's client is not used while it names one.
     assert _login(staff).code == 3
@@ -142,11 +160,17 @@ def test_a_broken_managed_file_never_blocks_cached_history(staff: Cli) -> None:
     assert _login(staff).code == 0
     staff.sim.state.inject_inbound("447400111222", "Can you call me back please?")
     assert staff("sync", "--backfill-days", "0").code == 0
-    broken = _managed(staff, 'client_id = "x"\n\n[locked]\npoll_interval = "soon"\n',
-                      name="broken.toml")  # fmt: skip
+    broken = _managed(
+        staff, 'client_id = "x"\n\n[locked]\npoll_interval = "soon"\n', name="broken.toml"
+    )
     staff.env["HUBDESK_MANAGED_CONFIG"] = str(broken)
-    for args in (("conversations",), ("thread", "07400111222"), ("search", "call back"),
-                 ("optouts",), ("outbox",)):  # fmt: skip
+    for args in (
+        ("conversations",),
+        ("thread", "07400111222"),
+        ("search", "call back"),
+        ("optouts",),
+        ("outbox",),
+    ):
         run = staff(*args)
         assert run.code == 0, run
     assert "call me back" in staff("thread", "07400111222").stdout

@@ -165,9 +165,15 @@ def test_messages_json_filters_and_paging(logged_in: Cli) -> None:
 
     logged_in.sim.state.clear_requests()
     run = logged_in(
-        "--json", "messages", "--receiver", "07520 602707",
-        "--since", "2025-01-01 00:00:00", "--until", "2025-12-31 23:59:59",
-    )  # fmt: skip
+        "--json",
+        "messages",
+        "--receiver",
+        "07520 602707",
+        "--since",
+        "2025-01-01 00:00:00",
+        "--until",
+        "2025-12-31 23:59:59",
+    )
     assert run.code == 0, run
     (req,) = logged_in.api_requests("/sms/list")
     assert req["query"]["receiver"] == "447520602707"

@@ -17,7 +17,7 @@ import pytest
 if sys.platform == "win32":
     pytest.skip("POSIX only: a pseudo-terminal (pty)", allow_module_level=True)
 
-import pty  # noqa: E402
+import pty
 
 from tests.integration.cli.cli_harness import (
     CLIENT_ID,
@@ -68,9 +68,15 @@ def _read_rest(fd: int, timeout: float) -> bytes:
 @pytest.mark.timeout(60)
 def test_login_prompts_for_the_password_without_echo(cli: Cli) -> None:
     argv = [
-        str(CONSOLE_SCRIPT), "login", "--client-id", CLIENT_ID,
-        "--client-secret", CLIENT_SECRET, "--username", USERNAME,
-    ]  # fmt: skip
+        str(CONSOLE_SCRIPT),
+        "login",
+        "--client-id",
+        CLIENT_ID,
+        "--client-secret",
+        CLIENT_SECRET,
+        "--username",
+        USERNAME,
+    ]
     pid, fd = pty.fork()
     if pid == 0:  # the child: the pty is its controlling terminal
         os.execve(argv[0], argv, cli.env)

@@ -29,9 +29,17 @@ def proxy_env(**values: str) -> dict[str, str | None]:
 
 def login(cli: Cli, env: dict[str, str | None]) -> None:
     run = cli(
-        "login", "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET,
-        "--username", USERNAME, "--password-stdin", input=PASSWORD + "\n", env=env,
-    )  # fmt: skip
+        "login",
+        "--client-id",
+        CLIENT_ID,
+        "--client-secret",
+        CLIENT_SECRET,
+        "--username",
+        USERNAME,
+        "--password-stdin",
+        input=PASSWORD + "\n",
+        env=env,
+    )
     assert run.code == 0, run
 
 
@@ -58,10 +66,16 @@ def test_no_proxy_takes_the_server_out(cli: Cli, proxy: ForwardProxy) -> None:
 def test_a_dead_proxy_is_a_network_failure_with_one_sentence(cli: Cli) -> None:
     env = proxy_env(HTTP_PROXY="http://127.0.0.1:9")  # the discard port: nothing listens
     run = cli(
-        "--no-store", "senders",
-        env={**env, "HUBDESK_CLIENT_ID": CLIENT_ID, "HUBDESK_CLIENT_SECRET": CLIENT_SECRET,
-             "HUBDESK_USERNAME": USERNAME, "HUBDESK_PASSWORD": PASSWORD},
-    )  # fmt: skip
+        "--no-store",
+        "senders",
+        env={
+            **env,
+            "HUBDESK_CLIENT_ID": CLIENT_ID,
+            "HUBDESK_CLIENT_SECRET": CLIENT_SECRET,
+            "HUBDESK_USERNAME": USERNAME,
+            "HUBDESK_PASSWORD": PASSWORD,
+        },
+    )
     assert run.code == 5, run
     assert "Could not reach the HubWork server" in run.stderr.strip().splitlines()[-1]
     assert cli.requests() == []
@@ -69,8 +83,18 @@ def test_a_dead_proxy_is_a_network_failure_with_one_sentence(cli: Cli) -> None:
 
 def test_an_unusable_proxy_setting_is_bad_input(cli: Cli) -> None:
     env = proxy_env(ALL_PROXY="socks5://user:secret@127.0.0.1:1080")
-    run = cli("--no-store", "login", "--client-id", CLIENT_ID, "--client-secret",
-              CLIENT_SECRET, "--username", USERNAME, "--password-stdin",
-              input=PASSWORD + "\n", env=env)  # fmt: skip
+    run = cli(
+        "--no-store",
+        "login",
+        "--client-id",
+        CLIENT_ID,
+        "--client-secret",
+        CLIENT_SECRET,
+        "--username",
+        USERNAME,
+        "--password-stdin",
+        input=PASSWORD + "\n",
+        env=env,
+    )
     assert run.code == 2, run
     assert "cannot use SOCKS proxies" in run.stderr and "secret@" not in run.stderr

@@ -15,8 +15,16 @@ TEXT = "Your table is ready"
 
 def _failed_in_store(cli: Cli, sms_id: int = 900001) -> None:
     """A message the server reported undelivered, as a sync stores it."""
-    sms = Sms(sms_id, SENDER, PARTNER, TEXT, SmsType.SENT, DeliveryStatus.FAILED,
-              ReadStatus.READ, datetime(2025, 3, 1, 9, 30, tzinfo=UTC))  # fmt: skip
+    sms = Sms(
+        sms_id,
+        SENDER,
+        PARTNER,
+        TEXT,
+        SmsType.SENT,
+        DeliveryStatus.FAILED,
+        ReadStatus.READ,
+        datetime(2025, 3, 1, 9, 30, tzinfo=UTC),
+    )
     with Database.open(cli.home / "hubdesk.sqlite3") as db:
         db.messages.upsert_messages([sms])
 

@@ -191,9 +191,16 @@ def test_personalised_bulk_shows_its_report_and_sends_nothing_yet(
     _contacts(logged_in, tmp_path)
     assert logged_in("templates", "add", "Hello", "Hello {first_name}!").code == 0
     missing = logged_in(
-        "bulk-send", "--from", SENDER, "--group", "staff", "--to", "07400 999999",
-        "--template", "Hello",
-    )  # fmt: skip
+        "bulk-send",
+        "--from",
+        SENDER,
+        "--group",
+        "staff",
+        "--to",
+        "07400 999999",
+        "--template",
+        "Hello",
+    )
     assert missing.code == 2, missing
     assert missing.stderr.startswith(
         "1 recipient has no value for {first_name}: 07400 999999 (no contact has this number)."
@@ -204,9 +211,18 @@ def test_personalised_bulk_shows_its_report_and_sends_nothing_yet(
     assert "Hello Alice!" in missing.stdout and "07400 999999" in missing.stdout
 
     run = logged_in(
-        "--json", "bulk-send", "--from", SENDER, "--group", "Staff", "--group", "leeds",
-        "--to", "07400 999999", "Hello {first_name|there}!",
-    )  # fmt: skip
+        "--json",
+        "bulk-send",
+        "--from",
+        SENDER,
+        "--group",
+        "Staff",
+        "--group",
+        "leeds",
+        "--to",
+        "07400 999999",
+        "Hello {first_name|there}!",
+    )
     assert run.code == 2, run
     assert "not available yet" in run.stderr
     report = run.json()
@@ -236,9 +252,15 @@ def test_a_bulk_text_the_same_for_everyone_goes_as_one_bulk_send(
     _contacts(logged_in, tmp_path)
     before = format_date(datetime.now().astimezone())
     run = logged_in(
-        "bulk-send", "--from", SENDER, "--group", "Leeds", "--to", "07400 123456",
+        "bulk-send",
+        "--from",
+        SENDER,
+        "--group",
+        "Leeds",
+        "--to",
+        "07400 123456",
         "Open today, {date}, {{all day}}",
-    )  # fmt: skip
+    )
     after = format_date(datetime.now().astimezone())
     assert run.code == 0, run
     assert "Bulk send accepted (3 numbers" in run.stdout

@@ -16,8 +16,8 @@ from tests.fixtures_desktop import Desktop, DesktopSession, call
 if sys.platform != "linux":
     pytest.skip("the Secret Service is Linux's keyring", allow_module_level=True)
 
-import secretstorage  # noqa: E402
-from keyring.backends.SecretService import Keyring as SecretServiceKeyring  # noqa: E402
+import secretstorage
+from keyring.backends.SecretService import Keyring as SecretServiceKeyring
 
 URL = "http://127.0.0.1:8765/api"
 REFRESH = "def502" + "0123456789abcdef" * 59  # ~950 characters

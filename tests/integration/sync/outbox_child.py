@@ -25,9 +25,12 @@ async def main(base_url: str, db_path: str, prefix: str, count: int, dest: str) 
     clock = ServerClock()
     transport = ServerClockTransport(clock)
     client = HubClient(
-        base_url, client_id="hubdesk-demo", client_secret="demo-secret",
-        transport=transport, timeout=httpx.Timeout(1.0),
-    )  # fmt: skip
+        base_url,
+        client_id="hubdesk-demo",
+        client_secret="demo-secret",
+        transport=transport,
+        timeout=httpx.Timeout(1.0),
+    )
     worker = await DbWorker.open(db_path)
     await client.login("demo@hubwork.test", "demo-password")
     sender = OutboxSender(client, worker, server_clock=clock, reconcile_window=0.2)

@@ -37,17 +37,23 @@ pytestmark = pytest.mark.network
 
 async def run_child(*args: str) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, *args, cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
+        sys.executable,
+        *args,
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
 
 
 async def settle_in_new_process(base_url: str, db: Path) -> list[tuple[str, OutboxState, int]]:
     clock = ServerClock()
     client = HubClient(
-        base_url, client_id="hubdesk-demo", client_secret="demo-secret",
-        transport=ServerClockTransport(clock), timeout=httpx.Timeout(1.0),
-    )  # fmt: skip
+        base_url,
+        client_id="hubdesk-demo",
+        client_secret="demo-secret",
+        transport=ServerClockTransport(clock),
+        timeout=httpx.Timeout(1.0),
+    )
     worker = await DbWorker.open(db)
     try:
         await client.login("demo@hubwork.test", "demo-password")

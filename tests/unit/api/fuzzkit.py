@@ -96,10 +96,29 @@ METHODS: dict[str, tuple[Call, Callable[[object], bool]]] = {
 # --------------------------------------------------------------------------- strategies
 
 HOSTILE_NUMBERS = [
-    "0", "1", "5", "60", "1200", "-1", "nan", "inf", "-inf", "1e400", "1e3", "1.5",
-    "1000000000", "9" * 40, "", " ", "0x10", "1,2", "\u0661", "Wed, 21 Oct 2015 07:28:00 GMT",
-    "Fri, 31 Dec 9999 23:59:59 GMT", "Mon, 32 Jan 2024 00:00:00 GMT",
-]  # fmt: skip
+    "0",
+    "1",
+    "5",
+    "60",
+    "1200",
+    "-1",
+    "nan",
+    "inf",
+    "-inf",
+    "1e400",
+    "1e3",
+    "1.5",
+    "1000000000",
+    "9" * 40,
+    "",
+    " ",
+    "0x10",
+    "1,2",
+    "\u0661",
+    "Wed, 21 Oct 2015 07:28:00 GMT",
+    "Fri, 31 Dec 9999 23:59:59 GMT",
+    "Mon, 32 Jan 2024 00:00:00 GMT",
+]
 HEADER_NAMES = [
     "retry-after", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "date",
     "content-type", "content-length", "content-encoding", "location", "www-authenticate",
@@ -111,10 +130,13 @@ text = st.one_of(
     st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=10),
 )  # surrogates, NUL and every control included
 json_scalar = st.one_of(
-    st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
-    st.floats(allow_nan=True, allow_infinity=True), text,
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    text,
     st.sampled_from(["1", "2", "0", "", "2025-06-01 10:00:00", "9999-12-31T23:59:59-23:59"]),
-)  # fmt: skip
+)
 json_any = st.one_of(  # one level of nesting (hypothesis' recursive() is slow to draw);
     json_scalar,  # deep nesting has its own body kind below
     st.lists(json_scalar, max_size=3),
@@ -166,11 +188,11 @@ envelope = st.one_of(
             "call_id": json_scalar,
             "errors": json_any,
         },
-    ),  # fmt: skip
+    ),
     st.fixed_dictionaries(
         {"error": st.sampled_from(["invalid_grant", "invalid_client", "invalid_request"]) | text},
         optional={"error_description": json_any, "message": json_any},
-    ),  # fmt: skip
+    ),
     json_any,
 )
 BAD_BYTES = [b"\xff", b"\xc3", b"\xed\xa0\xbd", b"\x00"]
@@ -206,18 +228,32 @@ class Answer:
 
 
 STATUSES = st.one_of(
-    st.sampled_from([200, 200, 200, 200, 201, 204, 301, 400, 401, 403, 404, 422,
-                     429, 429, 500, 502, 503, 504]),
-    st.integers(100, 599), st.integers(0, 999),
-)  # fmt: skip
+    st.sampled_from(
+        [200, 200, 200, 200, 201, 204, 301, 400, 401, 403, 404, 422, 429, 429, 500, 502, 503, 504]
+    ),
+    st.integers(100, 599),
+    st.integers(0, 999),
+)
 HEADER_VALUES = [
     *(v.encode("utf-8") for v in HOSTILE_NUMBERS),
-    b"gzip", b"br", b"identity", b"application/json; charset=x", b"text/html",
-    b"\xff\xfe", b"a\nb", b"\x00", b"9" * 400,
-]  # fmt: skip
+    b"gzip",
+    b"br",
+    b"identity",
+    b"application/json; charset=x",
+    b"text/html",
+    b"\xff\xfe",
+    b"a\nb",
+    b"\x00",
+    b"9" * 400,
+]
 HEADER_POOL = [(n.encode("ascii"), v) for n in HEADER_NAMES for v in HEADER_VALUES]
-NUMBER_HEADERS = [b"retry-after", b"x-ratelimit-limit", b"x-ratelimit-remaining",
-                  b"x-ratelimit-reset", b"date"]  # fmt: skip
+NUMBER_HEADERS = [
+    b"retry-after",
+    b"x-ratelimit-limit",
+    b"x-ratelimit-remaining",
+    b"x-ratelimit-reset",
+    b"date",
+]
 NUMBER_POOL = [(n, v.encode("utf-8")) for n in NUMBER_HEADERS for v in HOSTILE_NUMBERS]
 HEADERS = st.lists(
     st.one_of(  # one draw per header: generation stays cheap
@@ -228,17 +264,24 @@ HEADERS = st.lists(
     max_size=3,
 )
 FAILURES = st.one_of(
-    st.none(), st.none(), st.none(), st.none(), st.none(), st.none(),
+    st.none(),
+    st.none(),
+    st.none(),
+    st.none(),
+    st.none(),
+    st.none(),
     st.sampled_from(["connect", "read_timeout", "protocol", "mid_body", "pool"]),
-)  # fmt: skip
+)
 
 
 api_shaped = st.one_of(  # what a real answer looks like, with hostile values inside
     paginator.map(lambda p: {"status": "success", "message": "", "data": p}),
     sms_like.map(lambda m: {"status": "success", "data": m, "sms": m, "call_id": 16939009}),
-    st.builds(lambda d: {"status": "success", "message": "SMS sent", **d},
-              st.fixed_dictionaries({}, optional={"delivery_status": json_scalar})),
-)  # fmt: skip
+    st.builds(
+        lambda d: {"status": "success", "message": "SMS sent", **d},
+        st.fixed_dictionaries({}, optional={"delivery_status": json_scalar}),
+    ),
+)
 
 
 @st.composite

@@ -27,9 +27,28 @@ from hubdesk.sim import Fault, SimState
 from tests.unit.api.simclient import PASSWORD, USERNAME, MakeClient, Recorder, refresh_grants
 
 HOSTILE_NUMBERS = [
-    "nan", "NaN", "inf", "-inf", "Infinity", "1e400", "1e3", "-1", "-0", "+5", "1.5e2",
-    "0x10", "", " ", "12 13", "12,13", "\u0661\u0662", "½", "9" * 33, "1_000", "5s",
-]  # fmt: skip
+    "nan",
+    "NaN",
+    "inf",
+    "-inf",
+    "Infinity",
+    "1e400",
+    "1e3",
+    "-1",
+    "-0",
+    "+5",
+    "1.5e2",
+    "0x10",
+    "",
+    " ",
+    "12 13",
+    "12,13",
+    "\u0661\u0662",
+    "½",
+    "9" * 33,
+    "1_000",
+    "5s",
+]
 
 
 @pytest.mark.parametrize("value", HOSTILE_NUMBERS)
@@ -55,9 +74,15 @@ def test_seconds_accept_digits_and_a_fraction() -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["Mon, 32 Jan 2024 00:00:00 GMT", "Tue, 01 Jan 99999 00:00:00 GMT", "yesterday", "",
-     "x" * 5000, "Mon, 01 Jan 2024 99:00:00 GMT"],
-)  # fmt: skip
+    [
+        "Mon, 32 Jan 2024 00:00:00 GMT",
+        "Tue, 01 Jan 99999 00:00:00 GMT",
+        "yesterday",
+        "",
+        "x" * 5000,
+        "Mon, 01 Jan 2024 99:00:00 GMT",
+    ],
+)
 def test_bad_dates_are_absent(value: str) -> None:
     assert http_date(value) is None
 

@@ -74,9 +74,15 @@ def test_every_text_field_of_an_sms_is_repaired() -> None:
 
 @pytest.mark.parametrize(
     "change",
-    [{"sms_id": 2**70}, {"sms_id": -1}, {"sms_id": "9" * 5000}, {"sms_count": 10**12},
-     {"sms_id": 1e300}, {"time": "9999-12-31T23:59:59-23:59"}],
-)  # fmt: skip
+    [
+        {"sms_id": 2**70},
+        {"sms_id": -1},
+        {"sms_id": "9" * 5000},
+        {"sms_count": 10**12},
+        {"sms_id": 1e300},
+        {"time": "9999-12-31T23:59:59-23:59"},
+    ],
+)
 def test_numbers_and_times_out_of_range_are_shape_errors(change: dict[str, Any]) -> None:
     with pytest.raises(ShapeError):
         parse_sms(dict(SMS, **change))

@@ -21,8 +21,16 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def test_parse_args() -> None:
     assert parse_args([]) == Options()
-    opts = parse_args(["--demo", "--minimized", "--base-url", "http://127.0.0.1:1/api",
-                       "tel:+447400123456", "sms:07400123456?body=Hi"])  # fmt: skip
+    opts = parse_args(
+        [
+            "--demo",
+            "--minimized",
+            "--base-url",
+            "http://127.0.0.1:1/api",
+            "tel:+447400123456",
+            "sms:07400123456?body=Hi",
+        ]
+    )
     assert opts.demo and opts.minimized and opts.base_url == "http://127.0.0.1:1/api"
     assert opts.uris == ("tel:+447400123456", "sms:07400123456?body=Hi")
 
@@ -36,9 +44,12 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_python_m_hubdesk_version() -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "hubdesk", "--version"], capture_output=True, text=True,
-        timeout=30, cwd=ROOT,
-    )  # fmt: skip
+        [sys.executable, "-m", "hubdesk", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=ROOT,
+    )
     assert out.returncode == 0 and out.stdout.strip() == f"HubDesk {__version__}"
 
 
@@ -86,16 +97,23 @@ def test_a_second_start_hands_its_link_to_the_first(tmp_path: Path) -> None:
     log = tmp_path / "first.log"
     with open(log, "wb") as out:
         first = subprocess.Popen(
-            [sys.executable, "-m", "hubdesk", "--demo"], cwd=ROOT, env=env,
-            stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [sys.executable, "-m", "hubdesk", "--demo"],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         _wait_for(log, "HubDesk is ready", first, 30)
         link = "sms:07400123456?body=Hello%20from%20a%20link"
         second = subprocess.run(
-            [sys.executable, "-m", "hubdesk", "--demo", link], cwd=ROOT, env=env,
-            capture_output=True, text=True, timeout=30,
-        )  # fmt: skip
+            [sys.executable, "-m", "hubdesk", "--demo", link],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert second.returncode == 0, second.stdout + second.stderr
         assert "handed 1 link(s)" in second.stderr
         assert "/api/oauth/token" not in second.stderr  # it never ran as an app itself
@@ -125,15 +143,22 @@ def test_a_second_start_says_so_when_the_first_does_not_answer(tmp_path: Path) -
     home = tmp_path / "profile"
     env = _env(home)
     holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(home)], cwd=ROOT, env=env,
-        stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [sys.executable, "-c", HOLD_LOCK, str(home)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         done = subprocess.run(
-            [sys.executable, "-m", "hubdesk", "tel:+447400123456"], cwd=ROOT, env=env,
-            capture_output=True, text=True, timeout=30,
-        )  # fmt: skip
+            [sys.executable, "-m", "hubdesk", "tel:+447400123456"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
     finally:
         holder.kill()
         holder.wait()

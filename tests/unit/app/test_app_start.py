@@ -53,13 +53,22 @@ os._exit(code)
 
 
 def run(tmp_path: Path, mode: str) -> dict[str, object]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("HUBDESK_", "PYTHON_KEYRING"))}  # fmt: skip
-    env.update(QT_QPA_PLATFORM="offscreen", HUBDESK_HOME=str(tmp_path / "home"),
-               XDG_RUNTIME_DIR=str(tmp_path), PYTHONPATH=str(ROOT))  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBDESK_", "PYTHON_KEYRING"))}
+    env.update(
+        QT_QPA_PLATFORM="offscreen",
+        HUBDESK_HOME=str(tmp_path / "home"),
+        XDG_RUNTIME_DIR=str(tmp_path),
+        PYTHONPATH=str(ROOT),
+    )
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)
-    done = subprocess.run([sys.executable, "-c", PROBE, mode], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, mode],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     report: dict[str, object] = {}
     for line in done.stdout.splitlines():
         key, _, value = line.partition(" ")
@@ -101,8 +110,14 @@ def test_an_unusable_profile_folder_is_said_not_a_traceback(tmp_path: Path) -> N
     a_file.write_text("x")
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUBDESK_")}
     env.update(QT_QPA_PLATFORM="offscreen", HUBDESK_HOME=str(a_file), PYTHONPATH=str(ROOT))
-    done = subprocess.run([sys.executable, "-m", "hubdesk"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "hubdesk"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1, done
     assert f"The profile folder {a_file} is a file, not a folder" in done.stderr
     assert "HUBDESK_HOME" in done.stderr and "Traceback" not in done.stderr

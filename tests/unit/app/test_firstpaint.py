@@ -18,10 +18,17 @@ from hubdesk.store.profile import database_path
 
 
 def received(sms_id: int, partner: str) -> Sms:
-    return Sms(sms_id=sms_id, source=partner, destination="447700900000", text=f"hi {sms_id}",
-               type=SmsType.RECEIVED, delivery_status=DeliveryStatus.SENT,
-               read_status=ReadStatus.UNREAD, time=datetime(2024, 5, 1, 12, sms_id % 60,
-               tzinfo=UTC), sms_count=1)  # fmt: skip
+    return Sms(
+        sms_id=sms_id,
+        source=partner,
+        destination="447700900000",
+        text=f"hi {sms_id}",
+        type=SmsType.RECEIVED,
+        delivery_status=DeliveryStatus.SENT,
+        read_status=ReadStatus.UNREAD,
+        time=datetime(2024, 5, 1, 12, sms_id % 60, tzinfo=UTC),
+        sms_count=1,
+    )
 
 
 def profile(tmp_path: Path, conversations: int, **settings: object) -> Path:
@@ -80,7 +87,7 @@ def test_started_hidden_shows_nothing(qapp: QApplication, tmp_path: Path) -> Non
 class NoPaintWatch(firstpaint.PaintWatch):
     """A platform that never reports a paint."""
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         return False
 
 

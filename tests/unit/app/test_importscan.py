@@ -43,10 +43,15 @@ def run_probe(tmp_path: Path, install: bool) -> dict[str, object]:
     (tmp_path / "mod_with.py").write_text("from PySide6.QtCore import QObject\n")
     (tmp_path / "mod_without.py").write_text("import json\nVALUE = 1\n")
     code = PROBE if install else PROBE.replace("importscan.install()", "False")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONDONTWRITEBYTECODE="1",
-               PYTHONPATH=os.pathsep.join([str(tmp_path), str(ROOT)]))  # fmt: skip
-    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                          text=True, timeout=60)  # fmt: skip
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONPATH=os.pathsep.join([str(tmp_path), str(ROOT)]),
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
     line = next((s for s in done.stdout.splitlines() if s.startswith("PROBE ")), None)
     assert line is not None, done.stderr
     report: dict[str, object] = json.loads(line.removeprefix("PROBE "))

@@ -26,15 +26,24 @@ from tests.unit.core.conftest import Wiring
 def test_split_pasted_any_separator_and_spaced_numbers() -> None:
     text = "07400 123456, 07400123457;+44 7400 123458\n\n07400123459 07400123460\t07400 123461 x"
     assert split_pasted(text) == [
-        "07400 123456", "07400123457", "+44 7400 123458", "07400123459", "07400123460",
-        "07400 123461", "x",
-    ]  # fmt: skip
+        "07400 123456",
+        "07400123457",
+        "+44 7400 123458",
+        "07400123459",
+        "07400123460",
+        "07400 123461",
+        "x",
+    ]
 
 
 def test_plan_dedupes_flags_and_counts_parts() -> None:
-    inputs = [Recipient(t, "pasted") for t in split_pasted(
-        "07400 123456\n+447400123456\n0044 7400 123457\n07400 12345\n+1 516 725 9623\n07400123458"
-    )]  # fmt: skip
+    inputs = [
+        Recipient(t, "pasted")
+        for t in split_pasted(
+            "07400 123456\n+447400123456\n0044 7400 123457\n07400 12345\n"
+            "+1 516 725 9623\n07400123458"
+        )
+    ]
     plan = plan_bulk(inputs, "x" * 161, opted_out={"447400123458"})
     assert plan.digits == ("447400123456", "447400123457", "15167259623")
     assert [i.reason for i in plan.invalid] == ["not a valid UK number: too short"]

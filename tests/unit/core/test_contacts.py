@@ -66,7 +66,7 @@ async def test_groups_create_rename_members_search(book: ContactBook) -> None:
 
 CSV = (
     "\ufeffMobile;Full Name;Notes;Groups\r\n"
-    "07400 123456;Alice Smith;\"Says \"\"hi\"\"; likes\r\nmornings\";Staff, Nurses\r\n"
+    '07400 123456;Alice Smith;"Says ""hi""; likes\r\nmornings";Staff, Nurses\r\n'
     "07400 12345;Too Short;;\r\n"
     "+44 7400 123456;Alice Dup;;\r\n"
     "+1 516 725 9623;Yank;;\r\n"
@@ -104,7 +104,10 @@ def test_csv_headers_in_any_order_and_common_spellings() -> None:
     )
     (rec,) = parse_contacts_csv(google)
     assert (rec.name, rec.numbers, rec.groups, rec.position) == (
-        "Al Jones", ("07400 123456",), ("Vip",), 2
+        "Al Jones",
+        ("07400 123456",),
+        ("Vip",),
+        2,
     )
     plain = "07400 123456,Alice\n07400 123457,Bob\n"  # no header: guessed
     assert [(r.position, r.name) for r in parse_contacts_csv(plain)] == [(1, "Alice"), (2, "Bob")]

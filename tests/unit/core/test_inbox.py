@@ -62,8 +62,10 @@ async def test_events_on_new_messages_and_read_state(worker: DbWorker) -> None:
 
 
 async def test_thread_pages_and_search(worker: DbWorker) -> None:
-    rows = [sms(i, sent=i % 2 == 0, text=f"note {i} about parking" if i == 3 else "") for i in
-            range(1, 8)]  # fmt: skip
+    rows = [
+        sms(i, sent=i % 2 == 0, text=f"note {i} about parking" if i == 3 else "")
+        for i in range(1, 8)
+    ]
     await worker.run(lambda db: db.messages.upsert_messages(rows))
     inbox = Inbox(worker)
     first = await inbox.thread(ALICE, limit=3)
@@ -94,4 +96,4 @@ async def test_export_conversation_csv(worker: DbWorker, tmp_path: Path) -> None
     await Inbox(worker).export_conversation_csv(ALICE, path)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         assert list(csv.reader(handle))[3][3] == "07520 602706"  # our number, formatted
-    assert table[1][4] == "'=HYPERLINK(\"x\")"  # no formula injection in spreadsheets
+    assert table[1][4] == '\'=HYPERLINK("x")'  # no formula injection in spreadsheets

@@ -106,23 +106,30 @@ async def test_sender_choice_follows_the_thread_when_hubdesk_never_sent(rig: Rig
     first, second = rig.senders.approved()
     when = datetime(2026, 11, 1, 9, 30, tzinfo=UTC)
     sent = Sms(
-        sms_id=900001, source=second, destination="447400555000", text="Booked for 3pm",
-        type=SmsType.SENT, delivery_status=DeliveryStatus.SENT, read_status=ReadStatus.READ,
+        sms_id=900001,
+        source=second,
+        destination="447400555000",
+        text="Booked for 3pm",
+        type=SmsType.SENT,
+        delivery_status=DeliveryStatus.SENT,
+        read_status=ReadStatus.READ,
         time=when,
-    )  # fmt: skip
+    )
     await rig.worker.run(lambda db: db.messages.upsert_messages([sent]))
     assert await rig.messenger.sender_for("447400555000") == second
     rig.default[0] = first
     assert await rig.messenger.sender_for("447400555000") == second  # the thread wins
     assert await rig.messenger.sender_for("447400555999") == first  # no thread: default
     # Only a message from the partner: reply from the line they wrote to.
-    wrote = replace(sent, sms_id=900002, source="447400555111", destination=second,
-                    type=SmsType.RECEIVED)  # fmt: skip
+    wrote = replace(
+        sent, sms_id=900002, source="447400555111", destination=second, type=SmsType.RECEIVED
+    )
     await rig.worker.run(lambda db: db.messages.upsert_messages([wrote]))
     assert await rig.messenger.sender_for("447400555111") == second
     # A newer reply to a line that cannot send (not an approved id) hides nothing.
-    other_line = replace(wrote, sms_id=900003, destination="447999000111",
-                         time=when + timedelta(hours=1))  # fmt: skip
+    other_line = replace(
+        wrote, sms_id=900003, destination="447999000111", time=when + timedelta(hours=1)
+    )
     await rig.worker.run(lambda db: db.messages.upsert_messages([other_line]))
     assert await rig.messenger.sender_for("447400555111") == second
 
@@ -146,7 +153,7 @@ async def test_blocked_reasons(rig: Rig) -> None:
     assert await m.send_blocked_reason("447400123456", "SMTEST") == (
         "The sender ID SMTEST is not approved."
     )
-    empty = Messenger(rig.worker, m._sender, SenderIds(None, rig.worker))  # noqa: SLF001
+    empty = Messenger(rig.worker, m._sender, SenderIds(None, rig.worker))
     assert await empty.send_blocked_reason("447400123456", None) == (
         "No approved sender ID yet; request one and wait for approval."
     )

@@ -118,9 +118,13 @@ def test_previews_show_named_contacts_first() -> None:
 
 
 def test_the_refusal_names_recipients_and_placeholders() -> None:
-    found = plan("Dear {first_name} {last_name}", ALICE, NOBODY, CAROL, *[
-        f"4474001000{n:02d}" for n in range(6)
-    ])  # fmt: skip
+    found = plan(
+        "Dear {first_name} {last_name}",
+        ALICE,
+        NOBODY,
+        CAROL,
+        *[f"4474001000{n:02d}" for n in range(6)],
+    )
     sentence = missing_sentence(found.missing_values)
     assert sentence.startswith("8 recipients have no value for {first_name}, {last_name}: ")
     assert "07400 999999 (no contact has this number)" in sentence

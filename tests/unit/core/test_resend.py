@@ -90,7 +90,7 @@ async def test_a_queued_resend_refuses_a_second_retry_and_goes_out_with_the_flus
     assert first.item.state is OutboxState.QUEUED and _copies(sim_state) == 0
     with pytest.raises(AlreadyResent, match="is queued"):
         await messenger.resend(5001)
-    report = await messenger._sender.flush()  # noqa: SLF001  the app's outbox loop
+    report = await messenger._sender.flush()
     assert report.sent == [first.item.id]
     assert _copies(sim_state) == 1
 

@@ -48,7 +48,7 @@ async def test_one_approved_id_needs_no_default(wiring: Wiring) -> None:
     await wiring.worker.run(keep_only_main)
     offline = SenderIds(None, wiring.worker)
     await offline.load_cached()
-    single = Messenger(wiring.worker, m._sender, offline)  # noqa: SLF001
+    single = Messenger(wiring.worker, m._sender, offline)
     assert not single.needs_default() and not await single.default_prompt_due()
     assert await single.sender_for("447400123456") == MAIN
 

@@ -47,7 +47,11 @@ def test_invalid_values_are_refused_with_the_setting_named(
 def test_defaults() -> None:
     s = AppSettings()
     assert (s.poll_interval, s.notifications, s.quiet_hours, s.send_key, s.theme) == (
-        15, True, None, "enter", "system"
+        15,
+        True,
+        None,
+        "enter",
+        "system",
     )
     assert s.backfill_days == 30 and not s.do_not_disturb and not s.start_at_login
 

@@ -42,10 +42,16 @@ def test_accepted(text: str, expected: str) -> None:
         ("1234567890A", None),
         ("1234567890AB", "an alphanumeric sender ID can be at most 11 characters"),
         ("1234567890123456", "a numeric sender ID can be at most 15 digits"),
-        ("07400555123", "a numeric sender ID is a number in international form, without 0, "
-                        "00 or + in front (e.g. 447400555123)"),
-        ("00447400555123", "a numeric sender ID is a number in international form, without "
-                           "0, 00 or + in front (e.g. 447400555123)"),
+        (
+            "07400555123",
+            "a numeric sender ID is a number in international form, without 0, "
+            "00 or + in front (e.g. 447400555123)",
+        ),
+        (
+            "00447400555123",
+            "a numeric sender ID is a number in international form, without "
+            "0, 00 or + in front (e.g. 447400555123)",
+        ),
         ("0SHOP", None),  # letters: a name, not a number
     ],
 )

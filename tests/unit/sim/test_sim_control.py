@@ -42,9 +42,12 @@ async def test_inbound_with_destination_and_time(
 
 @pytest.mark.parametrize(
     "body,status",
-    [({"text": "x"}, 400), ({"source": "447400123456", "text": ""}, 422),
-     ({"source": "447400123456", "text": "x", "time": "yesterday"}, 422)],
-)  # fmt: skip
+    [
+        ({"text": "x"}, 400),
+        ({"source": "447400123456", "text": ""}, 422),
+        ({"source": "447400123456", "text": "x", "time": "yesterday"}, 422),
+    ],
+)
 async def test_inbound_rejects_bad_input(
     control: httpx.AsyncClient, body: dict[str, str], status: int
 ) -> None:
@@ -61,16 +64,24 @@ async def test_request_log_hides_secrets(
     control: httpx.AsyncClient, client: httpx.AsyncClient
 ) -> None:
     grant = await login(client)
-    refresh = {"grant_type": "refresh_token", "refresh_token": grant["refresh_token"],
-               "client_id": "hubdesk-demo", "client_secret": "demo-secret"}  # fmt: skip
+    refresh = {
+        "grant_type": "refresh_token",
+        "refresh_token": grant["refresh_token"],
+        "client_id": "hubdesk-demo",
+        "client_secret": "demo-secret",
+    }
     new = await client.post("/oauth/token", files={k: (None, v) for k, v in refresh.items()})
     await client.get(
         "/sms/list", params={"sender": "SMTEST", "page": "2"}, headers=bearer(new.json())
     )
     log = (await control.get("/requests")).json()
     text = str(log)
-    for secret in (CREDENTIALS["password"], "demo-secret", grant["refresh_token"],
-                   grant["access_token"]):  # fmt: skip
+    for secret in (
+        CREDENTIALS["password"],
+        "demo-secret",
+        grant["refresh_token"],
+        grant["access_token"],
+    ):
         assert secret not in text
     assert log[0]["form"]["password"] == ["***"] and log[0]["form"]["username"] == [
         CREDENTIALS["username"]
@@ -101,17 +112,29 @@ async def test_expire_and_revoke_tokens(
     grant = await login(client)
     assert (await control.post("/tokens/expire")).json() == {"expired": 1}
     assert (await client.get("/sms/list", headers=bearer(grant))).status_code == 401
-    refreshed = await client.post("/oauth/token", data={
-        "grant_type": "refresh_token", "refresh_token": grant["refresh_token"],
-        "client_id": "hubdesk-demo", "client_secret": "demo-secret"})  # fmt: skip
+    refreshed = await client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": grant["refresh_token"],
+            "client_id": "hubdesk-demo",
+            "client_secret": "demo-secret",
+        },
+    )
     assert refreshed.status_code == 200
     new = refreshed.json()
     assert (await client.get("/sms/list", headers=bearer(new))).status_code == 200
     await control.post("/tokens/revoke")
     assert (await client.get("/sms/list", headers=bearer(new))).status_code == 401
-    again = await client.post("/oauth/token", data={
-        "grant_type": "refresh_token", "refresh_token": new["refresh_token"],
-        "client_id": "hubdesk-demo", "client_secret": "demo-secret"})  # fmt: skip
+    again = await client.post(
+        "/oauth/token",
+        data={
+            "grant_type": "refresh_token",
+            "refresh_token": new["refresh_token"],
+            "client_id": "hubdesk-demo",
+            "client_secret": "demo-secret",
+        },
+    )
     assert again.json()["hint"] == "Token has been revoked"
     assert sim_state.stats()["refreshes"] == 1
 
@@ -120,8 +143,11 @@ async def test_reset_returns_to_seed(
     control: httpx.AsyncClient, client: httpx.AsyncClient, sim_state: SimState
 ) -> None:
     auth = bearer(await login(client))
-    await client.post("/sms/send", headers=auth, data={
-        "source": "447520602706", "destination": "447520602707", "text": "x"})  # fmt: skip
+    await client.post(
+        "/sms/send",
+        headers=auth,
+        data={"source": "447520602706", "destination": "447520602707", "text": "x"},
+    )
     await control.post("/config", json={"rate_limit": 50})
     seeded = len(sim_state.messages()) - 1
     assert (await control.post("/reset")).status_code == 200
@@ -135,15 +161,32 @@ async def test_reset_returns_to_seed(
 
 async def test_config_endpoint(control: httpx.AsyncClient, sim_state: SimState) -> None:
     response = await control.post(
-        "/config", json={"token_ttl": 5, "rate_limit": 7, "delivery_delay": 0.5,
-                         "inbound_every": 3, "latency": 0.02}
-    )  # fmt: skip
-    assert response.json() == {"token_ttl": 5, "rate_limit": 7, "delivery_delay": 0.5,
-                               "inbound_every": 3, "latency": 0.02}  # fmt: skip
+        "/config",
+        json={
+            "token_ttl": 5,
+            "rate_limit": 7,
+            "delivery_delay": 0.5,
+            "inbound_every": 3,
+            "latency": 0.02,
+        },
+    )
+    assert response.json() == {
+        "token_ttl": 5,
+        "rate_limit": 7,
+        "delivery_delay": 0.5,
+        "inbound_every": 3,
+        "latency": 0.02,
+    }
     assert sim_state.config.token_ttl == 5
     assert sim_state.config.latency == 0.02
-    for bad in ({"token_ttl": 0}, {"rate_limit": "many"}, {"delivery_delay": -1},
-                {"latency": -0.1}, {"latency": "slow"}, {"password": "x"}):  # fmt: skip
+    for bad in (
+        {"token_ttl": 0},
+        {"rate_limit": "many"},
+        {"delivery_delay": -1},
+        {"latency": -0.1},
+        {"latency": "slow"},
+        {"password": "x"},
+    ):
         assert (await control.post("/config", json=bad)).status_code == 400
     assert (await control.get("/config")).json()["rate_limit"] == 7
 
@@ -213,8 +256,11 @@ async def test_demo_data_flag() -> None:
     assert any(m["read_status"] == "0" for m in demo)
     async with make_client(create_app(with_demo)) as client:
         auth = bearer(await login(client))
-        sent = await client.post("/sms/send", headers=auth, data={
-            "source": "447520602706", "destination": "447400123456", "text": "x"})  # fmt: skip
+        sent = await client.post(
+            "/sms/send",
+            headers=auth,
+            data={"source": "447520602706", "destination": "447400123456", "text": "x"},
+        )
         assert sent.json()["sms"]["sms_id"] == max(m["sms_id"] for m in demo) + 1
 
 

@@ -21,23 +21,31 @@ async def test_pending_then_sent_or_failed() -> None:
     async with make_client(create_app(state)) as client:
         auth = bearer(await login(client))
         sent = await client.post(
-            "/sms/send", data={"source": SOURCE, "destination": "447400123456", "text": "a"},
+            "/sms/send",
+            data={"source": SOURCE, "destination": "447400123456", "text": "a"},
             headers=auth,
-        )  # fmt: skip
+        )
         sms_id = sent.json()["sms"]["sms_id"]
-        form = {"source": SOURCE, "text": "b",
-                "destination[]": ["447700172124234235252524", "15167259623"]}  # fmt: skip
+        form = {
+            "source": SOURCE,
+            "text": "b",
+            "destination[]": ["447700172124234235252524", "15167259623"],
+        }
         await client.post("/sms/bulk-send", data=form, headers=auth)
         assert await statuses(client, auth) == {
-            "447400123456": "0", "447700172124234235252524": "0", "15167259623": "0",
-        }  # fmt: skip
+            "447400123456": "0",
+            "447700172124234235252524": "0",
+            "15167259623": "0",
+        }
         clock.advance(1.9)
         detail = await client.get(f"/sms/detail/{sms_id}", headers=auth)
         assert detail.json()["data"]["delivery_status"] == "0"
         clock.advance(0.1)
         assert await statuses(client, auth) == {
-            "447400123456": "1", "447700172124234235252524": "2", "15167259623": "1",
-        }  # fmt: skip
+            "447400123456": "1",
+            "447700172124234235252524": "2",
+            "15167259623": "1",
+        }
         detail = await client.get(f"/sms/detail/{sms_id}", headers=auth)
         assert detail.json()["data"]["delivery_status"] == "1"
 
@@ -48,9 +56,12 @@ async def test_delivery_delay_is_configurable_live() -> None:
     state.configure(delivery_delay=0)
     async with make_client(create_app(state)) as client:
         auth = bearer(await login(client))
-        body = (await client.post(
-            "/sms/send", data={"source": SOURCE, "destination": "447400123456", "text": "a"},
-            headers=auth,
-        )).json()  # fmt: skip
+        body = (
+            await client.post(
+                "/sms/send",
+                data={"source": SOURCE, "destination": "447400123456", "text": "a"},
+                headers=auth,
+            )
+        ).json()
         assert body["delivery_status"] == "0"  # the send answer always says Pending
         assert state.messages()[-1]["delivery_status"] == "1"

@@ -66,8 +66,9 @@ async def test_sender_id_add_validation(
 async def test_send_matches_the_example(
     client: httpx.AsyncClient, auth: dict[str, str], sim_state: SimState
 ) -> None:
-    response = await client.post("/sms/send", files={k: (None, v) for k, v in SEND.items()},
-                                 headers=auth)  # fmt: skip
+    response = await client.post(
+        "/sms/send", files={k: (None, v) for k, v in SEND.items()}, headers=auth
+    )
     assert response.status_code == 200
     body = response.json()
     assert_same_shape(body, examples()["send-message"])
@@ -140,8 +141,11 @@ async def test_bulk_send_creates_one_sms_per_destination(
     client: httpx.AsyncClient, auth: dict[str, str], sim_state: SimState
 ) -> None:
     numbers = ["447520602707", "447700172124234235252524", "15167259623"]
-    form = {"source": "447520602706", "text": "This is test message 11 (bulk)",
-            "destination[]": numbers}  # fmt: skip
+    form = {
+        "source": "447520602706",
+        "text": "This is test message 11 (bulk)",
+        "destination[]": numbers,
+    }
     response = await client.post("/sms/bulk-send", data=form, headers=auth)
     assert response.status_code == 200
     assert response.json() == examples()["send-bulk-message"]  # no ids
@@ -153,9 +157,10 @@ async def test_bulk_send_creates_one_sms_per_destination(
 
 async def test_bulk_send_validation(client: httpx.AsyncClient, auth: dict[str, str]) -> None:
     plain = await client.post(
-        "/sms/bulk-send", data={"source": "447520602706", "text": "x", "destination": "4475"},
+        "/sms/bulk-send",
+        data={"source": "447520602706", "text": "x", "destination": "4475"},
         headers=auth,
-    )  # fmt: skip
+    )
     assert plain.status_code == 422
     assert plain.json()["errors"] == {"destination": ["The destination field must be an array."]}
     bad = await client.post(
@@ -164,8 +169,9 @@ async def test_bulk_send_validation(client: httpx.AsyncClient, auth: dict[str, s
         headers=auth,
     )
     assert bad.json()["errors"] == {"destination.1": ["The destination.1 field must be a number."]}
-    missing = await client.post("/sms/bulk-send", data={"source": "447520602706", "text": "x"},
-                                headers=auth)  # fmt: skip
+    missing = await client.post(
+        "/sms/bulk-send", data={"source": "447520602706", "text": "x"}, headers=auth
+    )
     assert missing.json()["errors"] == {"destination": ["The destination field is required."]}
 
 
@@ -190,8 +196,9 @@ async def test_sms_list_newest_first_with_received(
     assert [r["sms_id"] for r in rows[:2]] == [sms_id + 1, sms_id]
     times = [(r["time"], r["sms_id"]) for r in rows]
     assert times == sorted(times, reverse=True)
-    received = (await client.get("/sms/list", params={"sender": "447400123456"},
-                                 headers=auth)).json()["data"]["data"]  # fmt: skip
+    received = (
+        await client.get("/sms/list", params={"sender": "447400123456"}, headers=auth)
+    ).json()["data"]["data"]
     assert [(r["type"], r["read_status"], r["delivery_status"]) for r in received] == [
         ("2", "0", "1")
     ]
@@ -210,14 +217,23 @@ async def test_sms_list_time_filters_are_inclusive(
     [
         ({"receiver": "+447520602707"}, "receiver", "The receiver field format is invalid."),
         ({"sender": "4475 2060"}, "sender", "The sender field format is invalid."),
-        ({"sent_since": "2025-05-14"}, "sent_since",
-         "The sent since field must match the format Y-m-d H:i:s."),
-        ({"sent_until": "2025-05-14T00:00:00"}, "sent_until",
-         "The sent until field must match the format Y-m-d H:i:s."),
-        ({"sent_until": "2025-02-30 00:00:00"}, "sent_until",
-         "The sent until field must match the format Y-m-d H:i:s."),
+        (
+            {"sent_since": "2025-05-14"},
+            "sent_since",
+            "The sent since field must match the format Y-m-d H:i:s.",
+        ),
+        (
+            {"sent_until": "2025-05-14T00:00:00"},
+            "sent_until",
+            "The sent until field must match the format Y-m-d H:i:s.",
+        ),
+        (
+            {"sent_until": "2025-02-30 00:00:00"},
+            "sent_until",
+            "The sent until field must match the format Y-m-d H:i:s.",
+        ),
     ],
-)  # fmt: skip
+)
 async def test_sms_list_validation(
     client: httpx.AsyncClient,
     auth: dict[str, str],
@@ -248,8 +264,9 @@ async def test_sms_detail_not_found(
 async def test_dial_matches_the_example(
     client: httpx.AsyncClient, auth: dict[str, str], sim_state: SimState
 ) -> None:
-    response = await client.post("/click-to-dial/dial", data={"destination": "442073771555"},
-                                 headers=auth)  # fmt: skip
+    response = await client.post(
+        "/click-to-dial/dial", data={"destination": "442073771555"}, headers=auth
+    )
     assert response.status_code == 200
     body = response.json()
     assert_same_shape(body, examples()["click-to-dial/dial"])
@@ -275,10 +292,13 @@ async def test_masked_dial_tolerates_plus(client: httpx.AsyncClient, auth: dict[
         ("/click-to-dial/dial", {"destination": "15167259623"}, "destination"),
         ("/click-to-dial/dial", {"destination": "447700172124234235252524"}, "destination"),
         ("/click-to-dial-mask/dial", {"destination": "442035041824", "source": "1555"}, "source"),
-        ("/click-to-dial-mask/dial", {"destination": "4420", "source": "442035043990"},
-         "destination"),
+        (
+            "/click-to-dial-mask/dial",
+            {"destination": "4420", "source": "442035043990"},
+            "destination",
+        ),
     ],
-)  # fmt: skip
+)
 async def test_dial_needs_valid_uk_numbers(
     client: httpx.AsyncClient, auth: dict[str, str], path: str, form: dict[str, str], field: str
 ) -> None:

@@ -53,9 +53,13 @@ async def test_malformed_is_200_with_a_broken_body(
 
 @pytest.mark.parametrize(
     "kind,status,ctype",
-    [("500", 500, "application/json"), ("502", 502, "text/html"), ("503", 503, "application/json"),
-     ("429", 429, "application/json")],
-)  # fmt: skip
+    [
+        ("500", 500, "application/json"),
+        ("502", 502, "text/html"),
+        ("503", 503, "application/json"),
+        ("429", 429, "application/json"),
+    ],
+)
 async def test_error_statuses_do_not_execute(
     client: httpx.AsyncClient,
     auth: dict[str, str],

@@ -19,9 +19,14 @@ async def test_header_fault_sets_any_header_on_the_normal_answer(
     client: httpx.AsyncClient, auth: dict[str, str], sim_state: SimState
 ) -> None:
     sim_state.add_fault(
-        parse_fault({"kind": "header", "path": "/api/sms/list",
-                     "headers": {"X-RateLimit-Limit": "nan", "Retry-After": "1e400"}})
-    )  # fmt: skip
+        parse_fault(
+            {
+                "kind": "header",
+                "path": "/api/sms/list",
+                "headers": {"X-RateLimit-Limit": "nan", "Retry-After": "1e400"},
+            }
+        )
+    )
     response = await client.get("/sms/list", headers=auth)
     assert response.status_code == 200 and response.json()["status"] == "success"
     assert response.headers.get_list("x-ratelimit-limit") == ["nan"]  # replaced, not added
@@ -43,9 +48,10 @@ async def test_header_fault_on_the_token_grant_still_grants(
     client: httpx.AsyncClient, sim_state: SimState
 ) -> None:
     sim_state.add_fault(
-        parse_fault({"kind": "header", "path": "/api/oauth/token",
-                     "headers": {"X-RateLimit-Limit": "inf"}})
-    )  # fmt: skip
+        parse_fault(
+            {"kind": "header", "path": "/api/oauth/token", "headers": {"X-RateLimit-Limit": "inf"}}
+        )
+    )
     response = await client.post("/oauth/token", data=CREDENTIALS)
     assert response.status_code == 200 and response.json()["refresh_token"]
     assert response.headers["x-ratelimit-limit"] == "inf"

@@ -20,9 +20,20 @@ def labels(page: dict[str, object]) -> list[str]:
 def test_single_page() -> None:
     page = paginate([{"n": i} for i in range(4)], page=1, per_page=10, path=PATH)
     assert list(page) == [
-        "current_page", "data", "first_page_url", "from", "last_page", "last_page_url",
-        "links", "next_page_url", "path", "per_page", "prev_page_url", "to", "total",
-    ]  # fmt: skip
+        "current_page",
+        "data",
+        "first_page_url",
+        "from",
+        "last_page",
+        "last_page_url",
+        "links",
+        "next_page_url",
+        "path",
+        "per_page",
+        "prev_page_url",
+        "to",
+        "total",
+    ]
     assert (page["from"], page["to"], page["total"], page["last_page"]) == (1, 4, 4, 1)
     assert page["next_page_url"] is None and page["prev_page_url"] is None
     assert page["links"] == [

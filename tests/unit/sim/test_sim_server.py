@@ -57,8 +57,9 @@ async def test_async_sim_server() -> None:
             response = await client.post("/oauth/token", data=CREDENTIALS)
             assert response.status_code == 200
             token = response.json()["access_token"]
-            listed = await client.get("/sms/detail/44147",
-                                      headers={"Authorization": f"Bearer {token}"})  # fmt: skip
+            listed = await client.get(
+                "/sms/detail/44147", headers={"Authorization": f"Bearer {token}"}
+            )
             assert listed.json()["data"]["delivery_status"] == "2"
 
 

@@ -88,8 +88,9 @@ def test_rename_group_keeps_its_id_and_members(db: Database) -> None:
     for old, new in (("Nope", "X"), ("TEAM", "suppliers"), ("TEAM", "  ")):
         with pytest.raises(ContactError):
             db.contacts.rename_group(old, new)
-    assert db.conn.execute("SELECT id, name FROM contact_groups WHERE id = ?", (group_id,)
-                           ).fetchone() == (group_id, "TEAM")  # fmt: skip
+    assert db.conn.execute(
+        "SELECT id, name FROM contact_groups WHERE id = ?", (group_id,)
+    ).fetchone() == (group_id, "TEAM")
     member = db.contacts.get(a.id)
     assert member is not None and member.groups == ("TEAM",)
 

@@ -19,16 +19,16 @@ Q = "447400999888"
 R = "447400555000"
 
 
-def test_list_joins_names_optouts_and_orders_newest_first(
-    db: Database, make_sms: MakeSms
-) -> None:
+def test_list_joins_names_optouts_and_orders_newest_first(db: Database, make_sms: MakeSms) -> None:
     db.contacts.add(Q, "Quinn")
     db.optouts.add(R, sms_id=3)
-    db.messages.upsert_messages([
-        make_sms(1, P, at=10),
-        make_sms(2, Q, sent=True, at=30, text="to quinn"),
-        make_sms(3, R, at=20, text="STOP"),
-    ])
+    db.messages.upsert_messages(
+        [
+            make_sms(1, P, at=10),
+            make_sms(2, Q, sent=True, at=30, text="to quinn"),
+            make_sms(3, R, at=20, text="STOP"),
+        ]
+    )
     rows = db.messages.conversations()
     assert [c.partner for c in rows] == [Q, R, P]
     quinn = rows[0]
@@ -47,9 +47,7 @@ def test_out_of_order_arrival_keeps_the_newest_as_last(db: Database, make_sms: M
     assert row.last_text == "newest" and row.unread == 2
 
 
-def test_partner_with_only_queued_outbox_entries_is_listed(
-    db: Database, make_sms: MakeSms
-) -> None:
+def test_partner_with_only_queued_outbox_entries_is_listed(db: Database, make_sms: MakeSms) -> None:
     db.messages.upsert_messages([make_sms(1, P, at=-3600)])
     item = db.outbox.enqueue("HubWork", [Q], "first words")
     rows = db.messages.conversations()
@@ -74,16 +72,18 @@ def test_five_thousand_shape_matches_brute_force(db_path: Path) -> None:
     for sms_id in range(1, 9001):
         partner = rng.choice(partners)
         sent = rng.random() < 0.5
-        batch.append(Sms(
-            sms_id=sms_id,
-            source="HubWork" if sent else partner,
-            destination=partner if sent else "447700900000",
-            text=f"text {sms_id}",
-            type=SmsType.SENT if sent else SmsType.RECEIVED,
-            delivery_status=rng.choice(list(DeliveryStatus)),
-            read_status=rng.choice(list(ReadStatus)),
-            time=_t(rng.randrange(0, 5000)),  # many equal times: the sms_id breaks ties
-        ))
+        batch.append(
+            Sms(
+                sms_id=sms_id,
+                source="HubWork" if sent else partner,
+                destination=partner if sent else "447700900000",
+                text=f"text {sms_id}",
+                type=SmsType.SENT if sent else SmsType.RECEIVED,
+                delivery_status=rng.choice(list(DeliveryStatus)),
+                read_status=rng.choice(list(ReadStatus)),
+                time=_t(rng.randrange(0, 5000)),  # many equal times: the sms_id breaks ties
+            )
+        )
     with Database.open(db_path) as db:
         for start in range(0, len(batch), 700):
             db.messages.upsert_messages(batch[start : start + 700])
@@ -212,7 +212,9 @@ def test_maintained_table_matches_model(tmp_path: Path, steps: list[tuple[str, o
                 assert isinstance(arg, str)
                 db.messages.mark_read(arg)
                 model.mark_read(arg)
-            got = [(c.partner, c.last_text, c.unread, c.has_failed)
-                   for c in db.messages.conversations()]
+            got = [
+                (c.partner, c.last_text, c.unread, c.has_failed)
+                for c in db.messages.conversations()
+            ]
             assert got == model.expected()
             assert db.messages.unread_total() == sum(row[2] for row in model.expected())

@@ -42,8 +42,11 @@ def holder(path: Path) -> Iterator[Holder]:
     def start(mode: str) -> subprocess.Popen[str]:
         proc = subprocess.Popen(
             [sys.executable, "-c", HOLDER, str(path), mode],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
-        )  # fmt: skip
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
         assert proc.stdout is not None and proc.stdout.readline() == "held\n"
         procs.append(proc)
         return proc

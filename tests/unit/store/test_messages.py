@@ -51,14 +51,18 @@ def test_duplicate_id_in_one_batch_is_announced_once(db: Database, make_sms: Mak
 
 
 def test_status_change_of_outbound_is_reported(db: Database, make_sms: MakeSms) -> None:
-    db.messages.upsert_messages([
-        make_sms(1, P, sent=True, status=DeliveryStatus.PENDING),
-        make_sms(2, P, sent=True, status=DeliveryStatus.PENDING),
-    ])
-    result = db.messages.upsert_messages([
-        make_sms(1, P, sent=True, status=DeliveryStatus.FAILED),
-        make_sms(2, P, sent=True, status=DeliveryStatus.PENDING),
-    ])
+    db.messages.upsert_messages(
+        [
+            make_sms(1, P, sent=True, status=DeliveryStatus.PENDING),
+            make_sms(2, P, sent=True, status=DeliveryStatus.PENDING),
+        ]
+    )
+    result = db.messages.upsert_messages(
+        [
+            make_sms(1, P, sent=True, status=DeliveryStatus.FAILED),
+            make_sms(2, P, sent=True, status=DeliveryStatus.PENDING),
+        ]
+    )
     assert result.status_changed == (1,)
     assert result.new_ids == frozenset()
     got = db.messages.get(1)
@@ -67,8 +71,16 @@ def test_status_change_of_outbound_is_reported(db: Database, make_sms: MakeSms) 
 
 
 def test_get_round_trips_every_field(db: Database, make_sms: MakeSms) -> None:
-    original = make_sms(42, P, sent=True, text="héllo ✓", at=3600, segments=2,
-                        status=DeliveryStatus.PENDING, read=ReadStatus.READ)
+    original = make_sms(
+        42,
+        P,
+        sent=True,
+        text="héllo ✓",
+        at=3600,
+        segments=2,
+        status=DeliveryStatus.PENDING,
+        read=ReadStatus.READ,
+    )
     db.messages.upsert_messages([original])
     assert db.messages.get(42) == original
     assert db.messages.get(43) is None
@@ -90,11 +102,13 @@ def test_chat_partner_from_send_response_is_kept(db: Database, make_sms: MakeSms
 
 
 def test_read_state_is_seeded_by_server_then_local(db: Database, make_sms: MakeSms) -> None:
-    db.messages.upsert_messages([
-        make_sms(1, P, read=ReadStatus.UNREAD),
-        make_sms(2, P, read=ReadStatus.READ),
-        make_sms(3, P, sent=True, read=ReadStatus.UNREAD),  # own messages are never unread
-    ])
+    db.messages.upsert_messages(
+        [
+            make_sms(1, P, read=ReadStatus.UNREAD),
+            make_sms(2, P, read=ReadStatus.READ),
+            make_sms(3, P, sent=True, read=ReadStatus.UNREAD),  # own messages are never unread
+        ]
+    )
     assert db.messages.unread_total() == 1
     # The server later says "read": the local state is not touched.
     db.messages.upsert_messages([make_sms(1, P, read=ReadStatus.READ)])
@@ -107,11 +121,13 @@ def test_read_state_is_seeded_by_server_then_local(db: Database, make_sms: MakeS
 
 
 def test_mark_unread_marks_the_newest_received(db: Database, make_sms: MakeSms) -> None:
-    db.messages.upsert_messages([
-        make_sms(1, P, at=1, read=ReadStatus.READ),
-        make_sms(2, P, at=2, read=ReadStatus.READ),
-        make_sms(3, P, sent=True, at=3),
-    ])
+    db.messages.upsert_messages(
+        [
+            make_sms(1, P, at=1, read=ReadStatus.READ),
+            make_sms(2, P, at=2, read=ReadStatus.READ),
+            make_sms(3, P, sent=True, at=3),
+        ]
+    )
     assert db.messages.mark_unread(P) is True
     entries = {e.sms_id: e.unread for e in db.messages.thread(P)}
     assert entries == {3: False, 2: True, 1: False}
@@ -135,12 +151,14 @@ def test_server_time_bounds(db: Database, make_sms: MakeSms) -> None:
 
 
 def test_pending_outbound(db: Database, make_sms: MakeSms) -> None:
-    db.messages.upsert_messages([
-        make_sms(1, P, sent=True, at=1, status=DeliveryStatus.PENDING),
-        make_sms(2, P, sent=True, at=2, status=DeliveryStatus.SENT),
-        make_sms(3, Q, sent=True, at=3, status=DeliveryStatus.PENDING),
-        make_sms(4, Q, at=4, status=DeliveryStatus.PENDING),  # received: not ours to refresh
-    ])
+    db.messages.upsert_messages(
+        [
+            make_sms(1, P, sent=True, at=1, status=DeliveryStatus.PENDING),
+            make_sms(2, P, sent=True, at=2, status=DeliveryStatus.SENT),
+            make_sms(3, Q, sent=True, at=3, status=DeliveryStatus.PENDING),
+            make_sms(4, Q, at=4, status=DeliveryStatus.PENDING),  # received: not ours to refresh
+        ]
+    )
     assert [m.sms_id for m in db.messages.pending_outbound()] == [3, 1]
     assert [m.sms_id for m in db.messages.pending_outbound(limit=1)] == [3]
     assert all(m.type is SmsType.SENT for m in db.messages.pending_outbound())

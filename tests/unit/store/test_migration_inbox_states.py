@@ -32,8 +32,21 @@ T = datetime(2023, 3, 2, 9, 0, tzinfo=UTC)
 
 def _message(sms_id: int, partner: str, minute: int, status: str, type_: str = "1") -> tuple:
     when = to_epoch(T + timedelta(minutes=minute))
-    return (sms_id, "HubWork", partner, partner, "HubWork", f"text {sms_id}", type_, status,
-            "1", 0, when, None, when)  # fmt: skip
+    return (
+        sms_id,
+        "HubWork",
+        partner,
+        partner,
+        "HubWork",
+        f"text {sms_id}",
+        type_,
+        status,
+        "1",
+        0,
+        when,
+        None,
+        when,
+    )
 
 
 def _before_with_data(path: Path) -> None:

@@ -106,8 +106,6 @@ def test_the_migration_step_adds_the_table_and_its_columns(tmp_path: Path) -> No
         assert schema_version(conn) == TEMPLATES_VERSION
         assert "templates" in _tables(conn)
         columns = [r[1] for r in conn.execute("PRAGMA table_info(templates)")]
-        assert columns == [
-            "id", "name", "name_key", "text", "position", "created_at", "updated_at"
-        ]  # fmt: skip
+        assert columns == ["id", "name", "name_key", "text", "position", "created_at", "updated_at"]
     finally:
         conn.close()

@@ -35,9 +35,7 @@ def _v1_with_data(path: Path) -> None:
             "'Invoice for the plumbing job attached', '2', '447700900000', 1, 0)",
             (when,),
         )
-        conn.execute(
-            "INSERT INTO contacts (number, name) VALUES ('447400123456', 'Priya Plumber')"
-        )
+        conn.execute("INSERT INTO contacts (number, name) VALUES ('447400123456', 'Priya Plumber')")
     conn.close()
 
 
@@ -52,10 +50,20 @@ def test_migration_2_from_version_1_with_data(tmp_path: Path) -> None:
         assert hits[0].name == "Priya Plumber"
         assert [h.kind for h in db.search.search("priya")] == [HitKind.CONTACT]
         # The triggers keep the index in step from now on.
-        db.messages.upsert_messages([Sms(
-            2, "HubWork", "447400123456", "Thanks, plumbing paid", SmsType.SENT,
-            DeliveryStatus.SENT, ReadStatus.READ, datetime(2023, 3, 1, 10, 0, tzinfo=UTC)
-        )])
+        db.messages.upsert_messages(
+            [
+                Sms(
+                    2,
+                    "HubWork",
+                    "447400123456",
+                    "Thanks, plumbing paid",
+                    SmsType.SENT,
+                    DeliveryStatus.SENT,
+                    ReadStatus.READ,
+                    datetime(2023, 3, 1, 10, 0, tzinfo=UTC),
+                )
+            ]
+        )
         assert [h.sms_id for h in db.search.search("plumbing")] == [2, 1]
         (conv,) = db.messages.conversations()
         assert conv.unread == 1 and conv.name == "Priya Plumber"
@@ -87,13 +95,15 @@ def _v2_with_outbox(path: Path, *, duplicates: bool) -> None:
             "INSERT INTO sync_state (key, value) VALUES (?, ?)",
             [
                 ("outbox_attempt:2", '{"started": "2023-03-01 09:00:05", "ended": null}'),
-                ("outbox_attempt:3", '{"started": "2023-03-01 09:01:00", '
-                 '"ended": "2023-03-01 09:01:02"}'),
+                (
+                    "outbox_attempt:3",
+                    '{"started": "2023-03-01 09:01:00", "ended": "2023-03-01 09:01:02"}',
+                ),
                 ("outbox_attempt:4", "not json"),
                 ("outbox_attempt:99", '{"started": "2023-03-01 09:00:00"}'),  # row gone
                 ("high_water_time", "2023-03-01 09:30:00"),
             ],
-        )  # fmt: skip
+        )
     conn.close()
 
 
@@ -104,6 +114,7 @@ def test_migration_3_from_version_2_with_data(tmp_path: Path) -> None:
         assert schema_version(db.conn) == LATEST_VERSION
         # Every row and id is intact.
         assert [i.sms_ids for i in db.outbox.all()] == [(603,), (601, 602), (), (501,)]
+
         # The attempt windows moved from sync_state into the outbox columns.
         def at(minute: int, second: int) -> datetime:
             return datetime(2023, 3, 1, 9, minute, second, tzinfo=UTC)
@@ -116,9 +127,7 @@ def test_migration_3_from_version_2_with_data(tmp_path: Path) -> None:
         assert keys == ["high_water_time"]
         # From now on one server message can be claimed by one destination only.
         with pytest.raises(sqlite3.IntegrityError):
-            db.conn.execute(
-                "UPDATE outbox_destinations SET sms_id = 501 WHERE outbox_id = 2"
-            )
+            db.conn.execute("UPDATE outbox_destinations SET sms_id = 501 WHERE outbox_id = 2")
         assert db.outbox.claimed_ids([501, 601, 999]) == {501, 601}
         # The old data is still there and searchable.
         assert [h.sms_id for h in db.search.search("plumbing")] == [1]

@@ -256,8 +256,11 @@ class Sender:
     def __init__(self, db_path: Path, text: str) -> None:
         self.proc = subprocess.Popen(
             [sys.executable, "-c", SENDER_CHILD, str(db_path), P, text],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
-        )  # fmt: skip
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
         self.row_id = int(self.read())
 
     def read(self) -> str:

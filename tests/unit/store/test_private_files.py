@@ -59,8 +59,16 @@ def profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _sms(sms_id: int) -> Sms:
-    return Sms(sms_id, "447400123456", "447700900000", f"m{sms_id}", SmsType.RECEIVED,
-               DeliveryStatus.SENT, ReadStatus.UNREAD, T0)  # fmt: skip
+    return Sms(
+        sms_id,
+        "447400123456",
+        "447700900000",
+        f"m{sms_id}",
+        SmsType.RECEIVED,
+        DeliveryStatus.SENT,
+        ReadStatus.UNREAD,
+        T0,
+    )
 
 
 # -- the folder --------------------------------------------------------------------------

@@ -17,10 +17,18 @@ Q = "447400999888"
 
 
 def _failed(db: Database, make_sms: MakeSms, sms_id: int = 1, partner: str = P) -> None:
-    db.messages.upsert_messages([
-        make_sms(sms_id, partner, sent=True, at=10, text="Your table is ready",
-                 status=DeliveryStatus.FAILED),
-    ])  # fmt: skip
+    db.messages.upsert_messages(
+        [
+            make_sms(
+                sms_id,
+                partner,
+                sent=True,
+                at=10,
+                text="Your table is ready",
+                status=DeliveryStatus.FAILED,
+            ),
+        ]
+    )
 
 
 def test_a_resend_queues_the_same_text_to_the_same_person_and_links_it(
@@ -49,10 +57,13 @@ def test_a_resend_queues_the_same_text_to_the_same_person_and_links_it(
     # Once sent and stored, the resend's own SMS carries the link and its id shows.
     db.outbox.mark_sending(item.id)
     db.outbox.mark_sent(item.id, {P: 2})
-    db.messages.upsert_messages([
-        make_sms(2, P, sent=True, at=16, text="Your table is ready",
-                 status=DeliveryStatus.PENDING),
-    ])  # fmt: skip
+    db.messages.upsert_messages(
+        [
+            make_sms(
+                2, P, sent=True, at=16, text="Your table is ready", status=DeliveryStatus.PENDING
+            ),
+        ]
+    )
     newest, original = db.messages.thread(P)
     assert (newest.sms_id, newest.outbox_id, newest.resend_of) == (2, None, 1)
     assert original.resent and original.resend_sms_id == 2

@@ -18,12 +18,14 @@ Q = "447911123456"
 
 def _fill(db: Database, make_sms: MakeSms) -> None:
     db.contacts.add(P, "Alice O'Neil")
-    db.messages.upsert_messages([
-        make_sms(1, P, at=1, text="Can we meet near the station?"),
-        make_sms(2, Q, at=2, text='She said "café" -- not the pub'),
-        make_sms(3, Q, sent=True, at=3, text="Meeting moved to Friday"),
-        make_sms(4, "15551234567", at=4, text="from abroad"),
-    ])
+    db.messages.upsert_messages(
+        [
+            make_sms(1, P, at=1, text="Can we meet near the station?"),
+            make_sms(2, Q, at=2, text='She said "café" -- not the pub'),
+            make_sms(3, Q, sent=True, at=3, text="Meeting moved to Friday"),
+            make_sms(4, "15551234567", at=4, text="from abroad"),
+        ]
+    )
 
 
 def test_text_search_newest_first_with_prefix(db: Database, make_sms: MakeSms) -> None:
@@ -37,9 +39,7 @@ def test_text_search_newest_first_with_prefix(db: Database, make_sms: MakeSms) -
 def test_name_search(db: Database, make_sms: MakeSms) -> None:
     _fill(db, make_sms)
     hits = db.search.search("alic")
-    assert [(h.kind, h.partner, h.text) for h in hits] == [
-        (HitKind.CONTACT, P, "Alice O'Neil")
-    ]
+    assert [(h.kind, h.partner, h.text) for h in hits] == [(HitKind.CONTACT, P, "Alice O'Neil")]
 
 
 def test_number_search_forms(db: Database, make_sms: MakeSms) -> None:
@@ -84,16 +84,26 @@ def test_helpers() -> None:
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(query=st.text(alphabet=st.sampled_from('ab "*-+():^NEAROR07\\\'{}.,\t'), max_size=20))
+@given(query=st.text(alphabet=st.sampled_from("ab \"*-+():^NEAROR07\\'{}.,\t"), max_size=20))
 def test_no_query_raises(tmp_path: Path, query: str) -> None:
     path = tmp_path / "s.sqlite3"
     with Database.open(path, check=False) as db:
         if db.messages.count() == 0:
             db.contacts.add(P, "Ann")
-            db.messages.upsert_messages([
-                Sms(1, P, "447700900000", "a b NEAR OR", SmsType.RECEIVED, DeliveryStatus.SENT,
-                    ReadStatus.UNREAD, datetime(2024, 1, 1, tzinfo=UTC))
-            ])
+            db.messages.upsert_messages(
+                [
+                    Sms(
+                        1,
+                        P,
+                        "447700900000",
+                        "a b NEAR OR",
+                        SmsType.RECEIVED,
+                        DeliveryStatus.SENT,
+                        ReadStatus.UNREAD,
+                        datetime(2024, 1, 1, tzinfo=UTC),
+                    )
+                ]
+            )
         hits = db.search.search(query)
     assert isinstance(hits, list)
 

@@ -263,7 +263,12 @@ def test_other_backends_do_not_load_secretstorage() -> None:
         "print(sorted(m for m in ('secretstorage', 'cryptography') if m in sys.modules))"
     )
     root = Path(__file__).resolve().parents[3]
-    done = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(root)),
-                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=dict(os.environ, PYTHONPATH=str(root)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:3] == ["None", "unavailable", "[]"]

@@ -40,16 +40,20 @@ def test_keyset_pages_cover_everything_once_in_order(db: Database, make_sms: Mak
 
 
 def test_entries_carry_state_direction_and_parts(db: Database, make_sms: MakeSms) -> None:
-    db.messages.upsert_messages([
-        make_sms(1, P, at=1, segments=2),
-        make_sms(2, P, sent=True, at=2, status=DeliveryStatus.PENDING),
-        make_sms(3, P, sent=True, at=3, status=DeliveryStatus.FAILED),
-        make_sms(4, P, sent=True, at=4, status=DeliveryStatus.SENT),
-    ])
+    db.messages.upsert_messages(
+        [
+            make_sms(1, P, at=1, segments=2),
+            make_sms(2, P, sent=True, at=2, status=DeliveryStatus.PENDING),
+            make_sms(3, P, sent=True, at=3, status=DeliveryStatus.FAILED),
+            make_sms(4, P, sent=True, at=4, status=DeliveryStatus.SENT),
+        ]
+    )
     page = db.messages.thread(P)
     assert [(e.sms_id, e.state) for e in page] == [
-        (4, MessageState.SENT), (3, MessageState.FAILED),
-        (2, MessageState.PENDING), (1, MessageState.RECEIVED),
+        (4, MessageState.SENT),
+        (3, MessageState.FAILED),
+        (2, MessageState.PENDING),
+        (1, MessageState.RECEIVED),
     ]
     received = page[-1]
     assert received.direction is SmsType.RECEIVED and received.unread and received.parts == 2

@@ -14,15 +14,24 @@ from hubdesk.store.worker import DbWorker, WorkerClosed
 
 
 def _sms(sms_id: int) -> Sms:
-    return Sms(sms_id, "447400123456", "447700900000", f"m{sms_id}", SmsType.RECEIVED,
-               DeliveryStatus.SENT, ReadStatus.UNREAD, datetime(2024, 1, 1, tzinfo=UTC))
+    return Sms(
+        sms_id,
+        "447400123456",
+        "447700900000",
+        f"m{sms_id}",
+        SmsType.RECEIVED,
+        DeliveryStatus.SENT,
+        ReadStatus.UNREAD,
+        datetime(2024, 1, 1, tzinfo=UTC),
+    )
 
 
 async def test_calls_run_on_one_worker_thread_off_the_loop(db_path: Path) -> None:
     worker = await DbWorker.open(db_path)
     loop_thread = threading.get_ident()
-    threads = await asyncio.gather(*(worker.run(lambda db: threading.get_ident())
-                                     for _ in range(20)))
+    threads = await asyncio.gather(
+        *(worker.run(lambda db: threading.get_ident()) for _ in range(20))
+    )
     assert len(set(threads)) == 1 and threads[0] != loop_thread
     result = await worker.run(lambda db: db.messages.upsert_messages([_sms(1)]))
     assert result.new_ids == {1}

@@ -54,8 +54,10 @@ async def test_backfill_fetches_everything_in_pages_plus_one(tmp_path: Path) -> 
         assert progress[-1].finished and progress[-1].done == result.fetched
         assert [p.done for p in progress] == sorted(p.done for p in progress)
         # Every page request used the same fixed bounds.
-        bounds = {(r["query"].get("sent_until"), r["query"].get("sent_since"))  # type: ignore[union-attr]
-                  for r in k.requests(LIST)}  # fmt: skip
+        bounds = {
+            (r["query"].get("sent_until"), r["query"].get("sent_since"))  # type: ignore[union-attr]
+            for r in k.requests(LIST)
+        }
         assert len(bounds) == 1
         # Done: a second run costs nothing.
         k.state.clear_requests()

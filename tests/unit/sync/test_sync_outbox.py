@@ -22,10 +22,15 @@ TIMEOUT = 0.05
 
 def sender(k: Kit, window: float = 1.0, pages: int = 50) -> OutboxSender:
     return OutboxSender(
-        k.client, k.worker, server_clock=k.server_clock, events=k.events,
-        reconcile_window=window, clock_margin=1.0, sleep=k.clock.sleep,
+        k.client,
+        k.worker,
+        server_clock=k.server_clock,
+        events=k.events,
+        reconcile_window=window,
+        clock_margin=1.0,
+        sleep=k.clock.sleep,
         max_reconcile_pages=pages,
-    )  # fmt: skip
+    )
 
 
 def fault(kind: str, path: str, count: int = 1) -> Fault:

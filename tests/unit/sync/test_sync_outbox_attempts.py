@@ -33,9 +33,14 @@ def limited() -> Fault:
 
 def sender(k: Kit, **options: object) -> OutboxSender:
     return OutboxSender(
-        k.client, k.worker, server_clock=k.server_clock, events=k.events,
-        reconcile_window=1.0, clock_margin=1.0, **options,  # type: ignore[arg-type]
-    )  # fmt: skip
+        k.client,
+        k.worker,
+        server_clock=k.server_clock,
+        events=k.events,
+        reconcile_window=1.0,
+        clock_margin=1.0,
+        **options,  # type: ignore[arg-type]
+    )
 
 
 async def queued(k: Kit, text: str) -> object:

@@ -16,8 +16,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-CONTROLS = (QAbstractButton, QComboBox, QLineEdit, QAbstractItemView, QPlainTextEdit,
-            QAbstractSpinBox)  # fmt: skip
+CONTROLS = (
+    QAbstractButton,
+    QComboBox,
+    QLineEdit,
+    QAbstractItemView,
+    QPlainTextEdit,
+    QAbstractSpinBox,
+)
 
 
 def tab_sequence(start: QWidget, count: int) -> list[QWidget]:

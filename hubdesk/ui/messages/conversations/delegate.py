@@ -30,7 +30,7 @@ class ConversationDelegate(QStyledItemDelegate):
         self._size_cache: tuple[QFont, QSize] | None = None
 
     @guarded(QSize(200, 40))
-    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         cached = self._size_cache
         font: QFont = option.font
         if cached is not None and cached[0] == font:

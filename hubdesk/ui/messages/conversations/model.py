@@ -74,7 +74,7 @@ class ConversationListModel(QAbstractListModel):
         self.last_update_was_reset = False
 
     # --- Qt model API -------------------------------------------------------------
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
     @guarded(None)

@@ -70,7 +70,7 @@ class SearchField(QLineEdit):
     open_result = Signal()
 
     @guarded(None)
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key == Qt.Key.Key_Escape and self.text():
             self.clear()

@@ -178,7 +178,7 @@ class ThreadDelegate(QStyledItemDelegate):
         return lay.day.height() if lay is not None and lay.day is not None else 0
 
     @guarded(QSize(0, 0))
-    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:  # noqa: N802
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         lay = self.layout_for(option, index)
         return lay.size if lay is not None else QSize(0, 0)
 

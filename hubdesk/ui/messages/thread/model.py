@@ -90,7 +90,7 @@ class ThreadModel(QAbstractListModel):
         self._clock = clock or (lambda: datetime.now().astimezone())
 
     # --- Qt model API -------------------------------------------------------------
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._entries) - self._start
 
     @guarded(None)

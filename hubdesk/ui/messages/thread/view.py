@@ -74,7 +74,7 @@ class ThreadView(LiveTimesListView):
         return self._empty_text if model is None or model.rowCount() == 0 else ""
 
     @guarded(None)
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+    def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         text = self.empty_text()
         if text:
@@ -85,7 +85,7 @@ class ThreadView(LiveTimesListView):
             painter.drawText(area, int(flags), text)
             painter.end()
 
-    def setModel(self, model: Any) -> None:  # noqa: N802
+    def setModel(self, model: Any) -> None:
         old = self.model()
         if isinstance(old, QAbstractListModel):
             for signal in _signals(old):
@@ -182,7 +182,7 @@ class ThreadView(LiveTimesListView):
         self.scheduleDelayedItemsLayout()
 
     @guarded(None)
-    def updateGeometries(self) -> None:  # noqa: N802
+    def updateGeometries(self) -> None:
         super().updateGeometries()
         anchor, self._anchor = self._anchor, None
         bar = self.verticalScrollBar()
@@ -206,7 +206,7 @@ class ThreadView(LiveTimesListView):
         return self.contentsRect().width() - extent
 
     @guarded(None)
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+    def resizeEvent(self, event: QResizeEvent) -> None:
         if event.size().width() != event.oldSize().width():
             self._capture_anchor()
             self._delegate.set_layout_width(self._layout_width())
@@ -236,14 +236,14 @@ class ThreadView(LiveTimesListView):
         return entry_of(index) if rect is not None and rect.contains(pos) else None
 
     @guarded(None)
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         over = self._retry_at(event.position().toPoint()) is not None
         shape = Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.ArrowCursor
         self.viewport().setCursor(shape)
         super().mouseMoveEvent(event)
 
     @guarded(None)
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             entry = self._retry_at(event.position().toPoint())
             if entry is not None:
@@ -253,7 +253,7 @@ class ThreadView(LiveTimesListView):
         super().mouseReleaseEvent(event)
 
     @guarded(None)
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_R):
             entry = entry_of(self.currentIndex()) if self.currentIndex().isValid() else None
             if entry is not None and entry.state is MessageState.FAILED:

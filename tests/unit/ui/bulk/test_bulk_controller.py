@@ -51,10 +51,11 @@ async def test_bulk_send_reports_then_posts_once_and_threads_fill(driver: Driver
     await driver.poll()
     await driver.controller.open_conversation("447400300400")
     await driver.until(
-        lambda: any(e.text.startswith("The surgery is closed") for e in
-                    driver.window.thread_model.entries()),
+        lambda: any(
+            e.text.startswith("The surgery is closed") for e in driver.window.thread_model.entries()
+        ),
         what="the sent message in its thread",
-    )  # fmt: skip
+    )
     assert len(driver.posts("/api/sms/bulk-send")) == 1
 
 

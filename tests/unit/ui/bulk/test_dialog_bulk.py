@@ -101,8 +101,10 @@ def test_report_totals_and_issues(dialog: BulkSendDialog) -> None:
     dialog.next_step()
     assert dialog.step() == Step.REPORT
     assert dialog.totals.text() == "2 recipients × 2 parts = 4 messages"
-    lines = [tuple(dialog.report.cell_text(r, c) for c in range(3))
-             for r in range(dialog.report.rowCount())]  # fmt: skip
+    lines = [
+        tuple(dialog.report.cell_text(r, c) for c in range(3))
+        for r in range(dialog.report.rowCount())
+    ]
     assert lines == [
         ("Invalid", "0740O 1", "pasted"),
         ("Invalid", "<b>x</b>", "pasted"),

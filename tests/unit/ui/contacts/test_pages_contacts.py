@@ -186,8 +186,11 @@ def test_import_report_dialog_lists_every_row(page: ContactsPage) -> None:
     assert dialog.summary.text() == "1 added, 0 updated, 1 skipped, 1 rejected."
     assert dialog.model.rowCount() == 3
     assert [dialog.model.cell_text(1, c) for c in range(4)] == [
-        "row 3", "<b>Eve</b>", "Rejected", "not a UK number (+1)"
-    ]  # fmt: skip
+        "row 3",
+        "<b>Eve</b>",
+        "Rejected",
+        "not a UK number (+1)",
+    ]
     QAbstractItemModelTester(dialog.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
 
 
@@ -215,8 +218,13 @@ def test_every_control_is_named(page: ContactsPage) -> None:
 def test_tab_order_reaches_the_table_from_search(page: ContactsPage) -> None:
     page.table.selectRow(0)
     order = tab_sequence(page.search, 5)
-    assert order == [page.group_combo, page.table, page.new_button, page.edit_button,
-                     page.delete_button]  # fmt: skip
+    assert order == [
+        page.group_combo,
+        page.table,
+        page.new_button,
+        page.edit_button,
+        page.delete_button,
+    ]
     assert not page.table.tabKeyNavigation()
 
 

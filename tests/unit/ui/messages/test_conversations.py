@@ -257,8 +257,9 @@ def test_the_open_conversation_is_painted_selected_and_only_it(
     qapp: QApplication, qtbot: QtBot
 ) -> None:
     model = ConversationListModel()
-    model.set_conversations([make_conversation("447911123456", 1),
-                             make_conversation("447911123457", 2)])  # fmt: skip
+    model.set_conversations(
+        [make_conversation("447911123456", 1), make_conversation("447911123457", 2)]
+    )
     view = ConversationListView()
     qtbot.addWidget(view)
     view.setModel(model)

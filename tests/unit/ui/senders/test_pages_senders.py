@@ -36,8 +36,10 @@ def page(qtbot: QtBot) -> SenderIdsPage:
 def test_table_shows_status_and_local_created_date(page: SenderIdsPage) -> None:
     assert page.model.rowCount() == 3
     assert [page.model.cell_text(r, 1) for r in range(3)] == [
-        "Approved", "Approved", "Awaiting approval"
-    ]  # fmt: skip
+        "Approved",
+        "Approved",
+        "Awaiting approval",
+    ]
     local = CREATED.astimezone()
     assert page.model.cell_text(0, 2) == f"{local.day} {local.strftime('%b %Y %H:%M')}"
     assert page.model.cell_text(0, 3) == "reception"

@@ -118,5 +118,8 @@ def test_escape_cancels(dialog: SettingsDialog, qtbot: QtBot) -> None:
 def test_keyboard_and_names(dialog: SettingsDialog) -> None:
     assert unnamed_controls(dialog) == []
     assert tab_sequence(dialog.poll, 4) == [
-        dialog.notifications, dialog.quiet, dialog.quiet_from, dialog.quiet_to
-    ]  # fmt: skip
+        dialog.notifications,
+        dialog.quiet,
+        dialog.quiet_from,
+        dialog.quiet_to,
+    ]

@@ -348,9 +348,15 @@ async def test_retry_on_an_undelivered_message_puts_it_back_in_the_box(driver: D
     compose.editor.setFocus()
     QTest.keyClicks(compose.editor, "half-typed draft")
     undelivered = ThreadEntry(
-        key="sms:9001", partner=PARTNER, text="Yes, until 6pm", time=datetime.now(UTC),
-        direction=SmsType.SENT, state=MessageState.FAILED, sender_id="13234710258", sms_id=9001,
-    )  # fmt: skip
+        key="sms:9001",
+        partner=PARTNER,
+        text="Yes, until 6pm",
+        time=datetime.now(UTC),
+        direction=SmsType.SENT,
+        state=MessageState.FAILED,
+        sender_id="13234710258",
+        sms_id=9001,
+    )
     sends_before = len([r for r in driver.sim.requests() if r["path"] == "/api/sms/send"])
 
     task = driver.controller.composer.retry(undelivered)

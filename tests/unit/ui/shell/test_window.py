@@ -28,8 +28,19 @@ def window(qtbot: QtBot) -> MainWindow:
 def test_every_promised_shortcut_is_bound(qtbot: QtBot) -> None:
     w = window(qtbot)
     bound = {a.shortcut().toString(QKeySequence.SequenceFormat.PortableText) for a in w.actions()}
-    for key in ("Ctrl+N", "Ctrl+F", "Ctrl+D", "Alt+Down", "Alt+Up", "Ctrl+1", "Ctrl+2",
-                "Ctrl+3", "Ctrl+4", "Ctrl+,", "Ctrl+Q"):  # fmt: skip
+    for key in (
+        "Ctrl+N",
+        "Ctrl+F",
+        "Ctrl+D",
+        "Alt+Down",
+        "Alt+Up",
+        "Ctrl+1",
+        "Ctrl+2",
+        "Ctrl+3",
+        "Ctrl+4",
+        "Ctrl+,",
+        "Ctrl+Q",
+    ):
         assert key in bound, key
 
 
@@ -92,8 +103,7 @@ def test_context_menu_offers_conversation_actions(qtbot: QtBot) -> None:
     w = window(qtbot)
     menu = w.conversation_menu(make_conversation("447400123456", unread=2))
     texts = [a.text() for a in menu.actions() if a.text()]
-    assert texts == ["Mark read", "Call", "Masked call", "Add to contacts…",
-                     "Export conversation…"]  # fmt: skip
+    assert texts == ["Mark read", "Call", "Masked call", "Add to contacts…", "Export conversation…"]
     foreign = w.conversation_menu(make_conversation("15167259623", name="Bob"))
     call = next(a for a in foreign.actions() if a.text() == "Call")
     assert not call.isEnabled()
@@ -216,8 +226,9 @@ DEMO_SENDER_IDS = [
 
 def test_search_field_keys_clear_and_go_to_the_results(qtbot: QtBot) -> None:
     w = window(qtbot)
-    w.conversation_model.set_conversations([make_conversation("447400000001", 1),
-                                            make_conversation("447400000002", 2)])  # fmt: skip
+    w.conversation_model.set_conversations(
+        [make_conversation("447400000001", 1), make_conversation("447400000002", 2)]
+    )
     w.show()
     w.focus_search()
     QTest.keyClicks(w.search, "ali")
