@@ -10,14 +10,21 @@ times (``PlaceholderError``, ``ScheduleError``) and the refusals core itself rai
 
 Sentences never hold a traceback or a secret: for an exception type it does not know,
 only the type's name is shown, never ``str(exc)``.
+
+The UI reaches the api and store layers only through core: what it needs of their
+errors is here too. ``sign_in_problem(exc)`` says what a failed sign-in asks the person
+to fix, ``not_signed_in(operation)`` is the error a use case raises without a session,
+and ``ApiError`` (the base of every error of the HTTP layer) is re-exported for the one
+place that catches it.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from hubdesk.api import errors as api
+from hubdesk.api.errors import ApiError
 from hubdesk.api.operations import OPERATIONS
 from hubdesk.domain.senderids import SenderIdError
 
@@ -26,17 +33,21 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AlreadyResent",
+    "ApiError",
     "CoreError",
     "DATABASE_BUSY",
     "InvalidInput",
     "NoApprovedSender",
     "OptedOut",
     "SESSION_EXPIRED",
+    "SignInProblem",
     "describe_error",
     "describe_recovery",
     "is_offline",
     "is_session_expired",
+    "not_signed_in",
     "sentence",
+    "sign_in_problem",
 ]
 
 SESSION_EXPIRED = "Your session has expired; sign in again."
@@ -233,3 +244,32 @@ def is_session_expired(exc: BaseException) -> bool:
     if isinstance(exc, api.SessionExpired | api.NotSignedIn):
         return True
     return isinstance(exc, api.Unauthenticated) and exc.operation not in ("login",)
+
+
+def not_signed_in(operation: str) -> Exception:
+    """The error a use case raises when there is no session for ``operation`` (an
+    ``api.operations`` name): ``describe_error`` says "sign in first"."""
+    return api.NotSignedIn("Not signed in.", operation=operation)
+
+
+SignInProblem = Literal["credentials", "client", "unreachable", "address", "keyring"]
+
+
+def sign_in_problem(exc: BaseException) -> SignInProblem | None:
+    """What a failed sign-in asks the person to fix: the username or password
+    ("credentials"), the client ID or secret ("client"), the server address (no answer
+    from it: "unreachable"; refused as written, e.g. plain ``http://``: "address"), or
+    keeping the session in the system keyring ("keyring"). None: nothing they typed."""
+    from hubdesk.store.secrets import VaultUnavailable  # keyring: not at import time
+
+    if isinstance(exc, api.BadCredentials):
+        return "credentials"
+    if isinstance(exc, api.InvalidClient):
+        return "client"
+    if isinstance(exc, api.NetworkError):
+        return "unreachable"
+    if isinstance(exc, api.InsecureUrl):
+        return "address"
+    if isinstance(exc, VaultUnavailable):
+        return "keyring"
+    return None

@@ -65,7 +65,9 @@ if TYPE_CHECKING:
 
     from hubdesk.api import HubClient, RetryPolicy
 
-__all__ = ["REFRESH_LOCK_TIMEOUT", "Credentials", "SessionManager", "WaitCallback"]
+# Profile (store.profile) is what a sign-in returns: re-exported for the UI, which sees
+# the store only through core.
+__all__ = ["REFRESH_LOCK_TIMEOUT", "Credentials", "Profile", "SessionManager", "WaitCallback"]
 
 _NO_CLIENT = (
     "No client ID and secret are set up for this server: ask whoever installed HubDesk "

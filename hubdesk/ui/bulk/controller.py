@@ -16,12 +16,12 @@ from PySide6.QtCore import QObject, Qt
 
 from hubdesk.core.bulk import BulkSender
 from hubdesk.core.contacts import ContactBook
-from hubdesk.core.errors import describe_error
+from hubdesk.core.errors import describe_error, not_signed_in
 from hubdesk.domain.numbers import format_number
 from hubdesk.ui.bulk.dialog import BulkSendDialog
 from hubdesk.ui.bulk.report import BulkInputs, BulkSendRequest
 from hubdesk.ui.qt.async_slots import async_slot, spawn
-from hubdesk.ui.shell.services import Services, not_signed_in
+from hubdesk.ui.shell.services import Services
 from hubdesk.ui.shell.window import MainWindow
 
 __all__ = ["BulkController"]

@@ -11,12 +11,12 @@ from PySide6.QtCore import QObject, Qt
 
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.dialer import Dialer
-from hubdesk.core.errors import describe_error
+from hubdesk.core.errors import describe_error, not_signed_in
 from hubdesk.domain.numbers import format_number
 from hubdesk.ui.calls.dial_confirm import DialConfirmDialog
 from hubdesk.ui.calls.masked_call import MaskedCallDialog
 from hubdesk.ui.qt.async_slots import Trigger, async_slot, spawn
-from hubdesk.ui.shell.services import Services, not_signed_in
+from hubdesk.ui.shell.services import Services
 from hubdesk.ui.shell.window import CALLS, MainWindow
 
 __all__ = ["CallsController", "number_text"]

@@ -9,10 +9,10 @@ import time
 
 from PySide6.QtCore import QObject
 
-from hubdesk.core.errors import describe_error
+from hubdesk.core.errors import describe_error, not_signed_in
 from hubdesk.domain import SenderId
 from hubdesk.ui.qt.async_slots import async_slot
-from hubdesk.ui.shell.services import Services, not_signed_in
+from hubdesk.ui.shell.services import Services
 from hubdesk.ui.shell.window import SENDER_IDS, MainWindow
 
 __all__ = ["SendersController"]

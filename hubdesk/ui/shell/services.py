@@ -16,7 +16,7 @@ from hubdesk.core.senders import SenderIds
 from hubdesk.core.settings import SettingsStore
 from hubdesk.ui.signin.controller import SignInService
 
-__all__ = ["PollLoop", "Services", "not_signed_in"]
+__all__ = ["PollLoop", "Services"]
 
 
 class PollLoop(Protocol):
@@ -44,10 +44,3 @@ class Services(SignInService, Protocol):
     async def fetch_older(self, partner: str, before: datetime | None) -> int: ...
 
     def poke(self) -> None: ...
-
-
-def not_signed_in(operation: str) -> Exception:
-    """The error a use case raises when there is no session (``describe_error`` says so)."""
-    from hubdesk.api.errors import NotSignedIn
-
-    return NotSignedIn("Not signed in.", operation=operation)

@@ -4,18 +4,18 @@ sign-in on the event loop and puts each failure next to the field that needs fix
 from __future__ import annotations
 
 import logging
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
-from hubdesk.api import errors as api
-from hubdesk.core.errors import describe_error
+from hubdesk.core.errors import ApiError, SignInProblem, describe_error, sign_in_problem
 from hubdesk.core.session import Credentials
-from hubdesk.store.profile import Profile
-from hubdesk.store.secrets import VaultUnavailable
 from hubdesk.ui.qt.async_slots import async_slot
 from hubdesk.ui.signin.dialog import Field, LoginDialog, LoginForm
+
+if TYPE_CHECKING:
+    from hubdesk.core.session import Profile
 
 log = logging.getLogger(__name__)
 
@@ -36,26 +36,32 @@ class SignInService(Protocol):
     async def sign_in(self, base_url: str, credentials: Credentials, keep: bool) -> Profile: ...
 
 
+NO_ANSWER_HINT = " Check the server address under Advanced."
+#: The dialog's field for each problem ``core.errors.sign_in_problem`` names.
+PROBLEM_FIELDS: dict[SignInProblem, Field] = {
+    "credentials": "password",
+    "client": "client",
+    "unreachable": "base_url",
+    "address": "base_url",
+    "keyring": "keep",
+}
+PROBLEM_HINTS: dict[SignInProblem, str] = {
+    "keyring": NO_KEYRING_HINT,
+    "unreachable": NO_ANSWER_HINT,
+}
+
+
 def error_field(exc: BaseException) -> Field | None:
     """Which field a sign-in failure points at."""
-    if isinstance(exc, api.BadCredentials):
-        return "password"
-    if isinstance(exc, api.InvalidClient):
-        return "client"
-    if isinstance(exc, api.NetworkError | api.InsecureUrl):
-        return "base_url"
-    if isinstance(exc, VaultUnavailable):
-        return "keep"
-    return None
+    problem = sign_in_problem(exc)
+    return PROBLEM_FIELDS[problem] if problem is not None else None
 
 
 def error_message(exc: BaseException) -> str:
-    text = describe_error(exc)
-    if isinstance(exc, VaultUnavailable):
-        text += NO_KEYRING_HINT
-    elif isinstance(exc, api.NetworkError):
-        text += " Check the server address under Advanced."
-    return text
+    """The sentence for a sign-in failure, with a hint at what to change."""
+    problem = sign_in_problem(exc)
+    hint = PROBLEM_HINTS.get(problem, "") if problem is not None else ""
+    return describe_error(exc) + hint
 
 
 class SignInFlow(QObject):
@@ -82,7 +88,7 @@ class SignInFlow(QObject):
         profile = self._service.profile
         try:
             url = self._service.base_url()
-        except api.ApiError:
+        except ApiError:  # not a valid address (plain http): the saved one, to correct
             url = profile.base_url if profile else ""
         dialog.prefill(
             base_url=url,

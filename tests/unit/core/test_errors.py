@@ -8,9 +8,12 @@ from hubdesk.api import errors as api
 from hubdesk.core.errors import (
     SESSION_EXPIRED,
     OptedOut,
+    SignInProblem,
     describe_error,
     is_offline,
     is_session_expired,
+    not_signed_in,
+    sign_in_problem,
 )
 from hubdesk.domain.numbers import NumberError, parse_uk_number
 from hubdesk.domain.senderids import SenderIdError
@@ -116,3 +119,27 @@ def test_autostart_unsupported_says_so_in_its_own_words() -> None:
     assert describe_error(AutostartUnsupported()) == (
         "Start at login is not supported on this system yet."
     )
+
+
+@pytest.mark.parametrize(
+    ("exc", "problem"),
+    [
+        (api.BadCredentials("no", operation="login"), "credentials"),
+        (api.InvalidClient("no", operation="login"), "client"),
+        (api.ConnectFailed("down", operation="login"), "unreachable"),
+        (api.RequestTimedOut("slow", operation="login"), "unreachable"),
+        (api.InsecureUrl("plain http"), "address"),
+        (VaultUnavailable("no keyring"), "keyring"),
+        (api.ServerError("x", status=500, operation="login"), None),
+        (KeyError("x"), None),
+    ],
+)
+def test_sign_in_problem_says_what_to_fix(exc: Exception, problem: SignInProblem | None) -> None:
+    assert sign_in_problem(exc) == problem
+
+
+def test_not_signed_in_is_the_sessions_error_and_says_sign_in() -> None:
+    exc = not_signed_in("dial")
+    assert isinstance(exc, api.NotSignedIn) and exc.operation == "dial"
+    assert is_session_expired(exc)
+    assert describe_error(exc) == "You are not signed in; sign in first."

@@ -99,11 +99,13 @@ def test_accept_clears_secrets(qtbot: QtBot) -> None:
     [
         (api.BadCredentials("no", operation="login"), "password", "password"),
         (api.InvalidClient("no", operation="login"), "client", "client"),
-        (api.ConnectFailed("down", operation="login"), "base_url", "network"),
+        (api.ConnectFailed("down", operation="login"), "base_url", "server address"),
+        (api.InsecureUrl("Plain http:// is refused"), "base_url", "plain http"),
         (VaultUnavailable("no keyring"), "keep", "keep me signed in"),
+        (api.ServerError("x", status=500, operation="login"), None, "server failed"),
     ],
 )
-def test_errors_point_at_the_field(exc: Exception, field: str, words: str) -> None:
+def test_errors_point_at_the_field(exc: Exception, field: str | None, words: str) -> None:
     assert error_field(exc) == field
     assert words in error_message(exc).lower()
 
@@ -111,3 +113,8 @@ def test_errors_point_at_the_field(exc: Exception, field: str, words: str) -> No
 def test_no_keyring_error_says_what_to_do() -> None:
     text = error_message(VaultUnavailable(str(keyring.errors.NoKeyringError())))
     assert "gnome-keyring" in text
+
+
+def test_only_an_unreachable_server_gets_the_address_hint() -> None:
+    assert "under advanced" in error_message(api.ConnectFailed("down")).lower()
+    assert "under advanced" not in error_message(api.InsecureUrl("plain http")).lower()
