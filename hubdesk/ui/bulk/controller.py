@@ -21,6 +21,7 @@ from hubdesk.domain.numbers import format_number
 from hubdesk.ui.bulk.dialog import BulkSendDialog
 from hubdesk.ui.bulk.report import BulkInputs, BulkSendRequest
 from hubdesk.ui.qt.async_slots import async_slot, spawn
+from hubdesk.ui.qt.errors import show_error
 from hubdesk.ui.shell.services import Services
 from hubdesk.ui.shell.window import MainWindow
 
@@ -74,9 +75,9 @@ class BulkController(QObject):
         if self.dialog is not None:
             self.dialog.show_error(describe_error(exc))
         else:
-            self.window.show_toast(describe_error(exc), error=True)
+            show_error(self.window, exc)
 
-    @async_slot(on_error="_on_error")
+    @async_slot(on_error=_on_error)
     async def plan(self, inputs: BulkInputs) -> None:
         dialog = self.dialog
         plan = await self._sender().plan(
@@ -89,7 +90,7 @@ class BulkController(QObject):
         if dialog is not None and dialog is self.dialog:
             dialog.show_plan(plan)
 
-    @async_slot(on_error="_on_error")
+    @async_slot(on_error=_on_error)
     async def send(self, request: BulkSendRequest) -> None:
         dialog = self.dialog
         people = request.plan.recipients

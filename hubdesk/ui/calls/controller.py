@@ -16,6 +16,7 @@ from hubdesk.domain.numbers import format_number
 from hubdesk.ui.calls.dial_confirm import DialConfirmDialog
 from hubdesk.ui.calls.masked_call import MaskedCallDialog
 from hubdesk.ui.qt.async_slots import Trigger, async_slot, spawn
+from hubdesk.ui.qt.errors import show_error
 from hubdesk.ui.shell.services import Services
 from hubdesk.ui.shell.window import CALLS, MainWindow
 
@@ -27,16 +28,6 @@ def number_text(digits: str) -> str:
         return format_number(digits)
     except ValueError:
         return digits
-
-
-def _call_buttons(self: CallsController) -> list[Trigger]:
-    w = self.window
-    return [
-        w.header.call_button,
-        w.call_action,
-        w.calls_page.again_button,
-        w.contacts_page.call_button,
-    ]
 
 
 class CallsController(QObject):
@@ -59,11 +50,20 @@ class CallsController(QObject):
         page.refresh_requested.connect(self.refresh)
 
     # --- placing calls --------------------------------------------------------------
-    def _on_call_error(self, exc: Exception) -> None:
-        self.window.show_toast(describe_error(exc), error=True)
-        self.refresh()
+    def _call_buttons(self) -> list[Trigger]:
+        w = self.window
+        return [
+            w.header.call_button,
+            w.call_action,
+            w.calls_page.again_button,
+            w.contacts_page.call_button,
+        ]
 
-    @async_slot(trigger=_call_buttons, on_error="_on_call_error")
+    def _on_call_error(self, exc: Exception) -> None:
+        show_error(self.window, exc)
+        self.refresh()  # the dialer logged the failed attempt
+
+    @async_slot(trigger=_call_buttons, on_error=_on_call_error)
     async def call(self, partner: str) -> None:
         result = await self._dialer().dial(partner)
         self.window.show_toast(
@@ -71,7 +71,7 @@ class CallsController(QObject):
         )
         self.refresh()
 
-    @async_slot(trigger=_call_buttons, on_error="_on_call_error")
+    @async_slot(trigger=_call_buttons, on_error=_on_call_error)
     async def masked_call(self, source: str, partner: str) -> None:
         result = await self._dialer().dial_masked(source, partner)
         self.window.show_toast(
@@ -113,10 +113,7 @@ class CallsController(QObject):
             return
         dialog.set_name(contact.name)
 
-    def _on_error(self, exc: Exception) -> None:
-        self.window.show_toast(describe_error(exc), error=True)
-
-    @async_slot(on_error="_on_error")
+    @async_slot()
     async def remember_source(self, digits: str) -> None:
         await self.services.settings.update(masked_source=digits)
 

@@ -11,12 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QPushButton
 
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.errors import describe_error
 from hubdesk.domain.numbers import format_number
 from hubdesk.ui.contacts.editor import ContactDraft, ContactEditor
 from hubdesk.ui.qt.async_slots import async_slot, spawn
+from hubdesk.ui.qt.errors import show_error
 from hubdesk.ui.shell.window import CONTACTS, MainWindow
 
 __all__ = ["ContactsController"]
@@ -75,7 +77,7 @@ class ContactsController(QObject):
     def _editor_failed(self, exc: Exception) -> None:
         self.page.editor_failed(describe_error(exc))
 
-    @async_slot(on_error="_editor_failed")
+    @async_slot(on_error=_editor_failed)
     async def save(self, draft: ContactDraft) -> None:
         book = self.contacts
         if draft.id is None:
@@ -97,9 +99,9 @@ class ContactsController(QObject):
 
     def _on_error(self, exc: Exception) -> None:
         self.page.show_status(describe_error(exc), error=True)
-        self.window.show_toast(describe_error(exc), error=True)
+        show_error(self.window, exc)
 
-    @async_slot(on_error="_on_error")
+    @async_slot(on_error=_on_error)
     async def delete(self, contact_id: int) -> None:
         if await self.contacts.delete(contact_id):
             self.window.show_toast("Contact deleted. Messages with the number are kept.")
@@ -124,14 +126,20 @@ class ContactsController(QObject):
         return editor
 
     # --- import / export --------------------------------------------------------------
-    @async_slot(trigger=lambda self: self.page.import_button, on_error="_on_error")
+    def _import_trigger(self) -> QPushButton:
+        return self.page.import_button
+
+    def _export_trigger(self) -> QPushButton:
+        return self.page.export_button
+
+    @async_slot(trigger=_import_trigger, on_error=_on_error)
     async def import_file(self, path: Path) -> None:
         self.page.show_status(f"Importing {path.name}…")
         report = await self.contacts.import_file(path)
         await self.load()
         self.page.show_import_report(report, path.name)
 
-    @async_slot(trigger=lambda self: self.page.export_button, on_error="_on_error")
+    @async_slot(trigger=_export_trigger, on_error=_on_error)
     async def export(self, path: Path) -> None:
         if path.suffix.lower() in (".vcf", ".vcard"):
             count = await self.contacts.export_vcard(path)

@@ -19,7 +19,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from hubdesk.core.errors import describe_error
 from hubdesk.domain import MessageState, ThreadEntry
 from hubdesk.ui.qt.async_slots import async_slot, spawn
 from hubdesk.ui.shell.services import Services
@@ -97,10 +96,7 @@ class ComposeController(QObject):
             compose.set_send_blocked(reason)
 
     # --- sending --------------------------------------------------------------------
-    def _on_send_error(self, exc: Exception) -> None:
-        self.window.show_toast(describe_error(exc), error=True)
-
-    @async_slot(on_error="_on_send_error")
+    @async_slot()
     async def send(self, sender_id: str, text: str) -> None:
         partner, messenger = self._current(), self.services.messenger
         compose = self.window.compose
@@ -120,7 +116,7 @@ class ComposeController(QObject):
             self.window.show_toast(f"Sent to a number outside the UK: {receipt.note}")
         self.window.thread_view.scroll_to_newest()
 
-    @async_slot(on_error="_on_send_error")
+    @async_slot()
     async def retry(self, entry: ThreadEntry) -> None:
         """Retry a failed bubble. One this app sent (an outbox row) goes out again as the
         same row, at most once; one the server reports undelivered (no outbox row, maybe

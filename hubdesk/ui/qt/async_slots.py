@@ -1,8 +1,9 @@
 """asyncio inside the Qt event loop: the only module that imports qasync.
 
 * :func:`async_slot` turns ``async def`` methods into Qt slots that disable their
-  trigger while running, route exceptions to an error handler and re-enable in
-  ``finally``; a second trigger while one run is in flight is ignored.
+  trigger while running, route exceptions to an error handler (by default: the
+  standard sentence in the owner's window, and the log) and re-enable in ``finally``;
+  a second trigger while one run is in flight is ignored.
 * :func:`spawn` starts a background task, keeps a strong reference until it ends and
   logs its failure (asyncio keeps only weak references to tasks).
 * :func:`create_event_loop` / :func:`close_event_loop` set up and tear down a qasync
@@ -15,14 +16,20 @@ import asyncio
 import functools
 import logging
 import weakref
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, Protocol, TypeVar, overload
 
 import qasync
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
+
+from hubdesk.ui.qt.errors import ToastHost, show_error
+
+__all__ = ["BLOCKING_WORKERS", "HasWindow", "Trigger", "async_slot", "cancel_all",
+           "close_event_loop", "create_event_loop", "run_until_complete", "running_tasks",
+           "spawn"]  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +37,34 @@ P = ParamSpec("P")
 S = TypeVar("S")
 T = TypeVar("T")
 
+#: What a slot disables while it runs.
 Trigger = QWidget | QAction
-#: Where a slot's exception goes: a method name on ``self``, or a callable ``(self, exc)``.
-ErrorRoute = str | Callable[[Any, Exception], None]
-#: What to disable while running: attribute name(s) on ``self``, or ``self -> triggers``.
-TriggerSpec = str | tuple[str, ...] | Callable[[Any], Trigger | list[Trigger] | None]
+
+
+class HasWindow(Protocol):
+    """An owner of async slots that have no error handler of their own: their failures
+    are shown in its window (:func:`hubdesk.ui.qt.errors.show_error`)."""
+
+    @property
+    def window(self) -> ToastHost: ...
+
+
+W = TypeVar("W", bound=HasWindow)
+_Slot = Callable[Concatenate[S, P], Coroutine[Any, Any, None]]
+_Wrapped = Callable[Concatenate[S, P], "asyncio.Task[None] | None"]
+
+
+class SlotDecorator(Protocol[S]):
+    """``async_slot(...)`` with a trigger or an error handler: methods of ``S`` only."""
+
+    def __call__(self, fn: _Slot[S, P], /) -> _Wrapped[S, P]: ...
+
+
+class DefaultSlotDecorator(Protocol):
+    """``async_slot()``: methods of any class with a window to show errors in."""
+
+    def __call__(self, fn: _Slot[W, P], /) -> _Wrapped[W, P]: ...
+
 
 _tasks: set[asyncio.Task[Any]] = set()
 
@@ -83,17 +113,13 @@ async def cancel_all(timeout: float = 2.0) -> None:
         await asyncio.wait(pending, timeout=timeout)
 
 
-def _resolve_triggers(spec: TriggerSpec | None, owner: Any) -> list[Trigger]:
+def _resolve_triggers(
+    spec: Callable[[Any], Trigger | Sequence[Trigger]] | None, owner: Any
+) -> list[Trigger]:
     if spec is None:
         return []
-    found: object
-    if isinstance(spec, str):
-        found = getattr(owner, spec, None)
-    elif isinstance(spec, tuple):
-        found = [getattr(owner, name, None) for name in spec]
-    else:
-        found = spec(owner)
-    items = found if isinstance(found, list) else [found]
+    found = spec(owner)
+    items = [found] if isinstance(found, QWidget | QAction) else list(found)
     return [t for t in items if isinstance(t, QWidget | QAction)]
 
 
@@ -105,37 +131,53 @@ def _enable(triggers: list[Trigger]) -> None:
             pass
 
 
-def _route_error(route: ErrorRoute | None, owner: Any, exc: Exception, where: str) -> None:
-    handler: Callable[[Exception], None] | None = None
-    if isinstance(route, str):
-        handler = getattr(owner, route, None)
-    elif route is not None:
-        handler = functools.partial(route, owner)
-    if handler is None:
-        log.error("unhandled error in %s", where, exc_info=exc)
-        return
+def _route_error(
+    on_error: Callable[[Any, Exception], None] | None, owner: Any, exc: Exception, where: str
+) -> None:
     try:
-        handler(exc)
+        if on_error is not None:
+            on_error(owner, exc)
+            return
+        log.warning("%s failed", where, exc_info=exc)
+        show_error(owner.window, exc)
     except Exception:
-        log.exception("error handler for %s failed", where)
+        log.exception("the error handler of %s failed", where)
 
 
+@overload
 def async_slot(
-    *, trigger: TriggerSpec | None = None, on_error: ErrorRoute | None = None
-) -> Callable[
-    [Callable[Concatenate[S, P], Coroutine[Any, Any, None]]],
-    Callable[Concatenate[S, P], asyncio.Task[None] | None],
-]:
+    *,
+    trigger: Callable[[S], Trigger | Sequence[Trigger]] | None = None,
+    on_error: Callable[[S, Exception], None],
+) -> SlotDecorator[S]: ...
+@overload
+def async_slot(
+    *, trigger: Callable[[W], Trigger | Sequence[Trigger]], on_error: None = None
+) -> SlotDecorator[W]: ...
+@overload
+def async_slot(*, trigger: None = None, on_error: None = None) -> DefaultSlotDecorator: ...
+def async_slot(
+    *,
+    trigger: Callable[[Any], Trigger | Sequence[Trigger]] | None = None,
+    on_error: Callable[[Any, Exception], None] | None = None,
+) -> Any:
     """Decorate an ``async def`` method so it can be connected to a Qt signal.
 
-    ``trigger`` names the widget(s)/action(s) to disable while the coroutine runs (they
-    are re-enabled in ``finally``, unless they were disabled before). ``on_error`` names
-    a method of ``self`` (or is a callable ``(self, exc)``) that receives any
-    ``Exception``; without one the error is logged. ``CancelledError`` is not an error.
+    ``trigger(self)`` gives the widget(s)/action(s) to disable while the coroutine runs
+    (re-enabled in ``finally``, unless they were disabled before). ``on_error(self,
+    exc)`` receives any ``Exception``; without one, the error is logged and shown the
+    standard way in ``self.window`` (``errors.show_error``), so the class must have a
+    ``window`` (:class:`HasWindow`). Both are functions of the owner, usually methods
+    defined above the slot, so mypy checks them against the class. ``CancelledError``
+    is not an error.
 
     The wrapper returns the task (tests await it), or ``None`` when a run of the same
     slot on the same object is still in flight.
     """
+
+    for name, given in (("trigger", trigger), ("on_error", on_error)):
+        if given is not None and not callable(given):  # a method's name, as once written
+            raise TypeError(f"async_slot({name}=...) takes a function of the owner: {given!r}")
 
     def decorate(
         fn: Callable[Concatenate[S, P], Coroutine[Any, Any, None]],

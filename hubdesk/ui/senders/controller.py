@@ -53,7 +53,7 @@ class SendersController(QObject):
     def _on_refresh_error(self, exc: Exception) -> None:
         self.page.show_status(f"Showing the saved list: {describe_error(exc)}", error=True)
 
-    @async_slot(on_error="_on_refresh_error")
+    @async_slot(on_error=_on_refresh_error)
     async def refresh(self) -> None:
         if not self.services.signed_in:
             raise not_signed_in("list_sender_ids")
@@ -66,7 +66,7 @@ class SendersController(QObject):
     def _on_request_error(self, exc: Exception) -> None:
         self.page.request_failed(describe_error(exc))
 
-    @async_slot(on_error="_on_request_error")
+    @async_slot(on_error=_on_request_error)
     async def request(self, sender_id: str) -> None:
         message = await self.services.sender_ids.request(sender_id)
         self.page.request_done(message)

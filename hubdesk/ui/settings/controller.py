@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 
 from hubdesk.core.autostart import Autostart, AutostartUnsupported
@@ -56,7 +57,10 @@ class SettingsController(QObject):
     def _on_error(self, exc: Exception) -> None:
         self.window.show_toast(f"Settings not saved: {describe_error(exc)}", error=True)
 
-    @async_slot(trigger=lambda self: self.window.settings_action, on_error="_on_error")
+    def _save_trigger(self) -> QAction:
+        return self.window.settings_action
+
+    @async_slot(trigger=_save_trigger, on_error=_on_error)
     async def save(self, chosen: AppSettings) -> None:
         before = self.services.settings.current
         problems: list[str] = []

@@ -19,6 +19,7 @@ import logging
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction
 
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.errors import SESSION_EXPIRED
@@ -352,7 +353,10 @@ class MainController(QObject):
         self.refresh_senders()
         self.update_blocked()
 
-    @async_slot(trigger=lambda self: self.window.sign_out_action)
+    def _sign_out_trigger(self) -> QAction:
+        return self.window.sign_out_action
+
+    @async_slot(trigger=_sign_out_trigger)
     async def sign_out(self) -> None:
         """File > Sign out; signed out, the same action reads "Sign in…" and opens the
         sign-in dialog (the only way back after it was cancelled)."""

@@ -168,10 +168,7 @@ class Intents(QObject):
         dialog.open()
         return dialog
 
-    def _on_error(self, exc: Exception) -> None:
-        self.window.show_toast(describe_error(exc), error=True)
-
-    @async_slot(on_error="_on_error")
+    @async_slot()
     async def _export_to(self, partner: str, path: Path) -> None:
         rows = await self.services.inbox.export_conversation_csv(partner, path)
         self.window.show_toast(f"Exported {rows} messages to {path.name}.")
@@ -183,7 +180,7 @@ class Intents(QObject):
     def bulk_send(self) -> None:
         self.bulk.open()
 
-    @async_slot(on_error="_on_error")
+    @async_slot()
     async def set_dnd(self, enabled: bool) -> None:
         await self.services.settings.update(do_not_disturb=enabled)
         self.window.show_toast("Do not disturb is on." if enabled else "Do not disturb is off.")

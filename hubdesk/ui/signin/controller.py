@@ -114,7 +114,7 @@ class SignInFlow(QObject):
         if self.dialog is not None:
             self.dialog.show_error(error_message(exc), error_field(exc))
 
-    @async_slot(on_error="_on_error")
+    @async_slot(on_error=_on_error)
     async def _login(self, form: LoginForm) -> None:
         dialog = self.dialog
         url = form.base_url or self._service.base_url()

@@ -1,3 +1,5 @@
+"""async_slot, spawn and the event loop helpers of ui.qt.async_slots."""
+
 from __future__ import annotations
 
 import asyncio
@@ -5,28 +7,67 @@ import logging
 import threading
 
 import pytest
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
-from hubdesk.ui.qt.async_slots import BLOCKING_WORKERS, async_slot, cancel_all, running_tasks, spawn
+from hubdesk.api import errors as api
+from hubdesk.core.errors import describe_error
+from hubdesk.ui.qt.async_slots import (
+    BLOCKING_WORKERS,
+    Trigger,
+    async_slot,
+    cancel_all,
+    running_tasks,
+    spawn,
+)
 
 
-class Panel(QWidget):
+class Window(QWidget):
+    """The toast host of the default error path: records what it was asked to show."""
+
     def __init__(self) -> None:
         super().__init__()
-        self.button = QPushButton("Go", self)
+        self.toasts: list[tuple[str, bool]] = []
+
+    def show_toast(self, text: str, *, error: bool = False) -> None:
+        self.toasts.append((text, error))
+
+
+class Panel(QObject):
+    """A controller: one slot with its own error handler, one on the default path."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.window = Window()
+        self.button = QPushButton("Go", self.window)
+        self.action = QAction("Go", self.window)
         self.errors: list[Exception] = []
         self.runs = 0
         self.gate = asyncio.Event()
 
-    def show_error(self, exc: Exception) -> None:
+    def _triggers(self) -> list[Trigger]:
+        return [self.button, self.action]
+
+    def _record(self, exc: Exception) -> None:
         self.errors.append(exc)
 
-    @async_slot(trigger="button", on_error="show_error")
+    @async_slot(trigger=_triggers, on_error=_record)
     async def go(self, fail: bool = False) -> None:
         self.runs += 1
         await self.gate.wait()
         if fail:
             raise ValueError("nope")
+
+    def _button(self) -> QPushButton:
+        return self.button
+
+    @async_slot(trigger=_button)
+    async def plain(self, exc: Exception | None = None) -> None:
+        self.runs += 1
+        await self.gate.wait()
+        if exc is not None:
+            raise exc
 
 
 def test_disables_trigger_and_ignores_second_run(
@@ -35,20 +76,24 @@ def test_disables_trigger_and_ignores_second_run(
     panel = Panel()
     task = panel.go()
     assert task is not None
-    assert not panel.button.isEnabled()
+    assert not panel.button.isEnabled() and not panel.action.isEnabled()
     assert panel.go() is None  # in flight: ignored
     panel.gate.set()
     qloop.run_until_complete(task)
-    assert panel.button.isEnabled() and panel.runs == 1 and panel.errors == []
+    assert panel.button.isEnabled() and panel.action.isEnabled()
+    assert panel.runs == 1 and panel.errors == []
 
 
-def test_routes_errors_and_reenables(qapp: QApplication, qloop: asyncio.AbstractEventLoop) -> None:
+def test_routes_errors_to_the_handler_and_reenables(
+    qapp: QApplication, qloop: asyncio.AbstractEventLoop
+) -> None:
     panel = Panel()
     panel.gate.set()
     task = panel.go(True)
     assert task is not None
     qloop.run_until_complete(task)
     assert [str(e) for e in panel.errors] == ["nope"]
+    assert panel.window.toasts == []  # the handler decided: nothing shown by default
     assert panel.button.isEnabled()
 
 
@@ -60,6 +105,58 @@ def test_stays_disabled_if_it_was(qapp: QApplication, qloop: asyncio.AbstractEve
     assert task is not None
     qloop.run_until_complete(task)
     assert not panel.button.isEnabled()
+    assert panel.action.isEnabled()
+
+
+def test_without_a_handler_the_window_shows_the_sentence_and_the_log_has_it(
+    qapp: QApplication, qloop: asyncio.AbstractEventLoop, caplog: pytest.LogCaptureFixture
+) -> None:
+    panel = Panel()
+    panel.gate.set()
+    secret = "def502-refresh-token-value"
+    with caplog.at_level(logging.WARNING):
+        for exc in (api.ConnectFailed("down", operation="dial"), KeyError(secret)):
+            task = panel.plain(exc)
+            assert task is not None
+            qloop.run_until_complete(task)
+    assert panel.window.toasts == [
+        (describe_error(api.ConnectFailed("down", operation="dial")), True),
+        ("Something went wrong (KeyError); the details are in the log.", True),
+    ]
+    assert all(secret not in text for text, _error in panel.window.toasts)
+    failures = [r for r in caplog.records if "Panel.plain failed" in r.getMessage()]
+    assert [type(r.exc_info[1]).__name__ for r in failures if r.exc_info] == [
+        "ConnectFailed",
+        "KeyError",
+    ]
+    assert panel.button.isEnabled() and panel.runs == 2
+
+
+class Faulty(Panel):
+    def _explode(self, exc: Exception) -> None:
+        raise RuntimeError("the handler has a bug")
+
+    @async_slot(on_error=_explode)
+    async def boom(self) -> None:
+        raise ValueError("x")
+
+
+def test_a_failing_error_handler_is_logged_not_raised(
+    qapp: QApplication, qloop: asyncio.AbstractEventLoop, caplog: pytest.LogCaptureFixture
+) -> None:
+    panel = Faulty()
+    with caplog.at_level(logging.ERROR):
+        task = panel.boom()
+        assert task is not None
+        qloop.run_until_complete(task)
+    assert "the error handler of Faulty.boom failed" in caplog.text
+    assert task.exception() is None
+
+
+@pytest.mark.parametrize("given", [{"trigger": "button"}, {"on_error": "_record"}])
+def test_names_of_methods_are_refused_when_decorating(given: dict[str, str]) -> None:
+    with pytest.raises(TypeError, match="takes a function of the owner"):
+        async_slot(**given)  # type: ignore[call-overload]
 
 
 def test_spawn_keeps_reference_and_logs(
