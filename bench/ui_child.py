@@ -102,8 +102,8 @@ def run_app(ops: int, total_rows: int) -> int:
     window_module.MainWindow.show = show  # type: ignore[method-assign]
 
     def watch_list(window: Any) -> None:
-        model = window.conversation_model
-        hook = AfterPaint(window.conversation_view.viewport())
+        model = window.messages_page.conversation_model
+        hook = AfterPaint(window.messages_page.conversation_view.viewport())
 
         def content(t: float) -> None:
             frame.result.update(t_content=t, rows_content=model.rowCount())

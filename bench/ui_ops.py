@@ -38,13 +38,13 @@ class Ops:
         assert controller is not None, "no MainController under the window"
         self.controller = controller
         self.loop = asyncio.get_event_loop()
-        self.thread_paint = AfterPaint(window.thread_view.viewport())
-        self.list_paint = AfterPaint(window.conversation_view.viewport())
-        self.search_paint = AfterPaint(window.search)
+        self.thread_paint = AfterPaint(window.messages_page.thread_view.viewport())
+        self.list_paint = AfterPaint(window.messages_page.conversation_view.viewport())
+        self.search_paint = AfterPaint(window.messages_page.search)
         self.marks: dict[str, float] = {}
         # the moments we observe (no HubDesk code changed): debounced query out,
         # worker result back on the UI thread, conversation model changed
-        window.search_changed.connect(lambda _t: self._mark("fire"))
+        window.messages_page.search_changed.connect(lambda _t: self._mark("fire"))
         inbox = controller.services.inbox
         real_search = inbox.search
 
@@ -54,7 +54,7 @@ class Ops:
             return hits
 
         inbox.search = search
-        model = window.conversation_model
+        model = window.messages_page.conversation_model
         for signal in (
             model.modelReset,
             model.rowsRemoved,
@@ -64,7 +64,7 @@ class Ops:
             model.layoutChanged,
         ):
             signal.connect(lambda *_a: self._mark("model"))
-        window.thread_model.modelReset.connect(lambda: self._mark("thread_reset"))
+        window.messages_page.thread_model.modelReset.connect(lambda: self._mark("thread_reset"))
 
     def _mark(self, name: str) -> None:
         self.marks.setdefault(name, time.monotonic())
@@ -82,10 +82,10 @@ class Ops:
         """Click the partner's row; time until the thread's viewport has painted the new
         page (the first Paint after the thread model's reset)."""
         w = self.w
-        index = w.conversation_model.index_of(partner)
-        w.conversation_view.scrollTo(index)
+        index = w.messages_page.conversation_model.index_of(partner)
+        w.messages_page.conversation_view.scrollTo(index)
         await asyncio.sleep(0.05)
-        rect = w.conversation_view.visualRect(index)
+        rect = w.messages_page.conversation_view.visualRect(index)
         painted = self._future()
         self.marks.clear()
         self.thread_paint.expect(painted.set_result, armed=lambda: "thread_reset" in self.marks)
@@ -93,23 +93,23 @@ class Ops:
 
         t0 = time.monotonic()
         QTest.mouseClick(
-            w.conversation_view.viewport(),
+            w.messages_page.conversation_view.viewport(),
             Qt.MouseButton.LeftButton,
             Qt.KeyboardModifier.NoModifier,
             rect.center(),
         )
         t_click = time.monotonic()
         t_done = await self._wait(painted)
-        view = w.thread_view
+        view = w.messages_page.thread_view
         return {
             "partner": partner,
             "ms": None if t_done is None else (t_done - t0) * 1000,
             "click_sync_ms": (t_click - t0) * 1000,
             "reset_ms": (self.marks.get("thread_reset", t0) - t0) * 1000,
-            "rows": w.thread_model.rowCount(),
-            "entries": w.thread_model.entry_count(),
+            "rows": w.messages_page.thread_model.rowCount(),
+            "entries": w.messages_page.thread_model.entry_count(),
             "at_bottom": view.is_at_bottom(),
-            "header": w.current_partner() == partner,
+            "header": w.messages_page.open_partner() == partner,
         }
 
     async def whole_thread(self, partner: str) -> dict[str, Any]:
@@ -120,14 +120,14 @@ class Ops:
         self.marks.clear()
         self.thread_paint.expect(painted.set_result, armed=lambda: "thread_reset" in self.marks)
         t0 = time.monotonic()
-        w.thread_model.set_entries(page.entries)
-        w.thread_view.scroll_to_newest()
+        w.messages_page.thread_model.set_entries(page.entries)
+        w.messages_page.thread_view.scroll_to_newest()
         t_set = time.monotonic()
         t_done = await self._wait(painted)
         return {
             "ms": None if t_done is None else (t_done - t0) * 1000,
             "set_ms": (t_set - t0) * 1000,
-            "entries": w.thread_model.entry_count(),
+            "entries": w.messages_page.thread_model.entry_count(),
         }
 
     async def keystroke(self, key: Qt.Key, text: str) -> dict[str, Any]:
@@ -141,7 +141,7 @@ class Ops:
         self.search_paint.expect(echo.set_result)
         self.list_paint.expect(listed.set_result, armed=lambda: "model" in self.marks)
         t0 = time.monotonic()
-        QTest.keyClick(w.search, key, Qt.KeyboardModifier.NoModifier)
+        QTest.keyClick(w.messages_page.search, key, Qt.KeyboardModifier.NoModifier)
         t_key = time.monotonic()
         t_echo = await self._wait(echo)
         t_list = await self._wait(listed)
@@ -150,7 +150,7 @@ class Ops:
         # query (no search), when the debounced query goes out
         t_apply = marks.get("result", marks.get("fire"))
         return {
-            "text": w.search.text(),
+            "text": w.messages_page.search.text(),
             "typed": text,
             "key_ms": (t_key - t0) * 1000,
             "echo_ms": None if t_echo is None else (t_echo - t0) * 1000,
@@ -159,7 +159,7 @@ class Ops:
             "apply_ms": _ms(t_list, t_apply),
             "to_model_ms": _ms(marks.get("model"), t_apply),
             "total_ms": _ms(t_list, t0),
-            "rows": w.conversation_model.rowCount(),
+            "rows": w.messages_page.conversation_model.rowCount(),
         }
 
     async def run(self) -> None:
@@ -169,7 +169,7 @@ class Ops:
             opens: list[dict[str, Any]] = []
             keys: list[dict[str, Any]] = []
             w = self.w
-            w.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            w.messages_page.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
             for i in range(self.rounds):
                 opens.append(await self.open_thread(BIG_PARTNER))
                 await asyncio.sleep(0.2)

@@ -81,11 +81,11 @@ async def shoot(shell: AppShell, out: Path) -> None:
     window.show()
     for _ in range(100):  # wait for the first sync to fill the list
         await settle(0.1)
-        if window.conversation_model.rowCount() >= 8:
+        if window.messages_page.conversation_model.rowCount() >= 8:
             break
     await settle(1.0)
     await save_contacts(shell)
-    rows = window.conversation_model.conversations()
+    rows = window.messages_page.conversation_model.conversations()
     named = next((c for c in rows if c.name and not c.unread), rows[0])
     await controller.open_conversation(named.partner)
     await settle(0.6)
@@ -97,11 +97,11 @@ async def shoot(shell: AppShell, out: Path) -> None:
     apply_theme(shell.app, "light")
     await settle(0.2)
 
-    window.compose.set_text(UNICODE_TEXT)
-    window.compose.editor.setFocus()
+    window.messages_page.compose.set_text(UNICODE_TEXT)
+    window.messages_page.compose.editor.setFocus()
     await settle(0.4)
     save(window, out, "compose-unicode.png")
-    window.compose.set_text("")
+    window.messages_page.compose.set_text("")
 
     window.show_page(CONTACTS)
     await settle(0.6)
@@ -121,7 +121,9 @@ async def save_contacts(shell: AppShell) -> None:
     (demo mode already filled the address book with the simulator's people)."""
     assert shell.window is not None and shell.intents is not None
     book = shell.intents.contacts
-    rows = [c for c in shell.window.conversation_model.conversations() if is_uk(c.partner)]
+    rows = [
+        c for c in shell.window.messages_page.conversation_model.conversations() if is_uk(c.partner)
+    ]
     for (surname, groups, notes), conv in zip(CONTACTS_TO_SAVE, rows[1:], strict=False):
         contact = await book.find_by_number(conv.partner)
         if contact is None or contact.id is None:

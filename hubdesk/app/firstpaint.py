@@ -112,7 +112,7 @@ def show_first_frame(
     icons = IconSet()
     window = MainWindow(icons)
     if rows:
-        window.conversation_model.set_conversations(rows)
+        window.messages_page.set_conversations(rows)
     frame = FirstFrame(window, icons)
     loop = QEventLoop()
 

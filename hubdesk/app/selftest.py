@@ -343,11 +343,12 @@ def _paint(conversations: list[Any], thread: list[Any]) -> str:
     from hubdesk.ui.shell.window import MainWindow
 
     window = MainWindow()
+    page = window.messages_page
     try:
-        window.conversation_model.set_conversations(conversations)
-        _check(window.conversation_model.rowCount() == len(conversations), "rows missing")
-        window.thread_model.set_entries(thread)
-        _check(window.thread_model.rowCount() > 0, "the thread model shows no message")
+        page.set_conversations(conversations)
+        _check(page.conversation_model.rowCount() == len(conversations), "rows missing")
+        page.show_thread(thread)
+        _check(page.thread_model.rowCount() > 0, "the thread model shows no message")
         window.resize(960, 640)
         window.show()
         for _ in range(3):

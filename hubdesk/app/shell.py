@@ -349,12 +349,10 @@ class AppShell:
             self.intents.new_message()
 
     def open_partner(self, partner: str) -> None:
+        """A notification was clicked: its conversation, ready for the reply."""
         self.show_window()
-        window = self.window
-        if window is not None and self.controller is not None:
-            window.show_page(0)
-            task = self.controller.open_conversation(partner)
-            task.add_done_callback(lambda _t: window.compose.focus_editor())  # reply at once
+        if self.controller is not None:
+            self.controller.text_number(partner)
 
     async def _note_no_tray(self) -> None:
         worker, window = self.worker, self.window

@@ -71,7 +71,7 @@ def show_first_frame(*args, **kwargs):
     frame = real_show_first_frame(*args, **kwargs)
     window = frame.window
     painted = frame.painted and window is not None and window.isVisible()
-    rows = window.conversation_model.rowCount() if window is not None else -1
+    rows = window.messages_page.conversation_model.rowCount() if window is not None else -1
     modules = sorted(name for name, module in sys.modules.items() if module is not None)
     print("PROBE " + json.dumps({"modules": modules, "painted": painted, "rows": rows}),
           flush=True)

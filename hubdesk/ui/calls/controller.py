@@ -41,9 +41,9 @@ class CallsController(QObject):
         self.masked_dialog: MaskedCallDialog | None = None
         self.confirm_dialog: DialConfirmDialog | None = None
         self._loaded = False
-        page = window.calls_page
-        window.call_requested.connect(self.call)
-        window.masked_call_requested.connect(self.ask_masked)
+        self.page = page = window.calls_page
+        window.messages_page.call_requested.connect(self.call)
+        window.messages_page.masked_call_requested.connect(self.ask_masked)
         window.page_changed.connect(self._on_page)
         page.call_requested.connect(self.call)
         page.masked_call_requested.connect(self.masked_call)
@@ -51,13 +51,7 @@ class CallsController(QObject):
 
     # --- placing calls --------------------------------------------------------------
     def _call_buttons(self) -> list[Trigger]:
-        w = self.window
-        return [
-            w.header.call_button,
-            w.call_action,
-            w.calls_page.again_button,
-            w.contacts_page.call_button,
-        ]
+        return self.window.call_triggers()
 
     def _on_call_error(self, exc: Exception) -> None:
         show_error(self.window, exc)
@@ -137,7 +131,7 @@ class CallsController(QObject):
         spawn(self._refresh(), name="ui-calls")
 
     async def _refresh(self) -> None:
-        page, dialer = self.window.calls_page, self.services.dialer
+        page, dialer = self.page, self.services.dialer
         if dialer is None:
             if not self._loaded:
                 page.show_status("Sign in to see the calls placed from HubDesk.")

@@ -120,6 +120,10 @@ class CallHistoryPage(QWidget):
         set_tone(self.status, "error" if error else "muted")
         self.status.setVisible(bool(message))
 
+    def call_triggers(self) -> list[QWidget]:
+        """The controls here that place a call (disabled while one is being placed)."""
+        return [self.again_button]
+
     # --- values out ---------------------------------------------------------------
     def selected_record(self) -> CallRecord | None:
         rows = self.table.selectionModel().selectedRows()

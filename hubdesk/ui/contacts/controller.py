@@ -119,10 +119,9 @@ class ContactsController(QObject):
             self.page.select_contact(existing.id)
             editor = self.page.open_edit()
         else:
-            editor = self.page.open_new()
-            editor.number_edit.setText(format_number(number))
+            editor = self.page.open_new(format_number(number))
         if editor is not None:
-            editor.name_edit.setFocus()
+            editor.focus_name()
         return editor
 
     # --- import / export --------------------------------------------------------------

@@ -52,7 +52,10 @@ class ContactEditor(QDialog):
         contact: Contact | None = None,
         groups: Iterable[str] = (),
         parent: QWidget | None = None,
+        *,
+        number: str = "",
     ) -> None:
+        """Edit ``contact``, or a new one (with ``number`` typed in already)."""
         super().__init__(parent)
         self._contact = contact
         self._busy = False
@@ -122,11 +125,17 @@ class ContactEditor(QDialog):
         for edited in (self.check.changed, self.name_edit.textChanged):
             edited.connect(self.error_label.hide)  # the error was about what was there
         self._fill(contact, groups)
+        if contact is None and number:
+            self.number_edit.setText(number)
         self.setTabOrder(self.name_edit, self.number_edit)
         self.setTabOrder(self.number_edit, self.notes_edit)
         self.setTabOrder(self.notes_edit, self.groups_view)
         self.setTabOrder(self.groups_view, self.new_group)
         self.setTabOrder(self.new_group, self.add_group_button)
+        self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def focus_name(self) -> None:
+        """Put the cursor in the Name field."""
         self.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # --- values out ---------------------------------------------------------------

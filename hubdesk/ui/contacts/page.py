@@ -274,6 +274,10 @@ class ContactsPage(QWidget):
         self.show_status(f"Import finished: {report.summary()}")
         return self.report_dialog
 
+    def call_triggers(self) -> list[QWidget]:
+        """The controls here that place a call (disabled while one is being placed)."""
+        return [self.call_button]
+
     # --- values out ---------------------------------------------------------------
     def selected_contact(self) -> Contact | None:
         rows = self.table.selectionModel().selectedRows()
@@ -284,8 +288,9 @@ class ContactsPage(QWidget):
         return [c for c in found if c is not None]
 
     # --- actions ------------------------------------------------------------------
-    def open_new(self) -> ContactEditor:
-        return self._open_editor(None)
+    def open_new(self, number: str = "") -> ContactEditor:
+        """The editor for a new contact, with ``number`` typed in already."""
+        return self._open_editor(None, number)
 
     def open_edit(self) -> ContactEditor | None:
         contact = self.selected_contact()
@@ -344,10 +349,10 @@ class ContactsPage(QWidget):
         dialog.open()
         return dialog
 
-    def _open_editor(self, contact: Contact | None) -> ContactEditor:
+    def _open_editor(self, contact: Contact | None, number: str = "") -> ContactEditor:
         if self.editor is not None:
             self.editor.close()
-        editor = ContactEditor(contact, self._groups, self)
+        editor = ContactEditor(contact, self._groups, self, number=number)
         editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         editor.save_requested.connect(self.save_requested.emit)
         editor.finished.connect(lambda _r: self._forget_editor(editor))

@@ -119,10 +119,19 @@ class MessageEdit(QPlainTextEdit):
 
 
 class ComposePane(QWidget):
-    """Sender-id picker, message editor with meter, GSM-safe button and Send/Queue."""
+    """Sender-id picker, message editor with meter, GSM-safe button and Send/Queue.
 
-    send_requested = Signal(str, str)  # sender id, text
-    draft_changed = Signal(str)  # debounced
+    Signals:
+        send_requested(str, str): Send (or Enter, per the send key): the sender ID and
+            the text.
+        draft_changed(str): the text, debounced by ``DRAFT_DEBOUNCE_MS`` (at once on
+            :meth:`flush_draft` and after a send).
+        sender_changed(): another sender ID was picked.
+    """
+
+    send_requested = Signal(str, str)
+    draft_changed = Signal(str)
+    sender_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None, icons: IconSet | None = None) -> None:
         super().__init__(parent)
@@ -210,6 +219,7 @@ class ComposePane(QWidget):
         layout.addLayout(bottom)
         self.setAccessibleName("Compose message")
         self.sender_combo.currentIndexChanged.connect(self._update_state)
+        self.sender_combo.currentIndexChanged.connect(lambda _i: self.sender_changed.emit())
         self.editor.textChanged.connect(self._on_text_changed)
         self._update_state()
 

@@ -1,7 +1,9 @@
 """Wires the compose pane of the open conversation to ``core.messenger``: send, drafts,
 retry of a failed bubble, the sender-ID choice and why sending is blocked.
 
-``MainController`` owns one and tells it which conversation is open (``current``).
+``MainController`` owns one and tells it which conversation is open (``current``). It
+uses the Messages page's compose pane (``MessagesPage.compose``, built when this
+controller is: after the first paint) through the pane's signals and methods.
 
 The editor's text belongs to one conversation, its *owner*: the one whose draft was last
 put in it. Opening another conversation takes a moment (the thread and the draft come
@@ -20,6 +22,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject
 
 from hubdesk.domain import MessageState, ThreadEntry
+from hubdesk.domain.numbers import charge_of
 from hubdesk.ui.qt.async_slots import async_slot, spawn
 from hubdesk.ui.shell.services import Services
 from hubdesk.ui.shell.window import MainWindow
@@ -35,18 +38,25 @@ class ComposeController(QObject):
     ) -> None:
         super().__init__(window)
         self.window = window
+        self.page = window.messages_page
+        self.compose = self.page.compose
         self.services = services
         self._current = current
         self._owner: str | None = None  # whose text the editor holds
         self._drafts: dict[str, str] = {}
         self._draft_task: asyncio.Task[None] | None = None
-        compose = window.compose
-        compose.send_requested.connect(self.send)
-        compose.draft_changed.connect(self.save_draft)
-        compose.sender_combo.currentIndexChanged.connect(lambda _i: self.update_blocked())
-        window.thread_view.retry_requested.connect(self.retry)
+        self.compose.send_requested.connect(self.send)
+        self.compose.draft_changed.connect(self.save_draft)
+        self.compose.sender_changed.connect(self.update_blocked)
+        self.page.retry_requested.connect(self.retry)
 
     # --- opening --------------------------------------------------------------------
+    def enable_for(self, partner: str) -> None:
+        """The pane takes text for ``partner``, flagged when texting it costs more
+        (premium rate, 070, 087…)."""
+        self.compose.setEnabled(True)
+        self.compose.set_charge(charge_of(partner))
+
     async def show_draft(self, partner: str) -> bool:
         """Put ``partner``'s saved draft in the editor; False when another conversation
         was opened meanwhile."""
@@ -54,7 +64,7 @@ class ComposeController(QObject):
         draft = await messenger.draft(partner) if messenger is not None else None
         if partner != self._current():
             return False
-        compose = self.window.compose
+        compose = self.compose
         compose.flush_draft()  # what was typed while switching: the previous owner's
         compose.set_text(draft or "")
         self._owner = partner
@@ -70,7 +80,7 @@ class ComposeController(QObject):
         ``keep_choice`` (a refreshed list, same conversation) the user's pick stays."""
         messenger = self.services.messenger
         default = await messenger.sender_for(partner) if messenger is not None else None
-        self.window.compose.set_sender_ids(
+        self.compose.set_sender_ids(
             self.services.sender_ids.items, default, keep_current=keep_choice
         )
         await self._update_blocked()
@@ -85,7 +95,7 @@ class ComposeController(QObject):
 
     async def _update_blocked(self) -> None:
         partner, messenger = self._current(), self.services.messenger
-        compose = self.window.compose
+        compose = self.compose
         if partner is None:
             return
         if messenger is None:
@@ -99,7 +109,7 @@ class ComposeController(QObject):
     @async_slot()
     async def send(self, sender_id: str, text: str) -> None:
         partner, messenger = self._current(), self.services.messenger
-        compose = self.window.compose
+        compose = self.compose
         if partner is None or partner != self._owner:
             return  # switching: the text is another conversation's (kept as its draft)
         if messenger is None:
@@ -114,7 +124,7 @@ class ComposeController(QObject):
             raise
         if receipt.note:
             self.window.show_toast(f"Sent to a number outside the UK: {receipt.note}")
-        self.window.thread_view.scroll_to_newest()
+        self.page.scroll_to_newest()
 
     @async_slot()
     async def retry(self, entry: ThreadEntry) -> None:
@@ -133,7 +143,7 @@ class ComposeController(QObject):
     def _resend_in_compose(self, entry: ThreadEntry) -> None:
         if entry.partner != self._current() or entry.partner != self._owner:
             return
-        compose = self.window.compose
+        compose = self.compose
         draft = compose.text()
         compose.replace_text(entry.text)
         notes = ["Not delivered. The message is back in the box: press Send to try again."]
@@ -166,7 +176,7 @@ class ComposeController(QObject):
 
     async def drain_drafts(self) -> None:
         """Save what is typed now (before quitting)."""
-        self.window.compose.flush_draft()
+        self.compose.flush_draft()
         if self._drafts and (self._draft_task is None or self._draft_task.done()):
             self._draft_task = spawn(self._save_drafts(), name="ui-drafts")
         if self._draft_task is not None:

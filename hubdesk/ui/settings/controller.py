@@ -86,7 +86,7 @@ class SettingsController(QObject):
             app = QApplication.instance()
             if isinstance(app, QApplication):
                 apply_theme(app, now.theme)
-        self.window.compose.set_send_key(now.send_key)
+        self.window.messages_page.compose.set_send_key(now.send_key)
         poller = self.services.poller
         if poller is not None and float(now.poll_interval) != poller.interval:
             poller.interval = float(now.poll_interval)

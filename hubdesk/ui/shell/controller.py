@@ -1,9 +1,11 @@
 """The container that wires the main window to core (DESIGN: dumb widgets, one wiring place).
 
-``MainController`` holds the Messages page (conversation list, open thread, read state)
+``MainController`` drives the Messages page (conversation list, open thread, read state)
 and the connection; the rest is wired by the controllers it builds: ``ComposeController``
 (send, drafts), ``CallsController`` (calls, the Calls page), ``ContactsController`` (the
-Contacts page) and ``SendersController`` (the Sender IDs page).
+Contacts page) and ``SendersController`` (the Sender IDs page). Each talks to its page
+through the page's signals and methods (``MessagesPage``, ``ContactsPage`` ...) and to the
+window through its own (pages, status bar, toasts).
 
 Reads go through core (``Inbox``, ``Messenger``, ``Dialer`` ...), which reads the store on
 the DB worker thread, so the window never waits on disk or network. Store changes come
@@ -24,7 +26,7 @@ from PySide6.QtGui import QAction
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.errors import SESSION_EXPIRED
 from hubdesk.domain import Conversation, ThreadEntry
-from hubdesk.domain.numbers import charge_of, is_uk
+from hubdesk.domain.numbers import is_uk
 from hubdesk.ui.calls.controller import CallsController, number_text
 from hubdesk.ui.contacts.controller import ContactsController
 from hubdesk.ui.messages.compose_controller import ComposeController
@@ -32,7 +34,7 @@ from hubdesk.ui.qt.async_slots import async_slot, spawn
 from hubdesk.ui.senders.controller import SendersController
 from hubdesk.ui.shell.services import Services
 from hubdesk.ui.shell.statusbar import Connection
-from hubdesk.ui.shell.window import MESSAGES, NO_MESSAGES_YET, MainWindow
+from hubdesk.ui.shell.window import MESSAGES, MainWindow
 from hubdesk.ui.signin.controller import SignInFlow
 
 __all__ = ["MainController", "Services"]
@@ -46,7 +48,13 @@ REFRESH_RETRY_MAX = 60.0
 
 
 class MainController(QObject):
-    """Connects :class:`MainWindow` to the use cases; owns no widget of its own."""
+    """Connects :class:`MainWindow` to the use cases; owns no widget of its own.
+
+    Signals:
+        partner_opened(str): a conversation is shown open, its draft and sender IDs in
+            the compose pane (the partner's E.164 digits).
+        unread_changed(int): the total of unread messages.
+    """
 
     partner_opened = Signal(str)
     unread_changed = Signal(int)
@@ -61,6 +69,7 @@ class MainController(QObject):
     ) -> None:
         super().__init__(window)
         self.window = window
+        self.page = window.messages_page
         self.services = services
         self.contacts = contacts
         self.unread_in_title = unread_in_title
@@ -80,16 +89,16 @@ class MainController(QObject):
             window, contacts, text=self.text_number, call=self.calls.call
         )
         self.senders = SendersController(window, services)
-        w = window
-        w.conversation_chosen.connect(self.open_conversation)
-        w.search_changed.connect(self.search)
-        w.search_submitted.connect(self.submit_search)
-        w.thread_view.older_requested.connect(self.load_older)
-        w.mark_read_requested.connect(self.mark_read)
-        w.mark_unread_requested.connect(self.mark_unread)
-        w.next_unread_requested.connect(lambda: self.jump_unread(1))
-        w.previous_unread_requested.connect(lambda: self.jump_unread(-1))
-        w.sign_out_requested.connect(self.sign_out)
+        page = self.page
+        page.conversation_chosen.connect(self.open_conversation)
+        page.search_changed.connect(self.search)
+        page.search_submitted.connect(self.submit_search)
+        page.older_requested.connect(self.load_older)
+        page.mark_read_requested.connect(self.mark_read)
+        page.mark_unread_requested.connect(self.mark_unread)
+        window.next_unread_requested.connect(lambda: self.jump_unread(1))
+        window.previous_unread_requested.connect(lambda: self.jump_unread(-1))
+        window.sign_out_requested.connect(self.sign_out)
         self.sign_in.signed_in.connect(self._after_sign_in)
         services.inbox.events.conversations_changed.connect(self._on_changed)
         services.inbox.events.unread_changed.connect(self._on_unread)
@@ -100,7 +109,7 @@ class MainController(QObject):
     async def start(self) -> None:
         """First paint from the store: conversations, unread count, cached sender IDs."""
         settings = self.services.settings.current
-        self.window.compose.set_send_key(settings.send_key)
+        self.composer.compose.set_send_key(settings.send_key)
         if not self.services.sender_ids.items:
             await self.services.sender_ids.load_cached()
         self.senders.show_cached()
@@ -116,15 +125,12 @@ class MainController(QObject):
 
     def _apply_list(self) -> None:
         rows = self._all
-        if self._matches is not None:
-            rows = [c for c in rows if c.partner in self._matches]
-        cursor = self.window.list_cursor()
-        self.window.conversation_model.set_conversations(rows)
-        if self._matches is not None and not rows:
-            self.window.set_list_empty(True, f"Nothing matches “{self._query}”")
-        else:
-            self.window.set_list_empty(not rows)
-        self.window.keep_list_cursor(cursor, self.partner)
+        if self._matches is None:
+            self.page.set_conversations(rows, open_partner=self.partner)
+            return
+        rows = [c for c in rows if c.partner in self._matches]
+        nothing = f"Nothing matches “{self._query}”"
+        self.page.set_conversations(rows, open_partner=self.partner, empty_text=nothing)
 
     def search(self, text: str) -> asyncio.Task[None]:
         """Filter by name, number and message text; the FTS query runs on the worker.
@@ -139,7 +145,7 @@ class MainController(QObject):
         never a row of an older filter."""
         await self._search(text)
         if text.strip() == self._query:
-            self.window.open_first_result()
+            self.page.open_first_result()
 
     async def _search(self, text: str) -> None:
         query = text.strip()
@@ -189,7 +195,7 @@ class MainController(QObject):
         Not an ``async_slot``: a second click while the first loads must win, not be
         dropped; a generation counter discards the stale load instead.
         """
-        self.window.compose.flush_draft()
+        self.page.flush_draft()
         self._generation += 1
         return spawn(self._open(partner, self._generation), name="ui-open")
 
@@ -200,17 +206,12 @@ class MainController(QObject):
             return
         self.partner = partner
         self._cursor = page.before
-        w = self.window
         await self._show_header(partner)
         if generation != self._generation:
             return
-        w.thread_view.set_empty_text(NO_MESSAGES_YET)
-        w.thread_model.set_entries(page.entries)
-        w.thread_view.set_more_older_available(True)
-        w.thread_view.scroll_to_newest()
-        w.compose.setEnabled(True)
-        w.compose.set_charge(charge_of(partner))  # premium rate, 070, 087…: flagged
-        w.select_partner(partner)
+        self.page.show_thread(page.entries)
+        self.composer.enable_for(partner)
+        self.page.select_partner(partner)
         if not await self.composer.show_draft(partner):
             return
         await self.composer.fill_senders(partner)
@@ -231,13 +232,13 @@ class MainController(QObject):
             conv = next((c for c in self._all if c.partner == partner), None)
             name = conv.name if conv is not None else None
         number = number_text(partner)
-        self.window.header.set_partner(partner, name or number, number, is_uk(partner))
+        self.page.show_partner(partner, name or number, number, is_uk(partner))
 
     def text_number(self, partner: str) -> None:
         """Show the Messages page with ``partner``'s conversation, ready to type."""
         self.window.show_page(MESSAGES)
         task = self.open_conversation(partner)
-        task.add_done_callback(lambda _t: self.window.compose.focus_editor())
+        task.add_done_callback(lambda _t: self.composer.compose.focus_editor())
 
     # --- compose (``ComposeController``) ----------------------------------------------
     def refresh_senders(self) -> None:
@@ -255,15 +256,14 @@ class MainController(QObject):
         page = await self.services.inbox.thread(partner, PAGE_SIZE)
         if partner != self.partner:
             return
-        model = self.window.thread_model
+        shown = self.page.thread_entries()
         keys = {e.key for e in page.entries}
         if page.entries and page.before is not None:
             oldest = min(e.time for e in page.entries)
-            stale = [e.key for e in model.entries() if e.time >= oldest and e.key not in keys]
+            stale = [e.key for e in shown if e.time >= oldest and e.key not in keys]
         else:
-            stale = [e.key for e in model.entries() if e.key not in keys]
-        model.remove(stale)
-        model.upsert(sorted(page.entries, key=lambda e: e.time))
+            stale = [e.key for e in shown if e.key not in keys]
+        self.page.update_thread(stale, sorted(page.entries, key=lambda e: e.time))
         if self.window.isActiveWindow() or self.window.isVisible():
             unread = any(e.unread for e in page.entries)
             if unread:
@@ -277,7 +277,7 @@ class MainController(QObject):
         if partner is None:
             return
         if self._cursor is None:
-            entries = self.window.thread_model.entries()
+            entries = self.page.thread_entries()
             oldest = entries[0].time if entries else None
             try:
                 fetched = await self.services.fetch_older(partner, oldest)
@@ -287,18 +287,17 @@ class MainController(QObject):
             if partner != self.partner:
                 return
             if not fetched:
-                self.window.thread_view.set_more_older_available(False)
+                self.page.set_no_older()
                 return
-            self._cursor = _cursor_of(self.window.thread_model.entries())
+            self._cursor = _cursor_of(self.page.thread_entries())
         await self._load_older_from_store(partner)
 
     async def _load_older_from_store(self, partner: str) -> None:
         page = await self.services.inbox.thread(partner, OLDER_PAGE, self._cursor)
         if partner != self.partner:
             return
-        self.window.thread_model.prepend_older(page.entries)
+        self.page.add_older(page.entries)
         self._cursor = page.before
-        self.window.thread_view.set_more_older_available(True)
 
     # --- read state, navigation -----------------------------------------------------
     @async_slot()
@@ -311,7 +310,7 @@ class MainController(QObject):
             self.window.show_toast("Nothing was received in this conversation.")
 
     def jump_unread(self, step: int) -> None:
-        rows = self.window.conversation_model.conversations()
+        rows = self.page.conversations()
         if not rows:
             return
         current = next((i for i, c in enumerate(rows) if c.partner == self.partner), -1)
@@ -329,7 +328,7 @@ class MainController(QObject):
         self._connection = state
         self.window.status.set_connection(state, detail, retry_after)
         self.window.set_signed_in(self.services.signed_in)
-        self.window.compose.set_offline(state in (Connection.OFFLINE, Connection.RATE_LIMITED))
+        self.composer.compose.set_offline(state in (Connection.OFFLINE, Connection.RATE_LIMITED))
         if state is Connection.SESSION_EXPIRED and not self.sign_in.is_open():
             self.sign_in.open(SESSION_EXPIRED)
 

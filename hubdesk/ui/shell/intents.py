@@ -63,8 +63,8 @@ class Intents(QObject):
         self.bulk = BulkController(window, controller.services, contacts)
         self.new_message_dialog: NewMessageDialog | None = None
         window.new_message_requested.connect(self.new_message)
-        window.add_contact_requested.connect(self.add_contact)
-        window.export_requested.connect(self.export)
+        window.messages_page.add_contact_requested.connect(self.add_contact)
+        window.messages_page.export_requested.connect(self.export)
 
     # --- links ----------------------------------------------------------------------
     def open_uri(self, text: str) -> None:
@@ -104,7 +104,7 @@ class Intents(QObject):
                 dialog.set_text(request.body)
             return
         digits = request.numbers[0].digits
-        compose = self.window.compose
+        compose = self.window.messages_page.compose
         compose.hold_send(LINK_HOLD_MS)
         self.window.show_page(MESSAGES)
         task = self.controller.open_conversation(digits)

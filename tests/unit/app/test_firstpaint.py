@@ -60,7 +60,9 @@ def test_the_cached_newest_conversations_are_painted(qapp: QApplication, tmp_pat
     assert frame.window is not None and frame.icons is not None
     try:
         assert frame.painted and frame.window.isVisible()
-        assert frame.window.conversation_model.rowCount() == FIRST_ROWS  # the rest: start()
+        assert (
+            frame.window.messages_page.conversation_model.rowCount() == FIRST_ROWS
+        )  # the rest: start()
         assert not qapp.quitOnLastWindowClosed()  # HubDesk decides when to quit
     finally:
         close(frame.window)
@@ -71,7 +73,7 @@ def test_no_database_yet_paints_an_empty_window(qapp: QApplication, tmp_path: Pa
     assert frame.window is not None
     try:
         assert frame.painted
-        assert frame.window.conversation_model.rowCount() == 0
+        assert frame.window.messages_page.conversation_model.rowCount() == 0
     finally:
         close(frame.window)
 

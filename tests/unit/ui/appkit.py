@@ -67,6 +67,11 @@ class Driver:
         return self.shell.window
 
     @property
+    def page(self):  # type: ignore[no-untyped-def]
+        """The Messages page."""
+        return self.window.messages_page
+
+    @property
     def controller(self):  # type: ignore[no-untyped-def]
         assert self.shell.controller is not None
         return self.shell.controller
@@ -160,5 +165,5 @@ def shell_driver(
 async def signed_in(d: Driver) -> Driver:
     """Sign in through the dialog and wait for the first sync to fill the list."""
     await d.sign_in_with_dialog()
-    await d.until(lambda: d.window.conversation_model.rowCount() > 0, what="first sync")
+    await d.until(lambda: d.page.conversation_model.rowCount() > 0, what="first sync")
     return d

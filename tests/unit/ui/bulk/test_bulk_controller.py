@@ -52,7 +52,7 @@ async def test_bulk_send_reports_then_posts_once_and_threads_fill(driver: Driver
     await driver.controller.open_conversation("447400300400")
     await driver.until(
         lambda: any(
-            e.text.startswith("The surgery is closed") for e in driver.window.thread_model.entries()
+            e.text.startswith("The surgery is closed") for e in driver.page.thread_model.entries()
         ),
         what="the sent message in its thread",
     )
@@ -81,5 +81,5 @@ async def test_new_message_to_several_numbers_opens_bulk_send_prefilled(driver: 
     one = driver.shell.intents.new_message()
     one.to_edit.setText("07400 700900")
     one.write_button.click()
-    await driver.until(lambda: driver.window.header.partner() == "447400700900", what="open")
+    await driver.until(lambda: driver.page.header.partner() == "447400700900", what="open")
     assert driver.posts("/api/sms/bulk-send") == []

@@ -94,9 +94,9 @@ async def test_text_opens_the_conversation_and_call_dials(driver: Driver) -> Non
     await driver.until(lambda: page.model.rowCount() == 1, what="listed")
     page.table.selectRow(0)
     page.text_button.click()
-    await driver.until(lambda: driver.window.header.partner() == "447400333444", what="open")
+    await driver.until(lambda: driver.page.header.partner() == "447400333444", what="open")
     assert driver.window.pages.currentIndex() == MESSAGES
-    assert driver.window.header.name_label.text() == "Carol King"
+    assert driver.page.header.name_label.text() == "Carol King"
 
     driver.window.show_page(CONTACTS)
     page.call_button.click()

@@ -128,14 +128,16 @@ async def _fill_with_hostile_text(driver: Driver) -> None:
     driver.sim.inject_inbound("447400123456", f"{BOLD} {IMAGE}")
     driver.sim.inject_inbound("447400123457", LINK)
     await driver.poll()
-    await driver.until(lambda: w.conversation_model.rowCount() >= 3, what="conversations")
+    await driver.until(
+        lambda: w.messages_page.conversation_model.rowCount() >= 3, what="conversations"
+    )
     # A partner that is a sender id as a hostile server could name it (the simulator
     # only sends alphanumeric ones): shown as the header's number.
     for partner in ("447400123456", "<b>BANK</b>", "447400123457"):
         await controller.open_conversation(partner)
-        await driver.until(lambda p=partner: w.header.partner() == p, what=partner)  # type: ignore[misc]
+        await driver.until(lambda p=partner: w.messages_page.header.partner() == p, what=partner)  # type: ignore[misc]
         if partner == "<b>BANK</b>":
-            assert w.header.name_label.text() == partner
+            assert w.messages_page.header.name_label.text() == partner
             assert markup_problems() == []
     w.resize(420, 600)  # the long name is elided in the header: its tooltip is the name
     w.show()

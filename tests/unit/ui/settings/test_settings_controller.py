@@ -37,7 +37,7 @@ async def test_theme_send_key_and_poll_interval_apply_live(driver: Driver) -> No
         dialog.ok_button.click()
         await driver.until(lambda: driver.runtime.settings.current.theme == "dark", what="saved")
         await driver.until(lambda: window_lightness() < 128, what="dark palette")
-        assert driver.window.compose.editor.send_key == "ctrl+enter"
+        assert driver.page.compose.editor.send_key == "ctrl+enter"
         assert driver.runtime.poller.interval == 40.0
         stored = await driver.runtime.settings.load()  # really in the store
         assert (stored.theme, stored.send_key, stored.poll_interval) == ("dark", "ctrl+enter", 40)

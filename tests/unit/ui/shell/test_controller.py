@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
 from hubdesk.domain import MessageState, SmsType, ThreadEntry
-from hubdesk.ui.shell.window import NO_MESSAGES_YET, NOTHING_OPEN
+from hubdesk.ui.messages.page import NO_MESSAGES_YET, NOTHING_OPEN
 from tests.unit.ui.appkit import Driver, in_loop, shell_driver, signed_in  # noqa: F401
 
 pytestmark = pytest.mark.sim_config(delivery_delay=0.3)
@@ -21,13 +21,13 @@ PARTNER = "447400123456"
 
 async def open_partner(d: Driver, partner: str) -> None:
     await d.controller.open_conversation(partner)
-    await d.until(lambda: d.window.header.partner() == partner, what="open")
+    await d.until(lambda: d.page.header.partner() == partner, what="open")
 
 
 @in_loop
 async def test_starts_signed_out_and_signs_in_through_the_dialog(driver: Driver) -> None:
     assert driver.controller.sign_in.is_open()
-    assert not driver.window.compose.isEnabled()
+    assert not driver.page.compose.isEnabled()
     await signed_in(driver)
     assert [r["path"] for r in driver.sim.requests()][0] == "/api/oauth/token"
     assert driver.window.status.state_label.text() == "Online"
@@ -67,23 +67,23 @@ async def test_open_conversation_shows_thread_and_marks_read(driver: Driver) -> 
     await signed_in(driver)
     driver.sim.inject_inbound(PARTNER, "Hello from the front desk")
     await driver.poll()
-    row = driver.window.conversation_model.index_of(PARTNER)
+    row = driver.page.conversation_model.index_of(PARTNER)
     assert row.isValid()
-    assert driver.window.conversation_model.conversation_at(row).unread == 1
+    assert driver.page.conversation_model.conversation_at(row).unread == 1
     await open_partner(driver, PARTNER)
-    texts = [e.text for e in driver.window.thread_model.entries()]
+    texts = [e.text for e in driver.page.thread_model.entries()]
     assert texts[-1] == "Hello from the front desk"
     await driver.until(
         lambda: (
-            driver.window.conversation_model.conversation_at(
-                driver.window.conversation_model.index_of(PARTNER)
+            driver.page.conversation_model.conversation_at(
+                driver.page.conversation_model.index_of(PARTNER)
             ).unread
             == 0
         ),
         what="marked read",
     )
-    assert driver.window.compose.isEnabled()
-    assert driver.window.header.call_button.isEnabled()
+    assert driver.page.compose.isEnabled()
+    assert driver.page.header.call_button.isEnabled()
 
 
 @in_loop
@@ -92,7 +92,7 @@ async def test_send_posts_once_and_bubble_reaches_sent(driver: Driver) -> None:
     driver.sim.inject_inbound(PARTNER, "Can I book for Friday?", destination="13234710258")
     await driver.poll()
     await open_partner(driver, PARTNER)
-    compose = driver.window.compose
+    compose = driver.page.compose
     await driver.until(
         lambda: compose.sender_id() is not None and not compose.send_button.isEnabled()
     )
@@ -108,7 +108,7 @@ async def test_send_posts_once_and_bubble_reaches_sent(driver: Driver) -> None:
     assert form["text"] == ["Yes, see you Friday at 10."]
 
     def mine() -> MessageState | None:
-        sent = [e for e in driver.window.thread_model.entries() if e.text.startswith("Yes, see")]
+        sent = [e for e in driver.page.thread_model.entries() if e.text.startswith("Yes, see")]
         return sent[-1].state if sent else None
 
     await driver.until(lambda: mine() in (MessageState.PENDING, MessageState.SENT), what="pending")
@@ -117,7 +117,7 @@ async def test_send_posts_once_and_bubble_reaches_sent(driver: Driver) -> None:
     await driver.poll()
     await driver.until(lambda: mine() is MessageState.SENT, what="sent")
     assert len(driver.posts("/api/sms/send")) == 1
-    bubbles = [e for e in driver.window.thread_model.entries() if e.text.startswith("Yes, see")]
+    bubbles = [e for e in driver.page.thread_model.entries() if e.text.startswith("Yes, see")]
     assert len(bubbles) == 1
 
 
@@ -126,14 +126,15 @@ async def test_search_filters_the_list(driver: Driver) -> None:
     await signed_in(driver)
     driver.sim.inject_inbound(PARTNER, "the zebra crossing is closed")
     await driver.poll()
-    total = driver.window.conversation_model.rowCount()
+    total = driver.page.conversation_model.rowCount()
     assert total > 1
-    driver.window.search.setText("zebra")
-    await driver.until(lambda: driver.window.conversation_model.rowCount() == 1, what="filtered")
-    assert driver.window.conversation_model.conversation_at(0).partner == PARTNER
-    driver.window.search.setText("")
+    driver.page.search.setText("zebra")
+    await driver.until(lambda: driver.page.conversation_model.rowCount() == 1, what="filtered")
+    assert driver.page.conversation_model.conversation_at(0).partner == PARTNER
+    driver.page.search.setText("")
     await driver.until(
-        lambda: driver.window.conversation_model.rowCount() == total, what="unfiltered"
+        lambda: driver.page.conversation_model.rowCount() == total,
+        what="unfiltered",
     )
 
 
@@ -145,7 +146,7 @@ async def test_a_query_typed_while_another_runs_is_not_dropped(driver: Driver) -
     first = driver.controller.search("the")
     second = driver.controller.search("zebra")  # while "the" is still on the worker
     await asyncio.gather(first, second)
-    model = driver.window.conversation_model
+    model = driver.page.conversation_model
     assert model.rowCount() == 1 and model.conversation_at(0).partner == PARTNER
 
 
@@ -157,12 +158,12 @@ async def test_enter_in_the_search_opens_a_result_of_what_was_typed(driver: Driv
     driver.sim.inject_inbound(PARTNER, "the zebra crossing is closed")
     driver.sim.inject_inbound("447400654321", "newer, and first in the list")
     await driver.poll()
-    assert driver.window.conversation_model.conversation_at(0).partner != PARTNER
+    assert driver.page.conversation_model.conversation_at(0).partner != PARTNER
     driver.window.focus_search()
-    QTest.keyClicks(driver.window.search, "zebra")
-    QTest.keyClick(driver.window.search, Qt.Key.Key_Return)
-    await driver.until(lambda: driver.window.header.partner() == PARTNER, what="opened")
-    assert driver.window.conversation_model.rowCount() == 1
+    QTest.keyClicks(driver.page.search, "zebra")
+    QTest.keyClick(driver.page.search, Qt.Key.Key_Return)
+    await driver.until(lambda: driver.page.header.partner() == PARTNER, what="opened")
+    assert driver.page.conversation_model.rowCount() == 1
 
 
 @in_loop
@@ -171,25 +172,25 @@ async def test_session_expired_opens_login_keeping_the_draft(driver: Driver) -> 
     driver.sim.inject_inbound(PARTNER, "hi")
     await driver.poll()
     await open_partner(driver, PARTNER)
-    driver.window.compose.editor.setPlainText("half-written reply")
-    driver.window.compose.flush_draft()
+    driver.page.compose.editor.setPlainText("half-written reply")
+    driver.page.compose.flush_draft()
     driver.sim.revoke_tokens()
     driver.runtime.poke()
     await driver.until(lambda: driver.controller.sign_in.is_open(), timeout=8, what="login dialog")
     dialog = driver.controller.sign_in.dialog
     assert dialog.username.text() == driver.sim.config.username
     assert "expired" in dialog.error_text().lower()
-    assert driver.window.compose.text() == "half-written reply"
+    assert driver.page.compose.text() == "half-written reply"
     await driver.sign_in_with_dialog()
-    assert driver.window.compose.text() == "half-written reply"
+    assert driver.page.compose.text() == "half-written reply"
 
 
 @in_loop
 async def test_sms_uri_opens_compose_with_body(driver: Driver) -> None:
     await signed_in(driver)
     driver.shell.intents.open_uri("sms:+447400123999?body=Hello%20there")
-    await driver.until(lambda: driver.window.header.partner() == "447400123999", what="compose")
-    await driver.until(lambda: driver.window.compose.text() == "Hello there", what="body")
+    await driver.until(lambda: driver.page.header.partner() == "447400123999", what="compose")
+    await driver.until(lambda: driver.page.compose.text() == "Hello there", what="body")
 
 
 @in_loop
@@ -216,10 +217,10 @@ async def test_hostile_text_is_shown_literally(driver: Driver) -> None:
     driver.sim.inject_inbound(PARTNER, hostile)
     await driver.poll()
     await open_partner(driver, PARTNER)
-    assert driver.window.thread_model.entries()[-1].text == hostile
-    index = driver.window.conversation_model.index_of(PARTNER)
-    assert driver.window.conversation_model.conversation_at(index).last_text == hostile
-    assert driver.window.header.name_label.textFormat() == Qt.TextFormat.PlainText
+    assert driver.page.thread_model.entries()[-1].text == hostile
+    index = driver.page.conversation_model.index_of(PARTNER)
+    assert driver.page.conversation_model.conversation_at(index).last_text == hostile
+    assert driver.page.header.name_label.textFormat() == Qt.TextFormat.PlainText
 
 
 @in_loop
@@ -230,9 +231,9 @@ async def test_header_names_a_saved_contact_opened_from_outside_the_list(driver:
     await driver.shell.intents.contacts.add("Dr Priya Shah", "07912 345678")
     await driver.until(lambda: not driver.controller._dirty, what="list refreshed")
     driver.shell.open_partner("447912345678")  # what a notification click does
-    await driver.until(lambda: driver.window.header.partner() == "447912345678", what="open")
-    assert driver.window.header.name_label.text() == "Dr Priya Shah"
-    assert driver.window.header.number_label.text() == "07912 345678"
+    await driver.until(lambda: driver.page.header.partner() == "447912345678", what="open")
+    assert driver.page.header.name_label.text() == "Dr Priya Shah"
+    assert driver.page.header.number_label.text() == "07912 345678"
 
 
 @in_loop
@@ -241,10 +242,11 @@ async def test_header_follows_the_address_book_for_the_open_conversation(driver:
     driver.sim.inject_inbound("447912345678", "Running late, sorry")
     await driver.poll()
     await open_partner(driver, "447912345678")
-    assert driver.window.header.name_label.text() == "07912 345678"
+    assert driver.page.header.name_label.text() == "07912 345678"
     await driver.shell.intents.contacts.add("Tom Reed", "447912345678")
     await driver.until(
-        lambda: driver.window.header.name_label.text() == "Tom Reed", what="header renamed"
+        lambda: driver.page.header.name_label.text() == "Tom Reed",
+        what="header renamed",
     )
 
 
@@ -253,10 +255,10 @@ async def test_a_new_number_asks_which_sender_id_when_several_are_approved(
     driver: Driver,
 ) -> None:
     await signed_in(driver)
-    assert driver.window.thread_view.empty_text() == NOTHING_OPEN
+    assert driver.page.thread_view.empty_text() == NOTHING_OPEN
     await open_partner(driver, "447400999777")  # no messages either way, no default set
-    assert driver.window.thread_view.empty_text() == NO_MESSAGES_YET
-    compose = driver.window.compose
+    assert driver.page.thread_view.empty_text() == NO_MESSAGES_YET
+    compose = driver.page.compose
     await driver.until(lambda: "Choose the sender ID" in compose.notice.text(), what="asks")
     assert compose.sender_id() is None
     compose.set_text("Hello")
@@ -268,8 +270,8 @@ async def test_a_new_number_asks_which_sender_id_when_several_are_approved(
 
 def highlighted(d: Driver) -> list[str]:
     """The conversations the list paints as open (selected): its open one, if listed."""
-    shown = d.window.conversation_view.open_partner()
-    listed = shown is not None and d.window.conversation_model.index_of(shown).isValid()
+    shown = d.page.conversation_view.open_partner()
+    listed = shown is not None and d.page.conversation_model.index_of(shown).isValid()
     return [shown] if listed and shown is not None else []
 
 
@@ -288,14 +290,14 @@ async def test_the_list_never_highlights_a_conversation_that_is_not_open(driver:
     assert highlighted(driver) == []
 
     await open_partner(driver, PARTNER)
-    driver.window.search.setText("parking")  # filters the open conversation out
-    await driver.until(lambda: driver.window.conversation_model.rowCount() == 1, what="filtered")
-    assert driver.window.conversation_model.conversation_at(0).partner == other
+    driver.page.search.setText("parking")  # filters the open conversation out
+    await driver.until(lambda: driver.page.conversation_model.rowCount() == 1, what="filtered")
+    assert driver.page.conversation_model.conversation_at(0).partner == other
     assert highlighted(driver) == []
-    assert driver.window.header.partner() == PARTNER
+    assert driver.page.header.partner() == PARTNER
 
-    driver.window.search.setText("")
-    await driver.until(lambda: driver.window.conversation_model.rowCount() > 1, what="unfiltered")
+    driver.page.search.setText("")
+    await driver.until(lambda: driver.page.conversation_model.rowCount() > 1, what="unfiltered")
     assert highlighted(driver) == [PARTNER]
 
 
@@ -305,8 +307,8 @@ async def open_the_newest_of_several(d: Driver, count: int) -> str:
     for n in range(count):
         d.sim.inject_inbound(f"44740055500{n}", f"hello {n}")
     await d.poll()
-    assert d.window.conversation_model.rowCount() > count
-    newest = d.window.conversation_model.conversation_at(0)
+    assert d.page.conversation_model.rowCount() > count
+    newest = d.page.conversation_model.conversation_at(0)
     assert newest is not None
     await open_partner(d, newest.partner)
     return newest.partner
@@ -317,14 +319,17 @@ async def test_a_refresh_leaves_the_keyboard_cursor_where_the_user_moved_it(
     driver: Driver,
 ) -> None:
     await open_the_newest_of_several(driver, 4)
-    model, view = driver.window.conversation_model, driver.window.conversation_view
+    model, view = (
+        driver.page.conversation_model,
+        driver.page.conversation_view,
+    )
     view.setFocus()
     QTest.keyClick(view, Qt.Key.Key_Down)  # arrow keys move the cursor, they open nothing
     QTest.keyClick(view, Qt.Key.Key_Down)
     cursor = model.conversation_at(view.currentIndex()).partner
-    assert cursor != driver.window.header.partner()
+    assert cursor != driver.page.header.partner()
 
-    opened = driver.window.header.partner()
+    opened = driver.page.header.partner()
     assert highlighted(driver) == [opened]  # the cursor moved; the open one is unchanged
 
     driver.sim.inject_inbound(PARTNER, "a new message moves its conversation to the top")
@@ -343,7 +348,7 @@ async def test_retry_on_an_undelivered_message_puts_it_back_in_the_box(driver: D
     driver.sim.inject_inbound(PARTNER, "Are you open today?")
     await driver.poll()
     await open_partner(driver, PARTNER)
-    compose = driver.window.compose
+    compose = driver.page.compose
     await driver.until(lambda: compose.sender_combo.count() > 0, what="sender ids")
     compose.editor.setFocus()
     QTest.keyClicks(compose.editor, "half-typed draft")
@@ -376,11 +381,12 @@ async def test_a_right_click_on_another_row_does_not_look_like_opening_it(
     driver: Driver,
 ) -> None:
     opened = await open_the_newest_of_several(driver, 3)
-    model, view = driver.window.conversation_model, driver.window.conversation_view
+    page = driver.window.messages_page
+    model, view = page.conversation_model, page.conversation_view
     other = model.conversation_at(2).partner
-    driver.window.conversation_view.customContextMenuRequested.disconnect()  # no popup
+    view.customContextMenuRequested.disconnect()  # no popup
     rect = view.visualRect(model.index(2))
     QTest.mouseClick(view.viewport(), Qt.MouseButton.RightButton, pos=rect.center())
     assert model.conversation_at(view.currentIndex()).partner == other  # the cursor
     assert highlighted(driver) == [opened]  # still the open one, painted as such
-    assert driver.window.header.partner() == opened
+    assert driver.page.header.partner() == opened

@@ -27,7 +27,7 @@ ALICE_LINK = "sms:+447400123999?body=Link%20text"
 async def open_and_type(d: Driver, partner: str, text: str) -> None:
     await d.controller.open_conversation(partner)
     await d.until(lambda: d.controller.composer.owner() == partner, what="open")
-    compose = d.window.compose
+    compose = d.page.compose
     await d.until(lambda: compose.sender_combo.count() > 0, what="sender ids")
     if compose.sender_id() is None:  # several approved, no default: the user picks
         approved = [s["sender_id"] for s in d.sim.sender_ids() if s.get("status") == "1"]
@@ -53,10 +53,10 @@ async def test_typing_during_an_sms_link_stays_the_draft_it_was_typed_for(
 ) -> None:
     await signed_in(driver)
     await open_and_type(driver, BOB, "Hello Bob")
-    compose = driver.window.compose
+    compose = driver.page.compose
     driver.shell.intents.open_uri(ALICE_LINK)
     QTest.keyClicks(compose.editor, " more")  # the switch is under way: still Bob's text
-    await driver.until(lambda: driver.window.header.partner() == ALICE, what="Alice")
+    await driver.until(lambda: driver.page.header.partner() == ALICE, what="Alice")
     await driver.until(lambda: compose.text() == "Link text", what="the link's text")
     await asyncio.sleep(0.4)  # past the draft debounce
     assert await draft(driver, BOB) == "Hello Bob more"
@@ -69,8 +69,8 @@ async def test_an_sms_link_never_replaces_a_draft(driver: Driver) -> None:
     await open_and_type(driver, ALICE, "my own words")
     await driver.controller.open_conversation(BOB)
     driver.shell.intents.open_uri(ALICE_LINK)
-    compose = driver.window.compose
-    await driver.until(lambda: driver.window.header.partner() == ALICE, what="Alice")
+    compose = driver.page.compose
+    await driver.until(lambda: driver.page.header.partner() == ALICE, what="Alice")
     await driver.until(lambda: driver.window.toast.text() == DRAFT_KEPT, what="the note")
     assert compose.text() == "my own words"
     assert await draft(driver, ALICE) == "my own words"
@@ -80,7 +80,7 @@ async def test_an_sms_link_never_replaces_a_draft(driver: Driver) -> None:
 async def test_return_right_after_an_sms_link_does_not_send(driver: Driver) -> None:
     await signed_in(driver)
     await open_and_type(driver, BOB, "")
-    compose = driver.window.compose
+    compose = driver.page.compose
     before = sends(driver)
     driver.shell.intents.open_uri("sms:+447400123999?body=Pay%20now")
     await driver.until(lambda: compose.text() == "Pay now", what="the link's text")
@@ -125,7 +125,7 @@ async def test_an_sms_link_keeps_an_open_bulk_message(driver: Driver) -> None:
 async def test_a_premium_rate_conversation_is_flagged_in_compose(driver: Driver) -> None:
     await signed_in(driver)
     driver.shell.intents.open_uri("sms:09065551234")
-    compose = driver.window.compose
+    compose = driver.page.compose
     await driver.until(lambda: compose.charge_label.isVisible(), what="the flag")
     assert compose.charge_label.text() == "⚠ Premium rate"
     await driver.controller.open_conversation(BOB)

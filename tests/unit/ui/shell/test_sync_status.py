@@ -39,7 +39,7 @@ async def test_a_retry_after_of_a_billion_seconds_neither_kills_the_poller_nor_s
     d.runtime.poke()  # the poller is alive: it polls again at once
     await d.until(lambda: label(d) == "Online", timeout=8, what="online again")
     await d.until(
-        lambda: any(c.partner == PARTNER for c in d.window.conversation_model.conversations()),
+        lambda: any(c.partner == PARTNER for c in d.page.conversation_model.conversations()),
         what="the new message listed",
     )
 
@@ -69,7 +69,7 @@ async def test_a_store_error_shows_a_problem_never_online_and_polling_goes_on(
     d.runtime.poke()
     await d.until(lambda: label(d) == "Online", timeout=15, what="online again")
     await d.until(
-        lambda: any(c.partner == PARTNER for c in d.window.conversation_model.conversations()),
+        lambda: any(c.partner == PARTNER for c in d.page.conversation_model.conversations()),
         what="the message stored",
     )
 
@@ -103,7 +103,7 @@ async def test_a_list_refresh_that_fails_is_tried_again_without_another_change(
     d.sim.inject_inbound(PARTNER, "listed after the retry")
     await d.poll()
     await d.until(
-        lambda: any(c.partner == PARTNER for c in d.window.conversation_model.conversations()),
+        lambda: any(c.partner == PARTNER for c in d.page.conversation_model.conversations()),
         timeout=5,
         what="the new conversation listed",
     )

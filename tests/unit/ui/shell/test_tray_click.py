@@ -59,21 +59,21 @@ def test_clicking_the_tray_message_opens_its_conversation(driver: Driver) -> Non
     assert shell.notifier.backend is Backend.TRAY
     clicks = shell.tray.system_tray_icon.messageClicked
 
-    other = d.window.conversation_model.conversation_at(0).partner
+    other = d.page.conversation_model.conversation_at(0).partner
     d.run(d.controller.open_conversation(other))
-    assert d.window.current_partner() == other
+    assert d.page.open_partner() == other
     clicks.emit()  # a click with no message of ours shown: nothing opens
     d.run(asyncio.sleep(0.2))
-    assert d.window.current_partner() == other
+    assert d.page.open_partner() == other
 
     d.sim.inject_inbound(PARTNER, "Is the 3 o'clock still free?")
     d.run(d.poll())
 
     def click_opens() -> bool:  # the user clicks the message as soon as it shows
         clicks.emit()
-        return d.window.current_partner() == PARTNER
+        return d.page.open_partner() == PARTNER
 
     d.run(d.until(click_opens, what="the clicked message's conversation"))
-    texts = [e.text for e in d.window.thread_model.entries()]
+    texts = [e.text for e in d.page.thread_model.entries()]
     assert texts[-1] == "Is the 3 o'clock still free?"
     assert d.window.isVisible()

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from hubdesk.domain import SenderId, SenderIdStatus
 from hubdesk.ui.qt.theme import apply_theme
 from hubdesk.ui.shell.statusbar import Connection
+from hubdesk.ui.shell.toast import Toast
 from hubdesk.ui.shell.window import CALLS, CONTACTS, MESSAGES, SENDER_IDS, MainWindow
 from tests.unit.ui.pagekit import shown_tooltip
 from tests.unit.ui.values import make_conversation
@@ -48,8 +49,18 @@ def test_every_action_and_control_has_a_name(qtbot: QtBot) -> None:
     w = window(qtbot)
     for action in w.actions():
         assert action.text().strip()
-    controls = [w.search, w.conversation_view, w.thread_view, w.compose, w.header]
-    controls += [w.header.call_button, w.header.masked_button, w.compose.send_button]
+    controls = [
+        w.messages_page.search,
+        w.messages_page.conversation_view,
+        w.messages_page.thread_view,
+        w.messages_page.compose,
+        w.messages_page.header,
+    ]
+    controls += [
+        w.messages_page.header.call_button,
+        w.messages_page.header.masked_button,
+        w.messages_page.compose.send_button,
+    ]
     for widget in controls:
         assert widget.accessibleName(), widget
 
@@ -69,10 +80,10 @@ def test_pages_switch_and_plug_in(qtbot: QtBot) -> None:
 
 def test_search_is_debounced(qtbot: QtBot) -> None:
     w = window(qtbot)
-    with qtbot.waitSignal(w.search_changed, timeout=1000) as searched:
-        w.search.setText("a")
-        w.search.setText("al")
-        w.search.setText("ali")
+    with qtbot.waitSignal(w.messages_page.search_changed, timeout=1000) as searched:
+        w.messages_page.search.setText("a")
+        w.messages_page.search.setText("al")
+        w.messages_page.search.setText("ali")
     assert searched.args == ["ali"]
 
 
@@ -101,10 +112,10 @@ def test_unread_in_title_only_without_tray(qtbot: QtBot) -> None:
 
 def test_context_menu_offers_conversation_actions(qtbot: QtBot) -> None:
     w = window(qtbot)
-    menu = w.conversation_menu(make_conversation("447400123456", unread=2))
+    menu = w.messages_page.conversation_menu(make_conversation("447400123456", unread=2))
     texts = [a.text() for a in menu.actions() if a.text()]
     assert texts == ["Mark read", "Call", "Masked call", "Add to contacts…", "Export conversation…"]
-    foreign = w.conversation_menu(make_conversation("15167259623", name="Bob"))
+    foreign = w.messages_page.conversation_menu(make_conversation("15167259623", name="Bob"))
     call = next(a for a in foreign.actions() if a.text() == "Call")
     assert not call.isEnabled()
 
@@ -140,8 +151,12 @@ def test_a_toast_leaves_the_compose_pane_clear_and_follows_the_theme(
     qtbot.waitExposed(w)
     w.show_toast("Settings saved.")
     toast = w.toast.geometry()
-    compose = QRect(w.compose.mapTo(w.pages, QPoint(0, 0)), w.compose.size())
-    thread = QRect(w.thread_view.mapTo(w.pages, QPoint(0, 0)), w.thread_view.size())
+    compose = QRect(
+        w.messages_page.compose.mapTo(w.pages, QPoint(0, 0)), w.messages_page.compose.size()
+    )
+    thread = QRect(
+        w.messages_page.thread_view.mapTo(w.pages, QPoint(0, 0)), w.messages_page.thread_view.size()
+    )
     assert not toast.intersects(compose)
     assert thread.contains(toast)
     before = w.toast.palette().color(QPalette.ColorRole.Window)
@@ -181,7 +196,7 @@ def test_pages_are_built_on_first_use(qtbot: QtBot) -> None:
     assert not w.is_built(CONTACTS) and not w.is_built(CALLS)
     contacts = w.page("contacts")  # by name, without showing it
     assert contacts is w.contacts_page and w.pages.currentIndex() == SENDER_IDS
-    assert w.page(CALLS) is w.calls_page and w.page("messages") is w.splitter
+    assert w.page(CALLS) is w.calls_page and w.page("messages") is w.messages_page
     w.set_page(CALLS, QLabel("calls here"))
     with pytest.raises(LookupError):
         _ = w.calls_page
@@ -192,16 +207,18 @@ def test_a_long_message_never_widens_a_narrow_window(qtbot: QtBot) -> None:
     only (with a plain label, the line's width was the pane's minimum and Qt widened the
     window while the user typed)."""
     w = window(qtbot)
-    w.compose.set_sender_ids(DEMO_SENDER_IDS)
+    w.messages_page.compose.set_sender_ids(DEMO_SENDER_IDS)
     w.resize(640, 480)
     w.show()
     qtbot.waitExposed(w)
-    width, compose_minimum = w.width(), w.compose.minimumSizeHint().width()
-    meter = w.compose.meter
+    width, compose_minimum = w.width(), w.messages_page.compose.minimumSizeHint().width()
+    meter = w.messages_page.compose.meter
 
-    w.compose.set_text("Café ☕ " * 300)  # 2,100 characters, Unicode: a long meter line
+    w.messages_page.compose.set_text(
+        "Café ☕ " * 300
+    )  # 2,100 characters, Unicode: a long meter line
     QApplication.processEvents()
-    assert w.compose.minimumSizeHint().width() <= compose_minimum
+    assert w.messages_page.compose.minimumSizeHint().width() <= compose_minimum
     assert w.width() == width
     assert meter.full_text() == "2100 characters · 32 parts · Unicode"
     assert meter.text() in (meter.full_text(), "32 parts · Unicode")
@@ -226,21 +243,21 @@ DEMO_SENDER_IDS = [
 
 def test_search_field_keys_clear_and_go_to_the_results(qtbot: QtBot) -> None:
     w = window(qtbot)
-    w.conversation_model.set_conversations(
+    w.messages_page.conversation_model.set_conversations(
         [make_conversation("447400000001", 1), make_conversation("447400000002", 2)]
     )
     w.show()
     w.focus_search()
-    QTest.keyClicks(w.search, "ali")
-    QTest.keyClick(w.search, Qt.Key.Key_Escape)
-    assert w.search.text() == ""
-    QTest.keyClick(w.search, Qt.Key.Key_Down)
-    assert w.focusWidget() is w.conversation_view
-    assert w.list_cursor() == "447400000001"  # newest first
-    with qtbot.waitSignal(w.search_submitted) as submitted:
+    QTest.keyClicks(w.messages_page.search, "ali")
+    QTest.keyClick(w.messages_page.search, Qt.Key.Key_Escape)
+    assert w.messages_page.search.text() == ""
+    QTest.keyClick(w.messages_page.search, Qt.Key.Key_Down)
+    assert w.focusWidget() is w.messages_page.conversation_view
+    assert w.messages_page.list_cursor() == "447400000001"  # newest first
+    with qtbot.waitSignal(w.messages_page.search_submitted) as submitted:
         w.focus_search()
-        QTest.keyClicks(w.search, "bob")
-        QTest.keyClick(w.search, Qt.Key.Key_Return)
+        QTest.keyClicks(w.messages_page.search, "bob")
+        QTest.keyClick(w.messages_page.search, Qt.Key.Key_Return)
     assert submitted.args == ["bob"]
 
 
@@ -251,13 +268,13 @@ def test_a_long_contact_name_never_widens_the_window(qtbot: QtBot) -> None:
     qtbot.waitExposed(w)
     before = w.minimumSizeHint().width()
     name = "Dr " + "Bartholomew-Featherstonehaugh " * 4
-    w.header.set_partner("447400123456", name, "07400 123456", True)
+    w.messages_page.header.set_partner("447400123456", name, "07400 123456", True)
     QApplication.processEvents()
     assert w.width() == 1000 and w.minimumSizeHint().width() <= before
-    label = w.header.name_label
+    label = w.messages_page.header.name_label
     assert label.text() == name.strip() and label.is_elided()
     assert shown_tooltip(label.toolTip()) == name.strip()
-    w.header.set_partner("447400123457", "Ann", "07400 123457", True)
+    w.messages_page.header.set_partner("447400123457", "Ann", "07400 123457", True)
     QApplication.processEvents()
     assert not label.is_elided() and label.toolTip() == ""
 
@@ -266,7 +283,7 @@ def test_sending_leaves_the_focus_in_the_message_box(qtbot: QtBot) -> None:
     """After Send (mouse or Space on the button) and Make GSM-safe, typing goes on into
     the message box, not into the search field (the next in the tab order)."""
     w = window(qtbot)
-    compose = w.compose
+    compose = w.messages_page.compose
     compose.set_sender_ids(DEMO_SENDER_IDS[:1])
     compose.setEnabled(True)
     compose.send_requested.connect(lambda _s, _t: compose.clear_after_send())
@@ -283,3 +300,55 @@ def test_sending_leaves_the_focus_in_the_message_box(qtbot: QtBot) -> None:
     compose.send_button.setFocus()  # Tab to it, then Space
     QTest.keyClick(compose.send_button, Qt.Key.Key_Space)
     assert compose.text() == "" and w.focusWidget() is compose.editor
+
+
+def test_call_triggers_are_those_of_the_pages_built(qtbot: QtBot) -> None:
+    w = window(qtbot)
+    header_call = w.messages_page.header.call_button
+    assert w.call_triggers() == [w.call_action, header_call]
+    assert not w.is_built(CONTACTS) and not w.is_built(CALLS)  # asking built nothing
+    w.show_page(CALLS)
+    assert w.call_triggers() == [w.call_action, header_call, w.calls_page.again_button]
+    w.show_page(CONTACTS)
+    assert w.contacts_page.call_button in w.call_triggers()
+    w.set_page(CALLS, QLabel("a page that places no call"))
+    assert w.call_triggers() == [w.call_action, header_call, w.contacts_page.call_button]
+
+
+def test_the_toast_is_built_with_the_first_notice(qtbot: QtBot) -> None:
+    w = window(qtbot)
+    assert not w.findChildren(Toast)
+    w.show_toast("Saved.")
+    assert [t.text() for t in w.findChildren(Toast)] == ["Saved."]
+
+
+def test_the_conversation_menu_asks_for_the_open_conversation(qtbot: QtBot) -> None:
+    w = window(qtbot)
+    page = w.messages_page
+    page.show_partner("447400123456", "Alice", "07400 123456", dialable=True)
+    for action, signal in (
+        (w.call_action, page.call_requested),
+        (w.masked_action, page.masked_call_requested),
+        (w.mark_unread_action, page.mark_unread_requested),
+        (w.add_contact_action, page.add_contact_requested),
+        (w.export_action, page.export_requested),
+    ):
+        with qtbot.waitSignal(signal) as asked:
+            action.trigger()
+        assert asked.args == ["447400123456"], action.text()
+
+
+def test_the_first_frame_builds_no_compose_pane_and_closing_still_saves_a_draft(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    qapp.setQuitOnLastWindowClosed(False)
+    w = window(qtbot)
+    w.show()
+    qtbot.waitExposed(w)
+    assert not w.messages_page.has_compose()
+    w.messages_page.compose.setEnabled(True)
+    w.messages_page.compose.editor.insertPlainText("half a reply")
+    with qtbot.waitSignal(w.messages_page.compose.draft_changed, timeout=100) as saved:
+        with qtbot.waitSignal(w.quit_requested):
+            w.close()
+    assert saved.args == ["half a reply"]
