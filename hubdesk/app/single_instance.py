@@ -176,7 +176,11 @@ def _remaining_ms(deadline: float) -> int:
 
 
 class SingleInstance(QObject):
-    """Claim "first instance" for ``home`` (the profile folder); talk to the first one."""
+    """Claim "first instance" for ``home`` (the profile folder); talk to the first one.
+
+    Signals:
+        message_received(list): another start handed over its arguments (strings).
+    """
 
     message_received = Signal(list)
 

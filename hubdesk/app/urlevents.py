@@ -22,7 +22,11 @@ SCHEMES = frozenset({"tel", "sms"})
 
 
 class UrlEventFilter(QObject):
-    """Emits ``uri_received(str)`` for each ``tel:``/``sms:`` URL-open event it sees."""
+    """Reports each ``tel:``/``sms:`` URL-open event it sees.
+
+    Signals:
+        uri_received(str): the URL, as the system gave it.
+    """
 
     uri_received = Signal(str)
 

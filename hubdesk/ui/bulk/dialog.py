@@ -69,8 +69,15 @@ def _big(label_text: str, parent: QWidget, name: str) -> QLabel:
 
 
 class BulkSendDialog(QDialog):
-    plan_requested = Signal(object)  # BulkInputs
-    send_requested = Signal(object)  # BulkSendRequest
+    """One text to many: write, choose recipients, check the report, send.
+
+    Signals:
+        plan_requested(object): "Check recipients": the ``BulkInputs`` to plan.
+        send_requested(object): "Send now" on a checked plan: the ``BulkSendRequest``.
+    """
+
+    plan_requested = Signal(object)
+    send_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None, icons: IconSet | None = None) -> None:
         super().__init__(parent)

@@ -43,6 +43,13 @@ def _checked(model: QStandardItemModel) -> list[QStandardItem]:
 
 
 class BulkRecipients(QTabWidget):
+    """Who a bulk send goes to: contacts, groups, pasted numbers and a CSV file (tabs).
+
+    Signals:
+        changed(): the choice of recipients changed (a box ticked, text pasted, a file
+            chosen).
+    """
+
     changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:

@@ -33,6 +33,12 @@ GUARD_MS = 1000
 
 
 class DialConfirmDialog(QDialog):
+    """Asks before dialling a number that came from outside (a ``tel:`` link).
+
+    Signals:
+        call_requested(str): "Call": the number's E.164 digits.
+    """
+
     call_requested = Signal(str)
 
     def __init__(

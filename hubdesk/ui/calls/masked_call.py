@@ -28,7 +28,16 @@ __all__ = ["MaskedCallDialog"]
 
 
 class MaskedCallDialog(QDialog):
-    masked_call_requested = Signal(str, str)  # source digits, destination digits
+    """A call that shows another of the account's numbers (the source) to the callee.
+
+    Signals:
+        masked_call_requested(str, str): "Call": the source's and the destination's
+            E.164 digits.
+        source_remembered(str): "Call" with "Remember this number to show" ticked and a
+            new source: its digits, to prefill next time.
+    """
+
+    masked_call_requested = Signal(str, str)
     source_remembered = Signal(str)
 
     def __init__(

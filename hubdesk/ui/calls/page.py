@@ -54,8 +54,17 @@ def call_model(
 
 
 class CallHistoryPage(QWidget):
+    """The call log, newest first, with "Call again".
+
+    Signals:
+        call_requested(str): "Call again" on a plain call: the number's E.164 digits.
+        masked_call_requested(str, str): "Call again" on a masked call: the source's and
+            the destination's digits.
+        refresh_requested(): "Refresh" (or the platform's Refresh key).
+    """
+
     call_requested = Signal(str)
-    masked_call_requested = Signal(str, str)  # source digits, destination digits
+    masked_call_requested = Signal(str, str)
     refresh_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None, icons: IconSet | None = None) -> None:

@@ -45,7 +45,14 @@ class ContactDraft:
 
 
 class ContactEditor(QDialog):
-    save_requested = Signal(object)  # ContactDraft
+    """Add or edit one contact: name, UK number, notes, groups.
+
+    Signals:
+        save_requested(object): "Save" with a usable name and number: the
+            ``ContactDraft`` (the dialog stays open until ``accept``).
+    """
+
+    save_requested = Signal(object)
 
     def __init__(
         self,

@@ -122,7 +122,18 @@ class ContactFilter(QSortFilterProxyModel):
 
 
 class ContactsPage(QWidget):
-    save_requested = Signal(object)  # ContactDraft
+    """The address book: search, group filter, the table, and its commands.
+
+    Signals:
+        save_requested(object): the editor's "Save": a ``ContactDraft``.
+        delete_requested(int): deletion confirmed: the contact's id.
+        import_requested(str): a file to import was chosen: its path.
+        export_requested(str): a file to export to was chosen: its path.
+        text_requested(str): "Text": the contact's E.164 digits.
+        call_requested(str): "Call": the contact's E.164 digits.
+    """
+
+    save_requested = Signal(object)
     delete_requested = Signal(int)
     import_requested = Signal(str)
     export_requested = Signal(str)

@@ -92,7 +92,11 @@ class UnicodeHighlighter(QSyntaxHighlighter):
 
 
 class MessageEdit(QPlainTextEdit):
-    """Plain-text editor that turns Enter / Ctrl+Enter into ``submit`` per the setting."""
+    """Plain-text editor that turns Enter / Ctrl+Enter into ``submit`` per the setting.
+
+    Signals:
+        submit(): the send key was pressed (Shift+Enter inserts a line break).
+    """
 
     submit = Signal()
 

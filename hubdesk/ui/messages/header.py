@@ -22,10 +22,15 @@ MASKED_TIP = "Call {number} showing your masked caller number"
 
 
 class ConversationHeader(QWidget):
-    """Name and number of the open conversation, with Call and Masked call buttons."""
+    """Name and number of the open conversation, with Call and Masked call buttons.
 
-    call_requested = Signal(str)  # partner digits
-    masked_call_requested = Signal(str)  # partner digits
+    Signals:
+        call_requested(str): "Call": the partner's E.164 digits.
+        masked_call_requested(str): "Masked call": the partner's E.164 digits.
+    """
+
+    call_requested = Signal(str)
+    masked_call_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None, icons: IconSet | None = None) -> None:
         super().__init__(parent)

@@ -43,7 +43,14 @@ def contact_choice(contact: Contact) -> str:
 
 
 class NewMessageDialog(QDialog):
-    compose_requested = Signal(list)  # list[str] of E.164 digits
+    """To whom: numbers typed, or contacts completed by name or number.
+
+    Signals:
+        compose_requested(list): "Write message": the recipients' E.164 digits (one
+            opens its conversation, several a bulk send).
+    """
+
+    compose_requested = Signal(list)
 
     def __init__(self, contacts: Iterable[Contact] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -110,7 +110,10 @@ class NumberCheck(QObject):
 
     ``uk_only``: contacts and calls (parse_uk_number); otherwise any valid number is
     accepted and a non-UK one gets the "SMS only" note. ``optional``: empty is valid
-    (and means "no number"). ``changed`` fires after every re-check.
+    (and means "no number").
+
+    Signals:
+        changed(): the text was checked again (``number`` may have changed).
     """
 
     changed = Signal()

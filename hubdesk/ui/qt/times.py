@@ -72,6 +72,9 @@ class MinuteTicker(QObject):
     One single-shot ``QTimer``, re-armed from the clock after each tick, so it stays
     aligned to the minute (a coarse or late timer, a suspended laptop) instead of
     drifting. Views start it when shown and stop it when hidden.
+
+    Signals:
+        tick(): a new minute began.
     """
 
     tick = Signal()

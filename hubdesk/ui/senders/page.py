@@ -50,6 +50,13 @@ def sender_model(parent: QWidget | None = None) -> RecordTableModel[SenderId]:
 
 
 class SenderIdsPage(QWidget):
+    """The account's sender IDs and their approval, and a request for a new one.
+
+    Signals:
+        request_sender_id(str): "Request" with a valid ID: the ID asked for.
+        refresh_requested(): "Refresh" (or the platform's Refresh key).
+    """
+
     request_sender_id = Signal(str)
     refresh_requested = Signal()
 

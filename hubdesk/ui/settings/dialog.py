@@ -51,7 +51,13 @@ def _time(moment: QTime) -> time:
 
 
 class SettingsDialog(QDialog):
-    settings_accepted = Signal(object)  # AppSettings
+    """HubDesk's preferences.
+
+    Signals:
+        settings_accepted(object): "OK" with valid values: the chosen ``AppSettings``.
+    """
+
+    settings_accepted = Signal(object)
 
     def __init__(
         self,

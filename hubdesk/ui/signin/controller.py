@@ -65,9 +65,14 @@ def error_message(exc: BaseException) -> str:
 
 
 class SignInFlow(QObject):
-    """One login dialog at a time; ``signed_in(profile)`` when it worked."""
+    """One login dialog at a time.
 
-    signed_in = Signal(object)  # Profile
+    Signals:
+        signed_in(object): the sign-in worked: the ``Profile`` signed in to.
+        cancelled(): the dialog was closed without signing in.
+    """
+
+    signed_in = Signal(object)
     cancelled = Signal()
 
     def __init__(self, window: QWidget, service: SignInService) -> None:

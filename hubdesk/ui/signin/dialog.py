@@ -45,9 +45,14 @@ class LoginForm:
 
 
 class LoginDialog(QDialog):
-    """Sign in to HubWork. Modal to the window, but opened with ``open()``."""
+    """Sign in to HubWork. Modal to the window, but opened with ``open()``.
 
-    login_requested = Signal(object)  # LoginForm
+    Signals:
+        login_requested(object): "Sign in": the ``LoginForm`` (the dialog stays open
+            until the container accepts it).
+    """
+
+    login_requested = Signal(object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -18,9 +18,14 @@ from hubdesk.ui.qt.times import LiveTimesListView
 
 
 class ConversationListView(LiveTimesListView):
-    """A list view set up for the model: fixed row height, emits the chosen conversation."""
+    """A list view set up for the model: fixed row height, emits the chosen conversation.
 
-    conversation_activated = Signal(object)  # Conversation
+    Signals:
+        conversation_activated(object): a row was clicked or activated: its
+            ``Conversation``.
+    """
+
+    conversation_activated = Signal(object)
 
     def __init__(
         self, parent: QWidget | None = None, *, clock: Callable[[], datetime] | None = None
@@ -62,9 +67,12 @@ class ConversationListView(LiveTimesListView):
 
 
 class SearchField(QLineEdit):
-    """The conversation filter. Esc clears it (a second Esc is the window's); Down goes
-    to the results (``to_results``); Enter opens the highlighted or first one
-    (``open_result``)."""
+    """The conversation filter. Esc clears it (a second Esc is the window's).
+
+    Signals:
+        to_results(): Down: go to the results.
+        open_result(): Enter: open the highlighted or first result.
+    """
 
     to_results = Signal()
     open_result = Signal()

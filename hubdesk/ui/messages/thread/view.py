@@ -27,10 +27,17 @@ _BOTTOM = ("bottom", "", 0)
 
 
 class ThreadView(LiveTimesListView):
-    """Shows a :class:`ThreadModel`; pins to the bottom; asks for older pages at the top."""
+    """Shows a :class:`ThreadModel`; pins to the bottom; asks for older pages at the top.
+
+    Signals:
+        older_requested(): scrolled to the top with nothing hidden: the store's next
+            (older) page is wanted.
+        retry_requested(object): "Retry" on a failed bubble (click or key): its
+            ``ThreadEntry``.
+    """
 
     older_requested = Signal()
-    retry_requested = Signal(object)  # ThreadEntry
+    retry_requested = Signal(object)
 
     NEAR_TOP_PX = 120
     AT_BOTTOM_PX = 24
