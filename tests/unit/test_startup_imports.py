@@ -49,8 +49,19 @@ DEFERRED = (
     "hubdesk.sim",
     "hubdesk.app.runtime",
     "hubdesk.ui.shell.controller",
-    "hubdesk.ui.pages",
-    "hubdesk.ui.dialogs",
+    # the window's other pages, the dialogs and their controllers; the Messages page's
+    # compose pane; the toast: built after the first paint (html: its entity table)
+    "hubdesk.ui.contacts",
+    "hubdesk.ui.senders",
+    "hubdesk.ui.calls",
+    "hubdesk.ui.bulk",
+    "hubdesk.ui.settings",
+    "hubdesk.ui.signin",
+    "hubdesk.ui.messages.new_message",
+    "hubdesk.ui.messages.compose",
+    "hubdesk.ui.messages.compose_controller",
+    "hubdesk.ui.shell.toast",
+    "html",
     # the cached first frame reads settings and rows on its own short connection: the
     # store proper (and core.settings' annotation-only imports of it) wait
     "hubdesk.store.database",

@@ -17,6 +17,8 @@ built on first use (``LazyPages``), the toast on the first notice.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QToolBar, QWidget
@@ -36,7 +38,9 @@ from hubdesk.ui.shell.pages import (
     PageName,
 )
 from hubdesk.ui.shell.statusbar import SyncStatusBar
-from hubdesk.ui.shell.toast import Toast
+
+if TYPE_CHECKING:
+    from hubdesk.ui.shell.toast import Toast
 
 __all__ = ["APP_TITLE", "CALLS", "CONTACTS", "MESSAGES", "PAGES", "PAGE_ICONS", "PAGE_NAMES",
            "SENDER_IDS", "MainWindow", "PageName"]  # fmt: skip
@@ -224,6 +228,8 @@ class MainWindow(LazyPages, QMainWindow):
     def toast(self) -> Toast:
         """The notice shown by :meth:`show_toast` (built on the first one)."""
         if self._toast is None:
+            from hubdesk.ui.shell.toast import Toast
+
             self._toast = Toast(self.pages, anchor=self.messages_page.toast_anchor())
         return self._toast
 
