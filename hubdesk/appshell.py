@@ -222,7 +222,7 @@ class AppShell:
         if self.intents is None:
             return
         for uri in uris:
-            log.info("opening link %s", uri[:200])
+            log.info("%s", _link_for_log(uri))
             self.show_window()
             self.intents.open_uri(uri)
 
@@ -271,14 +271,18 @@ class AppShell:
     # --- wiring ---------------------------------------------------------------------
     def _wire(self, events: SyncEvents) -> None:
         from hubdesk.sync.events import BackfillProgress, SyncStatus
+        from hubdesk.sync.health import StatusBoard
 
         controller = self.controller
         assert controller is not None
+        board = StatusBoard()  # "Online" only after a poll that went through: see health
 
         def on_state(status: SyncStatus) -> None:
-            controller.show_sync(
-                status.kind.value, status.last_sync, status.detail, status.retry_after
-            )
+            shown = board.update(status)
+            if shown is not None:
+                controller.show_sync(
+                    shown.kind.value, shown.last_sync, shown.detail, shown.retry_after
+                )
 
         def on_backfill(progress: BackfillProgress) -> None:
             controller.show_backfill(progress.done, progress.total, progress.finished)
@@ -359,6 +363,25 @@ class AppShell:
         box.setModal(False)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.show()  # not open(): QDialog.open() is always window-modal and would block
+
+
+def _link_for_log(uri: str) -> str:
+    """What the log says about a link: the validated request (numbers as E.164, the
+    length of an ``sms:`` text, never the text), or that it is not valid (its scheme and
+    length: the reason, which quotes it, is for the user's message box)."""
+    from hubdesk.domain.uris import DialRequest, UriError, parse_uri
+
+    try:
+        request = parse_uri(uri)
+    except UriError:
+        scheme = uri.split(":", 1)[0].lower() if ":" in uri else ""
+        shown = f"{scheme}: " if scheme in ("tel", "sms") else ""
+        return f"ignoring a {shown}link that is not valid ({len(uri)} characters)"
+    if isinstance(request, DialRequest):
+        return f"opening tel: link to +{request.number.digits}"
+    numbers = ", ".join(f"+{n.digits}" for n in request.numbers)
+    text = f" (text of {len(request.body)} characters)" if request.body else ""
+    return f"opening sms: link to {numbers}{text}"
 
 
 def _env_poll() -> bool:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import httpx
 
-from hubdesk.api import HubClient
+from hubdesk.api import ApiError, HubClient
 from hubdesk.core.bulk import BulkSender
 from hubdesk.core.dialer import Dialer
 from hubdesk.core.inbox import Inbox
@@ -33,7 +33,8 @@ from hubdesk.store.worker import DbWorker
 from hubdesk.sync import storeops
 from hubdesk.sync.backfill import Backfill
 from hubdesk.sync.clock import ServerClock, ServerClockTransport
-from hubdesk.sync.events import SyncEvents
+from hubdesk.sync.events import SyncEvents, SyncStatus, SyncStatusKind, SyncStatusSource
+from hubdesk.sync.health import supervise
 from hubdesk.sync.outbox import OutboxSender
 from hubdesk.sync.poller import Poller
 
@@ -160,37 +161,40 @@ class Runtime:
         self.bulk = BulkSender(self.worker, self.outbox, self.sender_ids)
         self.dialer = Dialer(client, self.worker)
         stop = self._stop = asyncio.Event()
+        poller, outbox, report = self.poller, self.outbox, self.events.sync_state.emit
+        for source in SyncStatusSource:  # fresh loops: nothing known, no problem yet
+            await report(SyncStatus(SyncStatusKind.CONNECTING, source=source))
+        loops = {
+            SyncStatusSource.POLLER: lambda: poller.run(stop),
+            SyncStatusSource.OUTBOX: lambda: outbox.run(stop, interval=self._outbox_interval),
+            SyncStatusSource.BACKFILL: lambda: self._first_backfill(stop),
+        }
+        # Each loop survives anything itself (sync.health); supervise() restarts one that
+        # ends on an exception all the same, so no loop ever dies quietly.
         self._tasks = [
-            asyncio.create_task(self.poller.run(stop), name="hubdesk-poller"),
             asyncio.create_task(
-                self.outbox.run(stop, interval=self._outbox_interval), name="hubdesk-outbox"
-            ),
-            asyncio.create_task(self._refresh_senders(), name="hubdesk-senders"),
-            asyncio.create_task(self._first_backfill(stop), name="hubdesk-backfill"),
+                supervise(loop, stop, source=source, report=report), name=f"hubdesk-{source.value}"
+            )
+            for source, loop in loops.items()
         ]
+        self._tasks.append(asyncio.create_task(self._refresh_senders(), name="hubdesk-senders"))
 
     async def _refresh_senders(self) -> None:
         try:
             await self.sender_ids.refresh()
-        except Exception as exc:  # offline start: the cached list stays
-            log.info("sender IDs not refreshed: %r", exc)
+        except ApiError as exc:  # offline start: the cached list stays
+            log.info("sender IDs not refreshed: %s", exc)
+        except Exception:
+            log.exception("sender IDs not refreshed: an internal error")
 
     async def _first_backfill(self, stop: asyncio.Event) -> None:
+        """The history download, retried until it finishes (``Backfill.keep_running``)."""
         while self.clock.now() is None and not stop.is_set():
             await asyncio.sleep(0.2)  # the backfill starts from the server's clock
-        if not stop.is_set():
-            await self._run_backfill(timedelta(days=self.settings.current.backfill_days))
-
-    async def _run_backfill(self, depth: timedelta) -> None:
         backfill = self.backfill
-        if backfill is None:
-            return
-        try:
-            await backfill.run(depth)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            log.info("backfill stopped: %r", exc)
+        if backfill is not None and not stop.is_set():
+            depth = timedelta(days=self.settings.current.backfill_days)
+            await backfill.keep_running(depth, stop)
 
     async def fetch_older(self, partner: str, before: datetime | None) -> int:
         """The store ran out of ``partner``'s history: fetch one page each way (received

@@ -1,8 +1,9 @@
 """``hubdesk --self-test``: prove that this installation (or bundle) works, end to end.
 
-Runs, in one process and without touching the user's profile, server or keyring:
+Runs, in one process and without touching the user's profile or server:
 
-1. ``qt``: a QApplication (``QT_QPA_PLATFORM=offscreen`` unless a platform is set);
+1. ``qt``: a QApplication (on Linux ``QT_QPA_PLATFORM=offscreen`` unless a platform is
+   set; on Windows and macOS the native one, which the tray and notifications need);
 2. ``simulator``: the built-in HubWork simulator on loopback (``SimServer``);
 3. ``login``: a password-grant login (``SessionManager`` with a ``MemoryVault`` and a
    temporary ``HUBDESK_HOME``);
@@ -11,20 +12,31 @@ Runs, in one process and without touching the user's profile, server or keyring:
    ``POST /sms/send`` on the simulator;
 6. ``receive``: an inbound SMS injected in the simulator, polled, stored and announced
    as new inbound;
-7. ``window``: the main window (``hubdesk.ui.window``) when it exists, else the main
-   widgets, filled from the store and painted (``grab()`` not null);
-8. ``keyring``: which keyring backend this installation would use (not the ``fail``
-   backend: no backend means no way to stay signed in).
+7. ``window``: the main window (``hubdesk.ui.window``), filled from the store and
+   painted (``grab()`` not null, not one flat colour);
+8. ``keyring``: the keyring backend this installation would use (not the ``fail``
+   backend: no backend means no way to stay signed in); on Windows (Credential Locker)
+   and macOS (Keychain) a throwaway item written, read back and deleted;
+9. ``tray``: HubDesk's tray icon shown;
+10. ``notification``: a notification through HubDesk's notifier, and its click path;
+11. ``url-schemes``: how ``tel:``/``sms:`` links reach this copy, as far as the OS lets
+    a program see it (registry, Info.plist and LaunchServices, xdg-mime).
 
-Prints ``ok: <step> (<detail>)`` per step and exits 0, or ``FAILED at <step>: <reason>``
-and exits 1. ``python -m hubdesk.selftest`` is the same as ``hubdesk --self-test``.
+Steps 8-11 are in ``hubdesk.selftest_desktop``, which says what each OS allows. A step
+this system does not let a program check prints ``skipped: <step> (<why>)``; the
+others print ``ok: <step> (<detail>)``. The run ends with ``self-test passed (N steps,
+M skipped)`` and exit 0, or ``FAILED at <step>: <reason>`` and exit 1.
+
+Options: ``--strict``: a skipped step fails the run (CI, once the bundle is registered
+as the installer would); ``--report FILE``: the same lines written to FILE too (a
+Windows GUI executable has no console to print to). ``python -m hubdesk.selftest`` is
+the same as ``hubdesk --self-test``.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import inspect
+import argparse
+import contextlib
 import os
 import sys
 import tempfile
@@ -35,9 +47,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+# Defined with the desktop checks, which raise them too: one class whether this module
+# runs as hubdesk.selftest or as __main__ (python -m hubdesk.selftest).
+from hubdesk.selftest_desktop import SelfTestFailed, StepSkipped
+
 __all__ = ["STEPS", "SelfTestFailed", "main", "run_self_test"]
 
-STEPS = ("qt", "simulator", "login", "sync", "send", "receive", "window", "keyring")
+STEPS = (
+    "qt",
+    "simulator",
+    "login",
+    "sync",
+    "send",
+    "receive",
+    "window",
+    "keyring",
+    "tray",
+    "notification",
+    "url-schemes",
+)
 
 SENDER = "447520602706"  # the simulator's approved main sender id
 SEND_TO = "447400123456"
@@ -46,18 +74,36 @@ INBOUND_FROM = "447400654321"
 INBOUND_TEXT = "HubDesk self-test: inbound"
 
 
-class SelfTestFailed(Exception):
-    """A step did not do what it must; ``str()`` is the reason."""
-
-
 @dataclass
 class _Report:
-    out: TextIO
+    outs: list[TextIO]
+    strict: bool = False
     passed: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def line(self, text: str) -> None:
+        for out in self.outs:
+            print(text, file=out, flush=True)
 
     def ok(self, step: str, detail: str = "") -> None:
         self.passed.append(step)
-        print(f"ok: {step}" + (f" ({detail})" if detail else ""), file=self.out, flush=True)
+        self.line(f"ok: {step}" + (f" ({detail})" if detail else ""))
+
+    def skip(self, step: str, why: str) -> None:
+        if self.strict:
+            raise SelfTestFailed(f"skipped, and --strict was given: {why}")
+        self.skipped.append(step)
+        self.line(f"skipped: {step} ({why})")
+
+    def run(self, step: _Step, name: str, check: Callable[[], str]) -> None:
+        """``check()``'s detail as ``ok``, or ``skipped`` when it raises StepSkipped."""
+        with step(name):
+            try:
+                detail = check()
+            except StepSkipped as why:
+                self.skip(name, str(why))
+            else:
+                self.ok(name, detail)
 
 
 class _Step:
@@ -91,31 +137,51 @@ def _check(condition: bool, reason: str) -> None:
         raise SelfTestFailed(reason)
 
 
-def run_self_test(out: TextIO | None = None) -> int:
-    """Run every step, report on ``out`` (default stdout); 0 when all passed, else 1."""
-    stream = out if out is not None else (sys.stdout or open(os.devnull, "w"))  # noqa: SIM115
-    report = _Report(stream)
+def run_self_test(
+    out: TextIO | None = None, *, strict: bool = False, report_file: Path | None = None
+) -> int:
+    """Run every step, report on ``out`` (default stdout) and ``report_file``; 0 when
+    all passed (skipped steps allowed unless ``strict``), else 1 (2: no report file)."""
+    outs = [out if out is not None else sys.stdout]
+    with contextlib.ExitStack() as files:
+        if report_file is not None:
+            try:
+                outs.append(files.enter_context(report_file.open("w", encoding="utf-8")))
+            except OSError as exc:
+                reason = exc.strerror or type(exc).__name__
+                print(f"cannot write the report {report_file}: {reason}", file=sys.stderr)
+                return 2
+        report = _Report([o for o in outs if o is not None], strict=strict)
+        return _run_reported(report)
+
+
+def _run_reported(report: _Report) -> int:
     step = _Step()
     try:
-        with tempfile.TemporaryDirectory(prefix="hubdesk-selftest-") as tmp:
+        # ignore_cleanup_errors: on Windows a file still open (a log, SQLite's WAL) would
+        # otherwise turn a passed run into a failure while deleting the folder.
+        with tempfile.TemporaryDirectory(
+            prefix="hubdesk-selftest-", ignore_cleanup_errors=True
+        ) as tmp:
             with _environment(HUBDESK_HOME=str(Path(tmp) / "profile")):
                 _run(Path(tmp) / "profile", report, step)
     except SelfTestFailed as exc:
-        print(f"FAILED at {step.current}: {exc}", file=stream, flush=True)
+        report.line(f"FAILED at {step.current}: {exc}")
         return 1
     except Exception as exc:
-        reason = f"{type(exc).__name__}: {exc}"
-        print(f"FAILED at {step.current}: {reason}", file=stream, flush=True)
+        report.line(f"FAILED at {step.current}: {type(exc).__name__}: {exc}")
         if os.environ.get("HUBDESK_SELFTEST_TRACEBACK"):
-            traceback.print_exc(file=stream)
+            report.line(traceback.format_exc())
         return 1
-    print(f"self-test passed ({len(report.passed)} steps)", file=stream, flush=True)
+    skipped = f", {len(report.skipped)} skipped" if report.skipped else ""
+    report.line(f"self-test passed ({len(report.passed)} steps{skipped})")
     return 0
 
 
 def _run(home: Path, report: _Report, step: _Step) -> None:
     with step("qt"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        if sys.platform.startswith("linux"):  # no display needed; Windows/macOS: native
+            os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from PySide6.QtWidgets import QApplication
 
         import hubdesk.ui  # noqa: F401  (as app.py: the package is set up before any widget)
@@ -145,8 +211,34 @@ def _run(home: Path, report: _Report, step: _Step) -> None:
             report.ok("window", _paint(*shown))
     finally:
         close_event_loop(loop)
-    with step("keyring"):
-        report.ok("keyring", _keyring_backend())
+    _desktop(report, step)
+
+
+def _desktop(report: _Report, step: _Step) -> None:
+    """keyring, tray, notification, url-schemes (``hubdesk.selftest_desktop``)."""
+    from hubdesk.selftest_desktop import (
+        check_keyring,
+        check_notification,
+        check_tray,
+        check_url_schemes,
+    )
+
+    report.run(step, "keyring", check_keyring)
+    tray = None
+    with step("tray"):
+        try:
+            tray, detail = check_tray()
+        except StepSkipped as why:
+            report.skip("tray", str(why))
+        else:
+            report.ok("tray", detail)
+    try:
+        report.run(step, "notification", lambda: check_notification(tray))
+    finally:
+        if tray is not None:
+            tray.dispose()
+            tray.deleteLater()
+    report.run(step, "url-schemes", check_url_schemes)
 
 
 async def _exercise(
@@ -243,17 +335,17 @@ def _sends(server: Any) -> int:
 
 
 def _paint(conversations: list[Any], thread: list[Any]) -> str:
-    """Build the main window (or, before it exists, the main widgets) and grab it."""
-    from PySide6.QtWidgets import QApplication, QWidget
+    """Build the main window, give it the stored data, and grab it."""
+    from PySide6.QtWidgets import QApplication
 
-    if importlib.util.find_spec("hubdesk.ui.window") is not None:
-        window = _build_window(importlib.import_module("hubdesk.ui.window"))
-        _fill(window, conversations, thread)
-        what = f"main window {type(window).__name__}"
-    else:
-        window = _build_widgets(conversations, thread)
-        what = "main widgets (no hubdesk.ui.window yet)"
+    from hubdesk.ui.window import MainWindow
+
+    window = MainWindow()
     try:
+        window.conversation_model.set_conversations(conversations)
+        _check(window.conversation_model.rowCount() == len(conversations), "rows missing")
+        window.thread_model.set_entries(thread)
+        _check(window.thread_model.rowCount() > 0, "the thread model shows no message")
         window.resize(960, 640)
         window.show()
         for _ in range(3):
@@ -262,106 +354,28 @@ def _paint(conversations: list[Any], thread: list[Any]) -> str:
         _check(not pixmap.isNull(), "grab() returned a null pixmap")
         _check(pixmap.width() > 0 and pixmap.height() > 0, "grab() returned an empty pixmap")
         image = pixmap.toImage()
-        _check(len({image.pixel(x, image.height() // 2) for x in range(0, image.width(), 7)}) > 1,
-               "the window painted one flat colour")  # fmt: skip
-        return f"{what}, {pixmap.width()}x{pixmap.height()} painted"
+        colours = {image.pixel(x, image.height() // 2) for x in range(0, image.width(), 7)}
+        _check(len(colours) > 1, "the window painted one flat colour")
+        return f"main window {type(window).__name__}, {pixmap.width()}x{pixmap.height()} painted"
     finally:
         window.close()
-        if isinstance(window, QWidget):
-            window.deleteLater()
+        window.deleteLater()
         QApplication.processEvents()
 
 
-def _build_window(module: Any) -> Any:
-    """``hubdesk.ui.window``'s main window, built with no arguments beyond optional ones."""
-    cls = getattr(module, "MainWindow", None)
-    if cls is None:
-        raise SelfTestFailed("hubdesk.ui.window has no MainWindow")
-    required = [
-        p
-        for p in inspect.signature(cls).parameters.values()
-        if p.default is inspect.Parameter.empty
-        and p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
-    ]
-    if required:
-        from hubdesk.ui import IconSet
-
-        known: dict[str, Callable[[], Any]] = {"icons": IconSet}
-        missing = [p.name for p in required if p.name not in known]
-        if missing:
-            raise SelfTestFailed(f"MainWindow needs {', '.join(missing)}: the self-test cannot "
-                                 "build it")  # fmt: skip
-        return cls(**{p.name: known[p.name]() for p in required})
-    return cls()
-
-
-def _fill(window: Any, conversations: list[Any], thread: list[Any]) -> None:
-    """Give the window's list and thread models the stored data, where it has them."""
-    conversation_model = getattr(window, "conversation_model", None)
-    if conversation_model is not None and hasattr(conversation_model, "set_conversations"):
-        conversation_model.set_conversations(conversations)
-        _check(conversation_model.rowCount() == len(conversations), "conversation rows missing")
-    thread_model = getattr(window, "thread_model", None)
-    if thread_model is not None and hasattr(thread_model, "set_entries"):
-        thread_model.set_entries(thread)
-        _check(thread_model.rowCount() > 0, "the thread model shows no message")
-
-
-def _build_widgets(conversations: list[Any], thread: list[Any]) -> Any:
-    """The conversation list, the open thread and the compose pane, side by side."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QSplitter
-
-    from hubdesk.ui import (
-        ComposePane,
-        ConversationListModel,
-        ConversationListView,
-        IconSet,
-        ThreadModel,
-        ThreadView,
-    )
-
-    icons = IconSet()
-    splitter = QSplitter()
-    conversation_model = ConversationListModel(splitter)
-    conversation_model.set_conversations(conversations)
-    conversation_view = ConversationListView(splitter)
-    conversation_view.setModel(conversation_model)
-    right = QSplitter(Qt.Orientation.Vertical, splitter)
-    thread_model = ThreadModel(right)
-    thread_model.set_entries(thread)
-    thread_view = ThreadView(right)
-    thread_view.setModel(thread_model)
-    ComposePane(right, icons=icons)
-    splitter.setWindowIcon(icons.icon("hubdesk"))
-    _check(conversation_model.rowCount() == len(conversations), "conversation rows missing")
-    _check(thread_model.rowCount() > 0, "the thread model shows no message")
-    return splitter
-
-
-def _keyring_backend() -> str:
-    import keyring
-    from keyring.backends import fail
-
-    backend = keyring.get_keyring()
-    name = f"{type(backend).__module__}.{type(backend).__qualname__}"
-    inner = getattr(backend, "backends", None)  # the chainer holds the real ones
-    if isinstance(backend, fail.Keyring) or (inner is not None and not inner):
-        raise SelfTestFailed(
-            f"no usable keyring backend ({name}): HubDesk could not keep a sign-in"
-        )
-    if inner:
-        name += " [" + ", ".join(f"{type(b).__module__}.{type(b).__qualname__}" for b in inner)
-        name += "]"
-    return name
-
-
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    if any(a in ("-h", "--help") for a in args):
-        print(__doc__)
-        return 0
-    return run_self_test()
+    parser = argparse.ArgumentParser(
+        prog="hubdesk --self-test",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--strict", action="store_true", help="a skipped step fails the run")
+    parser.add_argument("--report", metavar="FILE", type=Path, help="also write the lines here")
+    try:
+        args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    except SystemExit as done:  # --help (0), or a usage error (2) already printed
+        return done.code if isinstance(done.code, int) else 0
+    return run_self_test(strict=args.strict, report_file=args.report)
 
 
 if __name__ == "__main__":

@@ -1,18 +1,23 @@
 """pytest plugin: the headless desktop session, as tests see it.
 
-* Qt platform: tests run ``offscreen`` unless ``scripts/test``'s desktop session is up
-  (``HUBDESK_DESKTOP_SESSION=1``, where it set ``QT_QPA_PLATFORM=xcb``).
-* Tests marked ``desktop`` and tests using the ``desktop_session`` fixture are skipped
-  outside that session, with the reason "needs scripts/test's desktop session" — and
-  fail in CI (``tests/missing.py``).
+* Qt platform, Linux: tests run ``offscreen`` unless ``scripts/test``'s desktop session
+  is up (``HUBDESK_DESKTOP_SESSION=1``, where it set ``QT_QPA_PLATFORM=xcb``). Windows
+  and macOS: Qt's own platform (windows, cocoa), which the hosted runners' desktop
+  session serves.
+* Tests marked ``desktop`` and tests using the ``desktop_session`` fixture need that
+  Linux session (Xvfb, D-Bus, gnome-keyring, dunst). On Linux outside it they are
+  skipped with the reason "needs scripts/test's desktop session", and fail in CI
+  (``tests/missing.py``); on Windows and macOS they are skipped as Linux only.
 * ``desktop_session`` gives a :class:`Desktop`: what the user would see of
   notifications (dunst, over D-Bus) and of the tray (the StatusNotifierWatcher).
 """
 
 from __future__ import annotations
 
+import html
 import importlib.util
 import os
+import re
 import sys
 import threading
 import time
@@ -28,6 +33,7 @@ from jeepney.io.blocking import DBusConnection, open_dbus_connection
 from tests.missing import missing
 
 SKIP_REASON = "needs scripts/test's desktop session"
+LINUX_ONLY_REASON = "Linux only: the Linux desktop session (Xvfb, D-Bus, gnome-keyring, dunst)"
 IN_SESSION = os.environ.get("HUBDESK_DESKTOP_SESSION") == "1"
 
 _SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "desktop_session.py"
@@ -67,13 +73,20 @@ WATCHER_PROPS = DBusAddress(
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    if os.environ.get("HUBDESK_DESKTOP_SESSION") != "1":
+    if sys.platform.startswith("linux") and not IN_SESSION:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    if not IN_SESSION and item.get_closest_marker("desktop"):
+def _needs_session() -> None:
+    if not sys.platform.startswith("linux"):
+        pytest.skip(LINUX_ONLY_REASON)
+    if not IN_SESSION:
         missing(SKIP_REASON)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("desktop"):
+        _needs_session()
 
 
 # -- what the user sees -------------------------------------------------------------------
@@ -138,6 +151,13 @@ class NotifyMonitor:
         self._connection.close()
 
 
+def displayed_text(markup: str) -> str:
+    """What dunst draws for its formatted message (Pango markup, ``<b>%s</b>\\n%b``):
+    the text with tags rendered away (an ``<img>`` dunst drew as "[image]") and entities
+    decoded."""
+    return html.unescape(re.sub(r"<[^>]*>", "", markup))
+
+
 class Desktop:
     """The running desktop session, seen from a test."""
 
@@ -160,7 +180,8 @@ class Desktop:
 
         Closes those still displayed first (dunst's history lists closed ones only), so
         call :meth:`invoke_action` before this. Each is a dict with ``id``, ``appname``,
-        ``summary``, ``body``, ``actions`` ({key: label}, from the bus monitor) and
+        ``summary``, ``body``, ``shown`` (the text dunst displays: its formatted message,
+        markup rendered), ``actions`` ({key: label}, from the bus monitor) and
         ``urgency`` (0 low, 1 normal, 2 critical; None if unknown).
         """
         self.close_all_notifications()
@@ -182,6 +203,7 @@ class Desktop:
                     "appname": entry["appname"][1],
                     "summary": entry["summary"][1],
                     "body": entry["body"][1],
+                    "shown": displayed_text(entry["message"][1]) if "message" in entry else None,
                     "actions": actions,
                     "urgency": urgency,
                 }
@@ -227,8 +249,7 @@ class Desktop:
 @pytest.fixture(scope="session")
 def desktop_session() -> Iterator[Desktop]:
     """The desktop session ``scripts/test`` runs the suite in (skips outside it)."""
-    if not IN_SESSION:
-        missing(SKIP_REASON)
+    _needs_session()
     desktop = Desktop(dict(os.environ))
     try:
         yield desktop

@@ -26,6 +26,7 @@ from hubdesk.domain import (
     ThreadEntry,
 )
 from hubdesk.domain.numbers import format_number
+from hubdesk.domain.text import neutralise
 
 __all__ = [
     "Output",
@@ -209,7 +210,12 @@ def template_json(template: Template) -> dict[str, JsonValue]:
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A plain-text table with a header row; columns padded to their widest cell."""
+    """A plain-text table with a header row; columns padded to their widest cell.
+
+    Every cell is neutralised (``domain.text.neutralise``): a bidi override in a name or
+    message cannot reverse what follows it in the row, and an invisible character
+    cannot make two names look alike (both are shown as ``⟨U+202E⟩``-style markers)."""
+    rows = [[neutralise(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):

@@ -2,33 +2,54 @@
 
 * Linux (and other XDG desktops): ``$XDG_CONFIG_HOME/autostart/hubdesk.desktop`` (default
   ``~/.config``), written from the template of ``packaging/linux/hubdesk-autostart.desktop``
-  with ``Exec=`` pointing at the running program.
-* Windows: the ``HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run`` value
-  ``HubDesk`` = ``"<exe>" --minimized``.
-* macOS: not supported yet (SMAppService needs the signed bundle); ``set_enabled`` raises
-  ``AutostartUnsupported`` with a sentence, ``is_enabled`` is False.
+  with ``Exec=`` pointing at the running program. ``Hidden=true`` (how desktops switch an
+  entry off) reads as off.
+* Windows: the ``HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run`` value ``HubDesk``
+  = ``"<exe>" --minimized`` (the installer's "start at login" task writes the same value).
+  An entry switched off in Task Manager's Startup tab (an odd first byte of its value
+  under ``Explorer\\StartupApproved\\Run``) reads as off; turning it on clears that mark.
+  The registry is a :class:`~hubdesk.core.registry.Registry`, so tests use an
+  in-memory one.
+* macOS: a LaunchAgent, ``~/Library/LaunchAgents/com.hubwork.HubDesk.autostart.plist``,
+  that launchd runs at login in the user's graphical session (``RunAtLoad``,
+  ``LimitLoadToSessionType=Aqua``). It needs no entitlement and works for an unsigned
+  build too. ``Disabled`` in the file reads as off. (A switch turned off in System
+  Settings > General > Login Items is kept by macOS itself, out of a program's sight.)
 """
 
 from __future__ import annotations
 
 import os
+import plistlib
 import shutil
 import sys
+import sysconfig
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
+from xml.parsers.expat import ExpatError
+
+from hubdesk.core.registry import Registry, RegistryUnavailable, command_line, open_registry
 
 __all__ = [
+    "APPROVED_KEY",
     "DESKTOP_FILE_NAME",
+    "LAUNCH_AGENT_LABEL",
+    "RUN_KEY",
     "RUN_VALUE_NAME",
     "Autostart",
+    "AutostartError",
     "AutostartUnsupported",
     "desktop_entry",
+    "launch_agent",
     "launch_command",
 ]
 
 DESKTOP_FILE_NAME = "hubdesk.desktop"
 RUN_VALUE_NAME = "HubDesk"
-_RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
+RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
+APPROVED_KEY = r"Software\Microsoft\Windows\CurrentVersion\Explorer\StartupApproved\Run"
+LAUNCH_AGENT_LABEL = "com.hubwork.HubDesk.autostart"
 MINIMIZED_FLAG = "--minimized"
 
 # packaging/linux/hubdesk-autostart.desktop, with Exec/TryExec filled in at write time.
@@ -49,8 +70,12 @@ X-KDE-autostart-after=panel
 """
 
 
-class AutostartUnsupported(RuntimeError):
-    """This platform has no "start at login" support in HubDesk yet."""
+class AutostartError(RuntimeError):
+    """Start at login could not be read or changed; ``str()`` is the sentence to show."""
+
+
+class AutostartUnsupported(AutostartError):
+    """This system offers HubDesk no way to start at login."""
 
 
 def launch_command() -> list[str]:
@@ -58,7 +83,10 @@ def launch_command() -> list[str]:
     ``hubdesk`` console script if found, else ``python -m hubdesk``."""
     if getattr(sys, "frozen", False):
         return [sys.executable]
-    beside = Path(sys.executable).with_name("hubdesk.exe" if os.name == "nt" else "hubdesk")
+    # The installation's scripts folder: beside python in a venv or on POSIX, but
+    # Scripts\ under a Windows Python's own folder.
+    scripts = Path(sysconfig.get_path("scripts"))
+    beside = scripts / ("hubdesk.exe" if os.name == "nt" else "hubdesk")
     if beside.is_file():
         return [str(beside)]
     found = shutil.which("hubdesk")
@@ -83,43 +111,74 @@ def desktop_entry(command: list[str]) -> str:
     return _TEMPLATE.format(exec=exec_line, tryexec=tryexec)
 
 
-def _windows_value(command: list[str]) -> str:
-    return " ".join(f'"{a}"' if " " in a or not a else a for a in command) + " " + MINIMIZED_FLAG
+def launch_agent(command: list[str]) -> dict[str, Any]:
+    """The LaunchAgent property list for ``command`` (``--minimized`` appended)."""
+    return {
+        "Label": LAUNCH_AGENT_LABEL,
+        "ProgramArguments": [*command, MINIMIZED_FLAG],
+        "RunAtLoad": True,
+        "ProcessType": "Interactive",
+        "LimitLoadToSessionType": "Aqua",  # the graphical login, not an ssh session
+    }
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 class Autostart:
-    """``is_enabled()`` / ``set_enabled(bool)`` for the running platform."""
+    """``is_enabled()`` / ``set_enabled(bool)`` for the running platform.
+
+    ``platform``, ``environ`` (``HOME``, ``XDG_CONFIG_HOME``), ``command`` and
+    ``registry`` default to this process's; tests pass their own.
+    """
 
     def __init__(
         self,
         platform: str | None = None,
         environ: Mapping[str, str] | None = None,
         command: list[str] | None = None,
+        *,
+        registry: Registry | None = None,
     ) -> None:
         self._platform = platform or sys.platform
         self._environ = os.environ if environ is None else environ
         self._command = command
+        self._registry = registry
 
     @property
-    def supported(self) -> bool:
-        return not self._platform.startswith("darwin")
+    def _windows(self) -> bool:
+        return self._platform.startswith("win")
+
+    @property
+    def _macos(self) -> bool:
+        return self._platform.startswith("darwin")
 
     def command(self) -> list[str]:
         return list(self._command) if self._command else launch_command()
 
+    def _home(self) -> Path:
+        home = self._environ.get("HOME") or ""
+        return Path(home) if home and Path(home).is_absolute() else Path.home()
+
     def desktop_file(self) -> Path:
         base = self._environ.get("XDG_CONFIG_HOME") or ""
-        root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".config"
+        root = Path(base) if base and Path(base).is_absolute() else self._home() / ".config"
         return root / "autostart" / DESKTOP_FILE_NAME
 
+    def agent_file(self) -> Path:
+        """macOS: the LaunchAgent's property list."""
+        return self._home() / "Library" / "LaunchAgents" / f"{LAUNCH_AGENT_LABEL}.plist"
+
     def is_enabled(self) -> bool:
-        if self._platform.startswith("darwin"):
-            return False
-        if self._platform.startswith("win"):
-            return _windows_get() is not None
+        if self._windows:
+            return self._windows_enabled()
+        if self._macos:
+            return self._agent_enabled()
         path = self.desktop_file()
-        if not path.is_file():
-            return False
         try:
             text = path.read_text(encoding="utf-8")
         except OSError:
@@ -129,59 +188,79 @@ class Autostart:
         return "hidden=true" not in lowered and "x-gnome-autostart-enabled=false" not in lowered
 
     def set_enabled(self, enabled: bool) -> None:
-        """Turn start-at-login on or off (raises ``AutostartUnsupported`` on macOS,
-        ``OSError`` when the file or registry cannot be written)."""
-        if self._platform.startswith("darwin"):
-            raise AutostartUnsupported(
-                "Starting at login is not supported on macOS yet; add HubDesk under "
-                "System Settings > General > Login Items instead."
-            )
-        if self._platform.startswith("win"):
-            _windows_set(_windows_value(self.command()) if enabled else None)
-            return
-        path = self.desktop_file()
-        if not enabled:
-            path.unlink(missing_ok=True)
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(desktop_entry(self.command()), encoding="utf-8")
-        os.replace(tmp, path)
+        """Turn start-at-login on or off (``OSError`` when the file cannot be written,
+        ``AutostartError`` with a sentence when the registry refuses)."""
+        if self._windows:
+            self._windows_set(enabled)
+        elif self._macos:
+            path = self.agent_file()
+            if enabled:
+                _write_atomically(path, plistlib.dumps(launch_agent(self.command())))
+            else:
+                path.unlink(missing_ok=True)
+        else:
+            path = self.desktop_file()
+            if enabled:
+                _write_atomically(path, desktop_entry(self.command()).encode("utf-8"))
+            else:
+                path.unlink(missing_ok=True)
 
     def describe(self) -> str:
         """Where the setting lives, for the settings dialog."""
-        if self._platform.startswith("darwin"):
-            return "Not supported on macOS yet."
-        if self._platform.startswith("win"):
-            return rf"HKEY_CURRENT_USER\{_RUN_KEY} ({RUN_VALUE_NAME})"
+        if self._windows:
+            return rf"HKEY_CURRENT_USER\{RUN_KEY} ({RUN_VALUE_NAME})"
+        if self._macos:
+            return str(self.agent_file())
         return str(self.desktop_file())
 
+    # -- macOS ---------------------------------------------------------------------------
 
-def _windows_get() -> str | None:  # pragma: no cover - Windows only
-    if sys.platform != "win32":
-        return None
-    import winreg
+    def _agent_enabled(self) -> bool:
+        try:
+            with self.agent_file().open("rb") as handle:
+                agent = plistlib.load(handle)
+        except (OSError, ValueError, ExpatError):  # missing, or not a property list
+            return False
+        return (
+            isinstance(agent, dict)
+            and agent.get("Label") == LAUNCH_AGENT_LABEL
+            and agent.get("RunAtLoad") is True
+            and agent.get("Disabled") is not True
+        )
 
-    try:
-        with winreg.OpenKey(winreg.HKEY_CURRENT_USER, _RUN_KEY) as key:
-            value, _kind = winreg.QueryValueEx(key, RUN_VALUE_NAME)
-    except OSError:
-        return None
-    return str(value)
+    # -- Windows -------------------------------------------------------------------------
 
-
-def _windows_set(value: str | None) -> None:  # pragma: no cover - Windows only
-    if sys.platform != "win32":
-        raise AutostartUnsupported("The Windows registry is only available on Windows.")
-    import winreg
-
-    with winreg.CreateKeyEx(winreg.HKEY_CURRENT_USER, _RUN_KEY, 0, winreg.KEY_SET_VALUE) as key:
-        if value is None:
+    def _open_registry(self) -> Registry:
+        if self._registry is None:
             try:
-                winreg.DeleteValue(key, RUN_VALUE_NAME)
-            except FileNotFoundError:
-                pass
-        else:
-            winreg.SetValueEx(key, RUN_VALUE_NAME, 0, winreg.REG_SZ, value)
+                self._registry = open_registry("HKCU")
+            except RegistryUnavailable as exc:
+                raise AutostartUnsupported(f"Start at login needs {exc}") from exc
+        return self._registry
 
+    def _windows_enabled(self) -> bool:
+        try:
+            registry = self._open_registry()
+        except AutostartUnsupported:
+            return False
+        if registry.get(RUN_KEY, RUN_VALUE_NAME) is None:
+            return False
+        approved = registry.get_bytes(APPROVED_KEY, RUN_VALUE_NAME)
+        return not (approved and approved[0] & 1)  # odd first byte: off in Task Manager
 
+    def _windows_set(self, enabled: bool) -> None:
+        registry = self._open_registry()
+        try:
+            # Task Manager's "disabled" mark would keep a fresh entry from running.
+            registry.delete_value(APPROVED_KEY, RUN_VALUE_NAME)
+            if enabled:
+                value = command_line(*self.command(), MINIMIZED_FLAG)
+                registry.set(RUN_KEY, RUN_VALUE_NAME, value)
+            else:
+                registry.delete_value(RUN_KEY, RUN_VALUE_NAME)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise AutostartError(
+                f"Windows did not let HubDesk change its start-at-login entry "
+                f"(HKEY_CURRENT_USER\\{RUN_KEY}): {reason}."
+            ) from exc

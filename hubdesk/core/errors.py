@@ -155,7 +155,7 @@ def _describe_api(exc: api.ApiError) -> str:
 
 def describe_error(exc: BaseException) -> str:
     """One sentence for a person, for any exception a use case may raise."""
-    from hubdesk.core.autostart import AutostartUnsupported
+    from hubdesk.core.autostart import AutostartError
     from hubdesk.domain.numbers import NumberError  # phonenumbers: not at import time
     from hubdesk.domain.placeholders import PlaceholderError
     from hubdesk.domain.schedule import ScheduleError
@@ -195,7 +195,7 @@ def describe_error(exc: BaseException) -> str:
         return sentence(f"That message is no longer in the outbox ({exc})")
     if isinstance(exc, WorkerClosed):
         return "The local database is closed; restart HubDesk."
-    if isinstance(exc, AutostartUnsupported):
+    if isinstance(exc, AutostartError):  # AutostartUnsupported too
         return sentence(str(exc) or "Start at login is not supported on this system yet")
     if isinstance(exc, OSError):
         name = f" ({exc.filename})" if exc.filename else ""

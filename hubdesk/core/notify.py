@@ -9,6 +9,8 @@
   handled and still counted in the unread total, which the inbox keeps;
 * up to ``max_individual`` (3) new messages: one notice each, titled with the contact's
   name (or the formatted number), the text as one line of at most 120 characters;
+  title and text are message data, made safe to show (``domain.text.one_line``: no
+  control character such as NUL, no lone surrogate, bidi controls neutralised);
 * more: one summary "5 new messages from 3 people", with ``partner`` set when they all
   come from one person (clicking it opens that conversation).
 """
@@ -23,6 +25,7 @@ from datetime import datetime, time
 from hubdesk.core.settings import AppSettings
 from hubdesk.domain import Sms, SmsType
 from hubdesk.domain.numbers import format_number
+from hubdesk.domain.text import one_line
 
 __all__ = ["Notice", "NotificationPolicy", "in_quiet_hours", "preview"]
 
@@ -40,8 +43,9 @@ class Notice:
 
 
 def preview(text: str, limit: int = 120) -> str:
-    """The text on one line (whitespace collapsed), cut to ``limit`` characters with "…"."""
-    line = " ".join(text.split())
+    """The text on one line (controls removed, whitespace collapsed, bidi controls
+    neutralised: ``domain.text.one_line``), cut to ``limit`` characters with "…"."""
+    line = one_line(text)
     if len(line) <= limit:
         return line
     return line[: limit - 1].rstrip() + "…"
@@ -128,4 +132,4 @@ class NotificationPolicy:
     @staticmethod
     def _name(names: NameLookup, partner: str) -> str:
         found = names.get(partner) if isinstance(names, Mapping) else names(partner)
-        return found or format_number(partner)
+        return one_line(found or "") or one_line(format_number(partner))

@@ -11,16 +11,21 @@ Digits-only input without a ``+`` is read the way people write it:
 * 11 or more digits with no leading ``0`` cannot be a UK national number (at most 10
   digits), so they are read as a country code and number (``15167259623`` is +1);
 * anything shorter is read as UK first, then as international.
+
+:func:`charge_of` says whether calling or texting a number may cost more than a normal
+call (premium rate, 084/087 service charge, 070 personal numbers, 118 directory
+enquiries…), for the dial confirmation's warning and the flags in contacts and compose.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, ValidationResult
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType, ValidationResult
 
 _DEFAULT_REGION = "GB"
 _UK_COUNTRY_CODE = 44
@@ -101,6 +106,92 @@ def format_number(digits_or_text: str) -> str:
         return str(parse_number(digits_or_text))
     except NumberError:
         return digits_or_text
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """Why a call or text to a number may cost more than a normal one.
+
+    ``label`` is the short flag shown beside the number ("Premium rate"); ``warning``
+    the sentence for a confirmation.
+    """
+
+    label: str
+    noun: str  # "a premium-rate number"
+    cost: str  # "calls can cost several pounds a minute"
+
+    def warning(self, shown: str) -> str:
+        """``"09065 551234 is a premium-rate number: calls can cost …"``."""
+        return f"{shown} is {self.noun}: {self.cost}."
+
+
+PREMIUM_RATE = Charge(
+    "Premium rate", "a premium-rate number", "calls and texts to it can cost several pounds"
+)
+SERVICE_CHARGE = Charge(
+    "Service charge",
+    "a service-charge number (084/087)",
+    "calls to it cost a service charge on top of the normal rate",
+)
+SHARED_COST = Charge("Shared cost", "a shared-cost number", "calls can cost more than usual")
+PERSONAL_NUMBER = Charge(
+    "Personal number",
+    "a personal number (070), not a mobile",
+    "calls to it can cost far more than calling a mobile",
+)
+NON_GEOGRAPHIC = Charge(
+    "Non-geographic", "a non-geographic number", "calls to it can cost more than usual"
+)
+INTERNET_PHONE = Charge(
+    "Internet phone", "an internet-telephony number", "calls to it can cost more than usual"
+)
+PAGER = Charge("Pager", "a pager number", "calls to it can cost more than usual")
+DIRECTORY = Charge(
+    "Directory enquiries",
+    "a directory enquiries number (118)",
+    "calls to it can cost several pounds",
+)
+
+_CHARGED_TYPES = {
+    PhoneNumberType.PREMIUM_RATE: PREMIUM_RATE,
+    PhoneNumberType.SHARED_COST: SHARED_COST,
+    PhoneNumberType.PERSONAL_NUMBER: PERSONAL_NUMBER,
+    PhoneNumberType.UAN: NON_GEOGRAPHIC,
+    PhoneNumberType.VOIP: INTERNET_PHONE,
+    PhoneNumberType.PAGER: PAGER,
+}
+# UK national significant numbers: 084x/087x are typed PREMIUM_RATE by phonenumbers but
+# are Ofcom's "service" numbers; 03 is typed UAN but costs the same as 01/02 numbers.
+_UK_SERVICE = ("84", "87")
+_UK_GEOGRAPHIC_RATE = ("3",)
+_DIRECTORY = re.compile(r"(?:0044|\+44|44)?118\d{3}")
+
+
+def charge_of(number: str | PhoneNumber) -> Charge | None:
+    """What calling or texting ``number`` may cost beyond a normal call; None when
+    nothing is known to (mobiles, 01/02/03, freephone, numbers abroad of those kinds,
+    sender ids and text that is no number). Pure; never raises."""
+    if isinstance(number, PhoneNumber):
+        found = number
+    else:
+        if _DIRECTORY.fullmatch("".join(ch for ch in number if ch.isdigit() or ch == "+")):
+            return DIRECTORY
+        try:
+            found = parse_number(number)
+        except NumberError:
+            return None
+    parsed = _parse_e164(found.digits)
+    if parsed is None:
+        return None
+    charge = _CHARGED_TYPES.get(phonenumbers.number_type(parsed))
+    if charge is None or not found.is_uk:
+        return charge
+    nsn = phonenumbers.national_significant_number(parsed)
+    if charge is PREMIUM_RATE and nsn.startswith(_UK_SERVICE):
+        return SERVICE_CHARGE
+    if charge is NON_GEOGRAPHIC and nsn.startswith(_UK_GEOGRAPHIC_RATE):
+        return None
+    return charge
 
 
 def is_uk(digits: str) -> bool:

@@ -26,6 +26,7 @@ from hubdesk.sim.rules import (
     deliverable,
     strip_plus,
     value,
+    within_bounds,
 )
 from hubdesk.sim.tokens import make_access_token, make_refresh_token
 
@@ -279,13 +280,13 @@ class ApiOperations:
                     check_server_time(errors, name, given)
             errors.raise_if_any()
             now = self.now()
+            exclusive = self._config.list_bounds == "exclusive"
             rows = [
                 m.settle(now)
                 for m in self._data.messages.values()
                 if (sender is None or m.source == sender)
                 and (receiver is None or m.destination == receiver)
-                and (since is None or m.time >= since)
-                and (until is None or m.time <= until)
+                and within_bounds(m.time, since, until, exclusive=exclusive)
             ]
             rows.sort(key=lambda m: (m.time, m.sms_id), reverse=True)
             data = laravel.paginate(

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import Any, Literal
+
+#: How ``/sms/list`` compares ``sent_since``/``sent_until`` with a message's time. The
+#: API does not say; "exclusive" (``>``/``<``) also stands for a server that keeps
+#: sub-second times and reads a bound as ``HH:MM:SS.000``, hiding the rest of that second.
+ListBounds = Literal["inclusive", "exclusive"]
+LIST_BOUNDS: tuple[ListBounds, ...] = ("inclusive", "exclusive")
 
 # Settings that may change while the simulator runs (POST /_sim/config).
 LIVE_SETTINGS = ("token_ttl", "rate_limit", "delivery_delay", "inbound_every", "latency")
@@ -30,6 +36,7 @@ class SimConfig:
     demo_data: bool = True  # seed a generated demo history besides the collection's data
     seed: int = 2025  # random seed for the demo history and generated inbound texts
     per_page: int = 10
+    list_bounds: ListBounds = "inclusive"  # see ``ListBounds``
     first_sms_id: int = 747034  # the next id after the collection's send example
     revoke_access_on_refresh: bool = True  # Passport revokes the old access token
 
@@ -43,6 +50,8 @@ class SimConfig:
         )
         if self.per_page < 1:
             raise ValueError("per_page must be at least 1")
+        if self.list_bounds not in LIST_BOUNDS:
+            raise ValueError(f"list_bounds must be one of {', '.join(LIST_BOUNDS)}")
 
     def with_changes(self, **changes: Any) -> SimConfig:
         known = {f.name for f in fields(self)}

@@ -79,6 +79,14 @@ def check_pattern(errors: Errors, field: str, text: str) -> bool:
     return True
 
 
+def within_bounds(time: str, since: str | None, until: str | None, *, exclusive: bool) -> bool:
+    """``/sms/list``'s time filter (server-format strings compare in time order):
+    ``since <= time <= until``, or with ``exclusive`` ``since < time < until``."""
+    if exclusive:
+        return (since is None or time > since) and (until is None or time < until)
+    return (since is None or time >= since) and (until is None or time <= until)
+
+
 def deliverable(destination: str) -> bool:
     """Whether a destination can receive an SMS (valid anywhere)."""
     try:

@@ -1,15 +1,17 @@
 """Advisory file locks between the processes that share one profile folder.
 
-A :class:`FileLock` is an exclusive or shared lock on one lock file. The kernel drops it
-when its holder exits, however it exits (``kill -9`` included), so a lock that is held
-always means a live holder. Lock files are created on first use and never deleted
-(deleting a lock file lets two processes lock two different files).
+A :class:`FileLock` is an exclusive or shared lock on one lock file. The operating system
+drops it when its holder exits, however it exits (``kill -9``, ``TerminateProcess``), so
+a lock that is held always means a live holder. Lock files are created on first use and
+never deleted (deleting a lock file lets two processes lock two different files).
 
-* POSIX: ``fcntl.flock`` on the whole file. Each ``FileLock`` opens its own descriptor,
-  so two ``FileLock`` objects conflict even inside one process.
-* Windows: ``msvcrt.locking`` byte ranges. Shared holders each lock one byte of
-  ``_SLOTS`` slot bytes (the first one free); an exclusive holder locks all of them at
-  once, which fails while any shared holder is alive.
+The locking itself is ``portalocker``'s (``lock``/``unlock`` with ``SHARED`` or
+``EXCLUSIVE`` and ``NON_BLOCKING``), a library tested on Linux, macOS and Windows in its
+own CI: ``fcntl.flock`` on POSIX; on Windows ``LockFileEx`` (pywin32, the ``win32``
+extra) for shared locks and ``msvcrt.locking`` for exclusive ones, over overlapping byte
+ranges from offset 0, so the two modes exclude each other. Both lock an open file
+(a descriptor or handle), not a process: each ``FileLock`` opens its own descriptor, so
+two ``FileLock`` objects conflict even inside one process.
 
 Used for:
 
@@ -26,13 +28,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Literal
+
+import portalocker
 
 __all__ = [
     "REFRESH_LOCK",
@@ -46,7 +49,10 @@ __all__ = [
 REFRESH_LOCK = "refresh.lock"
 Mode = Literal["shared", "exclusive"]
 _POLL = 0.02  # seconds between attempts while waiting
-_SLOTS = 64  # Windows: shared holders at once
+_FLAGS: dict[Mode, portalocker.LockFlags] = {
+    "shared": portalocker.LockFlags.SHARED | portalocker.LockFlags.NON_BLOCKING,
+    "exclusive": portalocker.LockFlags.EXCLUSIVE | portalocker.LockFlags.NON_BLOCKING,
+}
 
 
 class LockTimeout(TimeoutError):
@@ -69,7 +75,6 @@ class FileLock:
         self.path = path
         self._fd: int | None = None
         self._mode: Mode | None = None
-        self._region: tuple[int, int] = (0, 0)  # Windows: (offset, length) locked
 
     def __repr__(self) -> str:
         return f"<FileLock {self.path.name} {self._mode or 'free'}>"
@@ -89,14 +94,17 @@ class FileLock:
             raise RuntimeError(f"{self!r} is already held")
         fd = self._open()
         try:
-            region = _lock(fd, mode)
+            portalocker.lock(fd, _FLAGS[mode])
+        except portalocker.AlreadyLocked:
+            os.close(fd)
+            return False
+        except portalocker.LockException as exc:  # not contention: the file system refused
+            os.close(fd)
+            raise OSError(f"cannot lock {self.path}: {exc}") from exc
         except BaseException:
             os.close(fd)
             raise
-        if region is None:
-            os.close(fd)
-            return False
-        self._fd, self._mode, self._region = fd, mode, region
+        self._fd, self._mode = fd, mode
         return True
 
     def acquire(
@@ -126,7 +134,9 @@ class FileLock:
         if fd is None:
             return
         try:
-            _unlock(fd, self._region)
+            portalocker.unlock(fd)
+        except portalocker.LockException:
+            pass  # closing the descriptor below drops the lock anyway
         finally:
             os.close(fd)
 
@@ -177,49 +187,3 @@ def _release_when_done(lock: FileLock) -> Callable[[asyncio.Future[bool]], None]
             lock.release()
 
     return done
-
-
-# --------------------------------------------------------------------------- platform
-
-if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-    import msvcrt
-
-    def _try_region(fd: int, offset: int, length: int) -> bool:
-        os.lseek(fd, offset, os.SEEK_SET)
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, length)
-        except OSError:
-            return False
-        return True
-
-    def _lock(fd: int, mode: Mode) -> tuple[int, int] | None:
-        if mode == "exclusive":
-            return (0, _SLOTS) if _try_region(fd, 0, _SLOTS) else None
-        for slot in range(_SLOTS):
-            if _try_region(fd, slot, 1):
-                return (slot, 1)
-        return None
-
-    def _unlock(fd: int, region: tuple[int, int]) -> None:
-        offset, length = region
-        os.lseek(fd, offset, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, length)
-
-else:
-    import errno
-    import fcntl
-
-    _BUSY = {errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK}
-
-    def _lock(fd: int, mode: Mode) -> tuple[int, int] | None:
-        kind = fcntl.LOCK_SH if mode == "shared" else fcntl.LOCK_EX
-        try:
-            fcntl.flock(fd, kind | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno in _BUSY:
-                return None
-            raise
-        return (0, 0)
-
-    def _unlock(fd: int, region: tuple[int, int]) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)

@@ -12,7 +12,8 @@ see ``store.outbox_recovery``. An ``Outbox`` made without a lock (a bare connect
 some tests use) recovers unconditionally.
 
 Each destination has its own row (``outbox_destinations``) with its state and, once
-known, the server's ``sms_id``; a bulk send gets its ids later via ``attach_sms_ids``.
+known, the server's ``sms_id``; a bulk send gets its ids later via ``attach_sms_ids``
+(until then it is listed by ``awaiting_ids``).
 One server message is claimed by one destination at most (a UNIQUE index; see
 ``claimed_ids``). Each entry keeps its latest attempt's window in the SERVER's time
 (``attempt_window``): set by ``mark_sending`` and ``mark_unknown``/``set_attempt_end``.
@@ -52,6 +53,12 @@ class StateChanged(OutboxError):
         super().__init__(f"outbox entry {outbox_id} is {state.value}")
         self.outbox_id = outbox_id
         self.state = state
+
+
+class NotQueued(StateChanged):
+    """``mark_sending`` of an entry that is no longer queued: another attempt took it,
+    or an earlier one may have reached the server (``unknown``: only a reconcile may
+    send it again, through ``requeue``). Nothing was changed."""
 
 
 class SenderBusy(OutboxError):
@@ -141,7 +148,11 @@ class Outbox:
             return self._require(outbox_id)
 
     def mark_sending(self, outbox_id: int, started: datetime | None = None) -> OutboxItem:
-        """Before the POST: count the attempt. Allowed from queued and unknown.
+        """Before the POST: count the attempt. Allowed from ``queued`` only, checked in
+        the transaction that makes the change, so two attempts (of this process or of
+        another) can never both send one entry, and an entry that may already be on the
+        server (``unknown``) is never sent again without a reconcile's ``requeue``.
+        Raises ``NotQueued`` otherwise.
 
         ``started`` (a server time at or before the request leaves) opens the attempt's
         window; its end is unknown until ``mark_unknown`` or ``set_attempt_end``.
@@ -151,7 +162,9 @@ class Outbox:
         self._join_senders()
         now = to_epoch(self._clock())
         with transaction(self._conn, durable=True):
-            self._check(outbox_id, {OutboxState.QUEUED, OutboxState.UNKNOWN})
+            state = self._state(outbox_id)
+            if state is not OutboxState.QUEUED:
+                raise NotQueued(outbox_id, state)
             self._conn.execute(
                 "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
                 "last_attempt_at = ?, error = NULL, attempt_started_at = ?, "
@@ -310,6 +323,21 @@ class Outbox:
         ).fetchall()
         return self._build(rows)
 
+    def awaiting_ids(self, source: str | None = None) -> list[OutboxItem]:
+        """Sent entries (of ``source``, or all) with a destination whose server id is not
+        known yet, oldest first: a bulk send (its answer holds no ids) until the sync
+        engine has found its messages, and any entry whose look-up failed. Their
+        messages are on the server but claimed by nobody yet."""
+        sql = (
+            _SELECT + " WHERE id IN (SELECT outbox_id FROM outbox_destinations "
+            "WHERE state = 'sent' AND sms_id IS NULL) AND state = 'sent'"
+        )
+        args: tuple[str, ...] = ()
+        if source is not None:
+            sql += " AND source = ?"
+            args = (source,)
+        return self._build(self._conn.execute(sql + " ORDER BY id", args).fetchall())
+
     def all(self, limit: int = 100) -> list[OutboxItem]:
         """The newest ``limit`` entries, newest first."""
         rows = self._conn.execute(_SELECT + " ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
@@ -348,11 +376,14 @@ class Outbox:
             if cur.rowcount == 0:
                 raise OutboxError(f"outbox entry {outbox_id} has no destination {destination}")
 
-    def _check(self, outbox_id: int, allowed: Iterable[OutboxState]) -> None:
+    def _state(self, outbox_id: int) -> OutboxState:
         row = self._conn.execute("SELECT state FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
         if row is None:
             raise OutboxError(f"no outbox entry {outbox_id}")
-        state = OutboxState(row[0])
+        return OutboxState(row[0])
+
+    def _check(self, outbox_id: int, allowed: Iterable[OutboxState]) -> None:
+        state = self._state(outbox_id)
         if state not in set(allowed):
             raise StateChanged(outbox_id, state)
 

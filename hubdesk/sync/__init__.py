@@ -4,7 +4,11 @@
   nothing is new; "new inbound" exactly once per message.
 * ``backfill.Backfill``: older history, resumable, paced by the rate limit
   (``pacing.RatePacer``).
-* ``outbox.OutboxSender``: every committed outbox row reaches the server exactly once.
+* ``outbox.OutboxSender``: every committed outbox row reaches the server exactly once
+  (``outbox_search``: finding its messages; ``outbox_ids``: the ids of sent rows;
+  ``inflight``: what a reconcile must not claim; ``passes``: its loops).
+* ``health``: every background loop survives anything; bounded waits; the status the
+  user sees (``StatusBoard``).
 * ``events.SyncEvents``: typed observer channels the UI bridges to Qt signals.
 * ``clock.ServerClock`` / ``ServerClockTransport``: the server's clock from ``Date``.
 * ``storeops``: store work the repositories do not offer (runs on the DB worker).

@@ -1,8 +1,16 @@
 """The backfill: history older than the cache, fetched in the background, resumable.
 
-A run fixes ``sent_until`` (the oldest stored message's server time, else the server's
-clock) and ``sent_since`` (``until - depth``; none for ``depth=None``, "all") at its
-start, so page numbers stay stable while it works. Page 1 gives ``last_page`` and
+A run fixes ``sent_until`` and ``sent_since`` (``newest - depth``; none for
+``depth=None``, "all") at its start, so page numbers stay stable while it works.
+``sent_until`` is one second past the oldest stored message's server time (else the
+server's clock): the API does not say whether the server reads the bounds as ``<=`` or
+``<`` (or keeps sub-second times, which reads like ``<``), and with ``<`` the messages
+that share the oldest stored second but were not on the first page (a bulk send puts
+hundreds in one second) would never be fetched. What the extra second brings twice is
+stored once (by ``sms_id``). The first request waits until the server's clock is past
+``sent_until`` (a second or two, only when the oldest stored message is that new), so
+no message sent meanwhile can fall inside the range and shift its pages under the
+concurrent fetches. Page 1 gives ``last_page`` and
 ``total``; the other pages are fetched concurrently (at most ``concurrency`` in flight)
 and admitted by a ``RatePacer`` that keeps requests in reserve for the user. Each page
 is stored in one transaction together with the cursor (which pages are done), kept in
@@ -13,11 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Iterable
+import logging
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from hubdesk.api import HubClient
+from hubdesk.api import ApiError, HubClient
 from hubdesk.domain import Page, Sms, format_server_time, parse_server_time
 from hubdesk.store.database import Database
 from hubdesk.store.syncstate import BACKFILL_CURSOR, BACKFILL_DONE
@@ -25,12 +34,28 @@ from hubdesk.store.transactions import transaction
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync import storeops
 from hubdesk.sync.clock import ServerClock
-from hubdesk.sync.events import BackfillProgress, SyncEvents
+from hubdesk.sync.events import (
+    BackfillProgress,
+    SyncEvents,
+    SyncStatus,
+    SyncStatusKind,
+    SyncStatusSource,
+)
+from hubdesk.sync.health import bounded_wait, pause, problem
 from hubdesk.sync.pacing import RatePacer
 
 __all__ = ["DEFAULT_DEPTH", "Backfill", "BackfillResult", "Cursor"]
 
 DEFAULT_DEPTH = timedelta(days=30)
+#: Past the oldest stored second, for a server that reads ``sent_until`` as ``<``.
+UNTIL_MARGIN = timedelta(seconds=1)
+#: The longest wait for the server's clock to pass ``sent_until`` (a clock that runs
+#: behind its messages' times must not hold the backfill up for long).
+MAX_SETTLE_WAIT = 5.0
+RETRY_FIRST = 30.0  # seconds before ``keep_running`` runs a failed backfill again
+RETRY_MAX = 600.0
+log = logging.getLogger(__name__)
+Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +150,7 @@ class Backfill:
         server_clock: ServerClock | None = None,
         pacer: RatePacer | None = None,
         concurrency: int = 6,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -134,6 +160,7 @@ class Backfill:
         self._clock = server_clock
         self.pacer = pacer or RatePacer(client, server_clock=server_clock)
         self._concurrency = concurrency
+        self._sleep = sleep
         self.requests = 0
 
     async def _page(self, cursor_since: datetime | None, until: datetime, n: int) -> Page[Sms]:
@@ -155,11 +182,12 @@ class Backfill:
         resumed = cursor is not None and cursor.depth == key
         if not resumed:
             cursor = None
-            until = oldest if oldest is not None else self._server_now()
+            until = oldest + UNTIL_MARGIN if oldest is not None else self._server_now()
             newest = newest or until
             since = None if depth is None else newest - depth
             if _already_done(done_marker, since) or (since is not None and since >= until):
                 return BackfillResult(0, 0, 0, 0, True)
+            await self._wait_until_past(until)
             first = await self._page(since, until, 1)
             cursor = Cursor(until, since, key, max(1, first.last_page), first.total, {1},
                             len(first.items))  # fmt: skip
@@ -175,6 +203,58 @@ class Backfill:
         return BackfillResult(
             self.requests, cursor.fetched, cursor.total, cursor.last_page, True, resumed
         )
+
+    async def _wait_until_past(self, until: datetime) -> None:
+        """Until the server's clock (estimated: never ahead of it) is a whole second past
+        ``until``: messages are stamped in whole seconds, so none sent from then on is
+        inside the range. At most ``MAX_SETTLE_WAIT`` seconds."""
+        if self._clock is None:
+            return
+        waited = 0.0
+        while waited < MAX_SETTLE_WAIT:
+            now = self._clock.now()
+            if now is None:
+                return
+            left = (until + timedelta(seconds=1) - now).total_seconds()
+            if left <= 0:
+                return
+            step = min(left, MAX_SETTLE_WAIT - waited) + 0.01
+            await self._sleep(step)
+            waited += step
+
+    async def keep_running(
+        self,
+        depth: timedelta | None,
+        stop: asyncio.Event,
+        *,
+        first_retry: float = RETRY_FIRST,
+        max_backoff: float = RETRY_MAX,
+    ) -> BackfillResult | None:
+        """``run(depth)`` until it finishes (its result) or ``stop`` is set (None),
+        surviving anything (``sync.health``): a network failure is tried again quietly
+        (the poller shows the connection), an unexpected exception is logged with its
+        traceback and reported as an ``ERROR`` status until a later run finishes. Each
+        run resumes from the cursor; the pause between runs doubles up to
+        ``max_backoff``."""
+        backoff = first_retry
+        broken = False
+        while not stop.is_set():
+            try:
+                result = await self.run(depth)
+            except ApiError as exc:
+                log.info("the backfill stopped (%s); again in %.0f s", exc, backoff)
+            except Exception as exc:
+                log.exception("the backfill failed on an internal error; again in %.0f s", backoff)
+                broken = True
+                await self.events.sync_state.emit(problem(SyncStatusSource.BACKFILL, exc, backoff))
+            else:
+                if broken:
+                    well = SyncStatus(SyncStatusKind.ONLINE, source=SyncStatusSource.BACKFILL)
+                    await self.events.sync_state.emit(well)
+                return result
+            await pause(stop, backoff, self._sleep)
+            backoff = bounded_wait(backoff * 2, at_least=first_retry, at_most=max_backoff)
+        return None
 
     def _server_now(self) -> datetime:
         now = None if self._clock is None else self._clock.now()

@@ -28,6 +28,7 @@ __all__ = [
     "SyncEvents",
     "SyncStatus",
     "SyncStatusKind",
+    "SyncStatusSource",
 ]
 
 T = TypeVar("T")
@@ -66,20 +67,33 @@ class Channel(Generic[T]):
 
 
 class SyncStatusKind(Enum):
-    ONLINE = "online"
+    CONNECTING = "connecting"  # the loop (re)started: nothing known yet
+    ONLINE = "online"  # from the poller: a poll went through; from another loop: a pass did
     OFFLINE = "offline"
     RATE_LIMITED = "rate_limited"
     SESSION_EXPIRED = "session_expired"
+    ERROR = "error"  # the loop failed on an internal error (logged) and will try again
+
+
+class SyncStatusSource(Enum):
+    """Which background loop reports."""
+
+    POLLER = "poller"
+    OUTBOX = "outbox"
+    BACKFILL = "backfill"
 
 
 @dataclass(frozen=True, slots=True)
 class SyncStatus:
-    """Where the connection stands. ``last_sync`` is a SERVER time (the high-water mark)."""
+    """Where one loop stands. ``last_sync`` is a SERVER time (the high-water mark);
+    ``retry_after``: seconds until it tries again. ``health.StatusBoard`` combines the
+    loops' statuses into the one the user sees."""
 
     kind: SyncStatusKind
     last_sync: datetime | None = None
     detail: str | None = None
     retry_after: float | None = None
+    source: SyncStatusSource = SyncStatusSource.POLLER
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,8 +13,12 @@ How. Every attempt commits ``sending`` plus the server time it started at (the s
 clock, from ``Date`` headers, never the local one), then POSTs.
 
 * success: the returned ``Sms`` is stored and its ``sms_id`` attached (``sent``), in one
-  transaction. A bulk send returns no ids: they are looked up right away with
-  ``/sms/list`` (sender, sent_since) and attached per destination.
+  transaction. A bulk send returns no ids: the row is ``sent`` at once, and its ids are
+  looked up right away with ``/sms/list`` (sender, sent_since) and attached per
+  destination. When that look-up fails or does not show them yet, the row stays
+  listed by ``Outbox.awaiting_ids`` and every ``flush`` looks again (before it
+  reconciles anything): a sent row is never sent again, but it is not settled until
+  each destination holds its id.
 * certainly not executed (could not connect, 429, 401 / session expired, nothing sent):
   back to ``queued`` with the reason; it goes out on a later ``flush``.
 * refused (422, another 4xx, ``{"status": "error"}``): ``failed`` with the server's sentence.
@@ -31,12 +35,17 @@ attempt's end + ``reconcile_window`` (the longest the server may take to act on 
 request it received): only then is the message certainly absent. A crashed attempt has
 no recorded end: the first server time seen afterwards is recorded as its end.
 
-Within one process, a row is never reconciled while a send with the same source and
-text is in flight, so a reconcile cannot claim the message of a send whose answer is
-still on its way. Several processes may flush one database (the GUI and
-``hubdesk-cli``): a row is sent by the process whose ``queued -> sending`` step commits
-first; ``flush`` leaves a row another process is sending (or has just settled) to it and
-reports it in ``FlushReport.elsewhere``.
+A reconcile never claims the message of another send: it decides nothing while a
+send with the same source and text is under way in this process (from its start until
+its outcome, ids included, is committed; see ``sync.inflight``), nor when such a send
+started while its listing was read, nor while a sent row with that text and a shared
+destination still awaits its ids (its message is on the server, unclaimed). Such a
+row is decided on a later flush.
+
+Several processes may flush one database (the GUI and ``hubdesk-cli``): a row is sent
+by the process whose ``queued -> sending`` step commits first; ``flush`` leaves a row
+another process is sending (or has just settled) to it and reports it in
+``FlushReport.elsewhere``.
 """
 
 from __future__ import annotations
@@ -44,17 +53,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from hubdesk.api import ApiError, HubClient, RateLimited, Unauthenticated
 from hubdesk.domain import OutboxItem, OutboxState, Sms
-from hubdesk.store.outbox import AttemptWindow, StateChanged
+from hubdesk.store.outbox import AttemptWindow, NotQueued, StateChanged
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync import storeops
 from hubdesk.sync.clock import ServerClock
-from hubdesk.sync.events import SyncEvents, SyncStatus, SyncStatusKind
+from hubdesk.sync.events import SyncEvents, SyncStatus, SyncStatusKind, SyncStatusSource
+from hubdesk.sync.health import bounded_wait
+from hubdesk.sync.inflight import SendsUnderWay, send_key
+from hubdesk.sync.outbox_ids import SentIds
 from hubdesk.sync.outbox_search import SentSearch
 from hubdesk.sync.outcomes import (
     Attempt,
@@ -111,11 +122,12 @@ class OutboxSender:
         self._finder = SentSearch(
             client, worker, max_pages=max_reconcile_pages, monotonic=monotonic
         )
+        self._ids = SentIds(worker, self._finder, self.events, clock_margin)
         self._posts = 0
         self._sleep = sleep
         self._monotonic = monotonic
         self._busy: set[int] = set()
-        self._in_flight: Counter[tuple[str, str]] = Counter()
+        self._under_way = SendsUnderWay()
         self._flush_lock = asyncio.Lock()
 
     @property
@@ -181,14 +193,27 @@ class OutboxSender:
             self._busy.discard(item.id)
 
     async def _attempt(self, item: OutboxItem) -> Attempt:
+        """Send a queued row (``item`` may be stale: a flush's list is read before its
+        rows are worked through, while other attempts go on)."""
         states = await self._worker.run(lambda db: db.outbox.destination_states(item.id))
         dests = [d for d, (state, _) in states.items() if state is not OutboxState.SENT]
         if not dests:
             return Attempt(await self._mark_sent(item.id), None, "yes")
         started = self._clock.now()
-        item = await self._worker.run(lambda db: db.outbox.mark_sending(item.id, started))
-        key = (item.source, item.text)
-        self._in_flight[key] += 1
+        try:
+            item = await self._worker.run(lambda db: db.outbox.mark_sending(item.id, started))
+        except NotQueued:
+            # Another attempt already took it (it may be on the server): not ours to send.
+            current = await self._worker.run(lambda db: db.outbox.get(item.id))
+            return Attempt(current or item, None, "maybe")
+        # Under way until the outcome is committed, ids included: see ``sync.inflight``.
+        with self._under_way.sending(send_key(item.source, item.text)):
+            attempt = await self._post(item, dests, started)
+        await self.events.outbox_changed.emit(attempt.item)
+        return attempt
+
+    async def _post(self, item: OutboxItem, dests: list[str], started: datetime | None) -> Attempt:
+        """The request of one attempt, and its outcome committed."""
         try:
             self._posts += 1
             if item.bulk:
@@ -198,7 +223,6 @@ class OutboxSender:
                 result = await self._client.send_sms(item.source, dests[0], item.text)
         except ApiError as exc:
             item, executed = await self._failed(item, exc)
-            await self.events.outbox_changed.emit(item)
             return Attempt(item, exc, executed)
         except BaseException:
             # Cancelled (or a bug) mid-request: it may have reached the server.
@@ -209,10 +233,6 @@ class OutboxSender:
                 )
             )
             raise
-        finally:
-            self._in_flight[key] -= 1
-            if self._in_flight[key] <= 0:
-                del self._in_flight[key]
         if result is not None:
             found = {dests[0]: result}
             item, applied, _ = await self._worker.run(
@@ -221,8 +241,12 @@ class OutboxSender:
             await self._emit_applied(applied)
         else:
             item = await self._mark_sent(item.id)
-            item = await self._find_bulk_ids(item, started)
-        await self.events.outbox_changed.emit(item)
+        if len(item.sms_ids) < len(item.destinations):
+            try:
+                item = await self._ids.find(item, started)
+            except ApiError as exc:
+                log.info("outbox %s: its ids could not be looked up yet (%s)", item.id, exc)
+                self._ids.noted(item)  # awaiting its ids: the next flush looks again
         return Attempt(item, None, "yes")
 
     async def _failed(self, item: OutboxItem, exc: ApiError) -> tuple[OutboxItem, Executed]:
@@ -241,12 +265,14 @@ class OutboxSender:
         return await self._worker.run(lambda db: db.outbox.mark_sent(outbox_id))
 
     async def _status_for(self, exc: ApiError) -> None:
+        outbox = SyncStatusSource.OUTBOX
         if isinstance(exc, RateLimited):
-            status = SyncStatus(SyncStatusKind.RATE_LIMITED, None, str(exc), exc.retry_after)
+            wait = bounded_wait(exc.retry_after)
+            status = SyncStatus(SyncStatusKind.RATE_LIMITED, None, str(exc), wait, outbox)
         elif isinstance(exc, Unauthenticated):
-            status = SyncStatus(SyncStatusKind.SESSION_EXPIRED, None, str(exc))
+            status = SyncStatus(SyncStatusKind.SESSION_EXPIRED, None, str(exc), source=outbox)
         else:
-            status = SyncStatus(SyncStatusKind.OFFLINE, None, str(exc))
+            status = SyncStatus(SyncStatusKind.OFFLINE, None, str(exc), source=outbox)
         await self.events.sync_state.emit(status)
 
     async def _emit_applied(self, applied: storeops.Applied) -> None:
@@ -263,26 +289,6 @@ class OutboxSender:
         if window.ended is None:
             return None
         return window.ended + timedelta(seconds=self.reconcile_window + self.clock_margin)
-
-    async def _find_bulk_ids(self, item: OutboxItem, started: datetime | None) -> OutboxItem:
-        """After a bulk send succeeded: find its messages and attach their ids."""
-        states = await self._worker.run(lambda db: db.outbox.destination_states(item.id))
-        missing = [d for d, (_, sms_id) in states.items() if sms_id is None]
-        if not missing:
-            return item
-        try:
-            search = await self._finder.find(item, missing, self._since(started), None)
-        except ApiError:
-            log.info("could not look up the ids of bulk send %s yet", item.id)
-            return item
-        found = search.messages
-        if not found:
-            return item
-        item, applied, _ = await self._worker.run(
-            lambda db: storeops.attach_found(db, item.id, found, mark_sent=False)
-        )
-        await self._emit_applied(applied)
-        return item
 
     # ------------------------------------------------------------------ reconcile
 
@@ -313,12 +319,17 @@ class OutboxSender:
         if current is None or current.state is not OutboxState.UNKNOWN:
             return Attempt(current or item)
         item = current
-        if self._in_flight[(item.source, item.text)] > 0:
+        key = send_key(item.source, item.text)
+        mark = self._under_way.mark(key)
+        if mark is None:
             return Attempt(item, None, "maybe")
         states = await self._worker.run(lambda db: db.outbox.destination_states(item.id))
         missing = [d for d, (state, _) in states.items() if state is not OutboxState.SENT]
         if not missing:
             return Attempt(await self._mark_sent(item.id), None, "yes")
+        if await self._ids.blocks(item, missing):
+            log.info("outbox %s: waits until a sent row with the same text has its ids", item.id)
+            return Attempt(item, None, "maybe")
         window = await self._worker.run(lambda db: db.outbox.attempt_window(item.id))
         # Decide "absent" only from a listing computed after the deadline: take the
         # clock reading BEFORE the listing request. When the listing's own Date shows
@@ -339,6 +350,10 @@ class OutboxSender:
                 window = await self._worker.run(
                     lambda db: db.outbox.set_attempt_end(item.id, ended)
                 )
+        if not self._under_way.quiet_since(key, mark):
+            # A send of this text started while the listing was read: a message of it
+            # may be in the listing, unclaimed. Decide on a later flush.
+            return Attempt(item, None, "maybe")
         if found:
             item, applied, attached = await self._worker.run(
                 lambda db: storeops.attach_found(db, item.id, found, mark_sent=False)
@@ -368,6 +383,8 @@ class OutboxSender:
         """Send every queued row and reconcile every unknown one, oldest first."""
         async with self._flush_lock:
             report = FlushReport()
+            # First the sent rows awaiting ids: a reconcile of the same text waits for them.
+            await self._ids.look_again(report, self._busy)
             pending = await self._worker.run(lambda db: db.outbox.pending())
             for item in pending:
                 if item.id in self._busy or report.stopped is not None:
@@ -409,14 +426,15 @@ class OutboxSender:
                     report.stopped = after.error or "not sent"
                     report.error = outcome.error
                 file_item(report, after)
-            report.next_check = await self._next_check(report.unknown)
+            report.awaiting_ids = await self._ids.still_awaiting()
+            report.next_check = await self._next_check(report.unknown, report.awaiting_ids)
             return report
 
     async def _current(self, outbox_id: int) -> OutboxItem | None:
         return await self._worker.run(lambda db: db.outbox.get(outbox_id))
 
-    async def _next_check(self, unknown: list[int]) -> float | None:
-        waits: list[float] = []
+    async def _next_check(self, unknown: list[int], awaiting: list[int]) -> float | None:
+        waits = [self._ids.seconds_until_retry(i) for i in awaiting]
         for outbox_id in unknown:
             window = await self._worker.run(
                 lambda db, i=outbox_id: db.outbox.attempt_window(i)  # type: ignore[misc]
@@ -439,5 +457,6 @@ class OutboxSender:
         """Flush every ``interval`` seconds until ``stop`` is set, backing off (doubling
         the pause up to ``max_backoff``) while passes keep failing: see ``sync.passes``."""
         await run_passes(
-            self.flush, stop, interval=interval, max_backoff=max_backoff, sleep=self._sleep
-        )
+            self.flush, stop, interval=interval, max_backoff=max_backoff, sleep=self._sleep,
+            report=self.events.sync_state.emit,
+        )  # fmt: skip

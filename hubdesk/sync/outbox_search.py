@@ -1,6 +1,7 @@
 """Finding an outbox entry's messages on the server (``/sms/list``).
 
-Used after a bulk send (the answer holds no ids) and to reconcile an ``unknown`` row.
+Used after a bulk send (the answer holds no ids), for a sent row still awaiting its ids,
+and to reconcile an ``unknown`` row.
 A message matches when it was sent from the entry's source to one of its destinations
 with the same text (compared as the server stores it: trimmed). Per destination the
 OLDEST match that no other outbox entry has claimed is taken, so two entries with the
@@ -91,9 +92,14 @@ class SentSearch:
         if found.complete:
             self._retry.pop(item.id, None)
         else:
-            pause = min(RETRY_MAX, self._retry.get(item.id, (0.0, RETRY_FIRST / 2))[1] * 2)
-            self._retry[item.id] = (self._monotonic() + pause, pause)
+            self.pause(item.id)
         return found
+
+    def pause(self, outbox_id: int) -> None:
+        """Search this entry again only after a pause (30 s, doubling up to 10 min): its
+        last search could not be completed, or did not show what it must find."""
+        pause = min(RETRY_MAX, self._retry.get(outbox_id, (0.0, RETRY_FIRST / 2))[1] * 2)
+        self._retry[outbox_id] = (self._monotonic() + pause, pause)
 
     async def _find_each(
         self, item: OutboxItem, dests: Sequence[str], since: datetime | None,

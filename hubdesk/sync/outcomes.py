@@ -82,13 +82,17 @@ class FlushReport:
     # rows another process sharing the database was sending (or had settled) when this
     # flush came to them: left to it, and not counted as unsettled here
     elsewhere: list[int] = field(default_factory=list)
+    # Sent rows whose server ids are not all known yet (also in ``sent``): looked up
+    # again by the next flush, never sent again.
+    awaiting_ids: list[int] = field(default_factory=list)
     stopped: str | None = None  # why the flush stopped early (offline, rate limited...)
     error: ApiError | None = None  # the API error behind ``stopped``, when there was one
     next_check: float | None = None  # seconds until an unknown row can be decided
 
     @property
     def settled(self) -> bool:
-        return not self.queued and not self.unknown
+        """Every row is sent or failed, and every sent row holds its server ids."""
+        return not self.queued and not self.unknown and not self.awaiting_ids
 
 
 def verdict(exc: ApiError) -> Executed:

@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable
 
 from hubdesk.api import HubClient, RateLimitInfo
 from hubdesk.sync.clock import ServerClock
+from hubdesk.sync.health import bounded_wait
 
 __all__ = ["RatePacer", "reserve_for"]
 
@@ -129,7 +130,7 @@ class RatePacer:
                     if self._in_flight > 0:
                         await self._sleep(0.01)  # answers in flight bring fresh numbers
                         continue
-                    delay = self._wait_time()
+                    delay = bounded_wait(self._wait_time())  # a header's nonsense: <= 1 h
                     self.waited += delay
                     await self._sleep(delay)
                     self._fresh_after = self._monotonic()

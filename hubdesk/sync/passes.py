@@ -3,9 +3,13 @@
 ``run`` pauses ``interval`` seconds between passes while they go through. While they
 keep failing (the flush stopped early because the server could not be reached, limited
 the rate or refused the session, or the flush raised) the pause doubles after each
-failing pass, up to ``max_backoff``, and is at least a 429's Retry-After; the first
-pass that goes through resets it. Every pause uses the injected ``sleep`` and ends
-early when ``stop`` is set.
+failing pass, up to ``max_backoff``, and is at least a 429's Retry-After (at most an
+hour: ``health.bounded_wait``); the first pass that goes through resets it. Every pause
+uses the injected ``sleep`` and ends early when ``stop`` is set.
+
+A flush that raises (a bug, a database error: anything but cancellation) never ends
+the loop: it is logged with its traceback and reported through ``report`` as an
+``ERROR`` status; the next pass that does not raise reports the loop well again.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from hubdesk.api import RateLimited
+from hubdesk.sync.events import SyncStatus, SyncStatusKind, SyncStatusSource
+from hubdesk.sync.health import bounded_wait, pause, problem
 from hubdesk.sync.outcomes import FlushReport
 
 __all__ = ["MAX_BACKOFF", "pass_delay", "run_passes", "settle_passes"]
@@ -23,6 +29,11 @@ MAX_BACKOFF = 300.0  # seconds: the longest pause of ``run`` while passes keep f
 log = logging.getLogger(__name__)
 Flush = Callable[[], Awaitable[FlushReport]]
 Sleep = Callable[[float], Awaitable[None]]
+Report = Callable[[SyncStatus], Awaitable[None]]
+
+
+async def _no_report(status: SyncStatus) -> None:
+    return None
 
 
 def pass_delay(
@@ -30,14 +41,15 @@ def pass_delay(
 ) -> float:
     """Seconds until the next pass: ``interval`` while passes succeed; after ``failures``
     failing passes in a row ``interval * 2**failures`` capped at ``cap`` (never shorter
-    than ``interval``); at least the server's ``retry_after`` when it gave one."""
+    than ``interval``); at least the server's ``retry_after`` when it gave one. Never
+    more than ``health.MAX_WAIT``, whatever the server said."""
     if failures <= 0:
         delay = interval
     else:
         delay = max(interval, min(cap, interval * 2.0 ** min(failures, 30)))
     if retry_after is not None:
-        delay = max(delay, retry_after)
-    return delay
+        delay = max(delay, bounded_wait(retry_after))
+    return bounded_wait(delay)
 
 
 async def settle_passes(
@@ -63,32 +75,33 @@ async def settle_passes(
 
 
 async def run_passes(
-    flush: Flush, stop: asyncio.Event, *, interval: float, max_backoff: float, sleep: Sleep
+    flush: Flush,
+    stop: asyncio.Event,
+    *,
+    interval: float,
+    max_backoff: float,
+    sleep: Sleep,
+    report: Report = _no_report,
 ) -> None:
-    """Flush until ``stop`` is set, pausing as the module docstring says."""
+    """Flush until ``stop`` is set, pausing and reporting as the module docstring says."""
     failures = 0
+    broken = False  # the last pass raised
     while not stop.is_set():
         retry_after: float | None = None
         try:
-            report = await flush()
-        except Exception:
-            log.exception("outbox flush failed")
+            outcome = await flush()
+        except Exception as exc:
             failures += 1
+            delay = pass_delay(interval, failures, max_backoff)
+            log.exception("an outbox pass failed on an internal error; again in %.0f s", delay)
+            broken = True
+            await report(problem(SyncStatusSource.OUTBOX, exc, delay))
         else:
-            failures = failures + 1 if report.stopped is not None else 0
-            if isinstance(report.error, RateLimited):
-                retry_after = report.error.retry_after
-        await _pause(stop, pass_delay(interval, failures, max_backoff, retry_after), sleep)
-
-
-async def _pause(stop: asyncio.Event, seconds: float, sleep: Sleep) -> None:
-    if stop.is_set():
-        return
-    waiter = asyncio.ensure_future(stop.wait())
-    sleeper = asyncio.ensure_future(sleep(seconds))
-    try:
-        await asyncio.wait({waiter, sleeper}, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in (waiter, sleeper):
-            task.cancel()
-        await asyncio.gather(waiter, sleeper, return_exceptions=True)
+            failures = failures + 1 if outcome.stopped is not None else 0
+            if isinstance(outcome.error, RateLimited):
+                retry_after = outcome.error.retry_after
+            delay = pass_delay(interval, failures, max_backoff, retry_after)
+            if broken:
+                broken = False
+                await report(SyncStatus(SyncStatusKind.ONLINE, source=SyncStatusSource.OUTBOX))
+        await pause(stop, delay, sleep)

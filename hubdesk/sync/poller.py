@@ -31,14 +31,20 @@ from hubdesk.api import (
     HubClient,
     NetworkError,
     RateLimited,
-    ServerError,
     Unauthenticated,
 )
 from hubdesk.domain import Sms
 from hubdesk.store.database import Database
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync import storeops
-from hubdesk.sync.events import StatusChange, SyncEvents, SyncStatus, SyncStatusKind
+from hubdesk.sync.events import (
+    StatusChange,
+    SyncEvents,
+    SyncStatus,
+    SyncStatusKind,
+    SyncStatusSource,
+)
+from hubdesk.sync.health import bounded_wait, problem
 
 __all__ = ["MIN_INTERVAL", "PollResult", "Poller"]
 
@@ -231,32 +237,41 @@ class Poller:
     async def run(self, stop: asyncio.Event) -> None:
         """Poll until ``stop`` is set: every ``interval`` (jittered), backing off offline.
 
-        After ``SessionExpired`` (or any 401 that survives a refresh) it waits for
-        ``poke()`` or ``stop``: a new sign-in calls ``poke()``.
+        Survives anything (``sync.health``): an unexpected exception is logged with its
+        traceback, reported as ``ERROR`` and retried after a pause that doubles up to
+        ``max_backoff``, like a network failure. Every pause is at most an hour, whatever
+        a ``Retry-After`` says. After ``SessionExpired`` (or any 401 that survives a
+        refresh) it waits for ``poke()`` or ``stop``: a new sign-in calls ``poke()``.
         """
         backoff = self.interval
         while not stop.is_set():
             delay: float | None
             try:
                 await self.poll_once()
-                backoff = self.interval
-                delay = self.interval * (1 + self._rng.uniform(-self._jitter, self._jitter))
             except RateLimited as exc:
+                delay = bounded_wait(exc.retry_after, at_least=self.interval)
                 await self._status(
-                    SyncStatus(SyncStatusKind.RATE_LIMITED, self._last_sync(), str(exc),
-                               exc.retry_after)
-                )  # fmt: skip
-                delay = max(exc.retry_after, self.interval)
+                    SyncStatus(SyncStatusKind.RATE_LIMITED, self._last_sync(), str(exc), delay)
+                )
             except Unauthenticated as exc:
                 await self._status(
                     SyncStatus(SyncStatusKind.SESSION_EXPIRED, self._last_sync(), str(exc))
                 )
                 delay = None
-            except (NetworkError, ServerError, ApiError) as exc:
+            except ApiError as exc:  # offline, the server failing, an unreadable answer
                 await self._status(SyncStatus(SyncStatusKind.OFFLINE, self._last_sync(), str(exc)))
-                delay = backoff
-                backoff = min(self._max_backoff, backoff * 2)
-            await self._wait(stop, delay)
+                delay, backoff = backoff, self._next_backoff(backoff)
+            except Exception as exc:
+                delay, backoff = backoff, self._next_backoff(backoff)
+                log.exception("a poll failed on an internal error; trying again in %.0f s", delay)
+                await self._status(problem(SyncStatusSource.POLLER, exc, delay, self._last_sync()))
+            else:
+                backoff = self.interval
+                delay = self.interval * (1 + self._rng.uniform(-self._jitter, self._jitter))
+            await self._wait(stop, None if delay is None else bounded_wait(delay))
+
+    def _next_backoff(self, backoff: float) -> float:
+        return bounded_wait(backoff * 2, at_least=self.interval, at_most=self._max_backoff)
 
     def _last_sync(self) -> datetime | None:
         return None if self.last_status is None else self.last_status.last_sync

@@ -106,9 +106,7 @@ class CallsController(QObject):
         contact = await self.contacts.find_by_number(digits)
         if contact is None or dialog is not self.confirm_dialog or dialog.number is None:
             return
-        who = f"{contact.name} ({dialog.number})"
-        dialog.question.setText(f"Call {who}?")
-        dialog.call_button.setAccessibleName(f"Call {who}?")
+        dialog.set_name(contact.name)
 
     def _on_error(self, exc: Exception) -> None:
         self.window.show_toast(describe_error(exc), error=True)

@@ -7,7 +7,7 @@ Dumb widget: values in through ``set_*`` methods, intent out through
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -39,10 +39,15 @@ from hubdesk.domain.segments import (
     make_gsm_safe,
     unicode_positions,
 )
+from hubdesk.domain.text import one_line
 from hubdesk.ui import guarded
 from hubdesk.ui.icons import IconSet
 from hubdesk.ui.meter import SegmentMeter
+from hubdesk.ui.plaintext import set_tooltip
 from hubdesk.ui.theme import colors_for
+
+if TYPE_CHECKING:  # phonenumbers loads with the first number parsed, not the first frame
+    from hubdesk.domain.numbers import Charge
 
 SendKey = Literal["enter", "ctrl+enter"]
 DRAFT_DEBOUNCE_MS = 300
@@ -125,6 +130,7 @@ class ComposePane(QWidget):
         self._blocked: str | None = None
         self._quiet = False
         self._long_warned: str | None = None  # the long text the user was warned about
+        self._held = False  # Send ignored for a moment (hold_send)
 
         self.sender_combo = QComboBox(self)
         self.sender_combo.setAccessibleName("Send from")
@@ -138,6 +144,11 @@ class ComposePane(QWidget):
         from_label.setBuddy(self.sender_combo)
 
         self.meter = SegmentMeter(self)
+        self.charge_label = QLabel(self)  # "⚠ Premium rate" (set_charge)
+        self.charge_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.charge_label.setAccessibleName("Cost warning")
+        self.charge_label.hide()
+        self._color_charge()
 
         self.editor = MessageEdit(self)
         self.editor.setAccessibleName("Message text")
@@ -171,6 +182,10 @@ class ComposePane(QWidget):
         if icons is not None:
             self.send_button.setIcon(icons.icon("send"))
 
+        self._hold_timer = QTimer(self)
+        self._hold_timer.setSingleShot(True)
+        self._hold_timer.timeout.connect(self._release_send)
+
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
         self._draft_timer.setInterval(DRAFT_DEBOUNCE_MS)
@@ -179,6 +194,7 @@ class ComposePane(QWidget):
         top = QHBoxLayout()
         top.addWidget(from_label)
         top.addWidget(self.sender_combo)
+        top.addWidget(self.charge_label)
         top.addStretch(1)
         top.addWidget(self.meter)
         bottom = QHBoxLayout()
@@ -214,7 +230,8 @@ class ComposePane(QWidget):
         self._sender_model.clear()
         approved: dict[str, int] = {}
         for row, sid in enumerate(sender_ids):
-            label = sid.sender_id if sid.approved else f"{sid.sender_id} ({AWAITING})"
+            shown = one_line(sid.sender_id)  # from the server: neutralised, one line
+            label = shown if sid.approved else f"{shown} ({AWAITING})"
             item = QStandardItem(label)
             item.setData(sid.sender_id, Qt.ItemDataRole.UserRole)
             item.setData(label, Qt.ItemDataRole.AccessibleTextRole)
@@ -239,6 +256,21 @@ class ComposePane(QWidget):
         self._blocked = reason or None
         self._update_state()
         self._update_notice()
+
+    def set_charge(self, charge: Charge | None) -> None:
+        """Flag a partner number in a chargeable range (``domain.numbers.charge_of``:
+        "⚠ Premium rate" beside the sender, the cost in its tooltip); None for an
+        ordinary number."""
+        if charge is None:
+            self.charge_label.clear()
+            set_tooltip(self.charge_label, "")
+            self.charge_label.setAccessibleDescription("")
+        else:
+            self.charge_label.setText(f"⚠ {charge.label}")
+            detail = f"{charge.label} number: {charge.cost}."
+            set_tooltip(self.charge_label, detail)
+            self.charge_label.setAccessibleDescription(detail)
+        self.charge_label.setVisible(charge is not None)
 
     def set_offline(self, offline: bool) -> None:
         """Offline: the button queues instead of sending, and a note says so."""
@@ -275,6 +307,17 @@ class ComposePane(QWidget):
                 return True
         return False
 
+    def hold_send(self, ms: int) -> None:
+        """Ignore Send (the button, Enter, Ctrl+Enter) for ``ms`` milliseconds: after a
+        link from another program switched the conversation under the user's hands, a
+        Return already on its way must not send to the new one."""
+        self._held = True
+        self._hold_timer.start(max(0, ms))
+        self._update_state()
+
+    def is_send_held(self) -> bool:
+        return self._held
+
     def clear_after_send(self) -> None:
         """Empty the editor after a send was accepted; emits ``draft_changed("")`` at once."""
         self.set_text("")
@@ -292,7 +335,12 @@ class ComposePane(QWidget):
         return value if isinstance(value, str) else None
 
     def can_send(self) -> bool:
-        return self._blocked is None and self.sender_id() is not None and bool(self.text().strip())
+        return (
+            not self._held
+            and self._blocked is None
+            and self.sender_id() is not None
+            and bool(self.text().strip())
+        )
 
     # --- actions ------------------------------------------------------------------
     def request_send(self) -> None:
@@ -339,6 +387,10 @@ class ComposePane(QWidget):
         if not self._quiet:
             self._draft_timer.start()
 
+    def _release_send(self) -> None:
+        self._held = False
+        self._update_state()
+
     def _emit_draft(self) -> None:
         self.draft_changed.emit(self.text())
 
@@ -367,6 +419,14 @@ class ComposePane(QWidget):
         note = long_message_note(analyse(text))
         return None if note is None else f"{note} Press Send again to send it."
 
+    def _color_charge(self) -> None:
+        palette = self.charge_label.palette()
+        palette.setColor(QPalette.ColorRole.WindowText, colors_for(self.palette()).failed)
+        self.charge_label.setPalette(palette)
+        font = self.charge_label.font()
+        font.setBold(True)
+        self.charge_label.setFont(font)
+
     def _update_notice(self) -> None:
         warning = self._long_warning()
         offline = OFFLINE_NOTE if self._offline else None
@@ -384,4 +444,5 @@ class ComposePane(QWidget):
         if event.type() == QEvent.Type.PaletteChange:
             self._highlighter.set_color(colors_for(self.palette()).warning)
             self._update_notice()
+            self._color_charge()
         super().changeEvent(event)

@@ -2,6 +2,13 @@
 retry of a failed bubble, the sender-ID choice and why sending is blocked.
 
 ``MainController`` owns one and tells it which conversation is open (``current``).
+
+The editor's text belongs to one conversation, its *owner*: the one whose draft was last
+put in it. Opening another conversation takes a moment (the thread and the draft come
+from the store), and the user may go on typing meanwhile, or an ``sms:`` link from
+another program may start the switch under their hands. Everything typed until the new
+draft is shown is the owner's: saved as the owner's draft, never as the new
+conversation's, and never sent while the header already shows someone else.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ class ComposeController(QObject):
         self.window = window
         self.services = services
         self._current = current
+        self._owner: str | None = None  # whose text the editor holds
         self._drafts: dict[str, str] = {}
         self._draft_task: asyncio.Task[None] | None = None
         compose = window.compose
@@ -47,8 +55,16 @@ class ComposeController(QObject):
         draft = await messenger.draft(partner) if messenger is not None else None
         if partner != self._current():
             return False
-        self.window.compose.set_text(draft or "")
+        compose = self.window.compose
+        compose.flush_draft()  # what was typed while switching: the previous owner's
+        compose.set_text(draft or "")
+        self._owner = partner
         return True
+
+    def owner(self) -> str | None:
+        """The conversation whose draft the editor holds (during a switch, the previous
+        one)."""
+        return self._owner
 
     async def fill_senders(self, partner: str, *, keep_choice: bool = False) -> None:
         """The sender ids, ``partner``'s preselected (``Messenger.sender_for``); with
@@ -88,8 +104,8 @@ class ComposeController(QObject):
     async def send(self, sender_id: str, text: str) -> None:
         partner, messenger = self._current(), self.services.messenger
         compose = self.window.compose
-        if partner is None:
-            return
+        if partner is None or partner != self._owner:
+            return  # switching: the text is another conversation's (kept as its draft)
         if messenger is None:
             raise RuntimeError("not signed in")
         compose.clear_after_send()  # the outbox holds it from here on
@@ -119,7 +135,7 @@ class ComposeController(QObject):
             await messenger.retry(entry.outbox_id)
 
     def _resend_in_compose(self, entry: ThreadEntry) -> None:
-        if entry.partner != self._current():
+        if entry.partner != self._current() or entry.partner != self._owner:
             return
         compose = self.window.compose
         draft = compose.text()
@@ -134,9 +150,10 @@ class ComposeController(QObject):
 
     # --- drafts ---------------------------------------------------------------------
     def save_draft(self, text: str) -> None:
-        """Keep the newest text per conversation; one writer task saves them in turn (an
-        ``async_slot`` would drop a save that arrives while the previous one runs)."""
-        partner = self._current()
+        """Keep the newest text per conversation, as the draft of the conversation it was
+        typed in (the owner); one writer task saves them in turn (an ``async_slot``
+        would drop a save that arrives while the previous one runs)."""
+        partner = self._owner
         if partner is None:
             return
         self._drafts[partner] = text

@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, Signal
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.errors import SESSION_EXPIRED
 from hubdesk.domain import Conversation, ThreadEntry
-from hubdesk.domain.numbers import is_uk
+from hubdesk.domain.numbers import charge_of, is_uk
 from hubdesk.ui.calls_controller import CallsController, number_text
 from hubdesk.ui.compose_controller import ComposeController
 from hubdesk.ui.contacts_controller import ContactsController
@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 50
 OLDER_PAGE = 100
 COALESCE_S = 0.05
+REFRESH_RETRY_FIRST = 0.5  # seconds before a failed list refresh is tried again
+REFRESH_RETRY_MAX = 60.0
 
 
 class MainController(QObject):
@@ -157,13 +159,23 @@ class MainController(QObject):
             self._flush = spawn(self._flush_changes(), name="ui-refresh")
 
     async def _flush_changes(self) -> None:
+        """Apply the changes gathered in ``_dirty``. A reload that fails (the store
+        raised) is logged with its traceback and tried again after a pause that doubles
+        up to a minute, keeping its partners: the list never stays stale quietly."""
         await asyncio.sleep(COALESCE_S)
+        pause = REFRESH_RETRY_FIRST
         while self._dirty:
             partners, self._dirty = self._dirty, set()
-            await self.reload_conversations()
-            if self.partner is not None and self.partner in partners:
-                await self._show_header(self.partner)
-                await self._refresh_thread(self.partner)
+            try:
+                await self.reload_conversations()
+                if self.partner is not None and self.partner in partners:
+                    await self._show_header(self.partner)
+                    await self._refresh_thread(self.partner)
+            except Exception:
+                self._dirty |= partners
+                log.exception("the conversation list was not refreshed; again in %.1f s", pause)
+                await asyncio.sleep(pause)
+                pause = min(REFRESH_RETRY_MAX, pause * 2)
 
     def _on_unread(self, total: int) -> None:
         self.window.set_unread(total, self.unread_in_title)
@@ -196,6 +208,7 @@ class MainController(QObject):
         w.thread_view.set_more_older_available(True)
         w.thread_view.scroll_to_newest()
         w.compose.setEnabled(True)
+        w.compose.set_charge(charge_of(partner))  # premium rate, 070, 087…: flagged
         w.select_partner(partner)
         if not await self.composer.show_draft(partner):
             return

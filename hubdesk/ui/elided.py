@@ -4,7 +4,8 @@ A plain ``QLabel`` asks its layout for its whole text's width as its minimum, so
 contact name in the conversation header raised the window's minimum width and Qt
 widened the window past the screen. This label asks for a few characters at least,
 paints its text elided ("Dr Priya Sh…") when it is narrower, and then shows the whole
-text in its tooltip. ``text()`` is always the whole text.
+text in its tooltip (literally: the tooltip is escaped, never rich text). ``text()`` is
+always the whole text.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtGui import QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from hubdesk.ui import guarded
+from hubdesk.ui.plaintext import set_tooltip
 
 #: The narrowest the label asks to be, in average character widths.
 MIN_CHARS = 8
@@ -55,4 +57,4 @@ class ElidedLabel(QLabel):
         self._update_tooltip()
 
     def _update_tooltip(self) -> None:
-        self.setToolTip(self.text() if self.is_elided() else "")
+        set_tooltip(self, self.text() if self.is_elided() else "")

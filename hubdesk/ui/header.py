@@ -11,8 +11,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from hubdesk.domain.text import one_line
 from hubdesk.ui.elided import ElidedLabel
 from hubdesk.ui.icons import IconSet
+from hubdesk.ui.plaintext import set_tooltip
 
 NOT_UK_REASON = "Only UK numbers can be called: {number} is not a UK number."
 CALL_TIP = "Ring your phone, then connect you to {number} (Ctrl+D)"
@@ -62,18 +64,24 @@ class ConversationHeader(QWidget):
 
     # --- methods in ---------------------------------------------------------------
     def set_partner(self, partner: str, title: str, number_text: str, dialable: bool) -> None:
-        """Show a conversation; ``dialable`` is False for non-UK numbers."""
+        """Show a conversation; ``dialable`` is False for non-UK numbers.
+
+        ``title`` (a contact's name) and ``number_text`` (an alphanumeric sender id for
+        some partners) come from outside: shown on one line, neutralised
+        (``domain.text``), and literally in the tooltips."""
         self._partner = partner
+        title, number_text = one_line(title), one_line(number_text)
         self.name_label.setText(title)
         self.number_label.setText(number_text if number_text != title else "")
         self.number_label.setVisible(number_text != title)
         self.setAccessibleDescription(f"{title} {number_text}")
         for button, tip in ((self.call_button, CALL_TIP), (self.masked_button, MASKED_TIP)):
             button.setEnabled(dialable)
-            button.setToolTip(
+            set_tooltip(
+                button,
                 tip.format(number=number_text)
                 if dialable
-                else NOT_UK_REASON.format(number=number_text)
+                else NOT_UK_REASON.format(number=number_text),
             )
 
     def clear(self) -> None:
@@ -83,7 +91,7 @@ class ConversationHeader(QWidget):
         self.number_label.hide()
         for button in (self.call_button, self.masked_button):
             button.setEnabled(False)
-            button.setToolTip("Open a conversation first")
+            set_tooltip(button, "Open a conversation first")
 
     def partner(self) -> str | None:
         return self._partner

@@ -20,15 +20,22 @@ from hubdesk.core.contacts import ContactBook
 from hubdesk.core.errors import describe_error
 from hubdesk.core.inbox import Inbox
 from hubdesk.core.settings import SettingsStore
+from hubdesk.domain.text import one_line
 from hubdesk.domain.uris import ComposeRequest, DialRequest, UriError, parse_uri
 from hubdesk.ui.bulk_controller import BulkController
 from hubdesk.ui.controller import MainController
 from hubdesk.ui.dialogs import DialConfirmDialog, NewMessageDialog
+from hubdesk.ui.plaintext import message_box
 from hubdesk.ui.qtasync import async_slot, spawn
 from hubdesk.ui.settings_controller import SettingsController
 from hubdesk.ui.window import MESSAGES, MainWindow
 
 log = logging.getLogger(__name__)
+
+LINK_HOLD_MS = 1000
+"""After a link opened a conversation, Send ignores Enter for this long (a Return typed
+for the previous conversation must not send the link's text)."""
+DRAFT_KEPT = "The link's text was not put in: this conversation already has a draft, which is kept."
 
 
 class IntentServices(Protocol):
@@ -64,7 +71,8 @@ class Intents(QObject):
         try:
             request = parse_uri(text)
         except UriError as exc:
-            self._warn("This link cannot be opened", f"{describe_error(exc)}\n\n{text[:200]}")
+            shown = one_line(text[:200]) if isinstance(text, str) else ""
+            self._warn("This link cannot be opened", f"{describe_error(exc)}\n\n{shown}")
             return
         if isinstance(request, DialRequest):
             self.confirm_dial(request.number.digits)
@@ -75,23 +83,43 @@ class Intents(QObject):
         return self.controller.calls.confirm_dial(digits)
 
     def compose_to(self, request: ComposeRequest) -> None:
+        """An ``sms:`` link: open the conversation (or bulk send) with the link's text.
+
+        The link comes from another program, maybe while the user types: what they typed
+        stays the draft of the conversation they typed it in (``ComposeController``
+        keeps the editor's owner), the link's text never replaces a draft or an open bulk
+        message, and Send ignores Enter for a moment after the switch."""
         if request.bulk:
+            open_dialog = self.bulk.dialog
+            if open_dialog is not None and open_dialog.isVisible():
+                self.window.show_toast(
+                    f"A link asked to text {len(request.numbers)} numbers; the bulk send "
+                    "you have open was kept. Close it, then open the link again.",
+                    error=True,
+                )
+                return
             dialog = self.bulk.open([n.digits for n in request.numbers])
             if request.body:
                 dialog.set_text(request.body)
             return
         digits = request.numbers[0].digits
+        compose = self.window.compose
+        compose.hold_send(LINK_HOLD_MS)
         self.window.show_page(MESSAGES)
         task = self.controller.open_conversation(digits)
-        if request.body:
 
-            def fill(_task: object) -> None:
-                if self.controller.partner == digits:
-                    self.window.compose.set_text(request.body)
-                    self.window.compose.draft_changed.emit(request.body)
-                self.window.compose.focus_editor()
+        def fill(_task: object) -> None:
+            if self.controller.partner != digits:
+                return
+            compose.hold_send(LINK_HOLD_MS)  # from when the new conversation shows
+            if request.body and compose.text().strip():
+                self.window.show_toast(DRAFT_KEPT)
+            elif request.body:
+                compose.set_text(request.body)
+                compose.draft_changed.emit(request.body)
+            compose.focus_editor()
 
-            task.add_done_callback(fill)
+        task.add_done_callback(fill)
 
     # --- new message ----------------------------------------------------------------
     def new_message(self) -> NewMessageDialog:
@@ -160,8 +188,8 @@ class Intents(QObject):
         self.window.show_toast("Do not disturb is on." if enabled else "Do not disturb is off.")
 
     def _warn(self, title: str, text: str) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok,
-                          self.window)  # fmt: skip
+        """A warning that shows ``text`` (which quotes the link) as plain text."""
+        box = message_box(QMessageBox.Icon.Warning, title, text, self.window)
         box.finished.connect(lambda _r: box.deleteLater())
         box.open()
         return box

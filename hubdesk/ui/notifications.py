@@ -16,33 +16,58 @@ connecting (a local socket, bounded by ``auth_timeout``) is synchronous.
 Elsewhere, or when there is no session bus or no notification server, it falls back to
 ``QSystemTrayIcon.showMessage``; a click on that balloon (``messageClicked``) opens the
 last notice's conversation. Nothing here raises because the bus is missing or dies.
+
+Hostile text. Title and body are message data (a contact's name, a sender id, the SMS
+text) and are made safe for every path before they leave (:func:`wire_text`):
+
+* on one line, with NUL and every other control character gone: a NUL in a D-Bus string
+  makes dbus-daemon drop the whole connection; lone surrogates (half an emoji) become
+  U+FFFD (jeepney cannot encode them), bidi overrides and invisible characters are
+  neutralised (``domain.text``), noncharacters become U+FFFD (older daemons refuse them);
+* the body is markup-escaped on the D-Bus path (servers read it as their HTML subset)
+  and on the tray path on Linux, where Qt forwards ``showMessage`` to the same servers
+  unescaped; the summary is plain text by the specification (dunst quotes it itself).
+  Windows and macOS show the tray text as plain text, so it goes unescaped there.
+
+A lost bus (the daemon restarted, the connection was dropped) is not the end: the next
+notice reconnects, at once after a loss and then with a backoff (1 s doubling to 60 s)
+while connecting keeps failing, each attempt bounded by ``auth_timeout``; a notice that
+was on its way when the connection broke is shown again once. Only while no connection
+can be made do notices go to the tray.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
+import re
 import sys
+import time
+from collections.abc import Callable
 from enum import Enum
 from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
+from hubdesk.domain.text import one_line
 from hubdesk.ui.icons import default_icon_dir
+from hubdesk.ui.notifybus import INTERFACE, NotificationBus
 
 log = logging.getLogger(__name__)
 
-__all__ = ["APP_NAME", "Backend", "NoticeLike", "Notifier", "escape_markup"]
+__all__ = ["APP_NAME", "Backend", "NoticeLike", "Notifier", "escape_markup", "wire_text"]
 
 APP_NAME = "HubDesk"
 DESKTOP_ENTRY = "hubdesk"
 CATEGORY = "im.received"
 URGENCY_NORMAL = 1
 
-_SERVICE = "org.freedesktop.Notifications"
-_PATH = "/org/freedesktop/Notifications"
-_INTERFACE = "org.freedesktop.Notifications"
+TITLE_LIMIT = 200
+BODY_LIMIT = 1000
+RETRY_FIRST_S = 1.0
+RETRY_MAX_S = 60.0
+
+_NONCHARACTERS = re.compile("[\ufdd0-\ufdef\ufffe\uffff]")
 
 
 class NoticeLike(Protocol):
@@ -76,60 +101,17 @@ def escape_markup(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def wire_text(text: str, limit: int) -> str:
+    """``text`` safe to put in a notification: one line, no control character, no lone
+    surrogate or noncharacter, bidi controls neutralised, at most ``limit`` characters."""
+    line = _NONCHARACTERS.sub("\ufffd", one_line(text))
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
 def default_app_icon() -> str:
     """A ``file://`` URI of HubDesk's icon when it is on disk, else the theme name."""
     path = default_icon_dir() / "hubdesk.svg"
     return path.as_uri() if path.is_file() else DESKTOP_ENTRY
-
-
-class _Bus:
-    """A jeepney connection read from the Qt event loop. Raises only in ``open``."""
-
-    def __init__(self, address: str, auth_timeout: float) -> None:
-        from jeepney import DBusAddress, MatchRule, message_bus, new_method_call
-        from jeepney.io.blocking import open_dbus_connection
-
-        self._new_method_call = new_method_call
-        self._target = DBusAddress(_PATH, _SERVICE, _INTERFACE)
-        self.connection: Any = open_dbus_connection(bus=address, auth_timeout=auth_timeout)
-        self._serials = itertools.count(1_000_000)  # ours; jeepney's own start at 1
-        bus = DBusAddress("/org/freedesktop/DBus", "org.freedesktop.DBus", "org.freedesktop.DBus")
-        for member in ("ActionInvoked", "NotificationClosed"):
-            rule = MatchRule(
-                type="signal", sender=_SERVICE, interface=_INTERFACE, path=_PATH, member=member
-            )
-            self.connection.send_and_get_reply(message_bus.AddMatch(rule), timeout=auth_timeout)
-        has_owner = new_method_call(bus, "NameHasOwner", "s", (_SERVICE,))
-        owned = self.connection.send_and_get_reply(has_owner, timeout=auth_timeout).body[0]
-        activatable = self.connection.send_and_get_reply(
-            new_method_call(bus, "ListActivatableNames"), timeout=auth_timeout
-        ).body[0]
-        self.server_present = bool(owned) or _SERVICE in activatable
-
-    def fileno(self) -> int:
-        return int(self.connection.sock.fileno())
-
-    def call(self, method: str, signature: str | None = None, body: tuple[Any, ...] = ()) -> int:
-        """Send a method call without waiting; returns its serial (to match the reply)."""
-        serial = next(self._serials)
-        message = self._new_method_call(self._target, method, signature, body)
-        self.connection.send(message, serial=serial)
-        return serial
-
-    def pending(self) -> list[Any]:
-        """Every message that can be read now, without blocking."""
-        messages = []
-        while True:
-            try:
-                messages.append(self.connection.receive(timeout=0))
-            except TimeoutError:
-                return messages
-
-    def close(self) -> None:
-        try:
-            self.connection.close()
-        except OSError:
-            pass
 
 
 class Notifier(QObject):
@@ -151,23 +133,35 @@ class Notifier(QObject):
         bus_address: str | None = None,
         use_bus: bool | None = None,
         auth_timeout: float = 1.0,
+        tray_markup: bool | None = None,
+        clock: Callable[[], float] = time.monotonic,
         parent: QObject | None = None,
     ) -> None:
         """``tray`` is used for the fallback; ``bus_address`` defaults to the session
-        bus; ``use_bus`` defaults to True on Linux only."""
+        bus; ``use_bus`` defaults to True on Linux only; ``tray_markup`` (whether the
+        tray's text reaches a server that reads markup) too."""
         super().__init__(parent)
         self._tray = tray
         self._app_icon = app_icon if app_icon is not None else default_app_icon()
         self._by_id: dict[int, str | None] = {}
-        self._pending: dict[int, NoticeLike] = {}
+        self._pending: dict[int, tuple[NoticeLike, bool]] = {}  # serial -> (notice, resent)
         self._last_tray_partner: str | None = None
         self._last_tray_shown = False
-        self._bus: _Bus | None = None
+        self._bus: NotificationBus | None = None
         self._reader: QSocketNotifier | None = None
+        linux = sys.platform.startswith("linux")
+        self._wants_bus = use_bus if use_bus is not None else linux
+        self._tray_markup = tray_markup if tray_markup is not None else linux
+        self._address = bus_address or "SESSION"
+        self._auth_timeout = auth_timeout
+        self._clock = clock
+        self._next_attempt = 0.0
+        self._retry_delay = RETRY_FIRST_S
+        self.connections = 0  # how many bus connections were made (tests, diagnostics)
         if tray is not None:
             tray.messageClicked.connect(self._on_tray_message_clicked)
-        if use_bus if use_bus is not None else sys.platform.startswith("linux"):
-            self._open_bus(bus_address or "SESSION", auth_timeout)
+        if self._wants_bus:
+            self._reconnect()
 
     # -- public ------------------------------------------------------------------------
 
@@ -194,14 +188,7 @@ class Notifier(QObject):
 
     def show(self, notice: NoticeLike) -> None:
         """Show ``notice``. A newer notice for the same conversation replaces its older one."""
-        if self._bus is not None:
-            try:
-                self._send_notify(self._bus, notice)
-                return
-            except OSError as error:  # the bus went away since
-                log.warning("notification server unreachable (%s); using the tray", error)
-                self._drop_bus()
-        self._show_in_tray(notice)
+        self._show(notice, resent=False)
 
     def close_all(self) -> None:
         """Close every notification this notifier still has on screen."""
@@ -211,24 +198,63 @@ class Notifier(QObject):
         self._last_tray_shown = False
 
     def shutdown(self) -> None:
-        """Disconnect from the bus (call on quit; the notifier then uses the tray)."""
+        """Disconnect from the bus for good (call on quit; the notifier then uses the
+        tray)."""
+        self._wants_bus = False
         self._drop_bus()
 
     # -- D-Bus -------------------------------------------------------------------------
 
-    def _open_bus(self, address: str, auth_timeout: float) -> None:
+    def _show(self, notice: NoticeLike, *, resent: bool) -> None:
+        # The connection held, then (once, if that one turns out dead) a fresh one.
+        for _ in range(2):
+            bus = self._bus or self._reconnect()
+            if bus is None:
+                break
+            try:
+                self._send_notify(bus, notice, resent)
+                return
+            except OSError as error:  # the bus went away since
+                log.warning("notification server unreachable (%s); reconnecting", error)
+                self._lose_bus(reshow=False)
+        self._show_in_tray(notice)
+
+    def _reconnect(self) -> NotificationBus | None:
+        """A new connection, unless connecting failed recently (backoff); None if none."""
+        if not self._wants_bus or self._clock() < self._next_attempt:
+            return None
         try:
-            bus = _Bus(address, auth_timeout)
+            bus = NotificationBus(self._address, self._auth_timeout)
         except Exception as error:  # no bus, refused, no jeepney, malformed address...
             log.info("no session bus for notifications (%s); using the tray", error)
-            return
+            self._failed_attempt()
+            return None
         if not bus.server_present:
             log.info("no notification server on the session bus; using the tray")
             bus.close()
-            return
+            self._failed_attempt()
+            return None
         self._bus = bus
+        self.connections += 1
+        self._retry_delay = RETRY_FIRST_S
         self._reader = QSocketNotifier(bus.fileno(), QSocketNotifier.Type.Read, self)
         self._reader.activated.connect(self._on_readable)
+        return bus
+
+    def _failed_attempt(self) -> None:
+        self._next_attempt = self._clock() + self._retry_delay
+        self._retry_delay = min(self._retry_delay * 2, RETRY_MAX_S)
+
+    def _lose_bus(self, *, reshow: bool) -> None:
+        """The connection broke: drop it; the next notice reconnects at once. With
+        ``reshow``, notices sent on it without an answer are shown again (once each)."""
+        pending = list(self._pending.values())
+        self._drop_bus()
+        self._next_attempt = 0.0
+        if reshow:
+            for notice, resent in pending:
+                if not resent:
+                    self._show(notice, resent=True)
 
     def _drop_bus(self) -> None:
         if self._reader is not None:
@@ -247,9 +273,9 @@ class Notifier(QObject):
         try:
             self._bus.call("CloseNotification", "u", (notification_id,))
         except OSError:
-            self._drop_bus()
+            self._lose_bus(reshow=False)
 
-    def _send_notify(self, bus: _Bus, notice: NoticeLike) -> None:
+    def _send_notify(self, bus: NotificationBus, notice: NoticeLike, resent: bool) -> None:
         replaces = 0
         if notice.partner is not None:
             for notification_id, partner in self._by_id.items():
@@ -264,14 +290,14 @@ class Notifier(QObject):
             APP_NAME,
             replaces,
             self._app_icon,
-            notice.title,
-            escape_markup(notice.body),
+            wire_text(notice.title, TITLE_LIMIT),  # plain text by the specification
+            escape_markup(wire_text(notice.body, BODY_LIMIT)),
             ["default", "Open"],
             hints,
             -1,
         )
         serial = bus.call("Notify", "susssasa{sv}i", body)
-        self._pending[serial] = notice
+        self._pending[serial] = (notice, resent)
 
     def _on_readable(self) -> None:
         bus = self._bus
@@ -280,8 +306,8 @@ class Notifier(QObject):
         try:
             messages = bus.pending()
         except (OSError, EOFError, ValueError) as error:
-            log.warning("the session bus closed (%s); notifications use the tray", error)
-            self._drop_bus()
+            log.warning("the session bus connection closed (%s); reconnecting", error)
+            self._lose_bus(reshow=True)
             return
         for message in messages:
             try:
@@ -296,9 +322,10 @@ class Notifier(QObject):
         fields = header.fields
         kind = header.message_type
         if kind in (MessageType.method_return, MessageType.error):
-            notice = self._pending.pop(fields.get(HeaderFields.reply_serial, -1), None)
-            if notice is None:
+            sent = self._pending.pop(fields.get(HeaderFields.reply_serial, -1), None)
+            if sent is None:
                 return
+            notice = sent[0]
             if kind is MessageType.error:
                 log.warning(
                     "Notify failed: %s %s", fields.get(HeaderFields.error_name), message.body
@@ -308,7 +335,7 @@ class Notifier(QObject):
             notification_id = int(message.body[0])
             self._by_id[notification_id] = notice.partner
             return
-        if kind is not MessageType.signal or fields.get(HeaderFields.interface) != _INTERFACE:
+        if kind is not MessageType.signal or fields.get(HeaderFields.interface) != INTERFACE:
             return
         member = fields.get(HeaderFields.member)
         if member == "ActionInvoked":
@@ -327,16 +354,17 @@ class Notifier(QObject):
 
     def _show_in_tray(self, notice: NoticeLike) -> None:
         if self._tray is None or not self._tray.isVisible():
-            log.info("notification not shown (no server, no tray icon): %s", notice.title)
+            log.info("notification not shown (no server, no tray icon)")
             return
         self._last_tray_partner = notice.partner
         self._last_tray_shown = True
         # Information, not Critical: Qt's own D-Bus path (StatusNotifierItem) then adds no
         # "default" action and the click is lost; on Windows/macOS the balloon click is
         # reported through messageClicked, which is what this fallback is for.
-        self._tray.showMessage(
-            notice.title, notice.body, QSystemTrayIcon.MessageIcon.Information, 0
-        )
+        title, body = wire_text(notice.title, TITLE_LIMIT), wire_text(notice.body, BODY_LIMIT)
+        if self._tray_markup:  # Qt hands it to org.freedesktop.Notifications as is
+            body = escape_markup(body)
+        self._tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 0)
 
     def _on_tray_message_clicked(self) -> None:
         if self._last_tray_shown:

@@ -130,7 +130,10 @@ def _digest(home: Path) -> str:
 
 
 def _private_dir(path: Path) -> bool:
-    """Make ``path`` a 0700 folder of ours; False when it is not (or cannot be) one."""
+    """Make ``path`` a 0700 folder of ours; False when it is not (or cannot be) one.
+    POSIX only: on Windows the server is a named pipe, with no folder."""
+    if sys.platform == "win32":
+        return False
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = os.lstat(path)

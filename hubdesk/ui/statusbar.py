@@ -6,6 +6,7 @@ Server times arrive as aware datetimes and are shown in local time.
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from enum import Enum
 
@@ -13,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
 
+from hubdesk.ui.plaintext import set_tooltip
 from hubdesk.ui.theme import colors_for
 
 
@@ -22,6 +24,7 @@ class Connection(Enum):
     OFFLINE = "offline"
     RATE_LIMITED = "rate_limited"
     SESSION_EXPIRED = "session_expired"
+    ERROR = "error"  # a background loop failed on an internal error and will try again
     SIGNED_OUT = "signed_out"
 
 
@@ -31,8 +34,22 @@ _TEXT = {
     Connection.OFFLINE: "Offline — messages will be queued",
     Connection.RATE_LIMITED: "Rate limited by the server",
     Connection.SESSION_EXPIRED: "Session expired — sign in again",
+    Connection.ERROR: "Sync problem",
     Connection.SIGNED_OUT: "Not signed in",
 }
+_SAYS_WHEN = (Connection.RATE_LIMITED, Connection.ERROR)  # "retrying in …" when known
+_LONGEST = 3600.0  # a longer (or nonsensical) wait is shown as this
+
+
+def retry_text(seconds: float | None) -> str:
+    """The label's suffix " — retrying in 40 s" (or "… 60 min"): "" when ``seconds`` is
+    unknown or not a number; never more than an hour, whatever the server said."""
+    if seconds is None or not math.isfinite(seconds) or seconds <= 0:
+        return ""
+    seconds = min(seconds, _LONGEST)
+    if seconds < 120:
+        return f" — retrying in {max(1, round(seconds))} s"
+    return f" — retrying in {round(seconds / 60)} min"
 
 
 def _plain(text: str, parent: QWidget) -> QLabel:
@@ -69,16 +86,17 @@ class SyncStatusBar(QStatusBar):
     ) -> None:
         self.connection = state
         text = _TEXT[state]
-        if state is Connection.RATE_LIMITED and retry_after:
-            text += f" — retrying in {max(1, round(retry_after))} s"
+        if state in _SAYS_WHEN:
+            text += retry_text(retry_after)
         self.state_label.setText(text)
-        self.state_label.setToolTip(detail or text)
+        set_tooltip(self.state_label, detail or text)  # detail: a server's sentence
         colors = colors_for(self.palette())
         color = {
             Connection.ONLINE: colors.success,
             Connection.OFFLINE: colors.warning,
             Connection.RATE_LIMITED: colors.warning,
             Connection.SESSION_EXPIRED: colors.failed,
+            Connection.ERROR: colors.failed,
         }.get(state, colors.muted_text)
         palette = self.state_label.palette()
         palette.setColor(QPalette.ColorRole.WindowText, color)

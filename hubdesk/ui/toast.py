@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QMouseEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
+from hubdesk.domain.text import neutralise
 from hubdesk.ui import guarded
 from hubdesk.ui.theme import colors_for
 
@@ -49,7 +50,9 @@ class Toast(QFrame):
     def show_message(
         self, text: str, *, error: bool = False, timeout_ms: int = DEFAULT_TIMEOUT_MS
     ) -> None:
-        """Show ``text`` literally; ``error`` tints it with the theme's failure colour."""
+        """Show ``text`` literally (bidi controls neutralised: toasts quote server
+        sentences and sender ids); ``error`` tints it with the theme's failure colour."""
+        text = neutralise(text)
         self.label.setText(text)
         self.setAccessibleDescription(text)
         self._error = error

@@ -82,13 +82,22 @@ def _collation() -> dict[str, object]:
                 "<=>"[(coll.compare(a, b) > 0) - (coll.compare(a, b) < 0) + 1]
                 for a in WORDS for b in WORDS
             )  # fmt: skip
-            keys = [coll.sortKey(w).compare(coll.sortKey(WORDS[0])) for w in WORDS]
+            # Only the sign of a sort-key comparison is defined (its size is whatever
+            # memcmp returns), and both keys are kept alive while they are compared:
+            # PySide6 may free a temporary QCollatorSortKey before compare() reads it.
+            first = coll.sortKey(WORDS[0])
+            held = [coll.sortKey(w) for w in WORDS]
+            keys = [_sign(k.compare(first)) for k in held]
             out[f"{name} n{int(numeric)} c{int(case)} p{int(punct)}"] = {
                 "order": order,
                 "signs": hashlib.sha256(signs.encode()).hexdigest(),
                 "keys": keys,
             }
     return out
+
+
+def _sign(value: int) -> int:
+    return (value > 0) - (value < 0)
 
 
 def _case() -> dict[str, object]:

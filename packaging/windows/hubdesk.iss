@@ -80,50 +80,37 @@ Name: "{autoprograms}\{#AppName}"; Filename: "{app}\{#AppExe}"; AppUserModelID: 
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; Tasks: desktopicon
 
 [Registry]
-; --- tel: and sms: links -----------------------------------------------------------------
-; Windows 10/11 keep the user's choice of handler in a protected UserChoice key that no
-; installer may write. What an installer can do is (1) declare HubDesk able to handle the
-; schemes (Capabilities + RegisteredApplications), so it is offered in Settings > Apps >
-; Default apps and in the "How do you want to open this?" prompt, and (2) register the
-; schemes themselves under Software\Classes for systems where no choice was made yet.
-
-; (1) HubDesk's own ProgIDs, capabilities and registration: ours alone, deleted on uninstall.
-Root: HKA; Subkey: "Software\Classes\HubDesk.tel"; ValueType: string; ValueName: ""; ValueData: "URL:Telephone call (HubDesk)"; Flags: uninsdeletekey
-Root: HKA; Subkey: "Software\Classes\HubDesk.tel"; ValueType: string; ValueName: "URL Protocol"; ValueData: ""
-Root: HKA; Subkey: "Software\Classes\HubDesk.tel\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"",0"
-Root: HKA; Subkey: "Software\Classes\HubDesk.tel\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
-Root: HKA; Subkey: "Software\Classes\HubDesk.sms"; ValueType: string; ValueName: ""; ValueData: "URL:SMS message (HubDesk)"; Flags: uninsdeletekey
-Root: HKA; Subkey: "Software\Classes\HubDesk.sms"; ValueType: string; ValueName: "URL Protocol"; ValueData: ""
-Root: HKA; Subkey: "Software\Classes\HubDesk.sms\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"",0"
-Root: HKA; Subkey: "Software\Classes\HubDesk.sms\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
-
-Root: HKA; Subkey: "Software\HubWork\HubDesk"; Flags: uninsdeletekey
-Root: HKA; Subkey: "Software\HubWork"; Flags: uninsdeletekeyifempty
-Root: HKA; Subkey: "Software\HubWork\HubDesk\Capabilities"; ValueType: string; ValueName: "ApplicationName"; ValueData: "{#AppName}"
-Root: HKA; Subkey: "Software\HubWork\HubDesk\Capabilities"; ValueType: string; ValueName: "ApplicationDescription"; ValueData: "Send SMS and place calls through HubWork"
-Root: HKA; Subkey: "Software\HubWork\HubDesk\Capabilities"; ValueType: string; ValueName: "ApplicationIcon"; ValueData: """{app}\{#AppExe}"",0"
-Root: HKA; Subkey: "Software\HubWork\HubDesk\Capabilities\URLAssociations"; ValueType: string; ValueName: "tel"; ValueData: "HubDesk.tel"
-Root: HKA; Subkey: "Software\HubWork\HubDesk\Capabilities\URLAssociations"; ValueType: string; ValueName: "sms"; ValueData: "HubDesk.sms"
-Root: HKA; Subkey: "Software\RegisteredApplications"; ValueType: string; ValueName: "HubDesk"; ValueData: "Software\HubWork\HubDesk\Capabilities"; Flags: uninsdeletevalue
-
-; (2) The schemes themselves. Other programs (Teams, Zoom, Phone Link) may share these
-; keys, so uninstall removes only what HubDesk wrote (its command and icon values, then
-; each key if that left it empty), never the whole tel or sms key.
-Root: HKA; Subkey: "Software\Classes\tel"; ValueType: string; ValueName: ""; ValueData: "URL:Telephone call"; Flags: uninsdeletekeyifempty
-Root: HKA; Subkey: "Software\Classes\tel"; ValueType: string; ValueName: "URL Protocol"; ValueData: ""; Flags: uninsdeletekeyifempty
-Root: HKA; Subkey: "Software\Classes\tel\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"",0"; Flags: uninsdeletevalue uninsdeletekeyifempty
-Root: HKA; Subkey: "Software\Classes\tel\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""; Flags: uninsdeletevalue uninsdeletekeyifempty
-Root: HKA; Subkey: "Software\Classes\sms"; ValueType: string; ValueName: ""; ValueData: "URL:SMS message"; Flags: uninsdeletekeyifempty
-Root: HKA; Subkey: "Software\Classes\sms"; ValueType: string; ValueName: "URL Protocol"; ValueData: ""; Flags: uninsdeletekeyifempty
-Root: HKA; Subkey: "Software\Classes\sms\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"",0"; Flags: uninsdeletevalue uninsdeletekeyifempty
-Root: HKA; Subkey: "Software\Classes\sms\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""; Flags: uninsdeletevalue uninsdeletekeyifempty
+; tel: and sms: links are NOT registered here: hubdesk.exe does it itself (the [Run] and
+; [UninstallRun] entries below), with hubdesk/core/urlhandlers.py, the one code path for
+; the layout, tested against an in-memory registry and, on the Windows CI runner, the
+; real one; the self-test reads the same keys back. Under Software\Classes of HKCU
+; (HKLM with --all-users, in an administrative install) it writes:
+;   HubDesk.tel / HubDesk.sms   its own ProgIDs ("URL Protocol", icon, shell\open\command
+;                               = "<app>\hubdesk.exe" "%1"), removed on uninstall;
+;   tel / sms                   the schemes themselves, unless another program (Teams,
+;                               Zoom, Phone Link) holds them; uninstall removes only the
+;                               values that still point at HubDesk;
+; and Software\HubWork\HubDesk\Capabilities\URLAssociations plus a
+; Software\RegisteredApplications entry, so Windows offers HubDesk in Settings > Apps >
+; Default apps and in the "How do you want to open this?" prompt. Windows 10/11 keep the
+; user's choice in a protected UserChoice key that no installer may write: the first
+; tel: link asks, or the user picks HubDesk in Default apps.
 
 ; --- Start at login (optional task; always per user) --------------------------------------
 Root: HKCU; Subkey: "Software\Microsoft\Windows\CurrentVersion\Run"; ValueType: string; ValueName: "HubDesk"; ValueData: """{app}\{#AppExe}"" --minimized"; Tasks: startatlogin; Flags: uninsdeletevalue
 
 [Run]
+; tel:/sms: registration (packaging/entry.py -> hubdesk.core.urlhandlers): per user, or
+; for every user in an administrative install (Setup runs elevated then, so HKLM is
+; writable). Silent installs run these too; a failure leaves HubDesk working without
+; link handling, and "hubdesk.exe --self-test" says so.
+Filename: "{app}\{#AppExe}"; Parameters: "--register-url-handlers"; StatusMsg: "Registering tel: and sms: links..."; Flags: runhidden waituntilterminated; Check: not IsAdminInstallMode
+Filename: "{app}\{#AppExe}"; Parameters: "--register-url-handlers --all-users"; StatusMsg: "Registering tel: and sms: links..."; Flags: runhidden waituntilterminated; Check: IsAdminInstallMode
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent
 
 [UninstallRun]
-; Nothing: the profile (settings, messages, keyring entries) is kept on purpose, like
-; the Linux uninstaller. Removing it is a choice in HubDesk's own settings.
+; Before the files go: HubDesk's own keys, and its values in the shared tel/sms keys.
+; The profile (settings, messages, keyring entries) is kept on purpose, like the Linux
+; uninstaller; removing it is a choice in HubDesk's own settings.
+Filename: "{app}\{#AppExe}"; Parameters: "--unregister-url-handlers"; Flags: runhidden waituntilterminated; RunOnceId: "UnregisterUrlHandlers"; Check: not IsAdminInstallMode
+Filename: "{app}\{#AppExe}"; Parameters: "--unregister-url-handlers --all-users"; Flags: runhidden waituntilterminated; RunOnceId: "UnregisterUrlHandlersAllUsers"; Check: IsAdminInstallMode

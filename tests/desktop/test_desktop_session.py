@@ -96,6 +96,7 @@ def test_notification_reaches_dunst_with_summary_body_and_actions(
         "appname": "hubdesk-tests",
         "summary": "New SMS from Alice",
         "body": "Table for two?",
+        "shown": "New SMS from Alice\nTable for two?",
         "actions": {"default": "Open"},
         "urgency": 1,
     }

@@ -13,11 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import secretstorage
 
-from hubdesk.sim import SimServer
-from hubdesk.store.secrets import SERVICE, KeyringVault
-from tests.fixtures_desktop import Desktop
+if sys.platform != "linux":
+    pytest.skip("Linux only: the Secret Service (secretstorage)", allow_module_level=True)
+
+import secretstorage  # noqa: E402
+
+from hubdesk.sim import SimServer  # noqa: E402
+from hubdesk.store.secrets import SERVICE, KeyringVault  # noqa: E402
+from tests.fixtures_desktop import Desktop  # noqa: E402
 
 pytestmark = [pytest.mark.desktop, pytest.mark.sim_config(delivery_delay=0)]
 

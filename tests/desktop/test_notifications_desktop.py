@@ -13,7 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from hubdesk.core.notify import Notice
 from hubdesk.ui.notifications import Backend, Notifier
-from tests.fixtures_desktop import Desktop
+from hubdesk.ui.tray import TrayIcon
+from tests.fixtures_desktop import NOTIFICATIONS, Desktop
 
 pytestmark = pytest.mark.desktop
 
@@ -96,3 +97,70 @@ def test_close_all_removes_ours_from_the_screen(
     qtbot.waitUntil(lambda: len(notifier.open_notifications) == 3, timeout=5000)
     notifier.close_all()
     qtbot.waitUntil(lambda: desktop_session.displayed_count() == 0, timeout=5000)
+
+
+# -- hostile text, the tray path and a lost connection ------------------------------------
+
+NUL_TITLE = "Mallory\x00 <b>bold</b> &amp; \u202etxt.exe"
+NUL_BODY = 'a\x00b <img src="http://127.0.0.1:1/x"> <b>c</b> & \u202ed \ud83d'
+SHOWN_TITLE = "Mallory <b>bold</b> &amp; ⟨U+202E⟩txt.exe"
+SHOWN_BODY = '<img src="http://127.0.0.1:1/x"> <b>c</b> & ⟨U+202E⟩d \ufffd'
+
+
+def newest(desktop: Desktop, summary: str) -> dict[str, object]:
+    return next(n for n in desktop.notifications() if n["summary"] == summary)
+
+
+def test_a_nul_message_shows_literally_and_the_next_one_still_goes_over_dbus(
+    desktop_session: Desktop, notifier: Notifier, qtbot: QtBot
+) -> None:
+    """The message that used to make dbus-daemon drop the connection (and every later
+    one go to the tray, unescaped): dunst shows its text literally, and the next
+    notification, with markup in it, still comes over the same D-Bus connection."""
+    notifier.show(Notice(NUL_TITLE, NUL_BODY, "447700900667", (5,)))
+    notifier.show(Notice("Next after NUL", '<img src="http://127.0.0.1:1/y"> &', "4477009", (6,)))
+    qtbot.waitUntil(lambda: len(notifier.open_notifications) == 2, timeout=5000)
+    assert notifier.backend is Backend.FREEDESKTOP and notifier.connections == 1
+    hostile = newest(desktop_session, SHOWN_TITLE)
+    assert hostile["shown"] == f"{SHOWN_TITLE}\na b {SHOWN_BODY}"
+    after = newest(desktop_session, "Next after NUL")
+    assert after["shown"] == 'Next after NUL\n<img src="http://127.0.0.1:1/y"> &'
+    assert after["actions"] == {"default": "Open"}  # our Notify, seen on the bus
+
+
+def test_the_tray_fallback_escapes_too(
+    desktop_session: Desktop, qapp: QApplication, qtbot: QtBot
+) -> None:
+    """With no connection of its own the notifier uses the tray; on Linux Qt forwards
+    ``showMessage`` to the notification server as markup, so the body is escaped."""
+    desktop_session.close_all_notifications()
+    tray = TrayIcon()
+    tray.show()
+    notifier = Notifier(tray.system_tray_icon, use_bus=False)
+    try:
+        assert tray.is_visible() and notifier.backend is Backend.TRAY
+        notifier.show(Notice(NUL_TITLE, NUL_BODY, "447700900668", (7,)))
+        qtbot.waitUntil(lambda: desktop_session.displayed_count() == 1, timeout=5000)
+        shown = newest(desktop_session, SHOWN_TITLE)
+        assert shown["shown"] == f"{SHOWN_TITLE}\na b {SHOWN_BODY}"
+    finally:
+        tray.dispose()
+
+
+def test_a_dropped_connection_is_remade(
+    desktop_session: Desktop, notifier: Notifier, qtbot: QtBot
+) -> None:
+    """dbus-daemon drops a connection that sends a malformed message (the NUL the old
+    code sent, here sent raw): the next notification comes over a new connection."""
+    from jeepney import new_method_call
+
+    bus = notifier._bus
+    assert bus is not None
+    bus.connection.send(new_method_call(NOTIFICATIONS, "Notify", "s", ("\x00",)))
+    qtbot.waitUntil(lambda: notifier.backend is not Backend.FREEDESKTOP, timeout=5000)
+    notifier.show(Notice("After the drop", "<b>still escaped</b>", "447700900669", (8,)))
+    assert notifier.backend is Backend.FREEDESKTOP and notifier.connections == 2
+    qtbot.waitUntil(lambda: len(notifier.open_notifications) == 1, timeout=5000)
+    assert newest(desktop_session, "After the drop")["shown"] == (
+        "After the drop\n<b>still escaped</b>"
+    )

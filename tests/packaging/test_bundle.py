@@ -136,6 +136,11 @@ def test_bundle_version(bundle: Path) -> None:
 def test_bundle_self_test(bundle: Path) -> None:
     done = _in_session([str(bundle / EXE), "--self-test"])
     assert done.returncode == 0, done.stdout + done.stderr
-    oks = [line.split(" ", 2)[1] for line in done.stdout.splitlines() if line.startswith("ok: ")]
-    assert oks == list(STEPS)
-    assert "SecretService" in done.stdout
+    lines = done.stdout.splitlines()
+    oks = [line.split(" ", 2)[1] for line in lines if line.startswith("ok: ")]
+    skipped = [line.split(" ", 2)[1] for line in lines if line.startswith("skipped: ")]
+    # The session has a tray, dunst and gnome-keyring; this bundle is not installed, so
+    # nothing makes it the tel:/sms: handler (install-user.sh would).
+    assert skipped == ["url-schemes"], done.stdout
+    assert oks == [step for step in STEPS if step != "url-schemes"]
+    assert "SecretService" in done.stdout and "org.freedesktop.Notifications" in done.stdout

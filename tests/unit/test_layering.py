@@ -42,9 +42,12 @@ RULES: dict[str, Rule] = {
     "api": Rule(hubdesk=frozenset({"domain", "api"}), third_party=frozenset({"httpx", "stamina"})),
     # secretstorage / jeepney are keyring's own Secret Service backend: their exceptions
     # surface through keyring calls on Linux, so catching them is part of using keyring.
+    # portalocker: the file locks between processes sharing a profile (store/lock.py).
     "store": Rule(
         hubdesk=frozenset({"domain", "store"}),
-        third_party=frozenset({"keyring", "platformdirs", "secretstorage", "jeepney"}),
+        third_party=frozenset(
+            {"keyring", "platformdirs", "secretstorage", "jeepney", "portalocker"}
+        ),
     ),
     "sync": Rule(
         hubdesk=frozenset({"domain", "api", "store", "sync"}),

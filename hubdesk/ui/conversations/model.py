@@ -18,8 +18,10 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from hubdesk.domain import Conversation
+from hubdesk.domain.text import neutralise
 from hubdesk.ui import guarded
 from hubdesk.ui.conversations.numbertext import number_text
+from hubdesk.ui.plaintext import tooltip
 from hubdesk.ui.times import format_list_time
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -44,12 +46,11 @@ _BREAKS = frozenset("\u0085\u2028\u2029")
 
 
 def single_line(text: str, limit: int = _PREVIEW_CHARS) -> str:
-    """A one-line preview: control characters and line breaks become spaces.
-
-    Everything else is kept literally (bidi controls included: the delegate draws each
-    string on its own, so an override cannot reach beyond its own text).
+    """A one-line preview: control characters and line breaks become spaces, bidi
+    controls and invisible characters are neutralised (``domain.text.neutralise``: an
+    override inside a name or preview cannot make it read as something else).
     """
-    head = text[: limit * 2]
+    head = neutralise(text[: limit * 2])
     cleaned = "".join(" " if ch in _BREAKS or ord(ch) < 32 or ord(ch) == 127 else ch for ch in head)
     collapsed = " ".join(cleaned.split())
     return collapsed[:limit] + ("…" if len(collapsed) > limit or len(text) > len(head) else "")
@@ -103,8 +104,8 @@ class ConversationListModel(QAbstractListModel):
             return self._filter_text(conv)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self._accessible_text(conv)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{self.title(conv)} ({self.number_text(conv.partner)})"
+        if role == Qt.ItemDataRole.ToolTipRole:  # rich-text guessing: escaped, literal
+            return tooltip(single_line(f"{self.title(conv)} ({self.number_text(conv.partner)})"))
         return None
 
     # --- values in ----------------------------------------------------------------
@@ -188,7 +189,7 @@ class ConversationListModel(QAbstractListModel):
         return " ".join(parts).casefold()
 
     def _accessible_text(self, conv: Conversation) -> str:
-        bits = [self.title(conv)]
+        bits = [single_line(self.title(conv), 120)]
         if conv.unread:
             bits.append(f"{conv.unread} unread")
         bits.append(f"last message {format_list_time(conv.last_time, self._clock())}")

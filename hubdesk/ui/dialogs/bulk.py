@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from hubdesk.core.bulk import BulkPlan, BulkResult
 from hubdesk.domain import Contact, OutboxState, SenderId
 from hubdesk.domain.segments import analyse
+from hubdesk.ui.conversations import single_line
 from hubdesk.ui.dialogs.bulk_recipients import BulkRecipients
 from hubdesk.ui.dialogs.bulk_report import (
     BulkInputs,
@@ -197,7 +198,7 @@ class BulkSendDialog(QDialog):
         self.sender_combo.clear()
         for sid in sender_ids:
             if sid.approved:
-                self.sender_combo.addItem(sid.sender_id, sid.sender_id)
+                self.sender_combo.addItem(single_line(sid.sender_id, 60), sid.sender_id)
         index = self.sender_combo.findData(default) if default is not None else -1
         if index < 0 and self.sender_combo.count() == 1:
             index = 0

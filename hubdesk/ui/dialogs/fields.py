@@ -15,7 +15,13 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-from hubdesk.domain.numbers import NumberError, PhoneNumber, parse_number, parse_uk_number
+from hubdesk.domain.numbers import (
+    NumberError,
+    PhoneNumber,
+    charge_of,
+    parse_number,
+    parse_uk_number,
+)
 from hubdesk.ui.theme import colors_for
 
 Tone = Literal["normal", "muted", "ok", "warning", "error"]
@@ -23,6 +29,7 @@ Tone = Literal["normal", "muted", "ok", "warning", "error"]
 __all__ = [
     "NumberCheck",
     "Tone",
+    "charge_note",
     "country_code",
     "local_time_text",
     "non_uk_note",
@@ -85,6 +92,13 @@ def non_uk_note(number: PhoneNumber) -> str:
     return f"Not a UK number ({country_code(number)}): SMS only, calls unavailable"
 
 
+def charge_note(number: str | PhoneNumber) -> str | None:
+    """The flag for a number in a chargeable range ("⚠ Premium rate: calls and texts to
+    it can cost several pounds"), None for an ordinary one (``domain.numbers.charge_of``)."""
+    charge = charge_of(number)
+    return None if charge is None else f"⚠ {charge.label}: {charge.cost}"
+
+
 def local_time_text(moment: datetime) -> str:
     """An aware time in the computer's zone: ``11 Mar 2026 14:05``."""
     local = moment.astimezone()
@@ -145,7 +159,10 @@ class NumberCheck(QObject):
                 self.reason = sentence(str(exc))
                 self._say(self.reason, "error")
             else:
-                if self.number.is_uk:
+                cost = charge_note(self.number)
+                if cost is not None:  # valid, but say what calling it may cost
+                    self._say(f"{self._describe_ok(self.number)} — {cost}", "warning")
+                elif self.number.is_uk:
                     self._say(self._describe_ok(self.number), "ok")
                 else:
                     self._say(non_uk_note(self.number), "warning")

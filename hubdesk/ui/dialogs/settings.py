@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from hubdesk.core.settings import MIN_POLL_INTERVAL, AppSettings, SettingsError
 from hubdesk.domain.numbers import format_number
+from hubdesk.ui.conversations import single_line
 from hubdesk.ui.dialogs.fields import NumberCheck, plain_label, set_tone
 
 __all__ = ["SettingsDialog"]
@@ -167,10 +168,10 @@ class SettingsDialog(QDialog):
         self.sender_combo.addItem(NO_DEFAULT, None)
         ids = list(dict.fromkeys(approved_sender_ids))
         for sid in ids:
-            self.sender_combo.addItem(sid, sid)
+            self.sender_combo.addItem(single_line(sid, 60), sid)
         default = settings.default_sender_id
         if default is not None and default not in ids:
-            self.sender_combo.addItem(f"{default} (not approved)", default)
+            self.sender_combo.addItem(f"{single_line(default, 60)} (not approved)", default)
         self.sender_combo.setCurrentIndex(
             max(0, self.sender_combo.findData(default)) if default else 0
         )

@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
 
 from hubdesk.core.contacts import ImportReport
 from hubdesk.domain import Contact
-from hubdesk.domain.numbers import format_number
+from hubdesk.domain.numbers import charge_of, format_number
 from hubdesk.ui import guarded
 from hubdesk.ui.conversations import single_line
 from hubdesk.ui.dialogs.contact_editor import ContactEditor
-from hubdesk.ui.dialogs.fields import plain_label, set_tone
+from hubdesk.ui.dialogs.fields import Tone, plain_label, set_tone
 from hubdesk.ui.dialogs.import_report import ImportReportDialog
 from hubdesk.ui.dialogs.tables import Column, RecordTableModel, make_table
 from hubdesk.ui.icons import IconSet
@@ -62,12 +62,24 @@ def contact_model(parent: QWidget | None = None) -> RecordTableModel[Contact]:
     return RecordTableModel(
         [
             Column("Name", lambda c: c.name),
-            Column("Number", lambda c: format_number(c.number)),
+            Column("Number", _number_text, tone=_number_tone),
             Column("Groups", lambda c: ", ".join(c.groups)),
             Column("Notes", lambda c: c.notes),
         ],
         parent,
     )
+
+
+def _number_text(contact: Contact) -> str:
+    """The number, flagged when it is in a chargeable range ("0906 555 1234 ⚠ Premium
+    rate")."""
+    charge = charge_of(contact.number)
+    shown = format_number(contact.number)
+    return shown if charge is None else f"{shown} ⚠ {charge.label}"
+
+
+def _number_tone(contact: Contact) -> Tone | None:
+    return "warning" if charge_of(contact.number) is not None else None
 
 
 class ContactFilter(QSortFilterProxyModel):
@@ -139,7 +151,7 @@ class ContactsPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.table = make_table(self.proxy, "Contact list", self)  # type: ignore[arg-type]
         self.table.setColumnWidth(0, 200)
-        self.table.setColumnWidth(1, 140)
+        self.table.setColumnWidth(1, 230)  # room for "⚠ Premium rate"
         self.table.setColumnWidth(2, 160)
         self.empty_label = plain_label("", self, name="Contacts status", wrap=True)
 

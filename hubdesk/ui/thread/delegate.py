@@ -1,8 +1,12 @@
 """``ThreadDelegate``: lays out and paints one message bubble per row.
 
-Text is painted as plain text (``QPainter.drawText``), never parsed as markup. Bubbles
-have different heights, so layouts are cached per entry key for the current width and
-font, and dropped when the width changes or an entry is replaced.
+Text is painted as plain text (``QPainter.drawText``), never parsed as markup, each body
+as its own paragraph (nothing in one message can reorder another, or the bubble's time
+line). A body is shown as written, except that bidi embeddings, overrides and isolates
+are made visible (``domain.text.neutralise_body``): an override inside a message must
+not turn "4321 8765" into "5678 1234". Bubbles have different heights, so layouts are
+cached per entry key for the current width and font, and dropped when the width changes
+or an entry is replaced.
 
 The first message of each local day carries a day separator ("Today", "Yesterday",
 "Monday", "12 March 2026") painted in the top of its own row: no extra rows or widgets.
@@ -20,6 +24,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from hubdesk.domain import MessageState, SmsType, ThreadEntry
+from hubdesk.domain.text import neutralise_body
 from hubdesk.ui import guarded
 from hubdesk.ui.icons import IconSet
 from hubdesk.ui.theme import ThemeColors, colors_for
@@ -55,6 +60,7 @@ class BubbleLayout:
     flags: int  # word wrap; anywhere too when a word is wider than the bubble
     day_label: str = ""  # the day separator above the bubble ("" for none)
     day: QRect | None = None  # where the separator goes (full row width, unshifted)
+    body: str = ""  # the text as painted (neutralise_body of the entry's text)
 
 
 _WORD_FLAGS = int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft)
@@ -185,7 +191,7 @@ class ThreadDelegate(QStyledItemDelegate):
         sent = entry.direction is SmsType.SENT
         max_bubble = max(80, min(self.MAX_WIDTH, int(width * self.MAX_FRACTION)))
         inner_max = max_bubble - 2 * self.PAD_X
-        text = entry.text
+        text = neutralise_body(entry.text)
         flags = _WORD_FLAGS
         if text:
             box = QRect(0, 0, inner_max, _BIG)
@@ -249,6 +255,7 @@ class ThreadDelegate(QStyledItemDelegate):
             flags,
             day_label,
             day,
+            text,
         )
 
     def retry_rect(self, option: QStyleOptionViewItem, index: AnyIndex) -> QRect | None:
@@ -326,7 +333,7 @@ class ThreadDelegate(QStyledItemDelegate):
         text_color = colors.sent_text if sent else colors.received_text
         painter.setPen(text_color)
         painter.setFont(option.font)
-        painter.drawText(lay.text, lay.flags, entry.text)
+        painter.drawText(lay.text, lay.flags, lay.body)
 
         small = _small(option.font)
         sfm = QFontMetrics(small)

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,11 @@ CLIENT_SECRET = "demo-secret"
 USERNAME = "demo@hubwork.test"
 PASSWORD = "demo-password"
 SENDER = "447520602706"  # approved in the simulator's seed
-CONSOLE_SCRIPT = Path(sys.executable).parent / "hubdesk-cli"
+# The installation's scripts folder (venv/bin, or Scripts\ of a Windows Python), with
+# the console script's own suffix (hubdesk-cli.exe on Windows).
+CONSOLE_SCRIPT = Path(sysconfig.get_path("scripts")) / (
+    "hubdesk-cli.exe" if sys.platform == "win32" else "hubdesk-cli"
+)
 
 
 @dataclass(frozen=True)

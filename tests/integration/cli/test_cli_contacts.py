@@ -101,3 +101,11 @@ def test_import_and_export_file_errors_are_exit_2(cli: Cli, tmp_path: Path) -> N
         assert run.code == 2, run
         assert word in run.stderr
     assert cli("contacts").code == 2  # an action is required
+
+
+def test_list_neutralises_bidi_overrides_in_names(cli: Cli) -> None:
+    run = cli(*OFFLINE, "contacts", "add", "Pay to \u202etxt.exe", "07400 123456")
+    assert run.code == 0, run
+    listed = cli(*OFFLINE, "contacts", "list")
+    assert "Pay to ⟨U+202E⟩txt.exe" in listed.stdout and "\u202e" not in listed.stdout
+    assert cli("--json", "contacts", "list").json()[0]["name"] == "Pay to \u202etxt.exe"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from hubdesk.sim.faults import Fault
 from tests.integration.cli.cli_harness import CONSOLE_SCRIPT, PASSWORD, SENDER, Cli
+from tests.platforms import posix_only
 
 
 def test_server_error_on_send_is_exit_5_and_not_retried(logged_in: Cli) -> None:
@@ -164,6 +165,7 @@ def test_unknown_command_is_exit_2(cli: Cli) -> None:
     assert len(run.stderr.strip().splitlines()) == 1
 
 
+@posix_only("SIGINT to a child process (Windows has no Ctrl+C for one process)")
 def test_ctrl_c_during_a_token_refresh_keeps_the_session(logged_in: Cli) -> None:
     """Refresh tokens are single use: the server spends the old one when the request
     arrives. Interrupted while the answer is on its way, the command still waits for it

@@ -8,11 +8,16 @@ read from the master side.
 from __future__ import annotations
 
 import os
-import pty
 import select
+import sys
 import time
 
 import pytest
+
+if sys.platform == "win32":
+    pytest.skip("POSIX only: a pseudo-terminal (pty)", allow_module_level=True)
+
+import pty  # noqa: E402
 
 from tests.integration.cli.cli_harness import (
     CLIENT_ID,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import signal
 import sys
 from collections import Counter
 from pathlib import Path
@@ -74,7 +73,7 @@ async def one_trial(sim: SimServer, tmp: Path, n: int, rng: random.Random) -> di
     await asyncio.sleep(rng.uniform(0.0, 1.2))
     committed_seen = 0
     if child.returncode is None:
-        child.send_signal(signal.SIGKILL)
+        child.kill()  # SIGKILL; TerminateProcess on Windows
     out, _ = await child.communicate()
     committed_seen = sum(1 for line in out.decode().splitlines() if line.startswith("committed"))
     rows = await settle_in_new_process(sim.base_url, db)

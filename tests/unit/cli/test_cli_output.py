@@ -79,3 +79,16 @@ def test_wait_notice_wording() -> None:
         "Rate limited by the server; waiting 3 s…",
         "Could not connect while trying to list the messages; retrying in 0.8 s…",
     ]
+
+
+def test_table_cells_cannot_reorder_or_hide() -> None:
+    """ "Pay to <RLO>txt.exe" would print as "Pay to exe.txt" on a bidi terminal, and a
+    zero-width space makes "HS<ZWSP>BC" look like "HSBC": cells show markers instead;
+    JSON keeps the data exact."""
+    shown = table(
+        ["NAME", "NUMBER"], [["Pay to \u202etxt.exe", "07400 123456"], ["HS\u200bBC", "x"]]
+    )
+    lines = shown.splitlines()
+    assert lines[1].startswith("Pay to ⟨U+202E⟩txt.exe  07400 123456")
+    assert lines[2].startswith("HS⟨U+200B⟩BC ")
+    assert "\u202e" not in shown and "\u200b" not in shown

@@ -96,3 +96,22 @@ def test_quiet_hours_arithmetic() -> None:
 def test_preview_is_one_short_line() -> None:
     assert preview("  a\r\n b\tc ") == "a b c"
     assert preview("x" * 10, limit=5) == "xxxx…"
+
+
+def test_hostile_names_and_texts_are_made_safe_to_show() -> None:
+    """NUL (which makes dbus-daemon drop the connection), a lone surrogate (unencodable)
+    and a bidi override never reach a notice; markup stays literal (the notifier
+    escapes it for the server)."""
+    policy = NotificationPolicy()
+    names = {ALICE: "Mallory\x00 \u202etxt.exe\n<b>x</b>"}
+    text = "nul\x00inside \ud83d half <img src=http://127.0.0.1:1/x> \u2066x"
+    (notice,) = policy.decide([received(1, text=text)], names, AppSettings(), local_noon())
+    assert notice.title == "Mallory ⟨U+202E⟩txt.exe <b>x</b>"
+    assert notice.body == "nul inside \ufffd half <img src=http://127.0.0.1:1/x> ⟨U+2066⟩x"
+    (notice.title + notice.body).encode("utf-8")
+
+
+def test_a_blank_or_control_only_name_falls_back_to_the_number() -> None:
+    policy = NotificationPolicy()
+    (notice,) = policy.decide([received(1)], {ALICE: "\x00\n "}, AppSettings(), local_noon())
+    assert notice.title == "07400 123456"

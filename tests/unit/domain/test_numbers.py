@@ -14,6 +14,7 @@ from hubdesk.domain import (
     parse_number,
     parse_uk_number,
 )
+from hubdesk.domain.numbers import charge_of
 
 UK_MOBILE = "447400123456"
 LONDON = "442073771555"
@@ -227,3 +228,61 @@ def test_uk_parser_accepts_only_uk_numbers(text: str) -> None:
     assert number.is_uk
     assert number.digits.startswith("44")
     assert is_uk(number.digits)
+
+
+# --- what a number may cost -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("number", "label"),
+    [
+        ("09065551234", "Premium rate"),
+        ("+44 909 879 0123", "Premium rate"),
+        ("449065551234", "Premium rate"),  # stored E.164 digits, as partners are
+        ("07012345678", "Personal number"),
+        ("08712345678", "Service charge"),
+        ("0870 010 0222", "Service charge"),
+        ("08445551234", "Service charge"),
+        ("05512345678", "Non-geographic"),
+        ("05612345678", "Internet phone"),
+        ("07640123456", "Pager"),
+        ("118118", "Directory enquiries"),
+        ("118 500", "Directory enquiries"),
+        ("+33 8 91 23 45 67", "Premium rate"),  # abroad too (an SMS may go anywhere)
+        ("+34 901 123 456", "Shared cost"),
+    ],
+)
+def test_chargeable_ranges_are_flagged(number: str, label: str) -> None:
+    charge = charge_of(number)
+    assert charge is not None and charge.label == label
+    assert charge.warning("X").startswith("X is a")
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "07400123456",  # mobile
+        "020 7377 1555",  # London
+        "01189 123456",  # Reading: 0118 is not 118
+        "441189123456",
+        "0300 123 4567",  # 03 costs what 01/02 cost
+        "0800 123 4567",  # freephone
+        "07624 123456",  # Isle of Man mobile
+        "SMTEST",
+        "",
+        "<b>09065551234</b>",
+        "118",
+    ],
+)
+def test_ordinary_numbers_and_non_numbers_are_not_flagged(number: str) -> None:
+    assert charge_of(number) is None
+
+
+def test_charge_of_takes_a_parsed_number() -> None:
+    assert charge_of(parse_uk_number("09065551234")) is not None
+    assert charge_of(parse_uk_number("07400123456")) is None
+
+
+@given(st.text(max_size=30))
+def test_charge_of_never_raises(text: str) -> None:
+    charge_of(text)

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from hubdesk.sim import AsyncSimServer, SimConfig, SimServer, SimState
+from tests.platforms import posix_only
 from tests.unit.sim.helpers import CREDENTIALS
 
 pytestmark = pytest.mark.network
@@ -72,6 +73,7 @@ def _start_cli(*args: str) -> subprocess.Popen[str]:
     )
 
 
+@posix_only("SIGTERM to a child process (on Windows it is TerminateProcess, no clean exit)")
 def test_cli_prints_the_real_port_and_stops_on_sigterm() -> None:
     proc = _start_cli("--port", "0", "--no-demo-data", "--token-ttl", "90")
     try:
@@ -93,6 +95,7 @@ def test_cli_prints_the_real_port_and_stops_on_sigterm() -> None:
             proc.wait()
 
 
+@posix_only("SIGINT to a child process (Windows has no Ctrl+C for one process)")
 def test_cli_stops_on_ctrl_c() -> None:
     proc = _start_cli("--port", "0", "--no-demo-data")
     try:

@@ -12,7 +12,7 @@ import pytest
 from hubdesk.domain import OutboxItem, OutboxState
 from hubdesk.store.database import Database
 from hubdesk.store.lock import FileLock, sender_lock_path
-from hubdesk.store.outbox import AttemptWindow, OutboxError, SenderBusy
+from hubdesk.store.outbox import AttemptWindow, NotQueued, OutboxError, SenderBusy
 
 P = "447400123456"
 Q = "447400999888"
@@ -92,6 +92,7 @@ def test_attempt_window_in_server_time(db: Database) -> None:
     db.outbox.mark_unknown(item.id, "dropped", ended=T0 + timedelta(seconds=3))
     assert db.outbox.attempt_window(item.id) == AttemptWindow(T0, T0 + timedelta(seconds=3))
     later = T0 + timedelta(seconds=60)
+    db.outbox.requeue(item.id)  # a reconcile found it absent
     db.outbox.mark_sending(item.id, started=later)  # a new attempt: a new window
     assert db.outbox.attempt_window(item.id) == AttemptWindow(later, None)
     db.outbox.mark_unknown(item.id, "interrupted")  # end not known
@@ -138,6 +139,38 @@ def test_bulk_gets_ids_later_per_destination(db: Database) -> None:
     assert got is not None and got.sms_ids == (10, 11)
     with pytest.raises(OutboxError):
         db.outbox.attach_sms_ids(item.id, {"447400000001": 12})
+
+
+def test_sent_entries_without_their_ids_are_listed_until_attached(db: Database) -> None:
+    bulk = db.outbox.enqueue("HubWork", [P, Q], "to all", bulk=True)
+    other = db.outbox.enqueue("Other", [P], "elsewhere", bulk=True)
+    single = db.outbox.enqueue("HubWork", [Q], "one")
+    for item in (bulk, other, single):
+        db.outbox.mark_sending(item.id)
+    db.outbox.mark_sent(bulk.id)
+    db.outbox.mark_sent(other.id)
+    db.outbox.mark_sent(single.id, {Q: 20})
+    assert [i.id for i in db.outbox.awaiting_ids()] == [bulk.id, other.id]
+    assert [i.id for i in db.outbox.awaiting_ids("HubWork")] == [bulk.id]
+    db.outbox.attach_sms_ids(bulk.id, {P: 10})
+    assert [i.id for i in db.outbox.awaiting_ids("HubWork")] == [bulk.id]  # Q still open
+    db.outbox.attach_sms_ids(bulk.id, {Q: 11})
+    assert db.outbox.awaiting_ids("HubWork") == []
+
+
+def test_only_a_queued_entry_can_be_sent(db: Database) -> None:
+    """An unknown entry may be on the server: only a reconcile's requeue sends it again;
+    one already sending is another attempt's. Nothing changes on refusal."""
+    item = db.outbox.enqueue("HubWork", [P], "once")
+    db.outbox.mark_sending(item.id)
+    with pytest.raises(NotQueued):
+        db.outbox.mark_sending(item.id)
+    unknown = db.outbox.mark_unknown(item.id, "timed out")
+    with pytest.raises(NotQueued):
+        db.outbox.mark_sending(item.id)
+    assert db.outbox.get(item.id) == unknown
+    db.outbox.requeue(item.id)
+    assert db.outbox.mark_sending(item.id).attempts == 2
 
 
 def test_partial_reconciliation_of_bulk_keeps_it_open(db: Database) -> None:

@@ -18,11 +18,22 @@ from keyring.errors import (
     NoKeyringError,
     PasswordSetError,
 )
-from secretstorage.exceptions import ItemNotFoundException, SecretServiceNotAvailableException
 
 from hubdesk.store import KeyringVault, MemoryVault, SessionVault, StoredSession, VaultUnavailable
 from hubdesk.store.secrets import MAX_ENTRY_CHARS, SERVICE
 from tests.fakes.keyring_backend import FailingKeyring, MemoryKeyring
+from tests.platforms import LINUX
+
+# What keyring's Secret Service backend raises (it has imported secretstorage): Linux only,
+# where keyring depends on secretstorage.
+SECRET_SERVICE_ERRORS: list[tuple[Exception, str]] = []
+if LINUX:
+    from secretstorage.exceptions import ItemNotFoundException, SecretServiceNotAvailableException
+
+    SECRET_SERVICE_ERRORS = [
+        (SecretServiceNotAvailableException("no service"), "No system keyring is available"),
+        (ItemNotFoundException("gone"), "The system keyring failed (ItemNotFoundException)"),
+    ]
 
 URL = "http://127.0.0.1:8765/api"
 USER = "demo@hubwork.test"
@@ -200,9 +211,7 @@ def test_no_keyring_at_all_says_what_to_install(system_keyring: None) -> None:
         (KeyringLocked("Failed to unlock the collection!"), "The keyring is locked: unlock it"),
         (InitError("Failed to create the collection: Prompt dismissed.."), "prompt was dismissed"),
         (PasswordSetError("nope"), "The system keyring failed (PasswordSetError)"),
-        # raised by keyring's SecretService backend (which has imported secretstorage)
-        (SecretServiceNotAvailableException("no service"), "No system keyring is available"),
-        (ItemNotFoundException("gone"), "The system keyring failed (ItemNotFoundException)"),
+        *SECRET_SERVICE_ERRORS,
     ],
 )
 @pytest.mark.parametrize("operation", ["load", "save", "save_refresh_token", "clear"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,8 +76,24 @@ def make_state(**settings: object) -> tuple[SimState, SimClock]:
     return SimState(config, clock=clock), clock
 
 
-def make_client(state: SimState, server_clock: ServerClock, timeout: float = 2.0) -> HubClient:
-    inner = TimeoutTransport(httpx.ASGITransport(app=create_app(state)), timeout)
+Wrap = Callable[[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport]
+
+
+def _same(transport: httpx.AsyncBaseTransport) -> httpx.AsyncBaseTransport:
+    return transport
+
+
+def make_client(
+    state: SimState,
+    server_clock: ServerClock,
+    timeout: float = 2.0,
+    *,
+    inside: Wrap = _same,
+    outside: Wrap = _same,
+) -> HubClient:
+    """``inside`` wraps the app within the time-out (its delays count against it);
+    ``outside`` wraps the timed transport (its waits never time a request out)."""
+    inner = outside(TimeoutTransport(inside(httpx.ASGITransport(app=create_app(state))), timeout))
     return HubClient(
         BASE_URL,
         client_id=CLIENT_ID,
@@ -96,13 +112,16 @@ async def kit(
     clock: SimClock | None = None,
     timeout: float = 2.0,
     db_name: str = "hub.db",
+    inside: Wrap = _same,
+    outside: Wrap = _same,
+    worker_class: type[DbWorker] = DbWorker,
     **settings: object,
 ) -> AsyncIterator[Kit]:
     if state is None or clock is None:
         state, clock = make_state(**settings)
     server_clock = ServerClock()
-    client = make_client(state, server_clock, timeout)
-    worker = await DbWorker.open(tmp_path / db_name)
+    client = make_client(state, server_clock, timeout, inside=inside, outside=outside)
+    worker = await worker_class.open(tmp_path / db_name)
     try:
         await client.login(USERNAME, PASSWORD)
         state.clear_requests()

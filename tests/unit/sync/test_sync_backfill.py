@@ -17,7 +17,8 @@ from hubdesk.sync.backfill import Backfill, Cursor
 from hubdesk.sync.events import BackfillProgress
 from hubdesk.sync.pacing import RatePacer, reserve_for
 from hubdesk.sync.poller import Poller
-from tests.unit.sync.simkit import Kit, kit
+from tests.unit.sync.interleave import Hooks
+from tests.unit.sync.simkit import SENDER, Kit, kit
 
 LIST = "/api/sms/list"
 
@@ -119,3 +120,112 @@ async def test_pacer_keeps_the_reserve_for_foreground_actions(tmp_path: Path) ->
             await task
         # The foreground still has its reserve: a send goes through.
         await k.client.send_sms("447520602706", "447520602707", "headroom")
+
+
+def one_crowded_second(k: Kit, count: int, at: float) -> str:
+    """``count`` messages stamped with one second (what one bulk send does)."""
+    stamp = format_server_time_epoch(at)
+    for i in range(count):
+        k.state.inject_inbound(f"4477009{i:05d}", f"crowded {i}", destination=SENDER, time=stamp)
+    return stamp
+
+
+@pytest.mark.parametrize("bounds", ["inclusive", "exclusive"])
+async def test_a_second_holding_many_pages_is_fetched_whole_whichever_way_bounds_are_read(
+    tmp_path: Path, bounds: str
+) -> None:
+    """The first sync stores page 1 (ten of the 120 messages of the newest second); the
+    backfill must fetch the other 110 too, also from a server that reads ``sent_until``
+    as ``<``, and end after one pass over the pages."""
+    async with kit(tmp_path, list_bounds=bounds) as k:
+        seed_history(k, 30)
+        one_crowded_second(k, 120, k.clock() - 30)
+        await Poller(k.client, k.worker).poll_once()
+        assert await k.worker.run(lambda db: db.messages.count()) == 10
+        k.state.clear_requests()
+        bf = Backfill(k.client, k.worker, server_clock=k.server_clock)
+        result = await asyncio.wait_for(bf.run(depth=None), timeout=30)
+        assert result.finished
+        total = len(k.state.messages())
+        assert await k.worker.run(lambda db: db.messages.count()) == total
+        assert result.requests == len(k.requests(LIST)) <= math.ceil(total / 10) + 1
+        k.state.clear_requests()
+        assert (await bf.run(depth=None)).requests == 0
+
+
+async def test_the_backfill_lists_only_once_the_servers_clock_is_past_its_range(
+    tmp_path: Path,
+) -> None:
+    """The oldest stored message is brand new: a message sent while the pages are fetched
+    could fall inside the range and shift the pages. The first listing waits until the
+    server's clock is past the range's upper bound."""
+    hooks = Hooks()
+    async with kit(tmp_path, outside=hooks.wrap) as k:
+        one_crowded_second(k, 30, k.clock())
+        await Poller(k.client, k.worker).poll_once()
+        seen: list[float] = []
+
+        async def note_the_time() -> None:
+            seen.append(k.clock())
+
+        hooks.before("GET", LIST, note_the_time)
+        k.state.clear_requests()
+        bf = Backfill(k.client, k.worker, server_clock=k.server_clock)
+        await asyncio.wait_for(bf.run(depth=None), timeout=30)
+        (first, *_) = k.requests(LIST)
+        until = first["query"]["sent_until"]  # type: ignore[index]
+        assert format_server_time_epoch(seen[0]) > until  # a later second on the server
+        assert await k.worker.run(lambda db: db.messages.count()) == len(k.state.messages())
+
+
+async def test_keep_running_survives_failures_and_finishes(tmp_path: Path) -> None:
+    """A store error (logged, shown as a problem) and then a network failure (quiet):
+    each time the backfill pauses, runs again from its cursor, and finishes."""
+    from hubdesk.sync.events import SyncStatus, SyncStatusKind, SyncStatusSource
+    from tests.fakes.flaky_worker import FlakyWorker
+
+    async with kit(tmp_path, worker_class=FlakyWorker) as k:
+        assert isinstance(k.worker, FlakyWorker)
+        seed_history(k, 80)
+        await Poller(k.client, k.worker).poll_once()
+        statuses: list[SyncStatus] = []
+        pauses: list[float] = []
+
+        async def sleep(seconds: float) -> None:
+            pauses.append(seconds)
+            if len(pauses) == 1:  # the second run meets a server that fails
+                k.state.add_fault(Fault("500", count=1, path=LIST))
+
+        k.events.sync_state.connect(statuses.append)
+        k.worker.fail_next(RuntimeError("a bug"))
+        bf = Backfill(k.client, k.worker, events=k.events, server_clock=k.server_clock, sleep=sleep)
+        result = await asyncio.wait_for(bf.keep_running(None, asyncio.Event()), 30)
+        assert result is not None and result.finished
+        assert pauses == [30, 60]
+        assert [(s.kind, s.source) for s in statuses] == [
+            (SyncStatusKind.ERROR, SyncStatusSource.BACKFILL),
+            (SyncStatusKind.ONLINE, SyncStatusSource.BACKFILL),
+        ]
+        assert await k.worker.run(lambda db: db.messages.count()) == len(k.state.messages())
+
+
+async def test_the_pacer_waits_at_most_an_hour_whatever_the_headers_say(tmp_path: Path) -> None:
+    """A 429 saying "retry in a billion seconds" (reset a billion seconds away): the
+    pacer's wait for the next window is an hour at most (a Qt timer overflows ~24 days)."""
+    from hubdesk.api import RateLimited
+
+    async with kit(tmp_path) as k:
+        seed_history(k, 30)
+        await Poller(k.client, k.worker).poll_once()
+        k.state.add_fault(Fault("429", count=1, path=LIST, seconds=1_000_000_000))
+        waits: list[float] = []
+
+        async def sleep(seconds: float) -> None:
+            waits.append(seconds)
+
+        pacer = RatePacer(k.client, server_clock=k.server_clock, sleep=sleep)
+        bf = Backfill(k.client, k.worker, server_clock=k.server_clock, pacer=pacer)
+        with pytest.raises(RateLimited):
+            await bf.run(depth=None)
+        result = await asyncio.wait_for(bf.run(depth=None), 30)
+        assert result.finished and max(waits) == 3600

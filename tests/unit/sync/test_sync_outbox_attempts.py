@@ -131,3 +131,48 @@ async def test_run_stops_at_once_when_asked(tmp_path: Path) -> None:
         started = asyncio.get_running_loop().time()
         await asyncio.gather(s.run(stop, interval=30), stop_soon())
         assert asyncio.get_running_loop().time() - started < 5
+
+
+def test_pass_delay_never_exceeds_an_hour_whatever_the_server_says() -> None:
+    assert pass_delay(10, 0, 300, retry_after=1_000_000_000) == 3600
+    assert pass_delay(10, 0, 300, retry_after=float("inf")) == 3600
+    assert pass_delay(10, 2, 300, retry_after=float("nan")) == 40
+
+
+async def test_run_survives_a_pass_that_raises_and_shows_it_until_one_goes_through(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A flush that raises (the store failed: a locked database) is logged with its
+    traceback and reported as a problem of the outbox; the loop backs off, tries again,
+    and reports itself well after the first pass that goes through."""
+    import logging
+    import sqlite3
+
+    from hubdesk.sync.events import SyncStatus
+    from tests.fakes.flaky_worker import FlakyWorker
+
+    async with kit(tmp_path, timeout=TIMEOUT, worker_class=FlakyWorker) as k:
+        assert isinstance(k.worker, FlakyWorker)
+        statuses: list[SyncStatus] = []
+        pauses: list[float] = []
+        stop = asyncio.Event()
+
+        async def sleep(seconds: float) -> None:
+            pauses.append(seconds)
+            if len(pauses) == 4:
+                stop.set()
+            await asyncio.sleep(0)
+
+        s = sender(k, sleep=sleep)
+        item = await queued(k, "after the lock")
+        k.events.sync_state.connect(statuses.append)
+        k.worker.fail_next(sqlite3.OperationalError("database is locked"))
+        k.worker.fail_next(sqlite3.OperationalError("database is locked"))
+        with caplog.at_level(logging.ERROR, logger="hubdesk.sync"):
+            await asyncio.wait_for(s.run(stop, interval=10, max_backoff=60), timeout=30)
+        assert [x.kind.value for x in statuses] == ["error", "error", "online"]
+        assert {x.source.value for x in statuses} == {"outbox"}
+        assert pauses == [20, 40, 10, 10]
+        assert sum(1 for r in caplog.records if r.exc_info is not None) == 2
+        sent = await k.worker.run(lambda db: db.outbox.get(item.id))  # type: ignore[attr-defined]
+        assert sent is not None and sent.state is OutboxState.SENT

@@ -186,3 +186,85 @@ async def test_run_reports_offline_and_recovers(tmp_path: Path) -> None:
         await asyncio.wait_for(p.run(stop), 10)
         kinds = [s.kind for s in statuses]
         assert kinds == [SyncStatusKind.OFFLINE, SyncStatusKind.OFFLINE, SyncStatusKind.ONLINE]
+
+
+def an_unreadable_text() -> UnicodeEncodeError:
+    """What the store raises for a text SQLite cannot bind (a lone surrogate)."""
+    try:
+        "\ud83d".encode()
+    except UnicodeEncodeError as exc:
+        return exc
+    raise AssertionError("unreachable")
+
+
+async def test_run_survives_unexpected_errors_and_is_online_only_after_a_poll_that_worked(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A store that raises (an unbindable text, a locked database, a bug): each failure
+    is logged with its traceback and shown as a problem, the pause doubles, and the
+    status says online again only once a poll went through."""
+    import asyncio
+    import logging
+    import sqlite3
+
+    from tests.fakes.flaky_worker import FlakyWorker
+
+    async with kit(tmp_path, worker_class=FlakyWorker) as k:
+        assert isinstance(k.worker, FlakyWorker)
+        waiting = k.state.inject_inbound(ALICE, "waiting to be stored")
+        failures = [
+            an_unreadable_text(),
+            sqlite3.OperationalError("database is locked"),
+            RuntimeError("a bug"),
+        ]
+        statuses: list[SyncStatus] = []
+        pauses: list[float] = []
+        stop = asyncio.Event()
+
+        async def sleep(seconds: float) -> None:
+            pauses.append(seconds)
+            if statuses and statuses[-1].kind is SyncStatusKind.ONLINE:
+                stop.set()
+
+        k.worker.fail_next(*failures)
+        k.events.sync_state.connect(statuses.append)
+        p = Poller(k.client, k.worker, events=k.events, interval=15, sleep=sleep)
+        with caplog.at_level(logging.ERROR, logger="hubdesk.sync"):
+            await asyncio.wait_for(p.run(stop), 10)
+        kinds = [s.kind for s in statuses]
+        assert kinds == [SyncStatusKind.ERROR] * 3 + [SyncStatusKind.ONLINE]
+        assert pauses[:3] == [15, 30, 60]
+        assert [s.retry_after for s in statuses[:3]] == [15, 30, 60]
+        details = [s.detail or "" for s in statuses[:3]]
+        assert "UnicodeEncodeError" in details[0]
+        # The worker reports a locked database as DatabaseBusy: a wait, not a bug.
+        assert "database is busy" in details[1] and "internal error" not in details[1]
+        assert "RuntimeError" in details[2]
+        assert not any("Traceback" in d for d in details)
+        logged = [r.exc_info[1] for r in caplog.records if r.exc_info is not None]
+        assert len(logged) == len(failures)
+        assert all(isinstance(got, type(e)) for got, e in zip(logged, failures, strict=True))
+        assert await k.worker.run(lambda db: db.messages.get(waiting)) is not None
+
+
+async def test_a_retry_after_of_any_size_waits_at_most_an_hour(tmp_path: Path) -> None:
+    import asyncio
+
+    from hubdesk.sim import Fault
+
+    an_hour = 3600.0
+    async with kit(tmp_path) as k:
+        k.state.add_fault(Fault("429", count=10, path=LIST, seconds=1_000_000_000))
+        statuses: list[SyncStatus] = []
+        pauses: list[float] = []
+        stop = asyncio.Event()
+
+        async def sleep(seconds: float) -> None:
+            pauses.append(seconds)
+            stop.set()
+
+        k.events.sync_state.connect(statuses.append)
+        p = Poller(k.client, k.worker, events=k.events, sleep=sleep)
+        await asyncio.wait_for(p.run(stop), 10)
+        assert [s.kind for s in statuses] == [SyncStatusKind.RATE_LIMITED]
+        assert pauses == [an_hour] and statuses[0].retry_after == an_hour

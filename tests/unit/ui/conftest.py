@@ -1,20 +1,28 @@
-"""Widget tests run offscreen; ``qloop`` is a qasync loop for async slots."""
+"""Widget tests run offscreen on Linux (Qt's own platform on Windows and macOS); ``qloop``
+is a qasync loop for async slots."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import os
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+if sys.platform.startswith("linux"):  # Windows, macOS: Qt's own platform (CI has a desktop)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from hubdesk.domain import Conversation, MessageState, SmsType, ThreadEntry  # noqa: E402
 from hubdesk.ui.qtasync import close_event_loop, create_event_loop  # noqa: E402
+
+# Qt's own file and colour dialogs everywhere: a native one (Windows, macOS) is an OS
+# window outside the test's reach.
+QApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs)
 
 NOW = datetime(2026, 3, 11, 12, 0, tzinfo=UTC)
 

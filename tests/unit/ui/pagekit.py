@@ -1,8 +1,10 @@
-"""Helpers for the page and dialog tests: the Tab order, accessible names."""
+"""Helpers for the page and dialog tests: the Tab order, accessible names, and what a
+tooltip shows."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -49,3 +51,15 @@ def unnamed_controls(root: QWidget) -> list[QWidget]:
                     continue  # a button's text is its name
                 missing.append(widget)
     return missing
+
+
+def shown_tooltip(tip: str) -> str:
+    """The text a tooltip string shows the user: Qt guesses rich text with
+    ``Qt.mightBeRichText`` and renders it as ``QTextDocument`` does, else shows it as is."""
+    from PySide6.QtGui import Qt as GuiQt
+
+    if not GuiQt.mightBeRichText(tip):
+        return tip
+    document = QTextDocument()
+    document.setHtml(tip)
+    return document.toPlainText()

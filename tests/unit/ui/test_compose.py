@@ -164,3 +164,18 @@ def test_a_long_message_needs_a_second_send(pane: ComposePane, qtbot: QtBot) -> 
     pane.set_text("short")
     pane.request_send()
     assert sent[-1] == "short"
+
+
+def test_a_chargeable_number_is_flagged_beside_the_sender(pane: ComposePane) -> None:
+    from hubdesk.domain.numbers import charge_of
+    from tests.unit.ui.pagekit import shown_tooltip
+
+    pane.set_charge(charge_of("09065551234"))
+    assert pane.charge_label.isVisible() and pane.charge_label.text() == "⚠ Premium rate"
+    assert shown_tooltip(pane.charge_label.toolTip()) == (
+        "Premium rate number: calls and texts to it can cost several pounds."
+    )
+    pane.set_offline(True)  # the flag is its own label: notes come and go beside it
+    assert pane.charge_label.isVisible() and pane.notice.text() == OFFLINE_NOTE
+    pane.set_charge(None)
+    assert not pane.charge_label.isVisible() and pane.charge_label.toolTip() == ""

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPixmap, QTextDocument
 from PySide6.QtTest import QAbstractItemModelTester
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
@@ -163,10 +163,28 @@ def test_hostile_text_literal_and_paints(qapp: QApplication, text: str) -> None:
     view.close()
 
 
-def test_single_line_keeps_text_literal() -> None:
+def test_single_line_keeps_markup_literal_and_neutralises_bidi() -> None:
     assert single_line("<b>x</b>\nnext") == "<b>x</b> next"
-    assert single_line("a\u202eb") == "a\u202eb"
+    assert single_line("Pay to \u202etxt.exe") == "Pay to ⟨U+202E⟩txt.exe"
+    assert single_line("HS\u200bBC") == "HS⟨U+200B⟩BC"
+    assert single_line("👨\u200d👩 ok") == "👨\u200d👩 ok"
     assert len(single_line("y" * 10_000)) <= 241
+
+
+def test_name_and_preview_cannot_pass_for_something_else(qapp: QApplication) -> None:
+    """What the row shows (the delegate paints single_line of the title and the preview)
+    and its tooltip and accessible text carry the override as a visible marker."""
+    model, _tester = _model_with_tester()
+    name, text = "Pay to \u202etxt.exe", "Invoice \u2066<b>due</b>\u2069 \u200f12\u200f 34"
+    model.set_conversations([make_conversation("447911123456", 1, name=name, text=text)])
+    index = model.index(0)
+    assert single_line(index.data()) == "Pay to ⟨U+202E⟩txt.exe"
+    assert index.data(ConversationRole.PREVIEW) == "Invoice ⟨U+2066⟩<b>due</b>⟨U+2069⟩ 12 34"
+    access = index.data(Qt.ItemDataRole.AccessibleTextRole)
+    assert "\u202e" not in access and "⟨U+202E⟩" in access
+    doc = QTextDocument()
+    doc.setHtml(index.data(Qt.ItemDataRole.ToolTipRole))
+    assert doc.toPlainText() == "Pay to ⟨U+202E⟩txt.exe (07911 123456)"
 
 
 def test_view_emits_activated(qapp: QApplication, qtbot: QtBot) -> None:

@@ -33,9 +33,16 @@ from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 from pytestqt.qtbot import QtBot
 
 from hubdesk.core.notify import Notice
-from hubdesk.ui.notifications import Backend, Notifier, default_app_icon, escape_markup
+from hubdesk.ui.notifications import (
+    Backend,
+    Notifier,
+    default_app_icon,
+    escape_markup,
+    wire_text,
+)
 from hubdesk.ui.tray import TrayIcon
 from tests.missing import require_tool
+from tests.platforms import LINUX
 
 SERVICE = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
@@ -59,6 +66,13 @@ BOB = Notice("Bob", "On my way", "447700900002", (2,))
 SUMMARY = Notice("HubDesk", "5 new messages from 3 people", None, (3, 4, 5, 6, 7))
 
 
+def require_dbus_daemon() -> None:
+    """D-Bus is Linux's: skipped elsewhere; on Linux, dbus-daemon must be installed."""
+    if not LINUX:
+        pytest.skip("Linux only: D-Bus notifications (org.freedesktop.Notifications)")
+    require_tool("dbus-daemon", "Debian: dbus-daemon")
+
+
 def start_bus(root: Path) -> tuple[subprocess.Popen[str], str]:
     """A dbus-daemon on a socket under ``root`` (no service activation), and its address."""
     (root / "sock").mkdir()
@@ -76,7 +90,7 @@ def start_bus(root: Path) -> tuple[subprocess.Popen[str], str]:
 @pytest.fixture(scope="module")
 def private_bus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A fresh session bus with no service activation: its address."""
-    require_tool("dbus-daemon", "Debian: dbus-daemon")
+    require_dbus_daemon()
     daemon, address = start_bus(tmp_path_factory.mktemp("bus"))
     try:
         yield address
@@ -380,7 +394,7 @@ def test_tray_fallback_click_opens_the_last_notice(qapp: QApplication, qtbot: Qt
 def test_bus_dying_under_the_notifier_switches_to_the_tray(
     qapp: QApplication, tmp_path: Path, qtbot: QtBot
 ) -> None:
-    require_tool("dbus-daemon", "Debian: dbus-daemon")
+    require_dbus_daemon()
     daemon, address = start_bus(tmp_path)
     server = FakeServer(address).start()
     tray = QSystemTrayIcon()
@@ -399,3 +413,103 @@ def test_bus_dying_under_the_notifier_switches_to_the_tray(
         server.stop()
         if daemon.poll() is None:
             daemon.kill()
+
+
+# -- hostile text and a lost connection ------------------------------------------------
+
+HOSTILE_TITLE = "Mallory\x00 \u202etxt.exe <b>x</b> & \ud83d"
+HOSTILE_BODY = 'nul\x00inside <img src="http://127.0.0.1:1/x"> <b>b</b> &amp; \u2066x\n'
+
+
+def test_hostile_text_never_breaks_the_connection(
+    notifier: Notifier, server: FakeServer, qtbot: QtBot
+) -> None:
+    """A NUL makes dbus-daemon drop the sender's connection, a lone surrogate cannot be
+    encoded: both are cleaned before Notify, so the next notice still goes over D-Bus on
+    the same connection."""
+    notifier.show(Notice(HOSTILE_TITLE, HOSTILE_BODY, "447700900666", (1,)))
+    notifier.show(BOB)
+    wait_for(qtbot, lambda: len(server.calls_of("Notify")) == 2)
+    first, second = server.calls_of("Notify")
+    assert first.body[3] == "Mallory ⟨U+202E⟩txt.exe <b>x</b> & \ufffd"  # summary: plain
+    assert first.body[4] == (
+        'nul inside &lt;img src="http://127.0.0.1:1/x"&gt; &lt;b&gt;b&lt;/b&gt; &amp;amp; ⟨U+2066⟩x'
+    )
+    assert second.body[3] == "Bob"
+    wait_for(qtbot, lambda: len(notifier.open_notifications) == 2)
+    assert notifier.backend is Backend.FREEDESKTOP and notifier.connections == 1
+
+
+def test_wire_text_is_one_safe_line_of_bounded_length() -> None:
+    assert wire_text("a\x00b\r\nc\x7f\ufffe\udc00", 100) == "a b c \ufffd\ufffd"
+    long = wire_text("x" * 5000, 200)
+    assert len(long) == 200 and long.endswith("…")
+
+
+def test_a_dropped_connection_is_remade_for_the_next_notice(
+    notifier: Notifier, server: FakeServer, qtbot: QtBot
+) -> None:
+    """dbus-daemon drops a connection that sends a malformed message (here: a NUL in a
+    string, sent raw on the notifier's own connection, as the old code did): the
+    notifier notices, and the next notice goes over D-Bus on a new connection, not to
+    the tray for the rest of the session."""
+    from jeepney import new_method_call
+
+    notifier.show(ALICE)
+    wait_for(qtbot, lambda: len(notifier.open_notifications) == 1)
+    bus = notifier._bus
+    assert bus is not None
+    address = DBusAddress(PATH, SERVICE, SERVICE)
+    bus.connection.send(new_method_call(address, "Notify", "s", ("\x00",)))
+    wait_for(qtbot, lambda: notifier.backend is not Backend.FREEDESKTOP)
+    notifier.show(BOB)
+    assert notifier.backend is Backend.FREEDESKTOP and notifier.connections == 2
+    wait_for(qtbot, lambda: [c.body[3] for c in server.calls_of("Notify")] == ["Alice", "Bob"])
+    assert server.calls_of("Notify")[1].sender != server.calls_of("Notify")[0].sender
+
+
+def test_without_a_server_it_retries_with_a_backoff_and_recovers(
+    qapp: QApplication, private_bus: str, qtbot: QtBot
+) -> None:
+    now = [100.0]
+    notifier = Notifier(bus_address=private_bus, use_bus=True, clock=lambda: now[0])
+    server: FakeServer | None = None
+    try:
+        assert notifier.backend is Backend.NONE  # no server yet: the first attempt failed
+        server = FakeServer(private_bus).start()
+        notifier.show(ALICE)  # within the backoff (1 s): not even tried
+        assert notifier.backend is Backend.NONE and notifier.connections == 0
+        now[0] += 1.1
+        notifier.show(BOB)  # the backoff is over: connects, and Bob goes over D-Bus
+        assert notifier.backend is Backend.FREEDESKTOP and notifier.connections == 1
+        wait_for(qtbot, lambda: [c.body[3] for c in server.calls_of("Notify")] == ["Bob"])
+    finally:
+        notifier.shutdown()
+        if server is not None:
+            server.stop()
+
+
+def test_the_backoff_doubles_up_to_a_minute(qapp: QApplication, private_bus: str) -> None:
+    now = [0.0]
+    tries = [0.0]  # the first attempt: when made
+    notifier = Notifier(bus_address=private_bus, use_bus=True, clock=lambda: now[0])
+    for _ in range(400):  # ~7 minutes of notices, one a second
+        before = notifier._next_attempt
+        notifier.show(ALICE)
+        if notifier._next_attempt != before:
+            tries.append(now[0])
+        now[0] += 1.0
+    gaps = [b - a for a, b in zip(tries, tries[1:], strict=False)]
+    assert gaps[:6] == [1.0, 2.0, 4.0, 8.0, 16.0, 32.0]
+    assert set(gaps[6:]) == {60.0} and len(gaps) > 10
+    notifier.shutdown()
+
+
+def test_after_shutdown_it_never_reconnects(
+    notifier: Notifier, server: FakeServer, qtbot: QtBot
+) -> None:
+    notifier.shutdown()
+    notifier.show(ALICE)
+    assert notifier.backend is Backend.NONE and notifier.connections == 1
+    qtbot.wait(100)
+    assert server.calls_of("Notify") == []

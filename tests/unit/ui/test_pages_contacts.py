@@ -10,6 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from hubdesk.core.contacts import ImportReport, ImportRow, ImportStatus
 from hubdesk.domain import Contact
+from hubdesk.domain.numbers import format_number
+from hubdesk.domain.text import neutralise
 from hubdesk.ui.dialogs.contact_editor import ContactDraft, ContactEditor
 from hubdesk.ui.pages.contacts import ContactsPage, export_path
 from tests.unit.ui.conftest import HOSTILE
@@ -197,7 +199,7 @@ def test_hostile_names_show_literally(qtbot: QtBot, text: str) -> None:
     shown = p.model.cell_text(0, 0)
     assert "\x00" not in shown and len(shown) <= 201
     if text and "\x00" not in text and len(text) < 200 and "  " not in text:
-        assert shown == text
+        assert shown == neutralise(text)
     p.resize(600, 300)
     p.show()
     p.grab()  # paints without raising
@@ -224,3 +226,25 @@ def test_editor_standalone_hostile_contact(qtbot: QtBot) -> None:
     assert editor.name_edit.text() == "a\u202eevil"
     draft = editor.draft()
     assert draft is not None and draft.notes == "<i>x</i>" and draft.id == 4
+
+
+def test_a_chargeable_number_is_flagged(qtbot: QtBot) -> None:
+    p = ContactsPage()
+    qtbot.addWidget(p)
+    p.set_contacts([Contact("449065551234", "Tarot line", id=1), ALICE])
+    rows = {p.model.cell_text(r, 0): r for r in range(2)}
+    premium, plain = rows["Tarot line"], rows[ALICE.name]
+    assert p.model.cell_text(premium, 1) == "0906 555 1234 ⚠ Premium rate"
+    assert p.model.cell_text(plain, 1) == format_number(ALICE.number)
+    tone = p.model.index(premium, 1).data(Qt.ItemDataRole.ForegroundRole)
+    assert tone is not None and p.model.index(plain, 1).data(Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_the_editor_says_what_a_chargeable_number_costs(qtbot: QtBot) -> None:
+    editor = ContactEditor(None)
+    qtbot.addWidget(editor)
+    editor.number_edit.setText("070 1234 5678")
+    assert "⚠ Personal number: calls to it can cost far more" in editor.number_note.text()
+    assert editor.check.valid  # still a valid UK number: flagged, not refused
+    editor.number_edit.setText("07400 123456")
+    assert "⚠" not in editor.number_note.text()

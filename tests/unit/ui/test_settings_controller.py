@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication
 
 from hubdesk.core.autostart import Autostart
 from hubdesk.ui.theme import apply_theme
+from tests.fakes.registry import MemoryRegistry
 from tests.unit.ui.appkit import Driver, in_loop, shell_driver, signed_in  # noqa: F401
 
 pytestmark = pytest.mark.sim_config(delivery_delay=0.3)
@@ -58,10 +59,13 @@ async def test_start_at_login_writes_the_autostart_entry_or_says_why_not(driver:
     assert "Exec=/opt/hubdesk --minimized" in entry.read_text(encoding="utf-8")
     await driver.until(lambda: driver.runtime.settings.current.start_at_login, what="saved")
 
-    prefs.autostart = Autostart("darwin")
+    registry = MemoryRegistry()  # Windows, where policy then locks the Run key
+    prefs.autostart = Autostart("win32", command=["C:\\HubDesk\\hubdesk.exe"], registry=registry)
+    prefs.autostart.set_enabled(True)
+    registry.read_only = True
     dialog = prefs.open()
     dialog.start_at_login.setChecked(False)
     dialog.ok_button.click()
-    await driver.until(lambda: "macOS" in driver.window.toast.text(), what="sentence")
-    assert driver.window.toast.text().startswith("Starting at login is not supported")
+    await driver.until(lambda: "Windows did not" in driver.window.toast.text(), what="sentence")
+    assert "start-at-login entry" in driver.window.toast.text()
     assert driver.runtime.settings.current.start_at_login  # unchanged: it could not be undone

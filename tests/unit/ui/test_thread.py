@@ -5,7 +5,7 @@ from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtTest import QAbstractItemModelTester, QTest
 from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 from pytestqt.qtbot import QtBot
@@ -219,3 +219,38 @@ def test_a_sent_bubble_tooltip_says_what_its_state_means(qapp: QApplication) -> 
     assert "refused" in tips[1] and "sends it again" in tips[1]
     assert "never goes twice" in tips[2]
     assert "\n" not in tips[3]  # a received message: just the time
+
+
+def _bubble_image(qtbot: QtBot, text: str) -> QImage:
+    model = ThreadModel()
+    model.set_entries([make_entry(1, text, sent=False)])
+    view = make_view(qtbot, model)
+    view.resize(420, 300)
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    option.rect = view.visualRect(model.index(0))
+    image = QImage(420, max(1, option.rect.height()), QImage.Format.Format_RGB32)
+    image.fill(0xFFFFFFFF)
+    painter = QPainter(image)
+    view.thread_delegate.paint(painter, option, model.index(0))
+    painter.end()
+    return image
+
+
+def test_an_override_in_a_body_is_painted_visible_not_obeyed(qtbot: QtBot) -> None:
+    """ "Invoice <RLO>4321 8765<PDF>" must not read "Invoice 5678 1234": the bubble is
+    painted exactly as the same text with the controls shown as markers."""
+    hostile = _bubble_image(qtbot, "Invoice \u202e4321 8765\u202c due")
+    shown = _bubble_image(qtbot, "Invoice ⟨U+202E⟩4321 8765⟨U+202C⟩ due")
+    obeyed = _bubble_image(qtbot, "Invoice 5678 1234 due")
+    assert hostile == shown and hostile != obeyed
+
+
+def test_bodies_keep_right_to_left_marks_and_emoji_joiners(qtbot: QtBot) -> None:
+    model = ThreadModel()
+    text = "\u200fשלום\u200f 👨\u200d👩\u200d👧 ok"
+    model.set_entries([make_entry(1, text)])
+    view = make_view(qtbot, model)
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    assert view.thread_delegate.bubble_layout(option, model.entry_at(0)).body == text  # type: ignore[arg-type]
