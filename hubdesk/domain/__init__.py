@@ -11,10 +11,12 @@ from hubdesk import lazy_exports
 
 if TYPE_CHECKING:
     from hubdesk.domain.local import (
+        BatchState,
         CallRecord,
         Contact,
         Conversation,
         MessageState,
+        OutboxBatch,
         OutboxItem,
         OutboxState,
         Template,
@@ -64,10 +66,12 @@ if TYPE_CHECKING:
     from hubdesk.domain.times import SERVER_TIME_FORMAT, format_server_time, parse_server_time
 
 __all__ = [
+    "BatchState",
     "CallRecord",
     "Contact",
     "Conversation",
     "MessageState",
+    "OutboxBatch",
     "OutboxItem",
     "OutboxState",
     "Template",
@@ -113,10 +117,12 @@ __all__ = [
 
 # Where each public name lives (imported on first use).
 _HOME: dict[str, str] = {
+    "BatchState": "hubdesk.domain.local",
     "CallRecord": "hubdesk.domain.local",
     "Contact": "hubdesk.domain.local",
     "Conversation": "hubdesk.domain.local",
     "MessageState": "hubdesk.domain.local",
+    "OutboxBatch": "hubdesk.domain.local",
     "OutboxItem": "hubdesk.domain.local",
     "OutboxState": "hubdesk.domain.local",
     "Template": "hubdesk.domain.local",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from hubdesk import lazy_exports
 
 if TYPE_CHECKING:
+    from hubdesk.store.batches import Batches, BatchRow
     from hubdesk.store.calls import Calls
     from hubdesk.store.contacts import ContactError, Contacts
     from hubdesk.store.database import (
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
         resolve_base_url,
         save_profile,
     )
+    from hubdesk.store.schedule import Promoted, Schedule
     from hubdesk.store.search import HitKind, Search, SearchHit
     from hubdesk.store.secrets import (
         KeyringVault,
@@ -69,6 +71,8 @@ __all__ = [
     "VaultUnavailable",
     "BACKFILL_CURSOR",
     "BACKFILL_DONE",
+    "BatchRow",
+    "Batches",
     "Calls",
     "ContactError",
     "Contacts",
@@ -87,7 +91,9 @@ __all__ = [
     "OptOuts",
     "Outbox",
     "OutboxError",
+    "Promoted",
     "RecoveryNotice",
+    "Schedule",
     "Search",
     "SearchHit",
     "Settings",
@@ -103,6 +109,8 @@ __all__ = [
 # Where each public name lives: imported on first use, so that importing one part of
 # the package (or a submodule) does not load the others' dependencies.
 _HOME: dict[str, str] = {
+    "BatchRow": "hubdesk.store.batches",
+    "Batches": "hubdesk.store.batches",
     "Calls": "hubdesk.store.calls",
     "ContactError": "hubdesk.store.contacts",
     "Contacts": "hubdesk.store.contacts",
@@ -129,6 +137,8 @@ _HOME: dict[str, str] = {
     "load_profile": "hubdesk.store.profile",
     "resolve_base_url": "hubdesk.store.profile",
     "save_profile": "hubdesk.store.profile",
+    "Promoted": "hubdesk.store.schedule",
+    "Schedule": "hubdesk.store.schedule",
     "HitKind": "hubdesk.store.search",
     "Search": "hubdesk.store.search",
     "SearchHit": "hubdesk.store.search",

@@ -2,9 +2,10 @@
 
 Pages are newest first and keyed, not offset: ``before=(time, sms_id)`` of the oldest
 stored SMS on the previous page (``next_cursor`` picks it). Outbox entries are placed
-by their creation time and belong to the page whose SMS time range covers them, so
-every entry is returned exactly once across pages; a page can therefore hold a few
-more than ``limit`` entries.
+by their creation time (a message sent later: by its not-before time) and belong to
+the page whose SMS time range covers them, so every entry is returned exactly once
+across pages; a page can therefore hold a few more than ``limit`` entries. Cancelled
+entries are not shown.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ _OUTBOX_STATE = {
     "unknown": MessageState.UNKNOWN,
     "failed": MessageState.FAILED,
     "sent": MessageState.PENDING,  # accepted by the server, SMS not stored yet
+    "scheduled": MessageState.SCHEDULED,
+    "overdue": MessageState.OVERDUE,
 }
 
 _PAGE = """
@@ -40,11 +43,15 @@ SELECT sms_id, text, time, type, delivery_status, sender_id, segments, unread
  LIMIT ?
 """
 
+# An outbox entry's place in the thread: when it was written, or for a message sent
+# later the time it waits for (scheduled messages come after everything sent so far).
 _OUTBOX = f"""
-SELECT ob.id, d.position, ob.text, ob.created_at, ob.source, d.state, d.sms_id
+SELECT ob.id, d.position, ob.text, coalesce(ob.not_before, ob.created_at), ob.source,
+       d.state, d.sms_id
   FROM outbox_destinations d JOIN outbox ob ON ob.id = d.outbox_id
  WHERE d.destination = ? AND {OPEN_DESTINATION}
-   AND ob.created_at >= ? AND ob.created_at < ?
+   AND coalesce(ob.not_before, ob.created_at) >= ?
+   AND coalesce(ob.not_before, ob.created_at) < ?
 """
 
 _FOREVER = 2**62

@@ -54,11 +54,11 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from hubdesk.api import ApiError, HubClient, RateLimited, Unauthenticated
 from hubdesk.domain import OutboxItem, OutboxState, Sms
-from hubdesk.store.outbox import AttemptWindow, NotQueued, StateChanged
+from hubdesk.store.outbox import AttemptWindow, BatchHeld, NotQueued, Overdue, StateChanged
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync import storeops
 from hubdesk.sync.clock import ServerClock
@@ -66,6 +66,7 @@ from hubdesk.sync.events import SyncEvents, SyncStatus, SyncStatusKind, SyncStat
 from hubdesk.sync.health import bounded_wait
 from hubdesk.sync.inflight import SendsUnderWay, send_key
 from hubdesk.sync.outbox_ids import SentIds
+from hubdesk.sync.outbox_paced import DEFAULT_CONCURRENCY, PacedRows
 from hubdesk.sync.outbox_search import SentSearch
 from hubdesk.sync.outcomes import (
     Attempt,
@@ -77,6 +78,7 @@ from hubdesk.sync.outcomes import (
     is_refusal,
     verdict,
 )
+from hubdesk.sync.pacing import RatePacer
 from hubdesk.sync.passes import MAX_BACKOFF, run_passes, settle_passes
 
 __all__ = [
@@ -90,6 +92,12 @@ __all__ = [
 ]
 
 DEFAULT_RECONCILE_WINDOW = 120.0
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 _FLUSHABLE = (OutboxState.QUEUED, OutboxState.UNKNOWN)
 log = logging.getLogger(__name__)
 Sleep = Callable[[float], Awaitable[None]]
@@ -110,6 +118,9 @@ class OutboxSender:
         max_reconcile_pages: int = 50,
         sleep: Sleep = asyncio.sleep,
         monotonic: Callable[[], float] = time.monotonic,
+        local_clock: Callable[[], datetime] = _utc_now,
+        pacer: RatePacer | None = None,
+        concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
         if reconcile_window < 0 or clock_margin < 0:
             raise ValueError("the reconcile window and clock margin must not be negative")
@@ -129,6 +140,12 @@ class OutboxSender:
         self._busy: set[int] = set()
         self._under_way = SendsUnderWay()
         self._flush_lock = asyncio.Lock()
+        self._now = local_clock
+        self._paced = PacedRows(
+            pacer or RatePacer(client, server_clock=server_clock, monotonic=monotonic),
+            concurrency,
+        )
+        self._wake = asyncio.Event()
 
     @property
     def requests(self) -> int:
@@ -202,6 +219,10 @@ class OutboxSender:
         started = self._clock.now()
         try:
             item = await self._worker.run(lambda db: db.outbox.mark_sending(item.id, started))
+        except (BatchHeld, Overdue):
+            # Its batch is paused or cancelled, or it is too late to send unasked.
+            current = await self._worker.run(lambda db: db.outbox.get(item.id))
+            return Attempt(current or item, None, "no", held=True)
         except NotQueued:
             # Another attempt already took it (it may be on the server): not ours to send.
             current = await self._worker.run(lambda db: db.outbox.get(item.id))
@@ -373,62 +394,108 @@ class OutboxSender:
                 )
             await self.events.outbox_changed.emit(item)
             return Attempt(item, None, "maybe")
-        # Certainly absent: queue the missing destinations again and send them.
+        # Certainly absent: queue the missing destinations again and send them (a row
+        # of a cancelled batch is cancelled instead: the user said stop).
         item = await self._worker.run(lambda db: db.outbox.requeue(item.id))
+        await self.events.outbox_changed.emit(item)
+        if item.state is not OutboxState.QUEUED:
+            return Attempt(item, None, "no")
         return await self._attempt(item)
 
     # ------------------------------------------------------------------ flush / settle
 
-    async def flush(self) -> FlushReport:
-        """Send every queued row and reconcile every unknown one, oldest first."""
+    async def flush(self, *, batch: int | None = None) -> FlushReport:
+        """Send every queued row and reconcile every unknown one, oldest first: first
+        the messages whose time has come (``Schedule.promote_due``), then the rows of
+        their own one by one, then the rows of batches a few at a time under the rate
+        limit (``sync.outbox_paced``).
+
+        ``batch``: only that batch's rows (``hubdesk-cli bulk-send`` following its own
+        send); nothing else is promoted, looked up or sent."""
         async with self._flush_lock:
             report = FlushReport()
-            # First the sent rows awaiting ids: a reconcile of the same text waits for them.
-            await self._ids.look_again(report, self._busy)
-            pending = await self._worker.run(lambda db: db.outbox.pending())
-            for item in pending:
-                if item.id in self._busy or report.stopped is not None:
-                    file_item(report, item)
-                    continue
-                # Re-read: another process sharing the database may have taken the row
-                # since ``pending`` (a row in 'sending' that is not ours is theirs).
-                current = await self._current(item.id)
-                if current is None:  # discarded meanwhile
-                    continue
-                if current.state not in _FLUSHABLE:
-                    report.elsewhere.append(item.id)
-                    continue
-                item = current
-                before = item.state
-                self._busy.add(item.id)
-                try:
-                    if item.state is OutboxState.QUEUED:
-                        outcome = await self._attempt(item)
-                    else:
-                        outcome = await self._reconcile(item)
-                except ApiError as exc:  # a listing failed while reconciling
-                    outcome = Attempt(item, exc, "maybe")
-                    report.stopped, report.error = str(exc), exc
-                except StateChanged:  # another process claimed it first: nothing changed
-                    report.elsewhere.append(item.id)
-                    continue
-                finally:
-                    self._busy.discard(item.id)
-                after = outcome.item
-                if after.state is OutboxState.SENDING:  # ours are settled by now: theirs
-                    report.elsewhere.append(item.id)
-                    continue
-                if before is OutboxState.UNKNOWN and after.attempts > item.attempts:
-                    report.resent.append(item.id)
-                elif before is OutboxState.UNKNOWN and after.state is OutboxState.SENT:
-                    report.found.append(item.id)
-                if after.state is OutboxState.QUEUED and report.stopped is None:
-                    report.stopped = after.error or "not sent"
-                    report.error = outcome.error
-                file_item(report, after)
+            if batch is None:
+                promoted = await self._worker.run(lambda db: db.schedule.promote_due())
+                report.due = list(promoted.queued)
+                if promoted.queued or promoted.overdue:
+                    log.info(
+                        "outbox: %d scheduled message(s) due, %d found too late (overdue)",
+                        len(promoted.queued), len(promoted.overdue),
+                    )  # fmt: skip
+                # The sent rows awaiting ids first: a reconcile of the same text waits for them.
+                await self._ids.look_again(report, self._busy)
+                pending = await self._worker.run(lambda db: db.outbox.pending())
+            else:
+                pending = await self._worker.run(
+                    lambda db: [i for i in db.outbox.pending() if i.batch_id == batch]
+                )
+            own = [i for i in pending if i.batch_id is None]
+            for item in own:
+                await self._flush_item(item, report)
+            batched = [i for i in pending if i.batch_id is not None]
+            if batched:
+                await self._paced.run(
+                    batched,
+                    lambda row: self._flush_item(row, report),
+                    lambda: report.stopped is not None,
+                )
             report.awaiting_ids = await self._ids.still_awaiting()
             report.next_check = await self._next_check(report.unknown, report.awaiting_ids)
+            overdue, next_due = await self._worker.run(
+                lambda db: ([i.id for i in db.schedule.overdue()], db.schedule.next_due())
+            )
+            report.overdue = overdue
+            if next_due is not None:
+                report.next_due = max(0.0, (next_due - self._now()).total_seconds())
             return report
+
+    async def _flush_item(self, item: OutboxItem, report: FlushReport) -> None:
+        """One row of a flush: sent (queued) or reconciled (unknown), and filed."""
+        if item.id in self._busy or report.stopped is not None:
+            file_item(report, item)
+            return
+        # Re-read: another process sharing the database may have taken the row
+        # since ``pending`` (a row in 'sending' that is not ours is theirs).
+        current = await self._current(item.id)
+        if current is None:  # discarded meanwhile
+            return
+        if current.state not in _FLUSHABLE:
+            if current.state in (OutboxState.CANCELLED, OutboxState.OVERDUE):
+                file_item(report, current)
+            else:
+                report.elsewhere.append(item.id)
+            return
+        item = current
+        before = item.state
+        self._busy.add(item.id)
+        try:
+            if item.state is OutboxState.QUEUED:
+                outcome = await self._attempt(item)
+            else:
+                outcome = await self._reconcile(item)
+        except ApiError as exc:  # a listing failed while reconciling
+            outcome = Attempt(item, exc, "maybe")
+            report.stopped, report.error = str(exc), exc
+        except StateChanged:  # another process claimed it first: nothing changed
+            report.elsewhere.append(item.id)
+            return
+        finally:
+            self._busy.discard(item.id)
+        after = outcome.item
+        if outcome.held and after.state is OutboxState.QUEUED:  # its batch was paused
+            report.paused.append(item.id)
+            return
+        if after.state is OutboxState.SENDING:  # ours are settled by now: theirs
+            report.elsewhere.append(item.id)
+            return
+        if before is OutboxState.UNKNOWN and after.attempts > item.attempts:
+            report.resent.append(item.id)
+        elif before is OutboxState.UNKNOWN and after.state is OutboxState.SENT:
+            report.found.append(item.id)
+        if after.state is OutboxState.QUEUED and report.stopped is None:
+            report.stopped = after.error or "not sent"
+            report.error = outcome.error
+        file_item(report, after)
 
     async def _current(self, outbox_id: int) -> OutboxItem | None:
         return await self._worker.run(lambda db: db.outbox.get(outbox_id))
@@ -444,19 +511,28 @@ class OutboxSender:
             waits.append(max(retry, 0.0 if wait is None else wait))
         return min(waits) if waits else None
 
-    async def settle(self, timeout: float = 600.0, *, retry_every: float = 5.0) -> FlushReport:
-        """Flush until every row is sent or failed, or ``timeout`` (monotonic) runs out."""
+    async def settle(
+        self, timeout: float = 600.0, *, retry_every: float = 5.0, batch: int | None = None
+    ) -> FlushReport:
+        """Flush until every row is sent or failed, or ``timeout`` (monotonic) runs out
+        (``batch``: only that batch's rows, as ``flush``)."""
         return await settle_passes(
-            self.flush, timeout, retry_every=retry_every, sleep=self._sleep,
-            monotonic=self._monotonic,
+            lambda: self.flush(batch=batch), timeout, retry_every=retry_every,
+            sleep=self._sleep, monotonic=self._monotonic,
         )  # fmt: skip
+
+    def poke(self) -> None:
+        """Flush now: ``run`` ends its pause (a message was scheduled or released, a
+        batch resumed, the computer woke from sleep)."""
+        self._wake.set()
 
     async def run(
         self, stop: asyncio.Event, *, interval: float = 10.0, max_backoff: float = MAX_BACKOFF
     ) -> None:
         """Flush every ``interval`` seconds until ``stop`` is set, backing off (doubling
-        the pause up to ``max_backoff``) while passes keep failing: see ``sync.passes``."""
+        the pause up to ``max_backoff``) while passes keep failing: see ``sync.passes``.
+        A pause ends early at ``poke()`` and when the next scheduled message is due."""
         await run_passes(
             self.flush, stop, interval=interval, max_backoff=max_backoff, sleep=self._sleep,
-            report=self.events.sync_state.emit,
+            report=self.events.sync_state.emit, wake=self._wake,
         )  # fmt: skip
