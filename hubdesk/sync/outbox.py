@@ -163,6 +163,8 @@ class OutboxSender:
         override_optout: bool = False,
         uuid: str | None = None,
         send: bool = True,
+        not_before: datetime | None = None,
+        template_text: str | None = None,
     ) -> SubmitResult:
         """Queue a message (committed before anything else), then try to send it now.
 
@@ -170,6 +172,10 @@ class OutboxSender:
         ``override_optout``). Several: a bulk send without the opted-out ones, which are
         reported in the result. ``uuid`` makes a repeated submit return the first entry.
         Network trouble does not raise: the entry stays queued or unknown for ``flush``.
+
+        ``not_before``: a message sent later, committed ``scheduled`` and not sent now
+        (``template_text``: the text as written, see ``Outbox.enqueue``); ``run`` is
+        poked so that its next pause ends in time.
         """
         dests = [destinations] if isinstance(destinations, str) else list(destinations)
         dests = list(dict.fromkeys(dests))
@@ -185,9 +191,14 @@ class OutboxSender:
                 return SubmitResult(None, tuple(opted))
         skipped = () if override_optout else tuple(opted)
         item = await self._worker.run(
-            lambda db: db.outbox.enqueue(source, dests, text, bulk=bulk, uuid=uuid)
-        )
+            lambda db: db.outbox.enqueue(
+                source, dests, text, bulk=bulk, uuid=uuid, not_before=not_before,
+                template_text=template_text,
+            )
+        )  # fmt: skip
         await self.events.outbox_changed.emit(item)
+        if not_before is not None:
+            self.poke()
         if send and item.state is OutboxState.QUEUED:
             item = await self.send(item)
         return SubmitResult(item, skipped)
