@@ -142,7 +142,7 @@ class OutboxSender:
         self._flush_lock = asyncio.Lock()
         self._now = local_clock
         self._paced = PacedRows(
-            pacer or RatePacer(client, server_clock=server_clock, monotonic=monotonic),
+            pacer or RatePacer(client, server_clock=server_clock, monotonic=monotonic, sleep=sleep),
             concurrency,
         )
         self._wake = asyncio.Event()
@@ -237,7 +237,7 @@ class OutboxSender:
         except NotQueued:
             # Another attempt already took it (it may be on the server): not ours to send.
             current = await self._worker.run(lambda db: db.outbox.get(item.id))
-            return Attempt(current or item, None, "maybe")
+            return Attempt(current or item, None, "maybe", elsewhere=True)
         # Under way until the outcome is committed, ids included: see ``sync.inflight``.
         with self._under_way.sending(send_key(item.source, item.text)):
             attempt = await self._post(item, dests, started)
@@ -493,6 +493,9 @@ class OutboxSender:
         finally:
             self._busy.discard(item.id)
         after = outcome.item
+        if outcome.elsewhere:  # claimed by another attempt first: its outcome, not ours
+            report.elsewhere.append(item.id)
+            return
         if outcome.held and after.state is OutboxState.QUEUED:  # its batch was paused
             report.paused.append(item.id)
             return

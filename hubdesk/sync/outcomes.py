@@ -65,12 +65,15 @@ class Attempt:
     """One send attempt (or reconciliation) of an outbox row and how it ended.
 
     ``held``: nothing was attempted because the row's batch is paused (it stays queued
-    for ``resume``) or cancelled, or because it was found too late (now overdue)."""
+    for ``resume``) or cancelled, or because it was found too late (now overdue).
+    ``elsewhere``: nothing was attempted because another attempt (of this process or of
+    another sharing the database) had claimed the row; ``item`` is where it stands."""
 
     item: OutboxItem
     error: ApiError | None = None
     executed: Executed = "no"
     held: bool = False
+    elsewhere: bool = False
 
 
 @dataclass(slots=True)
