@@ -58,7 +58,15 @@ outbox: send and bulk-send write the message to the outbox (committed) before an
   checks the server and sends it again only if it is certainly absent (never twice).
   A message certainly not sent (offline, session expired) stays queued for the flush.
   Numbers that replied STOP are refused (send, exit 2) or left out (bulk-send, listed on
-  stderr) unless --override-optout is given.
+  stderr) unless --override-optout is given. A bulk text that differs per recipient
+  goes as one request each (progress on stderr; Ctrl-C cancels the rest cleanly, exit
+  130); a list over 500 numbers is split into bulk requests of 500.
+
+scheduled: --at WHEN queues the message as 'scheduled' (nothing is sent now); it goes
+  out while a HubDesk runs at its time: the app, or 'outbox --flush' (run it from a
+  timer: packaging/ has one per system). One found more than an hour late is 'overdue':
+  --flush leaves it and says so; 'outbox send ID' sends it, 'outbox cancel ID' cancels
+  it (exit 2 when it is already sent or may be on the server).
 
 exit codes:
   0  done
