@@ -40,7 +40,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from hubdesk.domain import OutboxState  # noqa: E402
 from tests.unit.sync.simkit import kit  # noqa: E402
 from tests.unit.sync.test_sync_outbox import TIMEOUT, sender  # noqa: E402
-from tests.unit.sync.trials import Starvation, Starver, TrialStats, run_trials  # noqa: E402
+from tests.unit.sync.trials import (  # noqa: E402
+    TRIAL_SETTINGS,
+    Starvation,
+    Starver,
+    TrialStats,
+    run_trials,
+)
 
 
 def _spin() -> None:
@@ -70,7 +76,7 @@ async def main(trials: int, seed: int, starved: bool) -> int:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         inside = starver.wrap if starver is not None else (lambda t: t)
-        async with kit(Path(tmp), timeout=TIMEOUT, inside=inside) as k:
+        async with kit(Path(tmp), timeout=TIMEOUT, inside=inside, **TRIAL_SETTINGS) as k:
             s = sender(k, window=1.0)
             stats = await run_trials(
                 k, s, rng, trials, check_every=25, texts=trials // 8, starver=starver

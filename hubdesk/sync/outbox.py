@@ -142,7 +142,7 @@ class OutboxSender:
         self._flush_lock = asyncio.Lock()
         self._now = local_clock
         self._paced = PacedRows(
-            pacer or RatePacer(client, server_clock=server_clock, monotonic=monotonic, sleep=sleep),
+            pacer or RatePacer(client, server_clock=server_clock, monotonic=monotonic),
             concurrency,
         )
         self._wake = asyncio.Event()

@@ -15,7 +15,14 @@ from pathlib import Path
 from hubdesk.domain import OutboxState
 from tests.unit.sync.simkit import kit
 from tests.unit.sync.test_sync_outbox import TIMEOUT, sender
-from tests.unit.sync.trials import KINDS, Starvation, Starver, TrialStats, run_trials
+from tests.unit.sync.trials import (
+    KINDS,
+    TRIAL_SETTINGS,
+    Starvation,
+    Starver,
+    TrialStats,
+    run_trials,
+)
 
 TRIALS = 200
 
@@ -23,7 +30,7 @@ TRIALS = 200
 async def test_randomized_fault_trials_starved(tmp_path: Path) -> None:
     rng = random.Random(20260211)
     starver = Starver(Starvation(), random.Random(rng.random()), TrialStats())
-    async with kit(tmp_path, timeout=TIMEOUT, inside=starver.wrap) as k:
+    async with kit(tmp_path, timeout=TIMEOUT, inside=starver.wrap, **TRIAL_SETTINGS) as k:
         s = sender(k, window=1.0)
         stats = await run_trials(
             k, s, rng, TRIALS, check_every=10, texts=TRIALS // 4, starver=starver

@@ -14,6 +14,10 @@ connection dropped before / after executing, 429) on ``POST /sms/send`` or
 Every ``check_every`` trials and at the end the outbox is settled and checked
 (``check_exactly_once``).
 
+Run them on a simulator without a practical rate limit (``TRIAL_SETTINGS``): the
+429s are the armed faults, and the batches' pacer never waits for a new window (it
+waits in real time, as in the app: a minute per window would make the trials slow).
+
 Starved (``Starvation``), the trials run as on a heavily loaded machine, where the 50 ms
 client time-out takes scheduling delays for network faults:
 
@@ -48,6 +52,7 @@ from tests.unit.sync.test_sync_outbox import BULK, FAULTS, SEND, check_exactly_o
 A, B, C = "447520602707", "447520602708", "447911123456"
 D, E = "447911123457", "447911123458"
 KINDS = ("send", "bulk", "scheduled", "batch")
+TRIAL_SETTINGS: dict[str, object] = {"rate_limit": 1_000_000}
 
 
 @dataclass(frozen=True)
