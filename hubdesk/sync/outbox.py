@@ -47,6 +47,7 @@ by the process whose ``queued -> sending`` step commits first; ``flush`` leaves 
 another process is sending (or has just settled) to it and reports it in
 ``FlushReport.elsewhere``.
 """
+
 from __future__ import annotations
 
 import asyncio
