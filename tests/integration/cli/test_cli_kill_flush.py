@@ -1,7 +1,7 @@
 """kill -9 of a real ``hubdesk-cli outbox --flush`` while it sends a personalised bulk
-send, at random moments; then new flushes finish it: every recipient gets exactly one
-copy of their own text on the simulator, and nothing reaches it that the batch does not
-hold.
+send (every other one scheduled and just due), at random moments; then new flushes
+finish it: every recipient gets exactly one copy of their own text on the simulator, and
+nothing reaches it that the batch does not hold.
 
 The simulator runs on a clock the test pushes forward after each kill, so that the sends
 the killed process left uncertain (``sending`` -> ``unknown``) can be decided by the next
@@ -15,6 +15,7 @@ import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 
@@ -85,6 +86,7 @@ def _finish(cli: Cli, clock: SimClock) -> int:
     raise AssertionError("the outbox did not settle")
 
 
+@pytest.mark.timeout(300)  # ~25 s idle; 8 trials of 2-4 process starts each, when loaded
 def test_kill_9_during_a_personalised_bulk_then_a_new_flush_sends_each_recipient_once(
     cli: Cli, clock: SimClock
 ) -> None:
@@ -98,8 +100,11 @@ def test_kill_9_during_a_personalised_bulk_then_a_new_flush_sends_each_recipient
             BatchRow((f"4474001{trial:02d}{n:03d}",), f"k{trial} hello {n}", "hello {number}")
             for n in range(RECIPIENTS)
         ]
+        # Every other batch was scheduled and is due now: the flush killed is also the
+        # one that queues it (Schedule.promote_due), in one transaction.
+        due = datetime.now(UTC) if trial % 2 else None
         with Database.open(cli.home / "hubdesk.sqlite3") as db:
-            batch = db.batches.create(SENDER, rows)
+            batch = db.batches.create(SENDER, rows, not_before=due)
         wanted.update((r.destinations[0], r.text) for r in rows)
         if trial == 0:  # once for certain: killed while a send is on the wire
             cli.sim.state.add_fault(Fault("slow", count=1, path="/api/sms/send", seconds=2))
