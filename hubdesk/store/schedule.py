@@ -62,6 +62,8 @@ class Schedule:
     def promote_due(self, now: datetime | None = None) -> Promoted:
         """Queue the rows whose time has come; hold those found too late as overdue."""
         moment = to_epoch(now or self._clock())
+        if not self._ids("state = 'scheduled' AND not_before <= ?", moment):
+            return Promoted()  # nothing due: no write transaction (every flush asks)
         with transaction(self._conn, durable=True):
             late = self._ids("state = 'scheduled' AND not_before < ?", moment - _GRACE)
             held = set(late)
