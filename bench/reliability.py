@@ -93,7 +93,8 @@ async def main(trials: int, seed: int, starved: bool) -> int:
         f"server {copies} (one per destination of each sent row, checked), requests {requests}"
     )
     print(
-        "kinds: " + ", ".join(f"{k} {v}" for k, v in sorted(stats.kinds.items()))
+        "kinds: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(stats.kinds.items()))
         + "; not sent, and checked absent: "
         + (", ".join(f"{k} {v}" for k, v in sorted(held.items())) or "none")
     )

@@ -54,9 +54,7 @@ def test_a_plan_over_the_bulk_limit_is_split_into_bulk_requests() -> None:
     assert plan.requests == 1 and plan.summary() == "500 recipients, 500 parts."
     plan = plan_bulk([*inputs, Recipient("07400 999999", "pasted")], "hello", opted_out=set())
     assert not plan.too_many and plan.requests == 2
-    assert plan.summary() == (
-        "501 recipients, 501 parts, sent as 2 bulk requests of at most 500."
-    )
+    assert plan.summary() == ("501 recipients, 501 parts, sent as 2 bulk requests of at most 500.")
 
 
 def test_csv_recipients_skip_a_header_and_report_rows_without_numbers() -> None:
