@@ -218,6 +218,14 @@ class Runtime:
         if self.poller is not None:
             self.poller.poke()
 
+    def wake(self) -> None:
+        """The computer woke from sleep (or the network came back): poll, and flush the
+        outbox at once, scheduled messages that came due meanwhile included (those
+        more than an hour late become overdue and wait for the user)."""
+        self.poke()
+        if self.outbox is not None:
+            self.outbox.poke()
+
     async def stop_sync(self) -> None:
         """Stop every loop (waiting briefly for them); keeps the session."""
         if self._stop is not None:

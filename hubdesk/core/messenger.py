@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from hubdesk.core.errors import InvalidInput, NoApprovedSender, OptedOut
 from hubdesk.core.resend import queue_resend
@@ -307,6 +308,50 @@ class Messenger:
                 f"{CHOOSE_SENDER[0].lower()}{CHOOSE_SENDER[1:]}"
             )
         return fallback
+
+    async def send_later(
+        self,
+        destination: str,
+        text: str,
+        when: datetime,
+        sender_id: str | None = None,
+        *,
+        override_optout: bool = False,
+        uuid: str | None = None,
+    ) -> SendReceipt:
+        """Check and schedule a message for ``when`` (aware; after now): committed at
+        once as a ``scheduled`` outbox row, sent by whichever HubDesk process runs when
+        the time comes (``core.scheduling`` lists, cancels and moves it).
+
+        ``text`` is as the user wrote it: its placeholders (``{first_name}``,
+        ``{date}``...) are filled for ``when`` from the address book; ``InvalidInput``
+        when one has no value or the text has a stray brace (write ``{{`` for one)."""
+        from hubdesk.core.personalised import Personaliser
+        from hubdesk.domain.placeholders import TemplateSyntaxError, parse
+
+        if when.tzinfo is None:
+            raise ValueError("the send time must be timezone-aware")
+        if when <= datetime.now(UTC):
+            raise InvalidInput("the send time is in the past; give a time from now on")
+        ready = await self._checked(destination, text, sender_id)
+        try:
+            parsed = parse(text)
+        except TemplateSyntaxError as exc:
+            raise InvalidInput(str(exc)) from None
+        filled = await Personaliser(self._worker).one(
+            parsed, ready.sender_id, ready.destination, when.astimezone()
+        )
+        digits = ready.destination.digits
+        try:
+            result = await self._sender.submit(
+                ready.sender_id, digits, filled, override_optout=override_optout, uuid=uuid,
+                not_before=when, template_text=text if parsed.has_placeholders else None,
+            )  # fmt: skip
+        except SyncOptedOut:
+            raise OptedOut(digits, f"{OPTED_OUT[:-1]}; the message was not sent.") from None
+        assert result.item is not None
+        await self._worker.run(lambda db: _after_send(db, digits, ready.sender_id))
+        return SendReceipt(result.item, ready.destination, ready.sender_id, ready.note)
 
     async def retry(self, outbox_id: int) -> OutboxItem:
         """Try an entry again: a failed or queued one is sent now; an unknown one is

@@ -11,11 +11,13 @@ from hubdesk import lazy_exports
 
 if TYPE_CHECKING:
     from hubdesk.domain.local import (
+        BatchState,
         CallRecord,
         Contact,
         Conversation,
         ConversationFilter,
         MessageState,
+        OutboxBatch,
         OutboxItem,
         OutboxState,
         Template,
@@ -65,11 +67,13 @@ if TYPE_CHECKING:
     from hubdesk.domain.times import SERVER_TIME_FORMAT, format_server_time, parse_server_time
 
 __all__ = [
+    "BatchState",
     "CallRecord",
     "Contact",
     "Conversation",
     "ConversationFilter",
     "MessageState",
+    "OutboxBatch",
     "OutboxItem",
     "OutboxState",
     "Template",
@@ -115,11 +119,13 @@ __all__ = [
 
 # Where each public name lives (imported on first use).
 _HOME: dict[str, str] = {
+    "BatchState": "hubdesk.domain.local",
     "CallRecord": "hubdesk.domain.local",
     "Contact": "hubdesk.domain.local",
     "Conversation": "hubdesk.domain.local",
     "ConversationFilter": "hubdesk.domain.local",
     "MessageState": "hubdesk.domain.local",
+    "OutboxBatch": "hubdesk.domain.local",
     "OutboxItem": "hubdesk.domain.local",
     "OutboxState": "hubdesk.domain.local",
     "Template": "hubdesk.domain.local",

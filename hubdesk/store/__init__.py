@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from hubdesk import lazy_exports
 
 if TYPE_CHECKING:
+    from hubdesk.store.batches import Batches, BatchRow
     from hubdesk.store.calls import Calls
     from hubdesk.store.contacts import ContactError, Contacts
     from hubdesk.store.database import (
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
         save_profile,
     )
     from hubdesk.store.resends import AlreadyResent, NotResendable, ResendError, Resends, Resent
+    from hubdesk.store.schedule import Promoted, Schedule
     from hubdesk.store.search import HitKind, Search, SearchHit
     from hubdesk.store.secrets import (
         KeyringVault,
@@ -72,6 +74,8 @@ __all__ = [
     "AlreadyResent",
     "BACKFILL_CURSOR",
     "BACKFILL_DONE",
+    "BatchRow",
+    "Batches",
     "Calls",
     "ContactError",
     "ConversationMarks",
@@ -93,10 +97,12 @@ __all__ = [
     "OptOuts",
     "Outbox",
     "OutboxError",
+    "Promoted",
     "RecoveryNotice",
     "ResendError",
     "Resends",
     "Resent",
+    "Schedule",
     "Search",
     "SearchHit",
     "Settings",
@@ -112,6 +118,8 @@ __all__ = [
 # Where each public name lives: imported on first use, so that importing one part of
 # the package (or a submodule) does not load the others' dependencies.
 _HOME: dict[str, str] = {
+    "BatchRow": "hubdesk.store.batches",
+    "Batches": "hubdesk.store.batches",
     "Calls": "hubdesk.store.calls",
     "ContactError": "hubdesk.store.contacts",
     "Contacts": "hubdesk.store.contacts",
@@ -145,6 +153,8 @@ _HOME: dict[str, str] = {
     "ResendError": "hubdesk.store.resends",
     "Resends": "hubdesk.store.resends",
     "Resent": "hubdesk.store.resends",
+    "Promoted": "hubdesk.store.schedule",
+    "Schedule": "hubdesk.store.schedule",
     "HitKind": "hubdesk.store.search",
     "Search": "hubdesk.store.search",
     "SearchHit": "hubdesk.store.search",

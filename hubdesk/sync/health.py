@@ -50,19 +50,25 @@ def bounded_wait(
 
 
 async def pause(
-    stop: asyncio.Event, seconds: float, sleep: Callable[[float], Awaitable[None]]
+    stop: asyncio.Event,
+    seconds: float,
+    sleep: Callable[[float], Awaitable[None]],
+    wake: asyncio.Event | None = None,
 ) -> None:
-    """``sleep(seconds)`` (bounded: ``bounded_wait``), ended early when ``stop`` is set."""
-    if stop.is_set():
+    """``sleep(seconds)`` (bounded: ``bounded_wait``), ended early when ``stop`` (or
+    ``wake``, when given) is set."""
+    if stop.is_set() or (wake is not None and wake.is_set()):
         return
-    waiter = asyncio.ensure_future(stop.wait())
+    waiters = {asyncio.ensure_future(stop.wait())}
+    if wake is not None:
+        waiters.add(asyncio.ensure_future(wake.wait()))
     sleeper = asyncio.ensure_future(sleep(bounded_wait(seconds)))
     try:
-        await asyncio.wait({waiter, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({*waiters, sleeper}, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for task in (waiter, sleeper):
+        for task in (*waiters, sleeper):
             task.cancel()
-        await asyncio.gather(waiter, sleeper, return_exceptions=True)
+        await asyncio.gather(*waiters, sleeper, return_exceptions=True)
 
 
 def problem(
