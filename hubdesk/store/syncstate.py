@@ -15,6 +15,8 @@ from hubdesk.store.transactions import transaction
 HIGH_WATER = "high_water_time"
 BACKFILL_CURSOR = "backfill_cursor"
 BACKFILL_DONE = "backfill_done"
+#: Set by the poller's first finished pass: from then on, a new message is news.
+POLLED = "poller_polled"
 
 
 class SyncState:

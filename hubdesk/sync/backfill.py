@@ -295,7 +295,9 @@ class Backfill:
         text = cursor.dumps()
         rows = list(page.items)
         applied = await self._worker.run(
-            lambda db: storeops.apply_messages(db, rows, state={BACKFILL_CURSOR: text})
+            lambda db: storeops.apply_messages(
+                db, rows, state={BACKFILL_CURSOR: text}, history=True
+            )
         )
         if applied.upsert.partners:
             await self.events.messages_changed.emit(applied.upsert.partners)

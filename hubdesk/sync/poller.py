@@ -10,6 +10,9 @@ time in that transaction, so overlap rows and restarts never announce a message 
 
 First run (no high-water mark, empty store): page 1 only, newest first; the backfill
 fetches the rest. Its messages are history and are not announced (``announce_initial``).
+The first finished pass is recorded (``POLLED``): after it every new message is news,
+the first one a new, empty account receives included, and the backfill leaves to the
+poller any message newer than the high-water mark (``storeops.history_only``).
 
 Outbound messages still pending that the walk did not bring are refreshed with
 ``/sms/detail`` every ``pending_every`` passes, at most ``pending_batch`` at a time, and
@@ -35,6 +38,7 @@ from hubdesk.api import (
 )
 from hubdesk.domain import Sms
 from hubdesk.store.database import Database
+from hubdesk.store.syncstate import POLLED
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync import storeops
 from hubdesk.sync.events import (
@@ -119,11 +123,13 @@ class Poller:
 
     async def _poll(self) -> PollResult:
         self._passes += 1
-        hw = await self._worker.run(storeops.high_water)
+        hw, polled = await self._worker.run(storeops.poll_view)
         requests = 0
         rows: list[Sms] = []
         pages: list[int] = []
-        initial = hw is None
+        # The first pass on a profile brings history, not news; so does none after it
+        # (an account with no message yet: the first to arrive is news).
+        initial = not polled
         if hw is None:
             page = await self._client.list_sms(page=1)
             requests += 1
@@ -155,7 +161,9 @@ class Poller:
         newest = max((m.time for m in rows), default=None)
         new_hw = newest if hw is None or (newest is not None and newest > hw) else None
         applied = await self._worker.run(
-            lambda db: storeops.apply_messages(db, rows, set_high_water=new_hw)
+            lambda db: storeops.apply_messages(
+                db, rows, set_high_water=new_hw, state=None if polled else {POLLED: "1"}
+            )
         )
         result = self._result(applied, rows, requests, initial, pages, new_hw or hw)
         await self._emit(result)

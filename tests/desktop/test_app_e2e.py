@@ -220,6 +220,9 @@ class Story:
         for log in self.logs:
             tail = log.read_text(errors="replace").splitlines()[-30:]
             lines += [f"--- {log.name}", *tail]
+        lines.append("--- the simulator's last requests")
+        for r in self.sim.state.requests()[-20:]:
+            lines.append(f"{r['at']} {r['method']} {r['path']} {r['query']} -> {r['status']}")
         return "\n".join(lines)
 
 

@@ -22,6 +22,8 @@ from tests.unit.sync.simkit import SENDER, Kit, kit
 
 LIST = "/api/sms/list"
 
+ALICE = "447700900111"
+
 
 def seed_history(k: Kit, n: int, *, days: float = 20) -> None:
     now = k.clock()
@@ -231,3 +233,36 @@ async def test_the_pacer_waits_at_most_an_hour_whatever_the_headers_say(tmp_path
             await bf.run(depth=None)
         result = await asyncio.wait_for(bf.run(depth=None), 30)
         assert result.finished and 0 < max(waits) <= 3600
+
+
+async def test_a_message_arriving_while_the_backfill_starts_is_left_to_the_poller(
+    tmp_path: Path,
+) -> None:
+    """HubDesk's first start: the backfill reads the empty store (its range ends at the
+    server's clock) while the poller's first pass runs; a message arrives in that same
+    second. The backfill does not store it as history: the poller's next pass does, and
+    announces it (before, the SMS was filed silently: no notification)."""
+    async with kit(tmp_path) as k:
+        announced: list[int] = []
+        k.events.new_inbound.connect(lambda ms: announced.extend(m.sms_id for m in ms))
+        p = Poller(k.client, k.worker, events=k.events)
+        arrived: list[int] = []
+
+        async def settle(seconds: float) -> None:
+            """The backfill waits for the server's clock: the first pass and the message
+            happen meanwhile, still inside the backfill's range."""
+            if not arrived:
+                await p.poll_once()
+                now = k.server_clock.now()  # the backfill's range ends here
+                assert now is not None
+                stamp = format_server_time(now)
+                arrived.append(k.state.inject_inbound(ALICE, "sent as it started", time=stamp))
+            await k.clock.sleep(seconds)
+
+        bf = Backfill(k.client, k.worker, server_clock=k.server_clock, sleep=settle)
+        await asyncio.wait_for(bf.run(depth=None), 30)
+        assert arrived, "the backfill did not wait for the server's clock"
+        stored = await k.worker.run(lambda db: db.messages.get(arrived[0]))
+        assert stored is None
+        await p.poll_once()
+        assert announced == arrived

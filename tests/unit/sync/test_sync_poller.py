@@ -288,3 +288,18 @@ async def test_a_page_whose_every_item_is_unreadable_does_not_end_the_walk(
         assert set(older) <= result.new_ids and newest not in result.new_ids
         again = await p.poll_once()
         assert newest in again.new_ids
+
+
+async def test_the_first_message_an_empty_account_receives_is_announced(tmp_path: Path) -> None:
+    """A new account holds no message: the first pass finds none, and the first SMS
+    that arrives afterwards is news, not history."""
+    async with kit(tmp_path) as k:
+        k.state.clear_messages()
+        announced: list[int] = []
+        k.events.new_inbound.connect(lambda ms: announced.extend(m.sms_id for m in ms))
+        p = poller(k)
+        assert (await p.poll_once()).initial
+        first = k.state.inject_inbound(ALICE, "the very first")
+        result = await p.poll_once()
+        assert not result.initial
+        assert announced == [first]
