@@ -37,8 +37,9 @@ HUBDESK_SESSION_PACKAGES=(
 # PyInstaller's tools on Linux (objdump, strip).
 HUBDESK_BUNDLE_PACKAGES=(binutils)
 # What only the tests use: the packaging checks (desktop-file-validate, appstreamcli,
-# shellcheck) and xdotool for the end-to-end tests.
-HUBDESK_TEST_ONLY_PACKAGES=(desktop-file-utils appstream shellcheck xdotool)
+# shellcheck, systemd-analyze for the flush timer's units) and xdotool for the
+# end-to-end tests.
+HUBDESK_TEST_ONLY_PACKAGES=(desktop-file-utils appstream shellcheck systemd xdotool)
 # Node.js and npm, for newman (the Postman collection runner); asked for only when
 # neither newman nor an npm (Debian's, or NodeSource's nodejs, which has its own and
 # conflicts with Debian's npm package) is there already.
