@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hubdesk.api import ApiError, HubClient
-from hubdesk.domain import Page, Sms, format_server_time, parse_server_time
+from hubdesk.domain import Page, Sms
+from hubdesk.domain.times import format_server_time, parse_server_time
 from hubdesk.store.database import Database
 from hubdesk.store.syncstate import BACKFILL_CURSOR, BACKFILL_DONE
 from hubdesk.store.transactions import transaction

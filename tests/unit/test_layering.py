@@ -304,4 +304,4 @@ def test_probe_sees_pyside6_when_it_is_loaded(tmp_path: Path) -> None:
 def test_importing_the_cli_loads_no_pyside6(tmp_path: Path) -> None:
     if not ((PACKAGE / "cli.py").exists() or (PACKAGE / "cli" / "__init__.py").exists()):
         pytest.skip("hubdesk/cli does not exist yet")
-    assert pyside_modules_after("import hubdesk.cli", tmp_path) == []
+    assert pyside_modules_after("import hubdesk.cli.app", tmp_path) == []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hubdesk.api import ServerError
-from hubdesk.domain import format_server_time
+from hubdesk.domain.times import format_server_time
 from hubdesk.sim import Fault
 from hubdesk.store.syncstate import BACKFILL_CURSOR
 from hubdesk.sync.backfill import Backfill, Cursor

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hubdesk.domain import DeliveryStatus, Sms
-from hubdesk.sim.faults import Fault
+from hubdesk.sim import Fault
 from hubdesk.store.syncstate import HIGH_WATER
 from hubdesk.sync.events import SyncStatus, SyncStatusKind
 from hubdesk.sync.poller import Poller
@@ -122,7 +122,7 @@ async def test_status_changes_of_pending_messages(tmp_path: Path) -> None:
 
 
 async def test_stale_pending_messages_are_refreshed_with_detail_bounded(tmp_path: Path) -> None:
-    from hubdesk.domain import format_server_time
+    from hubdesk.domain.times import format_server_time
 
     async with kit(tmp_path, delivery_delay=30.0) as k:
         sent = [await k.client.send_sms(SENDER, ALICE, f"p{i}") for i in range(7)]
