@@ -112,19 +112,7 @@ def test_rate_limit_wait_is_announced_then_the_command_succeeds(logged_in: Cli) 
 
 
 def test_verbose_adds_detail_but_no_secrets(cli: Cli) -> None:
-    run = cli(
-        "-v",
-        "login",
-        "--client-id",
-        "hubdesk-demo",
-        "--client-secret",
-        "demo-secret",
-        "--username",
-        "demo@hubwork.test",
-        "--password-stdin",
-        input=PASSWORD + "\n",
-    )
-    assert run.code == 0, run
+    cli.login("-v")
     cli.sim.state.add_fault(Fault("500", path="/api/sms/send"))
     run = cli("-v", "send", "--from", SENDER, "--to", "07400123456", "Hi")
     assert run.code == 5, run
