@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -42,7 +42,7 @@ from hubdesk.sync.events import (
     SyncStatusKind,
     SyncStatusSource,
 )
-from hubdesk.sync.health import bounded_wait, pause, problem
+from hubdesk.sync.health import Sleep, bounded_wait, pause, problem
 from hubdesk.sync.pacing import RatePacer
 
 __all__ = ["DEFAULT_DEPTH", "Backfill", "BackfillResult", "Cursor"]
@@ -56,7 +56,6 @@ MAX_SETTLE_WAIT = 5.0
 RETRY_FIRST = 30.0  # seconds before ``keep_running`` runs a failed backfill again
 RETRY_MAX = 600.0
 log = logging.getLogger(__name__)
-Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,9 +26,11 @@ from datetime import datetime
 from hubdesk.store.database import DatabaseBusy
 from hubdesk.sync.events import SyncStatus, SyncStatusKind, SyncStatusSource
 
-__all__ = ["MAX_WAIT", "StatusBoard", "bounded_wait", "pause", "problem", "supervise"]
+__all__ = ["MAX_WAIT", "Sleep", "StatusBoard", "bounded_wait", "pause", "problem", "supervise"]
 
 MAX_WAIT = 3600.0  # seconds: the longest any background loop pauses
+#: How the loops wait (``asyncio.sleep``; a test gives a fake clock's).
+Sleep = Callable[[float], Awaitable[None]]
 log = logging.getLogger(__name__)
 
 _DOING = {
@@ -49,9 +51,7 @@ def bounded_wait(
     return min(at_most, max(at_least, seconds))
 
 
-async def pause(
-    stop: asyncio.Event, seconds: float, sleep: Callable[[float], Awaitable[None]]
-) -> None:
+async def pause(stop: asyncio.Event, seconds: float, sleep: Sleep) -> None:
     """``sleep(seconds)`` (bounded: ``bounded_wait``), ended early when ``stop`` is set."""
     if stop.is_set():
         return
@@ -92,7 +92,7 @@ async def supervise(
     *,
     source: SyncStatusSource,
     report: Callable[[SyncStatus], Awaitable[None]],
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    sleep: Sleep = asyncio.sleep,
     first_retry: float = 5.0,
     max_backoff: float = 300.0,
 ) -> None:

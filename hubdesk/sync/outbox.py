@@ -53,7 +53,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from hubdesk.api import ApiError, HubClient, RateLimited, Unauthenticated
@@ -63,7 +63,7 @@ from hubdesk.store.worker import DbWorker
 from hubdesk.sync import storeops
 from hubdesk.sync.clock import ServerClock
 from hubdesk.sync.events import SyncEvents, SyncStatus, SyncStatusKind, SyncStatusSource
-from hubdesk.sync.health import bounded_wait
+from hubdesk.sync.health import Sleep, bounded_wait
 from hubdesk.sync.inflight import SendsUnderWay, send_key
 from hubdesk.sync.outbox_ids import SentIds
 from hubdesk.sync.outbox_search import SentSearch
@@ -92,7 +92,6 @@ __all__ = [
 DEFAULT_RECONCILE_WINDOW = 120.0
 _FLUSHABLE = (OutboxState.QUEUED, OutboxState.UNKNOWN)
 log = logging.getLogger(__name__)
-Sleep = Callable[[float], Awaitable[None]]
 
 
 class OutboxSender:

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 
 from hubdesk.api import RateLimited
 from hubdesk.sync.events import SyncStatus, SyncStatusKind, SyncStatusSource
-from hubdesk.sync.health import bounded_wait, pause, problem
+from hubdesk.sync.health import Sleep, bounded_wait, pause, problem
 from hubdesk.sync.outcomes import FlushReport
 
 __all__ = ["MAX_BACKOFF", "pass_delay", "run_passes", "settle_passes"]
@@ -28,7 +28,6 @@ __all__ = ["MAX_BACKOFF", "pass_delay", "run_passes", "settle_passes"]
 MAX_BACKOFF = 300.0  # seconds: the longest pause of ``run`` while passes keep failing
 log = logging.getLogger(__name__)
 Flush = Callable[[], Awaitable[FlushReport]]
-Sleep = Callable[[float], Awaitable[None]]
 Report = Callable[[SyncStatus], Awaitable[None]]
 
 
