@@ -1,4 +1,5 @@
-"""The randomized fault trials, CPU-starved: 200 in CI (1,000+ in ``bench/reliability.py``).
+"""The randomized fault trials, CPU-starved: 20 in the normal run, 200 in the ``slow``
+run (``bench/run``, the nightly CI job), 1,000+ in ``bench/reliability.py --starved``.
 
 Requests held up past the 50 ms time-out at random, the event loop stalled now and then,
 and the app's background flush running beside the sends (``trials.Starvation``): the
@@ -10,26 +11,27 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
+
 from hubdesk.domain import OutboxState
 from tests.unit.sync.simkit import kit
 from tests.unit.sync.test_sync_outbox import TIMEOUT, sender
 from tests.unit.sync.trials import Starvation, Starver, TrialStats, run_trials
 
-TRIALS = 200
 
-
-async def test_randomized_fault_trials_starved(tmp_path: Path) -> None:
+@pytest.mark.parametrize("trials", [20, pytest.param(200, marks=pytest.mark.slow)])
+async def test_randomized_fault_trials_starved(tmp_path: Path, trials: int) -> None:
     rng = random.Random(20260211)
     starver = Starver(Starvation(), random.Random(rng.random()), TrialStats())
     async with kit(tmp_path, timeout=TIMEOUT, inside=starver.wrap) as k:
         s = sender(k, window=1.0)
         stats = await run_trials(
-            k, s, rng, TRIALS, check_every=10, texts=TRIALS // 4, starver=starver
+            k, s, rng, trials, check_every=10, texts=trials // 4, starver=starver
         )
         items = await k.worker.run(lambda db: db.outbox.all(10_000))
-    assert len(items) == TRIALS and all(i.state is OutboxState.SENT for i in items)
-    assert stats.checks == TRIALS // 10
+    assert len(items) == trials and all(i.state is OutboxState.SENT for i in items)
+    assert stats.checks == trials // 10
     # The starvation really happened: requests held up, the loop stalled, and the
     # background flush ran beside the sends.
-    assert stats.delays >= TRIALS and stats.stalls >= TRIALS
-    assert stats.background_passes >= TRIALS // 2
+    assert stats.delays >= trials and stats.stalls >= trials
+    assert stats.background_passes >= trials // 2
