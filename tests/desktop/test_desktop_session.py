@@ -186,11 +186,11 @@ def test_a_component_that_cannot_start_is_named_and_the_rest_stopped(
     original_spawn = session._spawn
 
     def spawn(*args: object, **kwargs: object) -> object:
-        daemon = original_spawn(*args, **kwargs)  # type: ignore[arg-type]
+        daemon = original_spawn(*args, **kwargs)
         started.append(daemon.process.pid)
         return daemon
 
-    session._spawn = spawn  # type: ignore[method-assign]
+    session._spawn = spawn
     with pytest.raises(SessionError) as caught:
         session.start()
     assert caught.value.component == "dunst"

@@ -4,6 +4,7 @@ loopback, with a file-backed keyring."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -40,7 +41,7 @@ def staff(cli: Cli) -> Cli:
     return cli
 
 
-def _login(cli: Cli, *extra: str, env: dict[str, str | None] | None = None) -> Run:
+def _login(cli: Cli, *extra: str, env: Mapping[str, str | None] | None = None) -> Run:
     return cli(
         *extra, "login", "--username", USERNAME, "--password-stdin", input=PASSWORD + "\n", env=env
     )

@@ -94,7 +94,7 @@ async def test_high_water_uses_server_time_and_overlap(tmp_path: Path) -> None:
         k.state.clear_requests()
         await p.poll_once()
         (req,) = k.requests(LIST)
-        assert req["query"]["sent_since"] == "2030-01-01 09:55:00"  # type: ignore[index]
+        assert req["query"]["sent_since"] == "2030-01-01 09:55:00"
         # A message stamped inside the overlap but behind the high-water mark is found.
         late = k.state.inject_inbound(BOB, "late", time="2030-01-01 09:58:00")
         result = await p.poll_once()
