@@ -1,4 +1,5 @@
-"""The one import direction of DESIGN.md, enforced by parsing every module with ``ast``.
+"""The one import direction of docs/ARCHITECTURE.md, enforced by parsing every module with
+``ast``.
 
 domain <- api, store <- sync <- core <- ui <- app; sim sees only domain; cli never
 touches ui or PySide6. Imports inside functions, under ``TYPE_CHECKING`` and through
@@ -66,7 +67,7 @@ RULES: dict[str, Rule] = {
         hubdesk=None, third_party=None, forbidden=("hubdesk.ui", "hubdesk.app.main", *NO_PYSIDE)
     ),
 }
-# DESIGN.md: ui/qt/async_slots.py is the only module that imports qasync.
+# docs/ARCHITECTURE.md: ui/qt/async_slots.py is the only module that imports qasync.
 QASYNC_HOME = "hubdesk.ui.qt.async_slots"
 
 
