@@ -108,7 +108,7 @@ class Runtime:
         Raises ``VaultUnavailable`` when the keyring cannot be read; False when there is
         no saved session for the server.
         """
-        from hubdesk.api.errors import NotSignedIn
+        from hubdesk.api import NotSignedIn
 
         profile = self.session.saved_profile()
         if profile is None:

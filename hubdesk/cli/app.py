@@ -1,7 +1,7 @@
 """Argument parsing, dispatch and exit codes of ``hubdesk-cli``.
 
 This module imports only the standard library at import time, so ``import
-hubdesk.cli`` and ``hubdesk-cli --help`` are quick; a command's code (and httpx,
+hubdesk.cli.app`` and ``hubdesk-cli --help`` are quick; a command's code (and httpx,
 keyring, phonenumbers) is loaded when it runs.
 """
 

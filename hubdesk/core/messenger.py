@@ -40,7 +40,6 @@ __all__ = [
     "DEFAULT_ASKED_KEY",
     "LAST_SENDER_PREFIX",
     "Messenger",
-    "Prepared",
     "ResendReceipt",
     "SendReceipt",
     "non_uk_note",
@@ -190,26 +189,10 @@ class Messenger:
             return OPTED_OUT
         return None
 
-    async def prepare(
-        self,
-        destination: str,
-        text: str,
-        sender_id: str | None = None,
-        *,
-        override_optout: bool = False,
-    ) -> Prepared:
-        """Every local check; raises ``InvalidInput``, ``NoApprovedSender`` or ``OptedOut``."""
-        ready = await self._checked(destination, text, sender_id)
-        digits = ready.destination.digits
-        if not override_optout and await self._worker.run(
-            lambda db: db.optouts.is_opted_out(digits)
-        ):
-            raise OptedOut(digits, f"{OPTED_OUT[:-1]}; the message was not sent.")
-        return ready
-
     async def _checked(self, destination: str, text: str, sender_id: str | None) -> Prepared:
-        """The checks of ``prepare`` but the opt-out one (``OutboxSender.submit`` owns that
-        when sending, in the same step that queues the message)."""
+        """Every local check but the opt-out one (``OutboxSender.submit`` owns that when
+        sending, in the same step that queues the message); raises ``InvalidInput`` or
+        ``NoApprovedSender``."""
         number = _destination(destination)
         if not text.strip():
             raise InvalidInput("the message is empty")
@@ -395,9 +378,6 @@ class Messenger:
 
     async def draft(self, partner: str) -> str | None:
         return await self._worker.run(lambda db: db.drafts.get(partner))
-
-    async def clear_draft(self, partner: str) -> bool:
-        return await self._worker.run(lambda db: db.drafts.delete(partner))
 
     async def drafts(self) -> list[str]:
         """Partners with a draft."""

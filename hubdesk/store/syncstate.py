@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from hubdesk.domain import format_server_time, parse_server_time
+from hubdesk.domain.times import format_server_time, parse_server_time
 from hubdesk.store.transactions import transaction
 
 HIGH_WATER = "high_water_time"

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from hubdesk.domain import CallRecord, DeliveryStatus, MessageState, SmsType, ThreadEntry
+from hubdesk.domain import DeliveryStatus, MessageState, SmsType, ThreadEntry
+from hubdesk.store.calls import CALL_COLUMNS, call_from_row
 from hubdesk.store.conversations import OPEN_DESTINATION
 from hubdesk.store.timecodec import from_epoch, to_epoch
 
@@ -64,8 +65,8 @@ SELECT ob.id, d.position, ob.text, coalesce(ob.not_before, ob.created_at), ob.so
    AND coalesce(ob.not_before, ob.created_at) < ?
 """
 
-_CALLS = """
-SELECT id, number, time, ok, outcome, masked_source, call_id FROM calls
+_CALLS = f"""
+SELECT {CALL_COLUMNS} FROM calls
  WHERE number = ? AND time >= ? AND time < ?
 """
 
@@ -155,23 +156,14 @@ def _outbox_entry(partner: str, row: Sequence[Any]) -> ThreadEntry:
 
 def _call_entry(partner: str, row: Sequence[Any]) -> ThreadEntry:
     """A call placed from HubDesk, as an item of the timeline (``text``: its outcome)."""
-    call_id, number, time, ok, outcome, masked_source, server_call_id = row
-    record = CallRecord(
-        id=call_id,
-        number=number,
-        time=from_epoch(time),
-        ok=bool(ok),
-        outcome=outcome,
-        masked_source=masked_source,
-        call_id=server_call_id,
-    )
+    record = call_from_row(row)
     return ThreadEntry(
-        key=f"call:{call_id}",
+        key=f"call:{record.id}",
         partner=partner,
-        text=outcome,
+        text=record.outcome,
         time=record.time,
         direction=SmsType.SENT,
         state=MessageState.SENT,
-        sender_id=masked_source or "",
+        sender_id=record.masked_source or "",
         call=record,
     )

@@ -26,9 +26,11 @@ from datetime import datetime
 from hubdesk.store.database import DatabaseBusy
 from hubdesk.sync.events import SyncStatus, SyncStatusKind, SyncStatusSource
 
-__all__ = ["MAX_WAIT", "StatusBoard", "bounded_wait", "pause", "problem", "supervise"]
+__all__ = ["MAX_WAIT", "Sleep", "StatusBoard", "bounded_wait", "pause", "problem", "supervise"]
 
 MAX_WAIT = 3600.0  # seconds: the longest any background loop pauses
+#: How the loops wait (``asyncio.sleep``; a test gives a fake clock's).
+Sleep = Callable[[float], Awaitable[None]]
 log = logging.getLogger(__name__)
 
 _DOING = {
@@ -52,7 +54,7 @@ def bounded_wait(
 async def pause(
     stop: asyncio.Event,
     seconds: float,
-    sleep: Callable[[float], Awaitable[None]],
+    sleep: Sleep,
     wake: asyncio.Event | None = None,
 ) -> None:
     """``sleep(seconds)`` (bounded: ``bounded_wait``), ended early when ``stop`` (or
@@ -98,7 +100,7 @@ async def supervise(
     *,
     source: SyncStatusSource,
     report: Callable[[SyncStatus], Awaitable[None]],
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    sleep: Sleep = asyncio.sleep,
     first_retry: float = 5.0,
     max_backoff: float = 300.0,
 ) -> None:

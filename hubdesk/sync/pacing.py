@@ -22,15 +22,13 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from hubdesk.api import HubClient, RateLimitInfo
 from hubdesk.sync.clock import ServerClock
-from hubdesk.sync.health import bounded_wait
+from hubdesk.sync.health import Sleep, bounded_wait
 
 __all__ = ["RatePacer", "reserve_for"]
-
-Sleep = Callable[[float], Awaitable[None]]
 
 
 def reserve_for(limit: int, fraction: float = 0.1, minimum: int = 20) -> int:

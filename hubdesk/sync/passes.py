@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 
 from hubdesk.api import RateLimited
 from hubdesk.sync.events import SyncStatus, SyncStatusKind, SyncStatusSource
-from hubdesk.sync.health import bounded_wait, pause, problem
+from hubdesk.sync.health import Sleep, bounded_wait, pause, problem
 from hubdesk.sync.outcomes import FlushReport
 
 __all__ = ["MAX_BACKOFF", "pass_delay", "run_passes", "settle_passes"]
@@ -31,7 +31,6 @@ MAX_BACKOFF = 300.0  # seconds: the longest pause of ``run`` while passes keep f
 _DUE_MARGIN = 0.05  # seconds after a scheduled message's time that its pass starts
 log = logging.getLogger(__name__)
 Flush = Callable[[], Awaitable[FlushReport]]
-Sleep = Callable[[float], Awaitable[None]]
 Report = Callable[[SyncStatus], Awaitable[None]]
 
 

@@ -25,7 +25,6 @@ import asyncio
 import functools
 import logging
 import random
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -48,13 +47,12 @@ from hubdesk.sync.events import (
     SyncStatusKind,
     SyncStatusSource,
 )
-from hubdesk.sync.health import bounded_wait, problem
+from hubdesk.sync.health import Sleep, bounded_wait, problem
 
 __all__ = ["MIN_INTERVAL", "PollResult", "Poller"]
 
 MIN_INTERVAL = 5.0
 log = logging.getLogger(__name__)
-Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)

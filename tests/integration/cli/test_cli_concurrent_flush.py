@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from hubdesk.sim.faults import Fault
-from hubdesk.sim.server import SimServer
+from hubdesk.sim import Fault, SimServer
 from tests.integration.cli.cli_harness import SENDER, Cli, Run, server_messages
 
 TEXTS = ("Flush one", "Flush two", "Flush three")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hubdesk.api import ServerError
-from hubdesk.domain import format_server_time
+from hubdesk.domain.times import format_server_time
 from hubdesk.sim import Fault
 from hubdesk.store.syncstate import BACKFILL_CURSOR
 from hubdesk.sync.backfill import Backfill, Cursor
@@ -57,8 +57,7 @@ async def test_backfill_fetches_everything_in_pages_plus_one(tmp_path: Path) -> 
         assert [p.done for p in progress] == sorted(p.done for p in progress)
         # Every page request used the same fixed bounds.
         bounds = {
-            (r["query"].get("sent_until"), r["query"].get("sent_since"))  # type: ignore[union-attr]
-            for r in k.requests(LIST)
+            (r["query"].get("sent_until"), r["query"].get("sent_since")) for r in k.requests(LIST)
         }
         assert len(bounds) == 1
         # Done: a second run costs nothing.
@@ -99,7 +98,7 @@ async def test_interrupted_backfill_resumes_from_its_cursor(tmp_path: Path) -> N
         k.state.clear_requests()
         result = await bf.run(depth=None)
         assert result.resumed and result.finished
-        pages = {int(r["query"]["page"]) for r in k.requests(LIST)}  # type: ignore[index]
+        pages = {int(r["query"]["page"]) for r in k.requests(LIST)}
         assert pages.isdisjoint(done_before)  # nothing fetched twice
         assert await k.worker.run(lambda db: db.messages.count()) == len(k.state.messages())
 
@@ -177,7 +176,7 @@ async def test_the_backfill_lists_only_once_the_servers_clock_is_past_its_range(
         bf = Backfill(k.client, k.worker, server_clock=k.server_clock)
         await asyncio.wait_for(bf.run(depth=None), timeout=30)
         (first, *_) = k.requests(LIST)
-        until = first["query"]["sent_until"]  # type: ignore[index]
+        until = first["query"]["sent_until"]
         assert format_server_time_epoch(seen[0]) > until  # a later second on the server
         assert await k.worker.run(lambda db: db.messages.count()) == len(k.state.messages())
 

@@ -41,6 +41,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 
@@ -52,7 +53,7 @@ from tests.unit.sync.test_sync_outbox import BULK, FAULTS, SEND, check_exactly_o
 A, B, C = "447520602707", "447520602708", "447911123456"
 D, E = "447911123457", "447911123458"
 KINDS = ("send", "bulk", "scheduled", "batch")
-TRIAL_SETTINGS: dict[str, object] = {"rate_limit": 1_000_000}
+TRIAL_SETTINGS: dict[str, Any] = {"rate_limit": 1_000_000}
 
 
 @dataclass(frozen=True)

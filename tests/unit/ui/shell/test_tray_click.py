@@ -71,7 +71,8 @@ def test_clicking_the_tray_message_opens_its_conversation(driver: Driver) -> Non
 
     def click_opens() -> bool:  # the user clicks the message as soon as it shows
         clicks.emit()
-        return d.window.current_partner() == PARTNER
+        shown: str | None = d.window.current_partner()
+        return shown == PARTNER
 
     d.run(d.until(click_opens, what="the clicked message's conversation"))
     texts = [e.text for e in d.window.thread_model.entries()]
