@@ -5,10 +5,13 @@
 In process (httpx.ASGITransport, a movable server clock, 50 ms client time-out, 1 s
 reconcile window): each trial arms 0-3 random faults (500, 503, slow past the time-out,
 malformed reply, connection dropped before / after executing, 429) on POST /sms/send or
-/sms/bulk-send and submits one message, single or bulk, with texts that repeat. Every
-25 trials and at the end the outbox is settled and checked: the server holds exactly one
-copy of every message of every outbox row, every row is ``sent`` with one distinct id per
-destination, and the local store holds those messages. Exits non-zero on any violation.
+/sms/bulk-send and submits one message, with texts that repeat: a single or bulk send, a
+scheduled one come due (or found more than an hour late: never sent), or a personalised
+batch of 2-4 recipients (one in four cancelled on the way). Every 25 trials and at the
+end the outbox is settled and checked: the server holds exactly one copy of every
+message of every sent row and none of a cancelled or overdue one, every other row is
+``sent`` with one distinct id per destination, and the local store holds those
+messages. Exits non-zero on any violation.
 
 ``--starved``: as on a heavily loaded machine (``tests/unit/sync/trials.py``): requests
 held up past the time-out at random, the event loop stalled now and then, and the app's
@@ -27,15 +30,23 @@ import sys
 import tempfile
 import time
 import traceback
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from hubdesk.domain import OutboxState
 from tests.unit.sync.simkit import kit
 from tests.unit.sync.test_sync_outbox import TIMEOUT, sender
-from tests.unit.sync.trials import Starvation, Starver, TrialStats, run_trials
+from tests.unit.sync.trials import (
+    TRIAL_SETTINGS,
+    Starvation,
+    Starver,
+    TrialStats,
+    run_trials,
+)
 
 
 def _spin() -> None:
@@ -65,7 +76,7 @@ async def main(trials: int, seed: int, starved: bool) -> int:
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         inside = starver.wrap if starver is not None else (lambda t: t)
-        async with kit(Path(tmp), timeout=TIMEOUT, inside=inside) as k:
+        async with kit(Path(tmp), timeout=TIMEOUT, inside=inside, **TRIAL_SETTINGS) as k:
             s = sender(k, window=1.0)
             stats = await run_trials(
                 k, s, rng, trials, check_every=25, texts=trials // 8, starver=starver
@@ -74,11 +85,18 @@ async def main(trials: int, seed: int, starved: bool) -> int:
             requests = k.state.stats()["requests"]
     elapsed = time.perf_counter() - start
     resent = sum(1 for i in items if i.attempts > 1)
-    copies = sum(len(i.destinations) for i in items)
+    copies = sum(len(i.destinations) for i in items if i.state is OutboxState.SENT)
+    held = Counter(i.state.value for i in items if i.state is not OutboxState.SENT)
     mode = "starved" if starved else "plain"
     print(
         f"trials: {trials} ({mode}, seed {seed}), outbox rows {len(items)}, messages on the "
-        f"server {copies} (one per destination, checked), requests {requests}"
+        f"server {copies} (one per destination of each sent row, checked), requests {requests}"
+    )
+    print(
+        "kinds: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(stats.kinds.items()))
+        + "; not sent, and checked absent: "
+        + (", ".join(f"{k} {v}" for k, v in sorted(held.items())) or "none")
     )
     print(
         f"rows that needed more than one attempt {resent}, settle checks {stats.checks}, "

@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 
 from hubdesk.api import HubClient
-from hubdesk.domain import format_server_time
+from hubdesk.domain.times import format_server_time
 from hubdesk.sim import SimConfig, SimServer, SimState
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync.backfill import Backfill

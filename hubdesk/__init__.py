@@ -28,9 +28,12 @@ def lazy_exports(
     from the submodule ``homes`` names for it, on first use, and keep it.
 
     A package ``__init__`` lists its names under ``if TYPE_CHECKING:`` imports (what mypy
-    and readers see) and then, under ``if not TYPE_CHECKING:``,
-    ``__getattr__, __dir__ = lazy_exports(__name__, _HOMES)``: ``from hubdesk.api import
-    HubClient`` works as ever, while importing ``hubdesk.api.errors`` alone stays cheap.
+    and readers see), in ``__all__``, and in a ``_LAZY`` table (name -> module) given,
+    under ``if not TYPE_CHECKING:``, to ``__getattr__, __dir__ = lazy_exports(__name__,
+    _LAZY)``: ``from hubdesk.api import HubClient`` works as ever, while importing
+    ``hubdesk.api.errors`` alone stays cheap. Only for names whose module the first frame
+    must not load (ruff bans this import elsewhere; ``tests/unit/test_exports.py`` checks
+    that the three lists agree).
     """
     namespace = sys.modules[package].__dict__
 

@@ -22,7 +22,7 @@ HUBDESK_VENV="$HUBDESK_ROOT/.venv"
 HUBDESK_PY="$HUBDESK_VENV/bin/python"
 HUBDESK_SETUP_LOG="${HUBDESK_SETUP_LOG:-$HUBDESK_ROOT/build/setup.log}"
 
-# What the PySide6 wheel needs to open a window (shared/docs/TESTING.md).
+# What the PySide6 wheel needs to open a window (CONTRIBUTING.md, "Tests without a screen").
 HUBDESK_QT_RUNTIME_PACKAGES=(
     libgl1 libegl1 libfontconfig1 libfreetype6 libglib2.0-0 libdbus-1-3 libx11-6 libx11-xcb1
     libxkbcommon0 libxkbcommon-x11-0 libxcb1 libxcb-cursor0 libxcb-glx0 libxcb-icccm4
@@ -37,8 +37,9 @@ HUBDESK_SESSION_PACKAGES=(
 # PyInstaller's tools on Linux (objdump, strip).
 HUBDESK_BUNDLE_PACKAGES=(binutils)
 # What only the tests use: the packaging checks (desktop-file-validate, appstreamcli,
-# shellcheck) and xdotool for the end-to-end tests.
-HUBDESK_TEST_ONLY_PACKAGES=(desktop-file-utils appstream shellcheck xdotool)
+# shellcheck, systemd-analyze for the flush timer's units) and xdotool for the
+# end-to-end tests.
+HUBDESK_TEST_ONLY_PACKAGES=(desktop-file-utils appstream shellcheck systemd xdotool)
 # Node.js and npm, for newman (the Postman collection runner); asked for only when
 # neither newman nor an npm (Debian's, or NodeSource's nodejs, which has its own and
 # conflicts with Debian's npm package) is there already.

@@ -3,9 +3,9 @@
 
     python scripts/desktop_session.py -- CMD ARGS...
 
-Brings up, in order (see shared/docs/TESTING.md): Xvfb, a private D-Bus session bus
-with no service activation, gnome-keyring (Secret Service, unlocked, with a ``default``
-collection), a StatusNotifierWatcher (so Qt sees a system tray) and dunst (the
+Brings up, in order (CONTRIBUTING.md, "Tests without a screen"): Xvfb, a private D-Bus
+session bus with no service activation, gnome-keyring (Secret Service, unlocked, with a
+``default`` collection), a StatusNotifierWatcher (so Qt sees a system tray) and dunst (the
 notification daemon). Then runs CMD with ``DISPLAY``, ``DBUS_SESSION_BUS_ADDRESS``,
 ``XDG_RUNTIME_DIR``, private ``XDG_DATA_HOME``/``XDG_CONFIG_HOME``,
 ``QT_QPA_PLATFORM=xcb`` and ``HUBDESK_DESKTOP_SESSION=1``, and exits with its code.

@@ -31,7 +31,6 @@ os.environ.setdefault("HUBDESK_HOME", tempfile.mkdtemp(prefix="hubdesk-shots-"))
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-import hubdesk.ui  # noqa: E402,F401
 from hubdesk.app.main import Options, configure_application, start_demo_server  # noqa: E402
 from hubdesk.app.shell import AppShell  # noqa: E402
 from hubdesk.domain.numbers import is_uk  # noqa: E402

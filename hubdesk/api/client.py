@@ -35,15 +35,8 @@ from hubdesk.api.retry import OnWait, RetryPolicy, WaitBudget, call_with_retries
 from hubdesk.api.scrub import scrub
 from hubdesk.api.text import encodable, repair_text
 from hubdesk.api.urls import validate_base_url
-from hubdesk.domain import (
-    BulkSendResult,
-    DialResult,
-    Page,
-    SenderId,
-    Sms,
-    TokenGrant,
-    format_server_time,
-)
+from hubdesk.domain import BulkSendResult, DialResult, Page, SenderId, Sms, TokenGrant
+from hubdesk.domain.times import format_server_time
 
 __all__ = ["HubClient"]
 

@@ -35,8 +35,8 @@ from hubdesk.domain import (
     Sms,
     SmsType,
     TokenGrant,
-    parse_server_time,
 )
+from hubdesk.domain.times import parse_server_time
 
 __all__ = [
     "ShapeError",

@@ -1,6 +1,6 @@
 """Which failures are retried, after how long, driven by ``stamina``.
 
-Rules (DESIGN.md convention 5):
+Rules (docs/ARCHITECTURE.md, "Conventions": only what is safe is retried):
 
 * 429 on any request: nothing was executed; wait exactly Retry-After, then retry.
 * Connection not established (``ConnectFailed``, a pool time-out): retry any request.

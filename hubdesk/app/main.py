@@ -46,12 +46,10 @@ if TYPE_CHECKING:
     from hubdesk.app.single_instance import SingleInstance
     from hubdesk.sim import SimServer
 
-__all__ = ["DB_FILE", "LinkQueue", "Options", "main", "parse_args"]
+__all__ = ["LinkQueue", "Options", "main", "parse_args"]
 
 log = logging.getLogger("hubdesk")
-DB_FILE = "hubdesk.sqlite3"  # hubdesk.store.profile.DATABASE_FILE (kept for old imports)
 DEMO_INBOUND_EVERY = 20.0
-DEMO_POLL_INTERVAL = 5
 HAND_OVER_TIMEOUT_S = 5.0
 NOT_ANSWERING = (
     "HubDesk is already running for this profile but did not answer; close it (or end "

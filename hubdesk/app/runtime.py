@@ -108,7 +108,7 @@ class Runtime:
         Raises ``VaultUnavailable`` when the keyring cannot be read; False when there is
         no saved session for the server.
         """
-        from hubdesk.api.errors import NotSignedIn
+        from hubdesk.api import NotSignedIn
 
         profile = self.session.saved_profile()
         if profile is None:
@@ -217,6 +217,14 @@ class Runtime:
         """Poll now (window focused, user asked)."""
         if self.poller is not None:
             self.poller.poke()
+
+    def wake(self) -> None:
+        """The computer woke from sleep (or the network came back): poll, and flush the
+        outbox at once, scheduled messages that came due meanwhile included (those
+        more than an hour late become overdue and wait for the user)."""
+        self.poke()
+        if self.outbox is not None:
+            self.outbox.poke()
 
     async def stop_sync(self) -> None:
         """Stop every loop (waiting briefly for them); keeps the session."""

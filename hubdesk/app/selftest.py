@@ -45,11 +45,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 # Defined with the desktop checks, which raise them too: one class whether this module
 # runs as hubdesk.app.selftest or as __main__ (python -m hubdesk.app.selftest).
 from hubdesk.app.selftest_desktop import SelfTestFailed, StepSkipped
+
+if TYPE_CHECKING:
+    from hubdesk.domain import Conversation, ThreadEntry
+    from hubdesk.sim import SimServer
 
 __all__ = ["STEPS", "SelfTestFailed", "main", "run_self_test"]
 
@@ -184,7 +188,6 @@ def _run(home: Path, report: _Report, step: _Step) -> None:
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         from PySide6.QtWidgets import QApplication
 
-        import hubdesk.ui  # noqa: F401  (as app.py: the package is set up before any widget)
         from hubdesk.ui.qt.async_slots import close_event_loop, create_event_loop
 
         existing = QApplication.instance()
@@ -242,8 +245,8 @@ def _desktop(report: _Report, step: _Step) -> None:
 
 
 async def _exercise(
-    server: Any, home: Path, report: _Report, step: _Step
-) -> tuple[list[Any], list[Any]]:
+    server: SimServer, home: Path, report: _Report, step: _Step
+) -> tuple[list[Conversation], list[ThreadEntry]]:
     """login, sync, send, receive; returns the stored conversations and inbound thread."""
     import httpx
 
@@ -328,7 +331,7 @@ async def _exercise(
         await sessions.logout()
 
 
-def _sends(server: Any) -> int:
+def _sends(server: SimServer) -> int:
     return sum(
         1
         for r in server.state.requests()
@@ -336,7 +339,7 @@ def _sends(server: Any) -> int:
     )
 
 
-def _paint(conversations: list[Any], thread: list[Any]) -> str:
+def _paint(conversations: list[Conversation], thread: list[ThreadEntry]) -> str:
     """Build the main window, give it the stored data, and grab it."""
     from PySide6.QtWidgets import QApplication
 

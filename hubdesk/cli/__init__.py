@@ -1,9 +1,7 @@
 """``hubdesk-cli``: every HubWork API operation from the command line.
 
-Importing this package is cheap (argparse only); the API client, keyring and the rest
-are loaded when a command runs. Nothing here imports PySide6.
+The entry point is ``hubdesk.cli.app.main`` (argument parsing, dispatch, exit codes);
+``runner`` runs one command, ``commands`` holds one module per command group. Importing
+``hubdesk.cli.app`` is cheap (argparse only); the API client, keyring and the rest are
+loaded when a command runs. Nothing here imports PySide6.
 """
-
-from hubdesk.cli.app import main
-
-__all__ = ["main"]

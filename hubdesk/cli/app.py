@@ -1,7 +1,7 @@
 """Argument parsing, dispatch and exit codes of ``hubdesk-cli``.
 
 This module imports only the standard library at import time, so ``import
-hubdesk.cli`` and ``hubdesk-cli --help`` are quick; a command's code (and httpx,
+hubdesk.cli.app`` and ``hubdesk-cli --help`` are quick; a command's code (and httpx,
 keyring, phonenumbers) is loaded when it runs.
 """
 
@@ -67,7 +67,15 @@ outbox: send and bulk-send write the message to the outbox (committed) before an
   checks the server and sends it again only if it is certainly absent (never twice).
   A message certainly not sent (offline, session expired) stays queued for the flush.
   Numbers that replied STOP are refused (send, exit 2) or left out (bulk-send, listed on
-  stderr) unless --override-optout is given.
+  stderr) unless --override-optout is given. A bulk text that differs per recipient
+  goes as one request each (progress on stderr; Ctrl-C cancels the rest cleanly, exit
+  130); a list over 500 numbers is split into bulk requests of 500.
+
+scheduled: --at WHEN queues the message as 'scheduled' (nothing is sent now); it goes
+  out while a HubDesk runs at its time: the app, or 'outbox --flush' (run it from a
+  timer: packaging/ has one per system). One found more than an hour late is 'overdue':
+  --flush leaves it and says so; 'outbox send ID' sends it, 'outbox cancel ID' cancels
+  it (exit 2 when it is already sent or may be on the server).
 
 waiting: one request (its whole answer included) gives up after 60 s (--timeout); a
   command waits at most 60 s in all for the server's rate limit and retries, then
@@ -248,8 +256,8 @@ def _add_message_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--at",
         metavar="WHEN",
-        help='send later: "YYYY-MM-DD HH:MM" in local time, or ISO 8601 with an offset '
-        "(checked, then refused: scheduled sends are not available yet)",
+        help='send later: "YYYY-MM-DD HH:MM" in local time, or ISO 8601 with an offset; '
+        "queued now, sent while HubDesk runs then (see 'outbox')",
     )
     parser.add_argument(
         "--long",
@@ -327,12 +335,29 @@ def _add_local_commands(sub: argparse._SubParsersAction[_Parser]) -> None:
     thread.add_argument("--limit", metavar="N", help="the newest N messages (default 20)")
     search = sub.add_parser("search", help="search contacts, numbers and message text (local)")
     search.add_argument("query", metavar="QUERY")
-    outbox = sub.add_parser("outbox", help="the messages being sent (local)")
+    outbox = sub.add_parser(
+        "outbox", help="the messages being sent or scheduled (local); cancel or send one"
+    )
     outbox.add_argument(
         "--flush",
         action="store_true",
-        help="send queued messages and reconcile those in an unknown state",
+        help="send queued messages and scheduled ones now due; reconcile those in an "
+        "unknown state (overdue ones are left for 'outbox send ID')",
     )
+    _add_json(outbox)
+    actions = outbox.add_subparsers(dest="outbox_command", metavar="ACTION", parser_class=_Parser)
+    for name, what in (
+        ("cancel", "cancel a message not sent yet (scheduled, overdue or queued)"),
+        ("send", "send a scheduled or overdue message now"),
+    ):
+        action = actions.add_parser(name, help=what)
+        action.add_argument("id", metavar="ID", help="the outbox entry (see 'outbox')")
+        action.add_argument(
+            "--batch",
+            action="store_true",
+            help="ID is a bulk send: every message of it (its number is in bulk-send's output)",
+        )
+        _add_json(action)
 
     contacts = sub.add_parser("contacts", help="the local address book (UK numbers)")
     actions = contacts.add_subparsers(

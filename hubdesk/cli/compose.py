@@ -5,17 +5,8 @@ that usually cannot receive texts, and the pre-send report of a personalised bul
 Every check here is local and comes before anything is queued: a refusal is exit 2 and
 leaves no outbox row. A plain TEXT is read like a template (placeholders filled,
 ``{{``/``}}`` for literal braces), so a text with a stray brace is refused with the
-reason rather than sent with it.
-
-Not available yet (refused with exit 2 after every other check passed, so the user
-learns of every other problem first):
-
-* ``--at WHEN``: the time is checked (syntax, not in the past), then the send is
-  refused: scheduled sends need outbox support that is not built yet;
-* a bulk send whose recipients get different texts (a name placeholder, ``{number}``):
-  the pre-send report is printed (the result on stdout, or the JSON document), then the
-  send is refused. A bulk text whose placeholders fill the same for everyone
-  (``{sender}``, ``{date}``, ``{time}``, or defaults only) goes as one bulk send.
+reason rather than sent with it. With ``--at``, ``{date}`` and ``{time}`` are filled
+for the moment the message is to go, not for now.
 """
 
 from __future__ import annotations
@@ -45,8 +36,6 @@ __all__ = [
     "message",
     "plan_json",
     "plan_text",
-    "refuse_personalised",
-    "refuse_scheduled",
     "scheduled_for",
     "warn_unreachable",
 ]
@@ -54,12 +43,6 @@ __all__ = [
 _PREVIEWS = 3
 _SHOWN = 20  # rows of a report list before "and N more"
 _PREVIEW_WIDTH = 60
-SCHEDULE_UNAVAILABLE = "scheduled sends are not available yet"
-PERSONALISED_UNAVAILABLE = (
-    "sending a bulk message whose text differs per recipient (one request each) is not "
-    "available yet; nothing was sent. The report shows what each would get: send "
-    "them one by one with 'send', or use only placeholders that are the same for everyone"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,14 +66,6 @@ def scheduled_for(args: Namespace, now: datetime | None = None) -> datetime | No
     if args.at is None:
         return None
     return inputs.send_time(args.at, now or datetime.now(UTC))
-
-
-def refuse_scheduled(when: datetime) -> None:
-    local = when.astimezone().strftime("%Y-%m-%d %H:%M %Z").strip()
-    raise UsageError(
-        f"{SCHEDULE_UNAVAILABLE}; nothing was sent or queued (--at {local}). Run the "
-        "command without --at at that time"
-    )
 
 
 async def message(args: Namespace, ctx: Context) -> Message:
@@ -119,13 +94,17 @@ async def message(args: Namespace, ctx: Context) -> Message:
         raise UsageError(f"TEXT: {exc}") from None
 
 
-async def fill_one(ctx: Context, found: Message, source: str, number: PhoneNumber) -> str:
-    """The text for a single send to ``number`` (placeholders from its contact)."""
+async def fill_one(
+    ctx: Context, found: Message, source: str, number: PhoneNumber, when: datetime | None = None
+) -> str:
+    """The text for a single send to ``number`` (placeholders from its contact;
+    ``{date}``/``{time}`` for ``when``, else now)."""
     if not found.parsed.has_placeholders:
         return found.parsed.fill({})
     from hubdesk.core.personalised import Personaliser
 
-    return await Personaliser(await ctx.store()).one(found.parsed, source, number)
+    moment = None if when is None else when.astimezone()
+    return await Personaliser(await ctx.store()).one(found.parsed, source, number, moment)
 
 
 def warn_unreachable(ctx: Context, found: Sequence[inputs.Destination]) -> None:
@@ -147,23 +126,21 @@ async def bulk_plan(
     groups: Sequence[str],
     *,
     override_optout: bool,
+    when: datetime | None = None,
 ) -> PersonalisedPlan:
-    """The pre-send plan of a bulk send (``core.personalised``); an unknown group is
-    exit 2 with the groups that exist."""
+    """The pre-send plan of a bulk send (``core.personalised``; ``{date}``/``{time}``
+    for ``when``, else now); an unknown group is exit 2 with the groups that exist."""
     from hubdesk.core.bulk import Recipient
     from hubdesk.core.personalised import Personaliser, UnknownGroups
 
     recipients = [Recipient(d.number.national(), d.origin) for d in given]
     try:
         return await Personaliser(await ctx.store()).plan(
-            found.parsed, source, recipients, groups=groups, override_optout=override_optout
-        )
+            found.parsed, source, recipients, groups=groups, override_optout=override_optout,
+            moment=None if when is None else when.astimezone(),
+        )  # fmt: skip
     except UnknownGroups as exc:
         raise UsageError(f"--group: {exc}") from None
-
-
-def refuse_personalised() -> None:
-    raise UsageError(PERSONALISED_UNAVAILABLE)
 
 
 # --- the pre-send report -----------------------------------------------------------------

@@ -100,7 +100,7 @@ class Context:
     @property
     def manager(self) -> SessionManager:
         if self._manager is None:
-            from hubdesk.api.retry import RetryPolicy
+            from hubdesk.api import RetryPolicy
             from hubdesk.core.session import SessionManager
             from hubdesk.store.secrets import KeyringVault, MemoryVault, SessionVault
 
@@ -162,7 +162,7 @@ class Context:
             return manager.client
         url = self.base_url
         if not self.options.no_store:
-            from hubdesk.api.errors import NotSignedIn
+            from hubdesk.api import NotSignedIn
 
             try:
                 return await manager.restore(url)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from hubdesk.cli.context import Context
@@ -164,10 +165,6 @@ class OutboxOutgoing:
             )
             if not wanted:
                 raise UsageError("every number opted out of messages; nothing was sent")
-        from hubdesk.core.bulk import MAX_BULK_RECIPIENTS, too_many_sentence
-
-        if len(set(wanted)) > MAX_BULK_RECIPIENTS:
-            raise UsageError(too_many_sentence(len(set(wanted))))
         item = await self._send(worker, source, wanted, text, bulk=True)
         ids = list(item.sms_ids)
         found = await worker.run(lambda db: [db.messages.get(i) for i in ids])
@@ -200,6 +197,49 @@ class OutboxOutgoing:
         item = await self._send_queued(worker, queue, undo)
         resent = queued[0]
         return Resent(item, resent.failed_sms_id, resent.partner, resent.requeued)
+
+    async def schedule(
+        self,
+        source: str,
+        destinations: Sequence[str],
+        text: str,
+        when: datetime,
+        *,
+        override_optout: bool,
+        template_text: str | None = None,
+    ) -> OutboxItem:
+        """Commit a message sent later (one destination: a single send; several: one
+        bulk row). Nothing reaches the network: the session is not even needed now, but
+        it must exist for the message to go out later (checked, no request)."""
+        ctx = self._ctx
+        worker = await ctx.store()
+        wanted = list(dict.fromkeys(destinations))
+        opted = await worker.run(lambda db: [d for d in wanted if db.optouts.is_opted_out(d)])
+        if opted and not override_optout:
+            if len(wanted) == 1:
+                raise UsageError(
+                    f"{_opted_out_sentence(opted)}; not scheduled. Send anyway only if they "
+                    f"asked to hear from you again: add {OVERRIDE_FLAG}"
+                )
+            wanted = [d for d in wanted if d not in opted]
+            self._ctx.out.note(
+                f"Left out: {_opted_out_sentence(opted)}; add {OVERRIDE_FLAG} to include them."
+            )
+            if not wanted:
+                raise UsageError("every number opted out of messages; nothing was scheduled")
+        if ctx.options.no_store:
+            raise UsageError(
+                "--at needs a stored session (run 'hubdesk-cli login'): a --no-store "
+                "session ends with the command, before the message is due"
+            )
+        ctx.base_url  # noqa: B018 - validated (no I/O)
+        await ctx.client()  # restored from the keyring: no request
+        return await worker.run(
+            lambda db: db.outbox.enqueue(
+                source, wanted, text, bulk=len(wanted) > 1, not_before=when,
+                template_text=template_text,
+            )
+        )  # fmt: skip
 
     async def _send(
         self, worker: DbWorker, source: str, dests: list[str], text: str, *, bulk: bool
@@ -235,9 +275,15 @@ class OutboxOutgoing:
                 # and a --no-store session leaves nothing behind.
                 await worker.run(lambda db: undo(db, item))
                 raise
+        return await self.attempt(worker, item)
+
+    async def attempt(self, worker: DbWorker, item: OutboxItem) -> OutboxItem:
+        """Send a queued row now (signed in by then); returns it when sent, else raises
+        ``SendFailed`` saying where it stands."""
         from hubdesk.store.database import DatabaseBusy
         from hubdesk.store.outbox import StateChanged
 
+        ctx = self._ctx
         client = await ctx.client()
         sender, _ = make_sender(ctx, client, worker)
         try:

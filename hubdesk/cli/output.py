@@ -211,6 +211,8 @@ def outbox_json(item: OutboxItem) -> dict[str, JsonValue]:
         "attempts": item.attempts,
         "sms_ids": list(item.sms_ids),
         "error": item.error,
+        "not_before": utc_iso(item.not_before),
+        "batch_id": item.batch_id,
     }
 
 

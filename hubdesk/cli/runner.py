@@ -8,7 +8,7 @@ import traceback
 from argparse import Namespace
 from typing import TextIO
 
-from hubdesk.cli.commands import HANDLERS
+from hubdesk.cli.commands.handlers import HANDLERS
 from hubdesk.cli.context import Context, Options
 from hubdesk.cli.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, describe
 from hubdesk.cli.output import JsonValue, Output

@@ -3,5 +3,3 @@
 Submodules are imported directly (``from hubdesk.core.session import SessionManager``)
 so that importing one use case does not load the others.
 """
-
-__all__: list[str] = []

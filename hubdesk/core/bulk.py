@@ -7,7 +7,10 @@ invalid inputs with the reason, duplicates, numbers outside the UK (kept, flagge
 numbers that opted out (removed). ``parts x recipients`` comes from ``domain.segments``.
 
 ``BulkSender.send_bulk`` queues ONE bulk outbox row (the API's bulk endpoint) through
-``OutboxSender.submit`` and summarises what happened.
+``OutboxSender.submit`` and summarises what happened. A list longer than one bulk
+request may carry (:data:`MAX_BULK_RECIPIENTS`) is split: one bulk row per 500 numbers,
+written together as a batch (``core.batches``) and sent at once, paced under the rate
+limit.
 """
 
 from __future__ import annotations
@@ -41,10 +44,9 @@ __all__ = [
     "csv_recipients",
     "plan_bulk",
     "split_pasted",
-    "too_many_sentence",
 ]
 
-#: Recipients of one bulk send (one outbox entry, one request).
+#: Recipients of one bulk request (one outbox entry); longer lists are split.
 MAX_BULK_RECIPIENTS = MAX_BULK_DESTINATIONS
 
 _CHUNKS = re.compile(r"[\n\r,;\t]+")
@@ -93,16 +95,22 @@ class BulkPlan:
         return tuple(d.digits for d in self.destinations)
 
     @property
+    def requests(self) -> int:
+        """Bulk requests the send takes (a list of more than 500 numbers is split)."""
+        return -(-len(self.destinations) // MAX_BULK_RECIPIENTS)
+
+    @property
     def too_many(self) -> bool:
-        """More recipients than one bulk send may hold (:data:`MAX_BULK_RECIPIENTS`)."""
-        return len(self.destinations) > MAX_BULK_RECIPIENTS
+        """Always False: a list of any length is split into bulk requests of at most
+        :data:`MAX_BULK_RECIPIENTS` numbers (kept for the bulk dialog, which checked it)."""
+        return False
 
     def summary(self) -> str:
-        if self.too_many:
-            return too_many_sentence(self.recipients)
         parts = "part" if self.total_parts == 1 else "parts"
         people = "recipient" if self.recipients == 1 else "recipients"
         text = f"{self.recipients} {people}, {self.total_parts} {parts}"
+        if self.requests > 1:
+            text += f", sent as {self.requests} bulk requests of at most {MAX_BULK_RECIPIENTS}"
         extras = [
             (len(self.invalid), "invalid"),
             (len(self.duplicates), "duplicate"),
@@ -115,18 +123,17 @@ class BulkPlan:
 
 @dataclass(frozen=True, slots=True)
 class BulkResult:
+    """What ``send_bulk`` did. ``item``: the outbox row that says how far the send got
+    (for a split list, the first row not sent yet, else the first); ``items``: every
+    row (one, or one per 500 numbers); ``batch_id``: the batch of a split list."""
+
     item: OutboxItem | None
     recipients: int
     parts: int
     opted_out: tuple[str, ...]
     summary: str
-
-
-def too_many_sentence(recipients: int) -> str:
-    return (
-        f"One bulk send can go to at most {MAX_BULK_RECIPIENTS} numbers; this one has "
-        f"{recipients}. Split the list and send it in parts."
-    )
+    items: tuple[OutboxItem, ...] = ()
+    batch_id: int | None = None
 
 
 def _try(text: str) -> PhoneNumber | None:
@@ -288,18 +295,44 @@ class BulkSender:
             raise InvalidInput("the message is empty")
         if not plan.destinations:
             raise InvalidInput("there are no valid recipients to send to")
-        if plan.too_many:
-            raise InvalidInput(too_many_sentence(plan.recipients))
         if source not in self._sender_ids.approved():
             if not self._sender_ids.approved():
                 raise NoApprovedSender("No approved sender ID yet; request one and wait for it.")
             raise NoApprovedSender(f"The sender ID {source} is not approved.")
+        if plan.requests > 1:
+            return await self._send_split(plan, source, text, uuid)
         result = await self._sender.submit(source, list(plan.digits), text, uuid=uuid)
         recipients = len(plan.destinations) - len(result.opted_out)
         parts = analyse(text).parts * recipients
+        items = () if result.item is None else (result.item,)
         return BulkResult(
-            result.item, recipients, parts, result.opted_out, _summary(result.item, recipients)
+            result.item, recipients, parts, result.opted_out,
+            _summary(result.item, recipients), items,
+        )  # fmt: skip
+
+    async def _send_split(
+        self, plan: BulkPlan, source: str, text: str, uuid: str | None
+    ) -> BulkResult:
+        """A list longer than one bulk request: a batch of bulk rows, sent now."""
+        from hubdesk.core.batches import BulkSends
+
+        opted = await self._worker.run(
+            lambda db: tuple(d for d in plan.digits if db.optouts.is_opted_out(d))
         )
+        batch = await BulkSends(self._worker, self._sender).start_uniform(
+            plan.digits, text, source, uuid=uuid
+        )
+        await self._sender.flush(batch=batch.id)
+        items = tuple(await self._worker.run(lambda db: db.batches.items(batch.id)))
+        recipients = sum(len(i.destinations) for i in items)
+        parts = analyse(text).parts * recipients
+        lagging = [i for i in items if i.state is not OutboxState.SENT]
+        shown = lagging[0] if lagging else items[0]
+        summary = _summary(shown, recipients)
+        if lagging and len(lagging) < len(items):
+            sent = recipients - sum(len(i.destinations) for i in lagging)
+            summary = f"Sent to {sent} of {recipients} recipients so far. " + summary
+        return BulkResult(shown, recipients, parts, opted, summary, items, batch.id)
 
 
 def _summary(item: OutboxItem | None, recipients: int) -> str:

@@ -179,7 +179,7 @@ def parse_managed(text: str, path: Path) -> ManagedConfig:
             )
     base_url = _text(data, "base_url", text, path)
     if base_url is not None:
-        from hubdesk.api.errors import InsecureUrl
+        from hubdesk.api import InsecureUrl
         from hubdesk.api.urls import validate_base_url
 
         try:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from hubdesk.core.errors import InvalidInput, NoApprovedSender, OptedOut
 from hubdesk.core.resend import queue_resend
@@ -39,7 +40,6 @@ __all__ = [
     "DEFAULT_ASKED_KEY",
     "LAST_SENDER_PREFIX",
     "Messenger",
-    "Prepared",
     "ResendReceipt",
     "SendReceipt",
     "non_uk_note",
@@ -189,26 +189,10 @@ class Messenger:
             return OPTED_OUT
         return None
 
-    async def prepare(
-        self,
-        destination: str,
-        text: str,
-        sender_id: str | None = None,
-        *,
-        override_optout: bool = False,
-    ) -> Prepared:
-        """Every local check; raises ``InvalidInput``, ``NoApprovedSender`` or ``OptedOut``."""
-        ready = await self._checked(destination, text, sender_id)
-        digits = ready.destination.digits
-        if not override_optout and await self._worker.run(
-            lambda db: db.optouts.is_opted_out(digits)
-        ):
-            raise OptedOut(digits, f"{OPTED_OUT[:-1]}; the message was not sent.")
-        return ready
-
     async def _checked(self, destination: str, text: str, sender_id: str | None) -> Prepared:
-        """The checks of ``prepare`` but the opt-out one (``OutboxSender.submit`` owns that
-        when sending, in the same step that queues the message)."""
+        """Every local check but the opt-out one (``OutboxSender.submit`` owns that when
+        sending, in the same step that queues the message); raises ``InvalidInput`` or
+        ``NoApprovedSender``."""
         number = _destination(destination)
         if not text.strip():
             raise InvalidInput("the message is empty")
@@ -308,6 +292,50 @@ class Messenger:
             )
         return fallback
 
+    async def send_later(
+        self,
+        destination: str,
+        text: str,
+        when: datetime,
+        sender_id: str | None = None,
+        *,
+        override_optout: bool = False,
+        uuid: str | None = None,
+    ) -> SendReceipt:
+        """Check and schedule a message for ``when`` (aware; after now): committed at
+        once as a ``scheduled`` outbox row, sent by whichever HubDesk process runs when
+        the time comes (``core.scheduling`` lists, cancels and moves it).
+
+        ``text`` is as the user wrote it: its placeholders (``{first_name}``,
+        ``{date}``...) are filled for ``when`` from the address book; ``InvalidInput``
+        when one has no value or the text has a stray brace (write ``{{`` for one)."""
+        from hubdesk.core.personalised import Personaliser
+        from hubdesk.domain.placeholders import TemplateSyntaxError, parse
+
+        if when.tzinfo is None:
+            raise ValueError("the send time must be timezone-aware")
+        if when <= datetime.now(UTC):
+            raise InvalidInput("the send time is in the past; give a time from now on")
+        ready = await self._checked(destination, text, sender_id)
+        try:
+            parsed = parse(text)
+        except TemplateSyntaxError as exc:
+            raise InvalidInput(str(exc)) from None
+        filled = await Personaliser(self._worker).one(
+            parsed, ready.sender_id, ready.destination, when.astimezone()
+        )
+        digits = ready.destination.digits
+        try:
+            result = await self._sender.submit(
+                ready.sender_id, digits, filled, override_optout=override_optout, uuid=uuid,
+                not_before=when, template_text=text if parsed.has_placeholders else None,
+            )  # fmt: skip
+        except SyncOptedOut:
+            raise OptedOut(digits, f"{OPTED_OUT[:-1]}; the message was not sent.") from None
+        assert result.item is not None
+        await self._worker.run(lambda db: _after_send(db, digits, ready.sender_id))
+        return SendReceipt(result.item, ready.destination, ready.sender_id, ready.note)
+
     async def retry(self, outbox_id: int) -> OutboxItem:
         """Try an entry again: a failed or queued one is sent now; an unknown one is
         reconciled first (re-sent only when certainly absent); others are returned as is."""
@@ -350,9 +378,6 @@ class Messenger:
 
     async def draft(self, partner: str) -> str | None:
         return await self._worker.run(lambda db: db.drafts.get(partner))
-
-    async def clear_draft(self, partner: str) -> bool:
-        return await self._worker.run(lambda db: db.drafts.delete(partner))
 
     async def drafts(self) -> list[str]:
         """Partners with a draft."""

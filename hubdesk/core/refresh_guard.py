@@ -14,8 +14,8 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
+from hubdesk.api import RequestTimedOut
 from hubdesk.api.auth import RefreshGuard, StoredRefreshToken
-from hubdesk.api.errors import RequestTimedOut
 from hubdesk.store.lock import REFRESH_LOCK, LockTimeout, hold
 from hubdesk.store.secrets import SessionVault, VaultUnavailable
 

@@ -39,8 +39,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
+from hubdesk.api import NotSignedIn
 from hubdesk.api.auth import RefreshGuard
-from hubdesk.api.errors import NotSignedIn
 from hubdesk.api.urls import validate_base_url
 from hubdesk.core.credentials import (
     ClientCredentials,
@@ -405,7 +405,8 @@ class SessionManager:
         on_tokens: Callable[[TokenGrant], Awaitable[None]],
         refresh_guard: RefreshGuard | None,
     ) -> HubClient:
-        from hubdesk.api import DEFAULT_DEADLINE, HubClient
+        from hubdesk.api import HubClient
+        from hubdesk.api.exchange import DEFAULT_DEADLINE
 
         return HubClient(
             base_url,

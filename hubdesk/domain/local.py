@@ -7,6 +7,7 @@ stored as E.164 digits without ``+`` (the API's form); times are aware UTC datet
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -19,6 +20,11 @@ class OutboxState(Enum):
 
     queued -> sending -> sent; a send that may or may not have reached the server goes to
     unknown and is reconciled against /sms/list; a request the server refused is failed.
+
+    A message sent later starts as scheduled and becomes queued when its not-before time
+    comes; one found more than an hour late (the computer was off) becomes overdue
+    instead and is sent only when the user says so. Cancelled: the user took it back
+    before it was sent (it never is).
     """
 
     QUEUED = "queued"
@@ -26,15 +32,31 @@ class OutboxState(Enum):
     SENT = "sent"
     UNKNOWN = "unknown"
     FAILED = "failed"
+    SCHEDULED = "scheduled"
+    OVERDUE = "overdue"
+    CANCELLED = "cancelled"
 
     @property
     def settled(self) -> bool:
-        return self in (OutboxState.SENT, OutboxState.FAILED)
+        """Nothing more will happen to it."""
+        return self in (OutboxState.SENT, OutboxState.FAILED, OutboxState.CANCELLED)
+
+    @property
+    def held(self) -> bool:
+        """Waiting for a time or for the user, not for the network (scheduled, overdue)."""
+        return self in (OutboxState.SCHEDULED, OutboxState.OVERDUE)
 
 
 @dataclass(frozen=True, slots=True)
 class OutboxItem:
-    """One send the user asked for: a single SMS, or one bulk send to many numbers."""
+    """One send the user asked for: a single SMS, or one bulk send to many numbers.
+
+    ``not_before``: a message sent later is never sent before this moment (aware UTC);
+    None for one sent at once. ``template_text``: the text as written, placeholders
+    unfilled, kept while the message may still be filled again for a new time (None
+    when it had no placeholders). ``batch_id``: the personalised or split bulk send the
+    row belongs to (``OutboxBatch``), None for a message of its own.
+    """
 
     id: int
     source: str
@@ -46,6 +68,44 @@ class OutboxItem:
     attempts: int = 0
     sms_ids: tuple[int, ...] = ()
     error: str | None = None
+    not_before: datetime | None = None
+    template_text: str | None = None
+    batch_id: int | None = None
+
+
+class BatchState(Enum):
+    """Whether a batch's rows may be sent: active, paused by the user (resumable), or
+    cancelled (its rows not yet claimed by a send are cancelled)."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxBatch:
+    """A bulk send made of several outbox rows: one per recipient with its own text
+    (personalised), or several bulk rows of at most 500 numbers (a long list).
+
+    ``counts``: rows by state, as they stand. ``not_before``: when it was scheduled for
+    (None: at once)."""
+
+    id: int
+    source: str
+    state: BatchState
+    created_at: datetime
+    recipients: int
+    counts: Mapping[OutboxState, int]
+    template_text: str | None = None
+    not_before: datetime | None = None
+
+    def count(self, *states: OutboxState) -> int:
+        return sum(self.counts.get(s, 0) for s in states)
+
+    @property
+    def finished(self) -> bool:
+        """Every row is settled (sent, failed or cancelled)."""
+        return all(s.settled for s, n in self.counts.items() if n)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +175,8 @@ class MessageState(Enum):
     FAILED = "failed"
     UNKNOWN = "unknown"
     RECEIVED = "received"
+    SCHEDULED = "scheduled"  # an outbox message waiting for its time
+    OVERDUE = "overdue"  # its time passed while HubDesk was not running: ask the user
 
 
 @dataclass(frozen=True, slots=True)

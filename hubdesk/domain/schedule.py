@@ -13,6 +13,10 @@ takes a typed time):
 The result is an aware UTC datetime, the form a not-before time is stored in. A time
 before ``now`` is refused, and so is one more than ``MAX_AHEAD`` ahead (a typo such as
 2052 is far likelier than a message meant for then).
+
+A scheduled message goes out when its time comes, while a HubDesk process runs. One
+found more than ``OVERDUE_AFTER`` late (the computer was off or asleep) is not sent
+without asking: ``is_overdue`` says so, and the outbox holds it as overdue.
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta, tzinfo
 
-__all__ = ["MAX_AHEAD", "ScheduleError", "parse_send_time"]
+__all__ = ["MAX_AHEAD", "OVERDUE_AFTER", "ScheduleError", "is_overdue", "parse_send_time"]
 
 #: The furthest ahead a message may be scheduled.
 MAX_AHEAD = timedelta(days=366)
+#: A scheduled message not sent this long after its time is held for the user to decide.
+OVERDUE_AFTER = timedelta(hours=1)
 
 _SHAPE = re.compile(
     r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?"  # date and time
@@ -60,6 +66,11 @@ def parse_send_time(text: str, now: datetime, tz: tzinfo | None = None) -> datet
     if when - now > MAX_AHEAD:
         raise ScheduleError(f"{written} is more than a year ahead; check the year")
     return when
+
+
+def is_overdue(not_before: datetime, now: datetime) -> bool:
+    """Whether a message meant for ``not_before`` is too late to send without asking."""
+    return now - not_before > OVERDUE_AFTER
 
 
 def _local(naive: datetime, tz: tzinfo | None, written: str) -> datetime:

@@ -1,4 +1,5 @@
-"""The server's clock: ``YYYY-MM-DD HH:MM:SS`` strings in UTC (see shared/api/README.md)."""
+"""The server's clock: ``YYYY-MM-DD HH:MM:SS`` strings in UTC, as the HubWork API writes
+them (the vendor's collection: ``tests/data/sms-extension.postman_collection.json``)."""
 
 from __future__ import annotations
 

@@ -167,6 +167,11 @@ class SimState(ApiOperations):
                 for _, m in sorted(self._data.messages.items())
             ]
 
+    def clear_messages(self) -> None:
+        """A new account: no message at all (the collection's examples gone too)."""
+        with self._lock:
+            self._data.messages.clear()
+
     def calls(self) -> list[JsonDict]:
         """Every dial, oldest first: call_id, kind ("dial"/"mask"), source, destination, time."""
         with self._lock:

@@ -3,13 +3,33 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from hubdesk.domain import CallRecord
 from hubdesk.store.timecodec import Clock, from_epoch, to_epoch, utc_now
 from hubdesk.store.transactions import transaction
 
-_SELECT = "SELECT id, number, time, ok, outcome, masked_source, call_id FROM calls"
+__all__ = ["CALL_COLUMNS", "Calls", "call_from_row"]
+
+#: The columns ``call_from_row`` reads, in its order.
+CALL_COLUMNS = "id, number, time, ok, outcome, masked_source, call_id"
+_SELECT = f"SELECT {CALL_COLUMNS} FROM calls"
+
+
+def call_from_row(row: Sequence[Any]) -> CallRecord:
+    """The ``CallRecord`` of a row selected as ``CALL_COLUMNS``."""
+    call_id, number, time, ok, outcome, masked_source, server_call_id = row
+    return CallRecord(
+        id=call_id,
+        number=number,
+        time=from_epoch(time),
+        ok=bool(ok),
+        outcome=outcome,
+        masked_source=masked_source,
+        call_id=server_call_id,
+    )
 
 
 class Calls:
@@ -53,15 +73,4 @@ class Calls:
             rows = self._conn.execute(
                 _SELECT + " WHERE number = ? ORDER BY time DESC, id DESC LIMIT ?", (number, limit)
             )
-        return [
-            CallRecord(
-                id=cid,
-                number=num,
-                time=from_epoch(t),
-                ok=bool(ok),
-                outcome=outcome,
-                masked_source=masked,
-                call_id=call_id,
-            )
-            for cid, num, t, ok, outcome, masked, call_id in rows
-        ]
+        return [call_from_row(row) for row in rows]

@@ -69,11 +69,12 @@ DELETE FROM conversations
  WHERE partner = :p AND NOT EXISTS (SELECT 1 FROM messages WHERE partner = :p)
 """
 
-# An outbox destination the user should still see: not yet on the server, or sent but
-# its SMS not stored yet. (Bulk sends come back without ids; once sent they wait for
-# attach_sms_ids and are hidden meanwhile, since the poll will store the real SMS.)
+# An outbox destination the user should still see: not yet on the server (nor
+# cancelled), or sent but its SMS not stored yet. (Bulk sends come back without ids;
+# once sent they wait for attach_sms_ids and are hidden meanwhile, since the poll will
+# store the real SMS.)
 OPEN_DESTINATION = """(
-    (d.sms_id IS NULL AND d.state <> 'sent')
+    (d.sms_id IS NULL AND d.state NOT IN ('sent', 'cancelled'))
     OR (d.sms_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.sms_id = d.sms_id))
 )"""
 

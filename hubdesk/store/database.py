@@ -37,6 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 
+from hubdesk.store.batches import Batches
 from hubdesk.store.calls import Calls
 from hubdesk.store.contacts import Contacts
 from hubdesk.store.drafts import Drafts
@@ -48,6 +49,7 @@ from hubdesk.store.optouts import OptOuts
 from hubdesk.store.outbox import Outbox
 from hubdesk.store.private_files import create_private, restrict_file
 from hubdesk.store.resends import Resends
+from hubdesk.store.schedule import Schedule
 from hubdesk.store.search import Search
 from hubdesk.store.settings import Settings
 from hubdesk.store.syncstate import SyncState
@@ -126,6 +128,8 @@ class Database:
         self.interrupted_sends = 0
         self.messages = Messages(conn, clock)
         self.outbox = Outbox(conn, clock, sender_lock)
+        self.schedule = Schedule(conn, clock)
+        self.batches = Batches(conn, clock)
         self.contacts = Contacts(conn)
         self.calls = Calls(conn, clock)
         self.optouts = OptOuts(conn, clock)

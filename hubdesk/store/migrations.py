@@ -9,11 +9,18 @@ times) from the sync engine's ``outbox_attempt:<id>`` sync-state keys into colum
 ``_TEMPLATES`` adds the saved message templates (``store.templates``).
 ``_INBOX_STATES`` adds resend links, per-conversation marks (pinned, Done, kept unread),
 an index of calls by number, and recounts the list's failure marks by the resend rule.
+``_SCHEDULED_SENDS`` lets outbox rows wait for a time (``scheduled``, ``overdue``) or be
+``cancelled``, and groups rows into batches (a personalised or split bulk send): SQLite
+cannot change a CHECK constraint, so it rebuilds ``outbox`` and ``outbox_destinations``
+(SQLite's twelve-step procedure, every row and id kept).
 A new migration is appended to ``MIGRATIONS``; an existing one is never edited once
 released.
 
 Each migration runs in its own transaction together with the ``user_version`` bump, so
-a crash part-way leaves the database at the previous version, never in between.
+a crash part-way leaves the database at the previous version, never in between. Foreign
+keys are off while migrations run (a rebuilt table's ``DROP`` must not cascade into the
+rows that refer to it; the pragma does nothing inside a transaction, so ``migrate``
+switches it around its loop) and every migration checks them before it commits.
 """
 
 from __future__ import annotations
@@ -26,6 +33,12 @@ from hubdesk.store.transactions import transaction
 
 class DatabaseTooNew(RuntimeError):
     """The file was written by a newer HubDesk (higher schema version): left untouched."""
+
+
+class MigrationFailed(sqlite3.IntegrityError):
+    """A migration would leave rows pointing at nothing (``PRAGMA foreign_key_check``);
+    it was rolled back and the database stays at its previous version (``Database.open``
+    raises it as ``DatabaseUnavailable``)."""
 
 
 _V1_BASE = (
@@ -252,12 +265,81 @@ _INBOX_STATES = (
                   AND n.time >= f.time AND (n.time > f.time OR n.sms_id > f.sms_id)))""",
 )
 
+_OUTBOX_STATES = (
+    "'queued', 'sending', 'sent', 'unknown', 'failed', 'scheduled', 'overdue', 'cancelled'"
+)
+_OUTBOX_COLUMNS = (
+    "id, uuid, source, text, state, bulk, created_at, attempts, last_attempt_at, error, "
+    "attempt_started_at, attempt_ended_at"
+)
+
+_SCHEDULED_SENDS = (
+    # A bulk send made of several outbox rows: one per recipient with its own text (a
+    # personalised send), or bulk rows of at most 500 numbers each (a long list). Its
+    # state says whether its rows may be sent; each row keeps its own state.
+    # ``resumed_at``: when the user last let it go on (after a pause, or an overdue one).
+    """CREATE TABLE outbox_batches (
+        id INTEGER PRIMARY KEY,
+        uuid TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        template_text TEXT,
+        state TEXT NOT NULL CHECK (state IN ('active', 'paused', 'cancelled')),
+        not_before INTEGER,
+        created_at INTEGER NOT NULL,
+        resumed_at INTEGER
+    )""",
+    # The outbox again, with the new states and three columns: ``not_before`` (epoch
+    # seconds, UTC: never sent before then), ``template_text`` (the text as written,
+    # placeholders unfilled, while it may be filled again for a new time) and
+    # ``batch_id``.
+    f"""CREATE TABLE outbox_new (
+        id INTEGER PRIMARY KEY,
+        uuid TEXT NOT NULL UNIQUE,
+        source TEXT NOT NULL,
+        text TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ({_OUTBOX_STATES})),
+        bulk INTEGER NOT NULL CHECK (bulk IN (0, 1)),
+        created_at INTEGER NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_attempt_at INTEGER,
+        error TEXT,
+        attempt_started_at INTEGER,
+        attempt_ended_at INTEGER,
+        not_before INTEGER,
+        template_text TEXT,
+        batch_id INTEGER REFERENCES outbox_batches (id)
+    )""",
+    f"INSERT INTO outbox_new ({_OUTBOX_COLUMNS}) SELECT {_OUTBOX_COLUMNS} FROM outbox",
+    f"""CREATE TABLE outbox_destinations_new (
+        outbox_id INTEGER NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        destination TEXT NOT NULL,
+        sms_id INTEGER,
+        state TEXT NOT NULL CHECK (state IN ({_OUTBOX_STATES})),
+        PRIMARY KEY (outbox_id, position),
+        UNIQUE (outbox_id, destination)
+    ) WITHOUT ROWID""",
+    "INSERT INTO outbox_destinations_new (outbox_id, position, destination, sms_id, state) "
+    "SELECT outbox_id, position, destination, sms_id, state FROM outbox_destinations",
+    "DROP TABLE outbox_destinations",
+    "DROP TABLE outbox",
+    "ALTER TABLE outbox_new RENAME TO outbox",
+    "ALTER TABLE outbox_destinations_new RENAME TO outbox_destinations",
+    "CREATE INDEX outbox_open ON outbox (state) WHERE state IN ('queued', 'sending', 'unknown')",
+    "CREATE INDEX outbox_due ON outbox (not_before) WHERE state = 'scheduled'",
+    "CREATE INDEX outbox_batch ON outbox (batch_id, state) WHERE batch_id IS NOT NULL",
+    "CREATE INDEX outbox_destinations_partner ON outbox_destinations (destination)",
+    "CREATE UNIQUE INDEX outbox_destinations_sms ON outbox_destinations (sms_id) "
+    "WHERE sms_id IS NOT NULL",
+)
+
 MIGRATIONS: tuple[Sequence[str], ...] = (
     _V1_BASE,
     _V2_SEARCH,
     _V3_OUTBOX,
     _TEMPLATES,
     _INBOX_STATES,
+    _SCHEDULED_SENDS,
 )
 LATEST_VERSION = len(MIGRATIONS)
 
@@ -280,9 +362,26 @@ def migrate(conn: sqlite3.Connection, target: int = LATEST_VERSION) -> int:
             f"the database has schema version {start}, newer than this HubDesk knows "
             f"({LATEST_VERSION}); update HubDesk or use another profile"
         )
-    for version in range(start + 1, target + 1):
-        with transaction(conn):
-            for statement in MIGRATIONS[version - 1]:
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {version}")
+    if start >= target:
+        return start
+    foreign_keys = bool(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+    conn.execute("PRAGMA foreign_keys = OFF")  # outside any transaction, or it does nothing
+    try:
+        for version in range(start + 1, target + 1):
+            with transaction(conn):
+                # Another process may have migrated while this one waited for the lock.
+                if schema_version(conn) >= version:
+                    continue
+                for statement in MIGRATIONS[version - 1]:
+                    conn.execute(statement)
+                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise MigrationFailed(
+                        f"schema version {version} would leave {len(broken)} row(s) of "
+                        f"{broken[0][0]} pointing at nothing; the database was left as it was"
+                    )
+                conn.execute(f"PRAGMA user_version = {version}")
+    finally:
+        if foreign_keys:
+            conn.execute("PRAGMA foreign_keys = ON")
     return start

@@ -17,6 +17,12 @@ known, the server's ``sms_id``; a bulk send gets its ids later via ``attach_sms_
 One server message is claimed by one destination at most (a UNIQUE index; see
 ``claimed_ids``). Each entry keeps its latest attempt's window in the SERVER's time
 (``attempt_window``): set by ``mark_sending`` and ``mark_unknown``/``set_attempt_end``.
+
+Messages sent later (``scheduled``, ``overdue``; see ``store.schedule``) and cancelled
+ones are never in ``pending`` and never claimed by ``mark_sending``, which also refuses
+a queued row whose batch is paused or cancelled (``BatchHeld``) and turns a queued row
+more than an hour past its not-before time into ``overdue`` (``Overdue``): a
+scheduled message never goes out late without the user saying so.
 """
 
 from __future__ import annotations
@@ -26,11 +32,22 @@ import uuid as uuidlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from hubdesk.domain import OutboxItem, OutboxState
+from hubdesk.domain import BatchState, OutboxItem, OutboxState
+from hubdesk.domain.schedule import is_overdue
 from hubdesk.store.lock import FileLock
 from hubdesk.store.outbox_recovery import join_senders, recover_interrupted
+from hubdesk.store.outbox_rows import (
+    CHUNK,
+    batch_state,
+    insert_row,
+    late_since,
+    read_items,
+    requeue_or_cancel,
+    row_state,
+    set_destinations,
+    set_state,
+)
 from hubdesk.store.timecodec import Clock, from_epoch, to_epoch, utc_now
 from hubdesk.store.transactions import transaction
 
@@ -61,6 +78,23 @@ class NotQueued(StateChanged):
     send it again, through ``requeue``). Nothing was changed."""
 
 
+class BatchHeld(NotQueued):
+    """``mark_sending`` of a queued row whose batch is paused (it waits for ``resume``)
+    or cancelled; nothing was changed. ``batch_state`` says which."""
+
+    def __init__(self, outbox_id: int, batch_state: BatchState) -> None:
+        super().__init__(outbox_id, OutboxState.QUEUED)
+        self.batch_state = batch_state
+
+
+class Overdue(NotQueued):
+    """``mark_sending`` of a row more than an hour past its not-before time: it is now
+    ``overdue`` (committed) and goes out only when the user says so."""
+
+    def __init__(self, outbox_id: int) -> None:
+        super().__init__(outbox_id, OutboxState.OVERDUE)
+
+
 class SenderBusy(OutboxError):
     """Another process holds the sender lock exclusively (it is recovering interrupted
     sends); nothing was changed: try the send again shortly."""
@@ -79,10 +113,13 @@ class AttemptWindow:
     ended: datetime | None
 
 
-_SELECT = """
-SELECT id, source, text, state, bulk, created_at, attempts, error FROM outbox
+# Rows still to send or reconcile: the queued ones of a paused batch wait for its resume.
+_PENDING = """
+ WHERE state IN ('queued', 'sending', 'unknown')
+   AND NOT (state = 'queued' AND batch_id IN (SELECT id FROM outbox_batches
+                                               WHERE state = 'paused'))
+ ORDER BY id
 """
-_CHUNK = 900  # ids per IN (...) query, below SQLite's variable limit
 
 
 def _epoch(moment: datetime | None) -> int | None:
@@ -115,8 +152,13 @@ class Outbox:
         text: str,
         bulk: bool = False,
         uuid: str | None = None,
+        *,
+        not_before: datetime | None = None,
+        template_text: str | None = None,
     ) -> OutboxItem:
-        """Write a new ``queued`` entry and commit it before returning.
+        """Write a new entry and commit it before returning: ``queued``, or ``scheduled``
+        when it has a ``not_before`` time (``template_text``: the text as written, kept
+        so that a new time can fill its placeholders again).
 
         Duplicate destinations are dropped (first kept). Passing the same client-side
         ``uuid`` twice returns the entry already written instead of a second one, so a
@@ -134,17 +176,11 @@ class Outbox:
             row = self._conn.execute("SELECT id FROM outbox WHERE uuid = ?", (key,)).fetchone()
             if row is not None:
                 return self._require(row[0])
-            cur = self._conn.execute(
-                "INSERT INTO outbox (uuid, source, text, state, bulk, created_at) "
-                "VALUES (?, ?, ?, 'queued', ?, ?)",
-                (key, source, text, int(bulk), to_epoch(self._clock())),
-            )
-            outbox_id = int(cur.lastrowid or 0)
-            self._conn.executemany(
-                "INSERT INTO outbox_destinations (outbox_id, position, destination, state) "
-                "VALUES (?, ?, ?, 'queued')",
-                [(outbox_id, pos, dest) for pos, dest in enumerate(unique)],
-            )
+            outbox_id = insert_row(
+                self._conn, uuid=key, source=source, destinations=unique, text=text,
+                bulk=bulk, created_at=self._clock(), not_before=not_before,
+                template_text=template_text,
+            )  # fmt: skip
             return self._require(outbox_id)
 
     def mark_sending(self, outbox_id: int, started: datetime | None = None) -> OutboxItem:
@@ -152,7 +188,9 @@ class Outbox:
         the transaction that makes the change, so two attempts (of this process or of
         another) can never both send one entry, and an entry that may already be on the
         server (``unknown``) is never sent again without a reconcile's ``requeue``.
-        Raises ``NotQueued`` otherwise.
+        Raises ``NotQueued`` otherwise; ``BatchHeld`` when the row's batch is paused or
+        cancelled; ``Overdue`` (after committing that state) when the row is more than
+        an hour past its not-before time.
 
         ``started`` (a server time at or before the request leaves) opens the attempt's
         window; its end is unknown until ``mark_unknown`` or ``set_attempt_end``.
@@ -160,19 +198,28 @@ class Outbox:
         ``SenderBusy`` when that is impossible right now.
         """
         self._join_senders()
-        now = to_epoch(self._clock())
+        moment = self._clock()
+        now = to_epoch(moment)
         with transaction(self._conn, durable=True):
             state = self._state(outbox_id)
             if state is not OutboxState.QUEUED:
                 raise NotQueued(outbox_id, state)
-            self._conn.execute(
-                "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
-                "last_attempt_at = ?, error = NULL, attempt_started_at = ?, "
-                "attempt_ended_at = NULL WHERE id = ?",
-                (now, _epoch(started), outbox_id),
-            )
-            self._set_destinations(outbox_id, OutboxState.SENDING, only_unsent=True)
-            return self._require(outbox_id)
+            held = batch_state(self._conn, outbox_id)
+            if held is not None and held is not BatchState.ACTIVE:
+                raise BatchHeld(outbox_id, held)
+            since = late_since(self._conn, outbox_id)
+            if since is not None and is_overdue(since, moment):
+                set_state(self._conn, outbox_id, OutboxState.OVERDUE)
+            else:
+                self._conn.execute(
+                    "UPDATE outbox SET state = 'sending', attempts = attempts + 1, "
+                    "last_attempt_at = ?, error = NULL, attempt_started_at = ?, "
+                    "attempt_ended_at = NULL WHERE id = ?",
+                    (now, _epoch(started), outbox_id),
+                )
+                set_destinations(self._conn, outbox_id, OutboxState.SENDING)
+                return self._require(outbox_id)
+        raise Overdue(outbox_id)  # its new state is committed
 
     def mark_sent(self, outbox_id: int, sms_ids: Mapping[str, int] | None = None) -> OutboxItem:
         """The server accepted it; ``sms_ids`` maps destination -> id when it said (single send)."""
@@ -181,7 +228,7 @@ class Outbox:
             self._conn.execute(
                 "UPDATE outbox SET state = 'sent', error = NULL WHERE id = ?", (outbox_id,)
             )
-            self._set_destinations(outbox_id, OutboxState.SENT, only_unsent=False)
+            set_destinations(self._conn, outbox_id, OutboxState.SENT, only_unsent=False)
             self._attach(outbox_id, sms_ids or {})
             return self._require(outbox_id)
 
@@ -200,15 +247,16 @@ class Outbox:
 
     def mark_queued(self, outbox_id: int, error: str) -> OutboxItem:
         """sending -> queued: the request certainly did not run (could not connect, 429,
-        session expired). The attempt still counts; its window is cleared."""
+        session expired). The attempt still counts; its window is cleared. A row of a
+        cancelled batch is cancelled instead (it was never sent)."""
         with transaction(self._conn, durable=True):
             self._check(outbox_id, {OutboxState.SENDING})
             self._conn.execute(
-                "UPDATE outbox SET state = 'queued', error = ?, attempt_started_at = NULL, "
+                "UPDATE outbox SET error = ?, attempt_started_at = NULL, "
                 "attempt_ended_at = NULL WHERE id = ?",
                 (error, outbox_id),
             )
-            self._set_destinations(outbox_id, OutboxState.QUEUED, only_unsent=True)
+            requeue_or_cancel(self._conn, outbox_id)
             return self._require(outbox_id)
 
     def mark_failed(self, outbox_id: int, error: str) -> OutboxItem:
@@ -216,11 +264,12 @@ class Outbox:
         return self._settle(outbox_id, OutboxState.FAILED, error)
 
     def requeue(self, outbox_id: int) -> OutboxItem:
-        """Send again (user retry of a failed entry, or reconciliation found it absent)."""
+        """Send again (user retry of a failed entry, or reconciliation found it absent).
+        A row of a cancelled batch is cancelled instead: it is certainly not on the
+        server, and the user said stop."""
         with transaction(self._conn, durable=True):
             self._check(outbox_id, {OutboxState.FAILED, OutboxState.UNKNOWN, OutboxState.QUEUED})
-            self._conn.execute("UPDATE outbox SET state = 'queued' WHERE id = ?", (outbox_id,))
-            self._set_destinations(outbox_id, OutboxState.QUEUED, only_unsent=True)
+            requeue_or_cancel(self._conn, outbox_id)
             return self._require(outbox_id)
 
     def attach_sms_ids(self, outbox_id: int, sms_ids: Mapping[str, int]) -> OutboxItem:
@@ -284,8 +333,8 @@ class Outbox:
         """The server ids among ``ids`` that an entry (other than ``except_outbox``) holds."""
         wanted = list(dict.fromkeys(ids))
         found: set[int] = set()
-        for start in range(0, len(wanted), _CHUNK):
-            chunk = wanted[start : start + _CHUNK]
+        for start in range(0, len(wanted), CHUNK):
+            chunk = wanted[start : start + CHUNK]
             rows = self._conn.execute(
                 "SELECT sms_id, outbox_id FROM outbox_destinations "
                 f"WHERE sms_id IN ({','.join('?' * len(chunk))})",
@@ -295,8 +344,8 @@ class Outbox:
         return found
 
     def get(self, outbox_id: int) -> OutboxItem | None:
-        row = self._conn.execute(_SELECT + " WHERE id = ?", (outbox_id,)).fetchone()
-        return None if row is None else self._build([row])[0]
+        found = read_items(self._conn, " WHERE id = ?", (outbox_id,))
+        return found[0] if found else None
 
     def uuid_of(self, outbox_id: int) -> str | None:
         row = self._conn.execute("SELECT uuid FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
@@ -314,11 +363,10 @@ class Outbox:
         }
 
     def pending(self) -> list[OutboxItem]:
-        """Entries still to send or reconcile (queued, sending, unknown), oldest first."""
-        rows = self._conn.execute(
-            _SELECT + " WHERE state IN ('queued', 'sending', 'unknown') ORDER BY id"
-        ).fetchall()
-        return self._build(rows)
+        """Entries still to send or reconcile (queued, sending, unknown), oldest first;
+        not the queued rows of a paused batch (they wait for its resume), nor rows
+        waiting for their time (``store.schedule``)."""
+        return read_items(self._conn, _PENDING)
 
     def awaiting_ids(self, source: str | None = None) -> list[OutboxItem]:
         """Sent entries (of ``source``, or all) with a destination whose server id is not
@@ -326,37 +374,26 @@ class Outbox:
         engine has found its messages, and any entry whose look-up failed. Their
         messages are on the server but claimed by nobody yet."""
         sql = (
-            _SELECT + " WHERE id IN (SELECT outbox_id FROM outbox_destinations "
+            " WHERE id IN (SELECT outbox_id FROM outbox_destinations "
             "WHERE state = 'sent' AND sms_id IS NULL) AND state = 'sent'"
         )
         args: tuple[str, ...] = ()
         if source is not None:
             sql += " AND source = ?"
             args = (source,)
-        return self._build(self._conn.execute(sql + " ORDER BY id", args).fetchall())
+        return read_items(self._conn, sql + " ORDER BY id", args)
 
     def all(self, limit: int = 100) -> list[OutboxItem]:
         """The newest ``limit`` entries, newest first."""
-        rows = self._conn.execute(_SELECT + " ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-        return self._build(rows)
+        return read_items(self._conn, " ORDER BY id DESC LIMIT ?", (limit,))
 
     # -- internals ----------------------------------------------------------------------
 
     def _settle(self, outbox_id: int, state: OutboxState, error: str) -> OutboxItem:
         with transaction(self._conn, durable=True):
-            self._check(outbox_id, set(OutboxState) - {OutboxState.SENT})
-            self._conn.execute(
-                "UPDATE outbox SET state = ?, error = ? WHERE id = ?",
-                (state.value, error, outbox_id),
-            )
-            self._set_destinations(outbox_id, state, only_unsent=True)
+            self._check(outbox_id, set(OutboxState) - {OutboxState.SENT, OutboxState.CANCELLED})
+            set_state(self._conn, outbox_id, state, error)
             return self._require(outbox_id)
-
-    def _set_destinations(self, outbox_id: int, state: OutboxState, only_unsent: bool) -> None:
-        sql = "UPDATE outbox_destinations SET state = ? WHERE outbox_id = ?"
-        if only_unsent:
-            sql += " AND state <> 'sent'"
-        self._conn.execute(sql, (state.value, outbox_id))
 
     def _attach(self, outbox_id: int, sms_ids: Mapping[str, int]) -> None:
         for destination, sms_id in sms_ids.items():
@@ -374,10 +411,10 @@ class Outbox:
                 raise OutboxError(f"outbox entry {outbox_id} has no destination {destination}")
 
     def _state(self, outbox_id: int) -> OutboxState:
-        row = self._conn.execute("SELECT state FROM outbox WHERE id = ?", (outbox_id,)).fetchone()
-        if row is None:
+        state = row_state(self._conn, outbox_id)
+        if state is None:
             raise OutboxError(f"no outbox entry {outbox_id}")
-        return OutboxState(row[0])
+        return state
 
     def _check(self, outbox_id: int, allowed: Iterable[OutboxState]) -> None:
         state = self._state(outbox_id)
@@ -389,31 +426,3 @@ class Outbox:
         if item is None:
             raise OutboxError(f"no outbox entry {outbox_id}")
         return item
-
-    def _build(self, rows: Sequence[Sequence[Any]]) -> list[OutboxItem]:
-        if not rows:
-            return []
-        ids = [r[0] for r in rows]
-        dests: dict[int, list[tuple[str, int | None]]] = {i: [] for i in ids}
-        marks = ",".join("?" * len(ids))
-        for outbox_id, dest, sms_id in self._conn.execute(
-            "SELECT outbox_id, destination, sms_id FROM outbox_destinations "
-            f"WHERE outbox_id IN ({marks}) ORDER BY outbox_id, position",
-            ids,
-        ):
-            dests[outbox_id].append((dest, sms_id))
-        return [
-            OutboxItem(
-                id=oid,
-                source=source,
-                destinations=tuple(d for d, _ in dests[oid]),
-                text=text,
-                state=OutboxState(state),
-                bulk=bool(bulk),
-                created_at=from_epoch(created),
-                attempts=attempts,
-                sms_ids=tuple(s for _, s in dests[oid] if s is not None),
-                error=error,
-            )
-            for oid, source, text, state, bulk, created, attempts, error in rows
-        ]

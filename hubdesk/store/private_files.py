@@ -18,7 +18,8 @@ existing folder had:
 
 Windows has no mode bits: the profile lives in ``%APPDATA%`` under the user's profile,
 whose ACL already grants access to that user, SYSTEM and Administrators only, and new
-files inherit it. The checks here do nothing there (``POSIX`` is False).
+files inherit it. The checks here do nothing there (written as ``sys.platform`` tests, so
+that mypy checks each side for its own platform).
 """
 
 from __future__ import annotations
@@ -27,12 +28,12 @@ import logging
 import os
 import secrets
 import stat
+import sys
 from pathlib import Path
 
 __all__ = [
     "FILE_MODE",
     "FOLDER_MODE",
-    "POSIX",
     "create_private",
     "restrict_file",
     "secure_folder",
@@ -41,7 +42,6 @@ __all__ = [
 
 FILE_MODE = 0o600
 FOLDER_MODE = 0o700
-POSIX = os.name == "posix"
 _OTHERS = 0o077  # any permission bit for the group or for everyone else
 _O_BINARY: int = getattr(os, "O_BINARY", 0)
 _O_CLOEXEC: int = getattr(os, "O_CLOEXEC", 0)
@@ -56,7 +56,7 @@ def secure_folder(path: Path) -> str | None:
     Returns None when the folder is private (now or already), else one sentence saying
     that it stays open to other users and why; it is also logged as a warning.
     """
-    if not POSIX:
+    if sys.platform == "win32":
         return None
     try:
         info = os.stat(path)
@@ -84,7 +84,7 @@ def restrict_file(path: Path) -> None:
     """Narrow an existing file of ours to 0600 (nothing when missing, not a plain file,
     or not ours). A file system that refuses is logged, not raised: the file stays
     usable, only not narrowed."""
-    if not POSIX:
+    if sys.platform == "win32":
         return
     try:
         info = os.lstat(path)
@@ -138,7 +138,7 @@ def write_private(path: Path, data: bytes) -> None:
 def _exactly_private(fd: int) -> None:
     """A file just created with mode 0600 minus the umask: give the owner back what an
     odd umask (such as 0277, which leaves 0400) took away. Never wider than 0600."""
-    if POSIX and stat.S_IMODE(os.fstat(fd).st_mode) != FILE_MODE:
+    if sys.platform != "win32" and stat.S_IMODE(os.fstat(fd).st_mode) != FILE_MODE:
         os.fchmod(fd, FILE_MODE)
 
 

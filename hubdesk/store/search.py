@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
 
-from hubdesk.domain.models import SmsType
+from hubdesk.domain import SmsType
 from hubdesk.store.snippets import Ranges, free_markers, parse_marked, segments, snippet
 from hubdesk.store.timecodec import from_epoch
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from hubdesk.domain import format_server_time, parse_server_time
+from hubdesk.domain.times import format_server_time, parse_server_time
 from hubdesk.store.transactions import transaction
 
 HIGH_WATER = "high_water_time"
 BACKFILL_CURSOR = "backfill_cursor"
 BACKFILL_DONE = "backfill_done"
+#: Set by the poller's first finished pass: from then on, a new message is news.
+POLLED = "poller_polled"
 
 
 class SyncState:

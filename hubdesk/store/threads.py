@@ -3,9 +3,10 @@ stored, and (on request) with the calls placed to that number from HubDesk.
 
 Pages are newest first and keyed, not offset: ``before=(time, sms_id)`` of the oldest
 stored SMS on the previous page (``next_cursor`` picks it). Outbox entries are placed
-by their creation time, calls by their time; both belong to the page whose SMS time
-range covers them, so every entry is returned exactly once across pages; a page can
-therefore hold a few more than ``limit`` entries. Each SMS carries its resend links
+by their creation time (a message sent later: by its not-before time), calls by their
+time; both belong to the page whose SMS time range covers them, so every entry is
+returned exactly once across pages; a page can therefore hold a few more than ``limit``
+entries. Cancelled entries are not shown. Each SMS carries its resend links
 (``ThreadEntry.resent``, ``resend_of``).
 """
 
@@ -16,7 +17,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from hubdesk.domain import CallRecord, DeliveryStatus, MessageState, SmsType, ThreadEntry
+from hubdesk.domain import DeliveryStatus, MessageState, SmsType, ThreadEntry
+from hubdesk.store.calls import CALL_COLUMNS, call_from_row
 from hubdesk.store.conversations import OPEN_DESTINATION
 from hubdesk.store.timecodec import from_epoch, to_epoch
 
@@ -32,6 +34,8 @@ _OUTBOX_STATE = {
     "unknown": MessageState.UNKNOWN,
     "failed": MessageState.FAILED,
     "sent": MessageState.PENDING,  # accepted by the server, SMS not stored yet
+    "scheduled": MessageState.SCHEDULED,
+    "overdue": MessageState.OVERDUE,
 }
 
 # Each stored SMS with its resend links: the outbox entry that resent it (and that
@@ -49,16 +53,20 @@ SELECT m.sms_id, m.text, m.time, m.type, m.delivery_status, m.sender_id, m.segme
  LIMIT ?
 """
 
+# An outbox entry's place in the thread: when it was written, or for a message sent
+# later the time it waits for (scheduled messages come after everything sent so far).
 _OUTBOX = f"""
-SELECT ob.id, d.position, ob.text, ob.created_at, ob.source, d.state, d.sms_id, rof.sms_id
+SELECT ob.id, d.position, ob.text, coalesce(ob.not_before, ob.created_at), ob.source,
+       d.state, d.sms_id, rof.sms_id
   FROM outbox_destinations d JOIN outbox ob ON ob.id = d.outbox_id
   LEFT JOIN resends rof ON rof.outbox_id = ob.id
  WHERE d.destination = ? AND {OPEN_DESTINATION}
-   AND ob.created_at >= ? AND ob.created_at < ?
+   AND coalesce(ob.not_before, ob.created_at) >= ?
+   AND coalesce(ob.not_before, ob.created_at) < ?
 """
 
-_CALLS = """
-SELECT id, number, time, ok, outcome, masked_source, call_id FROM calls
+_CALLS = f"""
+SELECT {CALL_COLUMNS} FROM calls
  WHERE number = ? AND time >= ? AND time < ?
 """
 
@@ -148,23 +156,14 @@ def _outbox_entry(partner: str, row: Sequence[Any]) -> ThreadEntry:
 
 def _call_entry(partner: str, row: Sequence[Any]) -> ThreadEntry:
     """A call placed from HubDesk, as an item of the timeline (``text``: its outcome)."""
-    call_id, number, time, ok, outcome, masked_source, server_call_id = row
-    record = CallRecord(
-        id=call_id,
-        number=number,
-        time=from_epoch(time),
-        ok=bool(ok),
-        outcome=outcome,
-        masked_source=masked_source,
-        call_id=server_call_id,
-    )
+    record = call_from_row(row)
     return ThreadEntry(
-        key=f"call:{call_id}",
+        key=f"call:{record.id}",
         partner=partner,
-        text=outcome,
+        text=record.outcome,
         time=record.time,
         direction=SmsType.SENT,
         state=MessageState.SENT,
-        sender_id=masked_source or "",
+        sender_id=record.masked_source or "",
         call=record,
     )

@@ -22,12 +22,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from hubdesk.api import ApiError, HubClient
-from hubdesk.domain import Page, Sms, format_server_time, parse_server_time
+from hubdesk.domain import Page, Sms
+from hubdesk.domain.times import format_server_time, parse_server_time
 from hubdesk.store.database import Database
 from hubdesk.store.syncstate import BACKFILL_CURSOR, BACKFILL_DONE
 from hubdesk.store.transactions import transaction
@@ -41,7 +42,7 @@ from hubdesk.sync.events import (
     SyncStatusKind,
     SyncStatusSource,
 )
-from hubdesk.sync.health import bounded_wait, pause, problem
+from hubdesk.sync.health import Sleep, bounded_wait, pause, problem
 from hubdesk.sync.pacing import RatePacer
 
 __all__ = ["DEFAULT_DEPTH", "Backfill", "BackfillResult", "Cursor"]
@@ -55,7 +56,6 @@ MAX_SETTLE_WAIT = 5.0
 RETRY_FIRST = 30.0  # seconds before ``keep_running`` runs a failed backfill again
 RETRY_MAX = 600.0
 log = logging.getLogger(__name__)
-Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +295,9 @@ class Backfill:
         text = cursor.dumps()
         rows = list(page.items)
         applied = await self._worker.run(
-            lambda db: storeops.apply_messages(db, rows, state={BACKFILL_CURSOR: text})
+            lambda db: storeops.apply_messages(
+                db, rows, state={BACKFILL_CURSOR: text}, history=True
+            )
         )
         if applied.upsert.partners:
             await self.events.messages_changed.emit(applied.upsert.partners)

@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Generic, TypeVar
 
-from hubdesk.domain import OutboxItem, Sms
+from hubdesk.domain import OutboxBatch, OutboxItem, Sms
 
 __all__ = [
     "BackfillProgress",
@@ -129,6 +129,9 @@ class SyncEvents:
         default_factory=lambda: Channel("backfill_progress")
     )
     outbox_changed: Channel[OutboxItem] = field(default_factory=lambda: Channel("outbox_changed"))
+    # A bulk send made of many rows was started, paused, resumed or cancelled (its rows'
+    # own changes come on ``outbox_changed``).
+    batch_changed: Channel[OutboxBatch] = field(default_factory=lambda: Channel("batch_changed"))
     optouts_changed: Channel[frozenset[str]] = field(
         default_factory=lambda: Channel("optouts_changed")
     )

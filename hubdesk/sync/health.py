@@ -26,9 +26,11 @@ from datetime import datetime
 from hubdesk.store.database import DatabaseBusy
 from hubdesk.sync.events import SyncStatus, SyncStatusKind, SyncStatusSource
 
-__all__ = ["MAX_WAIT", "StatusBoard", "bounded_wait", "pause", "problem", "supervise"]
+__all__ = ["MAX_WAIT", "Sleep", "StatusBoard", "bounded_wait", "pause", "problem", "supervise"]
 
 MAX_WAIT = 3600.0  # seconds: the longest any background loop pauses
+#: How the loops wait (``asyncio.sleep``; a test gives a fake clock's).
+Sleep = Callable[[float], Awaitable[None]]
 log = logging.getLogger(__name__)
 
 _DOING = {
@@ -50,19 +52,25 @@ def bounded_wait(
 
 
 async def pause(
-    stop: asyncio.Event, seconds: float, sleep: Callable[[float], Awaitable[None]]
+    stop: asyncio.Event,
+    seconds: float,
+    sleep: Sleep,
+    wake: asyncio.Event | None = None,
 ) -> None:
-    """``sleep(seconds)`` (bounded: ``bounded_wait``), ended early when ``stop`` is set."""
-    if stop.is_set():
+    """``sleep(seconds)`` (bounded: ``bounded_wait``), ended early when ``stop`` (or
+    ``wake``, when given) is set."""
+    if stop.is_set() or (wake is not None and wake.is_set()):
         return
-    waiter = asyncio.ensure_future(stop.wait())
+    waiters = {asyncio.ensure_future(stop.wait())}
+    if wake is not None:
+        waiters.add(asyncio.ensure_future(wake.wait()))
     sleeper = asyncio.ensure_future(sleep(bounded_wait(seconds)))
     try:
-        await asyncio.wait({waiter, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({*waiters, sleeper}, return_when=asyncio.FIRST_COMPLETED)
     finally:
-        for task in (waiter, sleeper):
+        for task in (*waiters, sleeper):
             task.cancel()
-        await asyncio.gather(waiter, sleeper, return_exceptions=True)
+        await asyncio.gather(*waiters, sleeper, return_exceptions=True)
 
 
 def problem(
@@ -92,7 +100,7 @@ async def supervise(
     *,
     source: SyncStatusSource,
     report: Callable[[SyncStatus], Awaitable[None]],
-    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    sleep: Sleep = asyncio.sleep,
     first_retry: float = 5.0,
     max_backoff: float = 300.0,
 ) -> None:

@@ -62,11 +62,18 @@ class SubmitResult:
 
 @dataclass(frozen=True, slots=True)
 class Attempt:
-    """One send attempt (or reconciliation) of an outbox row and how it ended."""
+    """One send attempt (or reconciliation) of an outbox row and how it ended.
+
+    ``held``: nothing was attempted because the row's batch is paused (it stays queued
+    for ``resume``) or cancelled, or because it was found too late (now overdue).
+    ``elsewhere``: nothing was attempted because another attempt (of this process or of
+    another sharing the database) had claimed the row; ``item`` is where it stands."""
 
     item: OutboxItem
     error: ApiError | None = None
     executed: Executed = "no"
+    held: bool = False
+    elsewhere: bool = False
 
 
 @dataclass(slots=True)
@@ -85,13 +92,23 @@ class FlushReport:
     # Sent rows whose server ids are not all known yet (also in ``sent``): looked up
     # again by the next flush, never sent again.
     awaiting_ids: list[int] = field(default_factory=list)
+    # Messages sent later: those whose time came with this flush (then sent or filed as
+    # any other row), every row now overdue (found more than an hour late: left for the
+    # user to send or cancel), and the queued rows of paused batches (left alone).
+    due: list[int] = field(default_factory=list)
+    overdue: list[int] = field(default_factory=list)
+    paused: list[int] = field(default_factory=list)
+    cancelled: list[int] = field(default_factory=list)  # cancelled while this flush ran
     stopped: str | None = None  # why the flush stopped early (offline, rate limited...)
     error: ApiError | None = None  # the API error behind ``stopped``, when there was one
     next_check: float | None = None  # seconds until an unknown row can be decided
+    next_due: float | None = None  # seconds until the next scheduled message is due
 
     @property
     def settled(self) -> bool:
-        """Every row is sent or failed, and every sent row holds its server ids."""
+        """Every row to send now is sent or failed, and every sent row holds its server
+        ids (rows waiting for a time, for the user, or for a paused batch's resume do
+        not count)."""
         return not self.queued and not self.unknown and not self.awaiting_ids
 
 
@@ -114,11 +131,17 @@ def is_refusal(exc: ApiError) -> bool:
 
 
 def file_item(report: FlushReport, item: OutboxItem) -> None:
-    """Add ``item``'s id to the report's list for its state."""
-    {
+    """Add ``item``'s id to the report's list for its state (a scheduled row, left for
+    its time, is in none)."""
+    lists = {
         OutboxState.SENT: report.sent,
         OutboxState.FAILED: report.failed,
         OutboxState.QUEUED: report.queued,
         OutboxState.UNKNOWN: report.unknown,
         OutboxState.SENDING: report.unknown,
-    }[item.state].append(item.id)
+        OutboxState.OVERDUE: report.overdue,
+        OutboxState.CANCELLED: report.cancelled,
+    }
+    found = lists.get(item.state)
+    if found is not None and item.id not in found:
+        found.append(item.id)

@@ -11,7 +11,9 @@ When the budget is spent it waits for the window to roll over. The window's end 
 sent on ordinary answers, so it is bounded from what was seen: the window that counted a
 response observed at monotonic time ``t`` began before ``t``, so it has ended by
 ``t + window``. The pacer keeps the first observation of the current window (a window
-change shows as ``remaining`` going up) and waits until then + ``window``. A 429's
+change shows as ``remaining`` going up) and waits until then + ``window``; the server
+clock's transport, which sees every answer of the client (not only those after the job
+started), often knows an earlier one (``ServerClock.rate_window_seen``), used then. A 429's
 ``X-RateLimit-Reset`` (server epoch) is used when a server clock is available.
 """
 
@@ -20,15 +22,13 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from hubdesk.api import HubClient, RateLimitInfo
 from hubdesk.sync.clock import ServerClock
-from hubdesk.sync.health import bounded_wait
+from hubdesk.sync.health import Sleep, bounded_wait
 
 __all__ = ["RatePacer", "reserve_for"]
-
-Sleep = Callable[[float], Awaitable[None]]
 
 
 def reserve_for(limit: int, fraction: float = 0.1, minimum: int = 20) -> int:
@@ -114,6 +114,12 @@ class RatePacer:
         if info is not None and info.retry_after is not None:
             return max(0.0, info.observed_at + info.retry_after - now) + self._margin
         seen = self._window_seen if self._window_seen is not None else now
+        # The server clock's transport saw every answer of the client, this job's or
+        # not: its first answer of the window, when it can still be this window's, is
+        # the better bound (sync.clock).
+        first = None if self._clock is None else self._clock.rate_window_seen
+        if first is not None and now - self._window < first < seen:
+            seen = first
         return max(0.0, seen + self._window - now) + self._margin
 
     async def acquire(self) -> None:

@@ -1,6 +1,8 @@
 """The outbox sender's loops: ``settle`` (flush until done) and ``run`` (flush forever).
 
-``run`` pauses ``interval`` seconds between passes while they go through. While they
+``run`` pauses ``interval`` seconds between passes while they go through, or less when
+a scheduled message is due sooner (``FlushReport.next_due``), and a ``wake`` event (the
+sender's ``poke``) ends a pause at once. While they
 keep failing (the flush stopped early because the server could not be reached, limited
 the rate or refused the session, or the flush raised) the pause doubles after each
 failing pass, up to ``max_backoff``, and is at least a 429's Retry-After (at most an
@@ -20,15 +22,15 @@ from collections.abc import Awaitable, Callable
 
 from hubdesk.api import RateLimited
 from hubdesk.sync.events import SyncStatus, SyncStatusKind, SyncStatusSource
-from hubdesk.sync.health import bounded_wait, pause, problem
+from hubdesk.sync.health import Sleep, bounded_wait, pause, problem
 from hubdesk.sync.outcomes import FlushReport
 
 __all__ = ["MAX_BACKOFF", "pass_delay", "run_passes", "settle_passes"]
 
 MAX_BACKOFF = 300.0  # seconds: the longest pause of ``run`` while passes keep failing
+_DUE_MARGIN = 0.05  # seconds after a scheduled message's time that its pass starts
 log = logging.getLogger(__name__)
 Flush = Callable[[], Awaitable[FlushReport]]
-Sleep = Callable[[float], Awaitable[None]]
 Report = Callable[[SyncStatus], Awaitable[None]]
 
 
@@ -82,12 +84,15 @@ async def run_passes(
     max_backoff: float,
     sleep: Sleep,
     report: Report = _no_report,
+    wake: asyncio.Event | None = None,
 ) -> None:
     """Flush until ``stop`` is set, pausing and reporting as the module docstring says."""
     failures = 0
     broken = False  # the last pass raised
     while not stop.is_set():
         retry_after: float | None = None
+        if wake is not None:
+            wake.clear()  # a poke from now on asks for another pass
         try:
             outcome = await flush()
         except Exception as exc:
@@ -101,7 +106,9 @@ async def run_passes(
             if isinstance(outcome.error, RateLimited):
                 retry_after = outcome.error.retry_after
             delay = pass_delay(interval, failures, max_backoff, retry_after)
+            if failures == 0 and outcome.next_due is not None:
+                delay = min(delay, outcome.next_due + _DUE_MARGIN)  # on time, not a pass late
             if broken:
                 broken = False
                 await report(SyncStatus(SyncStatusKind.ONLINE, source=SyncStatusSource.OUTBOX))
-        await pause(stop, delay, sleep)
+        await pause(stop, delay, sleep, wake)

@@ -10,6 +10,9 @@ time in that transaction, so overlap rows and restarts never announce a message 
 
 First run (no high-water mark, empty store): page 1 only, newest first; the backfill
 fetches the rest. Its messages are history and are not announced (``announce_initial``).
+The first finished pass is recorded (``POLLED``): after it every new message is news,
+the first one a new, empty account receives included, and the backfill leaves to the
+poller any message newer than the high-water mark (``storeops.history_only``).
 
 Outbound messages still pending that the walk did not bring are refreshed with
 ``/sms/detail`` every ``pending_every`` passes, at most ``pending_batch`` at a time, and
@@ -22,7 +25,6 @@ import asyncio
 import functools
 import logging
 import random
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -35,6 +37,7 @@ from hubdesk.api import (
 )
 from hubdesk.domain import Sms
 from hubdesk.store.database import Database
+from hubdesk.store.syncstate import POLLED
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync import storeops
 from hubdesk.sync.events import (
@@ -44,13 +47,12 @@ from hubdesk.sync.events import (
     SyncStatusKind,
     SyncStatusSource,
 )
-from hubdesk.sync.health import bounded_wait, problem
+from hubdesk.sync.health import Sleep, bounded_wait, problem
 
 __all__ = ["MIN_INTERVAL", "PollResult", "Poller"]
 
 MIN_INTERVAL = 5.0
 log = logging.getLogger(__name__)
-Sleep = Callable[[float], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +121,13 @@ class Poller:
 
     async def _poll(self) -> PollResult:
         self._passes += 1
-        hw = await self._worker.run(storeops.high_water)
+        hw, polled = await self._worker.run(storeops.poll_view)
         requests = 0
         rows: list[Sms] = []
         pages: list[int] = []
-        initial = hw is None
+        # The first pass on a profile brings history, not news; so does none after it
+        # (an account with no message yet: the first to arrive is news).
+        initial = not polled
         if hw is None:
             page = await self._client.list_sms(page=1)
             requests += 1
@@ -155,7 +159,9 @@ class Poller:
         newest = max((m.time for m in rows), default=None)
         new_hw = newest if hw is None or (newest is not None and newest > hw) else None
         applied = await self._worker.run(
-            lambda db: storeops.apply_messages(db, rows, set_high_water=new_hw)
+            lambda db: storeops.apply_messages(
+                db, rows, set_high_water=new_hw, state=None if polled else {POLLED: "1"}
+            )
         )
         result = self._result(applied, rows, requests, initial, pages, new_hw or hw)
         await self._emit(result)

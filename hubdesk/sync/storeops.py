@@ -15,7 +15,7 @@ from hubdesk.domain import OutboxItem, Sms, SmsType
 from hubdesk.domain.optouts import OptAction, classify, decisive
 from hubdesk.store.database import Database
 from hubdesk.store.messages import UpsertResult
-from hubdesk.store.syncstate import HIGH_WATER
+from hubdesk.store.syncstate import HIGH_WATER, POLLED
 from hubdesk.store.transactions import transaction
 
 _CHUNK = 900
@@ -42,6 +42,30 @@ def delivery_statuses(db: Database, ids: Iterable[int]) -> dict[int, str]:
 def high_water(db: Database) -> datetime | None:
     """The poller's high-water server time (falls back to the newest stored message)."""
     return db.sync_state.get_time(HIGH_WATER) or db.messages.newest_server_time()
+
+
+def polled(db: Database) -> bool:
+    """The poller has finished a pass on this profile (a profile from before the marker
+    has the poller's high-water mark)."""
+    return db.sync_state.get(POLLED) is not None or db.sync_state.get(HIGH_WATER) is not None
+
+
+def poll_view(db: Database) -> tuple[datetime | None, bool]:
+    """The high-water mark and whether the poller has finished a pass on this profile."""
+    return high_water(db), polled(db)
+
+
+def history_only(db: Database, rows: Sequence[Sms]) -> list[Sms]:
+    """The rows that are history, not news: the backfill stores these and leaves the rest
+    to the poller, which announces them. Once the poller has finished a pass, a message
+    newer than its high-water mark (any message, when that pass found none) arrived
+    after it looked; before its first pass everything is history."""
+    hw = db.sync_state.get_time(HIGH_WATER)
+    if not polled(db):
+        return list(rows)
+    if hw is None:
+        return []
+    return [m for m in rows if m.time <= hw]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,12 +118,16 @@ def apply_messages(
     *,
     set_high_water: datetime | None = None,
     state: Mapping[str, str | None] | None = None,
+    history: bool = False,
 ) -> Applied:
     """Upsert ``rows``, apply opt-out keywords, and write sync-state keys: ONE transaction.
 
-    ``state`` maps sync-state keys to values (None deletes the key).
+    ``state`` maps sync-state keys to values (None deletes the key). ``history``: only the
+    rows that are history are stored (``history_only``; the backfill's pages).
     """
     with transaction(db.conn):
+        if history:
+            rows = history_only(db, rows)
         previous = delivery_statuses(db, (m.sms_id for m in rows))
         result = db.messages.upsert_messages(rows)
         new_received = [m for m in rows if m.sms_id in result.new_ids]

@@ -122,17 +122,7 @@ class Story:
 
     def add_contact(self, name: str, number: str) -> None:
         run = self.cli("contacts", "add", name, number)
-        if run.returncode == 0:
-            return
-        assert run.returncode == 2, run  # no such command yet: use the store directly
-        from hubdesk.app.main import DB_FILE
-        from hubdesk.store.database import Database
-
-        db = Database.open(self.home / DB_FILE)
-        try:
-            db.contacts.add(number, name)
-        finally:
-            db.close()
+        assert run.returncode == 0, run
 
     # -- the app ----------------------------------------------------------------------
 
@@ -220,6 +210,9 @@ class Story:
         for log in self.logs:
             tail = log.read_text(errors="replace").splitlines()[-30:]
             lines += [f"--- {log.name}", *tail]
+        lines.append("--- the simulator's last requests")
+        for r in self.sim.state.requests()[-20:]:
+            lines.append(f"{r['at']} {r['method']} {r['path']} {r['query']} -> {r['status']}")
         return "\n".join(lines)
 
 
@@ -329,12 +322,12 @@ def test_the_start_minimized_setting_starts_in_the_tray(
     story: Story, request: pytest.FixtureRequest
 ) -> None:
     """The setting (not the flag) keeps the window hidden from the very first frame."""
-    from hubdesk.app.main import DB_FILE
     from hubdesk.store.database import Database
+    from hubdesk.store.profile import database_path
 
     try:
         story.login()
-        db = Database.open(story.home / DB_FILE)
+        db = Database.open(database_path(story.home))
         try:
             db.settings.set("app.start_minimized", True)  # what Settings saves
         finally:

@@ -24,8 +24,8 @@ class MemoryKeyring(KeyringBackend):
     def priority(cls) -> float:
         raise RuntimeError("test backend: pass it explicitly")
 
-    def __init__(self, max_chars: int | None = None, fail_after_writes: int | None = None):
-        super().__init__()
+    def __init__(self, max_chars: int | None = None, fail_after_writes: int | None = None) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring's, unannotated
         self.entries: dict[tuple[str, str], str] = {}
         self.max_chars = max_chars
         self.fail_after_writes = fail_after_writes
@@ -55,8 +55,8 @@ class FailingKeyring(KeyringBackend):
     def priority(cls) -> float:
         raise RuntimeError("test backend: pass it explicitly")
 
-    def __init__(self, error: Exception):
-        super().__init__()
+    def __init__(self, error: Exception) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring's, unannotated
         self.error = error
         self.calls = 0
 

@@ -18,11 +18,13 @@ import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from hubdesk.domain import DeliveryStatus, ReadStatus, Sms, SmsType
 from hubdesk.store.database import Database
+from tests.unit.test_exports import FACADES, read_exports
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,11 +100,10 @@ def loaded(name: str, modules: list[str]) -> list[str]:
     return [m for m in modules if m == name or m.startswith(name + ".")]
 
 
-@pytest.fixture
-def profile(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A profile folder whose database holds one conversation."""
-    home = tmp_path / "home"
-    home.mkdir()
+    home = tmp_path_factory.mktemp("home")
     sms = Sms(
         sms_id=1,
         source="447400123456",
@@ -122,7 +123,10 @@ def profile(tmp_path: Path) -> Path:
     return home
 
 
-def test_the_first_frame_loads_no_network_keyring_or_pages(profile: Path) -> None:
+@pytest.fixture(scope="module")
+def first_frame(profile: Path) -> dict[str, Any]:
+    """The probe's report: ``modules`` loaded when the first frame has painted, whether
+    it ``painted`` and its ``rows``."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBDESK_", "PYTHON_KEYRING"))}
     env.update(QT_QPA_PLATFORM="offscreen", HUBDESK_HOME=str(profile), PYTHONPATH=str(ROOT))
     env.pop("DBUS_SESSION_BUS_ADDRESS", None)
@@ -131,13 +135,29 @@ def test_the_first_frame_loads_no_network_keyring_or_pages(profile: Path) -> Non
     )
     line = next((s for s in done.stdout.splitlines() if s.startswith("PROBE ")), None)
     assert line is not None, f"exit {done.returncode}\n{done.stdout}\n{done.stderr}"
-    report = json.loads(line.removeprefix("PROBE "))
-    assert report["painted"], "the window did not paint before start-up went on"
-    assert report["rows"] == 1, "the first frame did not show the cached conversation"
-    early = {name: loaded(name, report["modules"]) for name in DEFERRED}
+    assert done.returncode == 0, done.stderr
+    report: dict[str, Any] = json.loads(line.removeprefix("PROBE "))
+    return report
+
+
+def test_the_first_frame_loads_no_network_keyring_or_pages(first_frame: dict[str, Any]) -> None:
+    assert first_frame["painted"], "the window did not paint before start-up went on"
+    assert first_frame["rows"] == 1, "the first frame did not show the cached conversation"
+    early = {name: loaded(name, first_frame["modules"]) for name in DEFERRED}
     early = {name: mods for name, mods in early.items() if mods}
     assert not early, f"imported before the first paint: {early}"
-    assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("package", FACADES)
+def test_a_lazy_export_waits_for_a_module_the_first_frame_does_not_load(
+    package: str, first_frame: dict[str, Any]
+) -> None:
+    """A façade imports a name lazily only when that saves the first frame a module
+    (docs/ARCHITECTURE.md): a lazy name whose module is loaded before the first paint
+    anyway is written three times for nothing, and belongs with the plain imports."""
+    lazy = read_exports(ROOT.joinpath(*package.split("."), "__init__.py")).lazy or {}
+    needless = sorted(name for name, module in lazy.items() if module in first_frame["modules"])
+    assert not needless, f"{package}: import these plainly, the first frame loads them: {needless}"
 
 
 def test_httpx_loads_without_its_command_line_client() -> None:

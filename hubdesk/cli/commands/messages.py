@@ -1,9 +1,10 @@
-"""``send``, ``bulk-send``, ``messages``, ``show``.
+"""``send``, ``messages``, ``show`` (``bulk-send`` is in ``commands.bulk``).
 
 Sending goes through :class:`Outgoing`, the one seam between "the user asked to send"
 and "the API was called": :class:`~hubdesk.cli.outbox.OutboxOutgoing` commits an outbox
 row in the profile's database before any network I/O and lets ``OutboxSender`` send it
-exactly once (see ``hubdesk.cli.outbox``). ``messages`` and ``show`` read the server.
+exactly once (see ``hubdesk.cli.outbox``). With ``--at`` the row is committed
+``scheduled`` and nothing is sent now. ``messages`` and ``show`` read the server.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from hubdesk.cli.output import (
     shorten,
     sms_json,
     table,
+    utc_iso,
 )
 from hubdesk.domain import Sms, SmsType
 from hubdesk.domain.segments import analyse, long_message_note
@@ -31,7 +33,6 @@ from hubdesk.domain.segments import describe as describe_segments
 
 __all__ = [
     "Outgoing",
-    "bulk_send",
     "list_messages",
     "outgoing",
     "send",
@@ -79,13 +80,29 @@ async def send(args: Namespace, ctx: Context) -> None:
     compose.check_text_choice(args)
     when = compose.scheduled_for(args)
     found = await compose.message(args, ctx)
-    text = await compose.fill_one(ctx, found, source, target.number)
+    text = await compose.fill_one(ctx, found, source, target.number, when)
     _check_length(args, text)
-    if when is not None:
-        compose.refuse_scheduled(when)
     _note_foreign(ctx, [target])
     compose.warn_unreachable(ctx, [target])
     ctx.out.detail(f"Message: {describe_segments(analyse(text))}")
+    if when is not None:
+        written = found.parsed.source if found.parsed.has_placeholders else None
+        item = await OutboxOutgoing(ctx).schedule(
+            source, [target.number.digits], text, when,
+            override_optout=args.override_optout, template_text=written,
+        )  # fmt: skip
+        ctx.out.result(
+            {
+                "source": source, "destination": target.number.digits, "text": text,
+                "outbox_id": item.id, "outbox_state": enum_name(item.state),
+                "not_before": utc_iso(when),
+            },
+            f"Scheduled for {local_time(when)[:16]}: to {party(target.number.digits)} from "
+            f"{party(source)} (outbox entry {item.id}). It goes out while HubDesk runs then "
+            "(the app, or 'hubdesk-cli outbox --flush' from a timer: see the README); "
+            f"'hubdesk-cli outbox cancel {item.id}' cancels it.",
+        )  # fmt: skip
+        return
     sent = await outgoing(ctx).send(
         source, target.number.digits, text, override_optout=args.override_optout
     )
@@ -102,93 +119,6 @@ async def send(args: Namespace, ctx: Context) -> None:
         f"Sent SMS {sms.sms_id} from {party(sms.source)} to {party(sms.destination)} "
         f"(status: {enum_name(sms.delivery_status)}).",
     )
-
-
-async def bulk_send(args: Namespace, ctx: Context) -> None:
-    source = inputs.sender_id(args.source)
-    compose.check_text_choice(args)
-    if args.text == "-" and args.to_file == "-":
-        raise UsageError("the text and --to-file cannot both come from stdin")
-    groups = [" ".join(g.split()) for g in args.group or []]
-    if any(not g for g in groups):
-        raise UsageError("--group: the group name is empty")
-    if not (args.to or args.to_file is not None or groups):
-        raise UsageError("give at least one destination with --to, --to-file or --group")
-    given = inputs.destinations(
-        args.to or [], args.to_file, ctx.stdin, required=not groups, unique_only=False
-    )
-    when = compose.scheduled_for(args)
-    message = await compose.message(args, ctx)
-    if groups or message.parsed.has_placeholders:
-        text, found = await _planned(args, ctx, source, message, given, groups)
-    else:
-        text = message.parsed.fill({})
-        found = inputs.unique(given)
-    _check_length(args, text)
-    if when is not None:
-        compose.refuse_scheduled(when)
-    _note_foreign(ctx, found)
-    compose.warn_unreachable(ctx, found)
-    ctx.out.detail(f"Message: {describe_segments(analyse(text))}")
-    digits = [item.number.digits for item in found]
-    sent = await outgoing(ctx).bulk_send(source, digits, text, override_optout=args.override_optout)
-    item = sent.item
-    count = len(item.destinations)
-    plural = "number" if count == 1 else "numbers"
-    located = f", {len(sent.messages)} found on the server" if sent.messages else ""
-    ctx.out.result(
-        {
-            "source": source,
-            "destinations": list(item.destinations),
-            "opted_out": list(sent.opted_out),
-            "outbox_id": item.id,
-            "outbox_state": enum_name(item.state),
-            "sms_ids": list(item.sms_ids),
-            "messages": [sms_json(m) for m in sent.messages],
-        },
-        f"Bulk send accepted ({count} {plural}{located}; outbox entry {item.id}).",
-    )
-
-
-async def _planned(
-    args: Namespace,
-    ctx: Context,
-    source: str,
-    message: compose.Message,
-    given: Sequence[inputs.Destination],
-    groups: Sequence[str],
-) -> tuple[str, list[inputs.Destination]]:
-    """The text and numbers of a bulk send with groups or placeholders, from its plan.
-
-    A recipient without a value, or texts that differ per recipient, end the command
-    here (exit 2) after the pre-send report. Opted-out numbers stay in the list: the
-    outbox leaves them out and says so, as for any bulk send."""
-    from hubdesk.core.personalised import ExclusionKind, missing_sentence
-
-    plan = await compose.bulk_plan(
-        ctx, message, source, given, groups, override_optout=args.override_optout
-    )
-    if plan.missing_values or not plan.uniform:
-        ctx.out.result(
-            compose.plan_json(plan, message.origin), compose.plan_text(plan, message.origin)
-        )
-        if plan.missing_values:
-            raise UsageError(missing_sentence(plan.missing_values))
-        compose.refuse_personalised()
-    opted = [
-        inputs.Destination(e.number, e.origin)
-        for e in plan.excluded_as(ExclusionKind.OPTED_OUT)
-        if e.number is not None
-    ]
-    if not plan.messages:
-        if opted:
-            raise UsageError(
-                "every number opted out of messages (replied STOP); nothing was sent. Add "
-                "--override-optout to include them"
-            )
-        raise UsageError(f"no recipient to send to: {plan.summary()}")
-    found = [inputs.Destination(m.number, m.origin) for m in plan.messages]
-    return plan.messages[0].text, found + opted
 
 
 def _direction(sms: Sms) -> str:

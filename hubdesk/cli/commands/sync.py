@@ -1,10 +1,9 @@
-"""``sync`` (one pass of the sync engine into the local store) and ``outbox``.
+"""``sync``: one pass of the sync engine into the local store.
 
-``sync``: one poll (new messages and status changes since the newest server time seen,
-plus a status refresh of pending outbound messages), then the backfill of older history
+One poll (new messages and status changes since the newest server time seen, plus a
+status refresh of pending outbound messages), then the backfill of older history
 (resumable; paced to leave rate-limit headroom). Progress goes to stderr, the summary to
-stdout. ``outbox`` lists the local outbox; ``--flush`` sends queued rows and reconciles
-unknown ones (``OutboxSender.flush``).
+stdout. (``outbox`` is in ``commands.outbox``.)
 """
 
 from __future__ import annotations
@@ -14,35 +13,22 @@ from argparse import Namespace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from hubdesk.cli.commands.local import NO_LOCAL_DATA, local_store
 from hubdesk.cli.context import Context
 from hubdesk.cli.errors import (
-    EXIT_API_REFUSED,
-    EXIT_FAILURE,
-    EXIT_NOT_LOGGED_IN,
-    LOGIN_HINT,
-    CliError,
     UsageError,
 )
-from hubdesk.cli.outbox import FLUSH_HINT, elsewhere_sentence, make_sender
+from hubdesk.cli.outbox import FLUSH_HINT
 from hubdesk.cli.output import (
     Output,
-    clean,
-    enum_name,
-    local_time,
-    outbox_json,
     party,
-    shorten,
-    table,
     utc_iso,
 )
-from hubdesk.domain import OutboxItem
 
 if TYPE_CHECKING:
     from hubdesk.store.database import Database
     from hubdesk.sync.events import BackfillProgress
 
-__all__ = ["outbox", "sync"]
+__all__ = ["sync"]
 
 _PROGRESS_EVERY = 0.5  # seconds between progress lines on stderr
 _MAX_BACKFILL_DAYS = 3650
@@ -165,106 +151,3 @@ async def sync(args: Namespace, ctx: Context) -> None:
     if pending:
         lines.append(f"Outbox: {pending} waiting; send them with '{FLUSH_HINT}'.")
     ctx.out.result(data, "\n".join(lines))
-
-
-def _outbox_rows(items: list[OutboxItem]) -> str:
-    rows = [
-        [
-            str(i.id),
-            local_time(i.created_at),
-            enum_name(i.state),
-            party(i.source),
-            clean(", ".join(party(d) for d in i.destinations[:3]), one_line=True)
-            + (f" +{len(i.destinations) - 3}" if len(i.destinations) > 3 else ""),
-            str(i.attempts),
-            shorten(clean(i.text, one_line=True), 32),
-            shorten(clean(i.error or "", one_line=True), 48),
-        ]
-        for i in items
-    ]
-    return table(["ID", "CREATED", "STATE", "FROM", "TO", "TRIES", "TEXT", "LAST ERROR"], rows)
-
-
-async def outbox(args: Namespace, ctx: Context) -> None:
-    if args.flush:
-        await _flush(ctx)
-        return
-    worker = await local_store(ctx)
-    if worker is None:
-        ctx.out.result({"outbox": [], "local_data": False}, NO_LOCAL_DATA)
-        return
-    items = await worker.run(lambda db: db.outbox.all(100))
-    data = {"outbox": [outbox_json(i) for i in items], "local_data": True}
-    if not items:
-        human = "The outbox is empty."
-    else:
-        human = _outbox_rows(items)
-        waiting = sum(1 for i in items if not i.state.settled)
-        if waiting:
-            human += f"\n{waiting} waiting: '{FLUSH_HINT}' sends queued ones and settles unknown."
-    ctx.out.result(data, human)
-
-
-class _FlushIncomplete(CliError):
-    def __init__(self, message: str, exit_code: int) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-async def _flush(ctx: Context) -> None:
-    ctx.base_url  # noqa: B018 - validate the URL before opening anything
-    if not ctx.has_store():
-        ctx.out.result({"outbox": [], "flushed": {}}, "The outbox is empty.")
-        return
-    worker = await ctx.store()
-    pending = await worker.run(lambda db: db.outbox.pending())
-    if not pending:
-        ctx.out.result({"outbox": [], "flushed": {}}, "Nothing to send: the outbox is settled.")
-        return
-    client = await ctx.client()
-    sender, trouble = make_sender(ctx, client, worker)
-    report = await sender.flush()
-    touched = {i.id for i in pending}
-    items = [i for i in await worker.run(lambda db: db.outbox.all(100)) if i.id in touched]
-    data = {
-        "outbox": [outbox_json(i) for i in items],
-        "flushed": {
-            "sent": report.sent,
-            "failed": report.failed,
-            "queued": report.queued,
-            "unknown": report.unknown,
-            "resent": report.resent,
-            "found": report.found,
-            "stopped": report.stopped,
-            "next_check_seconds": report.next_check,
-            "sending_elsewhere": report.elsewhere,
-        },
-    }
-    summary = [
-        f"{len(report.sent)} sent ({len(report.found)} found already on the server, "
-        f"{len(report.resent)} re-sent after reconciling), {len(report.failed)} failed, "
-        f"{len(report.queued)} still queued, {len(report.unknown)} still unknown."
-    ]
-    ctx.out.result(data, _outbox_rows(items) + "\n" + "\n".join(summary))
-    if report.elsewhere:  # not an error: the process that claimed them settles them
-        ctx.out.note(elsewhere_sentence(report.elsewhere))
-    if report.queued or report.unknown:
-        why = clean(report.stopped or "", one_line=True).rstrip(".")
-        parts = [f"Not every message was settled{': ' + why if why else ''}"]
-        if report.unknown and report.next_check:
-            parts.append(
-                f"an unknown one can be decided in about {report.next_check:.0f} s of server "
-                f"time: run '{FLUSH_HINT}' again then"
-            )
-        elif report.unknown:
-            parts.append(f"run '{FLUSH_HINT}' again later")
-        message = "; ".join(parts)
-        if trouble.expired:
-            raise _FlushIncomplete(f"{message}. {LOGIN_HINT}", EXIT_NOT_LOGGED_IN)
-        raise _FlushIncomplete(message, EXIT_FAILURE)
-    if report.failed:
-        raise _FlushIncomplete(
-            f"{len(report.failed)} message(s) were refused by the server and marked failed "
-            "(see 'hubdesk-cli outbox')",
-            EXIT_API_REFUSED,
-        )

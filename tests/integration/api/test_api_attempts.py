@@ -20,8 +20,15 @@ from hubdesk.api import ConnectFailed, HubClient, RateLimited, RetryPolicy
 from hubdesk.core.session import SessionManager
 from hubdesk.store.profile import Profile, save_profile
 from hubdesk.store.secrets import MemoryVault, StoredSession
-from tests.integration.api.simhttp import Control, MakeClient
-from tests.unit.api.simclient import CLIENT_ID, CLIENT_SECRET, PASSWORD, USERNAME, Recorder
+from tests.integration.api.simhttp import Control
+from tests.unit.api.simclient import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    PASSWORD,
+    USERNAME,
+    MakeClient,
+    Recorder,
+)
 
 pytestmark = pytest.mark.network
 

@@ -28,8 +28,8 @@ from hubdesk.api import (
 )
 from hubdesk.domain import DeliveryStatus, SmsType, TokenGrant
 from hubdesk.sim import SimServer
-from tests.integration.api.simhttp import Control, MakeClient
-from tests.unit.api.simclient import PASSWORD, SENDER, USERNAME, Recorder
+from tests.integration.api.simhttp import Control
+from tests.unit.api.simclient import PASSWORD, SENDER, USERNAME, MakeClient, Recorder
 
 pytestmark = pytest.mark.network
 

@@ -7,8 +7,8 @@ import logging
 import pytest
 
 from hubdesk.api import ApiError, BadCredentials, HubClient, ServerError, ValidationFailed
-from tests.integration.api.simhttp import Control, MakeClient
-from tests.unit.api.simclient import CLIENT_SECRET, PASSWORD, SENDER, USERNAME, Recorder
+from tests.integration.api.simhttp import Control
+from tests.unit.api.simclient import CLIENT_SECRET, PASSWORD, SENDER, USERNAME, MakeClient, Recorder
 
 pytestmark = pytest.mark.network
 

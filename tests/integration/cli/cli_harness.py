@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from hubdesk.sim.server import SimServer
+from hubdesk.sim import SimServer
 
 ROOT = Path(__file__).resolve().parents[3]
 FAKES = ROOT / "tests" / "fakes"
@@ -26,6 +26,17 @@ CLIENT_ID = "hubdesk-demo"
 CLIENT_SECRET = "demo-secret"
 USERNAME = "demo@hubwork.test"
 PASSWORD = "demo-password"
+#: ``login`` with every option but the password (``Cli.login`` writes that on stdin).
+LOGIN = (
+    "login",
+    "--client-id",
+    CLIENT_ID,
+    "--client-secret",
+    CLIENT_SECRET,
+    "--username",
+    USERNAME,
+    "--password-stdin",
+)
 SENDER = "447520602706"  # approved in the simulator's seed
 # The installation's scripts folder (venv/bin, or Scripts\ of a Windows Python), with
 # the console script's own suffix (hubdesk-cli.exe on Windows).
@@ -100,20 +111,17 @@ class Cli:
         assert "Traceback" not in run.stderr, str(run)
         return run
 
-    def login(self, *extra: str) -> Run:
-        run = self(
-            *extra,
-            "login",
-            "--client-id",
-            CLIENT_ID,
-            "--client-secret",
-            CLIENT_SECRET,
-            "--username",
-            USERNAME,
-            "--password-stdin",
-            input=PASSWORD + "\n",
-        )
-        assert run.code == 0, str(run)
+    def login(
+        self,
+        *extra: str,
+        env: Mapping[str, str | None] | None = None,
+        module: bool = False,
+        expect: int = 0,
+    ) -> Run:
+        """``hubdesk-cli [EXTRA...] login`` as the simulator's demo user (client ID and
+        secret as options, the password on stdin); checks that it exits ``expect``."""
+        run = self(*extra, *LOGIN, input=PASSWORD + "\n", env=env, module=module)
+        assert run.code == expect, str(run)
         return run
 
     def keyring(self) -> dict[str, str]:

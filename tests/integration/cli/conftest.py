@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hubdesk.sim.server import SimServer
+from hubdesk.sim import SimServer
 from tests.integration.cli.cli_harness import Cli
 
 

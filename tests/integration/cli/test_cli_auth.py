@@ -31,20 +31,7 @@ def test_login_keeps_secrets_in_the_keyring_and_profile_in_home(cli: Cli) -> Non
 
 
 def test_login_json_and_module_entry_point(cli: Cli) -> None:
-    run = cli(
-        "--json",
-        "login",
-        "--client-id",
-        CLIENT_ID,
-        "--client-secret",
-        CLIENT_SECRET,
-        "--username",
-        USERNAME,
-        "--password-stdin",
-        input=PASSWORD + "\n",
-        module=True,
-    )
-    assert run.code == 0, run
+    run = cli.login("--json", module=True)
     assert run.json() == {
         "user_name": "200-VasimTest",
         "user_id": 2,
@@ -221,19 +208,7 @@ def test_revoked_session_is_exit_3(logged_in: Cli) -> None:
 
 def test_no_usable_keyring_is_exit_3_with_a_clear_message(cli: Cli) -> None:
     env = {"PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"}
-    run = cli(
-        "login",
-        "--client-id",
-        CLIENT_ID,
-        "--client-secret",
-        CLIENT_SECRET,
-        "--username",
-        USERNAME,
-        "--password-stdin",
-        input=PASSWORD + "\n",
-        env=env,
-    )
-    assert run.code == 3, run
+    run = cli.login(env=env, expect=3)
     assert "keyring" in run.stderr and "--no-store" in run.stderr
     assert not (cli.home / "config.json").exists()
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from hubdesk.sim.faults import Fault
-from hubdesk.sim.server import SimServer
+from hubdesk.sim import Fault, SimServer
 from tests.integration.cli.cli_harness import SENDER, Cli, Run, server_messages
 
 TEXTS = ("Flush one", "Flush two", "Flush three")
@@ -53,7 +52,11 @@ def test_two_flushes_at_once_share_the_rows_and_send_each_once(logged_in: Cli) -
 
         texts = [m["text"] for m in server_messages(logged_in.sim)]
         assert sorted(t for t in texts if t in TEXTS) == sorted(TEXTS)  # one copy each
-        assert len(logged_in.api_requests("/sms/send")) == 3
+        # A request the server refused (a 401 before a token refresh, a 429) may be
+        # repeated; a request it accepted never is.
+        posts = logged_in.api_requests("/sms/send")
+        accepted = [r for r in posts if 200 <= r.get("status", 0) < 300]
+        assert len(accepted) == 3, [(r.get("status"), r.get("fault")) for r in posts]
         rows = logged_in("--json", "outbox").json()["outbox"]
         assert [r["state"] for r in rows] == ["sent"] * 3
     finally:

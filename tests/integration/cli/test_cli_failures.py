@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from hubdesk.sim.faults import Fault
+from hubdesk.sim import Fault
 from tests.integration.cli.cli_harness import CONSOLE_SCRIPT, PASSWORD, SENDER, Cli
 from tests.platforms import posix_only
 
@@ -112,19 +112,7 @@ def test_rate_limit_wait_is_announced_then_the_command_succeeds(logged_in: Cli) 
 
 
 def test_verbose_adds_detail_but_no_secrets(cli: Cli) -> None:
-    run = cli(
-        "-v",
-        "login",
-        "--client-id",
-        "hubdesk-demo",
-        "--client-secret",
-        "demo-secret",
-        "--username",
-        "demo@hubwork.test",
-        "--password-stdin",
-        input=PASSWORD + "\n",
-    )
-    assert run.code == 0, run
+    cli.login("-v")
     cli.sim.state.add_fault(Fault("500", path="/api/sms/send"))
     run = cli("-v", "send", "--from", SENDER, "--to", "07400123456", "Hi")
     assert run.code == 5, run
@@ -143,14 +131,14 @@ def _import_seconds(code: str) -> float:
 
 def test_importing_the_cli_and_session_loads_no_pyside6_and_is_fast() -> None:
     probe = (
-        "import sys, hubdesk.cli, hubdesk.cli.runner, hubdesk.core.session; "
+        "import sys, hubdesk.cli.app, hubdesk.cli.runner, hubdesk.core.session; "
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6'));"
         "print(','.join(bad))"
     )
     done = subprocess.run([sys.executable, "-c", probe], check=True, capture_output=True, text=True)
     assert done.stdout.strip() == ""
     baseline = min(_import_seconds("pass") for _ in range(3))
-    cli = min(_import_seconds("import hubdesk.cli") for _ in range(3))
+    cli = min(_import_seconds("import hubdesk.cli.app") for _ in range(3))
     assert cli - baseline < 0.5, (cli, baseline)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from hubdesk.sim.faults import Fault
+from hubdesk.sim import Fault
 from tests.integration.cli.cli_harness import Cli
 
 

@@ -13,7 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from hubdesk.sim.faults import Fault
+from hubdesk.sim import Fault
 from tests.db_lock_holder import holding_lock
 from tests.integration.cli.cli_harness import SENDER, Cli, server_messages
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.integration.cli.cli_harness import SENDER, Cli
+from tests.integration.cli.cli_harness import SENDER, Cli, server_messages
 
 
 def test_send_posts_e164_digits_and_prints_the_sms(logged_in: Cli) -> None:
@@ -129,17 +129,23 @@ def test_a_long_message_needs_long(logged_in: Cli) -> None:
     assert len(logged_in.api_requests("/sms/send")) == 1
 
 
-def test_bulk_send_over_the_limit_says_split_it_and_queues_nothing(
+def test_bulk_send_over_the_limit_is_split_into_bulk_requests(
     logged_in: Cli, tmp_path: Path
 ) -> None:
     numbers = tmp_path / "numbers.txt"
-    numbers.write_text("".join(f"07400 {100000 + n}\n" for n in range(501)), "utf-8")
-    run = logged_in("bulk-send", "--from", SENDER, "--to-file", str(numbers), "Hi")
-    assert run.code == 2, run
-    assert "at most 500 numbers; this one has 501" in run.stderr
-    assert logged_in.api_requests("/sms/bulk-send") == []
-    outbox = logged_in("--json", "outbox")
-    assert outbox.code == 0 and outbox.json()["outbox"] == []
+    numbers.write_text("".join(f"07400 {100000 + n}\n" for n in range(1001)), "utf-8")
+    run = logged_in("--json", "bulk-send", "--from", SENDER, "--to-file", str(numbers), "Hi")
+    assert run.code == 0, run
+    batch = run.json()["batch"]
+    assert batch["recipients"] == 1001 and batch["counts"] == {"sent": 1001}
+    requests = logged_in.api_requests("/sms/bulk-send")
+    assert [len(r["form"]["destination[]"]) for r in requests] == [500, 500]
+    assert len(logged_in.api_requests("/sms/send")) == 1  # the one number left over
+    rows = logged_in("--json", "outbox").json()["outbox"]
+    assert sorted(len(r["destinations"]) for r in rows) == [1, 500, 500]
+    assert {r["state"] for r in rows} == {"sent"} and {r["batch_id"] for r in rows} == {1}
+    texts = [m["text"] for m in server_messages(logged_in.sim) if m["text"] == "Hi"]
+    assert len(texts) == 1001
 
 
 def test_messages_newest_first_in_local_time(logged_in: Cli) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from hubdesk.sim.faults import Fault
-from hubdesk.sim.server import SimServer
+from hubdesk.sim import Fault, SimServer
 from tests.integration.cli.cli_harness import SENDER, UNREACHABLE, Cli, server_messages
 
 

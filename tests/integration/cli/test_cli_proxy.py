@@ -28,19 +28,7 @@ def proxy_env(**values: str) -> dict[str, str | None]:
 
 
 def login(cli: Cli, env: dict[str, str | None]) -> None:
-    run = cli(
-        "login",
-        "--client-id",
-        CLIENT_ID,
-        "--client-secret",
-        CLIENT_SECRET,
-        "--username",
-        USERNAME,
-        "--password-stdin",
-        input=PASSWORD + "\n",
-        env=env,
-    )
-    assert run.code == 0, run
+    cli.login(env=env)
 
 
 def test_commands_go_through_the_proxy_in_http_proxy(cli: Cli, proxy: ForwardProxy) -> None:

@@ -168,39 +168,49 @@ def test_a_landline_is_flagged_but_sent(logged_in: Cli) -> None:
     assert post["form"]["destination"] == ["442079460000"]
 
 
-def test_at_is_checked_then_refused_with_nothing_queued(logged_in: Cli) -> None:
+def test_at_queues_a_scheduled_message_and_sends_nothing_now(logged_in: Cli) -> None:
     base = ("send", "--from", SENDER, "--to", "07400 123456")
     past = logged_in(*base, "--at", "2020-01-01 09:00", "Hi")
     assert past.code == 2 and "--at: 2020-01-01 09:00 is in the past" in past.stderr
     vague = logged_in(*base, "--at", "tomorrow", "Hi")
     assert vague.code == 2 and "--at: expected a date and time" in vague.stderr
-    soon = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%d 09:00")
-    later = logged_in(*base, "--at", soon, "Hi")
-    assert later.code == 2, later
-    assert "Scheduled sends are not available yet; nothing was sent or queued" in later.stderr
-    offset = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT09:00+01:00")
-    bulk = logged_in("bulk-send", "--from", SENDER, "--to", "07400 123456", "--at", offset, "Hi")
-    assert bulk.code == 2 and "not available yet" in bulk.stderr
-    assert logged_in.requests() == []
     assert _no_outbox_rows(logged_in)
+    day = datetime.now(UTC) + timedelta(days=1)
+    later = logged_in("--json", *base, "--at", day.strftime("%Y-%m-%d 09:00"), "Hi at {time}")
+    assert later.code == 0, later
+    single = later.json()
+    assert single["outbox_state"] == "scheduled" and single["text"] == "Hi at 09:00"
+    assert single["not_before"] == day.strftime("%Y-%m-%dT09:00:00Z")  # TZ=UTC here
+    offset = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT09:00+01:00")
+    bulk = logged_in(
+        "bulk-send", "--from", SENDER, "--to", "07400 123456", "--to", "07400 123457",
+        "--at", offset, "Open {date}",
+    )  # fmt: skip
+    assert bulk.code == 0, bulk
+    assert "a bulk send to 2 numbers" in bulk.stdout and "outbox cancel 2" in bulk.stdout
+    assert logged_in.requests() == []  # nothing reaches the server before its time
+    rows = logged_in("--json", "outbox").json()["outbox"]
+    assert [(r["id"], r["state"], r["bulk"]) for r in rows] == [
+        (2, "scheduled", True),
+        (1, "scheduled", False),
+    ]
+    assert rows[0]["not_before"].endswith("T08:00:00Z")
+    listing = logged_in("outbox")
+    assert "2 scheduled, the next at" in listing.stdout, listing
+    flush = logged_in("outbox", "--flush")  # nothing due yet: no session needed, no request
+    assert flush.code == 0 and "The next scheduled message is due at" in flush.stdout
+    assert logged_in.requests() == []
 
 
-def test_personalised_bulk_shows_its_report_and_sends_nothing_yet(
+def test_personalised_bulk_reports_then_sends_one_request_per_recipient(
     logged_in: Cli, tmp_path: Path
 ) -> None:
     _contacts(logged_in, tmp_path)
     assert logged_in("templates", "add", "Hello", "Hello {first_name}!").code == 0
     missing = logged_in(
-        "bulk-send",
-        "--from",
-        SENDER,
-        "--group",
-        "staff",
-        "--to",
-        "07400 999999",
-        "--template",
-        "Hello",
-    )
+        "bulk-send", "--from", SENDER, "--group", "staff", "--to", "07400 999999",
+        "--template", "Hello",
+    )  # fmt: skip
     assert missing.code == 2, missing
     assert missing.stderr.startswith(
         "1 recipient has no value for {first_name}: 07400 999999 (no contact has this number)."
@@ -211,39 +221,39 @@ def test_personalised_bulk_shows_its_report_and_sends_nothing_yet(
     assert "Hello Alice!" in missing.stdout and "07400 999999" in missing.stdout
 
     run = logged_in(
-        "--json",
-        "bulk-send",
-        "--from",
-        SENDER,
-        "--group",
-        "Staff",
-        "--group",
-        "leeds",
-        "--to",
-        "07400 999999",
-        "Hello {first_name|there}!",
-    )
-    assert run.code == 2, run
-    assert "not available yet" in run.stderr
-    report = run.json()
+        "--json", "bulk-send", "--from", SENDER, "--group", "Staff", "--group", "leeds",
+        "--to", "07400 999999", "Hello {first_name|there}!",
+    )  # fmt: skip
+    assert run.code == 0, run
+    sent = run.json()
+    report = sent["plan"]
     assert report["recipients"] == 4 and report["total_parts"] == 4
-    assert [(m["number"], m["text"]) for m in report["messages"]] == [
+    wanted = [
         ("447400999999", "Hello there!"),
         ("447400123456", "Hello Alice!"),
         ("447400123457", "Hello Bob!"),
         ("442079460000", "Hello Front!"),
     ]
+    assert [(m["number"], m["text"]) for m in report["messages"]] == wanted
     assert [(e["kind"], e["origin"]) for e in report["excluded"]] == [
         ("duplicate", "group Leeds: Dr Bob Jones")
     ]
     assert report["flagged"] == [
         {"number": "442079460000", "flag": "landline — usually cannot receive SMS"}
     ]
+    assert sent["batch"]["counts"] == {"sent": 4} and sent["batch"]["recipients"] == 4
+    # One request per recipient, each with its own text; no bulk request.
+    posts = logged_in.api_requests("/sms/send")
+    assert sorted((p["form"]["destination"][0], p["form"]["text"][0]) for p in posts) == sorted(
+        wanted
+    )
+    assert logged_in.api_requests("/sms/bulk-send") == []
+    assert "bulk send 1: 4 of 4 sent" in run.stderr
+    logged_in.sim.state.clear_requests()
     unknown = logged_in("bulk-send", "--from", SENDER, "--group", "Nurses", "Hi")
     assert unknown.code == 2, unknown
     assert unknown.stderr == "--group: no group named 'Nurses' (groups: 'Leeds', 'Staff').\n"
     assert logged_in.requests() == []
-    assert _no_outbox_rows(logged_in)
 
 
 def test_a_bulk_text_the_same_for_everyone_goes_as_one_bulk_send(
@@ -252,15 +262,9 @@ def test_a_bulk_text_the_same_for_everyone_goes_as_one_bulk_send(
     _contacts(logged_in, tmp_path)
     before = format_date(datetime.now().astimezone())
     run = logged_in(
-        "bulk-send",
-        "--from",
-        SENDER,
-        "--group",
-        "Leeds",
-        "--to",
-        "07400 123456",
+        "bulk-send", "--from", SENDER, "--group", "Leeds", "--to", "07400 123456",
         "Open today, {date}, {{all day}}",
-    )
+    )  # fmt: skip
     after = format_date(datetime.now().astimezone())
     assert run.code == 0, run
     assert "Bulk send accepted (3 numbers" in run.stdout

@@ -9,8 +9,13 @@ import pytest
 from jeepney import DBusAddress
 from jeepney.io.blocking import open_dbus_connection
 
-from hubdesk.store import KeyringVault, StoredSession, VaultUnavailable
-from hubdesk.store.secrets import MAX_ENTRY_CHARS, SERVICE
+from hubdesk.store.secrets import (
+    MAX_ENTRY_CHARS,
+    SERVICE,
+    KeyringVault,
+    StoredSession,
+    VaultUnavailable,
+)
 from tests.fixtures_desktop import Desktop, DesktopSession, call
 
 if sys.platform != "linux":

@@ -36,14 +36,16 @@ __all__ = ["Scenario", "check", "scenarios"]
 
 CLIENT_SECRET = "fuzz-client-secret-value"
 REFRESH_TOKEN = "def50200-fuzz-refresh-token-value"
+ACCESS_TOKEN = "eyJ-fuzz-access-token-value"
+ROTATED_REFRESH_TOKEN = "def50200-fuzz-rotated-refresh-token"
 GRANT = {
     "customer_user_name": "fuzz",
     "customer_user_id": 2,
     "expires_in": 3600,
-    "access_token": "eyJ-fuzz-access-token-value",
-    "refresh_token": "def50200-fuzz-rotated-refresh-token",
+    "access_token": ACCESS_TOKEN,
+    "refresh_token": ROTATED_REFRESH_TOKEN,
 }
-SECRETS = (CLIENT_SECRET, REFRESH_TOKEN, GRANT["access_token"], GRANT["refresh_token"])
+SECRETS = (CLIENT_SECRET, REFRESH_TOKEN, ACCESS_TOKEN, ROTATED_REFRESH_TOKEN)
 MAX_BODY = 32 * 1024  # small, so that "too large" is cheap to reach
 
 

@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
 
+from hubdesk.api import ConnectFailed, NotSignedIn, SessionExpired
 from hubdesk.api.auth import TokenSession
-from hubdesk.api.errors import ConnectFailed, NotSignedIn, SessionExpired
 from hubdesk.api.operations import OPERATIONS
 from hubdesk.domain import TokenGrant
 

@@ -15,13 +15,13 @@ import httpx
 import pytest
 
 from hubdesk.api import (
-    MAX_BODY,
     DeadlineExceeded,
     HubClient,
     ResponseTooLarge,
     ServerError,
     UnexpectedResponse,
 )
+from hubdesk.api.limits import MAX_BODY
 from hubdesk.core.errors import describe_error
 from tests.unit.api.simclient import PASSWORD, USERNAME, MakeClient
 

@@ -6,19 +6,20 @@ import time
 
 import pytest
 
-from hubdesk.api.errors import (
+from hubdesk.api import (
     ApiError,
     ConnectFailed,
     ConnectionDropped,
     DeadlineExceeded,
     RateLimited,
     RequestTimedOut,
+    RetryPolicy,
     ServerError,
     UnexpectedResponse,
     ValidationFailed,
 )
 from hubdesk.api.operations import OPERATIONS
-from hubdesk.api.retry import RetryPolicy, call_with_retries, retry_delay
+from hubdesk.api.retry import call_with_retries, retry_delay
 
 GET = OPERATIONS["list_sms"]
 POST = OPERATIONS["send_sms"]

@@ -22,9 +22,8 @@ from hubdesk.api import (
     Unauthenticated,
     UnexpectedResponse,
     ValidationFailed,
-    is_loopback_host,
-    validate_base_url,
 )
+from hubdesk.api.urls import is_loopback_host, validate_base_url
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from hubdesk.app.main import LinkQueue
 
@@ -52,7 +53,7 @@ os._exit(code)
 """
 
 
-def run(tmp_path: Path, mode: str) -> dict[str, object]:
+def run(tmp_path: Path, mode: str) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBDESK_", "PYTHON_KEYRING"))}
     env.update(
         QT_QPA_PLATFORM="offscreen",
@@ -69,7 +70,7 @@ def run(tmp_path: Path, mode: str) -> dict[str, object]:
         text=True,
         timeout=60,
     )
-    report: dict[str, object] = {}
+    report: dict[str, Any] = {}  # JSON
     for line in done.stdout.splitlines():
         key, _, value = line.partition(" ")
         if key in ("FRAME", "SHELL", "EXIT"):

@@ -66,7 +66,7 @@ def test_exactly_one_of_text_and_template() -> None:
     compose.check_text_choice(Namespace(text=None, template="Late"))
 
 
-def test_at_is_checked_and_then_refused() -> None:
+def test_at_is_checked() -> None:
     assert compose.scheduled_for(Namespace(at=None), NOW) is None
     when = compose.scheduled_for(Namespace(at="2025-06-01T09:00+01:00"), NOW)
     assert when == datetime(2025, 6, 1, 8, 0, tzinfo=UTC)
@@ -74,9 +74,6 @@ def test_at_is_checked_and_then_refused() -> None:
         compose.scheduled_for(Namespace(at="2025-02-01 09:00"), NOW)
     with pytest.raises(UsageError, match="--at: expected a date and time"):
         compose.scheduled_for(Namespace(at="next tuesday"), NOW)
-    assert when is not None
-    with pytest.raises(UsageError, match="scheduled sends are not available yet; nothing was"):
-        compose.refuse_scheduled(when)
 
 
 def test_send_time_names_the_option() -> None:

@@ -57,16 +57,13 @@ def test_plan_dedupes_flags_and_counts_parts() -> None:
     )
 
 
-def test_a_plan_over_the_bulk_limit_says_so_and_cannot_be_sent() -> None:
+def test_a_plan_over_the_bulk_limit_is_split_into_bulk_requests() -> None:
     inputs = [Recipient(f"07400 {100000 + n}", "pasted") for n in range(MAX_BULK_RECIPIENTS)]
     plan = plan_bulk(inputs, "hello", opted_out=set())
-    assert not plan.too_many and plan.summary().startswith("500 recipients")
+    assert plan.requests == 1 and plan.summary() == "500 recipients, 500 parts."
     plan = plan_bulk([*inputs, Recipient("07400 999999", "pasted")], "hello", opted_out=set())
-    assert plan.too_many
-    assert plan.summary() == (
-        "One bulk send can go to at most 500 numbers; this one has 501. "
-        "Split the list and send it in parts."
-    )
+    assert not plan.too_many and plan.requests == 2
+    assert plan.summary() == ("501 recipients, 501 parts, sent as 2 bulk requests of at most 500.")
 
 
 def test_csv_recipients_skip_a_header_and_report_rows_without_numbers() -> None:

@@ -7,8 +7,7 @@ import pytest
 from hubdesk.api import ServerError
 from hubdesk.core.dialer import Dialer
 from hubdesk.core.errors import InvalidInput
-from hubdesk.sim import SimState
-from hubdesk.sim.faults import Fault
+from hubdesk.sim import Fault, SimState
 from tests.unit.core.conftest import Wiring
 
 

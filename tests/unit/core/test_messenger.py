@@ -12,8 +12,7 @@ from hubdesk.core.errors import InvalidInput, NoApprovedSender, OptedOut
 from hubdesk.core.messenger import CHOOSE_SENDER, Messenger
 from hubdesk.core.senders import SenderIds
 from hubdesk.domain import DeliveryStatus, OutboxState, ReadStatus, Sms, SmsType
-from hubdesk.sim import SimState
-from hubdesk.sim.faults import Fault
+from hubdesk.sim import Fault, SimState
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync.outbox import OutboxSender
 from tests.unit.core.conftest import Wiring

@@ -10,10 +10,9 @@ import httpx
 import pytest
 from keyring.errors import NoKeyringError
 
-from hubdesk.api.errors import BadCredentials, InsecureUrl, NotSignedIn, SessionExpired
+from hubdesk.api import BadCredentials, InsecureUrl, NotSignedIn, SessionExpired
 from hubdesk.core.session import Credentials, SessionManager
-from hubdesk.sim.app import SimApp
-from hubdesk.sim.state import SimState
+from hubdesk.sim import SimApp, SimState
 from hubdesk.store.lock import REFRESH_LOCK
 from hubdesk.store.profile import Profile, load_profile, save_profile
 from hubdesk.store.secrets import KeyringVault, MemoryVault, StoredSession, VaultUnavailable

@@ -11,12 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from hubdesk.api.errors import NotSignedIn
+from hubdesk.api import NotSignedIn
 from hubdesk.core.credentials import ENV_CLIENT_ID, ENV_CLIENT_SECRET, MissingClientCredentials
 from hubdesk.core.managed import ENV_MANAGED_CONFIG, ManagedConfig, ManagedConfigError, load_managed
 from hubdesk.core.session import Credentials, SessionManager
-from hubdesk.sim.app import SimApp
-from hubdesk.sim.state import SimState
+from hubdesk.sim import SimApp, SimState
 from hubdesk.store.secrets import KeyringVault
 from tests.fakes.keyring_backend import MemoryKeyring
 

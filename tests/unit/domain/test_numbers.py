@@ -6,15 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubdesk.domain import (
+from hubdesk.domain.numbers import (
     NumberError,
     PhoneNumber,
+    charge_of,
     format_number,
     is_uk,
     parse_number,
     parse_uk_number,
 )
-from hubdesk.domain.numbers import charge_of
 
 UK_MOBILE = "447400123456"
 LONDON = "442073771555"

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubdesk.domain import (
+from hubdesk.domain.segments import (
     Encoding,
     SegmentInfo,
     analyse,

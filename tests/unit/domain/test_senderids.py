@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubdesk.domain import SenderIdError, validate_sender_id
+from hubdesk.domain.senderids import SenderIdError, validate_sender_id
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubdesk.domain import SERVER_TIME_FORMAT, format_server_time, parse_server_time
+from hubdesk.domain.times import SERVER_TIME_FORMAT, format_server_time, parse_server_time
 
 
 def test_parse_gives_aware_utc() -> None:

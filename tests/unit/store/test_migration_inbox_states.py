@@ -30,7 +30,9 @@ C = "447400444555"  # a failure and nothing since: still marked
 T = datetime(2023, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def _message(sms_id: int, partner: str, minute: int, status: str, type_: str = "1") -> tuple:
+def _message(
+    sms_id: int, partner: str, minute: int, status: str, type_: str = "1"
+) -> tuple[object, ...]:
     when = to_epoch(T + timedelta(minutes=minute))
     return (
         sms_id,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hubdesk.store import (
+from hubdesk.store.profile import (
     DEFAULT_API_URL,
     Profile,
     ProfileError,

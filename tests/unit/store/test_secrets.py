@@ -19,8 +19,15 @@ from keyring.errors import (
     PasswordSetError,
 )
 
-from hubdesk.store import KeyringVault, MemoryVault, SessionVault, StoredSession, VaultUnavailable
-from hubdesk.store.secrets import MAX_ENTRY_CHARS, SERVICE
+from hubdesk.store.secrets import (
+    MAX_ENTRY_CHARS,
+    SERVICE,
+    KeyringVault,
+    MemoryVault,
+    SessionVault,
+    StoredSession,
+    VaultUnavailable,
+)
 from tests.fakes.keyring_backend import FailingKeyring, MemoryKeyring
 from tests.platforms import LINUX
 

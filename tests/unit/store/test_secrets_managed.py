@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from hubdesk.store import KeyringVault, MemoryVault, SessionVault, StoredSession
+from hubdesk.store.secrets import KeyringVault, MemoryVault, SessionVault, StoredSession
 from tests.fakes.keyring_backend import MemoryKeyring
 
 URL = "http://127.0.0.1:8765/api"

@@ -14,6 +14,7 @@ import httpx
 
 from hubdesk.api import HubClient, RetryPolicy
 from hubdesk.sim import SimConfig, SimState, create_app
+from hubdesk.sim.laravel import JsonDict
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync.clock import ServerClock, ServerClockTransport
 from hubdesk.sync.events import SyncEvents
@@ -66,7 +67,7 @@ class Kit:
     events: SyncEvents
     db_path: Path
 
-    def requests(self, path: str | None = None) -> list[dict[str, object]]:
+    def requests(self, path: str | None = None) -> list[JsonDict]:
         return [r for r in self.state.requests() if path is None or r["path"] == path]
 
 

@@ -73,7 +73,7 @@ async def test_attempt_reports_the_real_error_and_whether_it_executed(
         if error is None:
             assert attempt.error is None
         else:
-            assert type(attempt.error) is error
+            assert attempt.error is not None and type(attempt.error) is error
             assert attempt.error.operation == "send_sms"
             assert attempt.item.error == str(attempt.error)
 

@@ -30,7 +30,7 @@ async def test_a_row_another_process_is_sending_is_left_to_it(tmp_path: Path) ->
             assert report.elsewhere == [theirs.id]
             assert report.sent == [mine.id] and report.settled
             assert report.unknown == [] and report.stopped is None
-            assert [r["form"]["text"] for r in k.requests(SEND)] == [["mine"]]  # type: ignore[index]
+            assert [r["form"]["text"] for r in k.requests(SEND)] == [["mine"]]
             still = other.outbox.get(theirs.id)
             assert still is not None and still.state is OutboxState.SENDING  # untouched
             other.outbox.mark_sent(theirs.id, {A: 1})

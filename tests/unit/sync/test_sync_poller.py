@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from hubdesk.domain import DeliveryStatus, Sms
-from hubdesk.sim.faults import Fault
+from hubdesk.sim import Fault
 from hubdesk.store.syncstate import HIGH_WATER
 from hubdesk.sync.events import SyncStatus, SyncStatusKind
 from hubdesk.sync.poller import Poller
@@ -94,7 +94,7 @@ async def test_high_water_uses_server_time_and_overlap(tmp_path: Path) -> None:
         k.state.clear_requests()
         await p.poll_once()
         (req,) = k.requests(LIST)
-        assert req["query"]["sent_since"] == "2030-01-01 09:55:00"  # type: ignore[index]
+        assert req["query"]["sent_since"] == "2030-01-01 09:55:00"
         # A message stamped inside the overlap but behind the high-water mark is found.
         late = k.state.inject_inbound(BOB, "late", time="2030-01-01 09:58:00")
         result = await p.poll_once()
@@ -122,7 +122,7 @@ async def test_status_changes_of_pending_messages(tmp_path: Path) -> None:
 
 
 async def test_stale_pending_messages_are_refreshed_with_detail_bounded(tmp_path: Path) -> None:
-    from hubdesk.domain import format_server_time
+    from hubdesk.domain.times import format_server_time
 
     async with kit(tmp_path, delivery_delay=30.0) as k:
         sent = [await k.client.send_sms(SENDER, ALICE, f"p{i}") for i in range(7)]
@@ -288,3 +288,18 @@ async def test_a_page_whose_every_item_is_unreadable_does_not_end_the_walk(
         assert set(older) <= result.new_ids and newest not in result.new_ids
         again = await p.poll_once()
         assert newest in again.new_ids
+
+
+async def test_the_first_message_an_empty_account_receives_is_announced(tmp_path: Path) -> None:
+    """A new account holds no message: the first pass finds none, and the first SMS
+    that arrives afterwards is news, not history."""
+    async with kit(tmp_path) as k:
+        k.state.clear_messages()
+        announced: list[int] = []
+        k.events.new_inbound.connect(lambda ms: announced.extend(m.sms_id for m in ms))
+        p = poller(k)
+        assert (await p.poll_once()).initial
+        first = k.state.inject_inbound(ALICE, "the very first")
+        result = await p.poll_once()
+        assert not result.initial
+        assert announced == [first]

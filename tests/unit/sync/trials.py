@@ -2,9 +2,21 @@
 
 Each trial arms 0-3 random faults (500, 503, slow past the time-out, malformed reply,
 connection dropped before / after executing, 429) on ``POST /sms/send`` or
-``/sms/bulk-send`` and submits one message, single or bulk, with texts that repeat.
+``/sms/bulk-send`` and submits one message, with texts that repeat:
+
+* a single or bulk send, as the user's Send does;
+* a scheduled message (single or bulk) whose time has come, or, one time in five, one
+  found more than an hour late (overdue: it must never be sent): a flush sends it;
+* a batch of 2-4 rows, one per recipient with its own text (a personalised bulk send),
+  sent by a flush of the batch; one batch in four is cancelled while it goes (each of
+  its recipients must end sent once or not at all).
+
 Every ``check_every`` trials and at the end the outbox is settled and checked
 (``check_exactly_once``).
+
+Run them on a simulator without a practical rate limit (``TRIAL_SETTINGS``): the
+429s are the armed faults, and the batches' pacer never waits for a new window (it
+waits in real time, as in the app: a minute per window would make the trials slow).
 
 Starved (``Starvation``), the trials run as on a heavily loaded machine, where the 50 ms
 client time-out takes scheduling delays for network faults:
@@ -28,14 +40,20 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 
+from hubdesk.store.batches import BatchRow
 from hubdesk.sync.outbox import OutboxSender
 from tests.unit.sync.simkit import SENDER, Kit
 from tests.unit.sync.test_sync_outbox import BULK, FAULTS, SEND, check_exactly_once, fault
 
 A, B, C = "447520602707", "447520602708", "447911123456"
+D, E = "447911123457", "447911123458"
+KINDS = ("send", "bulk", "scheduled", "batch")
+TRIAL_SETTINGS: dict[str, Any] = {"rate_limit": 1_000_000}
 
 
 @dataclass(frozen=True)
@@ -57,6 +75,7 @@ class TrialStats:
     delays: int = 0
     stalls: int = 0
     background_passes: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)  # trials by kind of message
 
 
 class Starver:
@@ -133,14 +152,24 @@ async def run_trials(
             background.append(asyncio.create_task(_flush_beside(s, extra, stats)))
     try:
         for trial in range(trials):
-            path = rng.choice([SEND, BULK])
+            kind = rng.choice(KINDS)
+            path = BULK if kind == "bulk" or (kind == "scheduled" and rng.random() < 0.5) else SEND
             for _ in range(rng.randint(0, 3)):
-                kind = rng.choice(FAULTS)
-                stats.faults[kind] += 1
-                k.state.add_fault(fault(kind, path))
+                armed = rng.choice(FAULTS)
+                stats.faults[armed] += 1
+                k.state.add_fault(fault(armed, path))
             text = f"t{rng.randint(0, max(1, texts))}"
             dests = rng.choice([A, B]) if path == SEND else rng.sample([A, B, C], 2)
-            await s.submit(SENDER, dests, text)
+            stats.kinds[kind] += 1
+            if kind == "scheduled":
+                late = rng.random() < 0.2  # found more than an hour late: never sent
+                when = datetime.now(UTC) - (timedelta(hours=2) if late else timedelta(0))
+                await s.submit(SENDER, dests, text, not_before=when)
+                await s.flush()
+            elif kind == "batch":
+                await _batch(k, s, rng, text)
+            else:
+                await s.submit(SENDER, dests, text)
             stats.trials += 1
             if trial % check_every == check_every - 1 or trial == trials - 1:
                 await check_exactly_once(k, s)
@@ -160,3 +189,20 @@ async def run_trials(
             task.cancel()
         await asyncio.gather(*background, return_exceptions=True)
     return stats
+
+
+async def _batch(k: Kit, s: OutboxSender, rng: random.Random, text: str) -> None:
+    """A personalised batch of 2-4 recipients, flushed; one in four cancelled on the way."""
+    numbers = rng.sample([A, B, C, D, E], rng.randint(2, 4))
+    rows = [BatchRow((n,), f"{text} {n[-2:]}", f"{text} {{number}}") for n in numbers]
+    batch = await k.worker.run(lambda db: db.batches.create(SENDER, rows))
+    if rng.random() < 0.25:
+        delay = rng.uniform(0, 0.05)
+
+        async def cancel() -> None:
+            await asyncio.sleep(delay)
+            await k.worker.run(lambda db: db.batches.cancel(batch.id))
+
+        await asyncio.gather(s.flush(batch=batch.id), cancel())
+    else:
+        await s.flush(batch=batch.id)

@@ -20,9 +20,11 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from hubdesk.app.main import Options
+from hubdesk.app.runtime import Runtime
 from hubdesk.app.shell import AppShell
 from hubdesk.sim import SimApp, SimState
 from hubdesk.store.secrets import MemoryVault
+from hubdesk.ui.shell.intents import Intents
 
 T = TypeVar("T")
 BASE_URL = "http://127.0.0.1:8999/api"  # loopback: the ASGI transport never dials it
@@ -77,9 +79,14 @@ class Driver:
         return self.shell.controller
 
     @property
-    def runtime(self):  # type: ignore[no-untyped-def]
+    def runtime(self) -> Runtime:
         assert self.shell.runtime is not None
         return self.shell.runtime
+
+    @property
+    def intents(self) -> Intents:
+        assert self.shell.intents is not None
+        return self.shell.intents
 
     async def sign_in_with_dialog(self) -> None:
         dialog = self.controller.sign_in.dialog

@@ -40,6 +40,8 @@ STATE_ICONS: dict[MessageState, str] = {
     MessageState.SENT: "sent",
     MessageState.FAILED: "failed",
     MessageState.UNKNOWN: "unknown",
+    MessageState.SCHEDULED: "queued",
+    MessageState.OVERDUE: "unknown",
 }
 RETRY_TEXT = "Retry"
 

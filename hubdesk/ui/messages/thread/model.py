@@ -29,6 +29,8 @@ STATE_LABELS: dict[MessageState, str] = {
     MessageState.SENT: "Sent",
     MessageState.FAILED: "Failed",
     MessageState.UNKNOWN: "Unknown",
+    MessageState.SCHEDULED: "Scheduled",
+    MessageState.OVERDUE: "Overdue",
     MessageState.RECEIVED: "",
 }
 
@@ -48,6 +50,11 @@ def state_hint(entry: ThreadEntry) -> str:
         MessageState.UNKNOWN: (
             "The server's answer was lost: HubDesk checks whether it got the message "
             "before sending it again, so it never goes twice."
+        ),
+        MessageState.SCHEDULED: "Scheduled: HubDesk sends it at the time shown.",
+        MessageState.OVERDUE: (
+            "Overdue: its time passed more than an hour ago while HubDesk was not running; "
+            "it is not sent until you choose Send now (or cancel it)."
         ),
     }.get(state, "")
 

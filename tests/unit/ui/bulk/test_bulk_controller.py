@@ -19,7 +19,7 @@ async def test_bulk_send_reports_then_posts_once_and_threads_fill(driver: Driver
     driver.sim.inject_inbound(OPTED_OUT, "STOP")
     await driver.poll()
     driver.window.bulk_action.trigger()
-    dialog = driver.shell.intents.bulk.dialog
+    dialog = driver.intents.bulk.dialog
     assert dialog is not None and dialog.isVisible()
     await driver.until(lambda: dialog.sender_combo.count() > 0, what="approved sender ids")
     dialog.recipients.pasted.setPlainText(PASTED)
@@ -62,8 +62,8 @@ async def test_bulk_send_reports_then_posts_once_and_threads_fill(driver: Driver
 @in_loop
 async def test_new_message_to_several_numbers_opens_bulk_send_prefilled(driver: Driver) -> None:
     await signed_in(driver)
-    await driver.shell.intents.contacts.add("Erin Lee", "07400 700800")
-    dialog = driver.shell.intents.new_message()
+    await driver.intents.contacts.add("Erin Lee", "07400 700800")
+    dialog = driver.intents.new_message()
     await driver.until(lambda: dialog.completer.model().rowCount() == 1, what="completions")
     dialog.to_edit.setText("Erin Lee — 07400 700800")
     dialog.add_typed()
@@ -71,14 +71,14 @@ async def test_new_message_to_several_numbers_opens_bulk_send_prefilled(driver: 
     dialog.add_typed()
     assert dialog.digits() == ["447400700800", "447400700900"]
     dialog.write_button.click()
-    bulk = driver.shell.intents.bulk.dialog
+    bulk = driver.intents.bulk.dialog
     assert bulk is not None and bulk.isVisible()
     assert bulk.recipients.pasted_text().split("\n") == ["07400 700800", "07400 700900"]
     assert bulk.recipients.currentWidget() is bulk.recipients.pasted.parentWidget()
     await driver.until(lambda: bulk.text.hasFocus(), what="the message box focused")
 
     bulk.reject()
-    one = driver.shell.intents.new_message()
+    one = driver.intents.new_message()
     one.to_edit.setText("07400 700900")
     one.write_button.click()
     await driver.until(lambda: driver.page.header.partner() == "447400700900", what="open")

@@ -161,15 +161,13 @@ def test_nobody_left_cannot_continue(dialog: BulkSendDialog) -> None:
     assert not dialog.next_button.isEnabled()
 
 
-def test_over_the_bulk_limit_says_split_it_and_cannot_continue(dialog: BulkSendDialog) -> None:
+def test_over_the_bulk_limit_is_split_and_can_continue(dialog: BulkSendDialog) -> None:
     dialog.recipients.pasted.setPlainText("\n".join(f"07400 {100000 + n}" for n in range(501)))
     dialog.set_text("Hi")
     dialog.next_step()
     assert dialog.step() == Step.REPORT
-    assert "at most 500 numbers; this one has 501" in dialog.report_summary.text()
-    assert not dialog.next_button.isEnabled()
-    dialog.next_step()
-    assert dialog.step() == Step.REPORT
+    assert "sent as 2 bulk requests of at most 500" in dialog.report_summary.text()
+    assert dialog.next_button.isEnabled()
 
 
 def test_send_error_returns_to_confirm(dialog: BulkSendDialog) -> None:

@@ -57,7 +57,7 @@ async def test_add_edit_and_delete_through_the_page_editor(driver: Driver) -> No
 
     page.delete_requested.emit(alice.id)
     await driver.until(lambda: page.model.rowCount() == 0, what="deleted")
-    assert await driver.shell.intents.contacts.list() == []
+    assert await driver.intents.contacts.list() == []
 
 
 @in_loop
@@ -89,7 +89,7 @@ async def test_import_shows_the_report_and_export_writes_the_file(driver: Driver
 @in_loop
 async def test_text_opens_the_conversation_and_call_dials(driver: Driver) -> None:
     await signed_in(driver)
-    await driver.shell.intents.contacts.add("Carol King", "07400 333444")
+    await driver.intents.contacts.add("Carol King", "07400 333444")
     page = await contacts_page(driver)
     await driver.until(lambda: page.model.rowCount() == 1, what="listed")
     page.table.selectRow(0)
@@ -108,7 +108,7 @@ async def test_text_opens_the_conversation_and_call_dials(driver: Driver) -> Non
 @in_loop
 async def test_add_to_contacts_opens_the_editor_with_the_number(driver: Driver) -> None:
     await signed_in(driver)
-    driver.shell.intents.add_contact("447400555666")
+    driver.intents.add_contact("447400555666")
     page = driver.window.contacts_page
     await driver.until(lambda: page.editor is not None, what="editor")
     editor = page.editor
@@ -117,5 +117,5 @@ async def test_add_to_contacts_opens_the_editor_with_the_number(driver: Driver) 
     editor.name_edit.setText("Dan Brown")
     editor.save_button.click()
     await driver.until(lambda: page.editor is None, what="saved")
-    found = await driver.shell.intents.contacts.find_by_number("447400555666")
+    found = await driver.intents.contacts.find_by_number("447400555666")
     assert found is not None and found.name == "Dan Brown"

@@ -253,3 +253,16 @@ def test_bodies_keep_right_to_left_marks_and_emoji_joiners(qtbot: QtBot) -> None
     option = QStyleOptionViewItem()
     view.initViewItemOption(option)
     assert view.thread_delegate.bubble_layout(option, model.entry_at(0)).body == text  # type: ignore[arg-type]
+
+
+def test_every_message_state_has_a_label_an_icon_and_a_hint() -> None:
+    """A new state (scheduled, overdue) never draws an empty bubble footer."""
+    from hubdesk.domain import MessageState
+    from hubdesk.ui.messages.thread.delegate import STATE_ICONS
+    from hubdesk.ui.messages.thread.model import STATE_LABELS, state_hint
+
+    for state in MessageState:
+        assert state in STATE_LABELS
+        if state is not MessageState.RECEIVED:
+            assert STATE_LABELS[state] and state in STATE_ICONS
+            assert state_hint(make_entry(0, state=state)), state

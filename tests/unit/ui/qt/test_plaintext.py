@@ -122,7 +122,7 @@ async def _fill_with_hostile_text(driver: Driver) -> None:
     """Hostile text through every way in: contacts, inbound messages, a sender id as the
     partner, server sentences (status bar, toasts, call log), links."""
     w, controller = driver.window, driver.controller
-    contacts = driver.shell.intents.contacts
+    contacts = driver.intents.contacts
     await contacts.add(NAME, "07400 123456", notes=SENTENCE, groups=["<i>group</i>"])
     await contacts.add(f"Pay to \u202etxt.exe {BOLD} " + "long " * 40, "07400 123457")
     driver.sim.inject_inbound("447400123456", f"{BOLD} {IMAGE}")
@@ -147,9 +147,9 @@ async def _fill_with_hostile_text(driver: Driver) -> None:
         [CallRecord(1, "447400123456", datetime(2026, 3, 1, tzinfo=UTC), False, SENTENCE)]
     )
     w.calls_page.show_status(SENTENCE, error=True)
-    driver.shell.intents.open_uri("tel:07400123456;phone-context=%3Cb%3Ex%3C%2Fb%3E")
-    driver.shell.intents.open_uri(f"sms:{LINK}")
-    dialog = driver.shell.intents.confirm_dial("447400123456")
+    driver.intents.open_uri("tel:07400123456;phone-context=%3Cb%3Ex%3C%2Fb%3E")
+    driver.intents.open_uri(f"sms:{LINK}")
+    dialog = driver.intents.confirm_dial("447400123456")
     await driver.until(lambda: NAME.split()[0] in dialog.question.text(), what="dial name")
 
 

@@ -28,7 +28,7 @@ async def test_theme_send_key_and_poll_interval_apply_live(driver: Driver) -> No
     apply_theme(app, "light")
     try:
         driver.window.settings_action.trigger()
-        dialog = driver.shell.intents.preferences.dialog
+        dialog = driver.intents.preferences.dialog
         assert dialog is not None and dialog.isVisible()
         assert window_lightness() > 128
         dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
@@ -38,7 +38,8 @@ async def test_theme_send_key_and_poll_interval_apply_live(driver: Driver) -> No
         await driver.until(lambda: driver.runtime.settings.current.theme == "dark", what="saved")
         await driver.until(lambda: window_lightness() < 128, what="dark palette")
         assert driver.page.compose.editor.send_key == "ctrl+enter"
-        assert driver.runtime.poller.interval == 40.0
+        poller = driver.runtime.poller
+        assert poller is not None and poller.interval == 40.0
         stored = await driver.runtime.settings.load()  # really in the store
         assert (stored.theme, stored.send_key, stored.poll_interval) == ("dark", "ctrl+enter", 40)
         assert "Settings saved" in driver.window.toast.text()
@@ -49,7 +50,7 @@ async def test_theme_send_key_and_poll_interval_apply_live(driver: Driver) -> No
 @in_loop
 async def test_start_at_login_writes_the_autostart_entry_or_says_why_not(driver: Driver) -> None:
     home = driver.shell.home
-    prefs = driver.shell.intents.preferences
+    prefs = driver.intents.preferences
     prefs.autostart = Autostart("linux", {"XDG_CONFIG_HOME": str(home)}, ["/opt/hubdesk"])
     dialog = prefs.open()
     dialog.start_at_login.setChecked(True)

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
-from hubdesk.domain import MessageState, SmsType, ThreadEntry
+from hubdesk.domain import Conversation, MessageState, SmsType, ThreadEntry
 from hubdesk.ui.messages.page import NO_MESSAGES_YET, NOTHING_OPEN
 from tests.unit.ui.appkit import Driver, in_loop, shell_driver, signed_in  # noqa: F401
 
@@ -113,7 +113,9 @@ async def test_send_posts_once_and_bubble_reaches_sent(driver: Driver) -> None:
 
     await driver.until(lambda: mine() in (MessageState.PENDING, MessageState.SENT), what="pending")
     await asyncio.sleep(0.4)  # the sim delivers after delivery_delay
-    driver.runtime.poller._passes = 0  # the next pass refreshes pending statuses
+    poller = driver.runtime.poller
+    assert poller is not None
+    poller._passes = 0  # the next pass refreshes pending statuses
     await driver.poll()
     await driver.until(lambda: mine() is MessageState.SENT, what="sent")
     assert len(driver.posts("/api/sms/send")) == 1
@@ -188,7 +190,7 @@ async def test_session_expired_opens_login_keeping_the_draft(driver: Driver) -> 
 @in_loop
 async def test_sms_uri_opens_compose_with_body(driver: Driver) -> None:
     await signed_in(driver)
-    driver.shell.intents.open_uri("sms:+447400123999?body=Hello%20there")
+    driver.intents.open_uri("sms:+447400123999?body=Hello%20there")
     await driver.until(lambda: driver.page.header.partner() == "447400123999", what="compose")
     await driver.until(lambda: driver.page.compose.text() == "Hello there", what="body")
 
@@ -196,7 +198,7 @@ async def test_sms_uri_opens_compose_with_body(driver: Driver) -> None:
 @in_loop
 async def test_tel_uri_asks_before_dialling_and_bad_uri_says_why(driver: Driver) -> None:
     await signed_in(driver)
-    box = driver.shell.intents.confirm_dial("447400123456")
+    box = driver.intents.confirm_dial("447400123456")
     assert box.isVisible() and "07400 123456" in box.question.text()
     box.call_button.click()  # too soon: the buttons ignore input for a second
     await driver.until(lambda: box.call_button.isEnabled(), what="the buttons to wake")
@@ -204,7 +206,7 @@ async def test_tel_uri_asks_before_dialling_and_bad_uri_says_why(driver: Driver)
     box.call_button.click()
     await driver.until(lambda: len(driver.posts("/api/click-to-dial/dial")) == 1, what="dial")
     await driver.until(lambda: "Call ID" in driver.window.toast.text(), what="toast")
-    driver.shell.intents.open_uri("tel:+15167259623")
+    driver.intents.open_uri("tel:+15167259623")
     boxes = [b for b in driver.window.findChildren(QMessageBox) if b.isVisible()]
     assert boxes and "UK" in boxes[-1].text()
     assert len(driver.posts("/api/click-to-dial/dial")) == 1
@@ -228,7 +230,7 @@ async def test_header_names_a_saved_contact_opened_from_outside_the_list(driver:
     """A notification click (or Text on the Contacts page) opens a partner the loaded list
     does not name yet: the header still shows the contact's name, not the number."""
     await signed_in(driver)
-    await driver.shell.intents.contacts.add("Dr Priya Shah", "07912 345678")
+    await driver.intents.contacts.add("Dr Priya Shah", "07912 345678")
     await driver.until(lambda: not driver.controller._dirty, what="list refreshed")
     driver.shell.open_partner("447912345678")  # what a notification click does
     await driver.until(lambda: driver.page.header.partner() == "447912345678", what="open")
@@ -243,7 +245,7 @@ async def test_header_follows_the_address_book_for_the_open_conversation(driver:
     await driver.poll()
     await open_partner(driver, "447912345678")
     assert driver.page.header.name_label.text() == "07912 345678"
-    await driver.shell.intents.contacts.add("Tom Reed", "447912345678")
+    await driver.intents.contacts.add("Tom Reed", "447912345678")
     await driver.until(
         lambda: driver.page.header.name_label.text() == "Tom Reed",
         what="header renamed",
@@ -308,7 +310,7 @@ async def open_the_newest_of_several(d: Driver, count: int) -> str:
         d.sim.inject_inbound(f"44740055500{n}", f"hello {n}")
     await d.poll()
     assert d.page.conversation_model.rowCount() > count
-    newest = d.page.conversation_model.conversation_at(0)
+    newest: Conversation | None = d.page.conversation_model.conversation_at(0)
     assert newest is not None
     await open_partner(d, newest.partner)
     return newest.partner

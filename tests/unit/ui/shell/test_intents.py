@@ -54,7 +54,7 @@ async def test_typing_during_an_sms_link_stays_the_draft_it_was_typed_for(
     await signed_in(driver)
     await open_and_type(driver, BOB, "Hello Bob")
     compose = driver.page.compose
-    driver.shell.intents.open_uri(ALICE_LINK)
+    driver.intents.open_uri(ALICE_LINK)
     QTest.keyClicks(compose.editor, " more")  # the switch is under way: still Bob's text
     await driver.until(lambda: driver.page.header.partner() == ALICE, what="Alice")
     await driver.until(lambda: compose.text() == "Link text", what="the link's text")
@@ -68,7 +68,7 @@ async def test_an_sms_link_never_replaces_a_draft(driver: Driver) -> None:
     await signed_in(driver)
     await open_and_type(driver, ALICE, "my own words")
     await driver.controller.open_conversation(BOB)
-    driver.shell.intents.open_uri(ALICE_LINK)
+    driver.intents.open_uri(ALICE_LINK)
     compose = driver.page.compose
     await driver.until(lambda: driver.page.header.partner() == ALICE, what="Alice")
     await driver.until(lambda: driver.window.toast.text() == DRAFT_KEPT, what="the note")
@@ -82,7 +82,7 @@ async def test_return_right_after_an_sms_link_does_not_send(driver: Driver) -> N
     await open_and_type(driver, BOB, "")
     compose = driver.page.compose
     before = sends(driver)
-    driver.shell.intents.open_uri("sms:+447400123999?body=Pay%20now")
+    driver.intents.open_uri("sms:+447400123999?body=Pay%20now")
     await driver.until(lambda: compose.text() == "Pay now", what="the link's text")
     if compose.sender_id() is None:
         approved = [s["sender_id"] for s in driver.sim.sender_ids() if s.get("status") == "1"]
@@ -112,10 +112,10 @@ async def test_a_send_while_switching_is_ignored(driver: Driver) -> None:
 @in_loop
 async def test_an_sms_link_keeps_an_open_bulk_message(driver: Driver) -> None:
     await signed_in(driver)
-    dialog = driver.shell.intents.bulk.open()
+    dialog = driver.intents.bulk.open()
     dialog.set_text("the newsletter I am writing")
-    driver.shell.intents.open_uri("sms:07400123456,07400123457?body=Win%20a%20prize")
-    assert driver.shell.intents.bulk.dialog is dialog and dialog.isVisible()
+    driver.intents.open_uri("sms:07400123456,07400123457?body=Win%20a%20prize")
+    assert driver.intents.bulk.dialog is dialog and dialog.isVisible()
     assert dialog.text.toPlainText() == "the newsletter I am writing"
     assert "bulk send you have open was kept" in driver.window.toast.text()
     await asyncio.sleep(0.3)  # the dialog's contact list loads before teardown
@@ -124,7 +124,7 @@ async def test_an_sms_link_keeps_an_open_bulk_message(driver: Driver) -> None:
 @in_loop
 async def test_a_premium_rate_conversation_is_flagged_in_compose(driver: Driver) -> None:
     await signed_in(driver)
-    driver.shell.intents.open_uri("sms:09065551234")
+    driver.intents.open_uri("sms:09065551234")
     compose = driver.page.compose
     await driver.until(lambda: compose.charge_label.isVisible(), what="the flag")
     assert compose.charge_label.text() == "⚠ Premium rate"
@@ -136,7 +136,7 @@ async def test_a_premium_rate_conversation_is_flagged_in_compose(driver: Driver)
 async def test_return_on_a_tel_link_never_dials(driver: Driver) -> None:
     await signed_in(driver)
     await open_and_type(driver, BOB, "typing away")
-    driver.shell.intents.open_uri("tel:09065551234")
+    driver.intents.open_uri("tel:09065551234")
     dialog = driver.controller.calls.confirm_dialog
     assert dialog is not None and dialog.isVisible()
     assert "premium-rate" in dialog.warning.text()

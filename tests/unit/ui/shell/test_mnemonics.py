@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QDialog, QLabel, QTabWidget, QWidget
@@ -52,7 +53,7 @@ def clashes(root: QWidget) -> dict[str, int]:
     return {key: n for key, n in mnemonics(root).items() if n > 1}
 
 
-DIALOGS = {
+DIALOGS: dict[str, Callable[[], QDialog]] = {
     "bulk": lambda: BulkSendDialog(),
     "contact editor": lambda: ContactEditor(),
     "dial confirm": lambda: DialConfirmDialog("07400 123456", "Alice"),

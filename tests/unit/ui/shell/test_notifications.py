@@ -475,10 +475,11 @@ def test_without_a_server_it_retries_with_a_backoff_and_recovers(
     notifier = Notifier(bus_address=private_bus, use_bus=True, clock=lambda: now[0])
     server: FakeServer | None = None
     try:
-        assert notifier.backend is Backend.NONE  # no server yet: the first attempt failed
+        # (compared as tuples: an "is" would narrow notifier.backend for mypy for good)
+        assert (notifier.backend,) == (Backend.NONE,)  # no server yet: the first attempt failed
         server = FakeServer(private_bus).start()
         notifier.show(ALICE)  # within the backoff (1 s): not even tried
-        assert notifier.backend is Backend.NONE and notifier.connections == 0
+        assert (notifier.backend, notifier.connections) == (Backend.NONE, 0)
         now[0] += 1.1
         notifier.show(BOB)  # the backoff is over: connects, and Bob goes over D-Bus
         assert notifier.backend is Backend.FREEDESKTOP and notifier.connections == 1

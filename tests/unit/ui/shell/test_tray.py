@@ -171,7 +171,7 @@ def test_missing_icon_files_still_give_a_badged_icon(qapp: QApplication, tmp_pat
 
 
 def test_available_is_false_offscreen(qapp: QApplication) -> None:
-    # TESTING.md: offscreen never has a tray; tests/desktop proves the True case.
+    # Offscreen never has a tray; tests/desktop proves the True case.
     if QApplication.platformName() != "offscreen":
         pytest.skip("only meaningful offscreen")
     assert TrayIcon.available() is False

@@ -71,7 +71,7 @@ def test_clicking_the_tray_message_opens_its_conversation(driver: Driver) -> Non
 
     def click_opens() -> bool:  # the user clicks the message as soon as it shows
         clicks.emit()
-        return d.page.open_partner() == PARTNER
+        return bool(d.page.open_partner() == PARTNER)
 
     d.run(d.until(click_opens, what="the clicked message's conversation"))
     texts = [e.text for e in d.page.thread_model.entries()]

@@ -26,6 +26,12 @@ def window(qtbot: QtBot) -> MainWindow:
     return w
 
 
+def page_name(w: MainWindow, index: int) -> str:
+    page = w.pages.widget(index)
+    assert page is not None
+    return page.accessibleName()
+
+
 def test_every_promised_shortcut_is_bound(qtbot: QtBot) -> None:
     w = window(qtbot)
     bound = {a.shortcut().toString(QKeySequence.SequenceFormat.PortableText) for a in w.actions()}
@@ -178,7 +184,7 @@ def test_ctrl_2_to_4_show_the_real_pages(qtbot: QtBot) -> None:
         assert w.page_actions[index].shortcut().toString() == f"Ctrl+{index + 1}"
         w.page_actions[index].trigger()
         assert w.pages.currentWidget() is page
-    assert [w.pages.widget(i).accessibleName() for i in range(4)][1:] == [
+    assert [page_name(w, i) for i in range(4)][1:] == [
         "Contacts",
         "Sender IDs",
         "Call history",
@@ -189,7 +195,7 @@ def test_pages_are_built_on_first_use(qtbot: QtBot) -> None:
     w = window(qtbot)
     assert not any(w.is_built(i) for i in (CONTACTS, SENDER_IDS, CALLS))
     placeholder = w.pages.widget(SENDER_IDS)
-    assert placeholder.accessibleName() == "Sender IDs"
+    assert placeholder is not None and placeholder.accessibleName() == "Sender IDs"
     w.show_page(SENDER_IDS)  # Ctrl+3
     assert w.is_built(SENDER_IDS) and w.pages.currentWidget() is w.senders_page
     assert w.pages.currentWidget() is not placeholder
