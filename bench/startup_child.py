@@ -1,0 +1,59 @@
+"""The reference windows of ``startup_bench.py`` (bench processes, not run by hand).
+
+    python bench/startup_child.py bare           a bare PySide6 QMainWindow (the baseline)
+    python bench/startup_child.py floor DB_FILE  the same window holding a stock QListView
+                                                 of the newest 100 conversations in DB_FILE
+
+Each shows its window (1000x680, the size HubDesk's opens at) and runs until it is ended
+(SIGTERM): ``startup_bench`` watches the X server for the window being mapped and reads
+the process's memory from outside, so these import nothing for their own timing.
+
+``floor`` is what any conversation list costs here: the rows come from the same query as
+HubDesk's first frame (``hubdesk.store.conversations.list_conversations``, read-only, on
+the stdlib's sqlite3), shown as one line each in Qt's own list view and delegate, with no
+icons, styles, menus, toolbar or custom painting.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+WIDTH, HEIGHT = 1000, 680
+FLOOR_ROWS = 100  # hubdesk.app.firstpaint.FIRST_ROWS
+
+
+def floor_list(window: QMainWindow, db_file: str) -> None:
+    """A stock QListView with the newest ``FLOOR_ROWS`` conversations as the central
+    widget."""
+    import sqlite3
+    from pathlib import Path
+
+    from PySide6.QtCore import QStringListModel
+    from PySide6.QtWidgets import QListView
+
+    from hubdesk.store.conversations import list_conversations
+
+    conn = sqlite3.connect(f"{Path(db_file).as_uri()}?mode=ro", uri=True)
+    try:
+        rows = list_conversations(conn, limit=FLOOR_ROWS)
+    finally:
+        conn.close()
+    view = QListView(window)
+    view.setModel(QStringListModel([f"{c.partner}  {c.last_text}" for c in rows], view))
+    window.setCentralWidget(view)
+
+
+def main(argv: list[str]) -> int:
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.resize(WIDTH, HEIGHT)
+    if argv[:1] == ["floor"]:
+        floor_list(window, argv[1])
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
