@@ -1,4 +1,5 @@
-"""A process's resident memory from /proc, for the bench scripts and their children.
+"""A process's resident memory and CPU time from /proc, for the bench scripts and their
+children.
 
 Kept apart from ``_util`` (which loads ``statistics``): a measured child imports this
 before HubDesk starts and must not load more than HubDesk itself would.
@@ -6,7 +7,9 @@ before HubDesk starts and must not load more than HubDesk itself would.
 
 from __future__ import annotations
 
-__all__ = ["rss_kb"]
+import os
+
+__all__ = ["cpu_ns", "rss_kb"]
 
 
 def rss_kb(pid: int | str = "self") -> dict[str, int]:
@@ -22,3 +25,24 @@ def rss_kb(pid: int | str = "self") -> dict[str, int]:
     except (FileNotFoundError, ProcessLookupError):
         pass
     return found
+
+
+def cpu_ns(pid: int | str = "self") -> tuple[int, int]:
+    """(time on a CPU, time waiting for one) so far, in ns, summed over the process's
+    live threads (``/proc/PID/task/*/schedstat``): the first is what the process did,
+    whatever else the machine ran; the second is what the machine's load cost it.
+    (0, 0) when the process has gone."""
+    run = wait = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except (FileNotFoundError, ProcessLookupError):
+        return 0, 0
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/schedstat", encoding="ascii") as stat:
+                on_cpu, waiting, _slices = stat.read().split()
+        except (FileNotFoundError, ProcessLookupError, ValueError):
+            continue  # a thread that ended meanwhile
+        run += int(on_cpu)
+        wait += int(waiting)
+    return run, wait
