@@ -11,14 +11,18 @@ the process's memory from outside, so these import nothing for their own timing.
 ``floor`` is what any conversation list costs here: the rows come from the same query as
 HubDesk's first frame (``hubdesk.store.conversations.list_conversations``, read-only, on
 the stdlib's sqlite3), shown as one line each in Qt's own list view and delegate, with no
-icons, styles, menus, toolbar or custom painting.
+icons, styles, menus, toolbar or custom painting. Like HubDesk it installs
+``hubdesk.app.importscan`` before PySide6 (else PySide6's import hook reads the source of
+every module imported after it).
 """
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QMainWindow
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMainWindow
 
 WIDTH, HEIGHT = 1000, 680
 FLOOR_ROWS = 100  # hubdesk.app.firstpaint.FIRST_ROWS
@@ -46,6 +50,12 @@ def floor_list(window: QMainWindow, db_file: str) -> None:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["floor"]:
+        from hubdesk.app import importscan
+
+        importscan.install()
+    from PySide6.QtWidgets import QApplication, QMainWindow
+
     app = QApplication(sys.argv[:1])
     window = QMainWindow()
     window.resize(WIDTH, HEIGHT)
