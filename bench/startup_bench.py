@@ -2,6 +2,7 @@
 
     python bench/startup_bench.py [--rounds 6] [--settle 5] [--profile DIR]
                                   [--tree LABEL=CHECKOUT ...] [--floor] [--kdeconnect]
+    python bench/startup_bench.py --instructions [--profile DIR] [--tree ...] [--floor]
 
 Runs itself inside the private desktop session (``scripts/desktop_session.py``: Xvfb,
 D-Bus, no window manager) unless ``DISPLAY`` is already set. Contenders, each a separate
@@ -32,6 +33,11 @@ ended with SIGTERM (HubDesk quits as on logout). Every run gets its own empty
 Goal (issue 12): HubDesk's median <= 1.4 x the bare window's median of the same run. The
 other trees, the floor and KDE Connect are reported as ratios to the same baseline. Exits
 1 when HubDesk is over the goal by more than 20 % (``_util``'s rule).
+
+``--instructions`` counts instead, once per contender (KDE Connect aside), the machine
+instructions up to the main window's ``show()`` having returned (valgrind's cachegrind,
+offscreen, ``STARTUP_EXIT_AT_SHOW``; see ``startup_child.py``): the same work, without the
+load of a shared machine, so a change of a few per cent shows (the timings cannot).
 """
 
 from __future__ import annotations
@@ -131,6 +137,7 @@ class Contender:
     profile: Path | None = None
     run_home: Path | None = None
     runs: list[Run] = field(default_factory=list)
+    counted_argv: list[str] | None = None  # for --instructions (exits at show)
 
 
 @dataclass
@@ -169,14 +176,17 @@ def hubdesk_contender(
         home, keyring_file = folder / "home", folder / "keyring.json"
     run_home = scratch / f"run-{name}"
     env = child_env(run_home, keyring_file, scratch / "pycache", root=checkout)
-    return Contender(name, [str(script)], env, profile=home, run_home=run_home)
+    python = checkout / ".venv" / "bin" / "python"
+    counted = [str(python), str(CHILD), "hubdesk"]
+    return Contender(name, [str(script)], env, home, run_home, counted_argv=counted)
 
 
 def reference_contender(name: str, args: list[str], scratch: Path) -> Contender:
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUBDESK_")}
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode cached, as for HubDesk
     env.update(PYTHONPYCACHEPREFIX=str(scratch / "pycache"), PYTHONPATH=str(ROOT))
-    return Contender(name, [sys.executable, str(CHILD), *args], env)
+    argv = [sys.executable, str(CHILD), *args]
+    return Contender(name, argv, env, counted_argv=argv)
 
 
 def kdeconnect_contender(scratch: Path) -> tuple[Contender, subprocess.Popen[bytes]]:
@@ -256,8 +266,13 @@ def main() -> int:
     )
     parser.add_argument("--floor", action="store_true", help="also the stock-list floor")
     parser.add_argument("--kdeconnect", action="store_true", help="also kdeconnect-sms")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="count instructions to the window shown (valgrind, offscreen) instead of timing",
+    )
     args = parser.parse_args()
-    if not os.environ.get("DISPLAY"):
+    if not os.environ.get("DISPLAY") and not args.instructions:
         session = ROOT / "scripts" / "desktop_session.py"
         command = [sys.executable, str(session), "--", sys.executable, __file__, *sys.argv[1:]]
         return subprocess.call(command)
@@ -281,6 +296,8 @@ def main() -> int:
         if args.floor:
             db = contenders[1].profile / DB_FILE  # type: ignore[operator]
             contenders.append(reference_contender("floor", ["floor", str(db)], scratch))
+        if args.instructions:
+            return count_instructions(contenders, scratch)
         if args.kdeconnect:
             kde, daemon = kdeconnect_contender(scratch)
             contenders.append(kde)
@@ -289,6 +306,42 @@ def main() -> int:
         if daemon is not None:
             end(daemon)
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def count_instructions(contenders: list[Contender], scratch: Path) -> int:
+    """Instructions (valgrind's ``I refs``) of each contender up to its main window's
+    ``show()`` having returned, offscreen, after one untimed run (bytecode cached)."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        sys.exit("--instructions needs valgrind (Debian: apt-get install valgrind)")
+    counted: dict[str, int] = {}
+    for c in contenders:
+        assert c.counted_argv is not None
+        env = dict(c.env, QT_QPA_PLATFORM="offscreen", STARTUP_EXIT_AT_SHOW="1")
+        cachegrind = [valgrind, "--tool=cachegrind", "--cache-sim=no"]
+        for argv in (
+            c.counted_argv,
+            [*cachegrind, "--cachegrind-out-file=/dev/null", *c.counted_argv],
+        ):
+            if c.run_home is not None and c.profile is not None:
+                shutil.rmtree(c.run_home, ignore_errors=True)
+                shutil.copytree(c.profile, c.run_home)
+            runtime = Path(tempfile.mkdtemp(prefix="xdg-run-", dir=scratch))
+            done = subprocess.run(
+                argv, env=dict(env, XDG_RUNTIME_DIR=str(runtime)), capture_output=True, text=True
+            )
+            if done.returncode != 0:
+                sys.exit(f"{c.name} ended with {done.returncode}:\n{done.stderr[-3000:]}")
+        refs = next(line for line in done.stderr.splitlines() if "I   refs:" in line)
+        counted[c.name] = int(refs.rsplit(":", 1)[1].replace(",", ""))
+        print(f"  {c.name}: {counted[c.name]:,} instructions", flush=True)
+    base = counted["bare"]
+    print("\n== start-up: instructions to the main window shown (valgrind, offscreen) ==")
+    for name, n in counted.items():
+        print(f"{name:<16} {n / 1e6:>9,.0f} M  {n / base:5.2f}x bare")
+    goal = GOAL_RATIO * base
+    print(f"{'goal':<16} {goal / 1e6:>9,.0f} M  {GOAL_RATIO:5.2f}x bare")
+    return 0
 
 
 def measure(
