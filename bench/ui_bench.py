@@ -57,7 +57,6 @@ from _util import Bench, Measurement  # noqa: E402
 from store_bench import FIRST, LAST, SEED, generate, partner_number  # noqa: E402
 
 CHILD = BENCH / "ui_child.py"
-FAKES = ROOT / "tests" / "fakes"
 DB_FILE = "hubdesk.sqlite3"  # hubdesk.app.main.DB_FILE (not imported: keeps Qt out of here)
 NO_TRAY_KEY = "ui.no_tray_noted"  # hubdesk.app.shell.NO_TRAY_KEY
 MESSAGES, CONVERSATIONS, THREAD = 100_000, 5_000, 10_000
@@ -126,14 +125,20 @@ def sign_in(home: Path, keyring_file: Path | None) -> None:
         sys.exit(f"hubdesk-cli login failed ({done.returncode}):\n{done.stderr}")
 
 
-def child_env(home: Path, keyring_file: Path | None, pycache: Path | None = None) -> dict[str, str]:
+def child_env(
+    home: Path, keyring_file: Path | None, pycache: Path | None = None, root: Path = ROOT
+) -> dict[str, str]:
+    """The environment of a HubDesk process on the profile ``home``: HubDesk from the
+    checkout ``root`` (another one's, for ``startup_bench --tree``), its test fakes on the
+    path for the file keyring, no ``HUBDESK_*`` or keyring choice inherited."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HUBDESK_", "PYTHON_KEYRING"))}
     if pycache is not None:
         # Bytecode cached, as in any installed app (this container sets
         # PYTHONDONTWRITEBYTECODE): kept in the scratch folder, filled by the warm-up run.
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(pycache)
-    env.update(HUBDESK_HOME=str(home), PYTHONPATH=os.pathsep.join([str(FAKES), str(ROOT)]))
+    fakes = root / "tests" / "fakes"
+    env.update(HUBDESK_HOME=str(home), PYTHONPATH=os.pathsep.join([str(fakes), str(root)]))
     if keyring_file is not None:
         env.update(
             HUBDESK_TEST_KEYRING_FILE=str(keyring_file),

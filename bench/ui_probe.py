@@ -8,23 +8,13 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from _proc import rss_kb
 from PySide6.QtCore import QEvent, QObject, QTimer
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
 __all__ = ["AfterPaint", "emit", "rss_kb"]
-
-
-def rss_kb() -> dict[str, int]:
-    """VmRSS and VmHWM of this process, in kB, from /proc/self/status."""
-    found: dict[str, int] = {}
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            key, _, value = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                found[key] = int(value.split()[0])
-    return found
 
 
 def emit(result: dict[str, Any]) -> None:

@@ -6,8 +6,12 @@ one short read-only query gives the theme and the newest ``FIRST_ROWS`` conversa
 the window is built and shown, and Qt's events are processed (a local ``QEventLoop``,
 bounded by ``FIRST_PAINT_WAIT_S``) until its first paint has returned to the loop. The
 rest of start-up (``AppShell.start``) then opens the store properly, with its integrity
-check, and reloads the whole list. ``bench/ui_bench.py`` times this path;
-``tests/unit/test_startup_imports.py`` keeps its imports this short.
+check, and reloads the whole list. ``bench/ui_bench.py`` and ``bench/startup_bench.py``
+time this path; ``tests/unit/test_startup_imports.py`` keeps its imports this short.
+
+A quit asked for meanwhile is noticed through the window's own ``quit_requested`` (and
+the local loop ending early), never through an event filter on the application, which
+Qt would call for every event of every object while the window is built and painted.
 """
 
 from __future__ import annotations
@@ -41,8 +45,10 @@ FIRST_PAINT_WAIT_S = 1.0  # go on anyway when no paint comes (an odd platform)
 class FirstFrame:
     """What :func:`show_first_frame` did: ``window`` is None when HubDesk starts hidden
     (``--minimized`` or the setting); ``painted`` whether its first paint completed;
-    ``quit_requested`` when the application was told to quit meanwhile (macOS Cmd+Q,
-    ``QCoreApplication.exit``), which also ends the local loop: ``app.main`` then quits."""
+    ``quit_requested`` when a quit was asked for meanwhile: the window's Quit or close
+    (macOS Cmd+Q and the Dock's Quit reach it as a close, Qt's handling of the Quit
+    event) or ``QCoreApplication.exit``. It also ends the local loop: ``app.main`` then
+    quits."""
 
     window: MainWindow | None = None
     icons: IconSet | None = None
@@ -65,26 +71,6 @@ class PaintWatch(QObject):
         if watched is self._widget and event.type() == QEvent.Type.Paint:
             self._widget.removeEventFilter(self)
             QTimer.singleShot(0, self._done)
-        return False
-
-
-class QuitWatch(QObject):
-    """Calls ``asked()`` when ``app`` gets a Quit event (macOS Cmd+Q or the Dock's Quit,
-    a session ending) while installed; the event goes on to Qt as usual."""
-
-    def __init__(self, app: QObject, asked: Callable[[], None]) -> None:
-        super().__init__()
-        self._app = app
-        self._asked = asked
-        app.installEventFilter(self)
-
-    def remove(self) -> None:
-        self._app.removeEventFilter(self)
-
-    @guarded(False)
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._app and event.type() == QEvent.Type.Quit:
-            self._asked()
         return False
 
 
@@ -125,7 +111,7 @@ def show_first_frame(
         loop.quit()
 
     watch = PaintWatch(window, painted)
-    quits = QuitWatch(app, quit_asked)
+    window.quit_requested.connect(quit_asked)
     limit = QTimer()
     limit.setSingleShot(True)
     limit.timeout.connect(loop.quit)
@@ -137,7 +123,7 @@ def show_first_frame(
             frame.quit_requested = True
     finally:
         limit.stop()
-        quits.remove()
+        window.quit_requested.disconnect(quit_asked)
         watch.deleteLater()
     if not frame.painted and not frame.quit_requested:
         log.info("the first frame did not paint within %.1f s; starting anyway", wait_s)

@@ -12,10 +12,12 @@ Start-up order, for the first frame (``bench/ui_bench.py`` measures it):
 3. ``ui.importscan.install()`` (PySide6's import hook without its source cache), then
    PySide6. The pages, dialogs, use cases, keyring and HTTP client load after the first
    paint (``tests/unit/test_startup_imports.py`` keeps it so);
-4. the ``QApplication``; one instance per profile (``SingleInstance.acquire``, a lock
-   file): a second start hands its links to the first and exits 0 (1, with a sentence
-   on stderr, when the first does not answer); the macOS link-open filter
-   (``UrlEventFilter``), whose links wait in a ``LinkQueue`` for the shell;
+4. the ``QApplication`` (``HubDeskApplication``: it reports macOS link-open events);
+   one instance per profile (``SingleInstance.acquire``, a lock file): a second start
+   hands its links to the first and exits 0 (1, with a sentence on stderr, when the
+   first does not answer); links that arrive as events wait in a ``LinkQueue`` for the
+   shell. No application-wide event filter runs at any time: Qt would call it for every
+   event of every object;
 5. the main window, filled from the cache, shown and painted
    (``firstpaint.show_first_frame``: a local ``QEventLoop``, Qt's events only, no
    asyncio yet); a quit asked for meanwhile ends start-up here;
@@ -166,11 +168,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def application() -> QApplication:
-    """The process's QApplication, made on first use (tests may have made one)."""
+    """The process's QApplication: a ``HubDeskApplication`` made on first use (tests may
+    have made a plain one, which reports no link-open events)."""
     from PySide6.QtWidgets import QApplication
 
+    from hubdesk.app.urlevents import HubDeskApplication
+
     existing = QApplication.instance()
-    return existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    if isinstance(existing, QApplication):
+        return existing
+    return HubDeskApplication(sys.argv[:1])
 
 
 def cannot_start(message: str) -> int:
@@ -215,12 +222,12 @@ def _run_first_instance(
     app: QApplication, options: Options, home: Path, instance: SingleInstance
 ) -> int:
     from hubdesk.app.firstpaint import show_first_frame
-    from hubdesk.app.urlevents import UrlEventFilter
+    from hubdesk.app.urlevents import HubDeskApplication
 
-    links = UrlEventFilter(app)
     queue = LinkQueue()
-    links.uri_received.connect(queue)
-    links.install(app)
+    links = app.uri_received if isinstance(app, HubDeskApplication) else None
+    if links is not None:
+        links.connect(queue)
     try:
         first = show_first_frame(app, home, minimized=options.minimized)
         if first.quit_requested:
@@ -228,7 +235,8 @@ def _run_first_instance(
             return 0
         return _run_shell_after(first, app, options, home, instance, queue)
     finally:
-        links.uninstall()
+        if links is not None:
+            links.disconnect(queue)
 
 
 def _run_shell_after(
