@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Literal
 
+from hubdesk.api import ApiError
 from hubdesk.api import errors as api
-from hubdesk.api.errors import ApiError
 from hubdesk.api.operations import OPERATIONS
 from hubdesk.domain.senderids import SenderIdError
 

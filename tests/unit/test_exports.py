@@ -40,9 +40,7 @@ PENDING_UI_INITS = {
 }
 #: Modules of the UI package that import a façade name from its submodule; the UI
 #: layering rule of the same refactor (ui imports no ``hubdesk.api``) removes them.
-PENDING_UI_IMPORTS = {
-    "hubdesk/ui/shell/services.py",
-}
+PENDING_UI_IMPORTS: set[str] = set()
 
 
 def package_name(init: Path) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from hubdesk.sim.faults import Fault
+from hubdesk.sim import Fault
 from hubdesk.store.database import Database
 from tests.integration.cli.cli_harness import CONSOLE_SCRIPT, SENDER, Cli, server_messages
 
