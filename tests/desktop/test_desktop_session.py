@@ -145,7 +145,7 @@ def test_qt_tray_critical_message_carries_a_default_action(
         tray.hide()
         tray.deleteLater()
     actions = found["actions"]
-    assert isinstance(actions, list) and "default" in actions
+    assert isinstance(actions, dict) and "default" in actions
     assert found["urgency"] == 2
 
 
