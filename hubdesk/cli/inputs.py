@@ -33,6 +33,8 @@ __all__ = [
     "unique",
 ]
 
+_LARGEST = 2**63 - 1  # the largest integer the local database (SQLite) holds
+
 
 @dataclass(frozen=True, slots=True)
 class Destination:
@@ -182,4 +184,6 @@ def positive_int(text: str, what: str) -> int:
         raise UsageError(f"{what}: expected a whole number, got {text!r}") from None
     if value < 1:
         raise UsageError(f"{what}: must be 1 or more, got {value}")
+    if value > _LARGEST:
+        raise UsageError(f"{what}: too large, got {text.strip()!r}")
     return value

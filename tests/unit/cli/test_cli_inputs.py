@@ -101,7 +101,16 @@ def test_filter_party_number_or_sender_id() -> None:
         inputs.filter_party("no spaces!", "--sender")
 
 
-@pytest.mark.parametrize("text", ["0", "-1", "x", "1.5"])
+@pytest.mark.parametrize(
+    "text",
+    # An id past SQLite's integers was an internal error (OverflowError) in 'outbox
+    # cancel', 'outbox send', 'thread --limit' and 'retry'.
+    ["0", "-1", "x", "1.5", "9223372036854775808", "99999999999999999999999"],
+)
 def test_positive_int_refuses(text: str) -> None:
     with pytest.raises(UsageError, match="SMS_ID"):
         inputs.positive_int(text, "SMS_ID")
+
+
+def test_positive_int_takes_the_largest_stored_integer() -> None:
+    assert inputs.positive_int("9223372036854775807", "ID") == 2**63 - 1
