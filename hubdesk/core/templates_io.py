@@ -24,6 +24,9 @@ Import rules (every row is reported, with its row number as a spreadsheet shows 
 
 The whole import is one transaction. Writing gives the same two columns, in the list's
 order, CRLF line ends; the caller writes it as UTF-8 with a BOM so Excel reads accents.
+A cell that a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return) is written after an apostrophe, which spreadsheets
+hide; reading drops that one apostrophe again, so a file round-trips unchanged.
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ __all__ = [
 CSV_COLUMNS = ("name", "text")
 _NAME = {"name", "title", "template", "templatename"}
 _TEXT = {"text", "message", "body", "content", "templatetext", "messagetext"}
+# A cell a spreadsheet would run as a formula, behind any apostrophes written before it.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
 
 class TemplateImportStatus(Enum):
@@ -151,8 +156,8 @@ def parse_templates_csv(text: str) -> list[TemplateRecord]:
             continue
         if not any(cell.strip() for cell in row):
             continue
-        name = row[name_col] if name_col < len(row) else ""
-        body = row[text_col] if text_col < len(row) else ""
+        name = _cell_in(row[name_col]) if name_col < len(row) else ""
+        body = _cell_in(row[text_col]) if text_col < len(row) else ""
         records.append(TemplateRecord(index, name, body.replace("\r\n", "\n")))
     return records
 
@@ -163,8 +168,18 @@ def write_templates_csv(templates: Iterable[Template]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for template in templates:
-        writer.writerow([template.name, template.text])
+        writer.writerow([_cell_out(template.name), _cell_out(template.text)])
     return out.getvalue()
+
+
+def _cell_out(value: str) -> str:
+    """An apostrophe before a cell a spreadsheet would run as a formula."""
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def _cell_in(value: str) -> str:
+    """The cell as it was before ``_cell_out``."""
+    return value[1:] if value.startswith("'") and _FORMULA.match(value) else value
 
 
 def _problem(record: TemplateRecord) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 import stat
 from collections.abc import AsyncIterator
@@ -164,6 +166,24 @@ def test_writing_csv_round_trips() -> None:
     ]
     text = write_templates_csv(templates)
     assert text.startswith("name,text\r\n")
+    back = parse_templates_csv(text)
+    assert [(r.name, r.text) for r in back] == [(t.name, t.text) for t in templates]
+
+
+def test_writing_csv_keeps_spreadsheets_from_running_a_cell_as_a_formula() -> None:
+    # Exported as they were, "=HYPERLINK(...)" and "=cmd|..." ran in Excel when a
+    # colleague opened the shared file (CSV injection).
+    templates = [
+        made("=cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example","Click")', 0),
+        made("+Offer", "-10% today", 1),
+        made("@Desk", "\tTabbed", 2),
+        made("'=Quoted", "'-Already quoted", 3),
+        made("Plain", "O'Brien - fine as it is", 4),
+    ]
+    text = write_templates_csv(templates)
+    cells = [c for row in csv.reader(io.StringIO(text, newline="")) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "Plain,O'Brien - fine as it is" in text
     back = parse_templates_csv(text)
     assert [(r.name, r.text) for r in back] == [(t.name, t.text) for t in templates]
 
