@@ -133,7 +133,7 @@ def _key(cell: str) -> str:
 
 def _header(text: str) -> tuple[str, int, int] | None:
     """(delimiter, name column, text column) when the first line is a header."""
-    first_line = text.split("\n", 1)[0].rstrip("\r")
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]  # CR alone: old Macs
     for delimiter in (",", ";", "\t"):
         cells = next(csv.reader([first_line], delimiter=delimiter), [])
         keys = [_key(c) for c in cells]

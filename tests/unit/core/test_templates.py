@@ -159,6 +159,16 @@ def test_reading_csv_headers_delimiters_quotes_and_bom() -> None:
     assert [(r.name, r.text) for r in parse_templates_csv("only a name")] == [("only a name", "")]
 
 
+def test_reading_a_csv_with_old_mac_line_ends() -> None:
+    # "CSV (Macintosh)" ends lines with a lone CR: the import was an internal error
+    # (csv.Error: new-line character seen in unquoted field).
+    records = parse_templates_csv("name,text\rLate,Running late\rBye,Goodbye\r")
+    assert [(r.row, r.name, r.text) for r in records] == [
+        (2, "Late", "Running late"),
+        (3, "Bye", "Goodbye"),
+    ]
+
+
 def test_writing_csv_round_trips() -> None:
     templates = [
         made("Greeting", 'Hi {first_name|there}, "quoted", line\nbreak', 0),
