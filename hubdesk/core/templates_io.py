@@ -38,6 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from hubdesk.core.contacts_io import csv_rows
 from hubdesk.domain import Template
 from hubdesk.domain.placeholders import TemplateSyntaxError, parse
 from hubdesk.store.database import Database
@@ -149,9 +150,8 @@ def parse_templates_csv(text: str) -> list[TemplateRecord]:
     text = text.lstrip("\ufeff")
     header = _header(text)
     delimiter, name_col, text_col = header if header is not None else (",", 0, 1)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[TemplateRecord] = []
-    for index, row in enumerate(reader, start=1):
+    for index, row in enumerate(csv_rows(text, delimiter=delimiter), start=1):
         if index == 1 and header is not None:
             continue
         if not any(cell.strip() for cell in row):

@@ -191,3 +191,9 @@ async def test_export_import_round_trip(book: ContactBook, tmp_path: Path) -> No
             assert after == before
     lines = (tmp_path / "out.vcf").read_bytes().split(b"\r\n")
     assert all(len(line) <= 75 for line in lines)
+
+
+def test_a_cell_too_long_for_csv_is_bad_input_naming_the_line() -> None:
+    # Was an internal error (csv.Error: field larger than field limit).
+    with pytest.raises(InvalidInput, match="line 2"):
+        parse_contacts_csv("name,number\n" + "x" * 200_000 + ",07400 123456\n")

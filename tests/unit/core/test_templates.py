@@ -169,6 +169,12 @@ def test_reading_a_csv_with_old_mac_line_ends() -> None:
     ]
 
 
+def test_a_cell_too_long_for_csv_is_bad_input_naming_the_line() -> None:
+    # Was an internal error (csv.Error: field larger than field limit).
+    with pytest.raises(InvalidInput, match="line 3"):
+        parse_templates_csv("name,text\nA,fine\nB," + "x" * 200_000 + "\n")
+
+
 def test_writing_csv_round_trips() -> None:
     templates = [
         made("Greeting", 'Hi {first_name|there}, "quoted", line\nbreak', 0),
