@@ -72,12 +72,14 @@ def numbers_from_file(path: str, stdin: TextIO) -> list[Destination]:
 
     Every invalid line is reported (with its line number) in one error.
     """
+    from hubdesk.core.contacts_io import decode_text
+
     name = "stdin" if path == "-" else path
     try:
         if path == "-":
             lines = stdin.read().splitlines()
-        else:
-            lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+        else:  # UTF-8, UTF-16 with a BOM ("Unicode text"), else Windows-1252
+            lines = decode_text(Path(path).read_bytes()).splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UsageError(f"--to-file: cannot read {name}: {reason}") from None

@@ -12,6 +12,7 @@ non-empty cell the name. Each record keeps its row number as a spreadsheet shows
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -52,8 +53,23 @@ class _Columns:
     groups: tuple[int, ...]
 
 
+_UNICODE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's: it starts the same way
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def decode_text(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped); Windows-1252 when the bytes are not UTF-8."""
+    """UTF-8 (a BOM is dropped); UTF-16 or UTF-32 when a BOM says so (Notepad's and
+    Excel's "Unicode text"); Windows-1252 when the bytes are not UTF-8."""
+    for bom, encoding in _UNICODE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)  # the BOM is read and dropped
+            except UnicodeDecodeError:
+                break
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
