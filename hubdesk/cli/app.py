@@ -239,7 +239,19 @@ def build_parser() -> argparse.ArgumentParser:
     mask.add_argument("--from", dest="source", required=True, metavar="NUMBER")
     mask.add_argument("number", metavar="NUMBER")
     _add_local_commands(sub)
+    _json_everywhere(sub)
     return parser
+
+
+def _json_everywhere(sub: argparse._SubParsersAction[_Parser]) -> None:
+    """``--json`` after any command too (``whoami --json``, ``conversations --json``),
+    not only before it."""
+    for command in dict.fromkeys(sub.choices.values()):  # aliases once
+        nested = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
+        for actions in nested:
+            _json_everywhere(actions)
+        if not any("--json" in a.option_strings for a in command._actions):
+            _add_json(command)
 
 
 def _add_message_arguments(parser: argparse.ArgumentParser) -> None:

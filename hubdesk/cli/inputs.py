@@ -33,6 +33,8 @@ __all__ = [
     "unique",
 ]
 
+_LARGEST = 2**63 - 1  # the largest integer the local database (SQLite) holds
+
 
 @dataclass(frozen=True, slots=True)
 class Destination:
@@ -70,12 +72,14 @@ def numbers_from_file(path: str, stdin: TextIO) -> list[Destination]:
 
     Every invalid line is reported (with its line number) in one error.
     """
+    from hubdesk.core.contacts_io import decode_text
+
     name = "stdin" if path == "-" else path
     try:
         if path == "-":
             lines = stdin.read().splitlines()
-        else:
-            lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
+        else:  # UTF-8, UTF-16 with a BOM ("Unicode text"), else Windows-1252
+            lines = decode_text(Path(path).read_bytes()).splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise UsageError(f"--to-file: cannot read {name}: {reason}") from None
@@ -182,4 +186,6 @@ def positive_int(text: str, what: str) -> int:
         raise UsageError(f"{what}: expected a whole number, got {text!r}") from None
     if value < 1:
         raise UsageError(f"{what}: must be 1 or more, got {value}")
+    if value > _LARGEST:
+        raise UsageError(f"{what}: too large, got {text.strip()!r}")
     return value

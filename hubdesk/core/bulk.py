@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import io
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hubdesk.core.contacts_io import decode_text
+from hubdesk.core.contacts_io import csv_rows, decode_text
 from hubdesk.core.errors import InvalidInput, NoApprovedSender
 from hubdesk.core.senders import SenderIds
 from hubdesk.domain import Contact, OutboxItem, OutboxState
@@ -186,7 +185,7 @@ def csv_recipients(text: str) -> list[Recipient]:
     except csv.Error:
         dialect = csv.excel
     found: list[Recipient] = []
-    for index, row in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), start=1):
+    for index, row in enumerate(csv_rows(text, dialect), start=1):
         cells = [c.strip() for c in row if c.strip()]
         if not cells:
             continue

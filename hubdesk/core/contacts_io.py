@@ -12,6 +12,7 @@ non-empty cell the name. Each record keeps its row number as a spreadsheet shows
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -19,9 +20,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from hubdesk.core.contact_records import ContactRecord
+from hubdesk.core.errors import InvalidInput
 from hubdesk.domain import Contact
 
-__all__ = ["CSV_COLUMNS", "decode_text", "parse_contacts_csv", "write_contacts_csv"]
+__all__ = ["CSV_COLUMNS", "csv_rows", "decode_text", "parse_contacts_csv", "write_contacts_csv"]
 
 CSV_COLUMNS = ("name", "number", "notes", "groups")
 
@@ -51,8 +53,23 @@ class _Columns:
     groups: tuple[int, ...]
 
 
+_UNICODE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16's: it starts the same way
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 def decode_text(data: bytes) -> str:
-    """UTF-8 (a BOM is dropped); Windows-1252 when the bytes are not UTF-8."""
+    """UTF-8 (a BOM is dropped); UTF-16 or UTF-32 when a BOM says so (Notepad's and
+    Excel's "Unicode text"); Windows-1252 when the bytes are not UTF-8."""
+    for bom, encoding in _UNICODE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)  # the BOM is read and dropped
+            except UnicodeDecodeError:
+                break
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -108,6 +125,21 @@ def _cell(row: Sequence[str], index: int) -> str:
     return row[index].strip() if index < len(row) else ""
 
 
+def csv_rows(
+    text: str, dialect: type[csv.Dialect] | csv.Dialect = csv.excel, delimiter: str | None = None
+) -> list[list[str]]:
+    """Every row of ``text`` (line breaks of any kind); ``InvalidInput`` names the line
+    of one that cannot be read (a cell longer than the csv module's limit)."""
+    reader = csv.reader(
+        io.StringIO(text, newline=""), dialect, delimiter=delimiter or dialect.delimiter
+    )
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        where = f"line {reader.line_num}: {exc}"
+        raise InvalidInput(f"the file cannot be read as CSV ({where})") from None
+
+
 def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
     sample = text[:8192]
     try:
@@ -119,8 +151,7 @@ def _dialect(text: str) -> type[csv.Dialect] | csv.Dialect:
 def parse_contacts_csv(text: str) -> list[ContactRecord]:
     """Every data row of ``text`` (blank rows skipped)."""
     text = text.lstrip("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), _dialect(text))
-    rows = [r for r in reader]
+    rows = csv_rows(text, _dialect(text))
     if not rows:
         return []
     columns = _header_columns(rows[0])

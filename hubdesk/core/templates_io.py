@@ -24,6 +24,9 @@ Import rules (every row is reported, with its row number as a spreadsheet shows 
 
 The whole import is one transaction. Writing gives the same two columns, in the list's
 order, CRLF line ends; the caller writes it as UTF-8 with a BOM so Excel reads accents.
+A cell that a spreadsheet would run as a formula (it starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return) is written after an apostrophe, which spreadsheets
+hide; reading drops that one apostrophe again, so a file round-trips unchanged.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
+from hubdesk.core.contacts_io import csv_rows
 from hubdesk.domain import Template
 from hubdesk.domain.placeholders import TemplateSyntaxError, parse
 from hubdesk.store.database import Database
@@ -55,6 +59,8 @@ __all__ = [
 CSV_COLUMNS = ("name", "text")
 _NAME = {"name", "title", "template", "templatename"}
 _TEXT = {"text", "message", "body", "content", "templatetext", "messagetext"}
+# A cell a spreadsheet would run as a formula, behind any apostrophes written before it.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
 
 class TemplateImportStatus(Enum):
@@ -128,7 +134,7 @@ def _key(cell: str) -> str:
 
 def _header(text: str) -> tuple[str, int, int] | None:
     """(delimiter, name column, text column) when the first line is a header."""
-    first_line = text.split("\n", 1)[0].rstrip("\r")
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]  # CR alone: old Macs
     for delimiter in (",", ";", "\t"):
         cells = next(csv.reader([first_line], delimiter=delimiter), [])
         keys = [_key(c) for c in cells]
@@ -144,15 +150,14 @@ def parse_templates_csv(text: str) -> list[TemplateRecord]:
     text = text.lstrip("\ufeff")
     header = _header(text)
     delimiter, name_col, text_col = header if header is not None else (",", 0, 1)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[TemplateRecord] = []
-    for index, row in enumerate(reader, start=1):
+    for index, row in enumerate(csv_rows(text, delimiter=delimiter), start=1):
         if index == 1 and header is not None:
             continue
         if not any(cell.strip() for cell in row):
             continue
-        name = row[name_col] if name_col < len(row) else ""
-        body = row[text_col] if text_col < len(row) else ""
+        name = _cell_in(row[name_col]) if name_col < len(row) else ""
+        body = _cell_in(row[text_col]) if text_col < len(row) else ""
         records.append(TemplateRecord(index, name, body.replace("\r\n", "\n")))
     return records
 
@@ -163,8 +168,18 @@ def write_templates_csv(templates: Iterable[Template]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for template in templates:
-        writer.writerow([template.name, template.text])
+        writer.writerow([_cell_out(template.name), _cell_out(template.text)])
     return out.getvalue()
+
+
+def _cell_out(value: str) -> str:
+    """An apostrophe before a cell a spreadsheet would run as a formula."""
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def _cell_in(value: str) -> str:
+    """The cell as it was before ``_cell_out``."""
+    return value[1:] if value.startswith("'") and _FORMULA.match(value) else value
 
 
 def _problem(record: TemplateRecord) -> str | None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import NoReturn
 
 __all__ = ["MAX_AHEAD", "OVERDUE_AFTER", "ScheduleError", "is_overdue", "parse_send_time"]
 
@@ -58,14 +59,20 @@ def parse_send_time(text: str, now: datetime, tz: tzinfo | None = None) -> datet
         moment = datetime.fromisoformat(written.upper().replace("Z", "+00:00"))
     except ValueError:
         raise ScheduleError(f"{text!r} is not a real date and time") from None
+    if abs(moment.year - now.year) > 1:  # also keeps years 1 and 9999 from overflowing
+        _refuse_distant(written, ahead=moment.year > now.year)
     if moment.tzinfo is None:
         moment = _local(moment, tz, written)
     when = moment.astimezone(UTC)
-    if when < now:
-        raise ScheduleError(f"{written} is in the past; give a time from now on")
-    if when - now > MAX_AHEAD:
-        raise ScheduleError(f"{written} is more than a year ahead; check the year")
+    if when < now or when - now > MAX_AHEAD:
+        _refuse_distant(written, ahead=when > now)
     return when
+
+
+def _refuse_distant(written: str, *, ahead: bool) -> NoReturn:
+    if ahead:
+        raise ScheduleError(f"{written} is more than a year ahead; check the year")
+    raise ScheduleError(f"{written} is in the past; give a time from now on")
 
 
 def is_overdue(not_before: datetime, now: datetime) -> bool:

@@ -59,6 +59,27 @@ def test_numbers_from_file_reports_every_bad_line_with_its_number(tmp_path: Path
     assert "line 4:" in message and "'123'" in message
 
 
+@pytest.mark.parametrize(
+    ("encoding", "text"),
+    [
+        # Notepad's and Excel's "Unicode text": was "cannot read: 'utf-8' codec can't
+        # decode byte 0xff in position 0".
+        ("utf-16", "07400 123456\r\n07400 654321\r\n"),
+        ("utf-16-be", "\ufeff07400 123456\n07400 654321\n"),
+        # A Windows-1252 comment ("café") refused the whole list the same way.
+        ("cp1252", "# café list\n07400 123456\n07400 654321\n"),
+        ("utf-8-sig", "07400 123456\r\n07400 654321"),
+    ],
+)
+def test_numbers_from_files_saved_by_windows_tools(
+    tmp_path: Path, encoding: str, text: str
+) -> None:
+    path = tmp_path / "to.txt"
+    path.write_bytes(text.encode(encoding))
+    found = inputs.numbers_from_file(str(path), io.StringIO())
+    assert [d.number.digits for d in found] == ["447400123456", "447400654321"]
+
+
 def test_numbers_from_missing_file(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="cannot read .*missing.txt"):
         inputs.numbers_from_file(str(tmp_path / "missing.txt"), io.StringIO())
@@ -101,7 +122,16 @@ def test_filter_party_number_or_sender_id() -> None:
         inputs.filter_party("no spaces!", "--sender")
 
 
-@pytest.mark.parametrize("text", ["0", "-1", "x", "1.5"])
+@pytest.mark.parametrize(
+    "text",
+    # An id past SQLite's integers was an internal error (OverflowError) in 'outbox
+    # cancel', 'outbox send', 'thread --limit' and 'retry'.
+    ["0", "-1", "x", "1.5", "9223372036854775808", "99999999999999999999999"],
+)
 def test_positive_int_refuses(text: str) -> None:
     with pytest.raises(UsageError, match="SMS_ID"):
         inputs.positive_int(text, "SMS_ID")
+
+
+def test_positive_int_takes_the_largest_stored_integer() -> None:
+    assert inputs.positive_int("9223372036854775807", "ID") == 2**63 - 1

@@ -48,6 +48,24 @@ def test_new_commands_parse() -> None:
 @pytest.mark.parametrize(
     "argv",
     [
+        ["whoami", "--json"],  # issue 14's contract: was "unrecognized arguments: --json"
+        ["conversations", "--unread", "--json"],
+        ["search", "invoice", "--json"],
+        ["senders", "--json"],
+        ["contacts", "list", "--json"],
+        ["templates", "list", "--json"],
+        ["outbox", "--json"],
+        ["outbox", "cancel", "3", "--json"],
+    ],
+)
+def test_json_may_follow_any_command(argv: list[str]) -> None:
+    assert build_parser().parse_args(argv).json is True
+    assert build_parser().parse_args(argv[:-1]).json is False
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
         ["sync", "--full", "--backfill-days", "3"],
         ["contacts"],
         ["contacts", "add", "OnlyName"],

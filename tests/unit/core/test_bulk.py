@@ -66,6 +66,12 @@ def test_a_plan_over_the_bulk_limit_is_split_into_bulk_requests() -> None:
     assert plan.summary() == ("501 recipients, 501 parts, sent as 2 bulk requests of at most 500.")
 
 
+def test_csv_recipients_refuse_a_cell_too_long_for_csv_naming_the_line() -> None:
+    # Was an uncaught csv.Error (field larger than field limit).
+    with pytest.raises(InvalidInput, match="line 2"):
+        csv_recipients("Mobile\n07400 123456" + "0" * 200_000 + "\n")
+
+
 def test_csv_recipients_skip_a_header_and_report_rows_without_numbers() -> None:
     found = csv_recipients("\ufeffName,Mobile\nAlice,07400 123456\nBob,\n,07400123457\n")
     assert found == [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from hubdesk.core.contacts import ContactBook, ImportStatus
-from hubdesk.core.contacts_io import parse_contacts_csv
+from hubdesk.core.contacts_io import decode_text, parse_contacts_csv
 from hubdesk.core.errors import InvalidInput
 from hubdesk.core.vcard import parse_vcards
 from hubdesk.store.worker import DbWorker
@@ -191,3 +191,20 @@ async def test_export_import_round_trip(book: ContactBook, tmp_path: Path) -> No
             assert after == before
     lines = (tmp_path / "out.vcf").read_bytes().split(b"\r\n")
     assert all(len(line) <= 75 for line in lines)
+
+
+def test_a_cell_too_long_for_csv_is_bad_input_naming_the_line() -> None:
+    # Was an internal error (csv.Error: field larger than field limit).
+    with pytest.raises(InvalidInput, match="line 2"):
+        parse_contacts_csv("name,number\n" + "x" * 200_000 + ",07400 123456\n")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_decode_text_reads_unicode_files_by_their_bom(encoding: str) -> None:
+    # A UTF-16 file (Excel's "Unicode text") was read as Windows-1252: NULs between the
+    # letters, every contact rejected, and the template import an internal error.
+    text = "name,number\r\nZoë,07400 123456\r\n"
+    data = text.encode(encoding)
+    if not encoding.endswith(("sig", "16", "32")):
+        data = ("\ufeff" + text).encode(encoding)
+    assert decode_text(data) == text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 import stat
 from collections.abc import AsyncIterator
@@ -157,6 +159,22 @@ def test_reading_csv_headers_delimiters_quotes_and_bom() -> None:
     assert [(r.name, r.text) for r in parse_templates_csv("only a name")] == [("only a name", "")]
 
 
+def test_reading_a_csv_with_old_mac_line_ends() -> None:
+    # "CSV (Macintosh)" ends lines with a lone CR: the import was an internal error
+    # (csv.Error: new-line character seen in unquoted field).
+    records = parse_templates_csv("name,text\rLate,Running late\rBye,Goodbye\r")
+    assert [(r.row, r.name, r.text) for r in records] == [
+        (2, "Late", "Running late"),
+        (3, "Bye", "Goodbye"),
+    ]
+
+
+def test_a_cell_too_long_for_csv_is_bad_input_naming_the_line() -> None:
+    # Was an internal error (csv.Error: field larger than field limit).
+    with pytest.raises(InvalidInput, match="line 3"):
+        parse_templates_csv("name,text\nA,fine\nB," + "x" * 200_000 + "\n")
+
+
 def test_writing_csv_round_trips() -> None:
     templates = [
         made("Greeting", 'Hi {first_name|there}, "quoted", line\nbreak', 0),
@@ -164,6 +182,24 @@ def test_writing_csv_round_trips() -> None:
     ]
     text = write_templates_csv(templates)
     assert text.startswith("name,text\r\n")
+    back = parse_templates_csv(text)
+    assert [(r.name, r.text) for r in back] == [(t.name, t.text) for t in templates]
+
+
+def test_writing_csv_keeps_spreadsheets_from_running_a_cell_as_a_formula() -> None:
+    # Exported as they were, "=HYPERLINK(...)" and "=cmd|..." ran in Excel when a
+    # colleague opened the shared file (CSV injection).
+    templates = [
+        made("=cmd|' /C calc'!A0", '=HYPERLINK("http://evil.example","Click")', 0),
+        made("+Offer", "-10% today", 1),
+        made("@Desk", "\tTabbed", 2),
+        made("'=Quoted", "'-Already quoted", 3),
+        made("Plain", "O'Brien - fine as it is", 4),
+    ]
+    text = write_templates_csv(templates)
+    cells = [c for row in csv.reader(io.StringIO(text, newline="")) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert "Plain,O'Brien - fine as it is" in text
     back = parse_templates_csv(text)
     assert [(r.name, r.text) for r in back] == [(t.name, t.text) for t in templates]
 

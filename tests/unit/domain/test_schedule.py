@@ -51,6 +51,11 @@ def test_local_and_offset_times_become_utc(text: str, utc: datetime) -> None:
         ("2026-03-03 10:00", "more than a year ahead"),
         ("2025-03-30 01:30", "does not exist in local time (the clocks go forward then)"),
         ("2025-10-26 01:30", "happens twice in local time"),
+        # The ends of the calendar: an internal error (OverflowError) before.
+        ("9999-12-31 23:59", "more than a year ahead"),
+        ("9999-12-31T23:59-05:00", "more than a year ahead"),
+        ("0001-01-01 00:00", "is in the past"),
+        ("0001-01-01T00:00+05:00", "is in the past"),
     ],
 )
 def test_bad_times_are_refused_with_the_reason(text: str, words: str) -> None:
