@@ -72,7 +72,7 @@ def filled_window(qtbot: QtBot) -> MainWindow:
     page = w.messages_page
     page.set_conversations([make_conversation(PARTNER, name="Alice Smith", unread=1)])
     page.show_partner(PARTNER, "Alice Smith", "07911 123456", True)
-    page.show_thread([make_entry(i) for i in range(12)])
+    page.show_thread([make_entry(i) for i in reversed(range(12))])  # newest first
     page.compose.setEnabled(True)
     w.contacts_page.set_contacts(CONTACTS_LIST)
     w.show()
