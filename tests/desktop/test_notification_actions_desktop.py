@@ -319,3 +319,36 @@ def test_an_inline_reply_is_sent_exactly_once(
         server.stop()
         daemon.terminate()
         daemon.wait(5)
+
+
+def test_mark_unread_on_the_open_conversation_keeps_the_tray_badge(
+    dunst: Dunst, shell_on: Callable[[str], Driver]
+) -> None:
+    """Issue 14 item 4 in the real window: Conversation > Mark unread on the open
+    conversation; the refreshes that follow (a poll, a change to the thread) keep it
+    unread in the list and on the tray badge, until Alice writes again."""
+    dunst.close_all()
+    d = shell_on(dunst.address)
+    tray = d.shell.tray
+    assert tray is not None
+
+    async def scenario() -> None:
+        notification_id = await message_from_alice(d)
+        await dunst.choose(notification_id, "default")  # the click: Alice's conversation
+        await d.until(lambda: d.page.header.partner() == ALICE, what="opened")
+        await d.until(lambda: unread_of(d, ALICE) == 0, what="read on opening")
+        read = tray.unread
+        d.window.mark_unread_action.trigger()
+        await d.until(lambda: tray.unread == read + 1, what="the badge counts it again")
+        for _ in range(2):
+            await d.poll()
+            d.controller._on_changed(frozenset({ALICE}))  # the open thread reloads
+            await asyncio.sleep(0.5)
+            assert unread_of(d, ALICE) == 1 and tray.unread == read + 1
+        assert d.page.header.partner() == ALICE
+        d.sim.inject_inbound(ALICE, "Sorted, thanks!")
+        await d.poll()
+        await d.until(lambda: unread_of(d, ALICE) == 0, what="read with the newer message")
+        await d.until(lambda: tray.unread == read, what="the badge agrees")
+
+    d.run(scenario())

@@ -13,6 +13,8 @@ the window's controllers through their public methods):
   ``tel:`` link gets), never a call straight from the popup;
 * Mark as read: the conversation is marked read (the list, the status bar and the tray
   badge follow ``Inbox.events.unread_changed``); the window stays where it is.
+
+A conversation opened in the window takes its notification off the screen: it is read.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class NotificationActions(QObject):
         notifier.replied.connect(self.send_reply)
         notifier.call_back_requested.connect(self.call_back)
         notifier.mark_read_requested.connect(self.mark_read)
+        controller.partner_opened.connect(notifier.close_for)
 
     def open(self, partner: str) -> None:
         """The conversation, in front, ready for the reply."""
