@@ -51,7 +51,9 @@ class Toast(QFrame):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.hide)
         self.setAccessibleName("Notice")
-        bar.addWidget(self, 1)  # after the connection state, before the permanent widgets
+        # After the connection state, before the unread count; permanent, so a status tip
+        # (the bar's temporary message while a menu item is hovered) does not hide it.
+        bar.insertPermanentWidget(0, self, 1)
         bar.installEventFilter(self)
         if pages is not None:
             pages.currentChanged.connect(self._on_page_changed)

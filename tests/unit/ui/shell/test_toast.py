@@ -136,3 +136,12 @@ def test_the_toast_is_plain_text_hides_on_page_change_and_follows_the_theme(
         apply_theme(qapp, "system")
     w.show_page(CONTACTS)  # a note about one page does not follow to the next
     assert not w.toast.isVisible()
+
+
+def test_a_status_tip_does_not_hide_the_toast(qtbot: QtBot) -> None:
+    w = filled_window(qtbot)
+    w.show_toast(SHORT)
+    w.status.showMessage("Write to a number")  # what hovering File > New message does
+    QApplication.processEvents()
+    assert w.toast.isVisible()
+    assert_covers_nothing(w, "with a status tip")
