@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from hubdesk.ui.shell.controller import MainController
     from hubdesk.ui.shell.intents import Intents
     from hubdesk.ui.shell.notifications import Notifier
+    from hubdesk.ui.shell.notify_actions import NotificationActions
     from hubdesk.ui.shell.tray import TrayIcon
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,7 @@ class AppShell:
         transport: TransportFactory | None = None,
         use_tray: bool = True,
         use_bus: bool | None = None,
+        bus_address: str | None = None,
         tray_available: Callable[[], bool] | None = None,
     ) -> None:
         self.app = app
@@ -90,6 +92,7 @@ class AppShell:
         # desktop without one is GNOME without the AppIndicator extension.
         self._tray_available = tray_available
         self._use_bus = use_bus
+        self._bus_address = bus_address  # the notification server's bus (tests); session
         self._quit = asyncio.Event()
         self._links: list[str] = list(options.uris)
         self.started = asyncio.Event()
@@ -101,6 +104,7 @@ class AppShell:
         self.intents: Intents | None = None
         self.tray: TrayIcon | None = None
         self.notifier: Notifier | None = None
+        self.notify_actions: NotificationActions | None = None
         self.policy: NotificationPolicy | None = None
 
     # --- the first frame --------------------------------------------------------------
@@ -311,6 +315,7 @@ class AppShell:
         assert window is not None and intents is not None
         try:
             from hubdesk.ui.shell.notifications import Notifier
+            from hubdesk.ui.shell.notify_actions import NotificationActions
             from hubdesk.ui.shell.tray import TrayIcon
         except ImportError:  # pragma: no cover - a build without the tray modules
             return
@@ -328,9 +333,13 @@ class AppShell:
             self.controller.unread_in_title = False
             self.controller.unread_changed.connect(tray.set_unread)
         tray_icon = self.tray.system_tray_icon if self.tray is not None else None
-        self.notifier = Notifier(tray_icon, use_bus=self._use_bus, parent=self.app)
-        self.notifier.activated.connect(self.open_partner)
-        self.notifier.activated_summary.connect(self.show_window)
+        self.notifier = Notifier(
+            tray_icon, use_bus=self._use_bus, bus_address=self._bus_address, parent=self.app
+        )
+        assert self.controller is not None
+        self.notify_actions = NotificationActions(
+            self.notifier, self.controller, self.show_window, parent=self.app
+        )
 
     def show_window(self) -> None:
         window = self.window

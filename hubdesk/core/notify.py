@@ -7,27 +7,42 @@
 * notifications off, do-not-disturb, or ``now`` inside the quiet hours (local time,
   wrapping midnight when start > end): no popups; the messages are remembered as
   handled and still counted in the unread total, which the inbox keeps;
-* up to ``max_individual`` (3) new messages: one notice each, titled with the contact's
-  name (or the formatted number), the text as one line of at most 120 characters;
-  title and text are message data, made safe to show (``domain.text.one_line``: no
-  control character such as NUL, no lone surrogate, bidi controls neutralised);
+* up to ``max_individual`` (3) new messages: one notice per conversation, titled with
+  the contact's name (or the formatted number), the text as one line of at most 120
+  characters ("2 new messages: <the newest>" when one person sent several); title and
+  text are message data, made safe to show (``domain.text.one_line``: no control
+  character such as NUL, no lone surrogate, bidi controls neutralised);
 * more: one summary "5 new messages from 3 people", with ``partner`` set when they all
   come from one person (clicking it opens that conversation).
+
+What a notice offers besides the click (``notice_actions``): for one conversation, where
+the notification server advertises ``actions`` (``GetCapabilities``), Reply (KDE's
+``inline-reply`` where the server advertises that: the text is typed in the popup),
+Call back (UK numbers: the only ones the dialler rings) and Mark as read. A summary of
+several people only opens the window.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
+from enum import Enum
 
 from hubdesk.core.settings import AppSettings
 from hubdesk.domain import Sms, SmsType
-from hubdesk.domain.numbers import format_number
+from hubdesk.domain.numbers import format_number, is_uk
 from hubdesk.domain.text import one_line
 
-__all__ = ["Notice", "NotificationPolicy", "in_quiet_hours", "preview"]
+__all__ = [
+    "Notice",
+    "NoticeAction",
+    "NotificationPolicy",
+    "in_quiet_hours",
+    "notice_actions",
+    "preview",
+]
 
 NameLookup = Callable[[str], str | None] | Mapping[str, str]
 
@@ -40,6 +55,46 @@ class Notice:
     body: str
     partner: str | None
     sms_ids: tuple[int, ...]
+
+
+class NoticeAction(Enum):
+    """A button of a notice; the value is its action key on the wire."""
+
+    OPEN = "default"  # the click on the notice itself
+    REPLY = "reply"  # opens the conversation with the cursor in compose
+    INLINE_REPLY = "inline-reply"  # KDE: the server asks for the text in the popup
+    CALL_BACK = "call-back"  # the dialler's confirmation, as for a tel: link
+    MARK_READ = "mark-read"
+
+    @property
+    def label(self) -> str:
+        return _LABELS[self]
+
+
+_LABELS = {
+    NoticeAction.OPEN: "Open",
+    NoticeAction.REPLY: "Reply",
+    NoticeAction.INLINE_REPLY: "Reply",
+    NoticeAction.CALL_BACK: "Call back",
+    NoticeAction.MARK_READ: "Mark as read",
+}
+
+
+def notice_actions(partner: str | None, capabilities: Collection[str]) -> tuple[NoticeAction, ...]:
+    """The buttons of a notice about ``partner``'s conversation (None: a summary of
+    several people), given the server's ``GetCapabilities``: always Open; where the
+    server shows ``actions``, Reply (inline where it offers ``inline-reply``) to a
+    number, Call back to a UK number, and Mark as read."""
+    if partner is None or "actions" not in capabilities:
+        return (NoticeAction.OPEN,)
+    found = [NoticeAction.OPEN]
+    if partner.isdigit():
+        inline = "inline-reply" in capabilities
+        found.append(NoticeAction.INLINE_REPLY if inline else NoticeAction.REPLY)
+    if is_uk(partner):
+        found.append(NoticeAction.CALL_BACK)
+    found.append(NoticeAction.MARK_READ)
+    return tuple(found)
 
 
 def preview(text: str, limit: int = 120) -> str:
@@ -112,15 +167,7 @@ class NotificationPolicy:
             return []
         fresh.sort(key=lambda s: (s.time, s.sms_id))
         if len(fresh) <= self._max:
-            return [
-                Notice(
-                    title=self._name(names, s.partner),
-                    body=preview(s.text, self._preview),
-                    partner=s.partner,
-                    sms_ids=(s.sms_id,),
-                )
-                for s in fresh
-            ]
+            return self._per_conversation(fresh, names)
         partners = list(dict.fromkeys(s.partner for s in fresh))
         ids = tuple(s.sms_id for s in fresh)
         if len(partners) == 1:
@@ -128,6 +175,20 @@ class NotificationPolicy:
             return [Notice(who, f"{len(fresh)} new messages", partners[0], ids)]
         people = f"{len(partners)} people"
         return [Notice("HubDesk", f"{len(fresh)} new messages from {people}", None, ids)]
+
+    def _per_conversation(self, fresh: list[Sms], names: NameLookup) -> list[Notice]:
+        """One notice per conversation (oldest first): a person's popup is replaced by
+        their next one, so two messages in one batch must not make two popups."""
+        by_partner: dict[str, list[Sms]] = {}
+        for sms in fresh:
+            by_partner.setdefault(sms.partner, []).append(sms)
+        notices = []
+        for partner, messages in by_partner.items():
+            newest = preview(messages[-1].text, self._preview)
+            body = newest if len(messages) == 1 else f"{len(messages)} new messages: {newest}"
+            ids = tuple(s.sms_id for s in messages)
+            notices.append(Notice(self._name(names, partner), body, partner, ids))
+        return notices
 
     @staticmethod
     def _name(names: NameLookup, partner: str) -> str:

@@ -265,7 +265,12 @@ def open_from_notification(story: Story) -> str:
     assert mine[0]["summary"] == ALICE_NAME
     assert html.unescape(mine[0]["body"]) == INBOUND
     assert "<b>" not in mine[0]["body"]
-    assert mine[0]["actions"] == {"default": "Open"}
+    assert mine[0]["actions"] == {
+        "default": "Open",
+        "reply": "Reply",
+        "call-back": "Call back",
+        "mark-read": "Mark as read",
+    }
     return str(window)
 
 

@@ -23,6 +23,7 @@ EXPECTED = {
     "call",
     "call-masked",
     "new-message",
+    "message",
     "search",
     "contacts",
     "sender-id",

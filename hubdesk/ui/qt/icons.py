@@ -52,6 +52,7 @@ FALLBACKS: dict[str, str] = {
     "call": "SP_DialogYesButton",
     "call-masked": "SP_DialogYesButton",
     "new-message": "SP_FileDialogNewFolder",
+    "message": "SP_MessageBoxInformation",
     "search": "SP_FileDialogContentsView",
     "contacts": "SP_DirHomeIcon",
     "sender-id": "SP_FileDialogInfoView",

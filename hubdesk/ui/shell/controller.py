@@ -266,8 +266,8 @@ class MainController(QObject):
         self.page.update_thread(stale, sorted(page.entries, key=lambda e: e.time))
         if self.window.isActiveWindow() or self.window.isVisible():
             unread = any(e.unread for e in page.entries)
-            if unread:
-                await self.services.inbox.mark_read(partner)
+            if unread:  # seen, not opened: "Mark unread" sticks until a newer message
+                await self.services.inbox.mark_seen(partner)
 
     @async_slot()
     async def load_older(self) -> None:

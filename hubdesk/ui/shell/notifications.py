@@ -1,33 +1,37 @@
-"""Desktop notifications for new messages, and what a click on one opens.
+"""Desktop notifications for new messages, and what a click or a button on one does.
 
-On Linux :class:`Notifier` talks to ``org.freedesktop.Notifications`` itself: it sends
-``Notify`` with a ``default`` action, keeps a map notification id -> conversation, and
-listens for ``ActionInvoked`` / ``NotificationClosed``. A click emits
-``activated(partner)`` (or ``activated_summary()`` for a summary of several people).
+On Linux :class:`Notifier` talks to ``org.freedesktop.Notifications`` itself: it asks the
+server what it can show (``GetCapabilities``), sends ``Notify`` with the actions the
+server offers (``core.notify.notice_actions``), keeps a map notification id ->
+conversation, and listens for ``ActionInvoked``, ``NotificationClosed`` and KDE's
+``NotificationReplied``. What the user did comes out as one signal each:
 
-Why not QtDBus: PySide6 (6.12) cannot put a D-Bus ``uint32`` or ``byte`` on the wire
-(a Python int becomes ``int32`` in a QVariant, and ``QDBusArgument << int`` resolves to
-the ``ushort`` overload), and ``Notify`` is ``(susssasa{sv}i)`` with an urgency byte:
-servers reject the call. jeepney (pure Python, already on every Linux install through
-keyring -> SecretStorage) builds the messages; the socket is read from the Qt event loop
-through a ``QSocketNotifier``, so nothing blocks and no asyncio loop is needed. Only
-connecting (a local socket, bounded by ``auth_timeout``) is synchronous.
+* the click (``default``): ``activated(partner)``, or ``activated_summary()`` for a
+  summary of several people;
+* Reply: ``reply_requested(partner)`` (the window opens on the conversation with the
+  cursor in compose); on a server with ``inline-reply`` (KDE Plasma) the text typed in
+  the popup arrives as ``replied(partner, text)``, once per notification;
+* Call back: ``call_back_requested(partner)`` (the dialler's confirmation follows);
+* Mark as read: ``mark_read_requested(partner)``.
 
-Elsewhere, or when there is no session bus or no notification server, it falls back to
-``QSystemTrayIcon.showMessage``; a click on that balloon (``messageClicked``) opens the
-last notice's conversation. Nothing here raises because the bus is missing or dies.
+A notice for a conversation replaces that conversation's notification still on screen
+(``replaces_id``), also when the first one's id is still on its way: the newer notice
+waits for it instead of stacking.
 
-Hostile text. Title and body are message data (a contact's name, a sender id, the SMS
-text) and are made safe for every path before they leave (:func:`wire_text`):
+What each OS offers:
 
-* on one line, with NUL and every other control character gone: a NUL in a D-Bus string
-  makes dbus-daemon drop the whole connection; lone surrogates (half an emoji) become
-  U+FFFD (jeepney cannot encode them), bidi overrides and invisible characters are
-  neutralised (``domain.text``), noncharacters become U+FFFD (older daemons refuse them);
-* the body is markup-escaped on the D-Bus path (servers read it as their HTML subset)
-  and on the tray path on Linux, where Qt forwards ``showMessage`` to the same servers
-  unescaped; the summary is plain text by the specification (dunst quotes it itself).
-  Windows and macOS show the tray text as plain text, so it goes unescaped there.
+* **Linux** (any freedesktop notification server: GNOME Shell, KDE Plasma, dunst,
+  xfce4-notifyd, mako ...): the click, and the buttons where the server advertises
+  ``actions`` (GNOME, KDE, dunst in its context menu; not notify-osd); the reply typed
+  in the popup where it advertises ``inline-reply`` (KDE Plasma). Grouped per
+  conversation everywhere (``replaces_id`` is in every server).
+* **Windows and macOS**: Qt's tray balloon / notification (``QSystemTrayIcon``), which
+  has no buttons: clicking it opens the conversation of the newest notice
+  (``messageClicked``), where Reply, Call and Mark unread are one click away. Also the
+  fallback on Linux when no notification server answers.
+
+Nothing here raises because the bus is missing or dies. Title and body are made safe on
+every path (``ui.shell.notifytext``: one line, controls removed, body markup escaped).
 
 A lost bus (the daemon restarted, the connection was dropped) is not the end: the next
 notice reconnects, at once after a loss and then with a backoff (1 s doubling to 60 s)
@@ -39,7 +43,6 @@ can be made do notices go to the tray.
 from __future__ import annotations
 
 import logging
-import re
 import sys
 import time
 from collections.abc import Callable
@@ -49,25 +52,38 @@ from typing import Any, Protocol
 from PySide6.QtCore import QObject, QSocketNotifier, Signal
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from hubdesk.domain.text import one_line
-from hubdesk.ui.qt.icons import default_icon_dir
+from hubdesk.core.notify import NoticeAction, notice_actions
 from hubdesk.ui.shell.notifybus import INTERFACE, NotificationBus
+from hubdesk.ui.shell.notifytext import (
+    BODY_LIMIT,
+    TITLE_LIMIT,
+    default_app_icon,
+    escape_markup,
+    wire_text,
+)
+from hubdesk.ui.shell.notifytray import TrayMessages
 
 log = logging.getLogger(__name__)
 
-__all__ = ["APP_NAME", "Backend", "NoticeLike", "Notifier", "escape_markup", "wire_text"]
+__all__ = [
+    "APP_NAME",
+    "Backend",
+    "NoticeLike",
+    "Notifier",
+    "default_app_icon",
+    "escape_markup",
+    "wire_text",
+]
 
 APP_NAME = "HubDesk"
 DESKTOP_ENTRY = "hubdesk"
 CATEGORY = "im.received"
 URGENCY_NORMAL = 1
+REPLY_PLACEHOLDER = "Reply to {name}"
 
-TITLE_LIMIT = 200
-BODY_LIMIT = 1000
 RETRY_FIRST_S = 1.0
 RETRY_MAX_S = 60.0
-
-_NONCHARACTERS = re.compile("[\ufdd0-\ufdef\ufffe\uffff]")
+_ACTIONS = {a.value: a for a in NoticeAction}
 
 
 class NoticeLike(Protocol):
@@ -91,39 +107,25 @@ class Backend(Enum):
     NONE = "none"  # nowhere (no bus server and no tray icon): logged only
 
 
-def escape_markup(text: str) -> str:
-    """``text`` safe for a body that servers may read as their HTML subset.
-
-    Servers that support markup turn the entities back into the characters; those that
-    do not are told by the specification to strip markup (dunst also decodes the
-    entities), so the user sees the text exactly as it was received either way.
-    """
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def wire_text(text: str, limit: int) -> str:
-    """``text`` safe to put in a notification: one line, no control character, no lone
-    surrogate or noncharacter, bidi controls neutralised, at most ``limit`` characters."""
-    line = _NONCHARACTERS.sub("\ufffd", one_line(text))
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
-
-
-def default_app_icon() -> str:
-    """A ``file://`` URI of HubDesk's icon when it is on disk, else the theme name."""
-    path = default_icon_dir() / "hubdesk.svg"
-    return path.as_uri() if path.is_file() else DESKTOP_ENTRY
-
-
 class Notifier(QObject):
-    """Shows :class:`NoticeLike` notices; reports which conversation a click opens.
+    """Shows :class:`NoticeLike` notices; reports what the user did with one.
 
     Signals:
         activated(str): a notice for one conversation was clicked; the partner number.
         activated_summary(): a summary notice (several people) was clicked.
+        reply_requested(str): Reply on a notice: open that conversation, ready to type.
+        replied(str, str): a reply typed in the notification (inline reply): the partner
+            and the text, once per notification.
+        call_back_requested(str): Call back on a notice: the partner number.
+        mark_read_requested(str): Mark as read on a notice: the partner number.
     """
 
     activated = Signal(str)
     activated_summary = Signal()
+    reply_requested = Signal(str)
+    replied = Signal(str, str)
+    call_back_requested = Signal(str)
+    mark_read_requested = Signal(str)
 
     def __init__(
         self,
@@ -141,25 +143,24 @@ class Notifier(QObject):
         bus; ``use_bus`` defaults to True on Linux only; ``tray_markup`` (whether the
         tray's text reaches a server that reads markup) too."""
         super().__init__(parent)
-        self._tray = tray
+        linux = sys.platform.startswith("linux")
+        self._balloons = TrayMessages(
+            tray_markup if tray_markup is not None else linux, self._emit_for
+        )
+        self._balloons.set_tray(tray)
         self._app_icon = app_icon if app_icon is not None else default_app_icon()
         self._by_id: dict[int, str | None] = {}
         self._pending: dict[int, tuple[NoticeLike, bool]] = {}  # serial -> (notice, resent)
-        self._last_tray_partner: str | None = None
-        self._last_tray_shown = False
+        self._waiting: dict[str, tuple[NoticeLike, bool]] = {}  # partner -> the newer notice
         self._bus: NotificationBus | None = None
         self._reader: QSocketNotifier | None = None
-        linux = sys.platform.startswith("linux")
         self._wants_bus = use_bus if use_bus is not None else linux
-        self._tray_markup = tray_markup if tray_markup is not None else linux
         self._address = bus_address or "SESSION"
         self._auth_timeout = auth_timeout
         self._clock = clock
         self._next_attempt = 0.0
         self._retry_delay = RETRY_FIRST_S
         self.connections = 0  # how many bus connections were made (tests, diagnostics)
-        if tray is not None:
-            tray.messageClicked.connect(self._on_tray_message_clicked)
         if self._wants_bus:
             self._reconnect()
 
@@ -169,9 +170,14 @@ class Notifier(QObject):
     def backend(self) -> Backend:
         if self._bus is not None:
             return Backend.FREEDESKTOP
-        if self._tray is not None:
+        if self._balloons.tray is not None:
             return Backend.TRAY
         return Backend.NONE
+
+    @property
+    def capabilities(self) -> frozenset[str]:
+        """What the notification server advertises (empty without one)."""
+        return self._bus.capabilities if self._bus is not None else frozenset()
 
     @property
     def open_notifications(self) -> dict[int, str | None]:
@@ -180,22 +186,28 @@ class Notifier(QObject):
 
     def set_tray(self, tray: QSystemTrayIcon | None) -> None:
         """The tray icon used by the fallback (it may be created after the notifier)."""
-        if self._tray is not None:
-            self._tray.messageClicked.disconnect(self._on_tray_message_clicked)
-        self._tray = tray
-        if tray is not None:
-            tray.messageClicked.connect(self._on_tray_message_clicked)
+        self._balloons.set_tray(tray)
 
     def show(self, notice: NoticeLike) -> None:
         """Show ``notice``. A newer notice for the same conversation replaces its older one."""
         self._show(notice, resent=False)
+
+    def close_for(self, partner: str) -> None:
+        """Close the notification about ``partner``'s conversation (it was read)."""
+        for notification_id, shown in list(self._by_id.items()):
+            if shown == partner:
+                del self._by_id[notification_id]
+                self._close(notification_id)
+        self._waiting.pop(partner, None)
+        self._balloons.forget(partner)
 
     def close_all(self) -> None:
         """Close every notification this notifier still has on screen."""
         for notification_id in list(self._by_id):
             self._close(notification_id)
         self._by_id.clear()
-        self._last_tray_shown = False
+        self._waiting.clear()
+        self._balloons.forget()
 
     def shutdown(self) -> None:
         """Disconnect from the bus for good (call on quit; the notifier then uses the
@@ -217,7 +229,7 @@ class Notifier(QObject):
             except OSError as error:  # the bus went away since
                 log.warning("notification server unreachable (%s); reconnecting", error)
                 self._lose_bus(reshow=False)
-        self._show_in_tray(notice)
+        self._balloons.show(notice)
 
     def _reconnect(self) -> NotificationBus | None:
         """A new connection, unless connecting failed recently (backoff); None if none."""
@@ -248,7 +260,7 @@ class Notifier(QObject):
     def _lose_bus(self, *, reshow: bool) -> None:
         """The connection broke: drop it; the next notice reconnects at once. With
         ``reshow``, notices sent on it without an answer are shown again (once each)."""
-        pending = list(self._pending.values())
+        pending = [*self._pending.values(), *self._waiting.values()]
         self._drop_bus()
         self._next_attempt = 0.0
         if reshow:
@@ -266,6 +278,7 @@ class Notifier(QObject):
             self._bus = None
         self._by_id.clear()
         self._pending.clear()
+        self._waiting.clear()
 
     def _close(self, notification_id: int) -> None:
         if self._bus is None:
@@ -276,23 +289,34 @@ class Notifier(QObject):
             self._lose_bus(reshow=False)
 
     def _send_notify(self, bus: NotificationBus, notice: NoticeLike, resent: bool) -> None:
+        partner = notice.partner
         replaces = 0
-        if notice.partner is not None:
-            for notification_id, partner in self._by_id.items():
-                if partner == notice.partner:
+        if partner is not None:
+            if any(p.partner == partner for p, _ in self._pending.values()):
+                # The same person's notification is on its way: its id is not known
+                # yet. Wait for it, then replace it (newest notice wins), never stack.
+                self._waiting[partner] = (notice, resent)
+                return
+            for notification_id, shown in self._by_id.items():
+                if shown == partner:
                     replaces = notification_id
-        hints = {
+        title = wire_text(notice.title, TITLE_LIMIT)  # plain text by the specification
+        actions = notice_actions(partner, bus.capabilities)
+        hints: dict[str, tuple[str, Any]] = {
             "desktop-entry": ("s", DESKTOP_ENTRY),
             "category": ("s", CATEGORY),
             "urgency": ("y", URGENCY_NORMAL),
         }
+        if NoticeAction.INLINE_REPLY in actions:
+            placeholder = wire_text(REPLY_PLACEHOLDER.format(name=title), TITLE_LIMIT)
+            hints["x-kde-reply-placeholder-text"] = ("s", placeholder)
         body = (
             APP_NAME,
             replaces,
             self._app_icon,
-            wire_text(notice.title, TITLE_LIMIT),  # plain text by the specification
+            title,
             escape_markup(wire_text(notice.body, BODY_LIMIT)),
-            ["default", "Open"],
+            [part for action in actions for part in (action.value, action.label)],
             hints,
             -1,
         )
@@ -323,52 +347,60 @@ class Notifier(QObject):
         kind = header.message_type
         if kind in (MessageType.method_return, MessageType.error):
             sent = self._pending.pop(fields.get(HeaderFields.reply_serial, -1), None)
-            if sent is None:
-                return
-            notice = sent[0]
-            if kind is MessageType.error:
-                log.warning(
-                    "Notify failed: %s %s", fields.get(HeaderFields.error_name), message.body
-                )
-                self._show_in_tray(notice)
-                return
-            notification_id = int(message.body[0])
-            self._by_id[notification_id] = notice.partner
+            if sent is not None:
+                self._answered(sent[0], message, kind is MessageType.error)
             return
         if kind is not MessageType.signal or fields.get(HeaderFields.interface) != INTERFACE:
             return
         member = fields.get(HeaderFields.member)
         if member == "ActionInvoked":
-            notification_id, action = int(message.body[0]), str(message.body[1])
-            if notification_id not in self._by_id or action != "default":
-                return
-            partner = self._by_id.pop(notification_id)
-            # The spec has servers remove a clicked notification, but not all do (dunst
-            # keeps it when the action comes over D-Bus): it is stale now, close it.
-            self._close(notification_id)
-            self._emit_for(partner)
+            self._on_action(int(message.body[0]), str(message.body[1]))
+        elif member == "NotificationReplied":
+            self._on_replied(int(message.body[0]), str(message.body[1]))
         elif member == "NotificationClosed":
             self._by_id.pop(int(message.body[0]), None)
 
-    # -- tray fallback ---------------------------------------------------------------------
+    def _answered(self, notice: NoticeLike, message: Any, error: bool) -> None:
+        """``Notify`` answered: remember the id (or fall back to the tray), then send the
+        same person's newer notice that waited for it."""
+        if error:
+            log.warning("Notify failed: %s", message.body)
+            self._balloons.show(notice)
+        else:
+            self._by_id[int(message.body[0])] = notice.partner
+        waiting = self._waiting.pop(notice.partner, None) if notice.partner else None
+        if waiting is not None:
+            self._show(waiting[0], resent=waiting[1])
 
-    def _show_in_tray(self, notice: NoticeLike) -> None:
-        if self._tray is None or not self._tray.isVisible():
-            log.info("notification not shown (no server, no tray icon)")
+    def _on_action(self, notification_id: int, key: str) -> None:
+        action = _ACTIONS.get(key)
+        if notification_id not in self._by_id or action is None:
             return
-        self._last_tray_partner = notice.partner
-        self._last_tray_shown = True
-        # Information, not Critical: Qt's own D-Bus path (StatusNotifierItem) then adds no
-        # "default" action and the click is lost; on Windows/macOS the balloon click is
-        # reported through messageClicked, which is what this fallback is for.
-        title, body = wire_text(notice.title, TITLE_LIMIT), wire_text(notice.body, BODY_LIMIT)
-        if self._tray_markup:  # Qt hands it to org.freedesktop.Notifications as is
-            body = escape_markup(body)
-        self._tray.showMessage(title, body, QSystemTrayIcon.MessageIcon.Information, 0)
+        partner = self._by_id.pop(notification_id)
+        # The spec has servers remove a notification whose action was invoked, but not all
+        # do (dunst keeps it when the action comes over D-Bus): it is stale now, close it.
+        self._close(notification_id)
+        if action is NoticeAction.OPEN or partner is None:
+            self._emit_for(partner)
+        elif action in (NoticeAction.REPLY, NoticeAction.INLINE_REPLY):
+            self.reply_requested.emit(partner)  # no text came with it: reply in the window
+        elif action is NoticeAction.CALL_BACK:
+            self.call_back_requested.emit(partner)
+        elif action is NoticeAction.MARK_READ:
+            self.mark_read_requested.emit(partner)
 
-    def _on_tray_message_clicked(self) -> None:
-        if self._last_tray_shown:
-            self._emit_for(self._last_tray_partner)
+    def _on_replied(self, notification_id: int, text: str) -> None:
+        """KDE's inline reply: the text typed in the notification, sent once."""
+        if notification_id not in self._by_id:
+            return  # not ours, or already answered: never twice
+        partner = self._by_id.pop(notification_id)
+        self._close(notification_id)
+        if partner is None:
+            return
+        if text.strip():
+            self.replied.emit(partner, text)
+        else:
+            self.reply_requested.emit(partner)
 
     def _emit_for(self, partner: str | None) -> None:
         if partner is None:

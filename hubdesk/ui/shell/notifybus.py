@@ -2,6 +2,18 @@
 loop (``ui.notifications.Notifier`` holds one at a time and makes a new one when it is
 lost). Only opening it blocks, bounded by ``auth_timeout``; calls are sent without
 waiting and their answers read when the socket is readable.
+
+Why not QtDBus: PySide6 (6.12) cannot put a D-Bus ``uint32`` or ``byte`` on the wire
+(a Python int becomes ``int32`` in a QVariant, and ``QDBusArgument << int`` resolves to
+the ``ushort`` overload), and ``Notify`` is ``(susssasa{sv}i)`` with an urgency byte:
+servers reject the call. jeepney (pure Python, already on every Linux install through
+keyring -> SecretStorage) builds the messages; the socket is read from the Qt event loop
+through a ``QSocketNotifier``, so nothing blocks and no asyncio loop is needed. Only
+connecting (a local socket, bounded by ``auth_timeout``) is synchronous.
+
+On opening it asks the server what it shows (``GetCapabilities``: ``actions``, KDE's
+``inline-reply`` ...) and subscribes to ``ActionInvoked``, ``NotificationClosed`` and
+KDE's ``NotificationReplied`` (the text typed in an inline reply).
 """
 
 from __future__ import annotations
@@ -9,11 +21,12 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-__all__ = ["INTERFACE", "PATH", "SERVICE", "NotificationBus"]
+__all__ = ["INTERFACE", "PATH", "SERVICE", "SIGNALS", "NotificationBus"]
 
 SERVICE = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
 INTERFACE = "org.freedesktop.Notifications"
+SIGNALS = ("ActionInvoked", "NotificationClosed", "NotificationReplied")
 
 
 class NotificationBus:
@@ -28,7 +41,7 @@ class NotificationBus:
         self.connection: Any = open_dbus_connection(bus=address, auth_timeout=auth_timeout)
         self._serials = itertools.count(1_000_000)  # ours; jeepney's own start at 1
         bus = DBusAddress("/org/freedesktop/DBus", "org.freedesktop.DBus", "org.freedesktop.DBus")
-        for member in ("ActionInvoked", "NotificationClosed"):
+        for member in SIGNALS:
             rule = MatchRule(
                 type="signal", sender=SERVICE, interface=INTERFACE, path=PATH, member=member
             )
@@ -39,6 +52,20 @@ class NotificationBus:
             new_method_call(bus, "ListActivatableNames"), timeout=auth_timeout
         ).body[0]
         self.server_present = bool(owned) or SERVICE in activatable
+        self.capabilities: frozenset[str] = frozenset()
+        if owned:  # never start an activatable server just to ask
+            self.capabilities = self._capabilities(auth_timeout)
+
+    def _capabilities(self, timeout: float) -> frozenset[str]:
+        """What the server offers; empty when it does not answer in time or sensibly."""
+        try:
+            reply = self.connection.send_and_get_reply(
+                self._new_method_call(self._target, "GetCapabilities"), timeout=timeout
+            )
+            (names,) = reply.body
+            return frozenset(str(n) for n in names)
+        except Exception:  # an error reply, no body, a time-out: no extras
+            return frozenset()
 
     def fileno(self) -> int:
         return int(self.connection.sock.fileno())

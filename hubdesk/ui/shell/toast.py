@@ -1,50 +1,62 @@
-"""A transient, non-modal message floating over a widget (a "toast").
+"""A transient notice (a "toast") in the window's status bar.
+
+It used to float over the pages and covered what it was about: Delete/Text/Call on
+Contacts, the top message of a thread after a call. Now it lives in the status bar,
+between the connection state and the unread count, so it covers no control and no
+message on any page: the status bar has none (its labels and progress bar are status,
+not controls). A long sentence wraps; the bar grows by a line for as long as it shows
+and the page above gives up that line (moved, never covered).
 
 Plain text only; it never takes focus, is announced to screen readers through its
-accessible name, and hides itself after ``timeout_ms`` (or when clicked). It sits at the
-top of ``anchor`` while that is shown (the thread, so the compose box and Send stay
-clear), else at the bottom of its parent. It follows a theme change while shown.
+accessible name and description, and hides itself after ``timeout_ms`` (or when
+clicked, or when another page is shown: a note about one page does not follow to the
+next). It follows a theme change while shown.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QMouseEvent, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QStatusBar
 
 from hubdesk.domain.text import neutralise
 from hubdesk.ui.qt.overrides import guarded
 from hubdesk.ui.qt.theme import colors_for
 
+__all__ = ["DEFAULT_TIMEOUT_MS", "Toast"]
+
 DEFAULT_TIMEOUT_MS = 6000
-_GEOMETRY_EVENTS = (QEvent.Type.Resize, QEvent.Type.Move, QEvent.Type.Show, QEvent.Type.Hide)
 
 
 class Toast(QFrame):
-    """One line (or a few, wrapped) of plain text floating over ``parent``'s bottom edge."""
+    """One line (or a few, wrapped) of plain text in ``bar``; hides when ``pages``
+    shows another page."""
 
-    def __init__(self, parent: QWidget, anchor: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._anchor = anchor
+    def __init__(self, bar: QStatusBar, pages: QStackedWidget | None = None) -> None:
+        super().__init__(bar)
         self._error = False
         self.setObjectName("toast")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAutoFillBackground(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.label = QLabel(self)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 8, 12, 8)
+        layout.setContentsMargins(8, 2, 8, 2)
         layout.addWidget(self.label)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.hide)
         self.setAccessibleName("Notice")
-        parent.installEventFilter(self)
-        if anchor is not None:
-            anchor.installEventFilter(self)  # the splitter moved, the page changed
+        # After the connection state, before the unread count; permanent, so a status tip
+        # (the bar's temporary message while a menu item is hovered) does not hide it.
+        bar.insertPermanentWidget(0, self, 1)
+        bar.installEventFilter(self)
+        if pages is not None:
+            pages.currentChanged.connect(self._on_page_changed)
         self.hide()
 
     def show_message(
@@ -57,9 +69,7 @@ class Toast(QFrame):
         self.setAccessibleDescription(text)
         self._error = error
         self._apply_colors()
-        self._place()
         self.show()
-        self.raise_()
         self._timer.start(max(500, timeout_ms))
 
     def text(self) -> str:
@@ -77,34 +87,17 @@ class Toast(QFrame):
         self.setPalette(palette)
         self.label.setPalette(palette)
 
-    def _place(self) -> None:
-        host = self.parentWidget()
-        if host is None:
-            return
-        anchor = self._anchor
-        if anchor is not None and anchor.isVisible() and host.isAncestorOf(anchor):
-            area = QRect(anchor.mapTo(host, QPoint(0, 0)), anchor.size())
-            top = True
-        else:
-            area, top = host.rect(), False
-        width = min(560, max(200, area.width() - 40))
-        self.setFixedWidth(width)
-        self.adjustSize()
-        x = area.left() + (area.width() - width) // 2
-        y = area.top() + 12 if top else area.bottom() - self.height() - 16
-        self.move(max(0, x), max(0, y))
+    def _on_page_changed(self, _index: int) -> None:
+        self.hide()
 
     @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.isVisible():
-            return False
-        kind = event.type()
-        if watched is self._anchor and kind == QEvent.Type.Hide:
-            self.hide()  # a note about the thread does not follow to another page
-        elif watched is self.parentWidget() and kind == QEvent.Type.PaletteChange:
+        if (
+            self.isVisible()
+            and watched is self.parentWidget()
+            and event.type() == QEvent.Type.PaletteChange
+        ):
             self._apply_colors()
-        elif kind in _GEOMETRY_EVENTS and watched in (self.parentWidget(), self._anchor):
-            self._place()
         return False
 
     @guarded(None)

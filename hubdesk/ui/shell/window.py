@@ -221,7 +221,7 @@ class MainWindow(LazyPages, QMainWindow):
         self.setWindowTitle(title)
 
     def show_toast(self, text: str, *, error: bool = False) -> None:
-        """A notice floating over the window for a few seconds (plain text)."""
+        """A notice in the status bar for a few seconds (plain text)."""
         self.toast.show_message(text, error=error)
 
     @property
@@ -230,7 +230,7 @@ class MainWindow(LazyPages, QMainWindow):
         if self._toast is None:
             from hubdesk.ui.shell.toast import Toast
 
-            self._toast = Toast(self.pages, anchor=self.messages_page.toast_anchor())
+            self._toast = Toast(self.status, self.pages)  # in the status bar: covers nothing
         return self._toast
 
     def call_triggers(self) -> list[QWidget | QAction]:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from hubdesk.core.notify import Notice, NotificationPolicy, in_quiet_hours, preview
+from hubdesk.core.notify import (
+    Notice,
+    NoticeAction,
+    NotificationPolicy,
+    in_quiet_hours,
+    notice_actions,
+    preview,
+)
 from hubdesk.core.settings import AppSettings
 from hubdesk.domain import DeliveryStatus, ReadStatus, Sms, SmsType
 
@@ -115,3 +122,29 @@ def test_a_blank_or_control_only_name_falls_back_to_the_number() -> None:
     policy = NotificationPolicy()
     (notice,) = policy.decide([received(1)], {ALICE: "\x00\n "}, AppSettings(), local_noon())
     assert notice.title == "07400 123456"
+
+
+def test_two_messages_from_one_person_make_one_notice() -> None:
+    policy = NotificationPolicy()
+    batch = [received(1, text="first"), received(2, BOB), received(3, text="second")]
+    alice, bob = policy.decide(batch, NAMES, AppSettings(), local_noon())
+    assert alice == Notice("Alice Smith", "2 new messages: second", ALICE, (1, 3))
+    assert bob.partner == BOB and bob.sms_ids == (2,)
+
+
+def test_actions_follow_the_servers_capabilities() -> None:
+    every = ("default", "reply", "call-back", "mark-read")
+    assert [a.value for a in notice_actions(ALICE, {"actions", "body"})] == list(every)
+    assert [a.label for a in notice_actions(ALICE, {"actions"})] == [
+        "Open", "Reply", "Call back", "Mark as read"
+    ]  # fmt: skip
+    inline = notice_actions(ALICE, {"actions", "inline-reply"})
+    assert NoticeAction.INLINE_REPLY in inline and NoticeAction.REPLY not in inline
+    assert notice_actions(ALICE, {"body"}) == (NoticeAction.OPEN,)  # no buttons shown
+    assert notice_actions(None, {"actions"}) == (NoticeAction.OPEN,)  # several people
+
+
+def test_call_back_only_for_uk_numbers_and_reply_only_to_numbers() -> None:
+    assert NoticeAction.CALL_BACK not in notice_actions("12025550143", {"actions"})
+    assert NoticeAction.REPLY in notice_actions("12025550143", {"actions"})
+    assert notice_actions("HubWork", {"actions"}) == (NoticeAction.OPEN, NoticeAction.MARK_READ)

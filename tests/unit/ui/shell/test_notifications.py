@@ -113,6 +113,7 @@ class FakeServer:
 
     address: str
     fail_notify: bool = False
+    capabilities: tuple[str, ...] = ("actions", "body", "body-markup")
     calls: list[Call] = field(default_factory=list)
     connection: DBusConnection | None = None
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
@@ -171,6 +172,8 @@ class FakeServer:
                 elif call.member == "Notify":
                     replaces = int(call.body[1])
                     reply = new_method_return(message, "u", (replaces or next(self._ids),))
+                elif call.member == "GetCapabilities":
+                    reply = new_method_return(message, "as", (list(self.capabilities),))
                 else:
                     reply = new_method_return(message)
                 self.connection.send(reply)
@@ -221,7 +224,7 @@ def test_notify_carries_every_field_with_its_dbus_type(
     notifier: Notifier, server: FakeServer, qtbot: QtBot
 ) -> None:
     assert notifier.backend is Backend.FREEDESKTOP
-    notifier.show(Notice("Eve <script>", "<b>hi</b> & bye", "447700900009", (9,)))
+    notifier.show(Notice("Eve <script>", "<b>hi</b> & bye", "447400123459", (9,)))
     wait_for(qtbot, lambda: len(server.calls_of("Notify")) == 1)
     (call,) = server.calls_of("Notify")
     assert call.signature == "susssasa{sv}i"  # replaces_id uint32, urgency a byte
@@ -229,13 +232,15 @@ def test_notify_carries_every_field_with_its_dbus_type(
     assert (app_name, replaces, summary, timeout) == ("HubDesk", 0, "Eve <script>", -1)
     assert icon == default_app_icon() and icon.startswith("file://")
     assert body == "&lt;b&gt;hi&lt;/b&gt; &amp; bye"
-    assert actions == ["default", "Open"]
+    assert actions == [
+        "default", "Open", "reply", "Reply", "call-back", "Call back", "mark-read", "Mark as read"
+    ]  # fmt: skip
     assert hints == {
         "desktop-entry": ("s", "hubdesk"),
         "category": ("s", "im.received"),
         "urgency": ("y", 1),
     }
-    wait_for(qtbot, lambda: notifier.open_notifications == {1: "447700900009"})
+    wait_for(qtbot, lambda: notifier.open_notifications == {1: "447400123459"})
 
 
 def test_default_action_emits_the_partner_of_that_notification(
@@ -279,7 +284,8 @@ def test_unknown_ids_and_other_actions_are_ignored(
     (known,) = notifier.open_notifications
     client = server.calls_of("Notify")[0].sender
     server.emit("ActionInvoked", "us", (known + 100, "default"), client)
-    server.emit("ActionInvoked", "us", (known, "reply"), client)
+    server.emit("ActionInvoked", "us", (known, "frobnicate"), client)
+    server.emit("NotificationReplied", "us", (known + 100, "not ours"), client)
     # A marker afterwards: once it arrives, the two before it were handled (and ignored).
     with qtbot.waitSignal(notifier.activated, timeout=3000) as marker:
         server.emit("ActionInvoked", "us", (known, "default"), client)
@@ -333,7 +339,7 @@ def test_a_refused_notify_falls_back_to_the_tray(
         wait_for(qtbot, lambda: len(server.calls_of("Notify")) == 1)
         # The error reply routes this notice to the tray; its click opens Alice.
         with qtbot.waitSignal(notifier.activated, timeout=3000) as clicked:
-            qtbot.waitUntil(lambda: notifier._last_tray_shown, timeout=3000)
+            qtbot.waitUntil(lambda: notifier._balloons._last_shown, timeout=3000)
             tray.system_tray_icon.messageClicked.emit()
         assert clicked.args == [ALICE.partner]
     finally:
@@ -514,3 +520,113 @@ def test_after_shutdown_it_never_reconnects(
     assert notifier.backend is Backend.NONE and notifier.connections == 1
     qtbot.wait(100)
     assert server.calls_of("Notify") == []
+
+
+# -- actions: Reply, Call back, Mark as read; inline reply; grouping ---------------------
+
+
+def notifier_on(qapp: QApplication, private_bus: str, *caps: str) -> tuple[FakeServer, Notifier]:
+    server = FakeServer(private_bus, capabilities=caps).start()
+    return server, Notifier(bus_address=private_bus, use_bus=True)
+
+
+def test_a_server_without_actions_gets_only_the_click(
+    qapp: QApplication, private_bus: str, qtbot: QtBot
+) -> None:
+    server, notifier = notifier_on(qapp, private_bus, "body")
+    try:
+        assert notifier.capabilities == {"body"}
+        notifier.show(ALICE)
+        wait_for(qtbot, lambda: len(server.calls_of("Notify")) == 1)
+        assert server.calls_of("Notify")[0].body[5] == ["default", "Open"]
+    finally:
+        notifier.shutdown()
+        server.stop()
+
+
+def test_a_summary_of_several_people_only_opens(
+    notifier: Notifier, server: FakeServer, qtbot: QtBot
+) -> None:
+    notifier.show(SUMMARY)
+    wait_for(qtbot, lambda: len(server.calls_of("Notify")) == 1)
+    assert server.calls_of("Notify")[0].body[5] == ["default", "Open"]
+
+
+def test_the_icon_is_the_message_icon_not_the_handset(notifier: Notifier, server: FakeServer,
+                                                      qtbot: QtBot) -> None:  # fmt: skip
+    notifier.show(ALICE)
+    wait_for(qtbot, lambda: len(server.calls_of("Notify")) == 1)
+    icon = server.calls_of("Notify")[0].body[2]
+    assert icon.startswith("file://") and icon.endswith("/message.svg")
+
+
+@pytest.mark.parametrize(
+    ("key", "signal"),
+    [("reply", "reply_requested"), ("call-back", "call_back_requested"),
+     ("mark-read", "mark_read_requested"), ("inline-reply", "reply_requested")],
+)  # fmt: skip
+def test_each_button_emits_its_signal_with_the_partner_once(
+    notifier: Notifier, server: FakeServer, qtbot: QtBot, key: str, signal: str
+) -> None:
+    got: list[str] = []
+    getattr(notifier, signal).connect(got.append)
+    notifier.show(ALICE)
+    wait_for(qtbot, lambda: len(notifier.open_notifications) == 1)
+    (known,) = notifier.open_notifications
+    client = server.calls_of("Notify")[0].sender
+    server.emit("ActionInvoked", "us", (known, key), client)
+    server.emit("ActionInvoked", "us", (known, key), client)  # a second press: stale
+    wait_for(qtbot, lambda: got == [ALICE.partner])
+    wait_for(qtbot, lambda: len(server.calls_of("CloseNotification")) == 1)
+    assert notifier.open_notifications == {}
+    qtbot.wait(100)
+    assert got == [ALICE.partner]
+
+
+def test_inline_reply_where_advertised_and_the_text_comes_once(
+    qapp: QApplication, private_bus: str, qtbot: QtBot
+) -> None:
+    server, notifier = notifier_on(qapp, private_bus, "actions", "inline-reply", "body")
+    replies: list[tuple[str, str]] = []
+    notifier.replied.connect(lambda p, t: replies.append((p, t)))
+    try:
+        notifier.show(Notice("Alice <b>", "Can you call me back?", ALICE.partner, (1,)))
+        wait_for(qtbot, lambda: len(notifier.open_notifications) == 1)
+        call = server.calls_of("Notify")[0]
+        assert call.body[5][:4] == ["default", "Open", "inline-reply", "Reply"]
+        assert call.body[6]["x-kde-reply-placeholder-text"] == ("s", "Reply to Alice <b>")
+        (known,) = notifier.open_notifications
+        server.emit("NotificationReplied", "us", (known, "On my way"), call.sender)
+        server.emit("NotificationReplied", "us", (known, "On my way"), call.sender)
+        wait_for(qtbot, lambda: replies == [(ALICE.partner, "On my way")])
+        qtbot.wait(100)
+        assert replies == [(ALICE.partner, "On my way")]
+    finally:
+        notifier.shutdown()
+        server.stop()
+
+
+def test_two_notices_from_one_person_in_a_row_replace_instead_of_stacking(
+    notifier: Notifier, server: FakeServer, qtbot: QtBot
+) -> None:
+    """The second notice is shown before the first one's id came back: it waits for it,
+    then replaces it (the newest text wins)."""
+    notifier.show(ALICE)
+    notifier.show(Notice("Alice", "second", ALICE.partner, (2,)))
+    notifier.show(Notice("Alice", "third", ALICE.partner, (3,)))
+    wait_for(qtbot, lambda: len(server.calls_of("Notify")) == 2)
+    first, second = server.calls_of("Notify")
+    assert first.body[1] == 0 and first.body[4] == ALICE.body
+    assert second.body[4] == "third" and second.body[1] != 0
+    wait_for(qtbot, lambda: list(notifier.open_notifications.values()) == [ALICE.partner])
+
+
+def test_close_for_closes_that_conversations_notification(
+    notifier: Notifier, server: FakeServer, qtbot: QtBot
+) -> None:
+    notifier.show(ALICE)
+    notifier.show(BOB)
+    wait_for(qtbot, lambda: len(notifier.open_notifications) == 2)
+    notifier.close_for(str(ALICE.partner))
+    assert list(notifier.open_notifications.values()) == [BOB.partner]
+    wait_for(qtbot, lambda: len(server.calls_of("CloseNotification")) == 1)

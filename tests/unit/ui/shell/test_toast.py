@@ -1,0 +1,147 @@
+"""Issue 14: a toast never covers a control or a message. It sits in the status bar: on
+every page, with the longest notices, its rectangle meets no visible enabled control
+(buttons, fields, lists) and no bubble of the thread: Delete/Text/Call on Contacts and
+the top message of a thread (where it covered them before) included."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from hubdesk.domain import Contact
+from hubdesk.ui.qt.theme import apply_theme
+from hubdesk.ui.shell.toast import Toast
+from hubdesk.ui.shell.window import CALLS, CONTACTS, MESSAGES, SENDER_IDS, MainWindow
+from tests.unit.ui.values import make_conversation, make_entry
+
+PARTNER = "447911123456"
+SHORT = "Calling 07911 123456: answer your phone. Call ID 8f2c1a"
+LONG = (
+    "The server refused the message: the sender ID HUBWORK is not approved for this "
+    "account any more. Choose another sender ID in the compose box, or ask an "
+    "administrator to approve it again under Sender IDs, then press Send."
+)
+CONTACTS_LIST = [
+    Contact("447400123456", "Alice Smith", "front desk", ("Staff",), id=1),
+    Contact("447911100456", "Bob Jones", "", ("Patients",), id=2),
+]
+
+
+def in_window(w: MainWindow, widget: QWidget) -> QRect:
+    return QRect(widget.mapTo(w, QPoint(0, 0)), widget.size())
+
+
+def controls(w: MainWindow) -> dict[str, QRect]:
+    """Every visible, enabled control of the window's current page, and every bubble
+    of the thread, in window coordinates."""
+    page = w.pages.currentWidget()
+    assert page is not None
+    found: dict[str, QRect] = {}
+    kinds = (QAbstractButton, QLineEdit, QTextEdit, QPlainTextEdit, QAbstractItemView)
+    for child in page.findChildren(QWidget):
+        if isinstance(child, kinds) and child.isVisible() and child.isEnabled():
+            found[f"{type(child).__name__} {child.accessibleName() or child.objectName()}"] = (
+                in_window(w, child)
+            )
+    if w.pages.currentIndex() == MESSAGES:
+        view = w.messages_page.thread_view
+        model = view.model()
+        for row in range(model.rowCount()):
+            rect = view.visualRect(model.index(row, 0))
+            visible = rect.intersected(view.viewport().rect())
+            if not visible.isEmpty():
+                top_left = view.viewport().mapTo(w, visible.topLeft())
+                found[f"bubble {row}"] = QRect(top_left, visible.size())
+    return found
+
+
+def filled_window(qtbot: QtBot) -> MainWindow:
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1000, 680)
+    page = w.messages_page
+    page.set_conversations([make_conversation(PARTNER, name="Alice Smith", unread=1)])
+    page.show_partner(PARTNER, "Alice Smith", "07911 123456", True)
+    page.show_thread([make_entry(i) for i in reversed(range(12))])  # newest first
+    page.compose.setEnabled(True)
+    w.contacts_page.set_contacts(CONTACTS_LIST)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def assert_covers_nothing(w: MainWindow, where: str) -> None:
+    toast = w.toast
+    assert toast.isVisible()
+    QApplication.processEvents()  # the status bar's layout places the toast
+    rect = in_window(w, toast)
+    assert in_window(w, w.status).contains(rect), where
+    assert not rect.intersects(in_window(w, w.pages)), where
+    hits = {name: r for name, r in controls(w).items() if r.intersects(rect)}
+    assert hits == {}, f"{where}: the toast {rect} covers {hits}"
+
+
+def test_on_every_page_the_toast_covers_no_control_and_no_bubble(qtbot: QtBot) -> None:
+    w = filled_window(qtbot)
+    w.messages_page.thread_view.scrollToTop()  # the top message, where toasts sat
+    for text in (SHORT, LONG):
+        w.show_toast(text)
+        assert_covers_nothing(w, f"Messages: {text[:20]}")
+    assert len([n for n in controls(w) if n.startswith("bubble")]) > 3
+    w.show_page(CONTACTS)
+    w.contacts_page.select_contact(1)  # Delete / Text / Call enabled
+    names = " ".join(controls(w))
+    assert "Delete" in names and "Call" in names
+    for text in (SHORT, LONG):
+        w.show_toast(text, error=True)
+        assert_covers_nothing(w, f"Contacts: {text[:20]}")
+    for index in (SENDER_IDS, CALLS):
+        w.show_page(index)
+        w.show_toast(LONG)
+        assert_covers_nothing(w, f"page {index}")
+
+
+def test_a_narrow_window_wraps_the_toast_without_covering(qtbot: QtBot) -> None:
+    w = filled_window(qtbot)
+    w.resize(640, 520)
+    w.show_toast(LONG, error=True)
+    QApplication.processEvents()
+    assert w.toast.height() > w.toast.fontMetrics().height() * 2  # wrapped, all of it
+    assert_covers_nothing(w, "narrow")
+
+
+def test_the_toast_is_plain_text_hides_on_page_change_and_follows_the_theme(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    w = filled_window(qtbot)
+    w.show_toast("<b>Call ID</b> 123")
+    assert w.toast.text() == "<b>Call ID</b> 123" and isinstance(w.toast, Toast)
+    before = w.toast.palette().color(QPalette.ColorRole.Window)
+    apply_theme(qapp, "dark" if before.lightness() > 128 else "light")
+    QApplication.processEvents()
+    try:
+        after = w.toast.palette().color(QPalette.ColorRole.Window)
+        assert (after.lightness() > 128) != (before.lightness() > 128)
+    finally:
+        apply_theme(qapp, "system")
+    w.show_page(CONTACTS)  # a note about one page does not follow to the next
+    assert not w.toast.isVisible()
+
+
+def test_a_status_tip_does_not_hide_the_toast(qtbot: QtBot) -> None:
+    w = filled_window(qtbot)
+    w.show_toast(SHORT)
+    w.status.showMessage("Write to a number")  # what hovering File > New message does
+    QApplication.processEvents()
+    assert w.toast.isVisible()
+    assert_covers_nothing(w, "with a status tip")
