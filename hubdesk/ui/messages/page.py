@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from hubdesk.domain import Conversation, ThreadEntry
@@ -287,6 +287,10 @@ class MessagesPage(QWidget):
     def call_triggers(self) -> list[QWidget]:
         """The controls here that place a call (disabled while one is being placed)."""
         return [self.header.call_button]
+
+    def bubble_rect(self, key: str) -> QRect | None:
+        """Where the open thread shows entry ``key`` (global coordinates), or None."""
+        return self.thread_view.bubble_rect(key)
 
     def toast_anchor(self) -> QWidget:
         """Where notices about the open conversation float: over the thread's top."""

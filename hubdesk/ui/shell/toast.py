@@ -3,13 +3,15 @@
 Plain text only; it never takes focus, is announced to screen readers through its
 accessible name, and hides itself after ``timeout_ms`` (or when clicked). It sits at the
 top of ``anchor`` while that is shown (the thread, so the compose box and Send stay
-clear), else at the bottom of its parent. It follows a theme change while shown.
+clear), else at the bottom of its parent; a notice about one thing on screen (a bubble)
+is given that thing's rectangle to ``avoid`` and moves to the other end of the area
+rather than cover it. It follows a theme change while shown.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, QTimer
-from PySide6.QtGui import QMouseEvent, QPalette
+from PySide6.QtGui import QHideEvent, QMouseEvent, QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from hubdesk.domain.text import neutralise
@@ -27,6 +29,7 @@ class Toast(QFrame):
         super().__init__(parent)
         self._anchor = anchor
         self._error = False
+        self._avoid: QRect | None = None
         self.setObjectName("toast")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -48,11 +51,18 @@ class Toast(QFrame):
         self.hide()
 
     def show_message(
-        self, text: str, *, error: bool = False, timeout_ms: int = DEFAULT_TIMEOUT_MS
+        self,
+        text: str,
+        *,
+        error: bool = False,
+        timeout_ms: int = DEFAULT_TIMEOUT_MS,
+        avoid: QRect | None = None,
     ) -> None:
         """Show ``text`` literally (bidi controls neutralised: toasts quote server
-        sentences and sender ids); ``error`` tints it with the theme's failure colour."""
+        sentences and sender ids); ``error`` tints it with the theme's failure colour;
+        ``avoid`` (global coordinates) is what the notice is about: it is not covered."""
         text = neutralise(text)
+        self._avoid = avoid
         self.label.setText(text)
         self.setAccessibleDescription(text)
         self._error = error
@@ -91,7 +101,13 @@ class Toast(QFrame):
         self.setFixedWidth(width)
         self.adjustSize()
         x = area.left() + (area.width() - width) // 2
-        y = area.top() + 12 if top else area.bottom() - self.height() - 16
+        first = area.top() + 12
+        last = area.bottom() - self.height() - 16
+        y = first if top else last
+        if self._avoid is not None:
+            avoid = QRect(host.mapFromGlobal(self._avoid.topLeft()), self._avoid.size())
+            spots = [y, last if top else first]
+            y = min(spots, key=lambda at: _overlap(QRect(x, at, width, self.height()), avoid))
         self.move(max(0, x), max(0, y))
 
     @guarded(False)
@@ -108,6 +124,16 @@ class Toast(QFrame):
         return False
 
     @guarded(None)
+    def hideEvent(self, event: QHideEvent) -> None:
+        self._avoid = None
+        super().hideEvent(event)
+
+    @guarded(None)
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.hide()
         event.accept()
+
+
+def _overlap(a: QRect, b: QRect) -> int:
+    both = a.intersected(b)
+    return both.width() * both.height() if both.isValid() else 0

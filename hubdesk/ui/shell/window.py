@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QToolBar, QWidget
 
@@ -220,9 +220,10 @@ class MainWindow(LazyPages, QMainWindow):
         title = f"{APP_TITLE} ({count} unread)" if in_title and count else APP_TITLE
         self.setWindowTitle(title)
 
-    def show_toast(self, text: str, *, error: bool = False) -> None:
-        """A notice floating over the window for a few seconds (plain text)."""
-        self.toast.show_message(text, error=error)
+    def show_toast(self, text: str, *, error: bool = False, avoid: QRect | None = None) -> None:
+        """A notice floating over the window for a few seconds (plain text); ``avoid``
+        (global coordinates) is what it is about, which it keeps clear of."""
+        self.toast.show_message(text, error=error, avoid=avoid)
 
     @property
     def toast(self) -> Toast:
