@@ -330,7 +330,7 @@ class MainController(QObject):
         self.window.set_signed_in(self.services.signed_in)
         self.composer.compose.set_offline(state in (Connection.OFFLINE, Connection.RATE_LIMITED))
         if state is Connection.SESSION_EXPIRED and not self.sign_in.is_open():
-            self.sign_in.open(SESSION_EXPIRED)
+            self.sign_in.open(SESSION_EXPIRED, expired=True)
 
     def show_sync(
         self, kind: str, last_sync: datetime | None, detail: str | None, retry: float | None
