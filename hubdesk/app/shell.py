@@ -31,6 +31,7 @@ from hubdesk.ui.shell.window import MainWindow
 if TYPE_CHECKING:
     from hubdesk.app.firstpaint import FirstFrame
     from hubdesk.app.runtime import Runtime, TransportFactory
+    from hubdesk.core.managed import ManagedConfig
     from hubdesk.core.notify import NotificationPolicy
     from hubdesk.domain import Sms
     from hubdesk.sim import SimServer
@@ -147,9 +148,15 @@ class AppShell:
         if self.vault is None:
             self.vault = MemoryVault() if self.options.demo else KeyringVault()
         self.worker = worker = await DbWorker.open(database_path(self.home))
-        settings = SettingsStore(worker)
+        managed, managed_problem = _read_managed()
+        settings = SettingsStore(worker, managed=managed)
         current = await settings.load()
-        if self.options.demo and settings.current.poll_interval > 5 and not _env_poll():
+        if (
+            self.options.demo
+            and settings.current.poll_interval > 5
+            and not _env_poll()
+            and not settings.is_locked("poll_interval")
+        ):
             current = await settings.update(poll_interval=5)
         apply_theme(self.app, current.theme)
         events = SyncEvents()
@@ -184,6 +191,8 @@ class AppShell:
         window.quit_requested.connect(self.quit)
         if worker.recovery is not None:
             window.show_toast(describe_recovery(worker.recovery), error=True)
+        if managed_problem is not None:  # the history stays readable; sign-in says it too
+            window.show_toast(managed_problem, error=True)
         for warning in settings.warnings:
             log.warning("%s", warning)
         await controller.start()
@@ -397,3 +406,16 @@ def _env_poll() -> bool:
     import os
 
     return bool(os.environ.get("HUBDESK_POLL_INTERVAL", "").strip())
+
+
+def _read_managed() -> tuple[ManagedConfig | None, str | None]:
+    """The machine's ``managed.toml`` for the settings it locks, or the sentence saying
+    why it cannot be used (then nothing of it is used, and nothing else stops)."""
+    from hubdesk.core.errors import describe_error
+    from hubdesk.core.managed import ManagedConfigError, load_managed
+
+    try:
+        return load_managed(), None
+    except ManagedConfigError as exc:
+        log.warning("%s", exc)
+        return None, describe_error(exc)
