@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
+from hubdesk.core.messenger import CHOOSE_SENDER
 from hubdesk.domain import ThreadEntry
 from hubdesk.domain.numbers import charge_of
 from hubdesk.ui.messages.retry import RetryConfirm, RetryFlow
@@ -104,8 +105,8 @@ class ComposeController(QObject):
             compose.set_send_blocked(None if self.services.signed_in else "Sign in to send.")
             return
         reason = await messenger.send_blocked_reason(partner, compose.sender_id())
-        if partner == self._current():
-            compose.set_send_blocked(reason)
+        if partner == self._current():  # no sender ID picked yet: a prompt, not an error
+            compose.set_send_blocked(reason, hint=reason == CHOOSE_SENDER)
 
     # --- sending --------------------------------------------------------------------
     @async_slot()

@@ -89,6 +89,7 @@ class MainController(QObject):
             window, contacts, text=self.text_number, call=self.calls.call
         )
         self.senders = SendersController(window, services)
+        self.senders.default_chosen.connect(lambda _sid: self.refresh_senders())
         page = self.page
         page.conversation_chosen.connect(self.open_conversation)
         page.search_changed.connect(self.search)
