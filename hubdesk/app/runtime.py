@@ -23,8 +23,9 @@ from hubdesk.api import ApiError, HubClient
 from hubdesk.core.bulk import BulkSender
 from hubdesk.core.credentials import ClientCredentials, MissingClientCredentials
 from hubdesk.core.dialer import Dialer
+from hubdesk.core.errors import describe_error
 from hubdesk.core.inbox import Inbox
-from hubdesk.core.managed import ManagedConfig, load_managed
+from hubdesk.core.managed import ManagedConfig, ManagedConfigError, load_managed
 from hubdesk.core.messenger import Messenger
 from hubdesk.core.senders import SenderIds
 from hubdesk.core.session import Credentials, SessionManager
@@ -40,7 +41,7 @@ from hubdesk.sync.health import supervise
 from hubdesk.sync.outbox import OutboxSender
 from hubdesk.sync.poller import Poller
 
-__all__ = ["Runtime", "TransportFactory"]
+__all__ = ["Runtime", "TransportFactory", "read_managed"]
 
 log = logging.getLogger(__name__)
 TransportFactory = Callable[[], httpx.AsyncBaseTransport | None]
@@ -288,3 +289,13 @@ class Runtime:
             on_server_time=self.clock.observe,
             managed=self._managed,
         )
+
+
+def read_managed() -> tuple[ManagedConfig | None, str | None]:
+    """The machine's ``managed.toml`` (for the settings it locks), or the sentence saying
+    why it cannot be used: then nothing of it is used, and nothing else stops."""
+    try:
+        return load_managed(), None
+    except ManagedConfigError as exc:
+        log.warning("%s", exc)
+        return None, describe_error(exc)

@@ -31,7 +31,6 @@ from hubdesk.ui.shell.window import MainWindow
 if TYPE_CHECKING:
     from hubdesk.app.firstpaint import FirstFrame
     from hubdesk.app.runtime import Runtime, TransportFactory
-    from hubdesk.core.managed import ManagedConfig
     from hubdesk.core.notify import NotificationPolicy
     from hubdesk.domain import Sms
     from hubdesk.sim import SimServer
@@ -131,7 +130,7 @@ class AppShell:
         self._quit.set()
 
     async def start(self) -> None:
-        from hubdesk.app.runtime import Runtime
+        from hubdesk.app.runtime import Runtime, read_managed
         from hubdesk.core.contacts import ContactBook
         from hubdesk.core.errors import describe_recovery
         from hubdesk.core.inbox import Inbox
@@ -148,15 +147,11 @@ class AppShell:
         if self.vault is None:
             self.vault = MemoryVault() if self.options.demo else KeyringVault()
         self.worker = worker = await DbWorker.open(database_path(self.home))
-        managed, managed_problem = _read_managed()
+        managed, managed_problem = read_managed()
         settings = SettingsStore(worker, managed=managed)
         current = await settings.load()
-        if (
-            self.options.demo
-            and settings.current.poll_interval > 5
-            and not _env_poll()
-            and not settings.is_locked("poll_interval")
-        ):
+        fixed = _env_poll() or settings.is_locked("poll_interval")
+        if self.options.demo and settings.current.poll_interval > 5 and not fixed:
             current = await settings.update(poll_interval=5)
         apply_theme(self.app, current.theme)
         events = SyncEvents()
@@ -189,10 +184,10 @@ class AppShell:
         self._build_tray(icons)
         self._wire(events)
         window.quit_requested.connect(self.quit)
-        if worker.recovery is not None:
-            window.show_toast(describe_recovery(worker.recovery), error=True)
-        if managed_problem is not None:  # the history stays readable; sign-in says it too
-            window.show_toast(managed_problem, error=True)
+        recovered = describe_recovery(worker.recovery) if worker.recovery is not None else None
+        problems = [p for p in (recovered, managed_problem) if p]  # the history stays readable
+        if problems:
+            window.show_toast(" ".join(problems), error=True)
         for warning in settings.warnings:
             log.warning("%s", warning)
         await controller.start()
@@ -406,16 +401,3 @@ def _env_poll() -> bool:
     import os
 
     return bool(os.environ.get("HUBDESK_POLL_INTERVAL", "").strip())
-
-
-def _read_managed() -> tuple[ManagedConfig | None, str | None]:
-    """The machine's ``managed.toml`` for the settings it locks, or the sentence saying
-    why it cannot be used (then nothing of it is used, and nothing else stops)."""
-    from hubdesk.core.errors import describe_error
-    from hubdesk.core.managed import ManagedConfigError, load_managed
-
-    try:
-        return load_managed(), None
-    except ManagedConfigError as exc:
-        log.warning("%s", exc)
-        return None, describe_error(exc)

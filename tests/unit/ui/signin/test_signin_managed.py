@@ -152,6 +152,7 @@ async def _bad_file_scenario(d: Driver) -> None:
     error = dialog.error_text()
     assert broken.endswith("broken.toml") and broken in error and "locked.poll_interval" in error
     assert "line 4" in error
+    assert broken in d.window.toast.text()  # said in the window too, not only at sign-in
     assert not dialog.client_known() and dialog.client_secret.isVisibleTo(dialog)
     await d.controller.open_conversation(PARTNER)
     await d.until(
