@@ -21,8 +21,11 @@ import httpx
 
 from hubdesk.api import ApiError, HubClient
 from hubdesk.core.bulk import BulkSender
+from hubdesk.core.credentials import ClientCredentials, MissingClientCredentials
 from hubdesk.core.dialer import Dialer
+from hubdesk.core.errors import describe_error
 from hubdesk.core.inbox import Inbox
+from hubdesk.core.managed import ManagedConfig, ManagedConfigError, load_managed
 from hubdesk.core.messenger import Messenger
 from hubdesk.core.senders import SenderIds
 from hubdesk.core.session import Credentials, SessionManager
@@ -38,7 +41,7 @@ from hubdesk.sync.health import supervise
 from hubdesk.sync.outbox import OutboxSender
 from hubdesk.sync.poller import Poller
 
-__all__ = ["Runtime", "TransportFactory"]
+__all__ = ["Runtime", "TransportFactory", "read_managed"]
 
 log = logging.getLogger(__name__)
 TransportFactory = Callable[[], httpx.AsyncBaseTransport | None]
@@ -61,6 +64,7 @@ class Runtime:
         persist: bool = True,
         transport: TransportFactory = lambda: None,
         outbox_interval: float = 10.0,
+        managed: Callable[[], ManagedConfig | None] = load_managed,
     ) -> None:
         self.home = home
         self.vault = vault
@@ -74,6 +78,7 @@ class Runtime:
         self.clock = ServerClock()
         self._transport = transport
         self._outbox_interval = outbox_interval
+        self._managed = managed
         self.session = self._manager(vault, persist)
         self.poller: Poller | None = None
         self.backfill: Backfill | None = None
@@ -135,6 +140,36 @@ class Runtime:
         assert manager.client is not None
         await self._start(manager.client)
         return profile
+
+    def managed_config(self) -> ManagedConfig | None:
+        """The machine's ``managed.toml`` (None: none); raises ``ManagedConfigError``."""
+        return self.session.managed_config()
+
+    async def known_client(self, base_url: str) -> ClientCredentials | None:
+        """The client ID and secret this computer would sign in with (the managed file,
+        the environment, the profile's last sign-in), so the dialog need not ask."""
+        return await self.session.client_credentials(base_url)
+
+    async def sign_in_password(
+        self, base_url: str, username: str, password: str, keep: bool
+    ) -> Profile:
+        """Sign in with a username and password only: the client from ``known_client``
+        (a managed secret is never copied to the keyring). Raises
+        ``MissingClientCredentials`` when this computer knows none."""
+        chosen = await self.known_client(base_url)
+        if chosen is None or chosen.client_secret is None:
+            raise MissingClientCredentials(
+                "No client ID and secret are set up on this computer: type them in, or "
+                "ask whoever installed HubDesk."
+            )
+        credentials = Credentials(
+            chosen.client_id,
+            chosen.client_secret,
+            username,
+            password,
+            from_managed=chosen.source == "managed",
+        )
+        return await self.sign_in(base_url, credentials, keep)
 
     async def sign_out(self) -> None:
         await self.stop_sync()
@@ -252,4 +287,15 @@ class Runtime:
             persist_profile=persist,
             transport=self._transport(),  # None: the network, with its proxies
             on_server_time=self.clock.observe,
+            managed=self._managed,
         )
+
+
+def read_managed() -> tuple[ManagedConfig | None, str | None]:
+    """The machine's ``managed.toml`` (for the settings it locks), or the sentence saying
+    why it cannot be used: then nothing of it is used, and nothing else stops."""
+    try:
+        return load_managed(), None
+    except ManagedConfigError as exc:
+        log.warning("%s", exc)
+        return None, describe_error(exc)

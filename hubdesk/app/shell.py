@@ -134,7 +134,7 @@ class AppShell:
         self._quit.set()
 
     async def start(self) -> None:
-        from hubdesk.app.runtime import Runtime
+        from hubdesk.app.runtime import Runtime, read_managed
         from hubdesk.core.contacts import ContactBook
         from hubdesk.core.errors import describe_recovery
         from hubdesk.core.inbox import Inbox
@@ -151,9 +151,11 @@ class AppShell:
         if self.vault is None:
             self.vault = MemoryVault() if self.options.demo else KeyringVault()
         self.worker = worker = await DbWorker.open(database_path(self.home))
-        settings = SettingsStore(worker)
+        managed, managed_problem = read_managed()
+        settings = SettingsStore(worker, managed=managed)
         current = await settings.load()
-        if self.options.demo and settings.current.poll_interval > 5 and not _env_poll():
+        fixed = _env_poll() or settings.is_locked("poll_interval")
+        if self.options.demo and settings.current.poll_interval > 5 and not fixed:
             current = await settings.update(poll_interval=5)
         apply_theme(self.app, current.theme)
         events = SyncEvents()
@@ -186,8 +188,10 @@ class AppShell:
         self._build_tray(icons)
         self._wire(events)
         window.quit_requested.connect(self.quit)
-        if worker.recovery is not None:
-            window.show_toast(describe_recovery(worker.recovery), error=True)
+        recovered = describe_recovery(worker.recovery) if worker.recovery is not None else None
+        problems = [p for p in (recovered, managed_problem) if p]  # the history stays readable
+        if problems:
+            window.show_toast(" ".join(problems), error=True)
         for warning in settings.warnings:
             log.warning("%s", warning)
         await controller.start()

@@ -15,6 +15,22 @@
 ; back from dist\HubDesk\hubdesk.exe's version resource, so it still cannot drift.
 ;
 ; The installer lands in dist\installer\HubDesk-<version>-setup.exe.
+;
+; Silent deployment for an organisation (staff then sign in with username and password
+; only; see hubdesk/core/managed.py):
+;
+;   HubDesk-<v>-setup.exe /VERYSILENT /SUPPRESSMSGBOXES /ALLUSERS ^
+;       /BASEURL=https://smsapi.thehubwork.com/api /CLIENTID=acme /CLIENTSECRET=...
+;
+; writes %ProgramData%\HubDesk\managed.toml (base_url, client_id, client_secret): the
+; folder's inherited permissions are replaced by SYSTEM and Administrators (full) and
+; Users (read), so every user of the machine can read it and none but an administrator
+; can change it (HubDesk refuses a file anyone may change: it could redirect sign-ins).
+; It needs an administrative install (/ALLUSERS, or Setup run elevated); /CLIENTID and
+; /CLIENTSECRET come together. The file is kept on uninstall, like the profile, so that
+; a reinstall needs no new deployment; delete it to retire the client. A secret on a
+; command line is visible to administrators' process tools while Setup runs: deploy
+; from a management tool, not an interactive shell that keeps history.
 
 #define AppName "HubDesk"
 #define AppExe "hubdesk.exe"
@@ -48,7 +64,8 @@ DisableProgramGroupPage=yes
 ; {autopf} and HKA follow that choice: Program Files + HKLM, or the user's
 ; Programs folder + HKCU.
 PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=dialog
+; /ALLUSERS on the command line (silent deployment with /CLIENTID=...) or the dialog.
+PrivilegesRequiredOverridesAllowed=commandline dialog
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 MinVersion=10.0
@@ -114,3 +131,116 @@ Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags
 ; uninstaller; removing it is a choice in HubDesk's own settings.
 Filename: "{app}\{#AppExe}"; Parameters: "--unregister-url-handlers"; Flags: runhidden waituntilterminated; RunOnceId: "UnregisterUrlHandlers"; Check: not IsAdminInstallMode
 Filename: "{app}\{#AppExe}"; Parameters: "--unregister-url-handlers --all-users"; Flags: runhidden waituntilterminated; RunOnceId: "UnregisterUrlHandlersAllUsers"; Check: IsAdminInstallMode
+
+[Code]
+// --- Managed configuration: /BASEURL= /CLIENTID= /CLIENTSECRET= -> managed.toml --------
+const
+  SidSystem = '*S-1-5-18';
+  SidAdministrators = '*S-1-5-32-544';
+  SidUsers = '*S-1-5-32-545';
+
+function ManagedParam(const Name: String): String;
+begin
+  Result := Trim(ExpandConstant('{param:' + Name + '|}'));
+end;
+
+function WantsManagedConfig(): Boolean;
+begin
+  Result := (ManagedParam('BASEURL') <> '') or (ManagedParam('CLIENTID') <> '') or
+    (ManagedParam('CLIENTSECRET') <> '');
+end;
+
+// A TOML basic string: backslash and double quote escaped; control characters refused.
+function TomlString(const Value: String): String;
+var
+  I: Integer;
+  C: Char;
+begin
+  Result := '"';
+  for I := 1 to Length(Value) do
+  begin
+    C := Value[I];
+    if C = '\' then
+      Result := Result + '\\'
+    else if C = '"' then
+      Result := Result + '\"'
+    else if (Ord(C) < 32) or (Ord(C) = 127) then
+      RaiseException('a managed value holds a control character')
+    else
+      Result := Result + C;
+  end;
+  Result := Result + '"';
+end;
+
+function InitializeSetup(): Boolean;
+begin
+  Result := True;
+  if not WantsManagedConfig() then
+    Exit;
+  if (ManagedParam('CLIENTID') = '') <> (ManagedParam('CLIENTSECRET') = '') then
+  begin
+    SuppressibleMsgBox('/CLIENTID= and /CLIENTSECRET= must be given together.',
+      mbError, MB_OK, IDOK);
+    Result := False;
+  end
+  else if not IsAdminInstallMode() then
+  begin
+    SuppressibleMsgBox('/BASEURL=, /CLIENTID= and /CLIENTSECRET= write the machine''s ' +
+      'managed configuration: run Setup as an administrator with /ALLUSERS.',
+      mbError, MB_OK, IDOK);
+    Result := False;
+  end;
+end;
+
+// Replace Path's inherited ACL (ProgramData lets Users create and change files in new
+// subfolders): SYSTEM and Administrators full control, Users read and execute.
+procedure RestrictToAdministrators(const Path, Inherit: String);
+var
+  Code: Integer;
+begin
+  if not Exec(ExpandConstant('{sys}\icacls.exe'), '"' + Path + '" /inheritance:r /grant:r ' +
+      SidSystem + ':' + Inherit + 'F ' + SidAdministrators + ':' + Inherit + 'F ' +
+      SidUsers + ':' + Inherit + 'RX', '', SW_HIDE, ewWaitUntilTerminated, Code) or
+      (Code <> 0) then
+    RaiseException('icacls could not restrict ' + Path);
+end;
+
+procedure WriteManagedConfig();
+var
+  Folder, FileName: String;
+  Lines: TArrayOfString;
+  Count: Integer;
+begin
+  Folder := ExpandConstant('{commonappdata}\HubDesk');
+  FileName := Folder + '\managed.toml';
+  if not ForceDirectories(Folder) then
+    RaiseException('cannot create ' + Folder);
+  RestrictToAdministrators(Folder, '(OI)(CI)');
+  Count := 0;
+  SetArrayLength(Lines, 4);
+  Lines[Count] := '# Written by the HubDesk installer (/BASEURL= /CLIENTID= /CLIENTSECRET=).';
+  Count := Count + 1;
+  if ManagedParam('BASEURL') <> '' then
+  begin
+    Lines[Count] := 'base_url = ' + TomlString(ManagedParam('BASEURL'));
+    Count := Count + 1;
+  end;
+  if ManagedParam('CLIENTID') <> '' then
+  begin
+    Lines[Count] := 'client_id = ' + TomlString(ManagedParam('CLIENTID'));
+    Count := Count + 1;
+    Lines[Count] := 'client_secret = ' + TomlString(ManagedParam('CLIENTSECRET'));
+    Count := Count + 1;
+  end;
+  SetArrayLength(Lines, Count);
+  if not SaveStringsToUTF8File(FileName, Lines, False) then
+    RaiseException('cannot write ' + FileName);
+  RestrictToAdministrators(FileName, '');  // also a file left by an earlier deployment
+  Log('Wrote the managed configuration ' + FileName);
+end;
+
+procedure CurStepChanged(CurStep: TSetupStep);
+begin
+  if (CurStep = ssPostInstall) and WantsManagedConfig() then
+    WriteManagedConfig();
+end;

@@ -141,6 +141,7 @@ class ComposePane(QWidget):
         super().__init__(parent)
         self._offline = False
         self._blocked: str | None = None
+        self._blocked_hint = False  # a choice to make (which sender ID), not an error
         self._quiet = False
         self._long_warned: str | None = None  # the long text the user was warned about
         self._held = False  # Send ignored for a moment (hold_send)
@@ -265,9 +266,11 @@ class ComposePane(QWidget):
         """``"enter"``: Enter sends, Shift+Enter is a new line; ``"ctrl+enter"``: Ctrl+Enter."""
         self.editor.send_key = "ctrl+enter" if key == "ctrl+enter" else "enter"
 
-    def set_send_blocked(self, reason: str | None) -> None:
-        """Disable sending and say why (plain text); ``None`` lifts the block."""
+    def set_send_blocked(self, reason: str | None, *, hint: bool = False) -> None:
+        """Disable sending and say why (plain text); ``None`` lifts the block. ``hint``:
+        a choice still to make (no sender ID picked), said in a neutral tone."""
         self._blocked = reason or None
+        self._blocked_hint = hint
         self._update_state()
         self._update_notice()
 
@@ -449,7 +452,8 @@ class ComposePane(QWidget):
         self.notice.setVisible(bool(notes))
         colors = colors_for(self.palette())
         palette = self.notice.palette()
-        tone = colors.failed if self._blocked else colors.warning if warning else colors.muted_text
+        error = self._blocked is not None and not self._blocked_hint
+        tone = colors.failed if error else colors.warning if warning else colors.muted_text
         palette.setColor(QPalette.ColorRole.WindowText, tone)
         self.notice.setPalette(palette)
 

@@ -21,8 +21,10 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from hubdesk.domain import MessageState, ThreadEntry
+from hubdesk.core.messenger import CHOOSE_SENDER
+from hubdesk.domain import ThreadEntry
 from hubdesk.domain.numbers import charge_of
+from hubdesk.ui.messages.retry import RetryConfirm, RetryFlow
 from hubdesk.ui.qt.async_slots import async_slot, spawn
 from hubdesk.ui.shell.services import Services
 from hubdesk.ui.shell.window import MainWindow
@@ -48,6 +50,7 @@ class ComposeController(QObject):
         self.compose.send_requested.connect(self.send)
         self.compose.draft_changed.connect(self.save_draft)
         self.compose.sender_changed.connect(self.update_blocked)
+        self.retrying = RetryFlow(window, services)
         self.page.retry_requested.connect(self.retry)
 
     # --- opening --------------------------------------------------------------------
@@ -102,8 +105,8 @@ class ComposeController(QObject):
             compose.set_send_blocked(None if self.services.signed_in else "Sign in to send.")
             return
         reason = await messenger.send_blocked_reason(partner, compose.sender_id())
-        if partner == self._current():
-            compose.set_send_blocked(reason)
+        if partner == self._current():  # no sender ID picked yet: a prompt, not an error
+            compose.set_send_blocked(reason, hint=reason == CHOOSE_SENDER)
 
     # --- sending --------------------------------------------------------------------
     @async_slot()
@@ -126,33 +129,9 @@ class ComposeController(QObject):
             self.window.show_toast(f"Sent to a number outside the UK: {receipt.note}")
         self.page.scroll_to_newest()
 
-    @async_slot()
-    async def retry(self, entry: ThreadEntry) -> None:
-        """Retry a failed bubble. One this app sent (an outbox row) goes out again as the
-        same row, at most once; one the server reports undelivered (no outbox row, maybe
-        sent elsewhere) comes back into the compose box, for the user to send anew."""
-        if entry.state is not MessageState.FAILED:
-            return
-        if entry.outbox_id is None:
-            self._resend_in_compose(entry)
-            return
-        messenger = self.services.messenger
-        if messenger is not None:
-            await messenger.retry(entry.outbox_id)
-
-    def _resend_in_compose(self, entry: ThreadEntry) -> None:
-        if entry.partner != self._current() or entry.partner != self._owner:
-            return
-        compose = self.compose
-        draft = compose.text()
-        compose.replace_text(entry.text)
-        notes = ["Not delivered. The message is back in the box: press Send to try again."]
-        if not compose.select_sender(entry.sender_id):
-            notes.append(f"Sender ID {entry.sender_id} cannot be used now; pick another.")
-        if draft.strip() and draft != entry.text:
-            notes.append("Your draft was replaced: Ctrl+Z brings it back.")
-        compose.focus_editor()
-        self.window.show_toast(" ".join(notes))
+    def retry(self, entry: ThreadEntry) -> RetryConfirm | None:
+        """Retry on a failed bubble: confirm, then the outbox (``ui.messages.retry``)."""
+        return self.retrying.request(entry)
 
     # --- drafts ---------------------------------------------------------------------
     def save_draft(self, text: str) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QModelIndex, QPoint, QRect, Qt, QTimer, Signal, SignalInstance
 from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QSplitter, QVBoxLayout, QWidget
 
 from hubdesk.domain import Conversation, ThreadEntry
@@ -288,9 +288,9 @@ class MessagesPage(QWidget):
         """The controls here that place a call (disabled while one is being placed)."""
         return [self.header.call_button]
 
-    def toast_anchor(self) -> QWidget:
-        """Where notices about the open conversation float: over the thread's top."""
-        return self.thread_view
+    def bubble_rect(self, key: str) -> QRect | None:
+        """Where the open thread shows entry ``key`` (global coordinates), or None."""
+        return self.thread_view.bubble_rect(key)
 
     # --- the Conversation menu: the open conversation ---------------------------------
     def call_open(self) -> None:

@@ -1,17 +1,22 @@
 """The Sender IDs page wired to ``core.senders.SenderIds``: the cached list at once, a
 refresh from the API when the page is shown (at most once a minute) or asked for, and
 requests for new IDs with the server's answer shown under the list.
+
+After a sign-in with several approved sender IDs and no default (``Messenger.
+default_prompt_due``), it asks once which one new conversations should use
+(``DefaultSenderPrompt``, non-modal); an answer or a skip is remembered on the profile.
 """
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt, Signal
 
 from hubdesk.core.errors import describe_error, not_signed_in
 from hubdesk.domain import SenderId
-from hubdesk.ui.qt.async_slots import async_slot
+from hubdesk.ui.qt.async_slots import async_slot, spawn
+from hubdesk.ui.senders.default_prompt import DefaultSenderPrompt
 from hubdesk.ui.shell.services import Services
 from hubdesk.ui.shell.window import SENDER_IDS, MainWindow
 
@@ -21,8 +26,17 @@ REFRESH_ON_SHOW_AFTER_S = 60.0
 
 
 class SendersController(QObject):
+    """The Sender IDs page, and the one-time default sender ID question.
+
+    Signals:
+        default_chosen(str): the user picked a default sender ID in the prompt (saved).
+    """
+
+    default_chosen = Signal(str)
+
     def __init__(self, window: MainWindow, services: Services) -> None:
         super().__init__(window)
+        self.prompt: DefaultSenderPrompt | None = None
         self.window = window
         self.page = window.senders_page
         self.services = services
@@ -39,6 +53,50 @@ class SendersController(QObject):
     def _on_list(self, items: list[SenderId]) -> None:
         self._refreshed_at = time.monotonic()
         self.page.set_sender_ids(items)
+        if self.services.signed_in:
+            spawn(self.ask_default_if_due(), name="ui-default-sender")
+
+    # --- the default sender ID, asked once --------------------------------------------
+    async def ask_default_if_due(self) -> DefaultSenderPrompt | None:
+        """Ask for the default sender ID when ``default_prompt_due`` (once per profile)."""
+        messenger = self.services.messenger
+        if messenger is None or self.prompt is not None:
+            return self.prompt
+        if self.services.settings.is_locked("default_sender_id"):
+            return None
+        if not await messenger.default_prompt_due() or self.prompt is not None:
+            return self.prompt
+        prompt = DefaultSenderPrompt(self.services.sender_ids.approved(), self.window)
+        prompt.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        prompt.chosen.connect(self._use_default)
+        prompt.skipped.connect(self._skip_default)
+        prompt.finished.connect(lambda _r: self._forget_prompt(prompt))
+        self.prompt = prompt
+        prompt.show()
+        return prompt
+
+    def _forget_prompt(self, prompt: DefaultSenderPrompt) -> None:
+        if self.prompt is prompt:
+            self.prompt = None
+
+    def _on_default_error(self, exc: Exception) -> None:
+        self.window.show_toast(f"Default sender ID not saved: {describe_error(exc)}", error=True)
+
+    @async_slot(on_error=_on_default_error)
+    async def _use_default(self, sender_id: str) -> None:
+        await self.services.settings.update(default_sender_id=sender_id)
+        await self._asked()
+        self.default_chosen.emit(sender_id)
+        self.window.show_toast(f"New conversations send from {sender_id}. Settings changes it.")
+
+    @async_slot(on_error=_on_default_error)
+    async def _skip_default(self) -> None:
+        await self._asked()
+
+    async def _asked(self) -> None:
+        messenger = self.services.messenger
+        if messenger is not None:
+            await messenger.default_prompt_done()
 
     def _on_page(self, index: int) -> None:
         if index != SENDER_IDS:

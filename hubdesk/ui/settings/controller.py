@@ -42,7 +42,9 @@ class SettingsController(QObject):
             self.dialog.activateWindow()
             return self.dialog
         approved = self.services.sender_ids.approved()
-        dialog = SettingsDialog(self.services.settings.current, approved, self.window)
+        store = self.services.settings
+        dialog = SettingsDialog(store.current, approved, self.window)
+        dialog.set_locked(store.locked, store.locked_by)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.settings_accepted.connect(self.save)
         dialog.finished.connect(lambda _r: self._forget(dialog))

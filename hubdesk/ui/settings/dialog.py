@@ -5,12 +5,15 @@ Values in: the settings and the approved sender ids (constructor, or :meth:`load
 not show are kept) and emits ``settings_accepted(AppSettings)``; a value the settings
 refuse is shown under the form and the dialog stays open. The masked-call number is
 checked as you type; OK is disabled while it (or the quiet hours) cannot be used.
+Settings the machine's ``managed.toml`` locks (``set_locked``) are shown disabled, with
+the tooltip "Set by your organisation (FILE)".
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import time
+from pathlib import Path
 
 from PySide6.QtCore import QTime, Signal
 from PySide6.QtWidgets import (
@@ -70,6 +73,7 @@ class SettingsDialog(QDialog):
         self.setAccessibleName("Settings")
         self.setModal(True)
         self._current = settings or AppSettings()
+        self._locked: set[str] = set()
 
         self.poll = QSpinBox(self)
         self.poll.setRange(MIN_POLL_INTERVAL, 3600)
@@ -196,6 +200,28 @@ class SettingsDialog(QDialog):
         self.masked.setText(format_number(settings.masked_source) if settings.masked_source else "")
         self.theme.setCurrentIndex(max(0, self.theme.findData(settings.theme)))
         self._update()
+
+    def set_locked(self, names: Iterable[str], path: Path | None) -> None:
+        """Show the settings ``names`` as set by the organisation in ``path``: their
+        controls disabled, a tooltip saying by whom."""
+        controls: dict[str, QWidget] = {
+            "poll_interval": self.poll,
+            "notifications": self.notifications,
+            "start_at_login": self.start_at_login,
+            "default_sender_id": self.sender_combo,
+        }
+        tip = f"Set by your organisation ({path})" if path is not None else ""
+        for name in names:
+            control = controls.get(name)
+            if control is not None:
+                control.setEnabled(False)
+                control.setToolTip(tip)
+                control.setAccessibleDescription(tip)
+                self._locked.add(name)
+
+    def locked(self) -> frozenset[str]:
+        """The settings shown as locked."""
+        return frozenset(self._locked)
 
     # --- values out ---------------------------------------------------------------
     def problem(self) -> str | None:

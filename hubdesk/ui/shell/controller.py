@@ -89,6 +89,7 @@ class MainController(QObject):
             window, contacts, text=self.text_number, call=self.calls.call
         )
         self.senders = SendersController(window, services)
+        self.senders.default_chosen.connect(lambda _sid: self.refresh_senders())
         page = self.page
         page.conversation_chosen.connect(self.open_conversation)
         page.search_changed.connect(self.search)
@@ -330,7 +331,7 @@ class MainController(QObject):
         self.window.set_signed_in(self.services.signed_in)
         self.composer.compose.set_offline(state in (Connection.OFFLINE, Connection.RATE_LIMITED))
         if state is Connection.SESSION_EXPIRED and not self.sign_in.is_open():
-            self.sign_in.open(SESSION_EXPIRED)
+            self.sign_in.open(SESSION_EXPIRED, expired=True)
 
     def show_sync(
         self, kind: str, last_sync: datetime | None, detail: str | None, retry: float | None

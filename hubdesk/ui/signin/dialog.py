@@ -1,6 +1,13 @@
 """The sign-in dialog: client id and secret, username, password, "Keep me signed in";
 the server address under "Advanced".
 
+Staff never see the API secret: when the machine's managed configuration or an earlier
+sign-in provides the client ID and secret (``set_client_known``), the client fields are
+hidden and one line says who set them up; when it also sets the server, Advanced is
+hidden too (``set_server_known``). After a session expired the username is shown
+read-only (``lock_username``) and only the password is asked for; "Sign in as someone
+else" makes it editable again.
+
 Dumb widget: "Sign in" emits ``login_requested(LoginForm)`` and the dialog stays open,
 busy, until the container calls :meth:`LoginDialog.accept` or :meth:`show_error` (which
 points at the field to fix). Open it with ``open()`` and listen to ``finished``; never
@@ -91,11 +98,24 @@ class LoginDialog(QDialog):
         adv.addRow("Server &address:", self.base_url)
         self.advanced_box.hide()
 
-        form = QFormLayout()
+        self.client_note = QLabel(self)
+        self.client_note.setTextFormat(Qt.TextFormat.PlainText)
+        self.client_note.setWordWrap(True)
+        self.client_note.setAccessibleName("Who set up this computer")
+        self.client_note.hide()
+        self.other_user = QPushButton("Sign in as someone &else", self)
+        self.other_user.setFlat(True)
+        self.other_user.setAccessibleName("Sign in as someone else")
+        self.other_user.clicked.connect(self.unlock_username)
+        self._client_hidden = False
+
+        self._form = form = QFormLayout()
         form.addRow("Client &ID:", self.client_id)
         form.addRow("Client &secret:", self.client_secret)
         form.addRow("&Username:", self.username)
         form.addRow("&Password:", self.password)
+        form.addRow("", self.other_user)
+        form.setRowVisible(self.other_user, False)
         form.addRow("", self.keep)
 
         self.error_label = QLabel(self)
@@ -121,7 +141,9 @@ class LoginDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        self.intro = intro
         layout.addWidget(intro)
+        layout.addWidget(self.client_note)
         layout.addLayout(form)
         layout.addWidget(self.advanced, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.advanced_box)
@@ -152,8 +174,54 @@ class LoginDialog(QDialog):
             self._show(message, error=False)
         self.focus_first_empty()
 
+    def set_client_known(self, note: str) -> None:
+        """The client ID and secret are set up on this computer: hide their fields and
+        say by whom (``note``, plain text)."""
+        self._client_hidden = True
+        for edit in (self.client_id, self.client_secret):
+            self._form.setRowVisible(edit, False)
+        self.intro.setText("Sign in with your HubWork username and password.")
+        self.client_note.setText(note)
+        self.client_note.show()
+        self._update_button()
+        self.focus_first_empty()
+
+    def show_client_fields(self) -> None:
+        """Ask for the client ID and secret after all (the known ones were refused)."""
+        self._client_hidden = False
+        for edit in (self.client_id, self.client_secret):
+            self._form.setRowVisible(edit, True)
+        self.intro.setText("Sign in with the API credentials HubWork gave your organisation.")
+        self.client_note.hide()
+        self._update_button()
+
+    def client_known(self) -> bool:
+        """Whether the client fields are hidden (the computer knows the client)."""
+        return self._client_hidden
+
+    def set_server_known(self) -> None:
+        """The server address is set by the organisation: no Advanced section."""
+        self.advanced.setChecked(False)
+        self.advanced.hide()
+
+    def lock_username(self, username: str) -> None:
+        """After a session expired: ``username`` shown read-only, only the password asked."""
+        self.username.setText(username)
+        self.username.setReadOnly(True)
+        self.username.setToolTip("The session of this user expired: type the password again.")
+        self._form.setRowVisible(self.other_user, True)
+        self.focus_first_empty()
+
+    def unlock_username(self) -> None:
+        """ "Sign in as someone else": the username becomes editable (and empty)."""
+        self.username.setReadOnly(False)
+        self.username.setToolTip("")
+        self.username.clear()
+        self._form.setRowVisible(self.other_user, False)
+        self.username.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def focus_first_empty(self) -> None:
-        for edit in (self.client_id, self.client_secret, self.username, self.password):
+        for edit in self._inputs():
             if not edit.text():
                 edit.setFocus(Qt.FocusReason.OtherFocusReason)
                 return
@@ -187,7 +255,9 @@ class LoginDialog(QDialog):
             "keep": self.keep,
             None: None,
         }[where]
-        if where == "base_url":
+        if where == "client" and self._client_hidden:
+            self.show_client_fields()  # the known client was refused: let it be typed
+        if where == "base_url" and not self.advanced.isHidden():
             self.advanced.setChecked(True)
         if where == "password":
             self.password.selectAll()
@@ -196,10 +266,12 @@ class LoginDialog(QDialog):
 
     # --- values out ---------------------------------------------------------------
     def form(self) -> LoginForm:
+        """What was typed; the client fields are empty while hidden (the computer's)."""
+        hidden = self._client_hidden
         return LoginForm(
             base_url=self.base_url.text().strip(),
-            client_id=self.client_id.text().strip(),
-            client_secret=self.client_secret.text(),
+            client_id="" if hidden else self.client_id.text().strip(),
+            client_secret="" if hidden else self.client_secret.text(),
             username=self.username.text().strip(),
             password=self.password.text(),
             keep_signed_in=self.keep.isChecked(),
@@ -235,11 +307,12 @@ class LoginDialog(QDialog):
             edit.setEchoMode(QLineEdit.EchoMode.Password)
         return edit
 
+    def _inputs(self) -> tuple[QLineEdit, ...]:
+        client = () if self._client_hidden else (self.client_id, self.client_secret)
+        return (*client, self.username, self.password)
+
     def _complete(self) -> bool:
-        return all(
-            e.text().strip()
-            for e in (self.client_id, self.client_secret, self.username, self.password)
-        )
+        return all(e.text().strip() for e in self._inputs())
 
     def _update_button(self, *_: object) -> None:
         self.sign_in_button.setEnabled(not self._busy and self._complete())

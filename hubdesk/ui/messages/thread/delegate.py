@@ -44,6 +44,12 @@ STATE_ICONS: dict[MessageState, str] = {
     MessageState.OVERDUE: "unknown",
 }
 RETRY_TEXT = "Retry"
+RESENT_TEXT = "Resent"
+
+
+def can_retry(entry: ThreadEntry) -> bool:
+    """A failed message that was not sent again yet: it shows "Failed · Retry"."""
+    return entry.state is MessageState.FAILED and not entry.resent
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,12 +218,12 @@ class ThreadDelegate(QStyledItemDelegate):
                 meta_bits.append(f"{entry.parts} parts")
         meta_text = " · ".join(meta_bits)
         state_text = STATE_LABELS[entry.state] if sent else ""
+        if sent and entry.resent:
+            state_text = RESENT_TEXT  # settled: the resend is its own bubble below
         icon_w = self.ICON + 3 if sent and entry.state in STATE_ICONS else 0
         gap = sfm.horizontalAdvance("  ")
         state_w = sfm.horizontalAdvance(state_text) + icon_w if (state_text or icon_w) else 0
-        retry_w = (
-            sfm.horizontalAdvance(RETRY_TEXT) + 12 if entry.state is MessageState.FAILED else 0
-        )
+        retry_w = sfm.horizontalAdvance(RETRY_TEXT) + 12 if can_retry(entry) else 0
         # +2: elidedText measures in fractional pixels, horizontalAdvance rounds down
         meta_w = sfm.horizontalAdvance(meta_text) + 2 + (gap + state_w if state_w else 0)
         meta_w += gap + retry_w if retry_w else 0
@@ -263,7 +269,7 @@ class ThreadDelegate(QStyledItemDelegate):
     def retry_rect(self, option: QStyleOptionViewItem, index: AnyIndex) -> QRect | None:
         """Where the Retry affordance of a failed entry is, in view coordinates."""
         entry = entry_of(index)
-        if entry is None or entry.state is not MessageState.FAILED:
+        if entry is None or not can_retry(entry):
             return None
         lay = self.bubble_layout(option, entry, self.day_label(index))
         if lay.retry is None:
@@ -349,9 +355,10 @@ class ThreadDelegate(QStyledItemDelegate):
         elided = sfm.elidedText(lay.meta_text, Qt.TextElideMode.ElideRight, meta_box.width())
         painter.drawText(meta_box, meta_flags, elided)
         if lay.icon is not None:
-            state_color = _state_color(entry.state, colors)
+            state_color = _state_color(entry, colors)
+            icon_name = "sent" if entry.resent else STATE_ICONS[entry.state]
             if self._icons is not None:  # in the state's colour, like its label
-                self._icons.tinted(STATE_ICONS[entry.state], state_color).paint(painter, lay.icon)
+                self._icons.tinted(icon_name, state_color).paint(painter, lay.icon)
             state_left = lay.icon.right() + 3
             state_right = lay.retry.left() - 4 if lay.retry else lay.meta.right()
             state_box = QRect(
@@ -366,7 +373,10 @@ class ThreadDelegate(QStyledItemDelegate):
             painter.drawText(lay.retry, int(Qt.AlignmentFlag.AlignCenter), RETRY_TEXT)
 
 
-def _state_color(state: MessageState, colors: ThemeColors) -> QColor:
+def _state_color(entry: ThreadEntry, colors: ThemeColors) -> QColor:
+    state = entry.state
+    if entry.resent:
+        return colors.muted_text
     if state is MessageState.FAILED:
         return colors.failed
     if state is MessageState.UNKNOWN:

@@ -38,6 +38,8 @@ STATE_LABELS: dict[MessageState, str] = {
 def state_hint(entry: ThreadEntry) -> str:
     """What a sent bubble's state means and what the user can do (its tooltip)."""
     state = entry.state
+    if state is MessageState.FAILED and entry.resent:
+        return "Not delivered, then sent again: the newer message below is the resend."
     if state is MessageState.FAILED:
         if entry.outbox_id is None:
             return "Not delivered: the network could not deliver it. Retry puts it back in the box."
@@ -73,7 +75,8 @@ def accessible_text(entry: ThreadEntry, now: datetime) -> str:
         bits.append(f"from {entry.sender_id}")
         if entry.parts and entry.parts > 1:
             bits.append(f"{entry.parts} parts")
-        bits.append(STATE_LABELS[entry.state].rstrip("…").lower())
+        label = "Resent" if entry.resent else STATE_LABELS[entry.state]
+        bits.append(label.rstrip("…").lower())
     return ", ".join(bits) + ": " + entry.text
 
 

@@ -12,12 +12,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QWidget
 
-from hubdesk.domain import MessageState, ThreadEntry
-from hubdesk.ui.messages.thread.delegate import ThreadDelegate
+from hubdesk.domain import ThreadEntry
+from hubdesk.ui.messages.thread.delegate import ThreadDelegate, can_retry
 from hubdesk.ui.messages.thread.model import ThreadModel, ThreadRole, entry_of
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.overrides import guarded
@@ -124,6 +124,19 @@ class ThreadView(LiveTimesListView):
     def scroll_to_newest(self) -> None:
         self._anchor = _BOTTOM
         self.scrollToBottom()
+
+    def bubble_rect(self, key: str) -> QRect | None:
+        """Where the row of entry ``key`` is, in global coordinates (None: not shown), so
+        that a notice about it can keep clear of it."""
+        model = self.model()
+        if not isinstance(model, ThreadModel):
+            return None
+        index = model.index_of(key)
+        rect = self.visualRect(index) if index.isValid() else QRect()
+        if not rect.isValid() or not rect.intersects(self.viewport().rect()):
+            return None
+        rect = rect.intersected(self.viewport().rect())
+        return QRect(self.viewport().mapToGlobal(rect.topLeft()), rect.size())
 
     def is_at_bottom(self) -> bool:
         bar = self.verticalScrollBar()
@@ -263,7 +276,7 @@ class ThreadView(LiveTimesListView):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_R):
             entry = entry_of(self.currentIndex()) if self.currentIndex().isValid() else None
-            if entry is not None and entry.state is MessageState.FAILED:
+            if entry is not None and can_retry(entry):
                 self.retry_requested.emit(entry)
                 return
         super().keyPressEvent(event)

@@ -187,6 +187,33 @@ def test_retry_click_and_key(qapp: QApplication, qtbot: QtBot) -> None:
         QTest.keyClick(view, Qt.Key.Key_Return)
 
 
+def test_a_resent_failure_reads_resent_and_offers_no_retry(
+    qapp: QApplication, qtbot: QtBot
+) -> None:
+    """Once a failed message was sent again its bubble settles: "Resent" in place of
+    "Failed · Retry"; neither a click nor a key asks for another retry."""
+    model = ThreadModel()
+    failed = make_entry(1, "could not send", sent=True, state=MessageState.FAILED)
+    model.set_entries([failed])
+    view = make_view(qtbot, model)
+    model.upsert([replace(failed, resend_outbox_id=7)])
+    QApplication.processEvents()
+    option = QStyleOptionViewItem()
+    view.initViewItemOption(option)
+    index = model.index(0)
+    option.rect = view.visualRect(index)
+    delegate = view.thread_delegate
+    entry = model.entry_at(0)
+    assert entry is not None and entry.resent
+    assert delegate.retry_rect(option, index) is None
+    assert delegate.bubble_layout(option, entry, delegate.day_label(index)).state_text == "Resent"
+    assert "resent" in str(model.data(index, Qt.ItemDataRole.AccessibleTextRole))
+    view.setCurrentIndex(index)
+    with qtbot.assertNotEmitted(view.retry_requested):
+        QTest.keyClick(view, Qt.Key.Key_Return)
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=option.rect.center())
+
+
 def test_ten_thousand_first_paint_fast(qapp: QApplication, qtbot: QtBot) -> None:
     entries = newest_first([make_entry(i) for i in range(10_000)])
     model = ThreadModel()

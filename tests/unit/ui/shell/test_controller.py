@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
-from hubdesk.domain import Conversation, MessageState, SmsType, ThreadEntry
+from hubdesk.domain import Conversation, MessageState
 from hubdesk.ui.messages.page import NO_MESSAGES_YET, NOTHING_OPEN
 from tests.unit.ui.appkit import Driver, in_loop, shell_driver, signed_in  # noqa: F401
 
@@ -339,43 +338,6 @@ async def test_a_refresh_leaves_the_keyboard_cursor_where_the_user_moved_it(
     await driver.until(lambda: model.conversation_at(0).partner == PARTNER, what="refreshed")
     assert model.conversation_at(view.currentIndex()).partner == cursor
     assert highlighted(driver) == [opened]
-
-
-@in_loop
-async def test_retry_on_an_undelivered_message_puts_it_back_in_the_box(driver: Driver) -> None:
-    """A message the server reports undelivered has no outbox row: Retry gives the text
-    back (same sender ID) for the user to send anew, so a second click cannot send a
-    second copy; the draft it replaces is one Ctrl+Z away."""
-    await signed_in(driver)
-    driver.sim.inject_inbound(PARTNER, "Are you open today?")
-    await driver.poll()
-    await open_partner(driver, PARTNER)
-    compose = driver.page.compose
-    await driver.until(lambda: compose.sender_combo.count() > 0, what="sender ids")
-    compose.editor.setFocus()
-    QTest.keyClicks(compose.editor, "half-typed draft")
-    undelivered = ThreadEntry(
-        key="sms:9001",
-        partner=PARTNER,
-        text="Yes, until 6pm",
-        time=datetime.now(UTC),
-        direction=SmsType.SENT,
-        state=MessageState.FAILED,
-        sender_id="13234710258",
-        sms_id=9001,
-    )
-    sends_before = len([r for r in driver.sim.requests() if r["path"] == "/api/sms/send"])
-
-    task = driver.controller.composer.retry(undelivered)
-    assert task is not None
-    await task
-    assert compose.text() == "Yes, until 6pm"
-    assert compose.sender_id() == "13234710258"
-    toast = driver.window.toast.text()
-    assert "Not delivered" in toast and "Ctrl+Z" in toast
-    assert len([r for r in driver.sim.requests() if r["path"] == "/api/sms/send"]) == sends_before
-    compose.editor.undo()
-    assert compose.text() == "half-typed draft"
 
 
 @in_loop

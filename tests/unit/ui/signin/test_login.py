@@ -118,3 +118,43 @@ def test_no_keyring_error_says_what_to_do() -> None:
 def test_only_an_unreachable_server_gets_the_address_hint() -> None:
     assert "under advanced" in error_message(api.ConnectFailed("down")).lower()
     assert "under advanced" not in error_message(api.InsecureUrl("plain http")).lower()
+
+
+def test_a_known_client_hides_its_fields_and_a_refused_one_shows_them(qtbot: QtBot) -> None:
+    dialog = LoginDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.set_client_known("Client ID and secret set by your organisation (/etc/x.toml).")
+    assert not dialog.client_id.isVisible() and not dialog.client_secret.isVisible()
+    assert dialog.client_note.isVisible() and "/etc/x.toml" in dialog.client_note.text()
+    dialog.username.setText("ann")
+    dialog.password.setText("pw")
+    assert dialog.sign_in_button.isEnabled()  # no client ID or secret needed
+    with qtbot.waitSignal(dialog.login_requested) as sent:
+        dialog.submit()
+    form = sent.args[0]
+    assert (form.client_id, form.client_secret, form.username) == ("", "", "ann")
+    dialog.show_error("The client ID or secret was refused.", "client")
+    assert dialog.client_id.isVisible() and not dialog.client_known()
+    assert not dialog.sign_in_button.isEnabled()  # now they are needed
+
+
+def test_an_expired_session_locks_the_username_until_someone_else(qtbot: QtBot) -> None:
+    dialog = LoginDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.lock_username("ann")
+    assert dialog.username.isReadOnly() and dialog.username.text() == "ann"
+    assert dialog.other_user.isVisible()
+    QTest.mouseClick(dialog.other_user, Qt.MouseButton.LeftButton)
+    assert not dialog.username.isReadOnly() and dialog.username.text() == ""
+    assert not dialog.other_user.isVisible()
+
+
+def test_a_managed_server_hides_advanced(qtbot: QtBot) -> None:
+    dialog = LoginDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.advanced.isVisible()
+    dialog.set_server_known()
+    assert not dialog.advanced.isVisible()
