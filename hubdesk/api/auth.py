@@ -320,15 +320,19 @@ class BearerAuth(httpx.Auth):
     async def async_auth_flow(
         self, request: httpx.Request
     ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        async with self._session.lease_for_request(self._op) as (token, generation):
-            request.headers["Authorization"] = f"Bearer {token}"
-            response = yield request
-        if response.status_code != 401 or not self._session.can_refresh:
-            return
         session = self._session
-        async with session.lease_for_request(self._op, refresh_after=generation) as (token, _):
+        async with session.lease_for_request(self._op) as (token, generation):
             request.headers["Authorization"] = f"Bearer {token}"
             response = yield request
+            if response.status_code != 401 or not session.can_refresh:
+                return
+            # The retry is taken while this request still counts as waiting: a lease
+            # taken for it (our own refresh revoked its token) lasts until the retry is
+            # answered, so no other process can revoke the new token in between.
+            retry = session.lease_for_request(self._op, refresh_after=generation)
+            async with retry as (token, _):
+                request.headers["Authorization"] = f"Bearer {token}"
+                response = yield request
         if response.status_code == 401:
             # A freshly refreshed token was refused too: this session cannot go on.
             self._session.end(expired=True)

@@ -21,6 +21,7 @@ to know next, such as which command to run.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "EXIT_API_REFUSED",
@@ -52,9 +53,14 @@ CHECK_HINT = "Check with 'hubdesk-cli messages --sender SENDER' before sending i
 
 
 class CliError(Exception):
-    """A failure the CLI found itself; ``str()`` is the sentence to print."""
+    """A failure the CLI found itself; ``str()`` is the sentence to print, ``facts`` go
+    into the ``--json`` error document beside it (e.g. the report of a refused send)."""
 
     exit_code = EXIT_INTERNAL
+
+    def __init__(self, message: str = "", **facts: Any) -> None:
+        super().__init__(message)
+        self.facts = facts
 
 
 class UsageError(CliError):

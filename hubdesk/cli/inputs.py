@@ -142,6 +142,8 @@ def message_text(text: str, stdin: TextIO, what: str = "the message text") -> st
                 text = text[:-1]
     if not text.strip():
         raise UsageError(f"{what} is empty")
+    if "\x00" in text:
+        raise UsageError(f"{what} contains a NUL character; is it a UTF-16 file? Save it as UTF-8")
     if any("\ud800" <= ch <= "\udfff" for ch in text):
         # Bytes that are not UTF-8 arrive as lone surrogates (surrogateescape).
         raise UsageError(f"{what} is not valid UTF-8; save or type it as UTF-8")

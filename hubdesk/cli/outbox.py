@@ -112,9 +112,14 @@ def make_sender(
     return OutboxSender(client, worker, server_clock=ctx.clock, events=events), trouble
 
 
+_IDS_SHOWN = 10  # ids named in a sentence; 'hubdesk-cli outbox' lists them all
+
+
 def elsewhere_sentence(ids: Sequence[int]) -> str:
     """The flush left these rows alone: another process sharing the profile has them."""
-    entries = ", ".join(str(i) for i in ids)
+    entries = ", ".join(str(i) for i in ids[:_IDS_SHOWN])
+    if len(ids) > _IDS_SHOWN:
+        entries += f" and {len(ids) - _IDS_SHOWN} more"
     noun = "entry" if len(ids) == 1 else "entries"
     return (
         f"Outbox {noun} {entries} {'is' if len(ids) == 1 else 'are'} being sent by another "

@@ -42,10 +42,13 @@ async def _run(args: Namespace, ctx: Context) -> None:
 def _error_facts(exc: BaseException) -> dict[str, JsonValue]:
     """What a script needs besides the sentence: the outbox entry of a send that did
     not end sent (to follow it with 'outbox')."""
+    from hubdesk.cli.errors import CliError
     from hubdesk.cli.outbox import SendFailed
 
     if isinstance(exc, SendFailed):
         return {"outbox_id": exc.item.id, "state": exc.item.state.value}
+    if isinstance(exc, CliError):
+        return dict(exc.facts)
     return {}
 
 

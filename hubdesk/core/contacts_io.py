@@ -23,7 +23,15 @@ from hubdesk.core.contact_records import ContactRecord
 from hubdesk.core.errors import InvalidInput
 from hubdesk.domain import Contact
 
-__all__ = ["CSV_COLUMNS", "csv_rows", "decode_text", "parse_contacts_csv", "write_contacts_csv"]
+__all__ = [
+    "CSV_COLUMNS",
+    "csv_rows",
+    "decode_text",
+    "from_spreadsheet_cell",
+    "parse_contacts_csv",
+    "spreadsheet_cell",
+    "write_contacts_csv",
+]
 
 CSV_COLUMNS = ("name", "number", "notes", "groups")
 
@@ -43,6 +51,8 @@ _GROUPS = {"groups", "group", "categories", "category", "labels", "label", "tags
 _GOOGLE_PHONE = re.compile(r"^phone\d+value$")
 _GROUP_SPLIT = re.compile(r"\s*(?::::|[;,|])\s*")
 _PHONE_LIKE = re.compile(r"^\s*\+?[\d\s().\-/]{6,}\s*$")
+# A cell a spreadsheet would run as a formula, behind any apostrophes written before it.
+_FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +131,20 @@ def _guess_columns(row: Sequence[str]) -> _Columns | None:
     return _Columns(name, (number,), notes, groups)
 
 
+def spreadsheet_cell(value: str) -> str:
+    """``value`` for a CSV cell: after an apostrophe (which spreadsheets hide) when a
+    spreadsheet would run it as a formula (it starts with ``=``, ``+``, ``-``, ``@``, a
+    tab or a carriage return; CSV injection)."""
+    return "'" + value if _FORMULA.match(value) else value
+
+
+def from_spreadsheet_cell(value: str) -> str:
+    """A cell read back: ``spreadsheet_cell``'s apostrophe dropped, so files round-trip."""
+    return value[1:] if value.startswith("'") and _FORMULA.match(value) else value
+
+
 def _cell(row: Sequence[str], index: int) -> str:
-    return row[index].strip() if index < len(row) else ""
+    return from_spreadsheet_cell(row[index].strip()) if index < len(row) else ""
 
 
 def csv_rows(
@@ -197,5 +219,7 @@ def write_contacts_csv(contacts: Iterable[Contact]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for c in contacts:
-        writer.writerow([c.name, "+" + c.number, c.notes, "; ".join(c.groups)])
+        cells = (c.name, c.notes, "; ".join(c.groups))
+        name, notes, groups = (spreadsheet_cell(cell) for cell in cells)
+        writer.writerow([name, "+" + c.number, notes, groups])
     return out.getvalue()

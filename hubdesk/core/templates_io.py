@@ -38,7 +38,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from hubdesk.core.contacts_io import csv_rows
+from hubdesk.core.contacts_io import csv_rows, from_spreadsheet_cell, spreadsheet_cell
 from hubdesk.domain import Template
 from hubdesk.domain.placeholders import TemplateSyntaxError, parse
 from hubdesk.store.database import Database
@@ -59,8 +59,6 @@ __all__ = [
 CSV_COLUMNS = ("name", "text")
 _NAME = {"name", "title", "template", "templatename"}
 _TEXT = {"text", "message", "body", "content", "templatetext", "messagetext"}
-# A cell a spreadsheet would run as a formula, behind any apostrophes written before it.
-_FORMULA = re.compile(r"'*[=+\-@\t\r]")
 
 
 class TemplateImportStatus(Enum):
@@ -156,8 +154,8 @@ def parse_templates_csv(text: str) -> list[TemplateRecord]:
             continue
         if not any(cell.strip() for cell in row):
             continue
-        name = _cell_in(row[name_col]) if name_col < len(row) else ""
-        body = _cell_in(row[text_col]) if text_col < len(row) else ""
+        name = from_spreadsheet_cell(row[name_col]) if name_col < len(row) else ""
+        body = from_spreadsheet_cell(row[text_col]) if text_col < len(row) else ""
         records.append(TemplateRecord(index, name, body.replace("\r\n", "\n")))
     return records
 
@@ -168,18 +166,8 @@ def write_templates_csv(templates: Iterable[Template]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for template in templates:
-        writer.writerow([_cell_out(template.name), _cell_out(template.text)])
+        writer.writerow([spreadsheet_cell(template.name), spreadsheet_cell(template.text)])
     return out.getvalue()
-
-
-def _cell_out(value: str) -> str:
-    """An apostrophe before a cell a spreadsheet would run as a formula."""
-    return "'" + value if _FORMULA.match(value) else value
-
-
-def _cell_in(value: str) -> str:
-    """The cell as it was before ``_cell_out``."""
-    return value[1:] if value.startswith("'") and _FORMULA.match(value) else value
 
 
 def _problem(record: TemplateRecord) -> str | None:

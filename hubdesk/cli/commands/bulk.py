@@ -129,10 +129,10 @@ async def _plan(
         ctx, message, source, given, groups, override_optout=args.override_optout, when=when
     )
     if plan.missing_values:
-        ctx.out.result(
-            compose.plan_json(plan, message.origin), compose.plan_text(plan, message.origin)
-        )
-        raise UsageError(missing_sentence(plan.missing_values))
+        report = compose.plan_json(plan, message.origin)
+        if not ctx.out.json_mode:  # JSON: the report goes in the error document
+            ctx.out.result(report, compose.plan_text(plan, message.origin))
+        raise UsageError(missing_sentence(plan.missing_values), plan=report)
     if not plan.messages:
         if plan.excluded_as(ExclusionKind.OPTED_OUT):
             raise UsageError(

@@ -150,11 +150,15 @@ async def _import(args: Namespace, ctx: Context) -> None:
     ]
     human = table(["ROW", "NAME", "STATUS", "REASON"], rows) + "\n" if rows else ""
     human += report.summary()
-    ctx.out.result(data, human)
+    refused = None
     if not report.rows:
-        raise UsageError(f"no contacts found in {args.file}")
-    if report.count(ImportStatus.REJECTED) == len(report.rows):
-        raise UsageError(f"every row of {args.file} was rejected; nothing was imported")
+        refused = f"no contacts found in {args.file}"
+    elif report.count(ImportStatus.REJECTED) == len(report.rows):
+        refused = f"every row of {args.file} was rejected; nothing was imported"
+    if refused is None or not ctx.out.json_mode:  # JSON: the report is in the error
+        ctx.out.result(data, human)
+    if refused is not None:
+        raise UsageError(refused, report=data)
 
 
 async def _export(args: Namespace, ctx: Context) -> None:

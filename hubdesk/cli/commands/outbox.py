@@ -47,6 +47,7 @@ from hubdesk.cli.output import (
 from hubdesk.domain import OutboxBatch, OutboxItem, OutboxState
 
 if TYPE_CHECKING:
+    from hubdesk.store.database import Database
     from hubdesk.store.worker import DbWorker
 
 __all__ = ["batch_json", "outbox", "overdue_sentence"]
@@ -126,7 +127,13 @@ async def _list(ctx: Context) -> None:
     if worker is None:
         ctx.out.result({"outbox": [], "batches": [], "local_data": False}, NO_LOCAL_DATA)
         return
-    items, batches = await worker.run(lambda db: (db.outbox.all(_LISTED), db.batches.unfinished()))
+
+    def read(db: Database) -> tuple[list[OutboxItem], list[OutboxBatch], list[OutboxItem], int]:
+        # The sentences count every row, not only the newest _LISTED shown.
+        waiting = sum(1 for i in db.outbox.pending() if i.state is not OutboxState.SENDING)
+        return db.outbox.all(_LISTED), db.batches.unfinished(), db.schedule.waiting(), waiting
+
+    items, batches, later, waiting = await worker.run(read)
     data = {
         "outbox": [outbox_json(i) for i in items],
         "batches": [batch_json(b) for b in batches],
@@ -137,19 +144,15 @@ async def _list(ctx: Context) -> None:
         return
     lines = [_outbox_rows(items)]
     lines += [_batch_line(b) for b in batches]
-    waiting = sum(1 for i in items if i.state in (OutboxState.QUEUED, OutboxState.UNKNOWN))
     if waiting:
         lines.append(f"{waiting} waiting: '{FLUSH_HINT}' sends queued ones and settles unknown.")
-    scheduled = sorted(
-        (i for i in items if i.state is OutboxState.SCHEDULED and i.not_before is not None),
-        key=lambda i: i.not_before or i.created_at,
-    )
-    if scheduled:
+    scheduled = [i for i in later if i.state is OutboxState.SCHEDULED and i.not_before]
+    if scheduled:  # soonest first
         lines.append(
             f"{len(scheduled)} scheduled, the next at {local_time(scheduled[0].not_before)[:16]}: "
             "sent while HubDesk or a timer running 'hubdesk-cli outbox --flush' runs then."
         )
-    overdue = [i.id for i in items if i.state is OutboxState.OVERDUE]
+    overdue = [i.id for i in later if i.state is OutboxState.OVERDUE]
     if overdue:
         lines.append(overdue_sentence(overdue))
     ctx.out.result(data, "\n".join(lines))

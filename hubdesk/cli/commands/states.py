@@ -40,6 +40,8 @@ async def _mark(args: Namespace, ctx: Context, action: str) -> None:
             else f"The conversation with {who} was not marked Done."
         )
     elif action == "pin":
+        if not (await inbox.thread(partner, limit=1)).entries:
+            raise UsageError(f"no conversation with {who} in the local store")
         changed = await inbox.pin(partner)
         human = (
             f"Pinned the conversation with {who}: it is listed first."

@@ -167,8 +167,12 @@ async def _import(args: Namespace, ctx: Context) -> None:
     human += report.summary()
     if report.conflicts and not args.replace:
         human += " Add --replace to overwrite the templates that already exist."
-    ctx.out.result(data, human)
+    refused = None
     if not report.rows:
-        raise UsageError(f"no templates found in {args.file} (expected columns name,text)")
-    if report.rejected == len(report.rows):
-        raise UsageError(f"every row of {args.file} was rejected; nothing was imported")
+        refused = f"no templates found in {args.file} (expected columns name,text)"
+    elif report.rejected == len(report.rows):
+        refused = f"every row of {args.file} was rejected; nothing was imported"
+    if refused is None or not ctx.out.json_mode:  # JSON: the report is in the error
+        ctx.out.result(data, human)
+    if refused is not None:
+        raise UsageError(refused, report=data)

@@ -92,6 +92,9 @@ def test_import_with_every_row_rejected_is_exit_2(cli: Cli, tmp_path: Path) -> N
     assert run.code == 2, run
     assert "rejected" in run.stdout and "too short" in run.stdout  # the report is still shown
     assert "Every row" in run.stderr and "nothing was imported" in run.stderr
+    as_json = cli("--json", "contacts", "import", str(source))  # was the bare report
+    assert as_json.code == 2 and as_json.json()["error"]["exit_code"] == 2
+    assert [r["status"] for r in as_json.json()["error"]["report"]["rows"]] == ["rejected"] * 2
     assert cli("--json", "contacts", "list").json() == []
 
 

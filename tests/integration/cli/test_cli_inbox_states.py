@@ -66,6 +66,11 @@ def test_pinned_conversations_are_listed_first(logged_in: Cli) -> None:
     assert "was pinned already" in logged_in(*OFFLINE, "pin", oldest).stdout
     assert logged_in(*OFFLINE, "unpin", oldest).code == 0
     assert _partners(logged_in) == newest_first
+    # A typo: was exit 0 "Pinned the conversation with 07400 999999: it is listed
+    # first." with nothing listed (as 'done' already says, there is no such conversation).
+    missing = logged_in(*OFFLINE, "pin", "07400 999999")
+    assert missing.code == 2 and "no conversation with 07400 999999" in missing.stderr.lower()
+    assert "447400999999" not in _partners(logged_in, "--all")
 
 
 def test_search_shows_the_hit_marked(logged_in: Cli) -> None:

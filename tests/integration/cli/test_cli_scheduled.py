@@ -168,3 +168,25 @@ def test_ctrl_c_during_a_personalised_bulk_send_cancels_the_rest_cleanly(
     on_server = [m["text"] for m in server_messages(logged_in.sim) if m["text"].startswith("Hello")]
     assert len(on_server) == len(set(on_server)) == counts["sent"]
     assert len(logged_in.api_requests("/sms/send")) == counts["sent"]
+
+
+def test_the_outbox_sentences_count_every_row_not_only_those_listed(cli: Cli) -> None:
+    # 'outbox' lists the newest 100 rows; its sentences were worked out from those only:
+    # an overdue message older than a 150-recipient bulk went unmentioned, and the count
+    # and the next time of the scheduled ones were wrong.
+    now = datetime.now(UTC)
+    soonest = now + timedelta(days=1)
+    with _db(cli) as db:
+        overdue = db.outbox.enqueue(
+            SENDER, ["447400123456"], "Missed", not_before=now - timedelta(hours=2)
+        )
+        db.schedule.promote_due(now)  # found too late: overdue
+        db.outbox.enqueue(SENDER, ["447400123457"], "First", not_before=soonest)
+        for n in range(150):
+            db.outbox.enqueue(
+                SENDER, [f"447400200{n:03d}"], "Later", not_before=now + timedelta(days=2)
+            )
+    listed = cli("outbox", env={"TZ": "UTC"})
+    assert listed.code == 0, listed
+    assert f"Outbox entry {overdue.id}: overdue" in listed.stdout
+    assert f"151 scheduled, the next at {soonest:%Y-%m-%d %H:%M}" in listed.stdout

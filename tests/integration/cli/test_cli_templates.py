@@ -114,6 +114,9 @@ def test_export_import_between_profiles(cli: Cli, tmp_path: Path) -> None:
     assert rejected.code == 2, rejected
     assert "unknown placeholder {firstname}" in rejected.stdout
     assert "Every row of" in rejected.stderr and "nothing was imported" in rejected.stderr
+    as_json = other("--json", "templates", "import", str(bad))  # was the bare report
+    assert as_json.code == 2 and as_json.json()["error"]["exit_code"] == 2
+    assert as_json.json()["error"]["report"]["rejected"] == 2
     missing = other("templates", "import", str(tmp_path / "missing.csv"))
     assert missing.code == 2 and "cannot read" in missing.stderr
     nowhere = other("templates", "export", str(tmp_path / "no" / "dir" / "t.csv"))
@@ -219,6 +222,16 @@ def test_personalised_bulk_reports_then_sends_one_request_per_recipient(
         "Personalised template 'Hello': 2 recipients, 2 parts (1 excluded: 1 no value)."
     )
     assert "Hello Alice!" in missing.stdout and "07400 999999" in missing.stdout
+    # --json: one document, the error a script looks for with the report under "plan"
+    # (was the bare report, no "error", exit 2).
+    refused = logged_in(
+        "--json", "bulk-send", "--from", SENDER, "--group", "staff", "--to", "07400 999999",
+        "--template", "Hello",
+    )  # fmt: skip
+    assert refused.code == 2, refused
+    error = refused.json()["error"]
+    assert error["exit_code"] == 2 and error["message"].startswith("1 recipient has no value")
+    assert error["plan"]["excluded"][0]["kind"] == "no_value"
 
     run = logged_in(
         "--json", "bulk-send", "--from", SENDER, "--group", "Staff", "--group", "leeds",

@@ -10,10 +10,11 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+import httpx
 import pytest
 
 from hubdesk.api import ConnectFailed, NotSignedIn, SessionExpired
-from hubdesk.api.auth import TokenSession
+from hubdesk.api.auth import BearerAuth, TokenSession
 from hubdesk.api.operations import OPERATIONS
 from hubdesk.domain import TokenGrant
 
@@ -352,3 +353,26 @@ async def test_cancelled_request_ends_the_lease() -> None:
     with pytest.raises(asyncio.CancelledError):
         await task
     assert not guard.lock.locked()
+
+
+async def test_a_request_revoked_by_our_own_refresh_retries_under_the_lease() -> None:
+    # A request on the wire with access-1 while this process refreshes (which revokes
+    # access-1) gets a 401 and retries with access-2. The lease used to end as that 401
+    # came back, before the retry was sent: another process could refresh meanwhile
+    # (revoking access-2), the retry got a second 401, and the session was ended as
+    # "expired" -- two 'outbox --flush' at once: one exited 3 "Your session has expired;
+    # please sign in again" with the session fine.
+    issuer, clock, guard = Issuer(), Clock(), Guard()
+    session = await guarded(issuer, clock, guard)
+    flow = BearerAuth(session, OP).async_auth_flow(httpx.Request("GET", "http://127.0.0.1/x"))
+    first = await flow.__anext__()
+    assert first.headers["Authorization"] == "Bearer access-1"
+    await session.force_refresh(OPERATIONS["refresh"])  # revokes access-1
+    assert guard.lock.locked()  # the lease waits for the request on the wire
+    retry = await flow.asend(httpx.Response(401, request=first))
+    assert retry.headers["Authorization"] == "Bearer access-2"
+    assert guard.lock.locked()  # no other process may revoke access-2 before it is answered
+    with pytest.raises(StopAsyncIteration):
+        await flow.asend(httpx.Response(200, request=retry))
+    assert not guard.lock.locked() and session.has_session
+    assert issuer.refreshes == 1

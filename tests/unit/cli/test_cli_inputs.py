@@ -107,6 +107,14 @@ def test_message_text_from_argument_and_stdin() -> None:
             inputs.message_text(empty, io.StringIO("\n"))
 
 
+def test_message_text_with_nul_is_refused() -> None:
+    # A UTF-16 file without a BOM piped to 'send -' reads as valid UTF-8 with a NUL
+    # after every letter: it was queued and sent as "H\x00i\x00".
+    utf16 = "Hi there".encode("utf-16-le").decode("utf-8")
+    with pytest.raises(UsageError, match="NUL character.*UTF-16"):
+        inputs.message_text("-", io.StringIO(utf16))
+
+
 def test_server_time_is_utc() -> None:
     assert inputs.server_time("2024-05-01 09:30:00", "--since") == datetime(
         2024, 5, 1, 9, 30, tzinfo=UTC

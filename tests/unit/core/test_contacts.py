@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -191,6 +193,31 @@ async def test_export_import_round_trip(book: ContactBook, tmp_path: Path) -> No
             assert after == before
     lines = (tmp_path / "out.vcf").read_bytes().split(b"\r\n")
     assert all(len(line) <= 75 for line in lines)
+
+
+async def test_export_keeps_spreadsheets_from_running_a_cell_as_a_formula(
+    book: ContactBook, tmp_path: Path
+) -> None:
+    # A name or note from an imported file ("=HYPERLINK(...)") was written as-is, so
+    # Excel ran it as a formula when the exported file was opened (CSV injection).
+    evil = '=HYPERLINK("http://evil.example","Click")'
+    await book.add(evil, "07400123456", "-call back", ["@vip"])
+    await book.add("Plain O'Brien", "07400123457", "'=quoted already", [])
+    before = [(c.name, c.number, c.notes, c.groups) for c in await book.list()]
+    path = tmp_path / "out.csv"
+    await book.export_csv(path)
+    text = path.read_bytes().decode("utf-8-sig")
+    cells = [c for row in csv.reader(io.StringIO(text, newline="")) for c in row]
+    assert not [c for c in cells if c[:1] in ("=", "-", "@")]
+    assert "Plain O'Brien,+447400123457" in text
+    worker = await DbWorker.open(tmp_path / "fresh.sqlite3")
+    try:
+        fresh = ContactBook(worker)
+        assert (await fresh.import_file(path)).added == 2
+        after = [(c.name, c.number, c.notes, c.groups) for c in await fresh.list()]
+    finally:
+        await worker.close()
+    assert after == before
 
 
 def test_a_cell_too_long_for_csv_is_bad_input_naming_the_line() -> None:
