@@ -18,16 +18,21 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal, SignalInstance
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QSplitter, QVBoxLayout, QWidget
 
-from hubdesk.domain import Conversation, ThreadEntry
+from hubdesk.core.inbox import SearchHit
+from hubdesk.domain import Conversation, ConversationFilter, ThreadEntry
 from hubdesk.ui.messages.conversations import (
     ConversationListModel,
     ConversationListView,
     ConversationRole,
     SearchField,
 )
+from hubdesk.ui.messages.conversations.filters import ViewTabs
+from hubdesk.ui.messages.conversations.menu import DONE_SHORTCUT, add_inbox_actions
 from hubdesk.ui.messages.header import ConversationHeader
+from hubdesk.ui.messages.search.hits import SearchResults
 from hubdesk.ui.messages.thread import ThreadModel, ThreadView
 from hubdesk.ui.qt.icons import IconSet
 
@@ -67,6 +72,11 @@ class MessagesPage(QWidget):
         export_requested(str): Export conversation….
         older_requested(): the thread was scrolled to the oldest message it holds.
         retry_requested(object): Retry on a failed bubble: its ``ThreadEntry``.
+        view_changed(object): Inbox / Unread / Done / All chosen: a ``ConversationFilter``.
+        pin_requested(str, bool): Pin (True) or Unpin (False), from a row's menu.
+        done_requested(str, bool): Done (True) or Back to inbox (False), from a row's
+            menu or Ctrl+Shift+E.
+        hit_chosen(object): a search hit was opened: its ``SearchHit``.
     """
 
     conversation_chosen = Signal(str)
@@ -80,6 +90,10 @@ class MessagesPage(QWidget):
     export_requested = Signal(str)
     older_requested = Signal()
     retry_requested = Signal(object)
+    view_changed = Signal(object)
+    pin_requested = Signal(str, bool)
+    done_requested = Signal(str, bool)
+    hit_chosen = Signal(object)
 
     def __init__(self, icons: IconSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +127,8 @@ class MessagesPage(QWidget):
         self.conversation_view = ConversationListView()
         self.conversation_view.setModel(self.conversation_model)
         self.conversation_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view_tabs = ViewTabs()
+        self.results = SearchResults(self)  # the hits, in place of the list while searching
         self.empty_list = QLabel(NO_CONVERSATIONS)
         self.empty_list.setTextFormat(Qt.TextFormat.PlainText)
         self.empty_list.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -123,7 +139,9 @@ class MessagesPage(QWidget):
         column.setContentsMargins(6, 6, 0, 6)
         column.setSpacing(6)
         column.addWidget(self.search)
+        column.addWidget(self.view_tabs)
         column.addWidget(self.conversation_view, 1)
+        column.addWidget(self.results.view, 1)
         column.addWidget(self.empty_list)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -165,6 +183,15 @@ class MessagesPage(QWidget):
         self.header.masked_call_requested.connect(self.masked_call_requested)
         self.thread_view.older_requested.connect(self.older_requested)
         self.thread_view.retry_requested.connect(self.retry_requested)
+        self.view_tabs.view_changed.connect(self.view_changed)
+        self.results.hit_chosen.connect(self.hit_chosen)
+        self.results.view.back_to_search.connect(self.focus_search)
+        self.thread_view.escape_pressed.connect(self.back_to_results)
+        done = QAction("Done", self)
+        done.setShortcut(DONE_SHORTCUT)
+        done.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        done.triggered.connect(self._done_shortcut)
+        self.addAction(done)
 
     @property
     def compose(self) -> ComposePane:
@@ -204,9 +231,10 @@ class MessagesPage(QWidget):
         that moved keep the scroll position), else goes to ``open_partner``'s row."""
         before = self.list_cursor()
         self.conversation_model.set_conversations(rows)
-        empty = self.conversation_model.rowCount() == 0
-        self.empty_list.setText(empty_text)
-        self.empty_list.setVisible(empty)
+        if not self.results.is_active():  # while searching, the note is the search's
+            empty = self.conversation_model.rowCount() == 0
+            self.empty_list.setText(empty_text)
+            self.empty_list.setVisible(empty)
         if before is not None and before == self.list_cursor():
             return
         if before is not None and self.conversation_model.index_of(before).isValid():
@@ -232,10 +260,51 @@ class MessagesPage(QWidget):
         self._set_list_cursor(partner)
 
     def open_first_result(self) -> None:
-        """Open the first conversation listed (the top hit of a search)."""
+        """Open the top hit of a search (else the first conversation listed)."""
+        if self.results.open_first():
+            return
         conv = self.conversation_model.conversation_at(0)
         if conv is not None:
             self.conversation_chosen.emit(conv.partner)
+
+    # --- search results (``search.hits.SearchResults``) ------------------------------
+    def set_search_hits(self, hits: Iterable[SearchHit] | None, query: str = "") -> None:
+        """Show the hits of ``query`` in place of the list, or (None) the list again as
+        it was left: its scroll position and cursor untouched meanwhile."""
+        searching = hits is not None
+        if hits is not None:
+            self.results.show_hits(hits)
+        else:
+            self.results.end()
+        self.conversation_view.setVisible(not searching)
+        self.view_tabs.setVisible(not searching)
+        self.results.view.setVisible(searching)
+        if searching and not self.results.hits():
+            self.empty_list.setText(f"Nothing matches “{query}”")
+            self.empty_list.setVisible(True)
+        else:
+            self.empty_list.setText(NO_CONVERSATIONS)
+            self.empty_list.setVisible(not searching and self.conversation_model.rowCount() == 0)
+
+    def search_hits(self) -> list[SearchHit]:
+        """The hits listed now (none when not searching)."""
+        return self.results.hits()
+
+    def show_hit(self, key: str) -> bool:
+        """Scroll the open thread to ``key`` and highlight it until the next click; the
+        thread takes the keyboard, and Esc there goes back to the results."""
+        shown = self.thread_view.show_hit(key)
+        self.thread_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        return shown
+
+    def back_to_results(self) -> None:
+        """Esc in the thread while searching: the results as they were left."""
+        if self.results.is_active():
+            self.results.focus()
+
+    def view(self) -> ConversationFilter:
+        """Which conversations the list shows (Inbox / Unread / Done / All)."""
+        return self.view_tabs.view()
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -322,6 +391,7 @@ class MessagesPage(QWidget):
             menu.addAction("Mark read", lambda: self.mark_read_requested.emit(p))
         else:
             menu.addAction("Mark unread", lambda: self.mark_unread_requested.emit(p))
+        add_inbox_actions(menu, conv, self.pin_requested, self.done_requested)
         menu.addSeparator()
         icon = self.icons.icon
         call = menu.addAction(icon("call"), "Call", lambda: self.call_requested.emit(p))
@@ -366,6 +436,20 @@ class MessagesPage(QWidget):
 
     def _activated(self, conv: Conversation) -> None:
         self.conversation_chosen.emit(conv.partner)
+
+    def _done_shortcut(self) -> None:
+        """Ctrl+Shift+E: the list's cursor row when the list has the keyboard, else the
+        open conversation, to Done (or back to the inbox when it is Done)."""
+        partner = None
+        if self.conversation_view.hasFocus():
+            partner = self.list_cursor()
+        if partner is None:
+            partner = self.open_partner()
+        if partner is None:
+            return
+        index = self.conversation_model.index_of(partner)
+        conv = self.conversation_model.conversation_at(index) if index.isValid() else None
+        self.done_requested.emit(partner, not (conv is not None and conv.done))
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.conversation_view.indexAt(pos)

@@ -34,10 +34,12 @@ class ThreadView(LiveTimesListView):
             (older) page is wanted.
         retry_requested(object): "Retry" on a failed bubble (click or key): its
             ``ThreadEntry``.
+        escape_pressed(): Esc in the thread (the page goes back to search results).
     """
 
     older_requested = Signal()
     retry_requested = Signal(object)
+    escape_pressed = Signal()
 
     NEAR_TOP_PX = 120
     AT_BOTTOM_PX = 24
@@ -56,6 +58,7 @@ class ThreadView(LiveTimesListView):
         self._more_older = True
         self._delegate = ThreadDelegate(self, icons)
         self._empty_text = ""
+        self._highlighted: str | None = None  # a search hit's key, until the next click
         self.setItemDelegate(self._delegate)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -125,6 +128,29 @@ class ThreadView(LiveTimesListView):
         self._anchor = _BOTTOM
         self.scrollToBottom()
 
+    def show_hit(self, key: str) -> bool:
+        """Scroll to the entry ``key`` (a third down the view) and highlight it until the
+        next click in the thread or the next thread; False when it is not held."""
+        model = self.model()
+        index = model.ensure_shown(key) if isinstance(model, ThreadModel) else QModelIndex()
+        if not index.isValid():
+            return False
+        self._highlighted = key
+        self.setCurrentIndex(index)
+        self._anchor = ("key", key, max(0, self.viewport().height() // 3))
+        self.scheduleDelayedItemsLayout()
+        self.viewport().update()
+        return True
+
+    def highlighted_key(self) -> str | None:
+        """The entry shown highlighted (a search hit), if any."""
+        return self._highlighted
+
+    def clear_highlight(self) -> None:
+        if self._highlighted is not None:
+            self._highlighted = None
+            self.viewport().update()
+
     def is_at_bottom(self) -> bool:
         bar = self.verticalScrollBar()
         return bar.maximum() - bar.value() <= self.AT_BOTTOM_PX
@@ -159,6 +185,7 @@ class ThreadView(LiveTimesListView):
         return option
 
     def _on_reset(self) -> None:
+        self._highlighted = None
         self._delegate.invalidate()
         model = self.model()
         if isinstance(model, ThreadModel):
@@ -250,6 +277,11 @@ class ThreadView(LiveTimesListView):
         super().mouseMoveEvent(event)
 
     @guarded(None)
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.clear_highlight()
+        super().mousePressEvent(event)
+
+    @guarded(None)
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             entry = self._retry_at(event.position().toPoint())
@@ -261,6 +293,10 @@ class ThreadView(LiveTimesListView):
 
     @guarded(None)
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escape_pressed.emit()
+            event.accept()
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_R):
             entry = entry_of(self.currentIndex()) if self.currentIndex().isValid() else None
             if entry is not None and entry.state is MessageState.FAILED:

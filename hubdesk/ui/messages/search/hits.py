@@ -1,0 +1,68 @@
+"""``SearchResults``: the hits model and view the Messages page shows in place of its
+conversation list while a search is typed, and what it remembers across opening a hit
+(the view is hidden, never rebuilt, so its scroll position and cursor survive)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from PySide6.QtCore import QObject, Qt, Signal
+
+from hubdesk.core.inbox import SearchHit
+from hubdesk.ui.messages.search.model import SearchHitModel
+from hubdesk.ui.messages.search.view import SearchHitsView
+
+__all__ = ["SearchResults"]
+
+
+class SearchResults(QObject):
+    """The hits of the current search.
+
+    Signals:
+        hit_chosen(object): a hit was opened (click, Enter, or the top hit on Enter in
+            the search field): its ``SearchHit``.
+    """
+
+    hit_chosen = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = SearchHitModel(self)
+        self.view = SearchHitsView()
+        self.view.setModel(self.model)
+        self.view.hide()
+        self.view.hit_activated.connect(self.hit_chosen)
+        self._active = False
+
+    def is_active(self) -> bool:
+        """Whether a search is shown (its hits, possibly none)."""
+        return self._active
+
+    def show_hits(self, hits: Iterable[SearchHit]) -> None:
+        """The hits of a new query, the first one under the cursor."""
+        self._active = True
+        self.model.set_hits(hits)
+        if self.model.rowCount():
+            self.view.setCurrentIndex(self.model.index(0))
+        self.view.scrollToTop()
+
+    def end(self) -> None:
+        """The search was cleared: nothing to show."""
+        self._active = False
+        self.model.set_hits([])
+
+    def hits(self) -> list[SearchHit]:
+        return self.model.hits()
+
+    def open_first(self) -> bool:
+        """Open the top hit; False when no search is shown or it found nothing."""
+        hit = self.model.hit_at(0) if self._active else None
+        if hit is None:
+            return False
+        self.view.setCurrentIndex(self.model.index(0))
+        self.hit_chosen.emit(hit)
+        return True
+
+    def focus(self) -> None:
+        """Back to the results as they were: same scroll position, same hit current."""
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
