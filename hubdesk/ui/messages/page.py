@@ -9,6 +9,9 @@ pane, a widget with its own signals and methods, is handed out as :attr:`compose
 First frame: the list, the header and the (empty) thread are built with the page, since
 the first frame shows them; the compose pane (editor, meter, sender picker) is built on
 first use of :attr:`compose`, which ``AppShell.start`` makes after the first paint.
+Also handed out, with their own signals and methods: :attr:`view_tabs` (``ViewTabs``:
+Inbox / Unread / Done / All above the list) and :attr:`results` (``SearchResults``: the
+matching messages, in the list's place while a search is typed).
 Until then an empty placeholder of its size holds its place in the splitter.
 """
 
@@ -18,11 +21,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal, SignalInstance
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QLineEdit, QMenu, QSplitter, QVBoxLayout, QWidget
 
-from hubdesk.core.inbox import SearchHit
-from hubdesk.domain import Conversation, ConversationFilter, ThreadEntry
+from hubdesk.domain import Conversation, ThreadEntry
 from hubdesk.ui.messages.conversations import (
     ConversationListModel,
     ConversationListView,
@@ -30,7 +31,7 @@ from hubdesk.ui.messages.conversations import (
     SearchField,
 )
 from hubdesk.ui.messages.conversations.filters import ViewTabs
-from hubdesk.ui.messages.conversations.menu import DONE_SHORTCUT, add_inbox_actions
+from hubdesk.ui.messages.conversations.menu import add_inbox_actions, done_action, done_target
 from hubdesk.ui.messages.header import ConversationHeader
 from hubdesk.ui.messages.search.hits import SearchResults
 from hubdesk.ui.messages.thread import ThreadModel, ThreadView
@@ -72,11 +73,9 @@ class MessagesPage(QWidget):
         export_requested(str): Export conversation….
         older_requested(): the thread was scrolled to the oldest message it holds.
         retry_requested(object): Retry on a failed bubble: its ``ThreadEntry``.
-        view_changed(object): Inbox / Unread / Done / All chosen: a ``ConversationFilter``.
         pin_requested(str, bool): Pin (True) or Unpin (False), from a row's menu.
         done_requested(str, bool): Done (True) or Back to inbox (False), from a row's
             menu or Ctrl+Shift+E.
-        hit_chosen(object): a search hit was opened: its ``SearchHit``.
     """
 
     conversation_chosen = Signal(str)
@@ -90,10 +89,8 @@ class MessagesPage(QWidget):
     export_requested = Signal(str)
     older_requested = Signal()
     retry_requested = Signal(object)
-    view_changed = Signal(object)
     pin_requested = Signal(str, bool)
     done_requested = Signal(str, bool)
-    hit_chosen = Signal(object)
 
     def __init__(self, icons: IconSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -128,11 +125,14 @@ class MessagesPage(QWidget):
         self.conversation_view.setModel(self.conversation_model)
         self.conversation_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view_tabs = ViewTabs()
-        self.results = SearchResults(self)  # the hits, in place of the list while searching
         self.empty_list = QLabel(NO_CONVERSATIONS)
         self.empty_list.setTextFormat(Qt.TextFormat.PlainText)
         self.empty_list.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_list.hide()
+        # the hits, in place of the list (and its tabs) while searching
+        self.results = SearchResults(
+            [self.conversation_view, self.view_tabs], self.empty_list, NO_CONVERSATIONS
+        )
         left = QWidget()
         left.setMinimumWidth(240)
         column = QVBoxLayout(left)
@@ -183,15 +183,9 @@ class MessagesPage(QWidget):
         self.header.masked_call_requested.connect(self.masked_call_requested)
         self.thread_view.older_requested.connect(self.older_requested)
         self.thread_view.retry_requested.connect(self.retry_requested)
-        self.view_tabs.view_changed.connect(self.view_changed)
-        self.results.hit_chosen.connect(self.hit_chosen)
         self.results.view.back_to_search.connect(self.focus_search)
         self.thread_view.escape_pressed.connect(self.back_to_results)
-        done = QAction("Done", self)
-        done.setShortcut(DONE_SHORTCUT)
-        done.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        done.triggered.connect(self._done_shortcut)
-        self.addAction(done)
+        self.addAction(done_action(self, self._done_shortcut))  # Ctrl+Shift+E
 
     @property
     def compose(self) -> ComposePane:
@@ -267,29 +261,7 @@ class MessagesPage(QWidget):
         if conv is not None:
             self.conversation_chosen.emit(conv.partner)
 
-    # --- search results (``search.hits.SearchResults``) ------------------------------
-    def set_search_hits(self, hits: Iterable[SearchHit] | None, query: str = "") -> None:
-        """Show the hits of ``query`` in place of the list, or (None) the list again as
-        it was left: its scroll position and cursor untouched meanwhile."""
-        searching = hits is not None
-        if hits is not None:
-            self.results.show_hits(hits)
-        else:
-            self.results.end()
-        self.conversation_view.setVisible(not searching)
-        self.view_tabs.setVisible(not searching)
-        self.results.view.setVisible(searching)
-        if searching and not self.results.hits():
-            self.empty_list.setText(f"Nothing matches “{query}”")
-            self.empty_list.setVisible(True)
-        else:
-            self.empty_list.setText(NO_CONVERSATIONS)
-            self.empty_list.setVisible(not searching and self.conversation_model.rowCount() == 0)
-
-    def search_hits(self) -> list[SearchHit]:
-        """The hits listed now (none when not searching)."""
-        return self.results.hits()
-
+    # --- search results: ``results`` (``search.hits.SearchResults``) ----------------
     def show_hit(self, key: str) -> bool:
         """Scroll the open thread to ``key`` and highlight it until the next click; the
         thread takes the keyboard, and Esc there goes back to the results."""
@@ -301,10 +273,6 @@ class MessagesPage(QWidget):
         """Esc in the thread while searching: the results as they were left."""
         if self.results.is_active():
             self.results.focus()
-
-    def view(self) -> ConversationFilter:
-        """Which conversations the list shows (Inbox / Unread / Done / All)."""
-        return self.view_tabs.view()
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -438,18 +406,11 @@ class MessagesPage(QWidget):
         self.conversation_chosen.emit(conv.partner)
 
     def _done_shortcut(self) -> None:
-        """Ctrl+Shift+E: the list's cursor row when the list has the keyboard, else the
-        open conversation, to Done (or back to the inbox when it is Done)."""
-        partner = None
-        if self.conversation_view.hasFocus():
-            partner = self.list_cursor()
-        if partner is None:
-            partner = self.open_partner()
-        if partner is None:
-            return
-        index = self.conversation_model.index_of(partner)
-        conv = self.conversation_model.conversation_at(index) if index.isValid() else None
-        self.done_requested.emit(partner, not (conv is not None and conv.done))
+        """Ctrl+Shift+E: Done (or back to the inbox) for the list's cursor row when the
+        list has the keyboard, else for the open conversation."""
+        target = done_target(self.conversation_view, self.open_partner())
+        if target is not None:
+            self.done_requested.emit(*target)
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.conversation_view.indexAt(pos)

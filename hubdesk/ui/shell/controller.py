@@ -98,8 +98,10 @@ class MainController(QObject):
         page.older_requested.connect(self.load_older)
         page.mark_read_requested.connect(self.mark_read)
         page.mark_unread_requested.connect(self.mark_unread)
-        page.view_changed.connect(lambda _view: spawn(self.reload_conversations(), name="ui-view"))
-        page.hit_chosen.connect(self.open_hit)
+        page.view_tabs.view_changed.connect(
+            lambda _view: spawn(self.reload_conversations(), name="ui-view")
+        )
+        page.results.hit_chosen.connect(self.open_hit)
         self.calls.call_logged.connect(lambda partner: self._on_changed(frozenset({partner})))
         window.next_unread_requested.connect(lambda: self.jump_unread(1))
         window.previous_unread_requested.connect(lambda: self.jump_unread(-1))
@@ -126,9 +128,9 @@ class MainController(QObject):
     # --- conversation list ----------------------------------------------------------
     async def reload_conversations(self) -> None:
         """The rows of the view chosen above the list (Inbox, Unread, Done, All)."""
-        view = self.page.view()
+        view = self.page.view_tabs.view()
         rows = await self.services.inbox.conversations(view=view)
-        if view is not self.page.view():
+        if view is not self.page.view_tabs.view():
             return  # another view was chosen meanwhile: its reload shows it
         self._all = rows
         self.page.set_conversations(rows, open_partner=self.partner)
@@ -154,12 +156,12 @@ class MainController(QObject):
         query = text.strip()
         self._query = query
         if not query:
-            self.page.set_search_hits(None)
+            self.page.results.show(None)
             return
         hits = await self.services.inbox.search(query, limit=500)
         if query != self._query:
             return  # a newer query is on its way
-        self.page.set_search_hits(hits, query)
+        self.page.results.show(hits, query)
 
     def _on_changed(self, partners: frozenset[str]) -> None:
         """Coalesce bursts of changes (poll, backfill pages, outbox steps) into one reload."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QLabel, QWidget
 
 from hubdesk.core.inbox import SearchHit
 from hubdesk.ui.messages.search.model import SearchHitModel
@@ -25,8 +26,13 @@ class SearchResults(QObject):
 
     hit_chosen = Signal(object)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(
+        self, replaces: list[QWidget], note: QLabel, idle_note: str, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
+        self._replaces = replaces  # hidden while searching, shown again as they were
+        self._note = note  # "Nothing matches …"
+        self._idle_note = idle_note  # the note's text when not searching
         self.model = SearchHitModel(self)
         self.view = SearchHitsView()
         self.view.setModel(self.model)
@@ -37,6 +43,25 @@ class SearchResults(QObject):
     def is_active(self) -> bool:
         """Whether a search is shown (its hits, possibly none)."""
         return self._active
+
+    def show(self, hits: Iterable[SearchHit] | None, query: str = "") -> None:
+        """The hits of ``query`` in place of the widgets replaced, or (None) those again,
+        as they were left (hidden meanwhile: scroll position and cursor untouched)."""
+        idle_note = self._idle_note
+        searching = hits is not None
+        if hits is not None:
+            self.show_hits(hits)
+        else:
+            self.end()
+        for widget in self._replaces:
+            widget.setVisible(not searching)
+        self.view.setVisible(searching)
+        if searching and not self.model.rowCount():
+            self._note.setText(f"Nothing matches “{query}”")
+            self._note.setVisible(True)
+        elif searching or self._note.text() != idle_note:
+            self._note.setText(idle_note)
+            self._note.setVisible(False)
 
     def show_hits(self, hits: Iterable[SearchHit]) -> None:
         """The hits of a new query, the first one under the cursor."""

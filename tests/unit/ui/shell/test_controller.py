@@ -124,7 +124,7 @@ async def test_send_posts_once_and_bubble_reaches_sent(driver: Driver) -> None:
 
 
 def hit_partners(d: Driver) -> list[str]:
-    return [h.partner for h in d.page.search_hits()]
+    return [h.partner for h in d.page.results.hits()]
 
 
 @in_loop
@@ -140,7 +140,7 @@ async def test_search_shows_the_matching_messages_in_place_of_the_list(driver: D
     assert not driver.page.conversation_view.isVisibleTo(driver.page)
     assert driver.page.conversation_model.rowCount() == total  # the list itself untouched
     driver.page.search.setText("")
-    await driver.until(lambda: not driver.page.search_hits(), what="search ended")
+    await driver.until(lambda: not driver.page.results.hits(), what="search ended")
     assert driver.page.conversation_view.isVisibleTo(driver.page)
     assert not driver.page.results.view.isVisibleTo(driver.page)
 
@@ -301,7 +301,7 @@ async def test_the_list_never_highlights_a_conversation_that_is_not_open(driver:
     assert driver.page.header.partner() == PARTNER
 
     driver.page.search.setText("")
-    await driver.until(lambda: not driver.page.search_hits(), what="search ended")
+    await driver.until(lambda: not driver.page.results.hits(), what="search ended")
     assert highlighted(driver) == [PARTNER]
 
 
