@@ -251,7 +251,8 @@ class MessagesPage(QWidget):
         list's cursor on its row, scrolled to. Nothing is shown open when it is not
         listed (a new number, or filtered out)."""
         self.conversation_view.set_open_partner(partner)
-        self._set_list_cursor(partner)
+        if not self.results.is_active():  # a hit opened: the list stays as it was left
+            self._set_list_cursor(partner)
 
     def open_first_result(self) -> None:
         """Open the top hit of a search (else the first conversation listed)."""
@@ -392,6 +393,9 @@ class MessagesPage(QWidget):
 
     def _to_results(self) -> None:
         """Down in the search field: into the list, at the top hit while searching."""
+        if self.results.is_active():
+            self.results.focus()
+            return
         view = self.conversation_view
         searching = bool(self.search.text().strip())
         if self.conversation_model.rowCount() and (searching or not view.currentIndex().isValid()):

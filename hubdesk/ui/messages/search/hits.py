@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
 
 from hubdesk.core.inbox import SearchHit
 from hubdesk.ui.messages.search.model import SearchHitModel
@@ -33,6 +33,7 @@ class SearchResults(QObject):
         self._replaces = replaces  # hidden while searching, shown again as they were
         self._note = note  # "Nothing matches …"
         self._idle_note = idle_note  # the note's text when not searching
+        self._scroll: dict[QWidget, int] = {}  # where each replaced list was scrolled
         self.model = SearchHitModel(self)
         self.view = SearchHitsView()
         self.view.setModel(self.model)
@@ -53,15 +54,33 @@ class SearchResults(QObject):
             self.show_hits(hits)
         else:
             self.end()
-        for widget in self._replaces:
-            widget.setVisible(not searching)
+        if searching:
+            self._hide_replaced()
         self.view.setVisible(searching)
+        if not searching:
+            self._show_replaced()
         if searching and not self.model.rowCount():
             self._note.setText(f"Nothing matches “{query}”")
             self._note.setVisible(True)
         elif searching or self._note.text() != idle_note:
             self._note.setText(idle_note)
             self._note.setVisible(False)
+
+    def _hide_replaced(self) -> None:
+        for widget in self._replaces:
+            if widget.isVisible() and isinstance(widget, QAbstractItemView):
+                self._scroll[widget] = widget.verticalScrollBar().value()
+            widget.hide()
+
+    def _show_replaced(self) -> None:
+        """Shown again where they were left: a hidden view may lose its scroll range
+        (rows changed meanwhile, a relayout while hidden), so the value is put back."""
+        for widget in self._replaces:
+            widget.show()
+            value = self._scroll.pop(widget, None)
+            if value is not None and isinstance(widget, QAbstractItemView):
+                widget.doItemsLayout()
+                widget.verticalScrollBar().setValue(value)
 
     def show_hits(self, hits: Iterable[SearchHit]) -> None:
         """The hits of a new query, the first one under the cursor."""
