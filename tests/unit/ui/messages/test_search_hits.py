@@ -10,10 +10,11 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from hubdesk.core.inbox import HitKind, SearchHit
 from hubdesk.domain import SmsType
+from hubdesk.ui.messages.page import MessagesPage
 from hubdesk.ui.messages.search.model import HitRole, SearchHitModel
 from tests.unit.ui.appkit import Driver, in_loop, shell_driver, signed_in  # noqa: F401
 
@@ -23,7 +24,7 @@ PARTNER = "447400123456"
 FILLERS = 90  # newer messages than the hit: the thread opens far from its bottom
 
 
-def focused() -> object:
+def focused() -> QWidget | None:
     return QApplication.focusWidget()
 
 
@@ -35,7 +36,7 @@ async def test_a_hit_opens_scrolled_to_and_highlighted_and_esc_restores(driver: 
     for n in range(FILLERS):
         driver.sim.inject_inbound(PARTNER, f"filler {n}")
     await signed_in(driver)
-    page = driver.page
+    page: MessagesPage = driver.page
     driver.window.show()
     driver.window.activateWindow()
     await driver.until(lambda: page.conversation_model.rowCount() > 30, what="the list")
@@ -68,7 +69,9 @@ async def test_a_hit_opens_scrolled_to_and_highlighted_and_esc_restores(driver: 
 
     def hit_in_view() -> bool:
         index = page.thread_model.index_of(key)
-        return index.isValid() and thread.viewport().rect().intersects(thread.visualRect(index))
+        return bool(
+            index.isValid() and thread.viewport().rect().intersects(thread.visualRect(index))
+        )
 
     await driver.until(hit_in_view, what="the thread scrolled to the hit")
     assert not thread.is_at_bottom()  # far from the newest message
@@ -94,7 +97,7 @@ async def test_a_click_elsewhere_in_the_thread_ends_the_highlight(driver: Driver
     hit_id = driver.sim.inject_inbound(PARTNER, "the zebra crossing is closed")
     driver.sim.inject_inbound(PARTNER, "later")
     await signed_in(driver)
-    page = driver.page
+    page: MessagesPage = driver.page
     page.search.setText("zebra")
     await driver.until(lambda: page.results.hits(), what="hits")
     page.open_first_result()
