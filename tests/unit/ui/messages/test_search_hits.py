@@ -39,6 +39,7 @@ async def test_a_hit_opens_scrolled_to_and_highlighted_and_esc_restores(driver: 
     page: MessagesPage = driver.page
     driver.window.show()
     driver.window.activateWindow()
+    await driver.until(lambda: QApplication.activeWindow() is not None, what="active")
     await driver.until(lambda: page.conversation_model.rowCount() > 30, what="the list")
 
     # The list as the user leaves it: scrolled down, the cursor on a row below the top.
