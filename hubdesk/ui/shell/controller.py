@@ -33,6 +33,7 @@ from hubdesk.ui.contacts.controller import ContactsController
 from hubdesk.ui.messages.compose_controller import ComposeController
 from hubdesk.ui.messages.inbox_controller import InboxController, hit_key
 from hubdesk.ui.qt.async_slots import async_slot, spawn
+from hubdesk.ui.qt.filedialogs import SettingsFolders, use_folder_memory
 from hubdesk.ui.senders.controller import SendersController
 from hubdesk.ui.shell.services import Services
 from hubdesk.ui.shell.statusbar import Connection
@@ -91,6 +92,7 @@ class MainController(QObject):
         )
         self.senders = SendersController(window, services)
         self.inbox_states = InboxController(window, services.inbox)
+        use_folder_memory(SettingsFolders(services.settings))  # file dialogs' last folder
         page = self.page
         page.conversation_chosen.connect(self.open_conversation)
         page.search_changed.connect(self.search)

@@ -5,13 +5,16 @@ conversation list while a search is typed, and what it remembers across opening 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
 
-from hubdesk.core.inbox import SearchHit
 from hubdesk.ui.messages.search.model import SearchHitModel
 from hubdesk.ui.messages.search.view import SearchHitsView
+
+if TYPE_CHECKING:  # the store's modules wait for a search (not in the first frame)
+    from hubdesk.core.inbox import SearchHit
 
 __all__ = ["SearchResults"]
 

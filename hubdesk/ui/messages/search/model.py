@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from hubdesk.core.inbox import HitKind, SearchHit
 from hubdesk.domain import SmsType
 from hubdesk.domain.text import neutralise
 from hubdesk.ui.messages.conversations.model import single_line
@@ -24,7 +23,11 @@ from hubdesk.ui.qt.overrides import guarded
 from hubdesk.ui.qt.plaintext import tooltip
 from hubdesk.ui.qt.times import format_list_time
 
+if TYPE_CHECKING:  # the hits' types; their modules (the store's) wait for a search
+    from hubdesk.core.inbox import SearchHit
+
 AnyIndex = QModelIndex | QPersistentModelIndex
+_KIND_TEXT = {"contact": "Contact", "conversation": "Conversation"}  # HitKind values
 
 _BREAKS = frozenset("\u0085\u2028\u2029")
 _PIECE_CHARS = 400
@@ -76,9 +79,7 @@ class SearchHitModel(QAbstractListModel):
         if role == HitRole.TIME_TEXT:
             return format_list_time(hit.time, self._clock()) if hit.time is not None else ""
         if role == HitRole.KIND_TEXT:
-            return {HitKind.CONTACT: "Contact", HitKind.CONVERSATION: "Conversation"}.get(
-                hit.kind, ""
-            )
+            return _KIND_TEXT.get(hit.kind.value, "")
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self.accessible_text(hit)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -116,16 +117,16 @@ class SearchHitModel(QAbstractListModel):
     def segments(self, hit: SearchHit) -> tuple[tuple[str, bool], ...]:
         """The second line as ``(piece, matched)`` pairs; "You: " before what was sent."""
         pieces = tuple((line_piece(p), m) for p, m in hit.snippet_segments if p)
-        if hit.kind is HitKind.MESSAGE and hit.direction is SmsType.SENT:
+        if hit.kind.value == "message" and hit.direction is SmsType.SENT:
             return (("You: ", False), *pieces)
         return pieces
 
     def accessible_text(self, hit: SearchHit) -> str:
         when = format_list_time(hit.time, self._clock()) if hit.time is not None else ""
         what = "".join(p for p, _m in self.segments(hit))
-        if hit.kind is HitKind.MESSAGE:
+        if hit.kind.value == "message":
             head = f"Message with {self.title(hit)}"
-        elif hit.kind is HitKind.CONTACT:
+        elif hit.kind.value == "contact":
             head = f"Contact {self.title(hit)}"
         else:
             head = f"Conversation with {self.title(hit)}"

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QListView, QWidget
 
-from hubdesk.core.inbox import SearchHit
 from hubdesk.ui.messages.search.delegate import SearchHitDelegate
 from hubdesk.ui.messages.search.model import HitRole
 from hubdesk.ui.qt.overrides import guarded
 from hubdesk.ui.qt.times import LiveTimesListView
+
+if TYPE_CHECKING:
+    from hubdesk.core.inbox import SearchHit
 
 
 class SearchHitsView(LiveTimesListView):
@@ -43,12 +46,12 @@ class SearchHitsView(LiveTimesListView):
         self.clicked.connect(self._emit)
 
     def current_hit(self) -> SearchHit | None:
-        value = self.currentIndex().data(HitRole.HIT)
-        return value if isinstance(value, SearchHit) else None
+        value: SearchHit | None = self.currentIndex().data(HitRole.HIT)
+        return value
 
     def _emit(self, index: QModelIndex) -> None:
-        hit = index.data(HitRole.HIT)
-        if isinstance(hit, SearchHit):
+        hit = index.data(HitRole.HIT)  # a SearchHit (the model's), or None
+        if hit is not None:
             self.setCurrentIndex(index)
             self.hit_activated.emit(hit)
 
