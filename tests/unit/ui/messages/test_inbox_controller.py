@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
+from PySide6.QtWidgets import QApplication, QDialog, QStyleOptionViewItem
 
 from hubdesk.domain import ConversationFilter
 from hubdesk.domain.times import format_server_time
@@ -20,6 +20,18 @@ from hubdesk.ui.messages.page import MessagesPage
 from tests.unit.ui.appkit import Driver, in_loop, shell_driver, signed_in  # noqa: F401
 
 pytestmark = pytest.mark.sim_config(delivery_delay=0.3)
+
+
+async def to_front(driver: Driver) -> None:
+    """The main window shown and active (shortcuts and focus need it): a dialog the
+    sign-in left open (a question asked once) is dismissed first."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            widget.reject()
+    driver.window.show()
+    driver.window.activateWindow()
+    await driver.until(driver.window.isActiveWindow, what="the window active")
+
 
 ANN = "447400111001"
 BEN = "447400111002"
@@ -42,9 +54,7 @@ async def test_done_leaves_the_inbox_until_a_new_message_arrives(driver: Driver)
     driver.sim.inject_inbound(BEN, "see you at 3")
     await signed_in(driver)
     page: MessagesPage = driver.page
-    driver.window.show()
-    driver.window.activateWindow()
-    await driver.until(lambda: QApplication.activeWindow() is not None, what="active")
+    await to_front(driver)
     await driver.until(lambda: {ANN, BEN} <= set(listed(page)), what="both listed")
     assert page.view_tabs.view() is ConversationFilter.INBOX
 

@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from hubdesk.core.inbox import HitKind, SearchHit
 from hubdesk.domain import SmsType
@@ -19,6 +19,18 @@ from hubdesk.ui.messages.search.model import HitRole, SearchHitModel
 from tests.unit.ui.appkit import Driver, in_loop, shell_driver, signed_in  # noqa: F401
 
 pytestmark = pytest.mark.sim_config(delivery_delay=0.3)
+
+
+async def to_front(driver: Driver) -> None:
+    """The main window shown and active (shortcuts and focus need it): a dialog the
+    sign-in left open (a question asked once) is dismissed first."""
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            widget.reject()
+    driver.window.show()
+    driver.window.activateWindow()
+    await driver.until(driver.window.isActiveWindow, what="the window active")
+
 
 PARTNER = "447400123456"
 FILLERS = 90  # newer messages than the hit: the thread opens far from its bottom
@@ -37,9 +49,7 @@ async def test_a_hit_opens_scrolled_to_and_highlighted_and_esc_restores(driver: 
         driver.sim.inject_inbound(PARTNER, f"filler {n}")
     await signed_in(driver)
     page: MessagesPage = driver.page
-    driver.window.show()
-    driver.window.activateWindow()
-    await driver.until(lambda: QApplication.activeWindow() is not None, what="active")
+    await to_front(driver)
     await driver.until(lambda: page.conversation_model.rowCount() > 30, what="the list")
 
     # The list as the user leaves it: scrolled down, the cursor on a row below the top.
