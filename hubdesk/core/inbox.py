@@ -26,12 +26,12 @@ from hubdesk.domain.numbers import format_number
 from hubdesk.store.database import Database
 from hubdesk.store.marks import Marks
 from hubdesk.store.private_files import write_private
-from hubdesk.store.search import SearchHit
+from hubdesk.store.search import HitKind, SearchHit
 from hubdesk.store.threads import next_cursor
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync.events import Channel, Connection, SyncEvents
 
-__all__ = ["Inbox", "InboxEvents", "ThreadPage"]
+__all__ = ["HitKind", "Inbox", "InboxEvents", "SearchHit", "ThreadPage"]  # hits: for the ui
 
 _EXPORT_PAGE = 500
 _FIRST_PAGE = 50  # what a thread opens with (the window's page size)

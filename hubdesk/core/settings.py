@@ -84,6 +84,7 @@ class AppSettings:
     theme: Theme = "system"
     backfill_days: int = 30
     do_not_disturb: bool = False
+    last_folder: str | None = None  # where the last file dialog was used (ui.qt.filedialogs)
 
     def __post_init__(self) -> None:
         _check(self)
@@ -126,6 +127,8 @@ def _check(s: AppSettings) -> None:
             parse_uk_number(s.masked_source)
         except NumberError as exc:
             raise SettingsError(f"Masked caller number: {exc}.") from None
+    if s.last_folder is not None and (not isinstance(s.last_folder, str) or not s.last_folder):
+        raise SettingsError("The last folder must be a folder's path.")
     if isinstance(s.backfill_days, bool) or not isinstance(s.backfill_days, int):
         raise SettingsError("Backfill days must be a whole number of days.")
     if not 0 <= s.backfill_days <= MAX_BACKFILL_DAYS:

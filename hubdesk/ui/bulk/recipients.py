@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from hubdesk.domain import Contact
 from hubdesk.ui.messages.new_message import contact_choice
 from hubdesk.ui.qt.fields import plain_label
+from hubdesk.ui.qt.filedialogs import prepare
 
 __all__ = ["BulkRecipients"]
 
@@ -165,7 +166,7 @@ class BulkRecipients(QTabWidget):
         self._emit()
 
     def choose_csv(self) -> QFileDialog:
-        dialog = QFileDialog(self, "Choose a CSV file of numbers")
+        dialog = prepare(QFileDialog(self, "Choose a CSV file of numbers"))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setNameFilters(CSV_FILTERS)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

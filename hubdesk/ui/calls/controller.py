@@ -7,7 +7,7 @@ call log is re-read after each attempt (the dialer logs failures too).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.dialer import Dialer
@@ -31,7 +31,14 @@ def number_text(digits: str) -> str:
 
 
 class CallsController(QObject):
-    """Places calls and keeps the Calls page current."""
+    """Places calls and keeps the Calls page current.
+
+    Signals:
+        call_logged(str): a call to this number (E.164 digits) was placed and logged:
+            it is now in that conversation's timeline.
+    """
+
+    call_logged = Signal(str)
 
     def __init__(self, window: MainWindow, services: Services, contacts: ContactBook) -> None:
         super().__init__(window)
@@ -63,6 +70,7 @@ class CallsController(QObject):
         self.window.show_toast(
             f"Calling {number_text(partner)}: answer your phone. Call ID {result.call_id}"
         )
+        self.call_logged.emit(partner)
         self.refresh()
 
     @async_slot(trigger=_call_buttons, on_error=_on_call_error)
@@ -72,6 +80,7 @@ class CallsController(QObject):
             f"Masked call to {number_text(partner)} showing {number_text(source)}. "
             f"Call ID {result.call_id}"
         )
+        self.call_logged.emit(partner)
         self.refresh()
 
     def ask_masked(self, partner: str = "") -> MaskedCallDialog:

@@ -8,7 +8,8 @@ chosen call was a masked one, ``refresh_requested()``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -16,9 +17,10 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from hubdesk.domain import CallRecord
 from hubdesk.domain.numbers import format_number, is_uk
-from hubdesk.ui.qt.fields import local_time_text, plain_label, set_tone
+from hubdesk.ui.qt.fields import plain_label, set_tone
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.tables import Column, RecordTableModel, make_table
+from hubdesk.ui.qt.times import format_when
 
 __all__ = ["CallHistoryPage", "call_model", "outcome_text"]
 
@@ -29,9 +31,17 @@ def outcome_text(record: CallRecord) -> str:
     return "✓ Call placed" if record.ok else "✗ Failed: " + record.outcome
 
 
+def _local_now() -> datetime:
+    return datetime.now().astimezone()
+
+
 def call_model(
-    names: Mapping[str, str] | None = None, parent: QWidget | None = None
+    names: Mapping[str, str] | None = None,
+    parent: QWidget | None = None,
+    clock: Callable[[], datetime] = _local_now,
 ) -> RecordTableModel[CallRecord]:
+    """The log's columns; times in the one date vocabulary (``domain.dates.when``:
+    ``Today 14:05``, ``Yesterday 09:12``, ``Mon 17:40``, ``3 Mar 09:00``)."""
     known = names if names is not None else {}
 
     def number(record: CallRecord) -> str:
@@ -41,7 +51,7 @@ def call_model(
 
     return RecordTableModel(
         [
-            Column("Time", lambda r: local_time_text(r.time)),
+            Column("Time", lambda r: format_when(r.time, clock())),
             Column("Number", number),
             Column(
                 "Shown as", lambda r: format_number(r.masked_source) if r.masked_source else "—"
@@ -67,12 +77,18 @@ class CallHistoryPage(QWidget):
     masked_call_requested = Signal(str, str)
     refresh_requested = Signal()
 
-    def __init__(self, parent: QWidget | None = None, icons: IconSet | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        icons: IconSet | None = None,
+        *,
+        clock: Callable[[], datetime] = _local_now,
+    ) -> None:
         super().__init__(parent)
         self.setAccessibleName("Call history")
         self._names: dict[str, str] = {}
         self._records: list[CallRecord] = []
-        self.model = call_model(self._names, self)
+        self.model = call_model(self._names, self, clock)
         self.table = make_table(self.model, "Calls, newest first", self)
         for column, width in enumerate((150, 220, 130, 140)):  # Outcome takes the rest
             self.table.setColumnWidth(column, width)

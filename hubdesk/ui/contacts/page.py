@@ -38,6 +38,7 @@ from hubdesk.ui.contacts.editor import ContactEditor
 from hubdesk.ui.contacts.import_report import ImportReportDialog
 from hubdesk.ui.messages.conversations import single_line
 from hubdesk.ui.qt.fields import Tone, plain_label, set_tone
+from hubdesk.ui.qt.filedialogs import prepare
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.overrides import guarded
 from hubdesk.ui.qt.tables import Column, RecordTableModel, make_table
@@ -334,7 +335,7 @@ class ContactsPage(QWidget):
         return box
 
     def choose_import(self) -> QFileDialog:
-        dialog = QFileDialog(self, "Import contacts")
+        dialog = prepare(QFileDialog(self, "Import contacts"))
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptOpen)
         dialog.setNameFilters(IMPORT_FILTERS)
@@ -342,7 +343,7 @@ class ContactsPage(QWidget):
         return self._open_file_dialog(dialog)
 
     def choose_export(self) -> QFileDialog:
-        dialog = QFileDialog(self, "Export contacts")
+        dialog = prepare(QFileDialog(self, "Export contacts"))
         dialog.setFileMode(QFileDialog.FileMode.AnyFile)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilters(EXPORT_FILTERS)

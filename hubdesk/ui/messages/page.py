@@ -9,6 +9,9 @@ pane, a widget with its own signals and methods, is handed out as :attr:`compose
 First frame: the list, the header and the (empty) thread are built with the page, since
 the first frame shows them; the compose pane (editor, meter, sender picker) is built on
 first use of :attr:`compose`, which ``AppShell.start`` makes after the first paint.
+Also handed out, with their own signals and methods: :attr:`view_tabs` (``ViewTabs``:
+Inbox / Unread / Done / All above the list) and :attr:`results` (``SearchResults``: the
+matching messages, in the list's place while a search is typed).
 Until then an empty placeholder of its size holds its place in the splitter.
 """
 
@@ -27,7 +30,10 @@ from hubdesk.ui.messages.conversations import (
     ConversationRole,
     SearchField,
 )
+from hubdesk.ui.messages.conversations.filters import ViewTabs
+from hubdesk.ui.messages.conversations.menu import add_inbox_actions, done_action, done_target
 from hubdesk.ui.messages.header import ConversationHeader
+from hubdesk.ui.messages.search.hits import SearchResults
 from hubdesk.ui.messages.thread import ThreadModel, ThreadView
 from hubdesk.ui.qt.icons import IconSet
 
@@ -67,6 +73,9 @@ class MessagesPage(QWidget):
         export_requested(str): Export conversation….
         older_requested(): the thread was scrolled to the oldest message it holds.
         retry_requested(object): Retry on a failed bubble: its ``ThreadEntry``.
+        pin_requested(str, bool): Pin (True) or Unpin (False), from a row's menu.
+        done_requested(str, bool): Done (True) or Back to inbox (False), from a row's
+            menu or Ctrl+Shift+E.
     """
 
     conversation_chosen = Signal(str)
@@ -80,6 +89,8 @@ class MessagesPage(QWidget):
     export_requested = Signal(str)
     older_requested = Signal()
     retry_requested = Signal(object)
+    pin_requested = Signal(str, bool)
+    done_requested = Signal(str, bool)
 
     def __init__(self, icons: IconSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,17 +124,24 @@ class MessagesPage(QWidget):
         self.conversation_view = ConversationListView()
         self.conversation_view.setModel(self.conversation_model)
         self.conversation_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view_tabs = ViewTabs()
         self.empty_list = QLabel(NO_CONVERSATIONS)
         self.empty_list.setTextFormat(Qt.TextFormat.PlainText)
         self.empty_list.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_list.hide()
+        # the hits, in place of the list (and its tabs) while searching
+        self.results = SearchResults(
+            [self.conversation_view, self.view_tabs], self.empty_list, NO_CONVERSATIONS
+        )
         left = QWidget()
         left.setMinimumWidth(240)
         column = QVBoxLayout(left)
         column.setContentsMargins(6, 6, 0, 6)
         column.setSpacing(6)
         column.addWidget(self.search)
+        column.addWidget(self.view_tabs)
         column.addWidget(self.conversation_view, 1)
+        column.addWidget(self.results.view, 1)
         column.addWidget(self.empty_list)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
@@ -165,6 +183,9 @@ class MessagesPage(QWidget):
         self.header.masked_call_requested.connect(self.masked_call_requested)
         self.thread_view.older_requested.connect(self.older_requested)
         self.thread_view.retry_requested.connect(self.retry_requested)
+        self.results.view.back_to_search.connect(self.focus_search)
+        self.thread_view.escape_pressed.connect(self.back_to_results)
+        self.addAction(done_action(self, self._done_shortcut))  # Ctrl+Shift+E
 
     @property
     def compose(self) -> ComposePane:
@@ -204,9 +225,10 @@ class MessagesPage(QWidget):
         that moved keep the scroll position), else goes to ``open_partner``'s row."""
         before = self.list_cursor()
         self.conversation_model.set_conversations(rows)
-        empty = self.conversation_model.rowCount() == 0
-        self.empty_list.setText(empty_text)
-        self.empty_list.setVisible(empty)
+        if not self.results.is_active():  # while searching, the note is the search's
+            empty = self.conversation_model.rowCount() == 0
+            self.empty_list.setText(empty_text)
+            self.empty_list.setVisible(empty)
         if before is not None and before == self.list_cursor():
             return
         if before is not None and self.conversation_model.index_of(before).isValid():
@@ -229,13 +251,29 @@ class MessagesPage(QWidget):
         list's cursor on its row, scrolled to. Nothing is shown open when it is not
         listed (a new number, or filtered out)."""
         self.conversation_view.set_open_partner(partner)
-        self._set_list_cursor(partner)
+        if not self.results.is_active():  # a hit opened: the list stays as it was left
+            self._set_list_cursor(partner)
 
     def open_first_result(self) -> None:
-        """Open the first conversation listed (the top hit of a search)."""
+        """Open the top hit of a search (else the first conversation listed)."""
+        if self.results.open_first():
+            return
         conv = self.conversation_model.conversation_at(0)
         if conv is not None:
             self.conversation_chosen.emit(conv.partner)
+
+    # --- search results: ``results`` (``search.hits.SearchResults``) ----------------
+    def show_hit(self, key: str) -> bool:
+        """Scroll the open thread to ``key`` and highlight it until the next click; the
+        thread takes the keyboard, and Esc there goes back to the results."""
+        shown = self.thread_view.show_hit(key)
+        self.thread_view.setFocus(Qt.FocusReason.OtherFocusReason)
+        return shown
+
+    def back_to_results(self) -> None:
+        """Esc in the thread while searching: the results as they were left."""
+        if self.results.is_active():
+            self.results.focus()
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -322,6 +360,7 @@ class MessagesPage(QWidget):
             menu.addAction("Mark read", lambda: self.mark_read_requested.emit(p))
         else:
             menu.addAction("Mark unread", lambda: self.mark_unread_requested.emit(p))
+        add_inbox_actions(menu, conv, self.pin_requested, self.done_requested)
         menu.addSeparator()
         icon = self.icons.icon
         call = menu.addAction(icon("call"), "Call", lambda: self.call_requested.emit(p))
@@ -354,6 +393,9 @@ class MessagesPage(QWidget):
 
     def _to_results(self) -> None:
         """Down in the search field: into the list, at the top hit while searching."""
+        if self.results.is_active():
+            self.results.focus()
+            return
         view = self.conversation_view
         searching = bool(self.search.text().strip())
         if self.conversation_model.rowCount() and (searching or not view.currentIndex().isValid()):
@@ -366,6 +408,13 @@ class MessagesPage(QWidget):
 
     def _activated(self, conv: Conversation) -> None:
         self.conversation_chosen.emit(conv.partner)
+
+    def _done_shortcut(self) -> None:
+        """Ctrl+Shift+E: Done (or back to the inbox) for the list's cursor row when the
+        list has the keyboard, else for the open conversation."""
+        target = done_target(self.conversation_view, self.open_partner())
+        if target is not None:
+            self.done_requested.emit(*target)
 
     def _context_menu(self, pos: QPoint) -> None:
         index = self.conversation_view.indexAt(pos)

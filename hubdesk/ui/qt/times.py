@@ -4,53 +4,42 @@ and the once-a-minute tick that keeps them current."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QShowEvent
 from PySide6.QtWidgets import QListView, QWidget
 
+from hubdesk.domain import dates
 from hubdesk.ui.qt.overrides import guarded
 
 
 def format_list_time(moment: datetime, now: datetime) -> str:
-    """Local time as a list shows it: today ``14:05``, this week ``Tue``, else a date."""
-    local = moment.astimezone()
-    today = now.astimezone().date()
-    day = local.date()
-    if day == today:
-        return local.strftime("%H:%M")
-    if today - timedelta(days=6) <= day < today:
-        return local.strftime("%a")
-    if day.year == today.year:
-        return f"{day.day} {local.strftime('%b')}"
-    return local.strftime("%d/%m/%Y")
+    """The conversation list's column (``domain.dates.list_time``): ``14:05`` today,
+    ``Yesterday``, a weekday within the week, else a date: the thread's words."""
+    return dates.list_time(moment, now)
 
 
 def format_bubble_time(moment: datetime, now: datetime) -> str:
-    """``14:05`` today; ``Tue 14:05`` this week; ``3 Mar 14:05`` or ``03/03/2023 14:05``."""
-    day_text = format_list_time(moment, now)
-    clock = moment.astimezone().strftime("%H:%M")
-    return clock if day_text == clock else f"{day_text} {clock}"
+    """``14:05`` today; else ``domain.dates.when``: ``Yesterday 14:05``, ``Tue 14:05``,
+    ``3 Mar 14:05``, ``3 Mar 2023 14:05``."""
+    if dates.local_day(moment) == dates.local_day(now):
+        return moment.astimezone().strftime("%H:%M")
+    return dates.when(moment, now)
 
 
-def local_day(moment: datetime) -> date:
-    """The calendar day ``moment`` falls on in local time."""
-    return moment.astimezone().date()
+def format_when(moment: datetime, now: datetime) -> str:
+    """A moment in a table cell or a search hit (``domain.dates.when``)."""
+    return dates.when(moment, now)
+
+
+local_day = dates.local_day
 
 
 def format_day_label(moment: datetime, now: datetime) -> str:
-    """A thread's day separator: ``Today``, ``Yesterday``, ``Monday`` (within the week),
-    else ``12 March 2026``; all in local time."""
-    day = local_day(moment)
-    today = local_day(now)
-    if day == today:
-        return "Today"
-    if day == today - timedelta(days=1):
-        return "Yesterday"
-    if today - timedelta(days=6) <= day < today:
-        return day.strftime("%A")
-    return f"{day.day} {day.strftime('%B')} {day.year}"
+    """A thread's day separator (``domain.dates.day_label``): ``Today``, ``Yesterday``,
+    ``Monday`` (within the week), else ``12 March 2026``; all in local time."""
+    return dates.day_label(moment, now)
 
 
 def _local_now() -> datetime:

@@ -25,12 +25,15 @@ from PySide6.QtGui import QAction
 
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.errors import SESSION_EXPIRED
+from hubdesk.core.inbox import SearchHit
 from hubdesk.domain import Conversation, ThreadEntry
 from hubdesk.domain.numbers import is_uk
 from hubdesk.ui.calls.controller import CallsController, number_text
 from hubdesk.ui.contacts.controller import ContactsController
 from hubdesk.ui.messages.compose_controller import ComposeController
+from hubdesk.ui.messages.inbox_controller import InboxController, hit_key
 from hubdesk.ui.qt.async_slots import async_slot, spawn
+from hubdesk.ui.qt.filedialogs import SettingsFolders, use_folder_memory
 from hubdesk.ui.senders.controller import SendersController
 from hubdesk.ui.shell.services import Services
 from hubdesk.ui.shell.statusbar import Connection
@@ -76,7 +79,6 @@ class MainController(QObject):
         self.partner: str | None = None
         self.sign_in = SignInFlow(window, services)
         self._all: list[Conversation] = []
-        self._matches: set[str] | None = None
         self._query = ""
         self._cursor: tuple[datetime, int] | None = None
         self._generation = 0
@@ -90,6 +92,8 @@ class MainController(QObject):
         )
         self.senders = SendersController(window, services)
         self.senders.default_chosen.connect(lambda _sid: self.refresh_senders())
+        self.inbox_states = InboxController(window, services.inbox)
+        use_folder_memory(SettingsFolders(services.settings))  # file dialogs' last folder
         page = self.page
         page.conversation_chosen.connect(self.open_conversation)
         page.search_changed.connect(self.search)
@@ -97,6 +101,11 @@ class MainController(QObject):
         page.older_requested.connect(self.load_older)
         page.mark_read_requested.connect(self.mark_read)
         page.mark_unread_requested.connect(self.mark_unread)
+        page.view_tabs.view_changed.connect(
+            lambda _view: spawn(self.reload_conversations(), name="ui-view")
+        )
+        page.results.hit_chosen.connect(self.open_hit)
+        self.calls.call_logged.connect(lambda partner: self._on_changed(frozenset({partner})))
         window.next_unread_requested.connect(lambda: self.jump_unread(1))
         window.previous_unread_requested.connect(lambda: self.jump_unread(-1))
         window.sign_out_requested.connect(self.sign_out)
@@ -121,17 +130,13 @@ class MainController(QObject):
 
     # --- conversation list ----------------------------------------------------------
     async def reload_conversations(self) -> None:
-        self._all = await self.services.inbox.conversations()
-        self._apply_list()
-
-    def _apply_list(self) -> None:
-        rows = self._all
-        if self._matches is None:
-            self.page.set_conversations(rows, open_partner=self.partner)
-            return
-        rows = [c for c in rows if c.partner in self._matches]
-        nothing = f"Nothing matches “{self._query}”"
-        self.page.set_conversations(rows, open_partner=self.partner, empty_text=nothing)
+        """The rows of the view chosen above the list (Inbox, Unread, Done, All)."""
+        view = self.page.view_tabs.view()
+        rows = await self.services.inbox.conversations(view=view)
+        if view is not self.page.view_tabs.view():
+            return  # another view was chosen meanwhile: its reload shows it
+        self._all = rows
+        self.page.set_conversations(rows, open_partner=self.partner)
 
     def search(self, text: str) -> asyncio.Task[None]:
         """Filter by name, number and message text; the FTS query runs on the worker.
@@ -149,16 +154,17 @@ class MainController(QObject):
             self.page.open_first_result()
 
     async def _search(self, text: str) -> None:
+        """The matching messages (and contacts, conversations) in place of the list;
+        an empty query shows the list again as it was."""
         query = text.strip()
         self._query = query
         if not query:
-            self._matches = None
-        else:
-            hits = await self.services.inbox.search(query, limit=500)
-            if query != self._query:
-                return  # a newer query is on its way
-            self._matches = {h.partner for h in hits}
-        self._apply_list()
+            self.page.results.show(None)
+            return
+        hits = await self.services.inbox.search(query, limit=500)
+        if query != self._query:
+            return  # a newer query is on its way
+        self.page.results.show(hits, query)
 
     def _on_changed(self, partners: frozenset[str]) -> None:
         """Coalesce bursts of changes (poll, backfill pages, outbox steps) into one reload."""
@@ -200,9 +206,19 @@ class MainController(QObject):
         self._generation += 1
         return spawn(self._open(partner, self._generation), name="ui-open")
 
-    async def _open(self, partner: str, generation: int) -> None:
+    def open_hit(self, hit: SearchHit) -> asyncio.Task[None]:
+        """Open a search hit: a message hit's thread reaching back to it, scrolled to it
+        and highlighted; any other hit, its conversation."""
+        self.page.flush_draft()
+        self._generation += 1
+        return spawn(self._open(hit.partner, self._generation, hit_key(hit)), name="ui-open")
+
+    async def _open(self, partner: str, generation: int, hit: str | None = None) -> None:
         inbox = self.services.inbox
-        page = await inbox.thread(partner, PAGE_SIZE)
+        if hit is not None and hit.startswith("sms:"):
+            page = await inbox.thread_through(partner, int(hit[4:]), calls=True)
+        else:
+            page = await inbox.thread(partner, PAGE_SIZE, calls=True)
         if generation != self._generation:
             return
         self.partner = partner
@@ -213,12 +229,14 @@ class MainController(QObject):
         self.page.show_thread(page.entries)
         self.composer.enable_for(partner)
         self.page.select_partner(partner)
+        if hit is not None:
+            self.page.show_hit(hit)
         if not await self.composer.show_draft(partner):
             return
         await self.composer.fill_senders(partner)
         self.partner_opened.emit(partner)
         conv = next((c for c in self._all if c.partner == partner), None)
-        if conv is not None and conv.unread:
+        if conv is None or conv.unread:  # not listed (another view): read it all the same
             await inbox.mark_read(partner)
 
     async def _show_header(self, partner: str) -> None:
@@ -254,7 +272,7 @@ class MainController(QObject):
     async def _refresh_thread(self, partner: str) -> None:
         """Apply store changes to the open thread: new and changed bubbles, outbox
         bubbles replaced by their stored message."""
-        page = await self.services.inbox.thread(partner, PAGE_SIZE)
+        page = await self.services.inbox.thread(partner, PAGE_SIZE, calls=True)
         if partner != self.partner:
             return
         shown = self.page.thread_entries()
@@ -294,7 +312,7 @@ class MainController(QObject):
         await self._load_older_from_store(partner)
 
     async def _load_older_from_store(self, partner: str) -> None:
-        page = await self.services.inbox.thread(partner, OLDER_PAGE, self._cursor)
+        page = await self.services.inbox.thread(partner, OLDER_PAGE, self._cursor, calls=True)
         if partner != self.partner:
             return
         self.page.add_older(page.entries)

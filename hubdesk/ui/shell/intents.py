@@ -26,6 +26,7 @@ from hubdesk.ui.bulk.controller import BulkController
 from hubdesk.ui.calls.dial_confirm import DialConfirmDialog
 from hubdesk.ui.messages.new_message import NewMessageDialog
 from hubdesk.ui.qt.async_slots import async_slot, spawn
+from hubdesk.ui.qt.filedialogs import prepare
 from hubdesk.ui.qt.plaintext import message_box
 from hubdesk.ui.settings.controller import SettingsController
 from hubdesk.ui.shell.controller import MainController
@@ -158,7 +159,7 @@ class Intents(QObject):
         self.controller.address_book.add_number(partner)
 
     def export(self, partner: str) -> QFileDialog:
-        dialog = QFileDialog(self.window, "Export conversation")
+        dialog = prepare(QFileDialog(self.window, "Export conversation"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setNameFilter("CSV files (*.csv)")
         dialog.setDefaultSuffix("csv")

@@ -35,6 +35,8 @@ def make_conversation(
         has_failed=bool(kw.get("failed", False)),
         opted_out=bool(kw.get("opted_out", False)),
         last_sender_id="HUBWORK",
+        pinned=bool(kw.get("pinned", False)),
+        done=bool(kw.get("done", False)),
     )
 
 

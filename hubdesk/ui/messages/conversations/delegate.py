@@ -106,6 +106,10 @@ class ConversationDelegate(QStyledItemDelegate):
             line1, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), time_text
         )
         title_rect = line1.adjusted(0, 0, -(time_width + self.GAP), 0)
+        if bool(index.data(ConversationRole.PINNED)):
+            pin_right = title_rect.right() - 2
+            self._paint_pin(painter, title_rect, muted)
+            title_rect.setRight(pin_right - line1.height() - 2)
         title = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         painter.setFont(title_font)
         painter.setPen(text_color)
@@ -140,6 +144,22 @@ class ConversationDelegate(QStyledItemDelegate):
             int(_LEFT | _VCENTER),
             fm.elidedText(preview, _ELIDE, preview_rect.width()),
         )
+
+    def _paint_pin(self, painter: QPainter, line: QRect, color: QColor) -> None:
+        """A drawing pin at the right end of ``line`` (the row is pinned on top)."""
+        size = min(line.height(), 14)
+        x = line.right() - size
+        y = line.center().y() - size // 2
+        painter.save()
+        painter.setPen(QPen(color, 1.6))
+        painter.setBrush(color)
+        head = QRectF(x + size * 0.25, y, size * 0.5, size * 0.45)
+        painter.drawRoundedRect(head, 2, 2)
+        painter.drawLine(
+            int(x + size * 0.1), int(y + size * 0.5), int(x + size * 0.9), int(y + size * 0.5)
+        )
+        painter.drawLine(int(x + size * 0.5), int(y + size * 0.5), int(x + size * 0.5), y + size)
+        painter.restore()
 
     def _paint_badge(
         self, painter: QPainter, line: QRect, right: int, count: int, bg: QColor, fg: QColor

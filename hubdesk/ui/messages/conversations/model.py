@@ -40,6 +40,7 @@ class ConversationRole(IntEnum):
     OPTED_OUT = Qt.ItemDataRole.UserRole + 7
     FILTER_TEXT = Qt.ItemDataRole.UserRole + 8
     NUMBER_TEXT = Qt.ItemDataRole.UserRole + 9
+    PINNED = Qt.ItemDataRole.UserRole + 10
 
 
 _BREAKS = frozenset("\u0085\u2028\u2029")
@@ -61,7 +62,8 @@ def _local_now() -> datetime:
 
 
 class ConversationListModel(QAbstractListModel):
-    """Rows of :class:`Conversation`, newest first; values in through ``set_conversations``."""
+    """Rows of :class:`Conversation`, pinned ones first, then newest first; values in
+    through ``set_conversations``."""
 
     def __init__(
         self, parent: QObject | None = None, *, clock: Callable[[], datetime] = _local_now
@@ -100,6 +102,8 @@ class ConversationListModel(QAbstractListModel):
             return conv.opted_out
         if role == ConversationRole.NUMBER_TEXT:
             return self.number_text(conv.partner)
+        if role == ConversationRole.PINNED:
+            return conv.pinned
         if role == ConversationRole.FILTER_TEXT:
             return self._filter_text(conv)
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -110,7 +114,8 @@ class ConversationListModel(QAbstractListModel):
 
     # --- values in ----------------------------------------------------------------
     def set_conversations(self, conversations: Iterable[Conversation]) -> None:
-        """Show this snapshot (any order; shown newest first, one row per partner)."""
+        """Show this snapshot (any order; shown pinned first, then newest first, one row
+        per partner)."""
         new = _dedupe_sorted(conversations)
         ops = _plan(self._rows, new)
         limit = max(RESET_THRESHOLD, len(new) // 4)
@@ -190,6 +195,8 @@ class ConversationListModel(QAbstractListModel):
 
     def _accessible_text(self, conv: Conversation) -> str:
         bits = [single_line(self.title(conv), 120)]
+        if conv.pinned:
+            bits.append("pinned")
         if conv.unread:
             bits.append(f"{conv.unread} unread")
         bits.append(f"last message {format_list_time(conv.last_time, self._clock())}")
@@ -201,7 +208,7 @@ class ConversationListModel(QAbstractListModel):
 
 
 def _dedupe_sorted(conversations: Iterable[Conversation]) -> list[Conversation]:
-    ordered = sorted(conversations, key=lambda c: c.last_time, reverse=True)
+    ordered = sorted(conversations, key=lambda c: (c.pinned, c.last_time), reverse=True)
     seen: set[str] = set()
     result: list[Conversation] = []
     for conv in ordered:

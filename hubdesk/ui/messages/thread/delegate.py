@@ -25,6 +25,8 @@ from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QS
 
 from hubdesk.domain import MessageState, SmsType, ThreadEntry
 from hubdesk.domain.text import neutralise_body
+from hubdesk.ui.messages.thread.callrow import call_row_size, call_text, paint_call_row
+from hubdesk.ui.messages.thread.highlight import paint_hit
 from hubdesk.ui.messages.thread.model import STATE_LABELS, ThreadModel, entry_of
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.overrides import guarded
@@ -193,6 +195,8 @@ class ThreadDelegate(QStyledItemDelegate):
     def _compute(
         self, font: QFont, width: int, entry: ThreadEntry, day_label: str = ""
     ) -> BubbleLayout:
+        if entry.call is not None:
+            return self._call_layout(font, width, entry, day_label)
         fm = QFontMetrics(font)
         small = _small(font)
         sfm = QFontMetrics(small)
@@ -266,6 +270,22 @@ class ThreadDelegate(QStyledItemDelegate):
             text,
         )
 
+    def _call_layout(
+        self, font: QFont, width: int, entry: ThreadEntry, day_label: str
+    ) -> BubbleLayout:
+        """A call placed from HubDesk: a compact centred pill (``thread.callrow``)."""
+        small = _small(font)
+        day = None
+        if day_label:
+            sfm = QFontMetrics(small)
+            day = QRect(0, 0, width, self.DAY_PAD_TOP + sfm.height() + self.DAY_PAD_BOTTOM)
+        text = call_text(entry, self._now)
+        size, pill = call_row_size(small, width, text, day.height() if day is not None else 0)
+        empty = QRect()
+        return BubbleLayout(
+            size, False, pill, pill, empty, "", "", None, None, 0, day_label, day, text
+        )
+
     def retry_rect(self, option: QStyleOptionViewItem, index: AnyIndex) -> QRect | None:
         """Where the Retry affordance of a failed entry is, in view coordinates."""
         entry = entry_of(index)
@@ -289,7 +309,15 @@ class ThreadDelegate(QStyledItemDelegate):
             if lay.day is not None:
                 self._paint_day(painter, option, lay, colors)
             painter.translate(_origin(option, lay))
-            self._paint_bubble(painter, option, entry, lay, colors)
+            if entry.call is not None:
+                failed = not entry.call.ok
+                small = _small(option.font)
+                paint_call_row(painter, lay.bubble, lay.body, small, colors, self._icons, failed)
+            else:
+                self._paint_bubble(painter, option, entry, lay, colors)
+            hit_of = getattr(option.widget, "highlighted_key", None)  # ThreadView's
+            if hit_of is not None and hit_of() == entry.key:
+                paint_hit(painter, lay.bubble)
         finally:
             painter.restore()
 

@@ -18,6 +18,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 
 from hubdesk.domain import MessageState, SmsType, ThreadEntry
 from hubdesk.ui.qt.overrides import guarded
+from hubdesk.ui.qt.plaintext import tooltip
 from hubdesk.ui.qt.times import format_bubble_time, local_day
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -69,6 +70,9 @@ class ThreadRole(IntEnum):
 
 
 def accessible_text(entry: ThreadEntry, now: datetime) -> str:
+    if entry.call is not None:  # a call placed from HubDesk, in the timeline
+        said = "placed" if entry.call.ok else "failed"
+        return f"Call {said}, {format_bubble_time(entry.time, now)}: {entry.text}"
     sent = entry.direction is SmsType.SENT
     bits = ["Sent" if sent else "Received", format_bubble_time(entry.time, now)]
     if sent:
@@ -120,6 +124,8 @@ class ThreadModel(QAbstractListModel):
             return accessible_text(entry, self._clock())
         if role == Qt.ItemDataRole.ToolTipRole:
             when = entry.time.astimezone().strftime("%A %d %B %Y, %H:%M:%S")
+            if entry.call is not None:  # the server's sentence: plain text, never markup
+                return tooltip(f"{when}\n{entry.text}")
             hint = state_hint(entry) if entry.direction is SmsType.SENT else ""
             return f"{when}\n{hint}" if hint else when
         return None

@@ -34,10 +34,12 @@ class ThreadView(LiveTimesListView):
             (older) page is wanted.
         retry_requested(object): "Retry" on a failed bubble (click or key): its
             ``ThreadEntry``.
+        escape_pressed(): Esc in the thread (the page goes back to search results).
     """
 
     older_requested = Signal()
     retry_requested = Signal(object)
+    escape_pressed = Signal()
 
     NEAR_TOP_PX = 120
     AT_BOTTOM_PX = 24
@@ -56,6 +58,7 @@ class ThreadView(LiveTimesListView):
         self._more_older = True
         self._delegate = ThreadDelegate(self, icons)
         self._empty_text = ""
+        self._highlighted: str | None = None  # a search hit's key, until the next click
         self.setItemDelegate(self._delegate)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -127,7 +130,7 @@ class ThreadView(LiveTimesListView):
 
     def bubble_rect(self, key: str) -> QRect | None:
         """Where the row of entry ``key`` is, in global coordinates (None: not shown), so
-        that a notice about it can keep clear of it."""
+        that a test can point at it."""
         model = self.model()
         if not isinstance(model, ThreadModel):
             return None
@@ -137,6 +140,29 @@ class ThreadView(LiveTimesListView):
             return None
         rect = rect.intersected(self.viewport().rect())
         return QRect(self.viewport().mapToGlobal(rect.topLeft()), rect.size())
+
+    def show_hit(self, key: str) -> bool:
+        """Scroll to the entry ``key`` (a third down the view) and highlight it until the
+        next click in the thread or the next thread; False when it is not held."""
+        model = self.model()
+        index = model.ensure_shown(key) if isinstance(model, ThreadModel) else QModelIndex()
+        if not index.isValid():
+            return False
+        self._highlighted = key
+        self.setCurrentIndex(index)
+        self._anchor = ("key", key, max(0, self.viewport().height() // 3))
+        self.scheduleDelayedItemsLayout()
+        self.viewport().update()
+        return True
+
+    def highlighted_key(self) -> str | None:
+        """The entry shown highlighted (a search hit), if any."""
+        return self._highlighted
+
+    def clear_highlight(self) -> None:
+        if self._highlighted is not None:
+            self._highlighted = None
+            self.viewport().update()
 
     def is_at_bottom(self) -> bool:
         bar = self.verticalScrollBar()
@@ -172,6 +198,7 @@ class ThreadView(LiveTimesListView):
         return option
 
     def _on_reset(self) -> None:
+        self._highlighted = None
         self._delegate.invalidate()
         model = self.model()
         if isinstance(model, ThreadModel):
@@ -263,6 +290,11 @@ class ThreadView(LiveTimesListView):
         super().mouseMoveEvent(event)
 
     @guarded(None)
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.clear_highlight()
+        super().mousePressEvent(event)
+
+    @guarded(None)
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
             entry = self._retry_at(event.position().toPoint())
@@ -274,6 +306,10 @@ class ThreadView(LiveTimesListView):
 
     @guarded(None)
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            self.escape_pressed.emit()
+            event.accept()
+            return
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_R):
             entry = entry_of(self.currentIndex()) if self.currentIndex().isValid() else None
             if entry is not None and can_retry(entry):

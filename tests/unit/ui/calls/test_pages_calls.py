@@ -24,7 +24,7 @@ JUNK = CallRecord(4, "12", NOW - timedelta(days=2), False, "<b>odd</b>")
 
 @pytest.fixture
 def page(qtbot: QtBot) -> CallHistoryPage:
-    p = CallHistoryPage()
+    p = CallHistoryPage(clock=lambda: NOW)
     qtbot.addWidget(p)
     QAbstractItemModelTester(p.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     p.set_records([PLAIN, MASKED, FAILED, JUNK])
@@ -34,7 +34,9 @@ def page(qtbot: QtBot) -> CallHistoryPage:
 
 def test_columns(page: CallHistoryPage) -> None:
     local = NOW.astimezone()
-    assert page.model.cell_text(0, 0) == f"{local.day} {local.strftime('%b %Y %H:%M')}"
+    assert page.model.cell_text(0, 0) == f"Today {local.strftime('%H:%M')}"
+    yesterday = (NOW - timedelta(days=1)).astimezone()
+    assert page.model.cell_text(2, 0) == f"Yesterday {yesterday.strftime('%H:%M')}"
     assert page.model.cell_text(0, 1) == "07400 123456"
     assert page.model.cell_text(0, 2) == "—"
     assert page.model.cell_text(1, 2) == "020 7946 0000"

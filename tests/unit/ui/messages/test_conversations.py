@@ -20,6 +20,7 @@ from hubdesk.ui.messages.conversations import (
     format_list_time,
     single_line,
 )
+from hubdesk.ui.qt.times import format_bubble_time, format_day_label
 from tests.unit.ui.values import HOSTILE, NOW, make_conversation
 
 Mode = QAbstractItemModelTester.FailureReportingMode
@@ -125,7 +126,17 @@ def test_time_formatting() -> None:
     )
     assert format_list_time(now - timedelta(days=2), now) == "Mon"
     assert format_list_time(now - timedelta(days=20), now) == "19 Feb"
-    assert format_list_time(datetime(2024, 12, 25, 10, tzinfo=UTC), now) == "25/12/2024"
+    assert format_list_time(datetime(2024, 12, 25, 10, tzinfo=UTC), now) == "25 Dec 2024"
+
+
+def test_the_list_says_yesterday_where_the_thread_does() -> None:
+    """The list used to say "Tue" for the message the thread's separator called
+    "Yesterday" (issue 14): both read ``domain.dates`` now."""
+    now = datetime(2026, 3, 11, 15, 0).astimezone()  # a Wednesday
+    yesterday = now - timedelta(days=1)
+    assert format_list_time(yesterday, now) == "Yesterday"
+    assert format_day_label(yesterday, now) == "Yesterday"
+    assert format_bubble_time(yesterday, now) == "Yesterday " + yesterday.strftime("%H:%M")
 
 
 def test_roles_accessible_and_filter(qapp: QApplication) -> None:

@@ -122,21 +122,26 @@ async def test_send_posts_once_and_bubble_reaches_sent(driver: Driver) -> None:
     assert len(bubbles) == 1
 
 
+def hit_partners(d: Driver) -> list[str]:
+    return [h.partner for h in d.page.results.hits()]
+
+
 @in_loop
-async def test_search_filters_the_list(driver: Driver) -> None:
+async def test_search_shows_the_matching_messages_in_place_of_the_list(driver: Driver) -> None:
     await signed_in(driver)
     driver.sim.inject_inbound(PARTNER, "the zebra crossing is closed")
     await driver.poll()
     total = driver.page.conversation_model.rowCount()
     assert total > 1
     driver.page.search.setText("zebra")
-    await driver.until(lambda: driver.page.conversation_model.rowCount() == 1, what="filtered")
-    assert driver.page.conversation_model.conversation_at(0).partner == PARTNER
+    await driver.until(lambda: hit_partners(driver) == [PARTNER], what="the hit")
+    assert driver.page.results.view.isVisibleTo(driver.page)
+    assert not driver.page.conversation_view.isVisibleTo(driver.page)
+    assert driver.page.conversation_model.rowCount() == total  # the list itself untouched
     driver.page.search.setText("")
-    await driver.until(
-        lambda: driver.page.conversation_model.rowCount() == total,
-        what="unfiltered",
-    )
+    await driver.until(lambda: not driver.page.results.hits(), what="search ended")
+    assert driver.page.conversation_view.isVisibleTo(driver.page)
+    assert not driver.page.results.view.isVisibleTo(driver.page)
 
 
 @in_loop
@@ -147,8 +152,7 @@ async def test_a_query_typed_while_another_runs_is_not_dropped(driver: Driver) -
     first = driver.controller.search("the")
     second = driver.controller.search("zebra")  # while "the" is still on the worker
     await asyncio.gather(first, second)
-    model = driver.page.conversation_model
-    assert model.rowCount() == 1 and model.conversation_at(0).partner == PARTNER
+    assert hit_partners(driver) == [PARTNER]
 
 
 @in_loop
@@ -164,7 +168,7 @@ async def test_enter_in_the_search_opens_a_result_of_what_was_typed(driver: Driv
     QTest.keyClicks(driver.page.search, "zebra")
     QTest.keyClick(driver.page.search, Qt.Key.Key_Return)
     await driver.until(lambda: driver.page.header.partner() == PARTNER, what="opened")
-    assert driver.page.conversation_model.rowCount() == 1
+    assert hit_partners(driver) == [PARTNER]
 
 
 @in_loop
@@ -291,14 +295,12 @@ async def test_the_list_never_highlights_a_conversation_that_is_not_open(driver:
     assert highlighted(driver) == []
 
     await open_partner(driver, PARTNER)
-    driver.page.search.setText("parking")  # filters the open conversation out
-    await driver.until(lambda: driver.page.conversation_model.rowCount() == 1, what="filtered")
-    assert driver.page.conversation_model.conversation_at(0).partner == other
-    assert highlighted(driver) == []
+    driver.page.search.setText("parking")  # the hits do not include the open one
+    await driver.until(lambda: hit_partners(driver) == [other], what="the hit")
     assert driver.page.header.partner() == PARTNER
 
     driver.page.search.setText("")
-    await driver.until(lambda: driver.page.conversation_model.rowCount() > 1, what="unfiltered")
+    await driver.until(lambda: not driver.page.results.hits(), what="search ended")
     assert highlighted(driver) == [PARTNER]
 
 

@@ -120,7 +120,18 @@ def test_context_menu_offers_conversation_actions(qtbot: QtBot) -> None:
     w = window(qtbot)
     menu = w.messages_page.conversation_menu(make_conversation("447400123456", unread=2))
     texts = [a.text() for a in menu.actions() if a.text()]
-    assert texts == ["Mark read", "Call", "Masked call", "Add to contacts…", "Export conversation…"]
+    assert texts == [
+        "Mark read",
+        "Pin to top",
+        "Done",
+        "Call",
+        "Masked call",
+        "Add to contacts…",
+        "Export conversation…",
+    ]
+    kept = make_conversation("447400123456", pinned=True, done=True)
+    texts = [a.text() for a in w.messages_page.conversation_menu(kept).actions() if a.text()]
+    assert texts[1:3] == ["Unpin", "Back to inbox"]
     foreign = w.messages_page.conversation_menu(make_conversation("15167259623", name="Bob"))
     call = next(a for a in foreign.actions() if a.text() == "Call")
     assert not call.isEnabled()
