@@ -26,11 +26,12 @@ from PySide6.QtGui import QAction
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.errors import SESSION_EXPIRED
 from hubdesk.core.inbox import SearchHit
-from hubdesk.domain import Conversation, ThreadEntry
+from hubdesk.domain import Conversation, ConversationFilter, ThreadEntry
 from hubdesk.domain.numbers import is_uk
 from hubdesk.ui.calls.controller import CallsController, number_text
 from hubdesk.ui.contacts.controller import ContactsController
 from hubdesk.ui.messages.compose_controller import ComposeController
+from hubdesk.ui.messages.conversations.filters import keep_open_row
 from hubdesk.ui.messages.inbox_controller import InboxController, hit_key
 from hubdesk.ui.qt.async_slots import async_slot, spawn
 from hubdesk.ui.qt.filedialogs import SettingsFolders, use_folder_memory
@@ -79,6 +80,7 @@ class MainController(QObject):
         self.partner: str | None = None
         self.sign_in = SignInFlow(window, services)
         self._all: list[Conversation] = []
+        self._listed_view: ConversationFilter | None = None  # the view ``_all`` lists
         self._query = ""
         self._cursor: tuple[datetime, int] | None = None
         self._generation = 0
@@ -101,9 +103,7 @@ class MainController(QObject):
         page.older_requested.connect(self.load_older)
         page.mark_read_requested.connect(self.mark_read)
         page.mark_unread_requested.connect(self.mark_unread)
-        page.view_tabs.view_changed.connect(
-            lambda _view: spawn(self.reload_conversations(), name="ui-view")
-        )
+        page.view_tabs.view_changed.connect(self._on_view_chosen)
         page.results.hit_chosen.connect(self.open_hit)
         self.calls.call_logged.connect(lambda partner: self._on_changed(frozenset({partner})))
         window.next_unread_requested.connect(lambda: self.jump_unread(1))
@@ -135,8 +135,14 @@ class MainController(QObject):
         rows = await self.services.inbox.conversations(view=view)
         if view is not self.page.view_tabs.view():
             return  # another view was chosen meanwhile: its reload shows it
-        self._all = rows
+        if view is ConversationFilter.UNREAD and self._listed_view is view:
+            rows = keep_open_row(rows, self._all, self.partner)
+        self._all, self._listed_view = rows, view
         self.page.set_conversations(rows, open_partner=self.partner)
+
+    def _on_view_chosen(self, _view: ConversationFilter) -> None:
+        self._listed_view = None  # a view chosen (again) lists exactly what it holds
+        spawn(self.reload_conversations(), name="ui-view")
 
     def search(self, text: str) -> asyncio.Task[None]:
         """Filter by name, number and message text; the FTS query runs on the worker.

@@ -113,6 +113,33 @@ async def test_the_unread_view_lists_only_conversations_with_unread(driver: Driv
 
 
 @in_loop
+async def test_a_conversation_opened_from_the_unread_view_stays_until_the_view_changes(
+    driver: Driver,
+) -> None:
+    """Reading a conversation opened from Unread does not pull its row from under the
+    pointer (the next click would land on another person); it leaves the Unread view
+    when the view is chosen again, or another view is."""
+    driver.sim.inject_inbound(ANN, "read me")
+    driver.sim.inject_inbound(BEN, "and me")
+    await signed_in(driver)
+    page: MessagesPage = driver.page
+    page.view_tabs.set_view(ConversationFilter.UNREAD)
+    await driver.until(lambda: {ANN, BEN} <= set(listed(page)), what="both unread")
+    order = [p for p in listed(page) if p in (ANN, BEN)]
+    await driver.controller.open_conversation(ANN)
+    await driver.until(lambda: driver.controller.partner == ANN, what="Ann open")
+    await driver.controller.reload_conversations()  # as after a poll or a read mark
+    ann = next(c for c in page.conversations() if c.partner == ANN)
+    assert ann.unread == 0, "read, and shown as read"
+    assert [p for p in listed(page) if p in (ANN, BEN)] == order, "kept in its place"
+
+    page.view_tabs.set_view(ConversationFilter.ALL)
+    page.view_tabs.set_view(ConversationFilter.UNREAD)
+    await driver.until(lambda: ANN not in listed(page), what="gone once the view is chosen")
+    assert BEN in listed(page)
+
+
+@in_loop
 async def test_a_pinned_conversation_stays_on_top_with_a_pin_mark(driver: Driver) -> None:
     driver.sim.inject_inbound(ANN, "oldest of the three")
     driver.sim.inject_inbound(BEN, "newer")
