@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 
 from hubdesk.core.bulk import BulkSender
 from hubdesk.core.contacts import ContactBook
@@ -29,6 +29,15 @@ __all__ = ["BulkController"]
 
 
 class BulkController(QObject):
+    """Opens the Bulk send dialog and runs its plan and send.
+
+    Signals:
+        dialog_opened(object): a new ``BulkSendDialog`` was opened (for Ctrl+T's
+            templates, wired in ``app.shell``).
+    """
+
+    dialog_opened = Signal(object)
+
     def __init__(self, window: MainWindow, services: Services, contacts: ContactBook) -> None:
         super().__init__(window)
         self.window = window
@@ -52,6 +61,7 @@ class BulkController(QObject):
         dialog.finished.connect(lambda _r: self._forget(dialog))
         self.dialog = dialog
         dialog.open()
+        self.dialog_opened.emit(dialog)
         spawn(self._fill(dialog), name="ui-bulk-contacts")
         return dialog
 

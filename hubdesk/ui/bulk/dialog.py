@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -51,6 +51,7 @@ from hubdesk.ui.messages.meter import SegmentMeter
 from hubdesk.ui.qt.fields import Tone, plain_label, set_tone
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.tables import make_table
+from hubdesk.ui.templates.popup import TemplateKey
 
 __all__ = ["BulkSendDialog", "Step"]
 
@@ -74,10 +75,12 @@ class BulkSendDialog(QDialog):
     Signals:
         plan_requested(object): "Check recipients": the ``BulkInputs`` to plan.
         send_requested(object): "Send now" on a checked plan: the ``BulkSendRequest``.
+        templates_requested(): Ctrl+T in the message box (insert a template).
     """
 
     plan_requested = Signal(object)
     send_requested = Signal(object)
+    templates_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None, icons: IconSet | None = None) -> None:
         super().__init__(parent)
@@ -100,6 +103,8 @@ class BulkSendDialog(QDialog):
         self.text.setPlaceholderText("Type the message every recipient gets")
         self.text.setTabChangesFocus(True)
         self.text.setFixedHeight(110)
+        self.template_key = TemplateKey(self.text)
+        self.template_key.requested.connect(self.templates_requested)
         self.meter = SegmentMeter(page)
         self.compose_note = plain_label("", page, name="What is missing", wrap=True)
         form = QFormLayout()
@@ -214,6 +219,13 @@ class BulkSendDialog(QDialog):
 
     def set_text(self, text: str) -> None:
         self.text.setPlainText(text)
+
+    def insert_template(self, text: str) -> None:
+        """Put a template's text at the message box's cursor."""
+        self.template_key.insert(text)
+
+    def template_anchor(self) -> QPoint:
+        return self.template_key.anchor()
 
     def prefill_numbers(self, numbers: Sequence[str]) -> None:
         """Start with these numbers pasted (New message to several people): their tab
