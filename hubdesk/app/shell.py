@@ -311,7 +311,7 @@ class AppShell:
             self.notifier.show(notice)
 
     def _build_templates(self, worker: DbWorker, contacts: ContactBook) -> None:
-        """The Templates page, the Ctrl+T popup (compose, Bulk send) and the compose
+        """The Templates page, the Ctrl+T popup (compose, Bulk send, New message) and the compose
         preview's recipient (``ui.templates.controller``)."""
         from hubdesk.core.templates import TemplateBook
         from hubdesk.ui.templates.controller import TemplatesController
@@ -320,9 +320,8 @@ class AppShell:
         assert self.intents is not None
         templates = TemplatesController(self.window, TemplateBook(worker), contacts)
         self.controller.partner_opened.connect(templates.show_partner)
-        self.intents.bulk.dialog_opened.connect(
-            lambda dialog: templates.attach(dialog.templates_requested, dialog)
-        )
+        for opened in (self.intents.bulk.dialog_opened, self.intents.new_message_opened):
+            opened.connect(lambda dialog: templates.attach(dialog.templates_requested, dialog))
         self.templates = templates
 
     def _build_tray(self, icons: IconSet) -> None:
