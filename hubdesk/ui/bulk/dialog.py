@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -227,7 +227,7 @@ class BulkSendDialog(QDialog):
         """Put a template's text at the message box's cursor."""
         self.template_key.insert(text)
 
-    def template_anchor(self) -> QPoint:
+    def template_anchor(self) -> QRect:
         return self.template_key.anchor()
 
     def prefill_numbers(self, numbers: Sequence[str]) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QKeyEvent,
@@ -309,7 +309,7 @@ class ComposePane(QWidget):
         """Put a template's text at the cursor (one undoable edit), the box focused."""
         self.template_key.insert(text)
 
-    def template_anchor(self) -> QPoint:
+    def template_anchor(self) -> QRect:
         """Where the template popup opens (under the text cursor, screen coordinates)."""
         return self.template_key.anchor()
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCompleter,
@@ -194,8 +194,9 @@ class NewMessageDialog(QDialog):
         self.template_note.setText(f"Starts with: {single_line(text, 120)}")
         self.to_edit.setFocus(Qt.FocusReason.PopupFocusReason)
 
-    def template_anchor(self) -> QPoint:
-        return self.template_button.mapToGlobal(self.template_button.rect().bottomLeft())
+    def template_anchor(self) -> QRect:
+        button = self.template_button
+        return QRect(button.mapToGlobal(button.rect().topLeft()), button.size())
 
     # --- values out ---------------------------------------------------------------
     def message_text(self) -> str:

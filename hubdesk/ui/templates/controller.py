@@ -17,7 +17,7 @@ import builtins
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QObject, QPoint, SignalInstance
+from PySide6.QtCore import QObject, QRect, SignalInstance
 
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.errors import describe_error
@@ -35,7 +35,7 @@ class TemplateTarget(Protocol):
 
     def insert_template(self, text: str) -> None: ...
 
-    def template_anchor(self) -> QPoint: ...
+    def template_anchor(self) -> QRect: ...
 
 
 class TemplatesController(QObject):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -83,11 +83,11 @@ class TemplateKey(QObject):
         insert_at_cursor(self.editor, text)
         self.editor.setFocus(Qt.FocusReason.PopupFocusReason)
 
-    def anchor(self) -> QPoint:
-        """Where the popup opens: under the text cursor, in screen coordinates."""
+    def anchor(self) -> QRect:
+        """Where the popup opens: the text cursor's line, in screen coordinates."""
         editor = self.editor
         rect = editor.cursorRect() if isinstance(editor, QPlainTextEdit) else editor.rect()
-        return editor.mapToGlobal(rect.bottomLeft())
+        return QRect(editor.mapToGlobal(rect.topLeft()), rect.size())
 
 
 class TemplatePopup(QFrame):
@@ -112,6 +112,8 @@ class TemplatePopup(QFrame):
         self.list.setAccessibleName("Templates")
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keys stay in the filter
         self.list.setUniformItemSizes(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.note = plain_label("", self, name="Templates note", wrap=True)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -119,14 +121,22 @@ class TemplatePopup(QFrame):
         layout.addWidget(self.filter)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.note)
-        self.resize(420, 260)
+        self.resize(460, 220)
         self.filter.textChanged.connect(self._refill)
         self.filter.installEventFilter(self)
         self.list.itemClicked.connect(lambda _item: self.choose())
         self._refill()
 
     # --- methods in / values out ----------------------------------------------------
-    def show_at(self, where: QPoint) -> None:
+    def show_at(self, line: QRect) -> None:
+        """Show under ``line`` (screen coordinates), or above it when the window
+        (``parent``) has no room below."""
+        where = line.bottomLeft()
+        room = self.parentWidget()
+        if room is not None:
+            bottom = room.mapToGlobal(room.rect().bottomLeft()).y()
+            if where.y() + self.height() > bottom:
+                where = QPoint(line.left(), max(0, line.top() - self.height()))
         self.move(where)
         self.show()
         self.raise_()
