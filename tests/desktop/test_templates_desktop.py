@@ -6,6 +6,9 @@ in ``test_app_e2e``). With the window focused, XTEST key events: Ctrl+T opens th
 "tab" filters it to the template, Return inserts it into the message box, Return sends.
 The one ``POST /sms/send`` carries the template with Alice's first name filled in, the
 proof that the popup, the insertion and the placeholders worked in the real desktop.
+Then New message (Ctrl+N, a modal dialog): the number typed, Ctrl+T, "late", Return
+starts the message from that template, Return adds the number, Return writes, Return
+sends: the second send carries the template to Alice.
 """
 
 from __future__ import annotations
@@ -46,6 +49,24 @@ def test_ctrl_t_filter_and_return_insert_a_template_that_sends_filled(
         assert len(story.requests("POST", "/sms/send")) == 1
         sent = [m for m in story.sim.state.messages() if m["destination"] == ALICE]
         assert [m["text"] for m in sent] == ["Hi Alice, your table is ready."]
+
+        # New message is modal: its popup must still take the keys
+        story.xdotool("key", "ctrl+n")
+        time.sleep(0.5)
+        story.xdotool("type", "--delay", "20", "07912 345678")
+        story.xdotool("key", "ctrl+t")
+        time.sleep(0.5)
+        story.xdotool("type", "--delay", "20", "late")
+        story.xdotool("key", "Return")  # the template starts the message
+        time.sleep(0.3)
+        story.xdotool("key", "Return")  # adds the number typed
+        time.sleep(0.3)
+        story.xdotool("key", "Return")  # Write message: Alice's conversation, text in
+        time.sleep(1.0)
+        story.xdotool("key", "Return")  # sends it
+        wait_until(lambda: len(story.requests("POST", "/sms/send")) == 2, 10, "the second message")
+        sent = [m for m in story.sim.state.messages() if m["destination"] == ALICE]
+        assert [m["text"] for m in sent][-1] == "Running late, sorry!"
         assert story.stop_app() == 0
     except BaseException:
         print(story.diagnose(request.node.name))

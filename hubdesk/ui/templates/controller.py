@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QRect, SignalInstance
+from PySide6.QtWidgets import QWidget
 
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.errors import describe_error
@@ -36,6 +37,8 @@ class TemplateTarget(Protocol):
     def insert_template(self, text: str) -> None: ...
 
     def template_anchor(self) -> QRect: ...
+
+    def window(self) -> QWidget: ...
 
 
 class TemplatesController(QObject):
@@ -152,7 +155,9 @@ class TemplatesController(QObject):
         when it never was)."""
         if self.popup is not None:
             self.popup.close()
-        popup = TemplatePopup(self.templates, self.window)
+        # Parented to the box's own window: a modal dialog (New message, Bulk send)
+        # would block a popup of the main window.
+        popup = TemplatePopup(self.templates, target.window())
         popup.chosen.connect(target.insert_template)
         popup.destroyed.connect(lambda _o=None: self._forget(popup))
         self.popup = popup

@@ -64,6 +64,9 @@ class TemplateKey(QObject):
         self.editor = editor
         self.sequence = QKeySequence(TEMPLATE_KEY)
         editor.installEventFilter(self)
+        completer = editor.completer() if isinstance(editor, QLineEdit) else None
+        if completer is not None:  # its open list takes the keys: Ctrl+T there too
+            completer.popup().installEventFilter(self)
         editor.setToolTip(f"{TEMPLATE_KEY} inserts a template")
 
     @guarded(False)
@@ -76,6 +79,8 @@ class TemplateKey(QObject):
             return False
         event.accept()
         if kind == QEvent.Type.KeyPress:
+            if watched is not self.editor and isinstance(watched, QWidget):
+                watched.hide()  # the completer's list gives way to the templates
             self.requested.emit()
         return kind == QEvent.Type.KeyPress
 
