@@ -65,8 +65,9 @@ class TemplateKey(QObject):
         self.sequence = QKeySequence(TEMPLATE_KEY)
         editor.installEventFilter(self)
         completer = editor.completer() if isinstance(editor, QLineEdit) else None
-        if completer is not None:  # its open list takes the keys: Ctrl+T there too
-            completer.popup().installEventFilter(self)
+        listed = completer.popup() if completer is not None else None
+        if listed is not None:  # the completer's open list takes the keys: Ctrl+T there too
+            listed.installEventFilter(self)
         editor.setToolTip(f"{TEMPLATE_KEY} inserts a template")
 
     @guarded(False)
