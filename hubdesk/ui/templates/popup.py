@@ -35,6 +35,7 @@ TEMPLATE_KEY = "Ctrl+T"
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _NONE_SAVED = "No templates yet: add them on the Templates page (Ctrl+5)."
 _NO_MATCH = "No template matches."
+VISIBLE_ROWS = 8
 
 
 def insert_at_cursor(editor: QPlainTextEdit | QLineEdit, text: str) -> None:
@@ -111,6 +112,7 @@ class TemplatePopup(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setAccessibleName("Insert template")
         self._templates = list(templates)
+        self._line: QRect | None = None
         self.filter = QLineEdit(self)
         self.filter.setAccessibleName("Filter templates")
         self.filter.setPlaceholderText("Type to filter templates…")
@@ -127,7 +129,7 @@ class TemplatePopup(QFrame):
         layout.addWidget(self.filter)
         layout.addWidget(self.list, 1)
         layout.addWidget(self.note)
-        self.resize(460, 220)
+        self.setFixedWidth(460)
         self.filter.textChanged.connect(self._refill)
         self.filter.installEventFilter(self)
         self.list.itemClicked.connect(lambda _item: self.choose())
@@ -136,14 +138,9 @@ class TemplatePopup(QFrame):
     # --- methods in / values out ----------------------------------------------------
     def show_at(self, line: QRect) -> None:
         """Show under ``line`` (screen coordinates), or above it when the window
-        (``parent``) has no room below."""
-        where = line.bottomLeft()
-        room = self.parentWidget()
-        if room is not None:
-            bottom = room.mapToGlobal(room.rect().bottomLeft()).y()
-            if where.y() + self.height() > bottom:
-                where = QPoint(line.left(), max(0, line.top() - self.height()))
-        self.move(where)
+        (``parent``) has no room below; it stays against the line as the list shrinks."""
+        self._line = line
+        self._place()
         self.show()
         self.raise_()
         self.activateWindow()
@@ -180,6 +177,18 @@ class TemplatePopup(QFrame):
             self.list.setCurrentRow(max(0, min(count - 1, self.list.currentRow() + delta)))
 
     # --- internals --------------------------------------------------------------------
+    def _place(self) -> None:
+        line = self._line
+        if line is None:
+            return
+        where = line.bottomLeft()
+        room = self.parentWidget()
+        if room is not None:
+            bottom = room.mapToGlobal(room.rect().bottomLeft()).y()
+            if where.y() + self.height() > bottom:
+                where = QPoint(line.left(), max(0, line.top() - self.height()))
+        self.move(where)
+
     def _refill(self, *_: object) -> None:
         found = rank_templates(self._templates, self.filter.text())
         self.list.clear()
@@ -192,6 +201,11 @@ class TemplatePopup(QFrame):
             self.list.setCurrentRow(0)
         note = _NONE_SAVED if not self._templates else "" if found else _NO_MATCH
         self.note.setText(note or "Enter inserts · Esc closes")
+        rows = min(max(len(found), 1), VISIBLE_ROWS)  # as tall as the list, up to a limit
+        row = self.list.sizeHintForRow(0) if found else self.fontMetrics().height()
+        self.list.setFixedHeight(rows * row + 2 * self.list.frameWidth() + 2)
+        self.adjustSize()
+        self._place()
 
     @guarded(False)
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
