@@ -124,11 +124,16 @@ async def test_a_missing_value_is_refused_naming_recipient_and_placeholder(
     outbox = await driver.runtime.worker.run(lambda db: db.outbox.all())
     assert not [i for i in outbox if STRANGER in i.destinations]
 
-    # a default fills the gap: sent, with the default
-    compose.editor.setPlainText("Hi {first_name|there}, your table is ready")
+    # saved as a contact meanwhile: the preview follows the address book
+    await driver.intents.contacts.add("Zoe Park", "07912 345678")
+    await driver.until(
+        lambda: compose.preview.preview_text() == "Sends as: Hi Zoe, your table is ready",
+        what="preview with the new contact's name",
+    )
+
     compose.request_send()
     await driver.until(lambda: len(driver.posts("/api/sms/send")) == before + 1, what="sent")
-    assert driver.posts("/api/sms/send")[-1]["form"]["text"] == ["Hi there, your table is ready"]
+    assert driver.posts("/api/sms/send")[-1]["form"]["text"] == ["Hi Zoe, your table is ready"]
 
 
 @in_loop
