@@ -31,6 +31,7 @@ from hubdesk.ui.shell.window import MainWindow
 if TYPE_CHECKING:
     from hubdesk.app.firstpaint import FirstFrame
     from hubdesk.app.runtime import Runtime, TransportFactory
+    from hubdesk.core.contacts import ContactBook
     from hubdesk.core.notify import NotificationPolicy
     from hubdesk.domain import Sms
     from hubdesk.sim import SimServer
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from hubdesk.ui.shell.notifications import Notifier
     from hubdesk.ui.shell.notify_actions import NotificationActions
     from hubdesk.ui.shell.tray import TrayIcon
+    from hubdesk.ui.templates.controller import TemplatesController
 
 log = logging.getLogger(__name__)
 DB_FILE = DATABASE_FILE  # kept for older imports; the path is store.profile.database_path
@@ -106,6 +108,7 @@ class AppShell:
         self.notifier: Notifier | None = None
         self.notify_actions: NotificationActions | None = None
         self.policy: NotificationPolicy | None = None
+        self.templates: TemplatesController | None = None
 
     # --- the first frame --------------------------------------------------------------
     def adopt(self, frame: FirstFrame) -> None:
@@ -185,6 +188,7 @@ class AppShell:
         self.window = window = self.window or MainWindow(icons)
         self.controller = controller = MainController(window, runtime, contacts)
         self.intents = Intents(window, controller, runtime, contacts)
+        self._build_templates(worker, contacts)
         self._build_tray(icons)
         self._wire(events)
         window.quit_requested.connect(self.quit)
@@ -313,6 +317,20 @@ class AppShell:
         notices = policy.decide(messages, names, runtime.settings.current, datetime.now())
         for notice in notices:
             self.notifier.show(notice)
+
+    def _build_templates(self, worker: DbWorker, contacts: ContactBook) -> None:
+        """The Templates page, the Ctrl+T popup (compose, Bulk send, New message) and the compose
+        preview's recipient (``ui.templates.controller``)."""
+        from hubdesk.core.templates import TemplateBook
+        from hubdesk.ui.templates.controller import TemplatesController
+
+        assert self.window is not None and self.controller is not None
+        assert self.intents is not None
+        templates = TemplatesController(self.window, TemplateBook(worker), contacts)
+        self.controller.partner_opened.connect(templates.show_partner)
+        for opened in (self.intents.bulk.dialog_opened, self.intents.new_message_opened):
+            opened.connect(lambda dialog: templates.attach(dialog.templates_requested, dialog))
+        self.templates = templates
 
     def _build_tray(self, icons: IconSet) -> None:
         window, intents = self.window, self.intents

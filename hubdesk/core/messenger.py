@@ -218,18 +218,44 @@ class Messenger:
         uuid: str | None = None,
     ) -> SendReceipt:
         """Check, queue (committed), try to send now; clears the draft and remembers the
-        sender ID for the conversation. ``uuid`` makes a double-click queue it once."""
+        sender ID for the conversation. ``uuid`` makes a double-click queue it once.
+
+        ``text`` is as the user wrote it: its placeholders (``{first_name}``, ``{date}``...)
+        are filled from the address book (as ``send_later`` does); ``InvalidInput``, with
+        nothing queued, when one has no value or the text has a stray brace."""
         ready = await self._checked(destination, text, sender_id)
         digits = ready.destination.digits
+        filled, written = await self._filled(ready, text, None)
         try:
             result = await self._sender.submit(
-                ready.sender_id, digits, ready.text, override_optout=override_optout, uuid=uuid
-            )
+                ready.sender_id, digits, filled, override_optout=override_optout, uuid=uuid,
+                template_text=written,
+            )  # fmt: skip
         except SyncOptedOut:  # the outbox refuses opted-out numbers (one check, one place)
             raise OptedOut(digits, f"{OPTED_OUT[:-1]}; the message was not sent.") from None
         assert result.item is not None  # a single send either queues or raises
         await self._worker.run(lambda db: _after_send(db, digits, ready.sender_id))
         return SendReceipt(result.item, ready.destination, ready.sender_id, ready.note)
+
+    async def _filled(
+        self, ready: Prepared, text: str, when: datetime | None
+    ) -> tuple[str, str | None]:
+        """The text to send (placeholders filled for ``ready``'s number at ``when``, or
+        now) and the text as written when it had placeholders (else None)."""
+        from hubdesk.core.personalised import Personaliser
+        from hubdesk.domain.placeholders import TemplateSyntaxError, parse
+
+        try:
+            parsed = parse(text)
+        except TemplateSyntaxError as exc:
+            raise InvalidInput(str(exc)) from None
+        if not parsed.has_placeholders:
+            return parsed.fill({}), None
+        moment = when.astimezone() if when is not None else None
+        filled = await Personaliser(self._worker).one(
+            parsed, ready.sender_id, ready.destination, moment
+        )
+        return filled, text
 
     async def retry_entry(self, entry: ThreadEntry) -> OutboxItem:
         """Retry a failed bubble: THE one retry action.

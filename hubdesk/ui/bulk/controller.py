@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 
 from hubdesk.core.bulk import BulkSender
 from hubdesk.core.contacts import ContactBook
@@ -29,6 +29,15 @@ __all__ = ["BulkController"]
 
 
 class BulkController(QObject):
+    """Opens the Bulk send dialog and runs its plan and send.
+
+    Signals:
+        dialog_opened(object): a new ``BulkSendDialog`` was opened (for Ctrl+T's
+            templates, wired in ``app.shell``).
+    """
+
+    dialog_opened = Signal(object)
+
     def __init__(self, window: MainWindow, services: Services, contacts: ContactBook) -> None:
         super().__init__(window)
         self.window = window
@@ -52,6 +61,7 @@ class BulkController(QObject):
         dialog.finished.connect(lambda _r: self._forget(dialog))
         self.dialog = dialog
         dialog.open()
+        self.dialog_opened.emit(dialog)
         spawn(self._fill(dialog), name="ui-bulk-contacts")
         return dialog
 
@@ -79,16 +89,33 @@ class BulkController(QObject):
 
     @async_slot(on_error=_on_error)
     async def plan(self, inputs: BulkInputs) -> None:
+        """The report; a text with placeholders (or braces) is also planned per
+        recipient (``BulkSender.personalise``): their own texts and parts, and who has
+        no value for a placeholder."""
         dialog = self.dialog
-        plan = await self._sender().plan(
+        sender = self._sender()
+        csv_path = Path(inputs.csv_path) if inputs.csv_path else None
+        plan = await sender.plan(
             inputs.text,
             contacts=inputs.contacts,
             groups=inputs.groups,
             pasted=inputs.pasted,
-            csv_path=Path(inputs.csv_path) if inputs.csv_path else None,
+            csv_path=csv_path,
         )
+        personal = None
+        if ("{" in inputs.text or "}" in inputs.text) and inputs.sender_id is not None:
+            personal = await sender.personalise(
+                inputs.text,
+                inputs.sender_id,
+                contacts=inputs.contacts,
+                groups=inputs.groups,
+                pasted=inputs.pasted,
+                csv_path=csv_path,
+            )
+            if not personal.parsed.has_placeholders:
+                personal = None  # only "{{" escapes: one text for everyone
         if dialog is not None and dialog is self.dialog:
-            dialog.show_plan(plan)
+            dialog.show_plan(plan, personal)
 
     @async_slot(on_error=_on_error)
     async def send(self, request: BulkSendRequest) -> None:
@@ -96,9 +123,15 @@ class BulkController(QObject):
         people = request.plan.recipients
         if dialog is not None:
             dialog.show_progress(0, 0, f"Sending to {people} recipient{'s' * (people != 1)}…")
-        result = await self._sender().send_bulk(
-            request.plan, request.sender_id, request.text, uuid=uuid.uuid4().hex
-        )
+        key = uuid.uuid4().hex
+        if request.personal is not None:
+            result = await self._sender().send_personalised(
+                request.personal, request.sender_id, uuid=key
+            )
+        else:
+            result = await self._sender().send_bulk(
+                request.plan, request.sender_id, request.text, uuid=key
+            )
         self.services.poke()  # the sent messages come back with the next poll
         if dialog is not None and dialog is self.dialog:
             dialog.show_result(result)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,12 +36,14 @@ from PySide6.QtWidgets import (
 )
 
 from hubdesk.core.bulk import BulkPlan, BulkResult
+from hubdesk.core.personalised import PersonalisedPlan
 from hubdesk.domain import Contact, OutboxState, SenderId
 from hubdesk.domain.segments import analyse
 from hubdesk.ui.bulk.recipients import BulkRecipients
 from hubdesk.ui.bulk.report import (
     BulkInputs,
     BulkSendRequest,
+    refusal,
     report_lines,
     report_model,
     totals_text,
@@ -51,6 +53,7 @@ from hubdesk.ui.messages.meter import SegmentMeter
 from hubdesk.ui.qt.fields import Tone, plain_label, set_tone
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.tables import make_table
+from hubdesk.ui.templates.popup import TemplateKey
 
 __all__ = ["BulkSendDialog", "Step"]
 
@@ -74,10 +77,12 @@ class BulkSendDialog(QDialog):
     Signals:
         plan_requested(object): "Check recipients": the ``BulkInputs`` to plan.
         send_requested(object): "Send now" on a checked plan: the ``BulkSendRequest``.
+        templates_requested(): Ctrl+T in the message box (insert a template).
     """
 
     plan_requested = Signal(object)
     send_requested = Signal(object)
+    templates_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None, icons: IconSet | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +90,7 @@ class BulkSendDialog(QDialog):
         self.setAccessibleName("Bulk send")
         self.setModal(True)
         self.plan: BulkPlan | None = None
+        self.personal: PersonalisedPlan | None = None
         self._inputs: BulkInputs | None = None
         self._busy = False
         self.pages = QStackedWidget(self)
@@ -100,6 +106,8 @@ class BulkSendDialog(QDialog):
         self.text.setPlaceholderText("Type the message every recipient gets")
         self.text.setTabChangesFocus(True)
         self.text.setFixedHeight(110)
+        self.template_key = TemplateKey(self.text)
+        self.template_key.requested.connect(self.templates_requested)
         self.meter = SegmentMeter(page)
         self.compose_note = plain_label("", page, name="What is missing", wrap=True)
         form = QFormLayout()
@@ -215,6 +223,13 @@ class BulkSendDialog(QDialog):
     def set_text(self, text: str) -> None:
         self.text.setPlainText(text)
 
+    def insert_template(self, text: str) -> None:
+        """Put a template's text at the message box's cursor."""
+        self.template_key.insert(text)
+
+    def template_anchor(self) -> QRect:
+        return self.template_key.anchor()
+
     def prefill_numbers(self, numbers: Sequence[str]) -> None:
         """Start with these numbers pasted (New message to several people): their tab
         is shown and the message box has the focus, as the note says what is missing."""
@@ -224,20 +239,24 @@ class BulkSendDialog(QDialog):
             self.recipients.setCurrentWidget(tab)
         self.text.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def show_plan(self, plan: BulkPlan) -> None:
-        """The container's answer to ``plan_requested``: show the pre-send report."""
+    def show_plan(self, plan: BulkPlan, personal: PersonalisedPlan | None = None) -> None:
+        """The container's answer to ``plan_requested``: show the pre-send report
+        (``personal``: each recipient's own text, for a text with placeholders)."""
         self._busy = False
         if self._inputs is None:
             self._inputs = self.inputs()
-        self.plan = plan
-        self.totals.setText(totals_text(plan))
-        self.report_summary.setText(plan.summary())
-        lines = report_lines(plan)
+        self.plan, self.personal = plan, personal
+        self.totals.setText(totals_text(plan, personal))
+        summary = personal.summary() if personal is not None else plan.summary()
+        lines = report_lines(plan, personal)
         self.report.set_rows(lines)
         self.report_table.setVisible(bool(lines))
         if not plan.recipients:
-            self.report_summary.setText(plan.summary() + " There is nobody left to send to.")
-        set_tone(self.report_summary, "warning" if lines or plan.too_many else "muted")
+            summary += " There is nobody left to send to."
+        refused = refusal(personal)
+        self.report_summary.setText(refused or summary)
+        tone: Tone = "error" if refused else "warning" if lines or plan.too_many else "muted"
+        set_tone(self.report_summary, tone)
         self._go(Step.REPORT)
 
     def show_progress(self, done: int = 0, total: int = 0, message: str = "") -> None:
@@ -291,7 +310,12 @@ class BulkSendDialog(QDialog):
         )
 
     def _can_confirm(self) -> bool:
-        return self.plan is not None and self.plan.recipients > 0 and not self.plan.too_many
+        return (
+            self.plan is not None
+            and self.plan.recipients > 0
+            and not self.plan.too_many
+            and refusal(self.personal) is None
+        )
 
     def missing(self) -> str | None:
         inputs = self.inputs()
@@ -320,7 +344,9 @@ class BulkSendDialog(QDialog):
             if sender is None:
                 return
             self._busy = True
-            self.send_requested.emit(BulkSendRequest(self.plan, sender, self._inputs.text))
+            self.send_requested.emit(
+                BulkSendRequest(self.plan, sender, self._inputs.text, self.personal)
+            )
             if self._busy and self.step() == Step.CONFIRM:  # no answer yet
                 self.show_progress()
         elif step == Step.RESULT:
@@ -338,14 +364,15 @@ class BulkSendDialog(QDialog):
     # --- internals ----------------------------------------------------------------
     def _go(self, step: int) -> None:
         if step == Step.COMPOSE:
-            self.plan = None
+            self.plan = self.personal = None
         if step == Step.CONFIRM and self.plan is not None and self._inputs is not None:
             plan, inputs = self.plan, self._inputs
             people = "recipient" if plan.recipients == 1 else "recipients"
             self.confirm_question.setText(
                 f"Send to {plan.recipients} {people} from {inputs.sender_id}?"
             )
-            self.confirm_detail.setText(f"{totals_text(plan)}. This cannot be undone or recalled.")
+            totals = totals_text(plan, self.personal)
+            self.confirm_detail.setText(f"{totals}. This cannot be undone or recalled.")
             set_tone(self.confirm_detail, "normal")
             self.preview.setPlainText(inputs.text)
         self.pages.setCurrentIndex(step)

@@ -1,7 +1,10 @@
 """The compose pane: sender id, text with a live segment meter, GSM-safe fix-up, send.
 
 Dumb widget: values in through ``set_*`` methods, intent out through
-``send_requested(sender_id, text)`` and ``draft_changed(text)`` (debounced).
+``send_requested(sender_id, text)`` and ``draft_changed(text)`` (debounced). Templates:
+Ctrl+T emits ``templates_requested`` and :meth:`ComposePane.insert_template` puts one at
+the cursor; the text as sent (placeholders filled) is previewed under the box and is
+what the meter counts (``compose_preview``).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QKeyEvent,
@@ -40,6 +43,7 @@ from hubdesk.domain.segments import (
     unicode_positions,
 )
 from hubdesk.domain.text import one_line
+from hubdesk.ui.messages.compose_preview import ComposePreview
 from hubdesk.ui.messages.meter import SegmentMeter
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.overrides import guarded
@@ -131,11 +135,13 @@ class ComposePane(QWidget):
         draft_changed(str): the text, debounced by ``DRAFT_DEBOUNCE_MS`` (at once on
             :meth:`flush_draft` and after a send).
         sender_changed(): another sender ID was picked.
+        templates_requested(): Ctrl+T in the message box (insert a template).
     """
 
     send_requested = Signal(str, str)
     draft_changed = Signal(str)
     sender_changed = Signal()
+    templates_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None, icons: IconSet | None = None) -> None:
         super().__init__(parent)
@@ -172,6 +178,12 @@ class ComposePane(QWidget):
         self._highlighter = UnicodeHighlighter(
             self.editor.document(), colors_for(self.palette()).warning
         )
+
+        from hubdesk.ui.templates.popup import TemplateKey
+
+        self.template_key = TemplateKey(self.editor)
+        self.template_key.requested.connect(self.templates_requested)
+        self.preview = ComposePreview(self)
 
         self.notice = QLabel(self)
         self.notice.setTextFormat(Qt.TextFormat.PlainText)
@@ -221,6 +233,7 @@ class ComposePane(QWidget):
         layout.setSpacing(4)
         layout.addLayout(top)
         layout.addWidget(self.editor, 1)
+        layout.addWidget(self.preview)
         layout.addLayout(bottom)
         self.setAccessibleName("Compose message")
         self.sender_combo.currentIndexChanged.connect(self._update_state)
@@ -288,6 +301,24 @@ class ComposePane(QWidget):
             set_tooltip(self.charge_label, detail)
             self.charge_label.setAccessibleDescription(detail)
         self.charge_label.setVisible(charge is not None)
+
+    def set_recipient(self, digits: str | None, contact_name: str | None = None) -> None:
+        """Whom the text goes to (E.164 digits, the contact's name or None), for the
+        preview of its placeholders and the flag of a number that cannot take texts."""
+        self.preview.set_recipient(digits, contact_name)
+        self._update_state()
+
+    def insert_template(self, text: str) -> None:
+        """Put a template's text at the cursor (one undoable edit), the box focused."""
+        self.template_key.insert(text)
+
+    def template_anchor(self) -> QRect:
+        """Where the template popup opens (under the text cursor, screen coordinates)."""
+        return self.template_key.anchor()
+
+    def expanded_text(self) -> str:
+        """The text as it will be sent (placeholders filled for the open conversation)."""
+        return self.preview.expanded(self.text(), self.sender_id())
 
     def set_offline(self, offline: bool) -> None:
         """Offline: the button queues instead of sending, and a note says so."""
@@ -366,7 +397,7 @@ class ComposePane(QWidget):
         if sender is None or not self.can_send():
             return
         text = self.text()
-        note = long_message_note(analyse(text))
+        note = long_message_note(analyse(self.expanded_text()))
         if note is not None and self._long_warned != text:
             self._long_warned = text  # the next press sends it: a non-modal confirmation
             self._update_notice()
@@ -413,7 +444,7 @@ class ComposePane(QWidget):
 
     def _update_state(self, *_: object) -> None:
         text = self.text()
-        info = analyse(text)
+        info = analyse(self.expanded_text())  # what the recipient gets is what is counted
         self.meter.show_info(info)
         self.send_button.setText("Queue" if self._offline else "Send")
         self.send_button.setAccessibleName("Queue message" if self._offline else "Send message")
@@ -433,7 +464,7 @@ class ComposePane(QWidget):
         text = self.text()
         if self._long_warned is None or self._long_warned != text:
             return None
-        note = long_message_note(analyse(text))
+        note = long_message_note(analyse(self.expanded_text()))
         return None if note is None else f"{note} Press Send again to send it."
 
     def _color_charge(self) -> None:

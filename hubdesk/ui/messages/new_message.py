@@ -5,13 +5,19 @@ the UK are allowed for SMS, with a visible note ("Not a UK number (+1): SMS only
 unavailable"). Enter adds the typed number (or the chosen contact) to the recipients;
 "Write message" (or Enter on an empty field) emits ``compose_requested(list of digits)``
 and closes. Open it with ``open()``.
+
+A number texts probably do not reach (a landline, a premium-rate, shared-cost or
+personal number: ``domain.numbers.sms_reachability``) is flagged as it is typed and in
+the recipient list ("landline — usually cannot receive SMS"); a mobile is quiet.
+"Template…" (or Ctrl+T in "To") emits ``templates_requested``; the chosen text
+(:meth:`NewMessageDialog.insert_template`) starts the message (:meth:`message_text`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCompleter,
@@ -27,9 +33,11 @@ from PySide6.QtWidgets import (
 
 from hubdesk.domain import Contact
 from hubdesk.domain.numbers import NumberError, PhoneNumber, format_number, parse_number
+from hubdesk.ui.messages.compose_preview import reach_flag
 from hubdesk.ui.messages.conversations import single_line
 from hubdesk.ui.qt.fields import Tone, non_uk_note, plain_label, sentence, set_tone
 from hubdesk.ui.qt.overrides import guarded
+from hubdesk.ui.templates.popup import TEMPLATE_KEY, TemplateKey
 
 __all__ = ["NewMessageDialog", "contact_choice"]
 
@@ -48,9 +56,11 @@ class NewMessageDialog(QDialog):
     Signals:
         compose_requested(list): "Write message": the recipients' E.164 digits (one
             opens its conversation, several a bulk send).
+        templates_requested(): "Template…" or Ctrl+T: choose a text to start with.
     """
 
     compose_requested = Signal(list)
+    templates_requested = Signal()
 
     def __init__(self, contacts: Iterable[Contact] = (), parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,6 +95,14 @@ class NewMessageDialog(QDialog):
         self.remove_button.setAccessibleName("Remove recipient")
         self.remove_button.setAutoDefault(False)
 
+        self._template_text = ""
+        self.template_button = QPushButton("Te&mplate…", self)
+        self.template_button.setAccessibleName("Start from a template")
+        self.template_button.setToolTip(f"Start the message from a template ({TEMPLATE_KEY})")
+        self.template_button.setAutoDefault(False)
+        self.template_note = plain_label("", self, name="Template chosen", wrap=True)
+        self.template_key = TemplateKey(self.to_edit)
+
         self.buttons = QDialogButtonBox(self)
         self.write_button = self.buttons.addButton(
             "&Write message", QDialogButtonBox.ButtonRole.AcceptRole
@@ -108,6 +126,10 @@ class NewMessageDialog(QDialog):
         layout.addLayout(to_row)
         layout.addWidget(self.note)
         layout.addLayout(list_row)
+        template_row = QHBoxLayout()
+        template_row.addWidget(self.template_button)
+        template_row.addWidget(self.template_note, 1)
+        layout.addLayout(template_row)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(460)
 
@@ -118,6 +140,8 @@ class NewMessageDialog(QDialog):
         self.to_edit.textChanged.connect(self._update)
         self.to_edit.installEventFilter(self)
         self.add_button.clicked.connect(self.add_typed)
+        self.template_button.clicked.connect(self.templates_requested)
+        self.template_key.requested.connect(self.templates_requested)
         self.remove_button.clicked.connect(self.remove_selected)
         self.completer.activated[str].connect(self._completion_chosen)  # type: ignore[index]
         self.write_button.clicked.connect(self.accept)
@@ -154,6 +178,9 @@ class NewMessageDialog(QDialog):
         label = f"{single_line(name, 80)} ({number})" if name else str(number)
         if not number.is_uk:
             label += f" — {non_uk_note(number)}"
+        flag = reach_flag(number)
+        if flag is not None:
+            label += f" — {flag}"
         item = QStandardItem(label)
         item.setEditable(False)
         item.setData(number.digits, DIGITS_ROLE)
@@ -161,7 +188,21 @@ class NewMessageDialog(QDialog):
         self._update()
         return True
 
+    def insert_template(self, text: str) -> None:
+        """The chosen template: the message starts with it."""
+        self._template_text = text
+        self.template_note.setText(f"Starts with: {single_line(text, 120)}")
+        self.to_edit.setFocus(Qt.FocusReason.PopupFocusReason)
+
+    def template_anchor(self) -> QRect:
+        button = self.template_button
+        return QRect(button.mapToGlobal(button.rect().topLeft()), button.size())
+
     # --- values out ---------------------------------------------------------------
+    def message_text(self) -> str:
+        """The text the message starts with (a template chosen here), or ""."""
+        return self._template_text
+
     def digits(self) -> list[str]:
         found = (
             self.recipients.item(r).data(DIGITS_ROLE) for r in range(self.recipients.rowCount())
@@ -246,7 +287,10 @@ class NewMessageDialog(QDialog):
                 else:
                     self._say(sentence(str(exc)), "error")
             else:
-                if number.is_uk:
+                flag = reach_flag(number)
+                if flag is not None:
+                    self._say(f"{number}: {flag.removeprefix('⚠ ')}", "warning")
+                elif number.is_uk:
                     self._say(f"✓ {number}", "ok")
                 else:
                     self._say(non_uk_note(number), "warning")

@@ -2,9 +2,9 @@
 Documents folder (``QStandardPaths``), never the program's folder.
 
 Every import and export dialog (conversation CSV, contacts import and export, the bulk
-send's CSV) is passed through :func:`prepare` right after it is made: it starts in
-:func:`start_folder` and, when a file is chosen, remembers that file's folder. The
-memory is one folder for every kind of file, kept in the settings
+send's CSV, templates import and export) is passed through :func:`prepare` right after
+it is made: it starts in :func:`start_folder` and, when a file is chosen, remembers that
+file's folder. The memory is one folder for every kind of file, kept in the settings
 (``AppSettings.last_folder``) by :class:`SettingsFolders`; the main controller installs
 it with :func:`use_folder_memory`. Without one (a page shown alone), dialogs start in
 Documents and remember nothing.

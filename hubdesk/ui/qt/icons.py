@@ -58,6 +58,7 @@ FALLBACKS: dict[str, str] = {
     "sender-id": "SP_FileDialogInfoView",
     "bulk-send": "SP_ArrowForward",
     "history": "SP_BrowserReload",
+    "templates": "SP_FileDialogListView",
     "settings": "SP_FileDialogDetailedView",
     "retry": "SP_BrowserReload",
     "failed": "SP_MessageBoxCritical",

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from hubdesk.core.contacts import ContactBook
@@ -46,7 +46,14 @@ class IntentServices(Protocol):
 
 
 class Intents(QObject):
-    """Handles links and the window's requests that open a dialog."""
+    """Handles links and the window's requests that open a dialog.
+
+    Signals:
+        new_message_opened(object): a ``NewMessageDialog`` was opened (for its
+            templates, wired in ``app.shell``).
+    """
+
+    new_message_opened = Signal(object)
 
     def __init__(
         self,
@@ -131,10 +138,13 @@ class Intents(QObject):
             self.new_message_dialog.close()
         dialog = NewMessageDialog((), self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.compose_requested.connect(self.compose_numbers)
+        dialog.compose_requested.connect(
+            lambda numbers: self.compose_numbers(numbers, dialog.message_text())
+        )
         dialog.finished.connect(lambda _r: self._forget(dialog))
         self.new_message_dialog = dialog
         dialog.open()
+        self.new_message_opened.emit(dialog)
         spawn(self._fill_contacts(dialog), name="ui-new-message-contacts")
         return dialog
 
@@ -147,11 +157,25 @@ class Intents(QObject):
         if self.new_message_dialog is dialog:
             self.new_message_dialog = None
 
-    def compose_numbers(self, numbers: Sequence[str]) -> None:
+    def compose_numbers(self, numbers: Sequence[str], text: str = "") -> None:
+        """One number opens its conversation, several open Bulk send; ``text`` (a
+        template chosen in New message) goes in at the message box's cursor."""
         if len(numbers) > 1:
-            self.bulk.open(numbers)
+            dialog = self.bulk.open(numbers)
+            if text:
+                dialog.insert_template(text)
         elif numbers:
             self.controller.text_number(numbers[0])
+            if text:
+                self._insert_when_open(numbers[0], text)
+
+    def _insert_when_open(self, digits: str, text: str) -> None:
+        def insert(partner: str) -> None:
+            self.controller.partner_opened.disconnect(insert)
+            if partner == digits:
+                self.window.messages_page.compose.insert_template(text)
+
+        self.controller.partner_opened.connect(insert)
 
     # --- contacts, export -----------------------------------------------------------
     def add_contact(self, partner: str) -> None:

@@ -1,5 +1,5 @@
-"""The main window's pages other than Messages (Contacts, Sender IDs, Calls), built on
-first use: ``LazyPages``, mixed into ``MainWindow``.
+"""The main window's pages other than Messages (Contacts, Sender IDs, Calls, Templates),
+built on first use: ``LazyPages``, mixed into ``MainWindow``.
 
 A page is built when shown (``MainWindow.show_page``) or first asked for (:meth:`page`,
 ``contacts_page``, ``senders_page``, ``calls_page``), so that neither it nor the dialogs
@@ -18,19 +18,21 @@ if TYPE_CHECKING:
     from hubdesk.ui.contacts.page import ContactsPage
     from hubdesk.ui.qt.icons import IconSet
     from hubdesk.ui.senders.page import SenderIdsPage
+    from hubdesk.ui.templates.page import TemplatesPage
 
 __all__ = ["CALLS", "CONTACTS", "MESSAGES", "PAGES", "PAGE_ICONS", "PAGE_NAMES",
-           "SENDER_IDS", "LazyPages", "PageName"]  # fmt: skip
+           "SENDER_IDS", "TEMPLATES", "LazyPages", "PageName"]  # fmt: skip
 
-PAGES = ("Messages", "Contacts", "Sender IDs", "Calls")
-PAGE_ICONS = ("new-message", "contacts", "sender-id", "history")
-MESSAGES, CONTACTS, SENDER_IDS, CALLS = range(4)
-PageName = Literal["messages", "contacts", "senders", "calls"]
+PAGES = ("Messages", "Contacts", "Sender IDs", "Calls", "Templates")
+PAGE_ICONS = ("new-message", "contacts", "sender-id", "history", "templates")
+MESSAGES, CONTACTS, SENDER_IDS, CALLS, TEMPLATES = range(5)
+PageName = Literal["messages", "contacts", "senders", "calls", "templates"]
 PAGE_NAMES: dict[str, int] = {
     "messages": MESSAGES,
     "contacts": CONTACTS,
     "senders": SENDER_IDS,
     "calls": CALLS,
+    "templates": TEMPLATES,
 }
 _W = TypeVar("_W", bound=QWidget)
 
@@ -63,6 +65,13 @@ class LazyPages:
         from hubdesk.ui.calls.page import CallHistoryPage
 
         return self._page_as(CALLS, CallHistoryPage)
+
+    @property
+    def templates_page(self) -> TemplatesPage:
+        """The Templates page (built now if it was not yet)."""
+        from hubdesk.ui.templates.page import TemplatesPage
+
+        return self._page_as(TEMPLATES, TemplatesPage)
 
     def page(self, which: int | PageName) -> QWidget:
         """The widget of page ``which`` (an index or a name of ``PAGE_NAMES``), building
@@ -97,6 +106,10 @@ class LazyPages:
             from hubdesk.ui.senders.page import SenderIdsPage
 
             return SenderIdsPage(icons=self.icons)
+        if index == TEMPLATES:
+            from hubdesk.ui.templates.page import TemplatesPage
+
+            return TemplatesPage(icons=self.icons)
         from hubdesk.ui.calls.page import CallHistoryPage
 
         return CallHistoryPage(icons=self.icons)
@@ -113,7 +126,7 @@ class LazyPages:
 
     # --- methods in ---------------------------------------------------------------
     def set_page(self, index: int, widget: QWidget) -> None:
-        """Plug in a page (Contacts, Sender IDs, Calls) in place of the one there."""
+        """Plug in a page (Contacts, Sender IDs, Calls, Templates) in place of the one there."""
         self._placeholders.pop(index, None)
         self._replace(index, widget)
         widget.setAccessibleName(PAGES[index])

@@ -34,6 +34,7 @@ from hubdesk.ui.shell.pages import (
     PAGE_NAMES,
     PAGES,
     SENDER_IDS,
+    TEMPLATES,
     LazyPages,
     PageName,
 )
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from hubdesk.ui.shell.toast import Toast
 
 __all__ = ["APP_TITLE", "CALLS", "CONTACTS", "MESSAGES", "PAGES", "PAGE_ICONS", "PAGE_NAMES",
-           "SENDER_IDS", "MainWindow", "PageName"]  # fmt: skip
+           "SENDER_IDS", "TEMPLATES", "MainWindow", "PageName"]  # fmt: skip
 
 APP_TITLE = "HubDesk"
 Shortcut = str | QKeySequence.StandardKey
@@ -58,8 +59,8 @@ class MainWindow(LazyPages, QMainWindow):
         settings_requested(): Edit > Settings… (Ctrl+,).
         sign_out_requested(): File > Sign out (reads "Sign in…" while signed out).
         quit_requested(): File > Quit (Ctrl+Q), or the window closed without a tray.
-        page_changed(int): the page now shown: ``MESSAGES``, ``CONTACTS``, ``SENDER_IDS``
-            or ``CALLS``.
+        page_changed(int): the page now shown: ``MESSAGES``, ``CONTACTS``, ``SENDER_IDS``,
+            ``CALLS`` or ``TEMPLATES``.
         next_unread_requested(): View > Next unread (Alt+Down).
         previous_unread_requested(): View > Previous unread (Alt+Up).
         hidden_to_tray(): the window was closed into the tray.
@@ -98,7 +99,7 @@ class MainWindow(LazyPages, QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.messages_page)
         self._placeholders: dict[int, QWidget] = {}
-        for index in (CONTACTS, SENDER_IDS, CALLS):
+        for index in (CONTACTS, SENDER_IDS, CALLS, TEMPLATES):
             placeholder = QWidget()
             placeholder.setAccessibleName(PAGES[index])
             self._placeholders[index] = placeholder
@@ -152,7 +153,7 @@ class MainWindow(LazyPages, QMainWindow):
         self.add_contact_action.triggered.connect(page.add_open_to_contacts)
 
     def _build_page_actions(self) -> list[QAction]:
-        """Messages, Contacts, Sender IDs, Calls (Ctrl+1..4): one checked at a time."""
+        """Messages, Contacts, Sender IDs, Calls, Templates (Ctrl+1..5): one checked."""
         actions: list[QAction] = []
         group = QActionGroup(self)
         for i, (name, icon) in enumerate(zip(PAGES, PAGE_ICONS, strict=True)):

@@ -128,3 +128,38 @@ async def test_plan_from_groups_csv_and_send_one_bulk_row(
     assert [r.get("path") for r in posts] == ["/api/sms/bulk-send"]
     outbox = await worker.run(lambda db: db.outbox.all())
     assert len(outbox) == 1
+
+
+@pytest.mark.sim_config(delivery_delay=0)
+async def test_personalised_bulk_fills_each_text_and_refuses_a_missing_value_first(
+    bulk: tuple[BulkSender, DbWorker], sim_state: SimState
+) -> None:
+    sender, worker = bulk
+    await worker.run(lambda db: db.contacts.add("447400123456", "Alice Smith"))
+    await worker.run(lambda db: db.contacts.add("447400123457", "Bob Jones"))
+    main = "447520602706"
+    plan = await sender.personalise(
+        "Hi {first_name}, see you", main, pasted="07400 123456\n07400 123457\n07400 123458"
+    )
+    assert [m.text for m in plan.messages] == ["Hi Alice, see you", "Hi Bob, see you"]
+    assert [e.given for e in plan.missing_values] == ["07400 123458"]
+    sim_state.clear_requests()
+    with pytest.raises(InvalidInput) as refused:
+        await sender.send_personalised(plan, main)
+    said = str(refused.value)
+    assert "{first_name}" in said and "07400 123458" in said and "Nothing was sent" in said
+    assert sim_state.requests() == [] and await worker.run(lambda db: db.outbox.all()) == []
+    with pytest.raises(InvalidInput, match="closes no placeholder"):
+        await sender.personalise("50% } off", main, pasted="07400 123456")
+
+    plan = await sender.personalise(
+        "Hi {first_name|there}", main, pasted="07400 123456\n07400 123458\n02079460123"
+    )
+    assert [m.text for m in plan.messages] == ["Hi Alice", "Hi there", "Hi there"]
+    assert [str(m.reach) for m in plan.flagged] == ["landline — usually cannot receive SMS"]
+    result = await sender.send_personalised(plan, main)
+    assert result.recipients == 3 and result.summary == "Sent to 3 recipients."
+    posts = [r for r in sim_state.requests() if r.get("method") == "POST"]
+    assert [r.get("path") for r in posts] == ["/api/sms/send"] * 3
+    texts = sorted(m["text"] for m in sim_state.messages() if m["text"].startswith("Hi "))
+    assert texts == ["Hi Alice", "Hi there", "Hi there"]

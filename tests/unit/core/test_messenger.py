@@ -169,3 +169,25 @@ async def test_refused_send_can_be_retried(rig: Rig, sim_state: SimState) -> Non
     assert len([x for x in sim_state.messages() if x["text"] == "retry me"]) == 1
     with pytest.raises(InvalidInput):
         await rig.messenger.retry(9999)
+
+
+async def test_send_fills_placeholders_and_refuses_a_missing_value_before_queueing(
+    rig: Rig, sim_state: SimState
+) -> None:
+    await rig.worker.run(lambda db: db.contacts.add("447400123456", "Alice Smith"))
+    m = rig.messenger
+    receipt = await m.send("07400 123456", "Hi {first_name|there}, from {sender}", MAIN)
+    assert receipt.item.text == "Hi Alice, from 07520 602706"
+    assert [x["text"] for x in sim_state.messages() if x["destination"] == "447400123456"][
+        -1
+    ] == "Hi Alice, from 07520 602706"
+    sim_state.clear_requests()
+    with pytest.raises(InvalidInput) as refused:
+        await m.send("07400 999999", "Hi {first_name}", MAIN)
+    assert "{first_name}" in str(refused.value) and "07400 999999" in str(refused.value)
+    assert "nothing was sent" in str(refused.value)
+    with pytest.raises(InvalidInput, match="closes no placeholder"):
+        await m.send("07400 123456", "50% off } today", MAIN)
+    assert sim_state.requests() == []
+    outbox = await rig.worker.run(lambda db: db.outbox.all())
+    assert all("999999" not in "".join(i.destinations) for i in outbox)

@@ -94,3 +94,11 @@ async def remembered_in_the_settings(driver: Driver, documents: Path, tmp_path: 
     contacts.reject()
     reloaded = await store.load()  # stored, not only in memory
     assert reloaded.last_folder == str(elsewhere)
+
+    templates = driver.window.templates_page.choose_export()  # every dialog, new ones too
+    assert directory(templates) == elsewhere
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    templates.selectFile(str(shared / "templates.csv"))
+    templates.accept()
+    await driver.until(lambda: store.current.last_folder == str(shared), what="remembered")

@@ -90,13 +90,20 @@ def test_no_alt_key_does_two_things_on_any_bulk_step(qtbot: QtBot) -> None:
 
 
 def test_no_alt_key_does_two_things_in_the_main_window_on_any_page(qtbot: QtBot) -> None:
-    from hubdesk.ui.shell.window import CALLS, CONTACTS, MESSAGES, SENDER_IDS, MainWindow
+    from hubdesk.ui.shell.window import (
+        CALLS,
+        CONTACTS,
+        MESSAGES,
+        SENDER_IDS,
+        TEMPLATES,
+        MainWindow,
+    )
 
     w = MainWindow()
     qtbot.addWidget(w)
     w.show()
     menus = Counter(k for a in w.menuBar().actions() if (k := mnemonic(a.text())))
-    for page in (MESSAGES, CONTACTS, SENDER_IDS, CALLS):
+    for page in (MESSAGES, CONTACTS, SENDER_IDS, CALLS, TEMPLATES):
         w.show_page(page)
         keys = mnemonics(w) + menus
         assert {k: n for k, n in keys.items() if n > 1} == {}, page
