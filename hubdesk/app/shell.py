@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from hubdesk.store.secrets import SessionVault
     from hubdesk.store.worker import DbWorker
     from hubdesk.sync.events import SyncEvents
+    from hubdesk.ui.scheduled.controller import ScheduledController
     from hubdesk.ui.shell.controller import MainController
     from hubdesk.ui.shell.intents import Intents
     from hubdesk.ui.shell.notifications import Notifier
@@ -99,6 +100,7 @@ class AppShell:
         self.window: MainWindow | None = None
         self.controller: MainController | None = None
         self.intents: Intents | None = None
+        self.scheduled: ScheduledController | None = None  # scheduled and overdue messages
         self.tray: TrayIcon | None = None
         self.notifier: Notifier | None = None
         self.policy: NotificationPolicy | None = None
@@ -140,6 +142,7 @@ class AppShell:
         from hubdesk.store.secrets import KeyringVault, MemoryVault
         from hubdesk.store.worker import DbWorker
         from hubdesk.sync.events import SyncEvents
+        from hubdesk.ui.scheduled.controller import ScheduledController
         from hubdesk.ui.shell.controller import MainController
         from hubdesk.ui.shell.intents import Intents
 
@@ -179,6 +182,7 @@ class AppShell:
         self.window = window = self.window or MainWindow(icons)
         self.controller = controller = MainController(window, runtime, contacts)
         self.intents = Intents(window, controller, runtime, contacts)
+        self.scheduled = ScheduledController(window, runtime, contacts)
         self._build_tray(icons)
         self._wire(events)
         window.quit_requested.connect(self.quit)

@@ -67,6 +67,8 @@ class MessagesPage(QWidget):
         export_requested(str): Export conversation….
         older_requested(): the thread was scrolled to the oldest message it holds.
         retry_requested(object): Retry on a failed bubble: its ``ThreadEntry``.
+        schedule_action_requested(str, object): Edit time / Send now / Cancel on a
+            scheduled bubble: ``"edit"``, ``"send"`` or ``"cancel"``, its ``ThreadEntry``.
     """
 
     conversation_chosen = Signal(str)
@@ -80,6 +82,7 @@ class MessagesPage(QWidget):
     export_requested = Signal(str)
     older_requested = Signal()
     retry_requested = Signal(object)
+    schedule_action_requested = Signal(str, object)
 
     def __init__(self, icons: IconSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -165,6 +168,7 @@ class MessagesPage(QWidget):
         self.header.masked_call_requested.connect(self.masked_call_requested)
         self.thread_view.older_requested.connect(self.older_requested)
         self.thread_view.retry_requested.connect(self.retry_requested)
+        self.thread_view.schedule_action_requested.connect(self.schedule_action_requested)
 
     @property
     def compose(self) -> ComposePane:
