@@ -197,6 +197,8 @@ class AppShell:
         elif window.isVisible():  # shown from the cache, but a tray now holds the app
             window.hide()
         await self._sign_in()
+        controller.sign_in.signed_in.connect(lambda _p: self._resume_work())
+        self._resume_work()
         if self.tray is None and self._use_tray:
             spawn(self._note_no_tray(), name="no-tray-note")
         self.started.set()
@@ -255,6 +257,14 @@ class AppShell:
             return
         if not restored:
             controller.sign_in.open()
+
+    def _resume_work(self) -> None:
+        """Signed in: a bulk send that was going when the app stopped shows its progress;
+        overdue scheduled messages are asked about."""
+        if self.intents is not None:
+            spawn(self.intents.bulk.resume_unfinished(), name="bulk-resume")
+        if self.scheduled is not None:
+            self.scheduled.check_overdue()
 
     async def shutdown(self) -> None:
         """Stop the sync loops, close the HTTP client, then the database."""

@@ -22,6 +22,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hubdesk.core.contacts_io import decode_text
 from hubdesk.core.errors import InvalidInput, NoApprovedSender
@@ -33,6 +34,9 @@ from hubdesk.store.database import Database
 from hubdesk.store.outbox import MAX_BULK_DESTINATIONS
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync.outbox import OutboxSender
+
+if TYPE_CHECKING:
+    from hubdesk.core.personalised import PersonalisedPlan
 
 __all__ = [
     "MAX_BULK_RECIPIENTS",
@@ -286,6 +290,25 @@ class BulkSender:
                 plan.segments,
             )
         return plan
+
+    async def plan_personalised(
+        self,
+        text: str,
+        sender: str,
+        *,
+        contacts: Sequence[Contact] = (),
+        groups: Sequence[str] = (),
+        pasted: str = "",
+        csv_path: Path | None = None,
+    ) -> PersonalisedPlan:
+        """The same inputs as ``plan`` for a text with placeholders: each recipient's
+        own text (``core.bulk_personal``)."""
+        from hubdesk.core.bulk_personal import plan_personalised_inputs
+
+        return await plan_personalised_inputs(
+            self._worker, text, sender, contacts=contacts, groups=groups, pasted=pasted,
+            csv_path=csv_path,
+        )  # fmt: skip
 
     async def send_bulk(
         self, plan: BulkPlan, source: str, text: str, *, uuid: str | None = None

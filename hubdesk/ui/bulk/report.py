@@ -5,10 +5,12 @@ opted-out numbers removed) as table lines, with the "N × k = M" total."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtWidgets import QWidget
 
 from hubdesk.core.bulk import BulkPlan
+from hubdesk.core.personalised import ExclusionKind, PersonalisedPlan
 from hubdesk.domain import Contact
 from hubdesk.domain.numbers import PhoneNumber
 from hubdesk.ui.qt.fields import Tone, country_code, sentence
@@ -16,6 +18,8 @@ from hubdesk.ui.qt.tables import Column, RecordTableModel
 
 __all__ = [
     "BulkInputs",
+    "personal_lines",
+    "personal_totals",
     "BulkSendRequest",
     "ReportLine",
     "report_lines",
@@ -42,11 +46,21 @@ class BulkInputs:
 
 @dataclass(frozen=True, slots=True)
 class BulkSendRequest:
-    """The confirmed send: the plan as shown, from ``sender_id``, with ``text``."""
+    """The confirmed send: the plan as shown, from ``sender_id``, with ``text``; a
+    ``personal`` plan when the text has placeholders (one text per recipient), and
+    ``when`` (aware UTC) for Send later."""
 
-    plan: BulkPlan
+    plan: BulkPlan | None
     sender_id: str
     text: str
+    personal: PersonalisedPlan | None = None
+    when: datetime | None = None
+
+    @property
+    def recipients(self) -> int:
+        if self.personal is not None:
+            return self.personal.recipients
+        return self.plan.recipients if self.plan is not None else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +113,50 @@ def report_lines(plan: BulkPlan) -> list[ReportLine]:
     return lines
 
 
-_TONES: dict[str, Tone] = {"Invalid": "error", "Opted out": "warning", "Outside the UK": "warning"}
+def personal_totals(plan: PersonalisedPlan) -> str:
+    """``"12 recipients, each their own text: 14 messages"``."""
+    return (
+        f"{_plural(plan.recipients, 'recipient')}, each their own text: "
+        f"{_plural(plan.total_parts, 'message')}"
+    )
+
+
+def personal_lines(plan: PersonalisedPlan, previews: int = 3) -> list[ReportLine]:
+    """A few recipients' own texts (with their parts), then who is left out and why,
+    then the numbers that probably cannot receive texts."""
+    lines = [
+        ReportLine(
+            "Preview",
+            m.number.national(),
+            m.name or m.origin,
+            f"{m.text} ({_plural(m.segments.parts, 'part')})",
+        )
+        for m in plan.previews(previews)
+    ]
+    kinds = {
+        ExclusionKind.NO_VALUE: "No value",
+        ExclusionKind.INVALID: "Invalid",
+        ExclusionKind.OPTED_OUT: "Opted out",
+        ExclusionKind.DUPLICATE: "Duplicate",
+    }
+    lines += [
+        ReportLine(kinds[e.kind], e.given, e.origin, sentence(e.reason)) for e in plan.excluded
+    ]
+    lines += [
+        ReportLine("May not receive", m.number.national(), m.name or m.origin, str(m.reach))
+        for m in plan.flagged
+        if m.reach is not None
+    ]
+    return lines
+
+
+_TONES: dict[str, Tone] = {
+    "No value": "error",
+    "May not receive": "warning",
+    "Invalid": "error",
+    "Opted out": "warning",
+    "Outside the UK": "warning",
+}
 
 
 def report_model(parent: QWidget | None = None) -> RecordTableModel[ReportLine]:
