@@ -38,7 +38,7 @@ class SendLaterButton(QToolButton):
         super().__init__(parent)
         self._clock = clock
         self.dialog: SendTimeDialog | None = None
-        self.setText("Send later…")
+        self.setText("Send &later…")  # Alt+L opens the menu
         self.setAccessibleName("Send later")
         self.setToolTip("Schedule the message: it is queued now and sent at the time you pick")
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)
