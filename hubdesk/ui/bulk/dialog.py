@@ -420,7 +420,7 @@ class BulkSendDialog(QDialog):
         self.next_button.setIcon(self._send_icon if step == Step.CONFIRM else QIcon())
         self.next_button.setDefault(True)
         self.back_button.setVisible(step in (Step.REPORT, Step.CONFIRM))
-        self.cancel_button.setVisible(step != Step.RESULT)
+        self.cancel_button.setVisible(step not in (Step.RESULT, Step.PROGRESS))
         self.cancel_button.setEnabled(step != Step.PROGRESS)
         self.cancel_button.setAccessibleName("Cancel bulk send")
         self.later_button.setVisible(step == Step.CONFIRM)

@@ -12,6 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from hubdesk.domain import BatchState, OutboxBatch, OutboxState
+from hubdesk.ui.bulk.steps import big_label
 from hubdesk.ui.qt.fields import Tone, plain_label, set_tone
 
 __all__ = ["BatchProgress", "batch_summary", "done_of"]
@@ -75,6 +76,7 @@ class BatchProgress(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.batch: OutboxBatch | None = None
+        self.heading = big_label("Bulk send", self, "Bulk send")
         self.label = plain_label("Sending…", self, name="Send progress", wrap=True)
         self.bar = QProgressBar(self)
         self.bar.setAccessibleName("Send progress")
@@ -96,6 +98,7 @@ class BatchProgress(QWidget):
         buttons.addWidget(self.stop_button)
         box = QVBoxLayout(self)
         box.addStretch(1)
+        box.addWidget(self.heading)
         box.addWidget(self.label)
         box.addWidget(self.bar)
         box.addLayout(buttons)
@@ -112,12 +115,13 @@ class BatchProgress(QWidget):
 
     def show_batch(self, batch: OutboxBatch) -> None:
         self.batch = batch
+        self.heading.setText(f"Bulk send from {batch.source} to {_people(batch.recipients)}")
         done, total = done_of(batch)
         self.bar.setRange(0, max(total, 1))
         self.bar.setValue(done)
         text, tone = batch_summary(batch)
         self.label.setText(text)
-        set_tone(self.label, tone)
+        set_tone(self.label, "warning" if batch.state is BatchState.PAUSED else tone)
         paused = batch.state is BatchState.PAUSED
         self.pause_button.setText("&Resume" if paused else "&Pause")
         self.pause_button.setAccessibleName(

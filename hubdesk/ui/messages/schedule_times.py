@@ -52,10 +52,13 @@ def quick_picks() -> tuple[QuickPick, ...]:
 
 
 def scheduled_label(when: datetime, now: datetime) -> str:
-    """``Tue 09:00`` within the coming week, ``12 Mar 09:00`` later, in local time."""
+    """``Today 09:00``, ``Tomorrow 09:00``, ``Tue 09:00`` within the week (or the week
+    just gone, for an overdue one), ``12 Mar 09:00`` further, in local time."""
     local = when.astimezone()
     days = (local.date() - now.astimezone().date()).days
-    if 0 <= days < 7:
+    if days in (0, 1):
+        return f"{'Today' if days == 0 else 'Tomorrow'} {local.strftime('%H:%M')}"
+    if -6 <= days < 7:
         return local.strftime("%a %H:%M")
     if local.year == now.astimezone().year:
         return f"{local.day} {local.strftime('%b %H:%M')}"

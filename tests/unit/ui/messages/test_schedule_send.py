@@ -202,6 +202,12 @@ def test_a_scheduled_bubble_reads_scheduled_and_its_time(qapp: object) -> None:
         "HubDesk", outbox_id=1,
     )  # fmt: skip
     lay = ThreadDelegate()._compute(QFont(), 600, entry)
-    assert lay.state_text == f"Scheduled · {moment.astimezone().strftime('%a %H:%M')}"
+    assert lay.state_text == f"Scheduled · Tomorrow {moment.astimezone().strftime('%H:%M')}"
+    later = ThreadEntry(
+        "outbox:2", PARTNER, "Hello", moment + timedelta(days=2), SmsType.SENT,
+        MessageState.SCHEDULED, "HubDesk", outbox_id=2,
+    )  # fmt: skip
+    shown = (moment + timedelta(days=2)).astimezone().strftime("%a %H:%M")
+    assert ThreadDelegate()._compute(QFont(), 600, later).state_text == f"Scheduled · {shown}"
     assert [key for key, _rect in lay.actions] == ["edit", "send", "cancel"]
     assert all(lay.bubble.contains(rect) for _k, rect in lay.actions)
