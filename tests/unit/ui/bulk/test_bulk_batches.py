@@ -148,3 +148,43 @@ async def test_a_paused_batch_shows_at_start_with_resume(driver: Driver) -> None
     await driver.until(lambda: dialog.step() == Step.RESULT, timeout=15, what="sent")
     assert dialog.result_label.text() == "Sent to 4 recipients."
     assert len(driver.posts("/api/sms/bulk-send")) == 1
+
+
+@in_loop
+async def test_a_recipient_without_a_value_blocks_the_send_and_says_who(driver: Driver) -> None:
+    await signed_in(driver)
+    driver.window.bulk_action.trigger()
+    dialog = driver.intents.bulk.dialog
+    assert dialog is not None
+    await driver.until(lambda: dialog.sender_combo.count() > 0, what="approved sender ids")
+    dialog.recipients.pasted.setPlainText("07400 100001\n07400 100002")
+    dialog.set_text("Dear {first_name}, your results are in.")
+    dialog.sender_combo.setCurrentIndex(0)
+    dialog.next_button.click()
+    await driver.until(lambda: dialog.step() == Step.REPORT, what="report")
+    assert dialog.personal is not None and len(dialog.personal.missing_values) == 2
+    assert [line.issue for line in dialog.report.rows()] == ["No value", "No value"]
+    assert "2 recipients have no value for {first_name}" in dialog.report_summary.text()
+    assert dialog.report_summary.property("tone") == "error"
+    assert not dialog.next_button.isEnabled()
+    dialog.next_step()
+    assert dialog.step() == Step.REPORT
+    rows = await driver.runtime.worker.run(lambda db: db.outbox.all())
+    assert rows == []
+
+
+@pytest.mark.sim_config(delivery_delay=0.3)
+@in_loop
+async def test_more_than_500_numbers_without_placeholders_go_as_several_bulk_requests(
+    driver: Driver,
+) -> None:
+    numbers = [f"07400{i:06d}" for i in range(600)]
+    dialog = await confirm(driver, "The surgery is closed on Monday.", numbers)
+    assert dialog.plan is not None and dialog.plan.recipients == 600
+    dialog.next_button.click()  # Send now: not refused
+    await driver.until(lambda: dialog.step() == Step.RESULT, timeout=20, what="the end")
+    assert dialog.result_label.text() == "Sent to 600 recipients."
+    posts = driver.posts("/api/sms/bulk-send")
+    assert sorted(len(p["form"]["destination[]"]) for p in posts) == [100, 500]
+    sent = sorted(d for p in posts for d in p["form"]["destination[]"])
+    assert sent == sorted(f"447400{i:06d}" for i in range(600))
