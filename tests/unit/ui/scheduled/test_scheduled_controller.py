@@ -78,7 +78,7 @@ async def test_an_overdue_message_is_asked_about_once_and_never_sent_silently(
     assert await state_of(driver, late.id) is OutboxState.OVERDUE
     scheduled = driver.shell.scheduled
     assert scheduled is not None
-    scheduled.check_overdue()
+    # the flush announced it: the prompt comes without anyone asking for a check
     await driver.until(lambda: scheduled.prompt is not None, what="the prompt")
     prompt = scheduled.prompt
     assert prompt is not None and prompt.isVisible() and not prompt.isModal()
@@ -95,7 +95,6 @@ async def test_an_overdue_message_is_asked_about_once_and_never_sent_silently(
     # a second overdue message: the prompt lists both, Send now sends each once
     other = await enqueue(driver, "Second reminder", datetime.now(UTC) - timedelta(hours=2))
     await outbox.flush()
-    scheduled.check_overdue()
     await driver.until(lambda: scheduled.prompt is not None, what="asked about the new one")
     prompt = scheduled.prompt
     assert prompt is not None and sorted(prompt.ids) == sorted([late.id, other.id])
