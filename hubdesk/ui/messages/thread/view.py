@@ -284,14 +284,16 @@ class ThreadView(LiveTimesListView):
 
     @guarded(None)
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        index = self.indexAt(event.pos())
+        keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard  # the Menu key
+        index = self.currentIndex() if keyboard else self.indexAt(event.pos())
         entry = entry_of(index) if index.isValid() else None
         if entry is None or not is_waiting(entry):
             super().contextMenuEvent(event)
             return
         menu = schedule_menu(self, entry, self.schedule_action_requested.emit)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        menu.popup(event.globalPos())
+        at = self.viewport().mapToGlobal(self.visualRect(index).center())
+        menu.popup(at if keyboard else event.globalPos())
 
     @guarded(None)
     def mouseMoveEvent(self, event: QMouseEvent) -> None:

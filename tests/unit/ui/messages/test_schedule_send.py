@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QDateTime, QPoint, Qt
 from PySide6.QtTest import QTest
 
 from hubdesk.domain import MessageState, OutboxItem, OutboxState, ThreadEntry
@@ -211,3 +211,29 @@ def test_a_scheduled_bubble_reads_scheduled_and_its_time(qapp: object) -> None:
     assert ThreadDelegate()._compute(QFont(), 600, later).state_text == f"Scheduled · {shown}"
     assert [key for key, _rect in lay.actions] == ["edit", "send", "cancel"]
     assert all(lay.bubble.contains(rect) for _k, rect in lay.actions)
+
+
+@in_loop
+async def test_the_menu_key_on_a_scheduled_bubble_offers_its_actions(driver: Driver) -> None:
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    item = await schedule(driver, "Menu key message")
+    entry = bubble(driver, "Menu key message")
+    assert entry is not None
+    view = driver.page.thread_view
+    view.setCurrentIndex(driver.page.thread_model.index_of(entry.key))
+    event = QContextMenuEvent(
+        QContextMenuEvent.Reason.Keyboard, QPoint(0, 0), view.mapToGlobal(QPoint(0, 0))
+    )
+    QApplication.sendEvent(view, event)
+    menus = [m for m in view.findChildren(QMenu) if m.isVisible()]
+    assert len(menus) == 1
+    assert [a.text() for a in menus[0].actions()] == ["Edit time", "Send now", "Cancel"]
+    menus[0].actions()[2].trigger()
+    menus[0].close()
+    for _ in range(100):
+        if (await row(driver, item.id)).state is OutboxState.CANCELLED:
+            break
+        await asyncio.sleep(0.03)
+    assert (await row(driver, item.id)).state is OutboxState.CANCELLED
