@@ -126,3 +126,17 @@ async def _until(condition: object, timeout: float) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("timed out waiting")
         await asyncio.sleep(0.02)
+
+
+async def test_a_row_found_too_late_is_announced_as_overdue(tmp_path: Path) -> None:
+    """The app's thread and its "send now or cancel" prompt hear of it at once."""
+    async with kit(tmp_path, timeout=TIMEOUT) as k:
+        s = sender(k)
+        late = await s.submit(SENDER, C, "yesterday", not_before=_now() - HOUR * 2)
+        assert late.item is not None
+        heard: list[tuple[int, OutboxState]] = []
+        s.events.outbox_changed.connect(lambda item: heard.append((item.id, item.state)))
+        await s.flush()
+        assert heard == [(late.item.id, OutboxState.OVERDUE)]
+        await s.flush()  # already overdue: not announced again
+        assert heard == [(late.item.id, OutboxState.OVERDUE)]
