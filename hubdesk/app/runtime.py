@@ -20,6 +20,7 @@ from pathlib import Path
 import httpx
 
 from hubdesk.api import ApiError, HubClient
+from hubdesk.core.batches import BulkSends
 from hubdesk.core.bulk import BulkSender
 from hubdesk.core.credentials import ClientCredentials, MissingClientCredentials
 from hubdesk.core.dialer import Dialer
@@ -27,6 +28,7 @@ from hubdesk.core.errors import describe_error
 from hubdesk.core.inbox import Inbox
 from hubdesk.core.managed import ManagedConfig, ManagedConfigError, load_managed
 from hubdesk.core.messenger import Messenger
+from hubdesk.core.scheduling import Scheduler
 from hubdesk.core.senders import SenderIds
 from hubdesk.core.session import Credentials, SessionManager
 from hubdesk.core.settings import SettingsStore
@@ -40,6 +42,7 @@ from hubdesk.sync.events import SyncEvents, SyncStatus, SyncStatusKind, SyncStat
 from hubdesk.sync.health import supervise
 from hubdesk.sync.outbox import OutboxSender
 from hubdesk.sync.poller import Poller
+from hubdesk.sync.wake import watch_wake
 
 __all__ = ["Runtime", "TransportFactory", "read_managed"]
 
@@ -85,6 +88,8 @@ class Runtime:
         self.outbox: OutboxSender | None = None
         self.messenger: Messenger | None = None
         self.bulk: BulkSender | None = None
+        self.bulk_sends: BulkSends | None = None  # personalised and split bulk sends
+        self.scheduler: Scheduler | None = None  # messages sent later
         self.dialer: Dialer | None = None
         self._stop: asyncio.Event | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -192,14 +197,18 @@ class Runtime:
             lambda: self.settings.current.default_sender_id,
         )
         self.bulk = BulkSender(self.worker, self.outbox, self.sender_ids)
+        self.bulk_sends = BulkSends(self.worker, self.outbox, self.sender_ids)
+        self.scheduler = Scheduler(self.worker, self.outbox)
         self.dialer = Dialer(client, self.worker)
         stop = self._stop = asyncio.Event()
+        outbox_every = min(self._outbox_interval, float(settings.poll_interval))
         poller, outbox, report = self.poller, self.outbox, self.events.sync_state.emit
         for source in SyncStatusSource:  # fresh loops: nothing known, no problem yet
             await report(SyncStatus(SyncStatusKind.CONNECTING, source=source))
         loops = {
             SyncStatusSource.POLLER: lambda: poller.run(stop),
-            SyncStatusSource.OUTBOX: lambda: outbox.run(stop, interval=self._outbox_interval),
+            # Due scheduled messages: checked at least every poll (and on time: next_due).
+            SyncStatusSource.OUTBOX: lambda: outbox.run(stop, interval=outbox_every),
             SyncStatusSource.BACKFILL: lambda: self._first_backfill(stop),
         }
         # Each loop survives anything itself (sync.health); supervise() restarts one that
@@ -211,6 +220,8 @@ class Runtime:
             for source, loop in loops.items()
         ]
         self._tasks.append(asyncio.create_task(self._refresh_senders(), name="hubdesk-senders"))
+        # After a sleep: poll, and send the scheduled messages that came due meanwhile.
+        self._tasks.append(asyncio.create_task(watch_wake(stop, self.wake), name="hubdesk-wake"))
 
     async def _refresh_senders(self) -> None:
         try:

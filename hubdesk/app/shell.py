@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from hubdesk.store.secrets import SessionVault
     from hubdesk.store.worker import DbWorker
     from hubdesk.sync.events import SyncEvents
+    from hubdesk.ui.scheduled.controller import ScheduledController
     from hubdesk.ui.shell.controller import MainController
     from hubdesk.ui.shell.intents import Intents
     from hubdesk.ui.shell.notifications import Notifier
@@ -104,6 +105,7 @@ class AppShell:
         self.window: MainWindow | None = None
         self.controller: MainController | None = None
         self.intents: Intents | None = None
+        self.scheduled: ScheduledController | None = None  # scheduled and overdue messages
         self.tray: TrayIcon | None = None
         self.notifier: Notifier | None = None
         self.notify_actions: NotificationActions | None = None
@@ -147,6 +149,7 @@ class AppShell:
         from hubdesk.store.secrets import KeyringVault, MemoryVault
         from hubdesk.store.worker import DbWorker
         from hubdesk.sync.events import SyncEvents
+        from hubdesk.ui.scheduled.controller import ScheduledController
         from hubdesk.ui.shell.controller import MainController
         from hubdesk.ui.shell.intents import Intents
 
@@ -189,6 +192,7 @@ class AppShell:
         self.controller = controller = MainController(window, runtime, contacts)
         self.intents = Intents(window, controller, runtime, contacts)
         self._build_templates(worker, contacts)
+        self.scheduled = ScheduledController(window, runtime, contacts)
         self._build_tray(icons)
         self._wire(events)
         window.quit_requested.connect(self.quit)
@@ -205,6 +209,8 @@ class AppShell:
         elif window.isVisible():  # shown from the cache, but a tray now holds the app
             window.hide()
         await self._sign_in()
+        controller.sign_in.signed_in.connect(lambda _p: self._resume_work())
+        self._resume_work()
         if self.tray is None and self._use_tray:
             spawn(self._note_no_tray(), name="no-tray-note")
         self.started.set()
@@ -263,6 +269,14 @@ class AppShell:
             return
         if not restored:
             controller.sign_in.open()
+
+    def _resume_work(self) -> None:
+        """Signed in: a bulk send that was going when the app stopped shows its progress;
+        overdue scheduled messages are asked about."""
+        if self.intents is not None:
+            spawn(self.intents.bulk.resume_unfinished(), name="bulk-resume")
+        if self.scheduled is not None:
+            self.scheduled.check_overdue()
 
     async def shutdown(self) -> None:
         """Stop the sync loops, close the HTTP client, then the database."""

@@ -34,7 +34,7 @@ from hubdesk.store.outbox import MAX_BULK_DESTINATIONS
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync.outbox import OutboxSender
 
-if TYPE_CHECKING:  # core.personalised imports this module
+if TYPE_CHECKING:
     from hubdesk.core.personalised import PersonalisedPlan
 
 __all__ = [
@@ -290,7 +290,7 @@ class BulkSender:
             )
         return plan
 
-    async def personalise(
+    async def plan_personalised(
         self,
         text: str,
         sender: str,
@@ -300,55 +300,14 @@ class BulkSender:
         pasted: str = "",
         csv_path: Path | None = None,
     ) -> PersonalisedPlan:
-        """The same inputs as :meth:`plan`, each recipient's own text filled from the
-        address book (``core.personalised``): previews, parts per recipient, numbers
-        that probably cannot receive texts, and who has no value for a placeholder.
-        ``InvalidInput`` for a text whose braces do not parse."""
-        from hubdesk.core.personalised import Personaliser
-        from hubdesk.domain.placeholders import TemplateSyntaxError, parse
+        """The same inputs as ``plan`` for a text with placeholders: each recipient's
+        own text (``core.bulk_personal``)."""
+        from hubdesk.core.bulk_personal import plan_personalised_inputs
 
-        try:
-            parsed = parse(text)
-        except TemplateSyntaxError as exc:
-            raise InvalidInput(str(exc)) from None
-        inputs = [Recipient(format_number(c.number), f"contact {c.name}") for c in contacts]
-        inputs += [Recipient(t, "pasted") for t in split_pasted(pasted)]
-        if csv_path is not None:
-            data = await asyncio.to_thread(csv_path.read_bytes)
-            inputs += csv_recipients(decode_text(data))
-        return await Personaliser(self._worker).plan(parsed, sender, inputs, groups=groups)
-
-    async def send_personalised(
-        self, plan: PersonalisedPlan, source: str, *, uuid: str | None = None
-    ) -> BulkResult:
-        """Queue every recipient's own text (one row each, ``core.batches``) and send
-        them now, paced. Refused before anything is queued when a recipient has no
-        value for a placeholder (the sentence names them and the placeholder)."""
-        from hubdesk.core.batches import BulkSends
-        from hubdesk.core.personalised import missing_sentence
-
-        if plan.missing_values:
-            raise InvalidInput(missing_sentence(plan.missing_values))
-        if not plan.messages:
-            raise InvalidInput("there are no valid recipients to send to")
-        batch = await BulkSends(self._worker, self._sender, self._sender_ids).start_personalised(
-            plan, source, uuid=uuid
-        )
-        await self._sender.flush(batch=batch.id)
-        items = tuple(await self._worker.run(lambda db: db.batches.items(batch.id)))
-        if not items:
-            return BulkResult(None, 0, 0, (), _summary(None, 0), (), batch.id)
-        recipients = sum(len(i.destinations) for i in items)
-        parts = sum(analyse(i.text).parts for i in items)
-        lagging = [i for i in items if i.state is not OutboxState.SENT]
-        shown = lagging[0] if lagging else items[0]
-        summary = _summary(shown, recipients)
-        if lagging and len(lagging) < len(items):
-            sent = recipients - len(lagging)
-            summary = f"Sent to {sent} of {recipients} recipients so far. " + _summary(
-                shown, len(lagging)
-            )
-        return BulkResult(shown, recipients, parts, (), summary, items, batch.id)
+        return await plan_personalised_inputs(
+            self._worker, text, sender, contacts=contacts, groups=groups, pasted=pasted,
+            csv_path=csv_path,
+        )  # fmt: skip
 
     async def send_bulk(
         self, plan: BulkPlan, source: str, text: str, *, uuid: str | None = None

@@ -27,8 +27,9 @@ to the server or to change settings: cached history is read without it. The clie
 secret is kept out of ``repr`` and never copied anywhere (not to the keyring, not to the
 profile): a session signed in with it reads it from here again (``core.session``).
 
-On POSIX a file that every user may write is refused: anyone could point ``base_url`` at
-their own server and collect the staff's passwords.
+On POSIX a file that every user may write is refused, and so is one in a folder every
+user may write without the sticky bit (they could replace it): anyone could point
+``base_url`` at their own server and collect the staff's passwords.
 """
 
 from __future__ import annotations
@@ -152,6 +153,14 @@ def load_managed(
                 "every user of this machine may change it (anyone could redirect sign-ins "
                 "to another server); make it writable by administrators only (chmod o-w)",
             )
+        folder = path.resolve().parent
+        if os.name == "posix" and _open_to_all(folder.stat().st_mode):
+            raise ManagedConfigError(
+                path,
+                f"its folder {folder} lets every user of this machine replace it (anyone "
+                "could redirect sign-ins to another server); make the folder writable by "
+                "administrators only (chmod o-w)",
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise ManagedConfigError(path, f"it cannot be read ({exc.strerror or exc})") from None
@@ -160,6 +169,11 @@ def load_managed(
     except UnicodeDecodeError:
         raise ManagedConfigError(path, "it is not UTF-8 text") from None
     return parse_managed(text, path)
+
+
+def _open_to_all(mode: int) -> bool:
+    """A folder every user may write and whose files others may delete (no sticky bit)."""
+    return bool(mode & stat.S_IWOTH) and not mode & stat.S_ISVTX
 
 
 def parse_managed(text: str, path: Path) -> ManagedConfig:

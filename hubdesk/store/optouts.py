@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -46,6 +47,17 @@ class OptOuts:
     def is_opted_out(self, number: str) -> bool:
         row = self._conn.execute("SELECT 1 FROM optouts WHERE number = ?", (number,)).fetchone()
         return row is not None
+
+    def stopped_after(self, numbers: Iterable[str], moment: datetime) -> list[str]:
+        """Those of ``numbers`` that opted out after ``moment`` (a message written
+        before they said STOP: whoever wrote it could not know)."""
+        return [
+            n
+            for n in dict.fromkeys(numbers)
+            if (row := self._conn.execute(
+                "SELECT since FROM optouts WHERE number = ?", (n,)
+            ).fetchone()) is not None and row[0] > to_epoch(moment)
+        ]  # fmt: skip
 
     def list(self) -> list[OptOut]:
         rows = self._conn.execute(

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 
 from hubdesk.api import ApiError
 from hubdesk.domain import OutboxItem, OutboxState
@@ -106,6 +107,8 @@ class OutboxSender(RowSender):
                         "outbox: %d scheduled message(s) due, %d found too late (overdue)",
                         len(promoted.queued), len(promoted.overdue),
                     )  # fmt: skip
+                if promoted.overdue:  # the thread and the app's prompt show them at once
+                    await self._emit_changed(promoted.overdue)
                 # The sent rows awaiting ids first: a reconcile of the same text waits for them.
                 await self._ids.look_again(report, self._busy)
                 pending = await self._worker.run(lambda db: db.outbox.pending())
@@ -183,6 +186,12 @@ class OutboxSender(RowSender):
             report.stopped = after.error or "not sent"
             report.error = outcome.error
         file_item(report, after)
+
+    async def _emit_changed(self, ids: Sequence[int]) -> None:
+        items = await self._worker.run(lambda db: [db.outbox.get(i) for i in ids])
+        for item in items:
+            if item is not None:
+                await self.events.outbox_changed.emit(item)
 
     async def _current(self, outbox_id: int) -> OutboxItem | None:
         return await self._worker.run(lambda db: db.outbox.get(outbox_id))

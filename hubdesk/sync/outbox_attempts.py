@@ -32,6 +32,7 @@ from hubdesk.sync.outcomes import (
     OptedOut,
     SubmitResult,
     is_refusal,
+    stopped_sentence,
     verdict,
 )
 from hubdesk.sync.pacing import RatePacer
@@ -188,6 +189,15 @@ class RowSender:
             # Another attempt already took it (it may be on the server): not ours to send.
             current = await self._worker.run(lambda db: db.outbox.get(item.id))
             return Attempt(current or item, None, "maybe", elsewhere=True)
+        # Ours now: a number that replied STOP since the message was written (one sent
+        # later, or queued while offline) is not texted.
+        written = item.created_at
+        stopped = await self._worker.run(lambda db: db.optouts.stopped_after(dests, written))
+        if stopped:
+            reason = stopped_sentence(stopped, item.bulk)
+            item = await self._worker.run(lambda db: db.outbox.mark_failed(item.id, reason))
+            await self.events.outbox_changed.emit(item)
+            return Attempt(item, None, "no")
         # Under way until the outcome is committed, ids included: see ``sync.inflight``.
         with self._under_way.sending(send_key(item.source, item.text)):
             attempt = await self._post(item, dests, started)

@@ -24,6 +24,7 @@ from hubdesk.api import (
     ValidationFailed,
 )
 from hubdesk.domain import OutboxItem, OutboxState
+from hubdesk.domain.numbers import format_number
 
 __all__ = [
     "Attempt",
@@ -32,6 +33,7 @@ __all__ = [
     "OptedOut",
     "SubmitResult",
     "file_item",
+    "stopped_sentence",
     "is_refusal",
     "verdict",
 ]
@@ -49,6 +51,18 @@ class OptedOut(Exception):
             f"{listed} opted out of messages (replied STOP); not sent. Send anyway only if "
             "they have asked to hear from you again."
         )
+
+
+def stopped_sentence(numbers: Sequence[str], bulk: bool) -> str:
+    """Why a row was not sent: ``numbers`` replied STOP after it was written."""
+    listed = ", ".join(format_number(n) for n in numbers)
+    verb = "replied" if len(numbers) == 1 else "each replied"
+    if bulk:
+        return (
+            f"{listed} {verb} STOP after this bulk send was written: not sent to anyone; "
+            "send it again without them"
+        )
+    return f"{listed} {verb} STOP after this message was written: not sent"
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ EXPECTED = {
     "sender-id",
     "bulk-send",
     "history",
+    "templates",
     "settings",
     "retry",
     "failed",

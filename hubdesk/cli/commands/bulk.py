@@ -326,7 +326,7 @@ def finish_batch(ctx: Context, outcome: BatchOutcome, extra: Mapping[str, JsonVa
     cancelled = batch.count(OutboxState.CANCELLED)
     open_ = batch.count(OutboxState.QUEUED, OutboxState.SENDING, OutboxState.UNKNOWN)
     human = f"Bulk send {batch.id}: sent to {sent} of {batch.recipients} recipients"
-    human += f"; {failed} refused by the server" if failed else ""
+    human += f"; {failed} not sent (failed)" if failed else ""
     human += f"; {cancelled} cancelled (not sent)" if cancelled else ""
     human += "."
     ctx.out.result({"batch": _batch_json(batch), **extra}, human)
@@ -347,7 +347,7 @@ def finish_batch(ctx: Context, outcome: BatchOutcome, extra: Mapping[str, JsonVa
         )
     if failed:
         raise BatchIncomplete(
-            f"{failed} message(s) were refused by the server and marked failed (see "
-            "'hubdesk-cli outbox')",
+            f"{failed} message(s) were not sent and marked failed: refused by the server, or "
+            "the number replied STOP since (the reason: 'hubdesk-cli outbox')",
             EXIT_API_REFUSED,
         )

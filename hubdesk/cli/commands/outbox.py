@@ -319,8 +319,8 @@ async def _flush(ctx: Context) -> None:
         raise _FlushIncomplete(message, EXIT_FAILURE)
     if report.failed:
         raise _FlushIncomplete(
-            f"{len(report.failed)} message(s) were refused by the server and marked failed "
-            "(see 'hubdesk-cli outbox')",
+            f"{len(report.failed)} message(s) were not sent and marked failed: refused by the "
+            "server, or the number replied STOP since (the reason: 'hubdesk-cli outbox')",
             EXIT_API_REFUSED,
         )
 

@@ -8,8 +8,11 @@ Dumb dialog; the container does the work:
   :meth:`show_error`).
 * The report shows invalid inputs with reasons, duplicates, opted-out numbers removed and
   numbers outside the UK flagged, and the total "N recipients × k parts = M messages".
-* "Send…" asks for confirmation; "Send now" emits ``send_requested(BulkSendRequest)``;
-  the container calls :meth:`show_progress` and then :meth:`show_result`.
+* A text with placeholders is planned per recipient: the container calls
+  :meth:`show_personal_plan` (previews, parts, who is left out and why).
+* "Send…" asks for confirmation; "Send now" (or a time from "Send later…") emits
+  ``send_requested(BulkSendRequest)``; the container shows the batch as it goes
+  (:meth:`show_batch`: n of N, Pause / Resume, Cancel the rest) and its end.
 
 Open it with ``open()``. Escape closes it, except while a send is in flight.
 """
@@ -17,6 +20,7 @@ Open it with ``open()``. Escape closes it, except while a send is in flight.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QIcon
@@ -25,10 +29,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
-    QLabel,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -36,23 +37,25 @@ from PySide6.QtWidgets import (
 )
 
 from hubdesk.core.bulk import BulkPlan, BulkResult
-from hubdesk.core.personalised import PersonalisedPlan
-from hubdesk.domain import Contact, OutboxState, SenderId
+from hubdesk.core.personalised import PersonalisedPlan, missing_sentence
+from hubdesk.domain import Contact, OutboxBatch, OutboxState, SenderId
 from hubdesk.domain.segments import analyse
+from hubdesk.ui.bulk.progress import BatchProgress, batch_summary, done_of
 from hubdesk.ui.bulk.recipients import BulkRecipients
 from hubdesk.ui.bulk.report import (
     BulkInputs,
     BulkSendRequest,
-    refusal,
+    personal_lines,
+    personal_totals,
     report_lines,
-    report_model,
     totals_text,
 )
+from hubdesk.ui.bulk.steps import ConfirmStep, ReportStep, ResultStep
 from hubdesk.ui.messages.conversations import single_line
 from hubdesk.ui.messages.meter import SegmentMeter
-from hubdesk.ui.qt.fields import Tone, plain_label, set_tone
+from hubdesk.ui.messages.schedule_menu import SendLaterButton
+from hubdesk.ui.qt.fields import Tone, plain_label, sentence, set_tone
 from hubdesk.ui.qt.icons import IconSet
-from hubdesk.ui.qt.tables import make_table
 from hubdesk.ui.templates.popup import TemplateKey
 
 __all__ = ["BulkSendDialog", "Step"]
@@ -62,26 +65,24 @@ class Step:
     COMPOSE, REPORT, CONFIRM, PROGRESS, RESULT = range(5)
 
 
-def _big(label_text: str, parent: QWidget, name: str) -> QLabel:
-    label = plain_label(label_text, parent, name=name, wrap=True)
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 1.3)
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
 class BulkSendDialog(QDialog):
     """One text to many: write, choose recipients, check the report, send.
 
     Signals:
         plan_requested(object): "Check recipients": the ``BulkInputs`` to plan.
-        send_requested(object): "Send now" on a checked plan: the ``BulkSendRequest``.
+        send_requested(object): "Send now" or "Send later…" on a checked plan: the
+            ``BulkSendRequest``.
+        pause_requested(): Pause while it sends.
+        resume_requested(): Resume a paused send.
+        stop_requested(): Cancel the rest of the send.
         templates_requested(): Ctrl+T in the message box (insert a template).
     """
 
     plan_requested = Signal(object)
     send_requested = Signal(object)
+    pause_requested = Signal()
+    resume_requested = Signal()
+    stop_requested = Signal()
     templates_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None, icons: IconSet | None = None) -> None:
@@ -90,7 +91,7 @@ class BulkSendDialog(QDialog):
         self.setAccessibleName("Bulk send")
         self.setModal(True)
         self.plan: BulkPlan | None = None
-        self.personal: PersonalisedPlan | None = None
+        self.personal: PersonalisedPlan | None = None  # a text with placeholders
         self._inputs: BulkInputs | None = None
         self._busy = False
         self.pages = QStackedWidget(self)
@@ -121,71 +122,40 @@ class BulkSendDialog(QDialog):
         box.addWidget(self.compose_note)
         self.pages.addWidget(page)
 
-        # 1: report
-        page = QWidget()
-        self.totals = _big("", page, "Messages to send")
-        self.report_summary = plain_label("", page, name="Report summary", wrap=True)
-        self.report = report_model(page)
-        self.report_table = make_table(self.report, "Recipients left out or flagged", page)
-        for column, width in enumerate((110, 140, 130)):
-            self.report_table.setColumnWidth(column, width)
-        header = self.report_table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        box = QVBoxLayout(page)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.totals)
-        box.addWidget(self.report_summary)
-        box.addWidget(self.report_table, 1)
-        self.pages.addWidget(page)
-
-        # 2: confirm
-        page = QWidget()
-        self.confirm_question = _big("", page, "Confirm the send")
-        self.confirm_detail = plain_label("", page, name="Send details", wrap=True)
-        self.preview = QPlainTextEdit(page)
-        self.preview.setReadOnly(True)
-        self.preview.setAccessibleName("Message to send")
-        self.preview.setTabChangesFocus(True)
-        box = QVBoxLayout(page)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.confirm_question)
-        box.addWidget(self.confirm_detail)
-        box.addWidget(self.preview, 1)
-        self.pages.addWidget(page)
+        # 1: report, 2: confirm
+        report, confirm = ReportStep(), ConfirmStep()
+        self.totals, self.report_summary = report.totals, report.summary
+        self.report, self.report_table = report.model, report.table
+        self.confirm_question, self.confirm_detail = confirm.question, confirm.detail
+        self.preview = confirm.preview
+        self.pages.addWidget(report)
+        self.pages.addWidget(confirm)
 
         # 3: progress
-        page = QWidget()
-        self.progress_label = plain_label("Sending…", page, name="Send progress", wrap=True)
-        self.progress = QProgressBar(page)
-        self.progress.setAccessibleName("Send progress")
-        box = QVBoxLayout(page)
-        box.addStretch(1)
-        box.addWidget(self.progress_label)
-        box.addWidget(self.progress)
-        box.addStretch(1)
-        self.pages.addWidget(page)
+        self.progress_page = BatchProgress()
+        self.progress, self.progress_label = self.progress_page.bar, self.progress_page.label
+        self.progress_page.pause_requested.connect(self.pause_requested)
+        self.progress_page.resume_requested.connect(self.resume_requested)
+        self.progress_page.cancel_requested.connect(self.stop_requested)
+        self.pages.addWidget(self.progress_page)
 
         # 4: result
-        page = QWidget()
-        self.result_label = _big("", page, "Bulk send result")
-        self.result_detail = plain_label("", page, name="Result details", wrap=True)
-        box = QVBoxLayout(page)
-        box.addStretch(1)
-        box.addWidget(self.result_label)
-        box.addWidget(self.result_detail)
-        box.addStretch(1)
-        self.pages.addWidget(page)
+        result = ResultStep()
+        self.result_label, self.result_detail = result.label, result.detail
+        self.pages.addWidget(result)
 
         self.back_button = QPushButton("&Back", self)
         self.back_button.setAccessibleName("Back")
         self.next_button = QPushButton(self)
         self.cancel_button = QPushButton("Cancel", self)
+        self.later_button = SendLaterButton(self)
+        self.later_button.time_chosen.connect(self._send)
         self._send_icon = icons.icon("bulk-send") if icons is not None else QIcon()
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
         buttons.addWidget(self.next_button)
+        buttons.addWidget(self.later_button)
         buttons.addWidget(self.cancel_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.pages, 1)
@@ -239,34 +209,66 @@ class BulkSendDialog(QDialog):
             self.recipients.setCurrentWidget(tab)
         self.text.setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def show_plan(self, plan: BulkPlan, personal: PersonalisedPlan | None = None) -> None:
-        """The container's answer to ``plan_requested``: show the pre-send report
-        (``personal``: each recipient's own text, for a text with placeholders)."""
+    def show_plan(self, plan: BulkPlan) -> None:
+        """The container's answer to ``plan_requested``: show the pre-send report."""
         self._busy = False
         if self._inputs is None:
             self._inputs = self.inputs()
-        self.plan, self.personal = plan, personal
-        self.totals.setText(totals_text(plan, personal))
-        summary = personal.summary() if personal is not None else plan.summary()
-        lines = report_lines(plan, personal)
+        self.plan, self.personal = plan, None
+        self.totals.setText(totals_text(plan))
+        self.report_summary.setText(plan.summary())
+        lines = report_lines(plan)
         self.report.set_rows(lines)
         self.report_table.setVisible(bool(lines))
         if not plan.recipients:
+            self.report_summary.setText(plan.summary() + " There is nobody left to send to.")
+        set_tone(self.report_summary, "warning" if lines or plan.too_many else "muted")
+        self._go(Step.REPORT)
+
+    def show_personal_plan(self, plan: PersonalisedPlan) -> None:
+        """The report of a text with placeholders: a few recipients' own texts, the
+        parts, who is left out and why; a recipient without a value blocks the send."""
+        self._busy = False
+        if self._inputs is None:
+            self._inputs = self.inputs()
+        self.plan, self.personal = None, plan
+        self.totals.setText(personal_totals(plan))
+        summary = plan.summary()
+        if plan.missing_values:
+            summary += " " + sentence(missing_sentence(plan.missing_values))
+        elif not plan.recipients:
             summary += " There is nobody left to send to."
-        refused = refusal(personal)
-        self.report_summary.setText(refused or summary)
-        tone: Tone = "error" if refused else "warning" if lines or plan.too_many else "muted"
-        set_tone(self.report_summary, tone)
+        self.report_summary.setText(summary)
+        lines = personal_lines(plan)
+        self.report.set_rows(lines)
+        self.report_table.setVisible(bool(lines))
+        set_tone(self.report_summary, "error" if plan.missing_values else "muted")
         self._go(Step.REPORT)
 
     def show_progress(self, done: int = 0, total: int = 0, message: str = "") -> None:
         """Sending: ``total`` 0 shows a busy bar."""
         self._busy = True
-        self.progress.setRange(0, max(total, 0))
+        self.progress_page.show_busy(message or "Sending…")
         if total:
+            self.progress.setRange(0, total)
             self.progress.setValue(done)
-        self.progress_label.setText(message or "Sending…")
         self._go(Step.PROGRESS)
+
+    def show_batch(self, batch: OutboxBatch) -> None:
+        """The bulk send as it stands: its progress while it goes, its end after."""
+        self.progress_page.show_batch(batch)
+        if not batch.finished:
+            self._busy = True
+            if self.step() != Step.PROGRESS:
+                self._go(Step.PROGRESS)
+            return
+        self._busy = False
+        text, tone = batch_summary(batch)
+        self.result_label.setText(text)
+        set_tone(self.result_label, tone)
+        done, total = done_of(batch)
+        self.result_detail.setText(f"{done} of {total} recipients settled.")
+        self._go(Step.RESULT)
 
     def show_result(self, result: BulkResult) -> None:
         self._busy = False
@@ -310,12 +312,9 @@ class BulkSendDialog(QDialog):
         )
 
     def _can_confirm(self) -> bool:
-        return (
-            self.plan is not None
-            and self.plan.recipients > 0
-            and not self.plan.too_many
-            and refusal(self.personal) is None
-        )
+        if self.personal is not None:
+            return self.personal.recipients > 0 and not self.personal.missing_values
+        return self.plan is not None and self.plan.recipients > 0 and not self.plan.too_many
 
     def missing(self) -> str | None:
         inputs = self.inputs()
@@ -339,18 +338,26 @@ class BulkSendDialog(QDialog):
             self.plan_requested.emit(self._inputs)
         elif step == Step.REPORT and self._can_confirm():
             self._go(Step.CONFIRM)
-        elif step == Step.CONFIRM and self.plan is not None and self._inputs is not None:
-            sender = self._inputs.sender_id
-            if sender is None:
-                return
-            self._busy = True
-            self.send_requested.emit(
-                BulkSendRequest(self.plan, sender, self._inputs.text, self.personal)
-            )
-            if self._busy and self.step() == Step.CONFIRM:  # no answer yet
-                self.show_progress()
+        elif step == Step.CONFIRM:
+            self._send(None)
         elif step == Step.RESULT:
             self.accept()
+
+    def _send(self, when: object) -> None:
+        """Send now (``when`` None) or at ``when`` (aware UTC, from Send later…)."""
+        inputs = self._inputs
+        if self.step() != Step.CONFIRM or self._busy or inputs is None or not self._can_confirm():
+            return
+        sender = inputs.sender_id
+        if sender is None:
+            return
+        self._busy = True
+        moment = when if isinstance(when, datetime) else None
+        self.send_requested.emit(
+            BulkSendRequest(self.plan, sender, inputs.text, self.personal, moment)
+        )
+        if self._busy and self.step() == Step.CONFIRM:  # no answer yet
+            self.show_progress()
 
     def back(self) -> None:
         if self.step() in (Step.REPORT, Step.CONFIRM) and not self._busy:
@@ -362,19 +369,27 @@ class BulkSendDialog(QDialog):
         super().reject()
 
     # --- internals ----------------------------------------------------------------
+    def _recipients(self) -> int:
+        if self.personal is not None:
+            return self.personal.recipients
+        return self.plan.recipients if self.plan is not None else 0
+
     def _go(self, step: int) -> None:
         if step == Step.COMPOSE:
             self.plan = self.personal = None
-        if step == Step.CONFIRM and self.plan is not None and self._inputs is not None:
-            plan, inputs = self.plan, self._inputs
-            people = "recipient" if plan.recipients == 1 else "recipients"
-            self.confirm_question.setText(
-                f"Send to {plan.recipients} {people} from {inputs.sender_id}?"
+        if step == Step.CONFIRM and self._inputs is not None and self._can_confirm():
+            inputs, count = self._inputs, self._recipients()
+            people = "recipient" if count == 1 else "recipients"
+            self.confirm_question.setText(f"Send to {count} {people} from {inputs.sender_id}?")
+            totals = (
+                personal_totals(self.personal)
+                if self.personal is not None
+                else totals_text(self.plan)  # type: ignore[arg-type]
             )
-            totals = totals_text(plan, self.personal)
             self.confirm_detail.setText(f"{totals}. This cannot be undone or recalled.")
             set_tone(self.confirm_detail, "normal")
-            self.preview.setPlainText(inputs.text)
+            shown = self.personal.previews(1) if self.personal is not None else ()
+            self.preview.setPlainText(shown[0].text if shown else inputs.text)
         self.pages.setCurrentIndex(step)
         self._update()
         focus: QWidget = {
@@ -417,6 +432,8 @@ class BulkSendDialog(QDialog):
         self.next_button.setIcon(self._send_icon if step == Step.CONFIRM else QIcon())
         self.next_button.setDefault(True)
         self.back_button.setVisible(step in (Step.REPORT, Step.CONFIRM))
-        self.cancel_button.setVisible(step != Step.RESULT)
+        self.cancel_button.setVisible(step not in (Step.RESULT, Step.PROGRESS))
         self.cancel_button.setEnabled(step != Step.PROGRESS)
         self.cancel_button.setAccessibleName("Cancel bulk send")
+        self.later_button.setVisible(step == Step.CONFIRM)
+        self.later_button.setEnabled(step == Step.CONFIRM and not self._busy)

@@ -1,39 +1,34 @@
 """What the bulk-send dialog sends and shows: its requests, and the pre-send report of a
 ``core.bulk.BulkPlan`` (invalid inputs with reasons, duplicates, numbers outside the UK,
 opted-out numbers removed, numbers that probably cannot receive texts: "landline —
-usually cannot receive SMS") as table lines, with the "N × k = M" total.
-
-A text with placeholders also has a ``core.personalised.PersonalisedPlan``: then the
-report lists every recipient's own text with its parts (the first ``SHOWN_MESSAGES``),
-those with no value for a placeholder (the send is refused until they are fixed:
-:func:`refusal`), and the total of parts over everyone."""
+usually cannot receive SMS") as table lines, with the "N × k = M" total; for a text
+with placeholders, a few recipients' own texts and who is left out and why
+(``personal_lines``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtWidgets import QWidget
 
 from hubdesk.core.bulk import BulkPlan
-from hubdesk.core.personalised import ExclusionKind, PersonalisedPlan, missing_sentence
+from hubdesk.core.personalised import ExclusionKind, PersonalisedPlan
 from hubdesk.domain import Contact
 from hubdesk.domain.numbers import PhoneNumber, sms_reachability
-from hubdesk.domain.segments import describe_parts
-from hubdesk.domain.text import one_line
 from hubdesk.ui.qt.fields import Tone, country_code, sentence
 from hubdesk.ui.qt.tables import Column, RecordTableModel
 
 __all__ = [
     "BulkInputs",
+    "personal_lines",
+    "personal_totals",
     "BulkSendRequest",
     "ReportLine",
-    "refusal",
     "report_lines",
     "report_model",
     "totals_text",
 ]
-
-SHOWN_MESSAGES = 200  # recipients whose own text is listed in the report
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,13 +49,21 @@ class BulkInputs:
 
 @dataclass(frozen=True, slots=True)
 class BulkSendRequest:
-    """The confirmed send: the plan as shown, from ``sender_id``, with ``text``
-    (``personal``: each recipient's own text, when it has placeholders)."""
+    """The confirmed send: the plan as shown, from ``sender_id``, with ``text``; a
+    ``personal`` plan when the text has placeholders (one text per recipient), and
+    ``when`` (aware UTC) for Send later."""
 
-    plan: BulkPlan
+    plan: BulkPlan | None
     sender_id: str
     text: str
     personal: PersonalisedPlan | None = None
+    when: datetime | None = None
+
+    @property
+    def recipients(self) -> int:
+        if self.personal is not None:
+            return self.personal.recipients
+        return self.plan.recipients if self.plan is not None else 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,55 +78,16 @@ def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def totals_text(plan: BulkPlan, personal: PersonalisedPlan | None = None) -> str:
-    """``"12 recipients × 2 parts = 24 messages"``; for texts that differ per recipient,
-    ``"12 recipients, 1–2 parts each = 17 messages"``."""
-    if personal is not None and personal.parsed.has_placeholders:
-        parts = sorted({m.segments.parts for m in personal.messages}) or [0]
-        each = f"{parts[0]}" if len(parts) == 1 else f"{parts[0]}–{parts[-1]}"
-        return (
-            f"{_plural(personal.recipients, 'recipient')}, {each} part{'s' * (each != '1')} "
-            f"each = {_plural(personal.total_parts, 'message')}"
-        )
+def totals_text(plan: BulkPlan) -> str:
+    """``"12 recipients × 2 parts = 24 messages"``."""
     return (
         f"{_plural(plan.recipients, 'recipient')} × {_plural(plan.segments.parts, 'part')} = "
         f"{_plural(plan.total_parts, 'message')}"
     )
 
 
-def refusal(personal: PersonalisedPlan | None) -> str | None:
-    """Why the send cannot go ahead: recipients without a value for a placeholder (named,
-    with the placeholder), or None."""
-    if personal is None or not personal.missing_values:
-        return None
-    return missing_sentence(personal.missing_values) + "."
-
-
-def personal_lines(personal: PersonalisedPlan) -> list[ReportLine]:
-    """Recipients without a value, then each recipient's own text and its parts."""
+def report_lines(plan: BulkPlan) -> list[ReportLine]:
     lines = [
-        ReportLine("No value", e.given, e.origin, sentence(e.reason))
-        for e in personal.excluded_as(ExclusionKind.NO_VALUE)
-    ]
-    for message in personal.messages[:SHOWN_MESSAGES]:
-        who = f"{message.name} ({message.number})" if message.name else str(message.number)
-        lines.append(
-            ReportLine(
-                "Message",
-                who,
-                message.origin,
-                f"{describe_parts(message.segments)}: {one_line(message.text)}",
-            )
-        )
-    more = personal.recipients - SHOWN_MESSAGES
-    if more > 0:
-        lines.append(ReportLine("Message", f"and {more} more", "", ""))
-    return lines
-
-
-def report_lines(plan: BulkPlan, personal: PersonalisedPlan | None = None) -> list[ReportLine]:
-    lines = personal_lines(personal) if personal is not None else []
-    lines += [
         ReportLine("Invalid", i.recipient.text, i.recipient.origin, sentence(i.reason))
         for i in plan.invalid
     ]
@@ -149,32 +113,64 @@ def report_lines(plan: BulkPlan, personal: PersonalisedPlan | None = None) -> li
         )
         for n in plan.non_uk
     ]
-    for number in plan.destinations:
-        reach = sms_reachability(number)
-        if reach is not None:
-            lines.append(ReportLine(reach.kind.capitalize(), *given(number), f"Kept: {reach}."))
+    lines += [
+        ReportLine("May not receive", *given(n), f"Kept: {reach}.")
+        for n in plan.destinations
+        if (reach := sms_reachability(n)) is not None
+    ]
+    return lines
+
+
+def personal_totals(plan: PersonalisedPlan) -> str:
+    """``"12 recipients, each their own text: 14 messages"``."""
+    return (
+        f"{_plural(plan.recipients, 'recipient')}, each their own text: "
+        f"{_plural(plan.total_parts, 'message')}"
+    )
+
+
+def personal_lines(plan: PersonalisedPlan, previews: int = 3) -> list[ReportLine]:
+    """A few recipients' own texts (with their parts), then who is left out and why,
+    then the numbers that probably cannot receive texts."""
+    lines = [
+        ReportLine(
+            "Preview",
+            m.number.national(),
+            m.name or m.origin,
+            f"{m.text} ({_plural(m.segments.parts, 'part')})",
+        )
+        for m in plan.previews(previews)
+    ]
+    kinds = {
+        ExclusionKind.NO_VALUE: "No value",
+        ExclusionKind.INVALID: "Invalid",
+        ExclusionKind.OPTED_OUT: "Opted out",
+        ExclusionKind.DUPLICATE: "Duplicate",
+    }
+    lines += [
+        ReportLine(kinds[e.kind], e.given, e.origin, sentence(e.reason)) for e in plan.excluded
+    ]
+    lines += [
+        ReportLine("May not receive", m.number.national(), m.name or m.origin, f"Kept: {m.reach}.")
+        for m in plan.flagged
+        if m.reach is not None
+    ]
     return lines
 
 
 _TONES: dict[str, Tone] = {
-    "Invalid": "error",
     "No value": "error",
+    "May not receive": "warning",
+    "Invalid": "error",
     "Opted out": "warning",
     "Outside the UK": "warning",
-    "Message": "muted",
 }
-
-
-def _tone(line: ReportLine) -> Tone | None:
-    if line.detail.startswith("Kept: ") and " — " in line.detail:
-        return "warning"  # a number that probably cannot receive texts
-    return _TONES.get(line.issue)
 
 
 def report_model(parent: QWidget | None = None) -> RecordTableModel[ReportLine]:
     return RecordTableModel(
         [
-            Column("Issue", lambda r: r.issue, tone=_tone),
+            Column("Issue", lambda r: r.issue, tone=lambda r: _TONES.get(r.issue)),
             Column("Input", lambda r: r.input),
             Column("From", lambda r: r.origin),
             Column("Detail", lambda r: r.detail),

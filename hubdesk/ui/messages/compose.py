@@ -45,6 +45,7 @@ from hubdesk.domain.segments import (
 from hubdesk.domain.text import one_line
 from hubdesk.ui.messages.compose_preview import ComposePreview
 from hubdesk.ui.messages.meter import SegmentMeter
+from hubdesk.ui.messages.schedule_menu import SendLaterButton
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.overrides import guarded
 from hubdesk.ui.qt.plaintext import set_tooltip
@@ -136,9 +137,12 @@ class ComposePane(QWidget):
             :meth:`flush_draft` and after a send).
         sender_changed(): another sender ID was picked.
         templates_requested(): Ctrl+T in the message box (insert a template).
+        send_later_requested(str, str, object): a time from "Send later…": the sender
+            ID, the text and the moment (aware UTC).
     """
 
     send_requested = Signal(str, str)
+    send_later_requested = Signal(str, str, object)
     draft_changed = Signal(str)
     sender_changed = Signal()
     templates_requested = Signal()
@@ -208,6 +212,9 @@ class ComposePane(QWidget):
         if icons is not None:
             self.send_button.setIcon(icons.icon("send"))
 
+        self.later_button = SendLaterButton(self)
+        self.later_button.time_chosen.connect(self.request_send_later)
+
         self._hold_timer = QTimer(self)
         self._hold_timer.setSingleShot(True)
         self._hold_timer.timeout.connect(self._release_send)
@@ -228,6 +235,7 @@ class ComposePane(QWidget):
         bottom.addStretch(0)
         bottom.addWidget(self.gsm_button)
         bottom.addWidget(self.send_button)
+        bottom.addWidget(self.later_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(4)
@@ -408,6 +416,13 @@ class ComposePane(QWidget):
         self.flush_draft()
         self.send_requested.emit(sender, text)
 
+    def request_send_later(self, when: object) -> None:
+        """Emit ``send_later_requested`` for ``when`` if sending is possible now."""
+        sender = self.sender_id()
+        if sender is not None and self.can_send():
+            self.flush_draft()
+            self.send_later_requested.emit(sender, self.text(), when)
+
     def make_gsm_safe(self) -> None:
         """Replace characters that force Unicode, as one undoable edit."""
         text = self.text()
@@ -450,6 +465,7 @@ class ComposePane(QWidget):
         self.send_button.setAccessibleName("Queue message" if self._offline else "Send message")
         self._enable(self.gsm_button, bool(text) and make_gsm_safe(text) != text)
         self._enable(self.send_button, self.can_send())
+        self.later_button.setEnabled(self.can_send())
 
     def _enable(self, button: QPushButton, enabled: bool) -> None:
         """A focused button that gets disabled (Send after sending, Make GSM-safe after

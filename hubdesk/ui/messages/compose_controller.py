@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject
 
@@ -25,6 +26,7 @@ from hubdesk.core.messenger import CHOOSE_SENDER
 from hubdesk.domain import ThreadEntry
 from hubdesk.domain.numbers import charge_of
 from hubdesk.ui.messages.retry import RetryConfirm, RetryFlow
+from hubdesk.ui.messages.schedule_times import scheduled_label
 from hubdesk.ui.qt.async_slots import async_slot, spawn
 from hubdesk.ui.shell.services import Services
 from hubdesk.ui.shell.window import MainWindow
@@ -48,6 +50,7 @@ class ComposeController(QObject):
         self._drafts: dict[str, str] = {}
         self._draft_task: asyncio.Task[None] | None = None
         self.compose.send_requested.connect(self.send)
+        self.compose.send_later_requested.connect(self.send_later)
         self.compose.draft_changed.connect(self.save_draft)
         self.compose.sender_changed.connect(self.update_blocked)
         self.retrying = RetryFlow(window, services)
@@ -127,6 +130,24 @@ class ComposeController(QObject):
             raise
         if receipt.note:
             self.window.show_toast(f"Sent to a number outside the UK: {receipt.note}")
+        self.page.scroll_to_newest()
+
+    @async_slot()
+    async def send_later(self, sender_id: str, text: str, when: datetime) -> None:
+        """Send later: committed at once as a ``scheduled`` outbox row (its bubble shows
+        "Scheduled · Tue 09:00"); refused before queueing, the text stays in the box."""
+        partner, messenger = self._current(), self.services.messenger
+        if partner is None or partner != self._owner:
+            return
+        if messenger is None:
+            raise RuntimeError("not signed in")
+        receipt = await messenger.send_later(partner, text, when, sender_id, uuid=uuid.uuid4().hex)
+        if partner == self._current() and self.compose.text() == text:
+            self.compose.clear_after_send()
+        shown = scheduled_label(when, datetime.now(UTC))
+        self.window.show_toast(f"Scheduled for {shown}. It goes out while HubDesk runs.")
+        if receipt.note:
+            self.window.show_toast(f"A number outside the UK: {receipt.note}")
         self.page.scroll_to_newest()
 
     def retry(self, entry: ThreadEntry) -> RetryConfirm | None:

@@ -76,6 +76,8 @@ class MessagesPage(QWidget):
         pin_requested(str, bool): Pin (True) or Unpin (False), from a row's menu.
         done_requested(str, bool): Done (True) or Back to inbox (False), from a row's
             menu or Ctrl+Shift+E.
+        schedule_action_requested(str, object): Edit time / Send now / Cancel on a
+            scheduled bubble: ``"edit"``, ``"send"`` or ``"cancel"``, its ``ThreadEntry``.
     """
 
     conversation_chosen = Signal(str)
@@ -91,6 +93,7 @@ class MessagesPage(QWidget):
     retry_requested = Signal(object)
     pin_requested = Signal(str, bool)
     done_requested = Signal(str, bool)
+    schedule_action_requested = Signal(str, object)
 
     def __init__(self, icons: IconSet, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -186,6 +189,7 @@ class MessagesPage(QWidget):
         self.results.view.back_to_search.connect(self.focus_search)
         self.thread_view.escape_pressed.connect(self.back_to_results)
         self.addAction(done_action(self, self._done_shortcut))  # Ctrl+Shift+E
+        self.thread_view.schedule_action_requested.connect(self.schedule_action_requested)
 
     @property
     def compose(self) -> ComposePane:

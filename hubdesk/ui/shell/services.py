@@ -8,10 +8,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
+from hubdesk.core.batches import BulkSends
 from hubdesk.core.bulk import BulkSender
 from hubdesk.core.dialer import Dialer
 from hubdesk.core.inbox import Inbox
 from hubdesk.core.messenger import Messenger
+from hubdesk.core.scheduling import Scheduler
 from hubdesk.core.senders import SenderIds
 from hubdesk.core.settings import SettingsStore
 from hubdesk.ui.signin.controller import SignInService
@@ -34,6 +36,8 @@ class Services(SignInService, Protocol):
     messenger: Messenger | None
     dialer: Dialer | None
     bulk: BulkSender | None
+    bulk_sends: BulkSends | None
+    scheduler: Scheduler | None
 
     @property
     def poller(self) -> PollLoop | None: ...

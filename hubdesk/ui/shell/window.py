@@ -56,6 +56,7 @@ class MainWindow(LazyPages, QMainWindow):
     Signals:
         new_message_requested(): File > New message… (Ctrl+N).
         bulk_send_requested(): File > Bulk send… (Ctrl+Shift+B).
+        scheduled_requested(): File > Scheduled messages… (Ctrl+Shift+L).
         settings_requested(): Edit > Settings… (Ctrl+,).
         sign_out_requested(): File > Sign out (reads "Sign in…" while signed out).
         quit_requested(): File > Quit (Ctrl+Q), or the window closed without a tray.
@@ -68,6 +69,7 @@ class MainWindow(LazyPages, QMainWindow):
 
     new_message_requested = Signal()
     bulk_send_requested = Signal()
+    scheduled_requested = Signal()
     settings_requested = Signal()
     sign_out_requested = Signal()
     quit_requested = Signal()
@@ -126,6 +128,9 @@ class MainWindow(LazyPages, QMainWindow):
         a, page = self._action, self.messages_page
         self.new_action = a("&New message…", "Ctrl+N", "new-message", "Write to a number")
         self.bulk_action = a("&Bulk send…", "Ctrl+Shift+B", "bulk-send", "Send one text to many")
+        self.scheduled_action = a(
+            "Sc&heduled messages…", "Ctrl+Shift+L", None, "Messages waiting to be sent later"
+        )
         self.export_action = a("&Export conversation…", "Ctrl+E", None, "Save the thread as CSV")
         self.sign_out_action = a("Sign &out")
         self.quit_action = a("&Quit", "Ctrl+Q")
@@ -140,6 +145,7 @@ class MainWindow(LazyPages, QMainWindow):
         self.page_actions = self._build_page_actions()
         self.new_action.triggered.connect(self.new_message_requested)
         self.bulk_action.triggered.connect(self.bulk_send_requested)
+        self.scheduled_action.triggered.connect(self.scheduled_requested)
         self.sign_out_action.triggered.connect(self.sign_out_requested)
         self.quit_action.triggered.connect(self.quit_requested)
         self.find_action.triggered.connect(self.focus_search)
@@ -168,7 +174,9 @@ class MainWindow(LazyPages, QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.new_action, self.bulk_action, self.export_action])
+        file_menu.addActions(
+            [self.new_action, self.bulk_action, self.scheduled_action, self.export_action]
+        )
         file_menu.addSeparator()
         file_menu.addActions([self.sign_out_action, self.quit_action])
         bar.addMenu("&Edit").addActions([self.find_action, self.settings_action])

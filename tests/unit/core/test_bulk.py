@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from hubdesk.core.batches import BulkSends
 from hubdesk.core.bulk import (
     MAX_BULK_RECIPIENTS,
     BulkSender,
@@ -132,33 +133,39 @@ async def test_plan_from_groups_csv_and_send_one_bulk_row(
 
 @pytest.mark.sim_config(delivery_delay=0)
 async def test_personalised_bulk_fills_each_text_and_refuses_a_missing_value_first(
-    bulk: tuple[BulkSender, DbWorker], sim_state: SimState
+    wiring: Wiring, sim_state: SimState
 ) -> None:
-    sender, worker = bulk
+    senders = SenderIds(wiring.client, wiring.worker)
+    await senders.refresh()
+    outbox = OutboxSender(wiring.client, wiring.worker, server_clock=wiring.clock)
+    sender, worker = BulkSender(wiring.worker, outbox, senders), wiring.worker
+    sends = BulkSends(worker, outbox, senders)
     await worker.run(lambda db: db.contacts.add("447400123456", "Alice Smith"))
     await worker.run(lambda db: db.contacts.add("447400123457", "Bob Jones"))
     main = "447520602706"
-    plan = await sender.personalise(
+    plan = await sender.plan_personalised(
         "Hi {first_name}, see you", main, pasted="07400 123456\n07400 123457\n07400 123458"
     )
     assert [m.text for m in plan.messages] == ["Hi Alice, see you", "Hi Bob, see you"]
     assert [e.given for e in plan.missing_values] == ["07400 123458"]
     sim_state.clear_requests()
     with pytest.raises(InvalidInput) as refused:
-        await sender.send_personalised(plan, main)
+        await sends.start_personalised(plan, main)
     said = str(refused.value)
     assert "{first_name}" in said and "07400 123458" in said and "Nothing was sent" in said
     assert sim_state.requests() == [] and await worker.run(lambda db: db.outbox.all()) == []
     with pytest.raises(InvalidInput, match="closes no placeholder"):
-        await sender.personalise("50% } off", main, pasted="07400 123456")
+        await sender.plan_personalised("50% } off", main, pasted="07400 123456")
 
-    plan = await sender.personalise(
+    plan = await sender.plan_personalised(
         "Hi {first_name|there}", main, pasted="07400 123456\n07400 123458\n02079460123"
     )
     assert [m.text for m in plan.messages] == ["Hi Alice", "Hi there", "Hi there"]
     assert [str(m.reach) for m in plan.flagged] == ["landline — usually cannot receive SMS"]
-    result = await sender.send_personalised(plan, main)
-    assert result.recipients == 3 and result.summary == "Sent to 3 recipients."
+    batch = await sends.start_personalised(plan, main)
+    await outbox.flush(batch=batch.id)
+    items = await worker.run(lambda db: db.batches.items(batch.id))
+    assert [i.state for i in items] == [OutboxState.SENT] * 3
     posts = [r for r in sim_state.requests() if r.get("method") == "POST"]
     assert [r.get("path") for r in posts] == ["/api/sms/send"] * 3
     texts = sorted(m["text"] for m in sim_state.messages() if m["text"].startswith("Hi "))

@@ -108,6 +108,21 @@ def test_syntax_errors_carry_tomls_line_and_no_value(tmp_path: Path) -> None:
     assert "not-text" not in str(caught.value) and "'client_secret' (line 2)" in str(caught.value)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_a_file_in_a_folder_every_user_may_write_is_refused(tmp_path: Path) -> None:
+    # The file itself 0644, its folder 0777 (a careless installer): anyone could delete
+    # it and put their own managed.toml (another base_url) in its place. It was read.
+    folder = tmp_path / "hubdesk"
+    path = _write(folder / "managed.toml", GOOD)
+    folder.chmod(0o777)
+    with pytest.raises(ManagedConfigError, match="its folder .* every user of this machine"):
+        load_managed({ENV_MANAGED_CONFIG: str(path)})
+    folder.chmod(0o1777)  # sticky, as /tmp: only the owner may replace the file
+    assert load_managed({ENV_MANAGED_CONFIG: str(path)}) is not None
+    folder.chmod(0o755)
+    assert load_managed({ENV_MANAGED_CONFIG: str(path)}) is not None
+
+
 def test_not_utf8_missing_and_world_writable_files_are_refused(tmp_path: Path) -> None:
     latin = tmp_path / "latin.toml"
     latin.write_bytes(b'client_id = "caf\xe9"\n')

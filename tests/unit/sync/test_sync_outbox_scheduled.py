@@ -24,6 +24,7 @@ from tests.unit.sync.test_sync_outbox import (
 )
 
 A, B, C = "447520602707", "447520602708", "447911123456"
+D = "447911123457"
 HOUR = timedelta(hours=1)
 
 
@@ -126,3 +127,43 @@ async def _until(condition: object, timeout: float) -> None:
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("timed out waiting")
         await asyncio.sleep(0.02)
+
+
+async def test_a_row_found_too_late_is_announced_as_overdue(tmp_path: Path) -> None:
+    """The app's thread and its "send now or cancel" prompt hear of it at once."""
+    async with kit(tmp_path, timeout=TIMEOUT) as k:
+        s = sender(k)
+        late = await s.submit(SENDER, C, "yesterday", not_before=_now() - HOUR * 2)
+        assert late.item is not None
+        heard: list[tuple[int, OutboxState]] = []
+        s.events.outbox_changed.connect(lambda item: heard.append((item.id, item.state)))
+        await s.flush()
+        assert heard == [(late.item.id, OutboxState.OVERDUE)]
+        await s.flush()  # already overdue: not announced again
+        assert heard == [(late.item.id, OutboxState.OVERDUE)]
+
+
+async def test_a_number_that_replies_stop_after_scheduling_is_not_texted(tmp_path: Path) -> None:
+    # A reminder scheduled for tomorrow; the customer replies STOP tonight. The opt-out
+    # was checked when the message was written only: it went out at its time anyway.
+    async with kit(tmp_path, timeout=TIMEOUT) as k:
+        s = sender(k)
+        single = await s.submit(SENDER, A, "promo", not_before=_now() + timedelta(seconds=1))
+        bulk = await s.submit(SENDER, [B, C], "promo all", not_before=_now() + timedelta(seconds=1))
+        kept = await s.submit(SENDER, C, "to C", not_before=_now() + timedelta(seconds=1))
+        later = _now() + timedelta(seconds=1)  # times are kept to the second
+        await k.worker.run(lambda db: db.optouts.add(A, since=later))
+        await k.worker.run(lambda db: db.optouts.add(B, since=later))
+        await asyncio.sleep(1.1)
+        report = await s.flush()
+        assert single.item is not None and bulk.item is not None and kept.item is not None
+        assert report.sent == [kept.item.id]
+        assert sorted(report.failed) == sorted([single.item.id, bulk.item.id])
+        assert server_copies(k) == Counter({(C, "to C"): 1})
+        failed = await k.worker.run(lambda db: db.outbox.get(single.item.id))  # type: ignore[union-attr]
+        assert failed is not None and failed.state is OutboxState.FAILED
+        assert failed.error is not None and "replied STOP after" in failed.error
+        # Written after the STOP with the override: the user's decision stands.
+        await k.worker.run(lambda db: db.optouts.add(D, since=_now() - HOUR))
+        insist = await s.submit(SENDER, D, "you asked", override_optout=True)
+        assert insist.item is not None and insist.item.state is OutboxState.SENT

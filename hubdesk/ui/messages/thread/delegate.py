@@ -28,6 +28,14 @@ from hubdesk.domain.text import neutralise_body
 from hubdesk.ui.messages.thread.callrow import call_row_size, call_text, paint_call_row
 from hubdesk.ui.messages.thread.highlight import paint_hit
 from hubdesk.ui.messages.thread.model import STATE_LABELS, ThreadModel, entry_of
+from hubdesk.ui.messages.thread.scheduled import (
+    actions_width,
+    is_waiting,
+    layout_actions,
+    paint_actions,
+    paint_outline,
+    waiting_text,
+)
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.overrides import guarded
 from hubdesk.ui.qt.theme import ThemeColors, colors_for
@@ -71,6 +79,7 @@ class BubbleLayout:
     day_label: str = ""  # the day separator above the bubble ("" for none)
     day: QRect | None = None  # where the separator goes (full row width, unshifted)
     body: str = ""  # the text as painted (neutralise_body of the entry's text)
+    actions: tuple[tuple[str, QRect], ...] = ()  # a waiting message's pills (scheduled)
 
 
 _WORD_FLAGS = int(Qt.TextFlag.TextWordWrap | Qt.AlignmentFlag.AlignLeft)
@@ -215,7 +224,8 @@ class ThreadDelegate(QStyledItemDelegate):
         else:
             text_w, text_h = 0, fm.height()
 
-        meta_bits = [format_bubble_time(entry.time, self._now)]
+        waiting = is_waiting(entry)  # its time shows as "Scheduled · Tue 09:00"
+        meta_bits = [] if waiting else [format_bubble_time(entry.time, self._now)]
         if sent:
             meta_bits.append(entry.sender_id)
             if entry.parts and entry.parts > 1:
@@ -224,6 +234,8 @@ class ThreadDelegate(QStyledItemDelegate):
         state_text = STATE_LABELS[entry.state] if sent else ""
         if sent and entry.resent:
             state_text = RESENT_TEXT  # settled: the resend is its own bubble below
+        if waiting:
+            state_text = waiting_text(entry, self._now)
         icon_w = self.ICON + 3 if sent and entry.state in STATE_ICONS else 0
         gap = sfm.horizontalAdvance("  ")
         state_w = sfm.horizontalAdvance(state_text) + icon_w if (state_text or icon_w) else 0
@@ -237,9 +249,11 @@ class ThreadDelegate(QStyledItemDelegate):
         if day_label:
             day = QRect(0, 0, width, self.DAY_PAD_TOP + sfm.height() + self.DAY_PAD_BOTTOM)
         top = (day.height() if day is not None else 0) + self.MARGIN_Y
-        inner_w = min(inner_max, max(text_w, meta_w))
+        inner_w = min(inner_max, max(text_w, meta_w, actions_width(sfm) if waiting else 0))
         bubble_w = inner_w + 2 * self.PAD_X
         bubble_h = self.PAD_Y + text_h + 3 + meta_h + self.PAD_Y
+        if waiting:
+            bubble_h += 4 + sfm.height() + 6
         x = width - self.MARGIN_X - bubble_w if sent else self.MARGIN_X
         bubble = QRect(x, top, bubble_w, bubble_h)
         text_box = QRect(x + self.PAD_X, top + self.PAD_Y, inner_w, text_h)
@@ -254,6 +268,7 @@ class ThreadDelegate(QStyledItemDelegate):
             icon_x = right - state_w
             icon = QRect(icon_x, meta.top() + (meta_h - self.ICON) // 2, self.ICON, self.ICON)
         size = QSize(width, top + bubble_h + self.MARGIN_Y)
+        actions = layout_actions(meta.left(), meta.bottom() + 5, sfm) if waiting else ()
         return BubbleLayout(
             size,
             sent,
@@ -268,6 +283,7 @@ class ThreadDelegate(QStyledItemDelegate):
             day_label,
             day,
             text,
+            actions,
         )
 
     def _call_layout(
@@ -295,6 +311,18 @@ class ThreadDelegate(QStyledItemDelegate):
         if lay.retry is None:
             return None
         return lay.retry.translated(_origin(option, lay))
+
+    def action_at(self, option: QStyleOptionViewItem, index: AnyIndex, pos: QPoint) -> str | None:
+        """The pill of a scheduled message under ``pos`` (view coordinates): its key."""
+        entry = entry_of(index)
+        if entry is None or not is_waiting(entry):
+            return None
+        lay = self.bubble_layout(option, entry, self.day_label(index))
+        origin = _origin(option, lay)
+        for key, rect in lay.actions:
+            if rect.translated(origin).contains(pos):
+                return key
+        return None
 
     # --- painting -----------------------------------------------------------------
     @guarded(None)
@@ -362,6 +390,8 @@ class ThreadDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(colors.sent_bubble if sent else colors.received_bubble)
         painter.drawRoundedRect(lay.bubble, 12, 12)
+        if lay.actions:
+            paint_outline(painter, lay.bubble, colors.pending)
         if option.state & QStyle.StateFlag.State_HasFocus:
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(option.palette.color(option.palette.ColorRole.Highlight))
@@ -394,6 +424,8 @@ class ThreadDelegate(QStyledItemDelegate):
             )
             painter.setPen(state_color)
             painter.drawText(state_box, meta_flags, lay.state_text)
+        if lay.actions:
+            paint_actions(painter, lay.actions, colors.sent_text if sent else colors.muted_text)
         if lay.retry is not None:
             painter.setPen(colors.failed)
             painter.setBrush(Qt.BrushStyle.NoBrush)

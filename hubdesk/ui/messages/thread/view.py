@@ -13,12 +13,21 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPoint, QRect, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyleOptionViewItem, QWidget
 
 from hubdesk.domain import ThreadEntry
 from hubdesk.ui.messages.thread.delegate import ThreadDelegate, can_retry
 from hubdesk.ui.messages.thread.model import ThreadModel, ThreadRole, entry_of
+from hubdesk.ui.messages.thread.scheduled import is_waiting, schedule_menu
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.overrides import guarded
 from hubdesk.ui.qt.times import LiveTimesListView
@@ -35,11 +44,15 @@ class ThreadView(LiveTimesListView):
         retry_requested(object): "Retry" on a failed bubble (click or key): its
             ``ThreadEntry``.
         escape_pressed(): Esc in the thread (the page goes back to search results).
+        schedule_action_requested(str, object): Edit time / Send now / Cancel on a
+            scheduled or overdue bubble (its pills or context menu): ``"edit"``,
+            ``"send"`` or ``"cancel"``, and its ``ThreadEntry``.
     """
 
     older_requested = Signal()
     retry_requested = Signal(object)
     escape_pressed = Signal()
+    schedule_action_requested = Signal(str, object)
 
     NEAR_TOP_PX = 120
     AT_BOTTOM_PX = 24
@@ -282,9 +295,50 @@ class ThreadView(LiveTimesListView):
         rect = self._delegate.retry_rect(self._option_for(index), index)
         return entry_of(index) if rect is not None and rect.contains(pos) else None
 
+    def _action_at(self, pos: QPoint) -> tuple[str, ThreadEntry] | None:
+        index = self.indexAt(pos)
+        if not index.isValid():
+            return None
+        key = self._delegate.action_at(self._option_for(index), index, pos)
+        entry = entry_of(index)
+        return (key, entry) if key is not None and entry is not None else None
+
+    def action_point(self, key: str, entry_key: str) -> QPoint | None:
+        """Where the pill ``key`` of the entry ``entry_key`` is, in viewport coordinates
+        (None: not shown); for tests and screenshots."""
+        model = self.model()
+        if not isinstance(model, ThreadModel):
+            return None
+        index = model.index_of(entry_key)
+        if not index.isValid():
+            return None
+        option = self._option_for(index)
+        lay = self._delegate.layout_for(option, index)
+        if lay is None:
+            return None
+        shift = max(0, option.rect.width() - lay.size.width()) if lay.sent else 0
+        for name, rect in lay.actions:
+            if name == key:
+                return rect.center() + option.rect.topLeft() + QPoint(shift, 0)
+        return None
+
+    @guarded(None)
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        keyboard = event.reason() == QContextMenuEvent.Reason.Keyboard  # the Menu key
+        index = self.currentIndex() if keyboard else self.indexAt(event.pos())
+        entry = entry_of(index) if index.isValid() else None
+        if entry is None or not is_waiting(entry):
+            super().contextMenuEvent(event)
+            return
+        menu = schedule_menu(self, entry, self.schedule_action_requested.emit)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        at = self.viewport().mapToGlobal(self.visualRect(index).center())
+        menu.popup(at if keyboard else event.globalPos())
+
     @guarded(None)
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        over = self._retry_at(event.position().toPoint()) is not None
+        pos = event.position().toPoint()
+        over = self._retry_at(pos) is not None or self._action_at(pos) is not None
         shape = Qt.CursorShape.PointingHandCursor if over else Qt.CursorShape.ArrowCursor
         self.viewport().setCursor(shape)
         super().mouseMoveEvent(event)
@@ -300,6 +354,11 @@ class ThreadView(LiveTimesListView):
             entry = self._retry_at(event.position().toPoint())
             if entry is not None:
                 self.retry_requested.emit(entry)
+                event.accept()
+                return
+            action = self._action_at(event.position().toPoint())
+            if action is not None:
+                self.schedule_action_requested.emit(*action)
                 event.accept()
                 return
         super().mouseReleaseEvent(event)

@@ -130,6 +130,7 @@ def test_confirm_then_progress_then_result(dialog: BulkSendDialog, qtbot: QtBot)
         dialog.next_button.click()
     request: BulkSendRequest = sent.args[0]
     assert request.sender_id == "CLINIC" and request.text == "Hi"
+    assert request.plan is not None
     assert request.plan.digits == ("447400123456", "442079460000")
     assert dialog.step() == Step.PROGRESS
     QTest.keyClick(dialog, Qt.Key.Key_Escape)  # ignored while sending

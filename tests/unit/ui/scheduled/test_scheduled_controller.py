@@ -1,0 +1,119 @@
+"""The Scheduled list and the overdue prompt, wired to the simulator and a real store."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from hubdesk.domain import OutboxItem, OutboxState
+from tests.unit.ui.appkit import Driver, in_loop, shell_driver, signed_in  # noqa: F401
+
+PARTNER = "447400123456"
+SOURCE = "13234710258"
+
+
+async def enqueue(d: Driver, text: str, when: datetime) -> OutboxItem:
+    return await d.runtime.worker.run(
+        lambda db: db.outbox.enqueue(SOURCE, [PARTNER], text, not_before=when)
+    )
+
+
+async def state_of(d: Driver, outbox_id: int) -> OutboxState:
+    item = await d.runtime.worker.run(lambda db: db.outbox.get(outbox_id))
+    assert item is not None
+    return item.state
+
+
+async def until_state(d: Driver, outbox_id: int, state: OutboxState) -> None:
+    for _ in range(150):
+        if await state_of(d, outbox_id) is state:
+            return
+        await asyncio.sleep(0.03)
+    raise AssertionError(f"outbox {outbox_id} is {await state_of(d, outbox_id)}, not {state}")
+
+
+@in_loop
+async def test_the_scheduled_list_shows_waiting_messages_and_sends_one_now(
+    driver: Driver,
+) -> None:
+    await signed_in(driver)
+    soon = await enqueue(
+        driver, "Your appointment is tomorrow", datetime.now(UTC) + timedelta(hours=5)
+    )
+    later = await enqueue(driver, "Happy new year", datetime.now(UTC) + timedelta(days=20))
+    driver.window.scheduled_action.trigger()
+    scheduled = driver.shell.scheduled
+    assert scheduled is not None
+    dialog = scheduled.dialog
+    assert dialog is not None and dialog.isVisible()
+    await driver.until(lambda: len(dialog.rows()) == 2, what="two rows")
+    assert [r.item.id for r in dialog.rows()] == [soon.id, later.id]  # soonest first
+    assert dialog.model.cell_text(0, 2) == "Your appointment is tomorrow"
+    assert dialog.model.cell_text(0, 1) == "07400 123456"
+    assert dialog.model.cell_text(0, 3) == SOURCE
+    assert dialog.model.cell_text(0, 4) == "Scheduled"
+    assert not dialog.send_button.isEnabled()  # nothing selected
+    dialog.select_row(0)
+    dialog.send_button.click()
+    await driver.until(lambda: len(driver.posts("/api/sms/send")) == 1, what="one POST")
+    await until_state(driver, soon.id, OutboxState.SENT)
+    await driver.until(lambda: [r.item.id for r in dialog.rows()] == [later.id], what="refreshed")
+    dialog.select_row(0)
+    dialog.cancel_button.click()
+    await until_state(driver, later.id, OutboxState.CANCELLED)
+    await driver.until(lambda: dialog.rows() == [], what="empty")
+    assert "No messages are scheduled" in dialog.summary.text()
+    assert len(driver.posts("/api/sms/send")) == 1
+
+
+@in_loop
+async def test_an_overdue_message_is_asked_about_once_and_never_sent_silently(
+    driver: Driver,
+) -> None:
+    await signed_in(driver)
+    late = await enqueue(driver, "Reminder for 9am", datetime.now(UTC) - timedelta(hours=3))
+    outbox = driver.runtime.outbox
+    assert outbox is not None
+    await outbox.flush()
+    assert await state_of(driver, late.id) is OutboxState.OVERDUE
+    scheduled = driver.shell.scheduled
+    assert scheduled is not None
+    # the flush announced it: the prompt comes without anyone asking for a check
+    await driver.until(lambda: scheduled.prompt is not None, what="the prompt")
+    prompt = scheduled.prompt
+    assert prompt is not None and prompt.isVisible() and not prompt.isModal()
+    assert prompt.ids == [late.id]
+    assert "Reminder for 9am" in prompt.list.item(0).text()
+    await outbox.flush()
+    assert driver.posts("/api/sms/send") == []  # not sent while it waits for the answer
+    prompt.later_button.click()
+    await driver.until(lambda: scheduled.prompt is None, what="closed")
+    scheduled.check_overdue()
+    await asyncio.sleep(0.3)
+    assert scheduled.prompt is None  # asked once
+    assert await state_of(driver, late.id) is OutboxState.OVERDUE
+    # a second overdue message: the prompt lists both, Send now sends each once
+    other = await enqueue(driver, "Second reminder", datetime.now(UTC) - timedelta(hours=2))
+    await outbox.flush()
+    await driver.until(lambda: scheduled.prompt is not None, what="asked about the new one")
+    prompt = scheduled.prompt
+    assert prompt is not None and sorted(prompt.ids) == sorted([late.id, other.id])
+    prompt.send_button.click()
+    await until_state(driver, late.id, OutboxState.SENT)
+    await until_state(driver, other.id, OutboxState.SENT)
+    texts = sorted(p["form"]["text"][0] for p in driver.posts("/api/sms/send"))
+    assert texts == ["Reminder for 9am", "Second reminder"]
+
+
+@in_loop
+async def test_a_due_message_goes_out_at_once_after_a_wake(driver: Driver) -> None:
+    await signed_in(driver)
+    outbox = driver.runtime.outbox
+    assert outbox is not None
+    await outbox.flush()
+    due = await enqueue(driver, "Due while asleep", datetime.now(UTC) - timedelta(minutes=20))
+    # the runtime watches for a wake from sleep, and a wake flushes the outbox at once
+    assert "hubdesk-wake" in {t.get_name() for t in driver.runtime._tasks if not t.done()}
+    driver.runtime.wake()  # what watch_wake calls after a sleep
+    await until_state(driver, due.id, OutboxState.SENT)
+    assert [p["form"]["text"] for p in driver.posts("/api/sms/send")] == [["Due while asleep"]]
