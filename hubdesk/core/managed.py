@@ -49,6 +49,7 @@ __all__ = [
     "ENV_MANAGED_CONFIG",
     "LOCKABLE",
     "MANAGED_FILE",
+    "MAX_MANAGED_BYTES",
     "ManagedConfig",
     "ManagedConfigError",
     "load_managed",
@@ -58,6 +59,7 @@ __all__ = [
 
 ENV_MANAGED_CONFIG = "HUBDESK_MANAGED_CONFIG"
 MANAGED_FILE = "managed.toml"
+MAX_MANAGED_BYTES = 64 * 1024  # a real file is a few hundred bytes; read at every start
 #: Settings the ``[locked]`` table may hold: name -> (Python type, what it must be).
 LOCKABLE: Mapping[str, tuple[type, str]] = {
     "default_sender_id": (str, "a sender ID (text)"),
@@ -161,7 +163,14 @@ def load_managed(
                 "could redirect sign-ins to another server); make the folder writable by "
                 "administrators only (chmod o-w)",
             )
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(MAX_MANAGED_BYTES + 1)
+        if len(raw) > MAX_MANAGED_BYTES:
+            raise ManagedConfigError(
+                path,
+                f"it is larger than any managed file should be (over "
+                f"{MAX_MANAGED_BYTES // 1024} KB); it holds a few settings",
+            )
     except OSError as exc:
         raise ManagedConfigError(path, f"it cannot be read ({exc.strerror or exc})") from None
     try:

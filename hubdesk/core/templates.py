@@ -36,7 +36,7 @@ from hubdesk.domain import Template
 from hubdesk.domain.placeholders import ParsedText, TemplateSyntaxError, parse
 from hubdesk.store.database import Database
 from hubdesk.store.private_files import write_private
-from hubdesk.store.templates import TemplateError, clean_name
+from hubdesk.store.templates import TemplateError, clean_name, control_at, control_sentence
 from hubdesk.store.worker import DbWorker
 from hubdesk.sync.events import Channel
 
@@ -73,6 +73,10 @@ def check_text(text: str) -> ParsedText:
     unknown placeholder (with the known ones)."""
     if not text.strip():
         raise TemplateTextError("a template needs a text")
+    control = control_at(text)
+    if control is not None:
+        sentence = control_sentence(text, control)
+        raise TemplateTextError(f"a template cannot hold {sentence}", control + 1)
     try:
         return parse(text)
     except TemplateSyntaxError as exc:

@@ -42,7 +42,13 @@ from hubdesk.core.contacts_io import csv_rows, from_spreadsheet_cell, spreadshee
 from hubdesk.domain import Template
 from hubdesk.domain.placeholders import TemplateSyntaxError, parse
 from hubdesk.store.database import Database
-from hubdesk.store.templates import TemplateError, clean_name, name_key
+from hubdesk.store.templates import (
+    TemplateError,
+    clean_name,
+    control_at,
+    control_sentence,
+    name_key,
+)
 from hubdesk.store.transactions import transaction
 
 __all__ = [
@@ -180,6 +186,9 @@ def _problem(record: TemplateRecord) -> str | None:
         return str(exc)
     if not record.text.strip():
         return "no text"
+    control = control_at(record.text)
+    if control is not None:
+        return f"the text holds {control_sentence(record.text, control)}"
     try:
         parse(record.text)
     except TemplateSyntaxError as exc:

@@ -42,6 +42,9 @@ def clean_name(name: str) -> str:
     clean = " ".join(name.split())
     if not clean:
         raise TemplateError("a template needs a name")
+    control = control_at(clean)
+    if control is not None:
+        raise TemplateError(f"a template name cannot hold {control_sentence(clean, control)}")
     if len(clean) > MAX_NAME_LENGTH:
         raise TemplateError(
             f"a template name can be at most {MAX_NAME_LENGTH} characters (this one has "
@@ -55,9 +58,26 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()
 
 
+def control_at(text: str) -> int | None:
+    """The index of the first control character in ``text`` other than a tab or a line
+    break (NUL, ESC, ...: nothing a person types, and no phone shows), or None."""
+    for index, char in enumerate(text):
+        if char not in "\t\r\n" and unicodedata.category(char) == "Cc":
+            return index
+    return None
+
+
+def control_sentence(text: str, index: int) -> str:
+    """``"a control character (U+0000) at character 3"``."""
+    return f"a control character (U+{ord(text[index]):04X}) at character {index + 1}"
+
+
 def _check_text(text: str) -> None:
     if not text.strip():
         raise TemplateError("a template needs a text")
+    control = control_at(text)
+    if control is not None:
+        raise TemplateError(f"a template cannot hold {control_sentence(text, control)}")
 
 
 class Templates:

@@ -11,6 +11,7 @@ import pytest
 from hubdesk.core.errors import describe_error
 from hubdesk.core.managed import (
     ENV_MANAGED_CONFIG,
+    MAX_MANAGED_BYTES,
     ManagedConfig,
     ManagedConfigError,
     load_managed,
@@ -135,6 +136,15 @@ def test_not_utf8_missing_and_world_writable_files_are_refused(tmp_path: Path) -
         open_to_all = _write(tmp_path / "open.toml", GOOD, mode=0o666)
         with pytest.raises(ManagedConfigError, match="every user of this machine may change it"):
             load_managed({ENV_MANAGED_CONFIG: str(open_to_all)})
+
+
+def test_a_file_far_larger_than_any_real_one_is_refused_unread(tmp_path: Path) -> None:
+    """A few hundred bytes is a real file; 50 MB made every command take seconds."""
+    huge = _write(tmp_path / "huge.toml", GOOD + "# " + "x" * (MAX_MANAGED_BYTES + 1) + "\n")
+    with pytest.raises(ManagedConfigError, match="larger than any managed file"):
+        load_managed({ENV_MANAGED_CONFIG: str(huge)})
+    just = _write(tmp_path / "just.toml", GOOD + "# " + "x" * 1000 + "\n")
+    assert load_managed({ENV_MANAGED_CONFIG: str(just)}) is not None
 
 
 def test_where_each_os_keeps_it(tmp_path: Path) -> None:

@@ -60,6 +60,13 @@ async def test_saving_checks_name_text_and_placeholders(book: TemplateBook) -> N
         await book.add("  ", "Hello")
     with pytest.raises(InvalidInput, match="'Table ready' already exists"):
         await book.add("TABLE READY", "Hello")
+    with pytest.raises(
+        TemplateTextError, match=r"control character \(U\+001B\) at character 4"
+    ) as esc:
+        await book.add("Escape", "Hi \x1b[31m")
+    assert esc.value.position == 4
+    with pytest.raises(InvalidInput, match=r"name cannot hold a control character \(U\+0000\)"):
+        await book.add("Nul\x00name", "Hello")
     assert [t.name for t in await book.list()] == ["Table ready"]
     assert len(changes) == 1  # only the one that was saved
 
@@ -291,3 +298,17 @@ async def test_export_writes_a_private_bom_csv_that_imports_elsewhere(
         ]
     finally:
         await other_worker.close()
+
+
+async def test_an_imported_row_with_a_control_character_is_rejected_naming_it(
+    book: TemplateBook,
+) -> None:
+    report = await book.import_csv("name,text\nBell,Ding\x07dong\nFine,All good\n")
+    assert [(r.name, r.status, r.reason) for r in report.rows] == [
+        (
+            "Bell",
+            TemplateImportStatus.REJECTED,
+            "the text holds a control character (U+0007) at character 5",
+        ),
+        ("Fine", TemplateImportStatus.ADDED, ""),
+    ]
