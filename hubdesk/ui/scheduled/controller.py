@@ -97,6 +97,8 @@ class ScheduledController(QObject):
             self.dialog.set_rows(ScheduledRow(i, recipients_text(i, names), now) for i in waiting)
         overdue = [i for i in waiting if i.state.held and i.state.value == "overdue"]
         fresh = [i for i in overdue if i.id not in self._asked]
+        if self.prompt is not None and not self.prompt.keep_only({i.id for i in overdue}):
+            self.prompt.reject()  # each one was settled elsewhere: nothing left to ask
         if fresh and self.prompt is None:
             self._ask(overdue, names)
 

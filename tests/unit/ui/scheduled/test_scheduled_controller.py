@@ -117,3 +117,30 @@ async def test_a_due_message_goes_out_at_once_after_a_wake(driver: Driver) -> No
     driver.runtime.wake()  # what watch_wake calls after a sleep
     await until_state(driver, due.id, OutboxState.SENT)
     assert [p["form"]["text"] for p in driver.posts("/api/sms/send")] == [["Due while asleep"]]
+
+
+@in_loop
+async def test_the_overdue_prompt_follows_what_was_settled_elsewhere(driver: Driver) -> None:
+    """The prompt listed a message the user had meanwhile sent from its bubble; its Send
+    now then said "Sending 0 overdue messages. Outbox entry 40 cannot be sent now: it has
+    already been sent." in red. The prompt drops what is no longer overdue, and closes
+    when nothing is left."""
+    await signed_in(driver)
+    first = await enqueue(driver, "First reminder", datetime.now(UTC) - timedelta(hours=3))
+    second = await enqueue(driver, "Second reminder", datetime.now(UTC) - timedelta(hours=2))
+    outbox = driver.runtime.outbox
+    assert outbox is not None
+    await outbox.flush()
+    scheduled = driver.shell.scheduled
+    assert scheduled is not None
+    await driver.until(lambda: scheduled.prompt is not None, what="the prompt")
+    prompt = scheduled.prompt
+    assert prompt is not None and sorted(prompt.ids) == sorted([first.id, second.id])
+    scheduled.send_now(first.id)  # the bubble's Send now, the prompt still open
+    await until_state(driver, first.id, OutboxState.SENT)
+    await driver.until(lambda: prompt.ids == [second.id], what="the sent one dropped")
+    assert prompt.list.count() == 1 and "Second reminder" in prompt.list.item(0).text()
+    assert prompt.question.text().startswith("1 scheduled message was not sent")
+    scheduled.cancel(second.id)  # the other one cancelled from its bubble
+    await driver.until(lambda: scheduled.prompt is None, what="the prompt closed")
+    assert len(driver.posts("/api/sms/send")) == 1
