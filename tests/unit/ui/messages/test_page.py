@@ -183,3 +183,23 @@ def test_the_compose_lines_under_the_box_never_overlap_it(qtbot: QtBot) -> None:
     pane.set_text("Your table is ready")
     qtbot.waitUntil(lambda: pane.minimumHeight() < grown, timeout=2000)
     assert pane.minimumHeight() >= 120  # the page's floor
+
+
+def test_a_long_unbroken_word_in_the_preview_does_not_widen_the_window(qtbot: QtBot) -> None:
+    """A 2,000-character template ("Hello {first_name|there} yyyy…") inserted in compose:
+    the "Sends as:" line asked for the width of its longest word (300 characters), and
+    the window grew past the screen, Call and Send out of reach."""
+    from hubdesk.domain import SenderId, SenderIdStatus
+
+    page = make_page(qtbot)
+    page.show()
+    qtbot.waitExposed(page)
+    pane = page.compose
+    pane.setEnabled(True)
+    pane.set_sender_ids([SenderId(1, 1, "HUBWORK", SenderIdStatus.APPROVED)])
+    pane.set_recipient("447400123456", "Bob")
+    before = page.minimumSizeHint().width()
+    pane.set_text("Hello {first_name|there} " + "y" * 1990)
+    QApplication.processEvents()
+    assert pane.preview.preview_text().startswith("Sends as: Hello Bob yyy")
+    assert page.minimumSizeHint().width() <= max(before, 700)
