@@ -113,6 +113,11 @@ class MessageEdit(QPlainTextEdit):
 
     @guarded(None)
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        text = event.text()
+        if mods == Qt.KeyboardModifier.AltModifier and text.isascii() and text.isalnum():
+            event.ignore()  # Alt+L with Send later disabled typed an "l" into the message
+            return  # (macOS Option letters are not ASCII: they still type)
         if event.key() in _ENTER_KEYS:
             mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             if mods == Qt.KeyboardModifier.ControlModifier or (
