@@ -25,11 +25,13 @@ from hubdesk.ui.scheduled.dialog import ScheduledDialog
 from hubdesk.ui.scheduled.overdue import OverduePrompt
 from hubdesk.ui.scheduled.rows import ScheduledRow, recipients_text
 from hubdesk.ui.shell.services import Services
+from hubdesk.ui.shell.statusbar import Connection
 from hubdesk.ui.shell.window import MainWindow
 
-__all__ = ["OVERDUE_CHECK_MS", "ScheduledController"]
+__all__ = ["OVERDUE_CHECK_MS", "QUEUED_OFFLINE", "ScheduledController"]
 
 OVERDUE_CHECK_MS = 15_000
+QUEUED_OFFLINE = "Queued: it goes out as soon as HubDesk is back online."
 _REFRESH_MS = 150
 
 
@@ -143,7 +145,11 @@ class ScheduledController(QObject):
 
                 problems.append(describe_error(exc))
         verb = "Sending" if what == "send" else "Cancelled"
+        if what == "send" and self._offline():
+            verb = "Queued"
         text = f"{verb} {done} overdue message{'s' * (done != 1)}."
+        if verb == "Queued":
+            text += " They go out when HubDesk is back online."
         self.window.show_toast(" ".join([text, *problems[:2]]), error=bool(problems))
         self._refresh.start()
 
@@ -193,8 +199,12 @@ class ScheduledController(QObject):
     @async_slot(on_error=_on_error)
     async def send_now(self, outbox_id: int) -> None:
         await self._scheduler().send_now(outbox_id)
-        self.window.show_toast("Sending now.")
+        self.window.show_toast(QUEUED_OFFLINE if self._offline() else "Sending now.")
         self._refresh.start()
+
+    def _offline(self) -> bool:
+        """Nothing goes out now: the connection is down or rate-limited."""
+        return self.window.status.connection in (Connection.OFFLINE, Connection.RATE_LIMITED)
 
     @async_slot(on_error=_on_error)
     async def cancel(self, outbox_id: int) -> None:

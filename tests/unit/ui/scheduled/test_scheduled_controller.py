@@ -144,3 +144,22 @@ async def test_the_overdue_prompt_follows_what_was_settled_elsewhere(driver: Dri
     scheduled.cancel(second.id)  # the other one cancelled from its bubble
     await driver.until(lambda: scheduled.prompt is None, what="the prompt closed")
     assert len(driver.posts("/api/sms/send")) == 1
+
+
+@in_loop
+async def test_send_now_while_offline_says_it_is_queued(driver: Driver) -> None:
+    """Send now on a scheduled bubble with the connection down said "Sending now." while
+    nothing could go out; the message then sat Unknown/queued. It now says it is
+    queued until HubDesk is back online."""
+    from hubdesk.ui.shell.statusbar import Connection
+
+    await signed_in(driver)
+    item = await enqueue(driver, "Later today", datetime.now(UTC) + timedelta(hours=3))
+    scheduled = driver.shell.scheduled
+    assert scheduled is not None
+    driver.window.status.set_connection(Connection.OFFLINE)
+    task = scheduled.send_now(item.id)
+    assert task is not None
+    await task
+    assert "back online" in driver.window.toast.text()
+    assert driver.window.toast.text() != "Sending now."
