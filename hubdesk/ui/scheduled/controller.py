@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QMessageBox
 
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.errors import not_signed_in
@@ -50,6 +51,7 @@ class ScheduledController(QObject):
         self.dialog: ScheduledDialog | None = None
         self.time_dialog: SendTimeDialog | None = None
         self.prompt: OverduePrompt | None = None
+        self.confirm: QMessageBox | None = None  # "Cancel it for all N recipients?"
         self._asked: set[int] = set()  # overdue messages already asked about
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
@@ -155,8 +157,42 @@ class ScheduledController(QObject):
 
     # --- actions --------------------------------------------------------------------
     def on_bubble(self, key: str, entry: ThreadEntry) -> None:
-        if entry.outbox_id is not None:
+        if entry.outbox_id is None:
+            return
+        if key == "cancel":  # one person's bubble may be a bulk send to many: ask first
+            spawn(self._cancel_from_bubble(entry.outbox_id), name="ui-scheduled-cancel")
+        else:
             self.act(key, entry.outbox_id, entry.time)
+
+    async def _cancel_from_bubble(self, outbox_id: int) -> None:
+        waiting = await self._scheduler().waiting()
+        item = next((i for i in waiting if i.id == outbox_id), None)
+        if item is None or len(item.destinations) <= 1:
+            self.cancel(outbox_id)
+            return
+        if self.confirm is not None:
+            self.confirm.close()
+        count = len(item.destinations)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Cancel a bulk send",
+            f"This scheduled message is one bulk send to {count} recipients. Cancelling "
+            f"it here cancels it for all {count}.",
+            QMessageBox.StandardButton.NoButton,
+            self.window,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.addButton(f"Cancel for all {count}", QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.accepted.connect(lambda: self.cancel(outbox_id))
+        box.finished.connect(lambda _r: self._forget_confirm(box))
+        self.confirm = box
+        box.open()
+
+    def _forget_confirm(self, box: QMessageBox) -> None:
+        if self.confirm is box:
+            self.confirm = None
 
     def on_list(self, key: str, item: OutboxItem) -> None:
         self.act(key, item.id, item.not_before or item.created_at)

@@ -163,3 +163,54 @@ async def test_send_now_while_offline_says_it_is_queued(driver: Driver) -> None:
     await task
     assert "back online" in driver.window.toast.text()
     assert driver.window.toast.text() != "Sending now."
+
+
+@in_loop
+async def test_cancel_on_one_persons_bubble_asks_before_cancelling_a_bulk_send(
+    driver: Driver,
+) -> None:
+    """A bulk send scheduled for Oliver and Ava is one outbox row: Cancel on the bubble
+    in Oliver's thread cancelled it for Ava too (and would for 500 people), with no
+    word of it. Cancel on such a bubble now asks first, naming how many it reaches."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from hubdesk.domain import MessageState, SmsType, ThreadEntry
+
+    await signed_in(driver)
+    other = "447400654321"
+    item = await driver.runtime.worker.run(
+        lambda db: db.outbox.enqueue(
+            SOURCE,
+            [PARTNER, other],
+            "Plain bulk for all",
+            True,
+            not_before=datetime.now(UTC) + timedelta(hours=2),
+        )
+    )
+    scheduled = driver.shell.scheduled
+    assert scheduled is not None
+    entry = ThreadEntry(
+        key=f"outbox:{item.id}",
+        partner=PARTNER,
+        text=item.text,
+        time=datetime.now(UTC),
+        direction=SmsType.SENT,
+        state=MessageState.SCHEDULED,
+        sender_id=SOURCE,
+        outbox_id=item.id,
+    )
+    scheduled.on_bubble("cancel", entry)
+    await driver.until(lambda: scheduled.confirm is not None, what="the question")
+    box = scheduled.confirm
+    assert isinstance(box, QMessageBox) and "2 recipients" in box.text()
+    [keep] = [b for b in box.buttons() if b.text() == "Keep it"]
+    keep.click()  # the user keeps it
+    await asyncio.sleep(0.3)
+    assert await state_of(driver, item.id) is OutboxState.SCHEDULED
+    scheduled.on_bubble("cancel", entry)
+    await driver.until(lambda: scheduled.confirm is not None, what="asked again")
+    box = scheduled.confirm
+    assert box is not None
+    [cancel_all] = [b for b in box.buttons() if b.text() == "Cancel for all 2"]
+    cancel_all.click()
+    await until_state(driver, item.id, OutboxState.CANCELLED)
