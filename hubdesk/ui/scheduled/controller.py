@@ -33,6 +33,19 @@ __all__ = ["OVERDUE_CHECK_MS", "QUEUED_OFFLINE", "ScheduledController"]
 
 OVERDUE_CHECK_MS = 15_000
 QUEUED_OFFLINE = "Queued: it goes out as soon as HubDesk is back online."
+# Actions on a bubble that reach every recipient of a bulk send: title, what it does, button.
+_ASK_FOR_BULK = {
+    "cancel": (
+        "Cancel a bulk send",
+        "Cancelling it here cancels it for all {n}.",
+        "Cancel for all {n}",
+    ),
+    "send": (
+        "Send a bulk send now",
+        "Sending it now sends it to all {n} now.",
+        "Send to all {n} now",
+    ),
+}
 _REFRESH_MS = 150
 
 
@@ -159,33 +172,34 @@ class ScheduledController(QObject):
     def on_bubble(self, key: str, entry: ThreadEntry) -> None:
         if entry.outbox_id is None:
             return
-        if key == "cancel":  # one person's bubble may be a bulk send to many: ask first
-            spawn(self._cancel_from_bubble(entry.outbox_id), name="ui-scheduled-cancel")
+        if key in _ASK_FOR_BULK:  # one person's bubble may be a bulk send to many: ask
+            spawn(self._act_from_bubble(key, entry.outbox_id), name="ui-scheduled-bubble")
         else:
             self.act(key, entry.outbox_id, entry.time)
 
-    async def _cancel_from_bubble(self, outbox_id: int) -> None:
+    async def _act_from_bubble(self, key: str, outbox_id: int) -> None:
         waiting = await self._scheduler().waiting()
         item = next((i for i in waiting if i.id == outbox_id), None)
         if item is None or len(item.destinations) <= 1:
-            self.cancel(outbox_id)
+            self.act(key, outbox_id, _now())
             return
         if self.confirm is not None:
             self.confirm.close()
         count = len(item.destinations)
+        title, effect, go = _ASK_FOR_BULK[key]
         box = QMessageBox(
             QMessageBox.Icon.Question,
-            "Cancel a bulk send",
-            f"This scheduled message is one bulk send to {count} recipients. Cancelling "
-            f"it here cancels it for all {count}.",
+            title,
+            f"This scheduled message is one bulk send to {count} recipients. "
+            + effect.format(n=count),
             QMessageBox.StandardButton.NoButton,
             self.window,
         )
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.addButton(f"Cancel for all {count}", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(go.format(n=count), QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.accepted.connect(lambda: self.cancel(outbox_id))
+        box.accepted.connect(lambda: self.act(key, outbox_id, _now()))
         box.finished.connect(lambda _r: self._forget_confirm(box))
         self.confirm = box
         box.open()

@@ -214,3 +214,41 @@ async def test_cancel_on_one_persons_bubble_asks_before_cancelling_a_bulk_send(
     [cancel_all] = [b for b in box.buttons() if b.text() == "Cancel for all 2"]
     cancel_all.click()
     await until_state(driver, item.id, OutboxState.CANCELLED)
+
+
+@in_loop
+async def test_send_now_on_one_persons_bubble_asks_before_sending_a_bulk_send(
+    driver: Driver,
+) -> None:
+    """The same bulk row: Send now on Oliver's bubble sent tomorrow's promotion to
+    everyone at once. It asks first; Keep it leaves it scheduled."""
+    from hubdesk.domain import MessageState, SmsType, ThreadEntry
+
+    await signed_in(driver)
+    when = datetime.now(UTC) + timedelta(hours=20)
+    item = await driver.runtime.worker.run(
+        lambda db: db.outbox.enqueue(
+            SOURCE, [PARTNER, "447400654321"], "Promo", True, not_before=when
+        )
+    )
+    scheduled = driver.shell.scheduled
+    assert scheduled is not None
+    entry = ThreadEntry(
+        key=f"outbox:{item.id}",
+        partner=PARTNER,
+        text=item.text,
+        time=when,
+        direction=SmsType.SENT,
+        state=MessageState.SCHEDULED,
+        sender_id=SOURCE,
+        outbox_id=item.id,
+    )
+    scheduled.on_bubble("send", entry)
+    await driver.until(lambda: scheduled.confirm is not None, what="the question")
+    box = scheduled.confirm
+    assert box is not None and "sends it to all 2 now" in box.text()
+    [keep] = [b for b in box.buttons() if b.text() == "Keep it"]
+    keep.click()
+    await asyncio.sleep(0.3)
+    assert await state_of(driver, item.id) is OutboxState.SCHEDULED
+    assert driver.posts("/api/sms/bulk-send") == []
