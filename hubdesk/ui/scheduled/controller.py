@@ -45,6 +45,11 @@ _ASK_FOR_BULK = {
         "Sending it now sends it to all {n} now.",
         "Send to all {n} now",
     ),
+    "edit": (
+        "Move a bulk send",
+        "Changing its time here changes it for all {n}.",
+        "Change the time for all {n}",
+    ),
 }
 _REFRESH_MS = 150
 
@@ -173,15 +178,18 @@ class ScheduledController(QObject):
         if entry.outbox_id is None:
             return
         if key in _ASK_FOR_BULK:  # one person's bubble may be a bulk send to many: ask
-            spawn(self._act_from_bubble(key, entry.outbox_id), name="ui-scheduled-bubble")
+            spawn(
+                self._act_from_bubble(key, entry.outbox_id, entry.time),
+                name="ui-scheduled-bubble",
+            )
         else:
             self.act(key, entry.outbox_id, entry.time)
 
-    async def _act_from_bubble(self, key: str, outbox_id: int) -> None:
+    async def _act_from_bubble(self, key: str, outbox_id: int, when: datetime) -> None:
         waiting = await self._scheduler().waiting()
         item = next((i for i in waiting if i.id == outbox_id), None)
         if item is None or len(item.destinations) <= 1:
-            self.act(key, outbox_id, _now())
+            self.act(key, outbox_id, when)
             return
         if self.confirm is not None:
             self.confirm.close()
@@ -199,7 +207,8 @@ class ScheduledController(QObject):
         box.addButton(go.format(n=count), QMessageBox.ButtonRole.AcceptRole)
         box.setDefaultButton(box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole))
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.accepted.connect(lambda: self.act(key, outbox_id, _now()))
+        moment = item.not_before or when
+        box.accepted.connect(lambda: self.act(key, outbox_id, moment))
         box.finished.connect(lambda _r: self._forget_confirm(box))
         self.confirm = box
         box.open()

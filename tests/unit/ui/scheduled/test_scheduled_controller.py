@@ -252,3 +252,40 @@ async def test_send_now_on_one_persons_bubble_asks_before_sending_a_bulk_send(
     await asyncio.sleep(0.3)
     assert await state_of(driver, item.id) is OutboxState.SCHEDULED
     assert driver.posts("/api/sms/bulk-send") == []
+
+
+@in_loop
+async def test_edit_time_on_one_persons_bubble_asks_before_moving_a_bulk_send(
+    driver: Driver,
+) -> None:
+    """Edit time on Oliver's bubble of a bulk send moved it for everyone; it asks first,
+    then opens the time dialog at the send's own time."""
+    from hubdesk.domain import MessageState, SmsType, ThreadEntry
+
+    await signed_in(driver)
+    when = (datetime.now(UTC) + timedelta(hours=20)).replace(second=0, microsecond=0)
+    item = await driver.runtime.worker.run(
+        lambda db: db.outbox.enqueue(
+            SOURCE, [PARTNER, "447400654321"], "Promo", True, not_before=when
+        )
+    )
+    scheduled = driver.shell.scheduled
+    assert scheduled is not None
+    entry = ThreadEntry(
+        key=f"outbox:{item.id}",
+        partner=PARTNER,
+        text=item.text,
+        time=when,
+        direction=SmsType.SENT,
+        state=MessageState.SCHEDULED,
+        sender_id=SOURCE,
+        outbox_id=item.id,
+    )
+    scheduled.on_bubble("edit", entry)
+    await driver.until(lambda: scheduled.confirm is not None, what="the question")
+    box = scheduled.confirm
+    assert box is not None and "changes it for all 2" in box.text()
+    assert scheduled.time_dialog is None  # nothing opened before the answer
+    [go] = [b for b in box.buttons() if b.text() == "Change the time for all 2"]
+    go.click()
+    await driver.until(lambda: scheduled.time_dialog is not None, what="the time dialog")
