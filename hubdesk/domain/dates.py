@@ -14,6 +14,9 @@ process locale (``strftime``), like every other date HubDesk shows.
 * :func:`when`: a moment in a sentence or a table cell — ``Today 14:05``,
   ``Yesterday 09:12``, ``Mon 17:40``, ``3 Mar 09:00``, ``3 Mar 2023 09:00``.
 
+A scheduled message due tomorrow is on a day called ``Tomorrow`` (as its bubble says);
+later days are dates.
+
 "Within the last week" means two to six days back (yesterday has its own word): a
 message from last Tuesday, read on a Tuesday, shows its date, so a weekday name never
 means two days.
@@ -34,11 +37,13 @@ def local_day(moment: datetime) -> date:
 
 
 def _word(day: date, today: date) -> str | None:
-    """``Today`` / ``Yesterday`` / None."""
+    """``Today`` / ``Yesterday`` / ``Tomorrow`` (a scheduled message) / None."""
     if day == today:
         return "Today"
     if day == today - timedelta(days=1):
         return "Yesterday"
+    if day == today + timedelta(days=1):
+        return "Tomorrow"
     return None
 
 

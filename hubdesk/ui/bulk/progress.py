@@ -84,7 +84,7 @@ class BatchProgress(QWidget):
         self.pause_button = QPushButton("&Pause", self)
         self.pause_button.setAccessibleName("Pause the bulk send")
         self.pause_button.setAutoDefault(False)
-        self.stop_button = QPushButton("Cancel the &rest", self)
+        self.stop_button = QPushButton("Cancel the res&t", self)
         self.stop_button.setAccessibleName("Cancel the rest of the bulk send")
         self.stop_button.setToolTip(
             "Messages already on their way finish; nobody gets a message twice or half a send"

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QColor,
     QKeyEvent,
     QPalette,
+    QResizeEvent,
     QStandardItem,
     QStandardItemModel,
     QSyntaxHighlighter,
@@ -112,6 +113,11 @@ class MessageEdit(QPlainTextEdit):
 
     @guarded(None)
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        text = event.text()
+        if mods == Qt.KeyboardModifier.AltModifier and text.isascii() and text.isalnum():
+            event.ignore()  # Alt+L with Send later disabled typed an "l" into the message
+            return  # (macOS Option letters are not ASCII: they still type)
         if event.key() in _ENTER_KEYS:
             mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             if mods == Qt.KeyboardModifier.ControlModifier or (
@@ -155,6 +161,7 @@ class ComposePane(QWidget):
         self._quiet = False
         self._long_warned: str | None = None  # the long text the user was warned about
         self._held = False  # Send ignored for a moment (hold_send)
+        self._floor_height = 0  # set_floor_height
 
         self.sender_combo = QComboBox(self)
         self.sender_combo.setAccessibleName("Send from")
@@ -236,6 +243,7 @@ class ComposePane(QWidget):
         bottom.addWidget(self.gsm_button)
         bottom.addWidget(self.send_button)
         bottom.addWidget(self.later_button)
+        self._rows = (top, bottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 8)
         layout.setSpacing(4)
@@ -504,6 +512,43 @@ class ComposePane(QWidget):
         palette.setColor(QPalette.ColorRole.WindowText, tone)
         self.notice.setPalette(palette)
 
+    def set_floor_height(self, height: int) -> None:
+        """The least height the pane asks its splitter for; more while the lines under
+        the box (preview, warnings, each maybe wrapped) need it."""
+        self._floor_height = height
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Ask for the height the rows need at this width (wrapped lines included: the
+        splitter knows only the explicit minimum, and a squeezed layout painted the
+        warnings over the message box)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        margins = layout.contentsMargins()
+        width = max(1, self.width() - margins.left() - margins.right())
+        top, bottom = self._rows
+        heights = [top.sizeHint().height(), self.editor.minimumHeight()]
+        if not self.preview.isHidden():
+            heights.append(max(self.preview.heightForWidth(width), 0))
+        heights.append(_row_height(bottom, width))
+        need = sum(heights) + layout.spacing() * (len(heights) - 1)
+        want = max(self._floor_height, need + margins.top() + margins.bottom())
+        if want != self.minimumHeight():
+            self.setMinimumHeight(want)
+
+    @guarded(False)
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._fit_height()
+        return handled
+
+    @guarded(None)
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
     @guarded(None)
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
@@ -511,3 +556,10 @@ class ComposePane(QWidget):
             self._update_notice()
             self._color_charge()
         super().changeEvent(event)
+
+
+def _row_height(row: QHBoxLayout, width: int) -> int:
+    """A row's height at ``width`` (a wrapped note in it may need more than one line)."""
+    if row.hasHeightForWidth():
+        return max(row.heightForWidth(width), row.sizeHint().height())
+    return row.sizeHint().height()

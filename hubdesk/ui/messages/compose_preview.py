@@ -53,6 +53,8 @@ class ComposePreview(QWidget):
         self._contact: str | None = None
         self.line = plain_label("", self, name="Message preview", wrap=True)
         self.flag = plain_label("", self, name="Number type warning", wrap=True)
+        for label in (self.line, self.flag):  # a long unbroken word (a 2,000-character
+            label.setMinimumWidth(1)  # template) is cut at the edge, never widens the window
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)

@@ -91,6 +91,9 @@ class NewMessageDialog(QDialog):
         self.recipient_view.setAccessibleName("Recipients")
         self.recipient_view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.recipient_view.setFixedHeight(110)
+        self.recipient_view.setWordWrap(True)  # a warning after a number is read whole
+        self.recipient_view.setResizeMode(QListView.ResizeMode.Adjust)
+        self.recipient_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.remove_button = QPushButton("&Remove", self)
         self.remove_button.setAccessibleName("Remove recipient")
         self.remove_button.setAutoDefault(False)

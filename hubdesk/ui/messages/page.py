@@ -199,7 +199,7 @@ class MessagesPage(QWidget):
 
             pane = ComposePane(icons=self.icons)
             pane.setEnabled(False)  # until a conversation is open
-            pane.setMinimumHeight(COMPOSE_MIN_HEIGHT)
+            pane.set_floor_height(COMPOSE_MIN_HEIGHT)
             placeholder = self._compose_placeholder
             self.thread_splitter.replaceWidget(1, pane)  # keeps the splitter's sizes
             placeholder.deleteLater()

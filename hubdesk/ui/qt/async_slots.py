@@ -25,6 +25,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
+from hubdesk.core.errors import CoreError
 from hubdesk.ui.qt.errors import ToastHost, show_error
 
 __all__ = ["BLOCKING_WORKERS", "HasWindow", "Trigger", "async_slot", "cancel_all",
@@ -138,7 +139,10 @@ def _route_error(
         if on_error is not None:
             on_error(owner, exc)
             return
-        log.warning("%s failed", where, exc_info=exc)
+        if isinstance(exc, CoreError):  # a refusal the user is told about: one line
+            log.info("%s refused (%s)", where, type(exc).__name__)
+        else:
+            log.warning("%s failed", where, exc_info=exc)
         show_error(owner.window, exc)
     except Exception:
         log.exception("the error handler of %s failed", where)

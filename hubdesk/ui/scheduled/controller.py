@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import QMessageBox
 
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.errors import not_signed_in
@@ -25,11 +26,31 @@ from hubdesk.ui.scheduled.dialog import ScheduledDialog
 from hubdesk.ui.scheduled.overdue import OverduePrompt
 from hubdesk.ui.scheduled.rows import ScheduledRow, recipients_text
 from hubdesk.ui.shell.services import Services
+from hubdesk.ui.shell.statusbar import Connection
 from hubdesk.ui.shell.window import MainWindow
 
-__all__ = ["OVERDUE_CHECK_MS", "ScheduledController"]
+__all__ = ["OVERDUE_CHECK_MS", "QUEUED_OFFLINE", "ScheduledController"]
 
 OVERDUE_CHECK_MS = 15_000
+QUEUED_OFFLINE = "Queued: it goes out as soon as HubDesk is back online."
+# Actions on a bubble that reach every recipient of a bulk send: title, what it does, button.
+_ASK_FOR_BULK = {
+    "cancel": (
+        "Cancel a bulk send",
+        "Cancelling it here cancels it for all {n}.",
+        "Cancel for all {n}",
+    ),
+    "send": (
+        "Send a bulk send now",
+        "Sending it now sends it to all {n} now.",
+        "Send to all {n} now",
+    ),
+    "edit": (
+        "Move a bulk send",
+        "Changing its time here changes it for all {n}.",
+        "Change the time for all {n}",
+    ),
+}
 _REFRESH_MS = 150
 
 
@@ -48,6 +69,7 @@ class ScheduledController(QObject):
         self.dialog: ScheduledDialog | None = None
         self.time_dialog: SendTimeDialog | None = None
         self.prompt: OverduePrompt | None = None
+        self.confirm: QMessageBox | None = None  # "Cancel it for all N recipients?"
         self._asked: set[int] = set()  # overdue messages already asked about
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
@@ -97,6 +119,8 @@ class ScheduledController(QObject):
             self.dialog.set_rows(ScheduledRow(i, recipients_text(i, names), now) for i in waiting)
         overdue = [i for i in waiting if i.state.held and i.state.value == "overdue"]
         fresh = [i for i in overdue if i.id not in self._asked]
+        if self.prompt is not None and not self.prompt.keep_only({i.id for i in overdue}):
+            self.prompt.reject()  # each one was settled elsewhere: nothing left to ask
         if fresh and self.prompt is None:
             self._ask(overdue, names)
 
@@ -141,14 +165,57 @@ class ScheduledController(QObject):
 
                 problems.append(describe_error(exc))
         verb = "Sending" if what == "send" else "Cancelled"
+        if what == "send" and self._offline():
+            verb = "Queued"
         text = f"{verb} {done} overdue message{'s' * (done != 1)}."
+        if verb == "Queued":
+            text += " They go out when HubDesk is back online."
         self.window.show_toast(" ".join([text, *problems[:2]]), error=bool(problems))
         self._refresh.start()
 
     # --- actions --------------------------------------------------------------------
     def on_bubble(self, key: str, entry: ThreadEntry) -> None:
-        if entry.outbox_id is not None:
+        if entry.outbox_id is None:
+            return
+        if key in _ASK_FOR_BULK:  # one person's bubble may be a bulk send to many: ask
+            spawn(
+                self._act_from_bubble(key, entry.outbox_id, entry.time),
+                name="ui-scheduled-bubble",
+            )
+        else:
             self.act(key, entry.outbox_id, entry.time)
+
+    async def _act_from_bubble(self, key: str, outbox_id: int, when: datetime) -> None:
+        waiting = await self._scheduler().waiting()
+        item = next((i for i in waiting if i.id == outbox_id), None)
+        if item is None or len(item.destinations) <= 1:
+            self.act(key, outbox_id, when)
+            return
+        if self.confirm is not None:
+            self.confirm.close()
+        count = len(item.destinations)
+        title, effect, go = _ASK_FOR_BULK[key]
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            title,
+            f"This scheduled message is one bulk send to {count} recipients. "
+            + effect.format(n=count),
+            QMessageBox.StandardButton.NoButton,
+            self.window,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.addButton(go.format(n=count), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(box.addButton("Keep it", QMessageBox.ButtonRole.RejectRole))
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        moment = item.not_before or when
+        box.accepted.connect(lambda: self.act(key, outbox_id, moment))
+        box.finished.connect(lambda _r: self._forget_confirm(box))
+        self.confirm = box
+        box.open()
+
+    def _forget_confirm(self, box: QMessageBox) -> None:
+        if self.confirm is box:
+            self.confirm = None
 
     def on_list(self, key: str, item: OutboxItem) -> None:
         self.act(key, item.id, item.not_before or item.created_at)
@@ -191,8 +258,12 @@ class ScheduledController(QObject):
     @async_slot(on_error=_on_error)
     async def send_now(self, outbox_id: int) -> None:
         await self._scheduler().send_now(outbox_id)
-        self.window.show_toast("Sending now.")
+        self.window.show_toast(QUEUED_OFFLINE if self._offline() else "Sending now.")
         self._refresh.start()
+
+    def _offline(self) -> bool:
+        """Nothing goes out now: the connection is down or rate-limited."""
+        return self.window.status.connection in (Connection.OFFLINE, Connection.RATE_LIMITED)
 
     @async_slot(on_error=_on_error)
     async def cancel(self, outbox_id: int) -> None:

@@ -44,13 +44,7 @@ class OverduePrompt(QDialog):
         self.setModal(False)
         self.ids = [i.id for i in items]
         count = len(items)
-        self.question = plain_label(
-            f"{count} scheduled message{'s were' if count != 1 else ' was'} not sent at "
-            "the time set, because HubDesk was not running. Send now, or cancel?",
-            self,
-            name="Overdue question",
-            wrap=True,
-        )
+        self.question = plain_label("", self, name="Overdue question", wrap=True)
         self.list = QListWidget(self)
         self.list.setAccessibleName("Overdue messages")
         for item in items:
@@ -60,10 +54,7 @@ class OverduePrompt(QDialog):
             )
         buttons = QDialogButtonBox(self)
         self.send_button = buttons.addButton("Send now", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = buttons.addButton(
-            f"Cancel {'them' if count != 1 else 'it'}",
-            QDialogButtonBox.ButtonRole.DestructiveRole,
-        )
+        self.cancel_button = buttons.addButton("", QDialogButtonBox.ButtonRole.DestructiveRole)
         self.later_button = buttons.addButton(
             "Decide later", QDialogButtonBox.ButtonRole.RejectRole
         )
@@ -75,6 +66,24 @@ class OverduePrompt(QDialog):
         layout.addWidget(self.list, 1)
         layout.addWidget(buttons)
         self.resize(560, 300)
+        self._say(count)
+
+    def keep_only(self, overdue: set[int]) -> int:
+        """Drop the messages no longer overdue (sent, cancelled or rescheduled from
+        their bubble or the Scheduled list meanwhile); how many are left."""
+        for row in reversed(range(len(self.ids))):
+            if self.ids[row] not in overdue:
+                del self.ids[row]
+                self.list.takeItem(row)
+        self._say(len(self.ids))
+        return len(self.ids)
+
+    def _say(self, count: int) -> None:
+        self.question.setText(
+            f"{count} scheduled message{'s were' if count != 1 else ' was'} not sent at "
+            "the time set, because HubDesk was not running. Send now, or cancel?"
+        )
+        self.cancel_button.setText(f"Cancel {'them' if count != 1 else 'it'}")
 
     def _decide(self, what: str) -> None:
         self.accept()

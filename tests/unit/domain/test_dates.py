@@ -70,3 +70,12 @@ def test_local_midnight_decides_the_day() -> None:
     assert day_label(just_before, NOW) == "Yesterday"
     assert day_label(NOW.replace(hour=0, minute=0), NOW) == "Today"
     assert day_label(NOW + timedelta(days=3), NOW) == "15 March 2025"  # a clock ahead
+
+
+def test_tomorrow_has_its_word_as_a_scheduled_bubble_says() -> None:
+    """A message scheduled for tomorrow 9:00: its bubble said "Scheduled · Tomorrow 09:00"
+    under a day separator reading "13 March 2025"; both now say Tomorrow."""
+    tomorrow = NOW.replace(hour=9, minute=0) + timedelta(days=1)
+    assert day_label(tomorrow, NOW) == "Tomorrow"
+    assert when(tomorrow, NOW) == "Tomorrow 09:00"
+    assert day_label(NOW + timedelta(days=2), NOW) == "14 March 2025"

@@ -105,25 +105,51 @@ class SearchHitDelegate(QStyledItemDelegate):
         text_color: QColor,
         muted: QColor,
     ) -> None:
-        """Each piece after the last, matched ones bold on the marker; the piece that
-        does not fit is elided and ends the line."""
-        x = line.left()
-        end = line.right() + 1
-        for piece, matched in segments:
-            if x >= end:
-                break
-            f = bold if matched else font
-            fm = QFontMetrics(f)
-            width = fm.horizontalAdvance(piece)
-            if x + width > end:
-                piece = fm.elidedText(piece, Qt.TextElideMode.ElideRight, end - x)
-                width = fm.horizontalAdvance(piece)
-            box = QRect(x, line.top(), width + 1, line.height())
-            if matched and piece:
+        """Each piece as :func:`fit_segments` places it, matched ones bold on the marker."""
+        for piece, matched, x, width in fit_segments(segments, line.width(), font, bold):
+            box = QRect(line.left() + x, line.top(), width + 1, line.height())
+            if matched:
                 painter.setPen(Qt.PenStyle.NoPen)
                 painter.setBrush(MATCH_BACKGROUND)
                 painter.drawRoundedRect(QRectF(box).adjusted(-1, 1, 1, -1), 3, 3)
-            painter.setFont(f)
+            painter.setFont(bold if matched else font)
             painter.setPen(text_color if matched else muted)
             painter.drawText(box, _LEFT_V, piece)
-            x += width
+
+
+Placed = list[tuple[str, bool, int, int]]  # piece, matched, x from the line's left, width
+
+
+def fit_segments(
+    segments: tuple[tuple[str, bool], ...], width: int, font: QFont, bold: QFont
+) -> Placed:
+    """Where each piece of a snippet goes on a line ``width`` pixels wide: one after the
+    other, the piece that does not fit elided and ending the line. When the first match
+    would not fit whole, the text before it gives way first (elided at its start,
+    keeping a leading "You: " piece), so the row always shows what matched."""
+    pieces = [(p, m) for p, m in segments if p]
+    first = next((i for i, (_p, m) in enumerate(pieces) if m), None)
+    if first:  # text before the first match: make room for the match
+        fm, bfm = QFontMetrics(font), QFontMetrics(bold)
+        keep = 1 if first > 1 else 0  # "You: " before the snippet stays
+        kept_width = sum(fm.horizontalAdvance(p) for p, _m in pieces[:keep])
+        lead = "".join(p for p, _m in pieces[keep:first])
+        match_width = bfm.horizontalAdvance(pieces[first][0])
+        if kept_width + fm.horizontalAdvance(lead) + match_width > width:
+            budget = max(0, (width - kept_width - match_width) // 3)
+            lead = fm.elidedText(lead, Qt.TextElideMode.ElideLeft, budget) if budget else ""
+            pieces = [*pieces[:keep], (lead, False), *pieces[first:]]
+    placed: Placed = []
+    x = 0
+    for piece, matched in pieces:
+        if x >= width:
+            break
+        fm = QFontMetrics(bold if matched else font)
+        advance = fm.horizontalAdvance(piece)
+        if x + advance > width:
+            piece = fm.elidedText(piece, Qt.TextElideMode.ElideRight, width - x)
+            advance = fm.horizontalAdvance(piece)
+        if piece:
+            placed.append((piece, matched, x, advance))
+        x += advance
+    return placed

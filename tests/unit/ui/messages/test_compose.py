@@ -179,3 +179,18 @@ def test_a_chargeable_number_is_flagged_beside_the_sender(pane: ComposePane) -> 
     assert pane.charge_label.isVisible() and pane.notice.text() == OFFLINE_NOTE
     pane.set_charge(None)
     assert not pane.charge_label.isVisible() and pane.charge_label.toolTip() == ""
+
+
+def test_alt_and_a_letter_never_types_the_letter(pane: ComposePane) -> None:
+    """Alt+L (Send later) with the button disabled (no sender chosen yet, or nothing
+    typed) typed an "l" into the message: "See you at 5" went out as "See you at 5l".
+    An Alt+letter the window does not use is ignored by the box."""
+    pane.set_sender_ids(IDS, keep_current=False)  # two approved: none chosen yet
+    pane.set_text("See you at 5")
+    assert not pane.later_button.isEnabled()
+    pane.editor.setFocus()
+    QTest.keyClick(pane.editor, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    QTest.keyClick(pane.editor, Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
+    assert pane.text() == "See you at 5"
+    QTest.keyClick(pane.editor, Qt.Key.Key_L)  # without Alt it is a letter as ever
+    assert pane.text() == "See you at 5l"

@@ -100,3 +100,18 @@ def test_escape_and_names(dialog: NewMessageDialog, qtbot: QtBot) -> None:
     with qtbot.assertNotEmitted(dialog.compose_requested):
         QTest.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+def test_a_recipients_warning_is_shown_whole_not_cut(dialog: NewMessageDialog) -> None:
+    """ "020 7946 0000 — ⚠ landline — usually cannot receive SM" then a sideways scroll
+    bar: the warning a user must read was cut at the list's edge. Rows wrap instead."""
+    dialog.resize(dialog.minimumSizeHint())
+    dialog.add_number("020 7946 0000")
+    dialog.add_number("+1 516 725 9623")
+    QTest.qWait(50)
+    view = dialog.recipient_view
+    assert "usually cannot receive SMS" in dialog.recipients.item(0).text()
+    assert view.horizontalScrollBar().maximum() == 0
+    for row in range(dialog.recipients.rowCount()):
+        rect = view.visualRect(dialog.recipients.index(row, 0))
+        assert rect.right() <= view.viewport().width(), row

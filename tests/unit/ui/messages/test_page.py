@@ -148,3 +148,58 @@ def test_the_header_buttons_report_through_the_page(qtbot: QtBot) -> None:
     with qtbot.waitSignal(page.masked_call_requested) as masked:
         page.header.masked_button.click()
     assert masked.args == [UK]
+
+
+def test_the_compose_lines_under_the_box_never_overlap_it(qtbot: QtBot) -> None:
+    """A landline and a placeholder without a value: two warnings under the box (one of
+    two lines) were painted over the bottom of the message box, the pane keeping the
+    height it had without them. The pane grows (the thread gives way), and shrinks back."""
+    from hubdesk.domain import SenderId, SenderIdStatus
+
+    page = make_page(qtbot)
+    page.show()
+    qtbot.waitExposed(page)
+    pane = page.compose
+    pane.setEnabled(True)
+    pane.set_sender_ids([SenderId(1, 1, "HUBWORK", SenderIdStatus.APPROVED)])
+    pane.set_recipient("442079460000")  # a landline: "⚠ landline — usually cannot ..."
+    pane.set_text("Hi {first_name}, " + "your table is ready " * 3)  # no contact: no value
+
+    def laid_out() -> bool:
+        QApplication.processEvents()
+        editor, preview = pane.editor.geometry(), pane.preview.geometry()
+        buttons = pane.send_button.geometry()
+        return (
+            pane.preview.isVisible()
+            and editor.height() >= pane.editor.minimumHeight()
+            and preview.top() > editor.bottom()
+            and buttons.top() > preview.bottom()
+            and buttons.bottom() < pane.height()
+        )
+
+    qtbot.waitUntil(laid_out, timeout=2000)
+    grown = pane.height()
+    pane.set_recipient("447400123456")  # a mobile, and a text without placeholders
+    pane.set_text("Your table is ready")
+    qtbot.waitUntil(lambda: pane.minimumHeight() < grown, timeout=2000)
+    assert pane.minimumHeight() >= 120  # the page's floor
+
+
+def test_a_long_unbroken_word_in_the_preview_does_not_widen_the_window(qtbot: QtBot) -> None:
+    """A 2,000-character template ("Hello {first_name|there} yyyy…") inserted in compose:
+    the "Sends as:" line asked for the width of its longest word (300 characters), and
+    the window grew past the screen, Call and Send out of reach."""
+    from hubdesk.domain import SenderId, SenderIdStatus
+
+    page = make_page(qtbot)
+    page.show()
+    qtbot.waitExposed(page)
+    pane = page.compose
+    pane.setEnabled(True)
+    pane.set_sender_ids([SenderId(1, 1, "HUBWORK", SenderIdStatus.APPROVED)])
+    pane.set_recipient("447400123456", "Bob")
+    before = page.minimumSizeHint().width()
+    pane.set_text("Hello {first_name|there} " + "y" * 1990)
+    QApplication.processEvents()
+    assert pane.preview.preview_text().startswith("Sends as: Hello Bob yyy")
+    assert page.minimumSizeHint().width() <= max(before, 700)

@@ -145,3 +145,43 @@ def test_hits_are_plain_text_with_the_matches_marked(qtbot: object) -> None:
         ("</i> next line", False),
     )
     assert model.data(QModelIndex()) is None
+
+
+def test_a_match_far_into_the_snippet_is_shown_in_a_narrow_row(qtbot: object) -> None:
+    """A hit at the end of an 80-character snippet was cut off by the row's "…": the row
+    said it matched and showed none of the match. The text before it gives way (elided
+    at its start) so the match is painted whole, inside the row."""
+    from PySide6.QtGui import QFont
+
+    from hubdesk.ui.messages.search.delegate import fit_segments
+
+    font = QFont()
+    bold = QFont(font)
+    bold.setBold(True)
+    lead = "…<img src='http://x/y.png'> <a href='http://evil'>click</a> &amp; "
+    for segments in (
+        ((lead, False), ("table", True)),
+        (("You: ", False), (lead, False), ("table", True), (" is ready", False)),
+    ):
+        placed = fit_segments(segments, 280, font, bold)
+        matched = [(piece, x, w) for piece, m, x, w in placed if m]
+        assert [piece for piece, _x, _w in matched] == ["table"], placed
+        _piece, x, w = matched[0]
+        assert 0 <= x and x + w <= 280
+        assert all(x0 + w0 <= 280 for _p, _m, x0, w0 in placed)
+        assert placed[0][0].startswith("You: " if len(segments) > 2 else "…")
+
+
+def test_segments_that_fit_are_placed_as_they_are(qtbot: object) -> None:
+    from PySide6.QtGui import QFont
+
+    from hubdesk.ui.messages.search.delegate import fit_segments
+
+    font = QFont()
+    segments = (("Your ", False), ("table", True), (" is ready", False))
+    placed = fit_segments(segments, 600, font, font)
+    assert [(p, m) for p, m, _x, _w in placed] == [
+        ("Your ", False),
+        ("table", True),
+        (" is ready", False),
+    ]

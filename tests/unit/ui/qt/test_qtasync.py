@@ -207,3 +207,24 @@ def test_blocking_calls_share_a_few_lazily_started_threads(
 
     qloop.run_until_complete(many())
     assert len(running) == BLOCKING_WORKERS  # bounded: the rest queued behind them
+
+
+def test_a_refusal_is_shown_and_logged_in_one_line_without_a_traceback(
+    qapp: QApplication, qloop: asyncio.AbstractEventLoop, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Enter on "Hi {first_name}" to a number without a contact: the toast said why,
+    and the terminal got a WARNING with a 15-line traceback for a refusal the user
+    caused and was told about. A core refusal (CoreError) is one INFO line."""
+    from hubdesk.core.errors import InvalidInput
+
+    panel = Panel()
+    panel.gate.set()
+    refusal = InvalidInput("no value for {first_name} for 020 7946 0000; nothing was sent")
+    with caplog.at_level(logging.DEBUG):
+        task = panel.plain(refusal)
+        assert task is not None
+        qloop.run_until_complete(task)
+    assert panel.window.toasts == [(describe_error(refusal), True)]
+    records = [r for r in caplog.records if "Panel.plain" in r.getMessage()]
+    assert records and all(r.exc_info is None for r in records)
+    assert all(r.levelno < logging.WARNING for r in records)

@@ -117,3 +117,175 @@ async def test_a_due_message_goes_out_at_once_after_a_wake(driver: Driver) -> No
     driver.runtime.wake()  # what watch_wake calls after a sleep
     await until_state(driver, due.id, OutboxState.SENT)
     assert [p["form"]["text"] for p in driver.posts("/api/sms/send")] == [["Due while asleep"]]
+
+
+@in_loop
+async def test_the_overdue_prompt_follows_what_was_settled_elsewhere(driver: Driver) -> None:
+    """The prompt listed a message the user had meanwhile sent from its bubble; its Send
+    now then said "Sending 0 overdue messages. Outbox entry 40 cannot be sent now: it has
+    already been sent." in red. The prompt drops what is no longer overdue, and closes
+    when nothing is left."""
+    await signed_in(driver)
+    first = await enqueue(driver, "First reminder", datetime.now(UTC) - timedelta(hours=3))
+    second = await enqueue(driver, "Second reminder", datetime.now(UTC) - timedelta(hours=2))
+    outbox = driver.runtime.outbox
+    assert outbox is not None
+    await outbox.flush()
+    scheduled = driver.shell.scheduled
+    assert scheduled is not None
+    await driver.until(lambda: scheduled.prompt is not None, what="the prompt")
+    prompt = scheduled.prompt
+    assert prompt is not None and sorted(prompt.ids) == sorted([first.id, second.id])
+    scheduled.send_now(first.id)  # the bubble's Send now, the prompt still open
+    await until_state(driver, first.id, OutboxState.SENT)
+    await driver.until(lambda: prompt.ids == [second.id], what="the sent one dropped")
+    assert prompt.list.count() == 1 and "Second reminder" in prompt.list.item(0).text()
+    assert prompt.question.text().startswith("1 scheduled message was not sent")
+    scheduled.cancel(second.id)  # the other one cancelled from its bubble
+    await driver.until(lambda: scheduled.prompt is None, what="the prompt closed")
+    assert len(driver.posts("/api/sms/send")) == 1
+
+
+@in_loop
+async def test_send_now_while_offline_says_it_is_queued(driver: Driver) -> None:
+    """Send now on a scheduled bubble with the connection down said "Sending now." while
+    nothing could go out; the message then sat Unknown/queued. It now says it is
+    queued until HubDesk is back online."""
+    from hubdesk.ui.shell.statusbar import Connection
+
+    await signed_in(driver)
+    item = await enqueue(driver, "Later today", datetime.now(UTC) + timedelta(hours=3))
+    scheduled = driver.shell.scheduled
+    assert scheduled is not None
+    driver.window.status.set_connection(Connection.OFFLINE)
+    task = scheduled.send_now(item.id)
+    assert task is not None
+    await task
+    assert "back online" in driver.window.toast.text()
+    assert driver.window.toast.text() != "Sending now."
+
+
+@in_loop
+async def test_cancel_on_one_persons_bubble_asks_before_cancelling_a_bulk_send(
+    driver: Driver,
+) -> None:
+    """A bulk send scheduled for Oliver and Ava is one outbox row: Cancel on the bubble
+    in Oliver's thread cancelled it for Ava too (and would for 500 people), with no
+    word of it. Cancel on such a bubble now asks first, naming how many it reaches."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from hubdesk.domain import MessageState, SmsType, ThreadEntry
+
+    await signed_in(driver)
+    other = "447400654321"
+    item = await driver.runtime.worker.run(
+        lambda db: db.outbox.enqueue(
+            SOURCE,
+            [PARTNER, other],
+            "Plain bulk for all",
+            True,
+            not_before=datetime.now(UTC) + timedelta(hours=2),
+        )
+    )
+    scheduled = driver.shell.scheduled
+    assert scheduled is not None
+    entry = ThreadEntry(
+        key=f"outbox:{item.id}",
+        partner=PARTNER,
+        text=item.text,
+        time=datetime.now(UTC),
+        direction=SmsType.SENT,
+        state=MessageState.SCHEDULED,
+        sender_id=SOURCE,
+        outbox_id=item.id,
+    )
+    scheduled.on_bubble("cancel", entry)
+    await driver.until(lambda: scheduled.confirm is not None, what="the question")
+    box = scheduled.confirm
+    assert isinstance(box, QMessageBox) and "2 recipients" in box.text()
+    [keep] = [b for b in box.buttons() if b.text() == "Keep it"]
+    keep.click()  # the user keeps it
+    await asyncio.sleep(0.3)
+    assert await state_of(driver, item.id) is OutboxState.SCHEDULED
+    scheduled.on_bubble("cancel", entry)
+    await driver.until(lambda: scheduled.confirm is not None, what="asked again")
+    box = scheduled.confirm
+    assert box is not None
+    [cancel_all] = [b for b in box.buttons() if b.text() == "Cancel for all 2"]
+    cancel_all.click()
+    await until_state(driver, item.id, OutboxState.CANCELLED)
+
+
+@in_loop
+async def test_send_now_on_one_persons_bubble_asks_before_sending_a_bulk_send(
+    driver: Driver,
+) -> None:
+    """The same bulk row: Send now on Oliver's bubble sent tomorrow's promotion to
+    everyone at once. It asks first; Keep it leaves it scheduled."""
+    from hubdesk.domain import MessageState, SmsType, ThreadEntry
+
+    await signed_in(driver)
+    when = datetime.now(UTC) + timedelta(hours=20)
+    item = await driver.runtime.worker.run(
+        lambda db: db.outbox.enqueue(
+            SOURCE, [PARTNER, "447400654321"], "Promo", True, not_before=when
+        )
+    )
+    scheduled = driver.shell.scheduled
+    assert scheduled is not None
+    entry = ThreadEntry(
+        key=f"outbox:{item.id}",
+        partner=PARTNER,
+        text=item.text,
+        time=when,
+        direction=SmsType.SENT,
+        state=MessageState.SCHEDULED,
+        sender_id=SOURCE,
+        outbox_id=item.id,
+    )
+    scheduled.on_bubble("send", entry)
+    await driver.until(lambda: scheduled.confirm is not None, what="the question")
+    box = scheduled.confirm
+    assert box is not None and "sends it to all 2 now" in box.text()
+    [keep] = [b for b in box.buttons() if b.text() == "Keep it"]
+    keep.click()
+    await asyncio.sleep(0.3)
+    assert await state_of(driver, item.id) is OutboxState.SCHEDULED
+    assert driver.posts("/api/sms/bulk-send") == []
+
+
+@in_loop
+async def test_edit_time_on_one_persons_bubble_asks_before_moving_a_bulk_send(
+    driver: Driver,
+) -> None:
+    """Edit time on Oliver's bubble of a bulk send moved it for everyone; it asks first,
+    then opens the time dialog at the send's own time."""
+    from hubdesk.domain import MessageState, SmsType, ThreadEntry
+
+    await signed_in(driver)
+    when = (datetime.now(UTC) + timedelta(hours=20)).replace(second=0, microsecond=0)
+    item = await driver.runtime.worker.run(
+        lambda db: db.outbox.enqueue(
+            SOURCE, [PARTNER, "447400654321"], "Promo", True, not_before=when
+        )
+    )
+    scheduled = driver.shell.scheduled
+    assert scheduled is not None
+    entry = ThreadEntry(
+        key=f"outbox:{item.id}",
+        partner=PARTNER,
+        text=item.text,
+        time=when,
+        direction=SmsType.SENT,
+        state=MessageState.SCHEDULED,
+        sender_id=SOURCE,
+        outbox_id=item.id,
+    )
+    scheduled.on_bubble("edit", entry)
+    await driver.until(lambda: scheduled.confirm is not None, what="the question")
+    box = scheduled.confirm
+    assert box is not None and "changes it for all 2" in box.text()
+    assert scheduled.time_dialog is None  # nothing opened before the answer
+    [go] = [b for b in box.buttons() if b.text() == "Change the time for all 2"]
+    go.click()
+    await driver.until(lambda: scheduled.time_dialog is not None, what="the time dialog")

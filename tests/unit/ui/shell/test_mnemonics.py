@@ -107,3 +107,27 @@ def test_no_alt_key_does_two_things_in_the_main_window_on_any_page(qtbot: QtBot)
         w.show_page(page)
         keys = mnemonics(w) + menus
         assert {k: n for k, n in keys.items() if n > 1} == {}, page
+
+
+def test_no_alt_key_does_two_things_while_a_bulk_send_is_paused(qtbot: QtBot) -> None:
+    """Paused, the Pause button reads "&Resume": Alt+R must resume, not move the focus
+    to "Cancel the rest" (both once had Alt+R)."""
+    from datetime import UTC, datetime
+
+    from hubdesk.domain import BatchState, OutboxBatch, OutboxState
+
+    dialog = BulkSendDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog._go(Step.PROGRESS)
+    paused = OutboxBatch(
+        id=1,
+        source="HubDesk",
+        state=BatchState.PAUSED,
+        created_at=datetime(2026, 12, 7, 13, 0, tzinfo=UTC),
+        recipients=36,
+        counts={OutboxState.SENT: 24, OutboxState.QUEUED: 12},
+    )
+    dialog.progress_page.show_batch(paused)
+    assert dialog.progress_page.pause_button.text() == "&Resume"
+    assert clashes(dialog) == {}

@@ -145,3 +145,17 @@ def test_a_status_tip_does_not_hide_the_toast(qtbot: QtBot) -> None:
     QApplication.processEvents()
     assert w.toast.isVisible()
     assert_covers_nothing(w, "with a status tip")
+
+
+def test_a_toast_with_a_long_unbroken_word_does_not_widen_the_window(qtbot: QtBot) -> None:
+    """A notice quoting a long URL (a server's sentence, a file's path): the label asked
+    for the width of that word and the window grew to 2,359 px, past the screen."""
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.resize(1000, 680)
+    w.show()
+    qtbot.waitExposed(w)
+    w.show_toast("The server said: https://example.com/" + "a" * 300, error=True)
+    QApplication.processEvents()
+    assert w.minimumSizeHint().width() < 1000
+    assert w.width() == 1000
