@@ -60,8 +60,11 @@ BULK_TEXT = "The surgery is closed on Monday 4 May. For urgent help call 111."
 
 
 async def settle(seconds: float) -> None:
+    """Let the app run: the qasync loop runs Qt's events meanwhile. A nested
+    processEvents() here would run the app's tasks from inside this one, which asyncio
+    refuses ("Cannot enter into task"): the history backfill then stopped and the list
+    in the pictures kept its first few rows."""
     await asyncio.sleep(seconds)
-    QApplication.processEvents()
 
 
 def save(widget: QWidget, out: Path, name: str) -> Path:
