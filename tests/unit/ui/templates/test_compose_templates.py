@@ -114,6 +114,9 @@ async def test_a_missing_value_is_refused_naming_recipient_and_placeholder(
     await driver.until(lambda: "{first_name}" in compose.preview.preview_text(), what="said")
     assert "no contact has this number" in compose.preview.preview_text()
     before = len(driver.posts("/api/sms/send"))
+    # Send is possible once the sender ID is checked for this person (asynchronous: on
+    # a slow machine request_send() before that was a no-op and no refusal could show).
+    await driver.until(compose.can_send, what="Send possible")
     compose.request_send()
     await driver.until(lambda: driver.window.toast.isVisible(), what="refusal shown")
     said = driver.window.toast.text()
@@ -131,6 +134,7 @@ async def test_a_missing_value_is_refused_naming_recipient_and_placeholder(
         what="preview with the new contact's name",
     )
 
+    await driver.until(compose.can_send, what="Send possible again")
     compose.request_send()
     await driver.until(lambda: len(driver.posts("/api/sms/send")) == before + 1, what="sent")
     assert driver.posts("/api/sms/send")[-1]["form"]["text"] == ["Hi Zoe, your table is ready"]
