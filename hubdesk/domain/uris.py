@@ -43,6 +43,7 @@ _NUMBER_CHARS = frozenset("0123456789+-.() ")
 _NAME = re.compile(r"[A-Za-z0-9-]{1,32}")
 # Body may keep tab and line breaks; every other C0/C1 control is refused.
 _BODY_CONTROLS_ALLOWED = frozenset("\t\n\r")
+_DIRECTION_OVERRIDES = frozenset("\u202d\u202e")  # LRO, RLO: text shown reversed (spoofing)
 # Parameters that change what would be dialled: refused rather than silently dropped.
 _REFUSED_PARAMS = {
     "ext": "extensions (;ext=) are not supported: HubDesk can only dial the main number",
@@ -224,6 +225,11 @@ def _body(query: str) -> str:
         for ch in body:
             if unicodedata.category(ch) == "Cc" and ch not in _BODY_CONTROLS_ALLOWED:
                 raise UriError(f"the body contains a control character ({_describe(ch)})")
+            if ch in _DIRECTION_OVERRIDES:
+                raise UriError(
+                    f"the body contains a direction override ({_describe(ch)}): the message "
+                    "box would show its text in another order than the one sent"
+                )
     return body or ""
 
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from PySide6.QtWidgets import QWidget
 
 from hubdesk.core.bulk import BulkPlan
-from hubdesk.core.personalised import ExclusionKind, PersonalisedPlan
+from hubdesk.core.personalised import Exclusion, ExclusionKind, PersonalisedPlan
 from hubdesk.domain import Contact
 from hubdesk.domain.numbers import PhoneNumber, sms_reachability
 from hubdesk.ui.qt.fields import Tone, country_code, sentence
@@ -29,6 +29,8 @@ __all__ = [
     "report_model",
     "totals_text",
 ]
+
+OPTED_OUT_DETAIL = "Removed: this number replied STOP."  # the same on both reports
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +103,7 @@ def report_lines(plan: BulkPlan) -> list[ReportLine]:
         first = plan.origins.get(number.digits)
         return (first.text, first.origin) if first is not None else (str(number), "")
 
-    lines += [
-        ReportLine("Opted out", *given(n), "Removed: this number replied STOP.")
-        for n in plan.opted_out
-    ]
+    lines += [ReportLine("Opted out", *given(n), OPTED_OUT_DETAIL) for n in plan.opted_out]
     lines += [
         ReportLine(
             "Outside the UK",
@@ -129,6 +128,13 @@ def personal_totals(plan: PersonalisedPlan) -> str:
     )
 
 
+def _excluded_detail(excluded: Exclusion) -> str:
+    """Why a recipient is left out, in the plain report's words where it has them."""
+    if excluded.kind is ExclusionKind.OPTED_OUT:
+        return OPTED_OUT_DETAIL
+    return sentence(excluded.reason)
+
+
 def personal_lines(plan: PersonalisedPlan, previews: int = 3) -> list[ReportLine]:
     """A few recipients' own texts (with their parts), then who is left out and why,
     then the numbers that probably cannot receive texts."""
@@ -148,7 +154,7 @@ def personal_lines(plan: PersonalisedPlan, previews: int = 3) -> list[ReportLine
         ExclusionKind.DUPLICATE: "Duplicate",
     }
     lines += [
-        ReportLine(kinds[e.kind], e.given, e.origin, sentence(e.reason)) for e in plan.excluded
+        ReportLine(kinds[e.kind], e.given, e.origin, _excluded_detail(e)) for e in plan.excluded
     ]
     lines += [
         ReportLine("May not receive", m.number.national(), m.name or m.origin, f"Kept: {m.reach}.")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QStacked
 from hubdesk.domain.text import neutralise
 from hubdesk.ui.qt.overrides import guarded
 from hubdesk.ui.qt.theme import colors_for
+from hubdesk.ui.shell.statusbar import SyncStatusBar
 
 __all__ = ["DEFAULT_TIMEOUT_MS", "Toast"]
 
@@ -52,9 +53,10 @@ class Toast(QFrame):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.hide)
         self.setAccessibleName("Notice")
-        # After the connection state, before the unread count; permanent, so a status tip
-        # (the bar's temporary message while a menu item is hovered) does not hide it.
-        bar.insertPermanentWidget(0, self, 1)
+        if isinstance(bar, SyncStatusBar):
+            bar.insert_notice(self)  # after the connection state, before the unread count
+        else:
+            bar.addPermanentWidget(self, 1)
         bar.installEventFilter(self)
         if pages is not None:
             pages.currentChanged.connect(self._on_page_changed)

@@ -159,3 +159,17 @@ def test_a_toast_with_a_long_unbroken_word_does_not_widen_the_window(qtbot: QtBo
     QApplication.processEvents()
     assert w.minimumSizeHint().width() < 1000
     assert w.width() == 1000
+
+
+def test_the_notice_sits_between_the_connection_state_and_the_unread_count(
+    qtbot: QtBot,
+) -> None:
+    """Qt counts insertPermanentWidget's index over every item of the bar: index 0 was
+    out of range (a warning at each start) and the notice went after the unread count."""
+    w = filled_window(qtbot)
+    w.set_unread(3, False)
+    w.show_toast(SHORT)
+    bar = w.status
+    qtbot.waitUntil(lambda: w.toast.isVisible())
+    assert bar.sync_label.geometry().right() < w.toast.geometry().left()
+    assert w.toast.geometry().right() < bar.unread_label.geometry().left()
