@@ -62,6 +62,7 @@ DEFERRED = (
     "hubdesk.ui.messages.new_message",
     "hubdesk.ui.messages.compose",
     "hubdesk.ui.messages.compose_controller",
+    "hubdesk.ui.messages.thread.paint",
     "hubdesk.ui.shell.toast",
     "html",
     # the cached first frame reads settings and rows on its own short connection: the
