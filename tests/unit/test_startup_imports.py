@@ -34,6 +34,9 @@ DEFERRED = (
     "asyncio",
     "qasync",
     "hubdesk.app.shell",
+    "hubdesk.app.links",
+    "hubdesk.app.status",
+    "hubdesk.app.tray",
     # phone-number metadata, the hand-over socket
     "phonenumbers",
     "PySide6.QtNetwork",
