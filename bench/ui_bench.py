@@ -58,7 +58,7 @@ from store_bench import FIRST, LAST, SEED, generate, partner_number  # noqa: E40
 
 CHILD = BENCH / "ui_child.py"
 DB_FILE = "hubdesk.sqlite3"  # hubdesk.app.main.DB_FILE (not imported: keeps Qt out of here)
-NO_TRAY_KEY = "ui.no_tray_noted"  # hubdesk.app.shell.NO_TRAY_KEY
+NO_TRAY_KEY = "ui.no_tray_noted"  # hubdesk.app.tray.NO_TRAY_KEY
 MESSAGES, CONVERSATIONS, THREAD = 100_000, 5_000, 10_000
 START_RATIO = 1.3
 THREAD_MS = 50.0

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from hubdesk.app.links import link_for_log
 from hubdesk.store.profile import DATABASE_FILE, database_path
 from hubdesk.ui.qt.async_slots import cancel_all, spawn
 from hubdesk.ui.qt.icons import IconSet
@@ -48,11 +49,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 DB_FILE = DATABASE_FILE  # kept for older imports; the path is store.profile.database_path
-NO_TRAY_KEY = "ui.no_tray_noted"
-NO_TRAY_TEXT = (
-    "No system tray was found, so HubDesk stays in the taskbar: closing the window quits "
-    "it. Unread counts are shown in the window title and the conversation list."
-)
 
 
 class ShellOptions(Protocol):
@@ -246,7 +242,7 @@ class AppShell:
         if self.intents is None:
             return
         for uri in uris:
-            log.info("%s", _link_for_log(uri))
+            log.info("%s", link_for_log(uri))
             self.show_window()
             self.intents.open_uri(uri)
 
@@ -302,25 +298,11 @@ class AppShell:
 
     # --- wiring ---------------------------------------------------------------------
     def _wire(self, events: SyncEvents) -> None:
-        from hubdesk.sync.events import BackfillProgress, SyncStatus
-        from hubdesk.sync.health import StatusBoard
+        """The sync state and backfill in the status bar (``app.status``); popups."""
+        from hubdesk.app.status import show_sync_events
 
-        controller = self.controller
-        assert controller is not None
-        board = StatusBoard()  # "Online" only after a poll that went through: see health
-
-        def on_state(status: SyncStatus) -> None:
-            shown = board.update(status)
-            if shown is not None:
-                controller.show_sync(
-                    shown.kind.value, shown.last_sync, shown.detail, shown.retry_after
-                )
-
-        def on_backfill(progress: BackfillProgress) -> None:
-            controller.show_backfill(progress.done, progress.total, progress.finished)
-
-        events.sync_state.connect(on_state)
-        events.backfill_progress.connect(on_backfill)
+        assert self.controller is not None
+        show_sync_events(events, self.controller)
         events.new_inbound.connect(self._on_new_inbound)
 
     async def _on_new_inbound(self, messages: list[Sms]) -> None:
@@ -347,9 +329,11 @@ class AppShell:
         self.templates = templates
 
     def _build_tray(self, icons: IconSet) -> None:
+        """The tray when wanted and the desktop has one (``app.tray``); notifications."""
         window, intents = self.window, self.intents
         assert window is not None and intents is not None
         try:
+            from hubdesk.app.tray import wire_tray
             from hubdesk.ui.shell.notifications import Notifier
             from hubdesk.ui.shell.notify_actions import NotificationActions
             from hubdesk.ui.shell.tray import TrayIcon
@@ -358,16 +342,9 @@ class AppShell:
         available = self._tray_available or TrayIcon.available
         if self._use_tray and available():
             tray = self.tray = TrayIcon(icons, self.app)
-            tray.open_requested.connect(self.show_window)
-            tray.new_message_requested.connect(self.new_message)
-            tray.dnd_toggled.connect(intents.set_dnd)
-            tray.quit_requested.connect(self.quit)
-            tray.set_dnd(self.runtime.settings.current.do_not_disturb if self.runtime else False)
-            tray.show()
-            window.hide_on_close = True
+            dnd = self.runtime.settings.current.do_not_disturb if self.runtime else False
             assert self.controller is not None
-            self.controller.unread_in_title = False
-            self.controller.unread_changed.connect(tray.set_unread)
+            wire_tray(tray, self, window, self.controller, intents, dnd=dnd)
         tray_icon = self.tray.system_tray_icon if self.tray is not None else None
         self.notifier = Notifier(
             tray_icon, use_bus=self._use_bus, bus_address=self._bus_address, parent=self.app
@@ -400,42 +377,10 @@ class AppShell:
             self.controller.text_number(partner)
 
     async def _note_no_tray(self) -> None:
-        worker, window = self.worker, self.window
-        if worker is None or window is None:
-            return
-        noted = await worker.run(lambda db: db.settings.get_raw(NO_TRAY_KEY))
-        if noted:
-            return
-        await worker.run(lambda db: db.settings.set(NO_TRAY_KEY, True))
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "No system tray",
-            NO_TRAY_TEXT,
-            QMessageBox.StandardButton.Ok,
-            window,
-        )
-        box.setModal(False)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.show()  # not open(): QDialog.open() is always window-modal and would block
+        from hubdesk.app.tray import note_no_tray
 
-
-def _link_for_log(uri: str) -> str:
-    """What the log says about a link: the validated request (numbers as E.164, the
-    length of an ``sms:`` text, never the text), or that it is not valid (its scheme and
-    length: the reason, which quotes it, is for the user's message box)."""
-    from hubdesk.domain.uris import DialRequest, UriError, parse_uri
-
-    try:
-        request = parse_uri(uri)
-    except UriError:
-        scheme = uri.split(":", 1)[0].lower() if ":" in uri else ""
-        shown = f"{scheme}: " if scheme in ("tel", "sms") else ""
-        return f"ignoring a {shown}link that is not valid ({len(uri)} characters)"
-    if isinstance(request, DialRequest):
-        return f"opening tel: link to +{request.number.digits}"
-    numbers = ", ".join(f"+{n.digits}" for n in request.numbers)
-    text = f" (text of {len(request.body)} characters)" if request.body else ""
-    return f"opening sms: link to {numbers}{text}"
+        if self.worker is not None and self.window is not None:
+            await note_no_tray(self.worker, self.window)
 
 
 def _env_poll() -> bool:

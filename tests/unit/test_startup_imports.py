@@ -34,6 +34,9 @@ DEFERRED = (
     "asyncio",
     "qasync",
     "hubdesk.app.shell",
+    "hubdesk.app.links",
+    "hubdesk.app.status",
+    "hubdesk.app.tray",
     # phone-number metadata, the hand-over socket
     "phonenumbers",
     "PySide6.QtNetwork",
@@ -61,7 +64,13 @@ DEFERRED = (
     "hubdesk.ui.signin",
     "hubdesk.ui.messages.new_message",
     "hubdesk.ui.messages.compose",
+    "hubdesk.ui.messages.compose_buttons",
+    "hubdesk.ui.messages.compose_editor",
+    "hubdesk.ui.messages.compose_layout",
+    "hubdesk.ui.messages.compose_notes",
+    "hubdesk.ui.messages.compose_sender",
     "hubdesk.ui.messages.compose_controller",
+    "hubdesk.ui.messages.thread.paint",
     "hubdesk.ui.shell.toast",
     "html",
     # the cached first frame reads settings and rows on its own short connection: the

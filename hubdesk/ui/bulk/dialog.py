@@ -14,7 +14,9 @@ Dumb dialog; the container does the work:
   ``send_requested(BulkSendRequest)``; the container shows the batch as it goes
   (:meth:`show_batch`: n of N, Pause / Resume, Cancel the rest) and its end.
 
-Open it with ``open()``. Escape closes it, except while a send is in flight.
+Open it with ``open()``. Escape closes it, except while a send is in flight. The pages
+themselves (compose, report, confirm, result) are in ``steps``, the progress in
+``progress``.
 """
 
 from __future__ import annotations
@@ -25,11 +27,8 @@ from datetime import datetime
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
-    QFormLayout,
     QHBoxLayout,
-    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -37,26 +36,16 @@ from PySide6.QtWidgets import (
 )
 
 from hubdesk.core.bulk import BulkPlan, BulkResult
-from hubdesk.core.personalised import PersonalisedPlan, missing_sentence
+from hubdesk.core.personalised import PersonalisedPlan
 from hubdesk.domain import Contact, OutboxBatch, OutboxState, SenderId
 from hubdesk.domain.segments import analyse
 from hubdesk.ui.bulk.progress import BatchProgress, batch_summary, done_of
-from hubdesk.ui.bulk.recipients import BulkRecipients
-from hubdesk.ui.bulk.report import (
-    BulkInputs,
-    BulkSendRequest,
-    personal_lines,
-    personal_totals,
-    report_lines,
-    totals_text,
-)
-from hubdesk.ui.bulk.steps import ConfirmStep, ReportStep, ResultStep
+from hubdesk.ui.bulk.report import BulkInputs, BulkSendRequest, personal_totals, totals_text
+from hubdesk.ui.bulk.steps import ComposeStep, ConfirmStep, ReportStep, ResultStep
 from hubdesk.ui.messages.conversations import single_line
-from hubdesk.ui.messages.meter import SegmentMeter
 from hubdesk.ui.messages.schedule_menu import SendLaterButton
-from hubdesk.ui.qt.fields import Tone, plain_label, sentence, set_tone
+from hubdesk.ui.qt.fields import Tone, set_tone
 from hubdesk.ui.qt.icons import IconSet
-from hubdesk.ui.templates.popup import TemplateKey
 
 __all__ = ["BulkSendDialog", "Step"]
 
@@ -97,33 +86,16 @@ class BulkSendDialog(QDialog):
         self.pages = QStackedWidget(self)
 
         # 0: compose
-        page = QWidget()
-        self.recipients = BulkRecipients(page)
-        self.sender_combo = QComboBox(page)
-        self.sender_combo.setAccessibleName("Send from")
-        self.sender_combo.setPlaceholderText("Choose a sender ID")
-        self.text = QPlainTextEdit(page)
-        self.text.setAccessibleName("Message text")
-        self.text.setPlaceholderText("Type the message every recipient gets")
-        self.text.setTabChangesFocus(True)
-        self.text.setFixedHeight(110)
-        self.template_key = TemplateKey(self.text)
+        page = ComposeStep()
+        self.recipients, self.sender_combo = page.recipients, page.sender_combo
+        self.text, self.template_key = page.text, page.template_key
         self.template_key.requested.connect(self.templates_requested)
-        self.meter = SegmentMeter(page)
-        self.compose_note = plain_label("", page, name="What is missing", wrap=True)
-        form = QFormLayout()
-        form.addRow("&From:", self.sender_combo)
-        form.addRow("&Message:", self.text)
-        form.addRow("", self.meter)
-        box = QVBoxLayout(page)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.recipients, 1)
-        box.addLayout(form)
-        box.addWidget(self.compose_note)
+        self.meter, self.compose_note = page.meter, page.note
         self.pages.addWidget(page)
 
         # 1: report, 2: confirm
         report, confirm = ReportStep(), ConfirmStep()
+        self._report = report
         self.totals, self.report_summary = report.totals, report.summary
         self.report, self.report_table = report.model, report.table
         self.confirm_question, self.confirm_detail = confirm.question, confirm.detail
@@ -215,14 +187,7 @@ class BulkSendDialog(QDialog):
         if self._inputs is None:
             self._inputs = self.inputs()
         self.plan, self.personal = plan, None
-        self.totals.setText(totals_text(plan))
-        self.report_summary.setText(plan.summary())
-        lines = report_lines(plan)
-        self.report.set_rows(lines)
-        self.report_table.setVisible(bool(lines))
-        if not plan.recipients:
-            self.report_summary.setText(plan.summary() + " There is nobody left to send to.")
-        set_tone(self.report_summary, "warning" if lines or plan.too_many else "muted")
+        self._report.show_plan(plan)
         self._go(Step.REPORT)
 
     def show_personal_plan(self, plan: PersonalisedPlan) -> None:
@@ -232,17 +197,7 @@ class BulkSendDialog(QDialog):
         if self._inputs is None:
             self._inputs = self.inputs()
         self.plan, self.personal = None, plan
-        self.totals.setText(personal_totals(plan))
-        summary = plan.summary()
-        if plan.missing_values:
-            summary += " " + sentence(missing_sentence(plan.missing_values))
-        elif not plan.recipients:
-            summary += " There is nobody left to send to."
-        self.report_summary.setText(summary)
-        lines = personal_lines(plan)
-        self.report.set_rows(lines)
-        self.report_table.setVisible(bool(lines))
-        set_tone(self.report_summary, "error" if plan.missing_values else "muted")
+        self._report.show_personal_plan(plan)
         self._go(Step.REPORT)
 
     def show_progress(self, done: int = 0, total: int = 0, message: str = "") -> None:

@@ -1,15 +1,35 @@
-"""The bulk send dialog's middle and last pages: the pre-send report, the confirmation
-and the result (plain widgets; the dialog fills them)."""
+"""The bulk send dialog's pages: write and choose recipients, the pre-send report, the
+confirmation and the result (plain widgets; the dialog fills them and moves between
+them)."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHeaderView, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
-from hubdesk.ui.bulk.report import report_model
-from hubdesk.ui.qt.fields import plain_label
+from hubdesk.core.bulk import BulkPlan
+from hubdesk.core.personalised import PersonalisedPlan, missing_sentence
+from hubdesk.ui.bulk.recipients import BulkRecipients
+from hubdesk.ui.bulk.report import (
+    personal_lines,
+    personal_totals,
+    report_lines,
+    report_model,
+    totals_text,
+)
+from hubdesk.ui.messages.meter import SegmentMeter
+from hubdesk.ui.qt.fields import plain_label, sentence, set_tone
 from hubdesk.ui.qt.tables import make_table
+from hubdesk.ui.templates.popup import TemplateKey
 
-__all__ = ["ConfirmStep", "ReportStep", "ResultStep", "big_label"]
+__all__ = ["ComposeStep", "ConfirmStep", "ReportStep", "ResultStep", "big_label"]
 
 
 def big_label(label_text: str, parent: QWidget, name: str) -> QLabel:
@@ -19,6 +39,35 @@ def big_label(label_text: str, parent: QWidget, name: str) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     return label
+
+
+class ComposeStep(QWidget):
+    """The recipients' tabs, the sender ID, the message box with its meter, and a note
+    (what is missing, or whom the send goes to)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.recipients = BulkRecipients(self)
+        self.sender_combo = QComboBox(self)
+        self.sender_combo.setAccessibleName("Send from")
+        self.sender_combo.setPlaceholderText("Choose a sender ID")
+        self.text = QPlainTextEdit(self)
+        self.text.setAccessibleName("Message text")
+        self.text.setPlaceholderText("Type the message every recipient gets")
+        self.text.setTabChangesFocus(True)
+        self.text.setFixedHeight(110)
+        self.template_key = TemplateKey(self.text)
+        self.meter = SegmentMeter(self)
+        self.note = plain_label("", self, name="What is missing", wrap=True)
+        form = QFormLayout()
+        form.addRow("&From:", self.sender_combo)
+        form.addRow("&Message:", self.text)
+        form.addRow("", self.meter)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(self.recipients, 1)
+        box.addLayout(form)
+        box.addWidget(self.note)
 
 
 class ReportStep(QWidget):
@@ -40,6 +89,32 @@ class ReportStep(QWidget):
         box.addWidget(self.totals)
         box.addWidget(self.summary)
         box.addWidget(self.table, 1)
+
+    def show_plan(self, plan: BulkPlan) -> None:
+        """The pre-send report of one text for all."""
+        self.totals.setText(totals_text(plan))
+        self.summary.setText(plan.summary())
+        lines = report_lines(plan)
+        self.model.set_rows(lines)
+        self.table.setVisible(bool(lines))
+        if not plan.recipients:
+            self.summary.setText(plan.summary() + " There is nobody left to send to.")
+        set_tone(self.summary, "warning" if lines or plan.too_many else "muted")
+
+    def show_personal_plan(self, plan: PersonalisedPlan) -> None:
+        """The report of a text with placeholders: a few recipients' own texts, the
+        parts, who is left out and why (a recipient without a value, in the error tone)."""
+        self.totals.setText(personal_totals(plan))
+        summary = plan.summary()
+        if plan.missing_values:
+            summary += " " + sentence(missing_sentence(plan.missing_values))
+        elif not plan.recipients:
+            summary += " There is nobody left to send to."
+        self.summary.setText(summary)
+        lines = personal_lines(plan)
+        self.model.set_rows(lines)
+        self.table.setVisible(bool(lines))
+        set_tone(self.summary, "error" if plan.missing_values else "muted")
 
 
 class ConfirmStep(QWidget):

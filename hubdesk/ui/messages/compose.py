@@ -5,132 +5,48 @@ Dumb widget: values in through ``set_*`` methods, intent out through
 Ctrl+T emits ``templates_requested`` and :meth:`ComposePane.insert_template` puts one at
 the cursor; the text as sent (placeholders filled) is previewed under the box and is
 what the meter counts (``compose_preview``).
+
+Its parts live beside it: the message box and its keys (``compose_editor``), the sender
+chooser (``compose_sender``), the cost flag and the status notice (``compose_notes``),
+the Make GSM-safe and Send buttons (``compose_buttons``), the height it asks for
+(``compose_layout``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRect, Qt, QTimer, Signal
-from PySide6.QtGui import (
-    QColor,
-    QKeyEvent,
-    QPalette,
-    QResizeEvent,
-    QStandardItem,
-    QStandardItemModel,
-    QSyntaxHighlighter,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-)
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QResizeEvent, QTextCursor
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from hubdesk.domain import SenderId
-from hubdesk.domain.segments import (
-    analyse,
-    long_message_note,
-    make_gsm_safe,
-    unicode_positions,
+from hubdesk.domain.segments import analyse, long_message_note, make_gsm_safe
+from hubdesk.ui.messages.compose_buttons import gsm_button, send_button, show_queue_mode
+from hubdesk.ui.messages.compose_editor import MessageEdit, UnicodeHighlighter
+from hubdesk.ui.messages.compose_layout import needed_height
+from hubdesk.ui.messages.compose_notes import (
+    charge_label,
+    color_charge,
+    long_warning,
+    notice_label,
+    show_charge,
+    show_notice,
 )
-from hubdesk.domain.text import one_line
 from hubdesk.ui.messages.compose_preview import ComposePreview
+from hubdesk.ui.messages.compose_sender import SenderChooser
 from hubdesk.ui.messages.meter import SegmentMeter
 from hubdesk.ui.messages.schedule_menu import SendLaterButton
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.overrides import guarded
-from hubdesk.ui.qt.plaintext import set_tooltip
 from hubdesk.ui.qt.theme import colors_for
 
 if TYPE_CHECKING:  # phonenumbers loads with the first number parsed, not the first frame
     from hubdesk.domain.numbers import Charge
 
-SendKey = Literal["enter", "ctrl+enter"]
 DRAFT_DEBOUNCE_MS = 300
 OFFLINE_NOTE = "offline — will send when back online"
-AWAITING = "awaiting approval"
-_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-def utf16_offsets(text: str, positions: Iterable[int]) -> list[tuple[int, int]]:
-    """Python string positions as (UTF-16 offset, UTF-16 length) pairs, for Qt."""
-    wanted = set(positions)
-    result: list[tuple[int, int]] = []
-    offset = 0
-    for index, ch in enumerate(text):
-        width = 2 if ord(ch) > 0xFFFF else 1
-        if index in wanted:
-            result.append((offset, width))
-        offset += width
-    return result
-
-
-class UnicodeHighlighter(QSyntaxHighlighter):
-    """Marks the characters that force the whole message into Unicode (UCS-2)."""
-
-    def __init__(self, document: QTextDocument, color: QColor) -> None:
-        super().__init__(document)
-        self._format = QTextCharFormat()
-        self.set_color(color)
-
-    def set_color(self, color: QColor) -> None:
-        tint = QColor(color)
-        tint.setAlpha(70)
-        self._format.setBackground(tint)
-        self._format.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        self._format.setUnderlineColor(color)
-        self.rehighlight()
-
-    @guarded(None)
-    def highlightBlock(self, text: str) -> None:
-        for start, length in utf16_offsets(text, unicode_positions(text)):
-            self.setFormat(start, length, self._format)
-
-
-class MessageEdit(QPlainTextEdit):
-    """Plain-text editor that turns Enter / Ctrl+Enter into ``submit`` per the setting.
-
-    Signals:
-        submit(): the send key was pressed (Shift+Enter inserts a line break).
-    """
-
-    submit = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.send_key: SendKey = "enter"
-        self.setTabChangesFocus(True)
-
-    @guarded(None)
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        text = event.text()
-        if mods == Qt.KeyboardModifier.AltModifier and text.isascii() and text.isalnum():
-            event.ignore()  # Alt+L with Send later disabled typed an "l" into the message
-            return  # (macOS Option letters are not ASCII: they still type)
-        if event.key() in _ENTER_KEYS:
-            mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-            if mods == Qt.KeyboardModifier.ControlModifier or (
-                mods == Qt.KeyboardModifier.NoModifier and self.send_key == "enter"
-            ):
-                event.accept()
-                self.submit.emit()
-                return
-            if mods == Qt.KeyboardModifier.ShiftModifier:
-                self.insertPlainText("\n")
-                event.accept()
-                return
-        super().keyPressEvent(event)
 
 
 class ComposePane(QWidget):
@@ -163,22 +79,12 @@ class ComposePane(QWidget):
         self._held = False  # Send ignored for a moment (hold_send)
         self._floor_height = 0  # set_floor_height
 
-        self.sender_combo = QComboBox(self)
-        self.sender_combo.setAccessibleName("Send from")
-        self.sender_combo.setToolTip("Sender ID the message is sent from")
-        self.sender_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.sender_combo.setPlaceholderText("Choose a sender ID")
-        self._sender_model = QStandardItemModel(self.sender_combo)
-        self.sender_combo.setModel(self._sender_model)
-        from_label = QLabel("From:", self)
-        from_label.setTextFormat(Qt.TextFormat.PlainText)
-        from_label.setBuddy(self.sender_combo)
+        self._sender = SenderChooser(self)
+        self.sender_combo = self._sender.combo
+        self._sender_model = self._sender.model
 
         self.meter = SegmentMeter(self)
-        self.charge_label = QLabel(self)  # "⚠ Premium rate" (set_charge)
-        self.charge_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.charge_label.setAccessibleName("Cost warning")
-        self.charge_label.hide()
+        self.charge_label = charge_label(self)  # "⚠ Premium rate" (set_charge)
         self._color_charge()
 
         self.editor = MessageEdit(self)
@@ -196,28 +102,12 @@ class ComposePane(QWidget):
         self.template_key.requested.connect(self.templates_requested)
         self.preview = ComposePreview(self)
 
-        self.notice = QLabel(self)
-        self.notice.setTextFormat(Qt.TextFormat.PlainText)
-        self.notice.setAccessibleName("Send status")
-        self.notice.setWordWrap(True)
-        self.notice.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.notice.hide()
+        self.notice = notice_label(self)
 
-        self.gsm_button = QPushButton("Make GSM-safe", self)
-        self.gsm_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.gsm_button.setAccessibleName("Make GSM-safe")
-        self.gsm_button.setToolTip(
-            "Replace smart quotes, dashes and similar characters so the message is sent as GSM-7"
-        )
+        self.gsm_button = gsm_button(self)
         self.gsm_button.clicked.connect(self.make_gsm_safe)
-
-        self.send_button = QPushButton("Send", self)
-        self.send_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves it in the box
-        self.send_button.setAccessibleName("Send message")
-        self.send_button.setDefault(False)
+        self.send_button = send_button(self, icons)
         self.send_button.clicked.connect(self.request_send)
-        if icons is not None:
-            self.send_button.setIcon(icons.icon("send"))
 
         self.later_button = SendLaterButton(self)
         self.later_button.time_chosen.connect(self.request_send_later)
@@ -232,7 +122,7 @@ class ComposePane(QWidget):
         self._draft_timer.timeout.connect(self._emit_draft)
 
         top = QHBoxLayout()
-        top.addWidget(from_label)
+        top.addWidget(self._sender.label)
         top.addWidget(self.sender_combo)
         top.addWidget(self.charge_label)
         top.addStretch(1)
@@ -271,24 +161,7 @@ class ComposePane(QWidget):
         user's; ``default``; the only approved id. With several approved and none of
         those, nothing is selected: the user chooses (no default sender ID set)."""
         wanted = [self.sender_id() if keep_current else None, default]
-        self._sender_model.clear()
-        approved: dict[str, int] = {}
-        for row, sid in enumerate(sender_ids):
-            shown = one_line(sid.sender_id)  # from the server: neutralised, one line
-            label = shown if sid.approved else f"{shown} ({AWAITING})"
-            item = QStandardItem(label)
-            item.setData(sid.sender_id, Qt.ItemDataRole.UserRole)
-            item.setData(label, Qt.ItemDataRole.AccessibleTextRole)
-            item.setEnabled(sid.approved)
-            item.setEditable(False)
-            self._sender_model.appendRow(item)
-            if sid.approved:
-                approved.setdefault(sid.sender_id, row)
-        rows = [approved[w] for w in wanted if w is not None and w in approved]
-        if not rows and len(approved) == 1:
-            rows = list(approved.values())
-        chosen = rows[0] if rows else -1
-        self.sender_combo.setCurrentIndex(chosen)
+        self._sender.fill(sender_ids, wanted)
         self._update_state()
 
     def set_send_key(self, key: str) -> None:
@@ -307,16 +180,7 @@ class ComposePane(QWidget):
         """Flag a partner number in a chargeable range (``domain.numbers.charge_of``:
         "⚠ Premium rate" beside the sender, the cost in its tooltip); None for an
         ordinary number."""
-        if charge is None:
-            self.charge_label.clear()
-            set_tooltip(self.charge_label, "")
-            self.charge_label.setAccessibleDescription("")
-        else:
-            self.charge_label.setText(f"⚠ {charge.label}")
-            detail = f"{charge.label} number: {charge.cost}."
-            set_tooltip(self.charge_label, detail)
-            self.charge_label.setAccessibleDescription(detail)
-        self.charge_label.setVisible(charge is not None)
+        show_charge(self.charge_label, charge)
 
     def set_recipient(self, digits: str | None, contact_name: str | None = None) -> None:
         """Whom the text goes to (E.164 digits, the contact's name or None), for the
@@ -364,12 +228,7 @@ class ComposePane(QWidget):
 
     def select_sender(self, sender_id: str) -> bool:
         """Choose ``sender_id`` if it is listed and approved; False otherwise."""
-        for row in range(self._sender_model.rowCount()):
-            item = self._sender_model.item(row)
-            if item.isEnabled() and item.data(Qt.ItemDataRole.UserRole) == sender_id:
-                self.sender_combo.setCurrentIndex(row)
-                return True
-        return False
+        return self._sender.select(sender_id)
 
     def hold_send(self, ms: int) -> None:
         """Ignore Send (the button, Enter, Ctrl+Enter) for ``ms`` milliseconds: after a
@@ -395,8 +254,7 @@ class ComposePane(QWidget):
         return self.editor.toPlainText()
 
     def sender_id(self) -> str | None:
-        value = self.sender_combo.currentData(Qt.ItemDataRole.UserRole)
-        return value if isinstance(value, str) else None
+        return self._sender.sender_id()
 
     def can_send(self) -> bool:
         return (
@@ -469,8 +327,7 @@ class ComposePane(QWidget):
         text = self.text()
         info = analyse(self.expanded_text())  # what the recipient gets is what is counted
         self.meter.show_info(info)
-        self.send_button.setText("Queue" if self._offline else "Send")
-        self.send_button.setAccessibleName("Queue message" if self._offline else "Send message")
+        show_queue_mode(self.send_button, self._offline)
         self._enable(self.gsm_button, bool(text) and make_gsm_safe(text) != text)
         self._enable(self.send_button, self.can_send())
         self.later_button.setEnabled(self.can_send())
@@ -488,29 +345,20 @@ class ComposePane(QWidget):
         text = self.text()
         if self._long_warned is None or self._long_warned != text:
             return None
-        note = long_message_note(analyse(self.expanded_text()))
-        return None if note is None else f"{note} Press Send again to send it."
+        return long_warning(self.expanded_text())
 
     def _color_charge(self) -> None:
-        palette = self.charge_label.palette()
-        palette.setColor(QPalette.ColorRole.WindowText, colors_for(self.palette()).failed)
-        self.charge_label.setPalette(palette)
-        font = self.charge_label.font()
-        font.setBold(True)
-        self.charge_label.setFont(font)
+        color_charge(self.charge_label, colors_for(self.palette()).failed)
 
     def _update_notice(self) -> None:
-        warning = self._long_warning()
-        offline = OFFLINE_NOTE if self._offline else None
-        notes = [n for n in (self._blocked, warning, offline) if n]
-        self.notice.setText(" · ".join(notes))
-        self.notice.setVisible(bool(notes))
-        colors = colors_for(self.palette())
-        palette = self.notice.palette()
-        error = self._blocked is not None and not self._blocked_hint
-        tone = colors.failed if error else colors.warning if warning else colors.muted_text
-        palette.setColor(QPalette.ColorRole.WindowText, tone)
-        self.notice.setPalette(palette)
+        show_notice(
+            self.notice,
+            colors_for(self.palette()),
+            blocked=self._blocked,
+            hint=self._blocked_hint,
+            warning=self._long_warning(),
+            offline=OFFLINE_NOTE if self._offline else None,
+        )
 
     def set_floor_height(self, height: int) -> None:
         """The least height the pane asks its splitter for; more while the lines under
@@ -525,15 +373,9 @@ class ComposePane(QWidget):
         layout = self.layout()
         if layout is None:
             return
-        margins = layout.contentsMargins()
-        width = max(1, self.width() - margins.left() - margins.right())
         top, bottom = self._rows
-        heights = [top.sizeHint().height(), self.editor.minimumHeight()]
-        if not self.preview.isHidden():
-            heights.append(max(self.preview.heightForWidth(width), 0))
-        heights.append(_row_height(bottom, width))
-        need = sum(heights) + layout.spacing() * (len(heights) - 1)
-        want = max(self._floor_height, need + margins.top() + margins.bottom())
+        need = needed_height(layout, top, bottom, self.editor, self.preview, self.width())
+        want = max(self._floor_height, need)
         if want != self.minimumHeight():
             self.setMinimumHeight(want)
 
@@ -556,10 +398,3 @@ class ComposePane(QWidget):
             self._update_notice()
             self._color_charge()
         super().changeEvent(event)
-
-
-def _row_height(row: QHBoxLayout, width: int) -> int:
-    """A row's height at ``width`` (a wrapped note in it may need more than one line)."""
-    if row.hasHeightForWidth():
-        return max(row.heightForWidth(width), row.sizeHint().height())
-    return row.sizeHint().height()

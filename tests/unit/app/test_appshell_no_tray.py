@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from hubdesk.app.shell import NO_TRAY_TEXT, AppShell
+from hubdesk.app.shell import AppShell
+from hubdesk.app.tray import NO_TRAY_TEXT
 from hubdesk.sim import SimApp, SimState
 from tests.unit.ui.appkit import Driver, make_shell
 

@@ -12,6 +12,7 @@ The first message of each local day carries a day separator ("Today", "Yesterday
 "Monday", "12 March 2026") painted in the top of its own row: no extra rows or widgets.
 A cached layout remembers the label it was made with and is remade when the label
 changes (an older page arrives, a message is inserted before it, the date rolls over).
+The painting itself is in ``paint``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QAbstractItemView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from hubdesk.domain import MessageState, SmsType, ThreadEntry
@@ -32,13 +33,11 @@ from hubdesk.ui.messages.thread.scheduled import (
     actions_width,
     is_waiting,
     layout_actions,
-    paint_actions,
-    paint_outline,
     waiting_text,
 )
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.overrides import guarded
-from hubdesk.ui.qt.theme import ThemeColors, colors_for
+from hubdesk.ui.qt.theme import colors_for
 from hubdesk.ui.qt.times import format_bubble_time, format_day_label, local_day
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -207,7 +206,7 @@ class ThreadDelegate(QStyledItemDelegate):
         if entry.call is not None:
             return self._call_layout(font, width, entry, day_label)
         fm = QFontMetrics(font)
-        small = _small(font)
+        small = small_font(font)
         sfm = QFontMetrics(small)
         sent = entry.direction is SmsType.SENT
         max_bubble = max(80, min(self.MAX_WIDTH, int(width * self.MAX_FRACTION)))
@@ -290,7 +289,7 @@ class ThreadDelegate(QStyledItemDelegate):
         self, font: QFont, width: int, entry: ThreadEntry, day_label: str
     ) -> BubbleLayout:
         """A call placed from HubDesk: a compact centred pill (``thread.callrow``)."""
-        small = _small(font)
+        small = small_font(font)
         day = None
         if day_label:
             sfm = QFontMetrics(small)
@@ -327,6 +326,9 @@ class ThreadDelegate(QStyledItemDelegate):
     # --- painting -----------------------------------------------------------------
     @guarded(None)
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        # not on the way to the first frame, which paints no bubble
+        from hubdesk.ui.messages.thread.paint import paint_bubble, paint_day
+
         entry = entry_of(index)
         if entry is None:
             return
@@ -335,118 +337,25 @@ class ThreadDelegate(QStyledItemDelegate):
         painter.save()
         try:
             if lay.day is not None:
-                self._paint_day(painter, option, lay, colors)
+                paint_day(
+                    painter, option, lay, colors, pad_top=self.DAY_PAD_TOP, margin_x=self.MARGIN_X
+                )
             painter.translate(_origin(option, lay))
             if entry.call is not None:
                 failed = not entry.call.ok
-                small = _small(option.font)
+                small = small_font(option.font)
                 paint_call_row(painter, lay.bubble, lay.body, small, colors, self._icons, failed)
             else:
-                self._paint_bubble(painter, option, entry, lay, colors)
+                paint_bubble(painter, option, entry, lay, colors, self._icons)
             hit_of = getattr(option.widget, "highlighted_key", None)  # ThreadView's
             if hit_of is not None and hit_of() == entry.key:
                 paint_hit(painter, lay.bubble)
         finally:
             painter.restore()
 
-    def _paint_day(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        lay: BubbleLayout,
-        colors: ThemeColors,
-    ) -> None:
-        """The day label centred over the row's full width, a hairline either side."""
-        rect: QRect = option.rect
-        small = _small(option.font)
-        small.setBold(True)
-        sfm = QFontMetrics(small)
-        band = QRect(rect.left(), rect.top() + self.DAY_PAD_TOP, rect.width(), sfm.height())
-        text_w = min(sfm.horizontalAdvance(lay.day_label) + 2, max(0, rect.width() - 40))
-        text_box = QRect(band.center().x() - text_w // 2, band.top(), text_w, band.height())
-        y = band.center().y()
-        painter.setPen(colors.separator)
-        left_end = text_box.left() - 10
-        right_start = text_box.right() + 10
-        if left_end > rect.left() + self.MARGIN_X:
-            painter.drawLine(rect.left() + self.MARGIN_X, y, left_end, y)
-        if right_start < rect.right() - self.MARGIN_X:
-            painter.drawLine(right_start, y, rect.right() - self.MARGIN_X, y)
-        painter.setFont(small)
-        painter.setPen(colors.muted_text)
-        elided = sfm.elidedText(lay.day_label, Qt.TextElideMode.ElideRight, text_w)
-        painter.drawText(text_box, int(Qt.AlignmentFlag.AlignCenter), elided)
 
-    def _paint_bubble(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        entry: ThreadEntry,
-        lay: BubbleLayout,
-        colors: ThemeColors,
-    ) -> None:
-        sent = entry.direction is SmsType.SENT
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colors.sent_bubble if sent else colors.received_bubble)
-        painter.drawRoundedRect(lay.bubble, 12, 12)
-        if lay.actions:
-            paint_outline(painter, lay.bubble, colors.pending)
-        if option.state & QStyle.StateFlag.State_HasFocus:
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.setPen(option.palette.color(option.palette.ColorRole.Highlight))
-            painter.drawRoundedRect(lay.bubble.adjusted(0, 0, -1, -1), 12, 12)
-        text_color = colors.sent_text if sent else colors.received_text
-        painter.setPen(text_color)
-        painter.setFont(option.font)
-        painter.drawText(lay.text, lay.flags, lay.body)
-
-        small = _small(option.font)
-        sfm = QFontMetrics(small)
-        painter.setFont(small)
-        painter.setPen(colors.muted_text)
-        meta_flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        meta_end = lay.icon.left() - 4 if lay.icon else lay.meta.right() + 1
-        meta_box = QRect(
-            lay.meta.left(), lay.meta.top(), meta_end - lay.meta.left(), lay.meta.height()
-        )
-        elided = sfm.elidedText(lay.meta_text, Qt.TextElideMode.ElideRight, meta_box.width())
-        painter.drawText(meta_box, meta_flags, elided)
-        if lay.icon is not None:
-            state_color = _state_color(entry, colors)
-            icon_name = "sent" if entry.resent else STATE_ICONS[entry.state]
-            if self._icons is not None:  # in the state's colour, like its label
-                self._icons.tinted(icon_name, state_color).paint(painter, lay.icon)
-            state_left = lay.icon.right() + 3
-            state_right = lay.retry.left() - 4 if lay.retry else lay.meta.right()
-            state_box = QRect(
-                state_left, lay.meta.top(), state_right - state_left, lay.meta.height()
-            )
-            painter.setPen(state_color)
-            painter.drawText(state_box, meta_flags, lay.state_text)
-        if lay.actions:
-            paint_actions(painter, lay.actions, colors.sent_text if sent else colors.muted_text)
-        if lay.retry is not None:
-            painter.setPen(colors.failed)
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(lay.retry.adjusted(0, 1, -1, -1), 5, 5)
-            painter.drawText(lay.retry, int(Qt.AlignmentFlag.AlignCenter), RETRY_TEXT)
-
-
-def _state_color(entry: ThreadEntry, colors: ThemeColors) -> QColor:
-    state = entry.state
-    if entry.resent:
-        return colors.muted_text
-    if state is MessageState.FAILED:
-        return colors.failed
-    if state is MessageState.UNKNOWN:
-        return colors.warning
-    if state is MessageState.SENT:
-        return colors.success
-    return colors.pending
-
-
-def _small(font: QFont) -> QFont:
+def small_font(font: QFont) -> QFont:
+    """The meta line's font: 85 % of ``font``, never tiny."""
     small = QFont(font)
     if font.pointSizeF() > 0:
         small.setPointSizeF(max(7.0, font.pointSizeF() * 0.85))

@@ -7,7 +7,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from hubdesk.domain import SenderId, SenderIdStatus
-from hubdesk.ui.messages.compose import OFFLINE_NOTE, ComposePane, utf16_offsets
+from hubdesk.ui.messages.compose import OFFLINE_NOTE, ComposePane
+from hubdesk.ui.messages.compose_editor import utf16_offsets
 
 IDS = [
     SenderId(1, 1, "HUBWORK", SenderIdStatus.APPROVED),
