@@ -6,12 +6,12 @@ Non-modal-friendly: open it with ``open()`` or ``show()``; "Close" (or Escape) c
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from hubdesk.core.contacts import ImportReport, ImportRow, ImportStatus
-from hubdesk.ui.qt.fields import Tone, plain_label
-from hubdesk.ui.qt.tables import Column, RecordTableModel, make_table
+from hubdesk.ui.qt.fields import Tone
+from hubdesk.ui.qt.report_dialog import RowsReportDialog
+from hubdesk.ui.qt.tables import Column, RecordTableModel
 
 __all__ = ["ImportReportDialog", "import_report_model"]
 
@@ -44,28 +44,13 @@ def import_report_model(parent: QWidget | None = None) -> RecordTableModel[Impor
     )
 
 
-class ImportReportDialog(QDialog):
-    def __init__(self, report: ImportReport, title: str = "", parent: QWidget | None = None):
-        super().__init__(parent)
+class ImportReportDialog(RowsReportDialog):
+    def __init__(
+        self, report: ImportReport, title: str = "", parent: QWidget | None = None
+    ) -> None:
+        model = import_report_model()
+        model.set_rows(report.rows)
         heading = f"Import of {title}" if title else "Import report"
-        self.setWindowTitle(heading)
-        self.setAccessibleName(heading)
-        self.summary = plain_label(report.summary(), self, name="Import summary", wrap=True)
-        self.model = import_report_model(self)
-        self.model.set_rows(report.rows)
-        self.table = make_table(self.model, "Imported records", self)
-        self.table.setAccessibleDescription(report.summary())
-        self.table.setColumnWidth(0, 80)
-        self.table.setColumnWidth(1, 180)
-        self.table.setColumnWidth(2, 90)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
-        self.close_button.setAccessibleName("Close import report")
-        self.close_button.setDefault(True)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(buttons)
-        self.resize(640, 380)
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        super().__init__(
+            heading, report.summary(), model, "Imported records", (80, 180, 90), parent
+        )
