@@ -26,13 +26,11 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HUBDESK_HOME", tempfile.mkdtemp(prefix="hubdesk-shots-"))
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from demo_shots import run_shots, settle  # noqa: E402
 
-from hubdesk.app.main import Options, configure_application, start_demo_server  # noqa: E402
 from hubdesk.app.shell import AppShell  # noqa: E402
 from hubdesk.domain import ConversationFilter  # noqa: E402
 from hubdesk.domain.numbers import is_uk  # noqa: E402
-from hubdesk.ui.qt.async_slots import close_event_loop, create_event_loop  # noqa: E402
 from scripts.screenshots import save  # noqa: E402
 
 FOLLOW_UPS = [
@@ -43,11 +41,6 @@ FOLLOW_UPS = [
     "Just arrived at reception.",
     "All done, thank you!",
 ]
-
-
-async def settle(seconds: float) -> None:
-    """Let the app run (qasync runs Qt's events meanwhile: no nested processEvents)."""
-    await asyncio.sleep(seconds)
 
 
 async def poll(shell: AppShell) -> None:
@@ -123,19 +116,7 @@ async def shoot(shell: AppShell, out: Path) -> None:
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication(sys.argv[:1])
-    configure_application(app)
-    loop = create_event_loop(app)
-    sim = start_demo_server()
-    shell = AppShell(app, Options(demo=True), home=Path(os.environ["HUBDESK_HOME"]), sim=sim)
-    try:
-        loop.run_until_complete(shoot(shell, out))
-    finally:
-        close_event_loop(loop)
-        sim.stop()
-    return 0
+    return run_shots(shoot)
 
 
 if __name__ == "__main__":

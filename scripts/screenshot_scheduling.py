@@ -28,27 +28,18 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HUBDESK_HOME", tempfile.mkdtemp(prefix="hubdesk-shots-"))
 
+from demo_shots import run_shots, settle  # noqa: E402
 from PySide6.QtCore import QPoint  # noqa: E402
 from PySide6.QtGui import QPainter  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QWidget  # noqa: E402
 
-from hubdesk.app.main import Options, configure_application, start_demo_server  # noqa: E402
 from hubdesk.app.shell import AppShell  # noqa: E402
 from hubdesk.domain import BatchState  # noqa: E402
 from hubdesk.sim.seed import MAIN_SENDER  # noqa: E402
 from hubdesk.ui.bulk.dialog import Step  # noqa: E402
 from hubdesk.ui.messages.schedule_times import at_local  # noqa: E402
-from hubdesk.ui.qt.async_slots import close_event_loop, create_event_loop  # noqa: E402
 
 BULK_TEXT = "Hi {first_name|there}, your repeat prescription is ready to collect."
-
-
-async def settle(seconds: float) -> None:
-    """Let the app run: the qasync loop runs Qt's events meanwhile. A nested
-    processEvents() here would run the app's tasks from inside this one, which asyncio
-    refuses ("Cannot enter into task"): the history backfill then stopped and the list
-    in the pictures kept its first few rows."""
-    await asyncio.sleep(seconds)
 
 
 def save(widget: QWidget, out: Path, name: str, popup: QWidget | None = None) -> None:
@@ -185,19 +176,7 @@ def _nine():  # type: ignore[no-untyped-def]
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication(sys.argv[:1])
-    configure_application(app)
-    loop = create_event_loop(app)
-    sim = start_demo_server()
-    shell = AppShell(app, Options(demo=True), home=Path(os.environ["HUBDESK_HOME"]), sim=sim)
-    try:
-        loop.run_until_complete(shoot(shell, out))
-    finally:
-        close_event_loop(loop)
-        sim.stop()
-    return 0
+    return run_shots(shoot)
 
 
 if __name__ == "__main__":

@@ -25,15 +25,14 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HUBDESK_HOME", tempfile.mkdtemp(prefix="hubdesk-shots-"))
 
+from demo_shots import run_shots, settle  # noqa: E402
 from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtGui import QPainter  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtWidgets import QWidget  # noqa: E402
 
-from hubdesk.app.main import Options, configure_application, start_demo_server  # noqa: E402
 from hubdesk.app.shell import AppShell  # noqa: E402
 from hubdesk.sim.seed import MAIN_SENDER  # noqa: E402
-from hubdesk.ui.qt.async_slots import close_event_loop, create_event_loop  # noqa: E402
 from hubdesk.ui.shell.window import MESSAGES, TEMPLATES  # noqa: E402
 
 TEMPLATES_TO_SAVE = [
@@ -48,10 +47,6 @@ TEMPLATES_TO_SAVE = [
     ("Closed today", "The surgery is closed on {date}. For urgent help call 111."),
 ]
 LANDLINE = "442079460123"
-
-
-async def settle(seconds: float) -> None:
-    await asyncio.sleep(seconds)  # the qasync loop paints meanwhile (no nested processEvents)
 
 
 def save(widget: QWidget, out: Path, name: str, over: QWidget | None = None) -> None:
@@ -121,19 +116,7 @@ async def shoot(shell: AppShell, out: Path) -> None:
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication(sys.argv[:1])
-    configure_application(app)
-    loop = create_event_loop(app)
-    sim = start_demo_server()
-    shell = AppShell(app, Options(demo=True), home=Path(os.environ["HUBDESK_HOME"]), sim=sim)
-    try:
-        loop.run_until_complete(shoot(shell, out))
-    finally:
-        close_event_loop(loop)
-        sim.stop()
-    return 0
+    return run_shots(shoot)
 
 
 if __name__ == "__main__":

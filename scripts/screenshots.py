@@ -29,14 +29,13 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HUBDESK_HOME", tempfile.mkdtemp(prefix="hubdesk-shots-"))
 
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from demo_shots import run_shots, settle  # noqa: E402
+from PySide6.QtWidgets import QWidget  # noqa: E402
 
-from hubdesk.app.main import Options, configure_application, start_demo_server  # noqa: E402
 from hubdesk.app.shell import AppShell  # noqa: E402
 from hubdesk.domain.numbers import is_uk  # noqa: E402
 from hubdesk.sim.seed import MAIN_SENDER  # noqa: E402
 from hubdesk.ui.bulk.dialog import Step  # noqa: E402
-from hubdesk.ui.qt.async_slots import close_event_loop, create_event_loop  # noqa: E402
 from hubdesk.ui.qt.theme import apply_theme  # noqa: E402
 from hubdesk.ui.shell.window import CONTACTS, MESSAGES  # noqa: E402
 
@@ -57,14 +56,6 @@ BULK_PASTE = (
     "07400 900321\n07400 900654\nreception"
 )
 BULK_TEXT = "The surgery is closed on Monday 4 May. For urgent help call 111."
-
-
-async def settle(seconds: float) -> None:
-    """Let the app run: the qasync loop runs Qt's events meanwhile. A nested
-    processEvents() here would run the app's tasks from inside this one, which asyncio
-    refuses ("Cannot enter into task"): the history backfill then stopped and the list
-    in the pictures kept its first few rows."""
-    await asyncio.sleep(seconds)
 
 
 def save(widget: QWidget, out: Path, name: str) -> Path:
@@ -160,19 +151,7 @@ async def bulk_report(shell: AppShell, out: Path) -> None:
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "screenshots"
-    out.mkdir(parents=True, exist_ok=True)
-    app = QApplication(sys.argv[:1])
-    configure_application(app)
-    loop = create_event_loop(app)
-    sim = start_demo_server()
-    shell = AppShell(app, Options(demo=True), home=Path(os.environ["HUBDESK_HOME"]), sim=sim)
-    try:
-        loop.run_until_complete(shoot(shell, out))
-    finally:
-        close_event_loop(loop)
-        sim.stop()
-    return 0
+    return run_shots(shoot)
 
 
 if __name__ == "__main__":
