@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hubdesk.app.links import link_for_log
@@ -275,12 +275,19 @@ class AppShell:
             self.scheduled.check_overdue()
 
     async def shutdown(self) -> None:
-        """Stop the sync loops, close the HTTP client, then the database."""
+        """Save the drafts, stop the window's timers, stop the sync loops, close the HTTP
+        client, then the database."""
         if self.controller is not None:
             try:
                 await self.controller.drain_drafts()
             except Exception:
                 log.exception("draft not saved on quit")
+        if self.window is not None:
+            # The window's timers start work on the database (the Scheduled list's refresh
+            # and overdue check, bulk progress): one firing while the database closes
+            # would fail with WorkerClosed. Nothing new starts from here on.
+            for timer in self.window.findChildren(QTimer):
+                timer.stop()
         if self.runtime is not None:
             await self.runtime.aclose()
             self.runtime.inbox.close()
