@@ -12,8 +12,7 @@ import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from hubdesk.sim.app import SimApp
-from hubdesk.sim.state import SimState
+from hubdesk.sim import SimApp, SimState
 from tests.unit.ui.appkit import Driver, make_shell, signed_in
 
 
