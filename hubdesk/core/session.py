@@ -5,7 +5,8 @@ Shared by ``hubdesk-cli`` and the GUI. A :class:`SessionManager` owns at most on
 two places:
 
 * the profile (``store.profile``): base URL, client id, username, user id and name;
-* the vault (``store.secrets``): client secret and the current refresh token.
+* the vault (``store.secrets``): client secret, the current refresh token and the
+  access token issued with it (and when it expires).
 
 Staff sign in with a username and password only (``login_with_password``; ``relogin``
 after the session expired): the client ID and secret come from the machine's managed
@@ -14,15 +15,22 @@ configuration (``core.managed``) or an earlier sign-in, by the precedence in
 marker is), and ``restore`` reads it from the file again.
 
 The password is used once, for the password grant, and never stored. Every new token
-grant (login, and each refresh: refresh tokens are single use) is written to the vault
-through ``on_tokens`` *before* the client proceeds, so a crash cannot lose the only
-valid refresh token. Blocking vault and profile I/O goes through ``asyncio.to_thread``.
+grant (login, and each refresh: refresh tokens are single use) is written to the vault,
+refresh and access token in one ``save_tokens``, through ``on_tokens`` *before* the
+client proceeds, so a crash cannot lose the only valid refresh token. Blocking vault and
+profile I/O goes through ``asyncio.to_thread``.
 
 Other processes (the GUI and ``hubdesk-cli``, or two CLIs) share the stored session, and
-refresh tokens are single use: every refresh runs under the profile's refresh lock
-(``core.refresh_guard``) with the token the vault holds *now*; on ``invalid_grant`` the
-client reads the vault once more and retries once if the token there is a different
-one. A session kept only in memory (``persist_profile=False``) has no guard.
+refresh tokens are single use while the server revokes the access token issued with a
+refresh token once it is spent: every refresh runs under the profile's refresh lock
+(``core.refresh_guard``) and first reads the vault; a valid access token there that this
+process does not hold is adopted (another process renewed the tokens), else the refresh
+uses the refresh token the vault holds *now*; on ``invalid_grant`` the client reads the
+vault once more and retries once if the token there is a different one. ``restore``
+adopts a stored access token that is still valid, so a process starting beside another
+uses the same access token instead of refreshing (and revoking the other's). A session
+that expires (``SessionExpired``) forgets its stored access token. A session kept only
+in memory (``persist_profile=False``) has no guard.
 
 Logging out forgets the session locally (vault entry and profile); the API has no
 revoke endpoint, so the server is told nothing.
@@ -31,6 +39,7 @@ revoke endpoint, so the server is told nothing.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -40,7 +49,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from hubdesk.api import NotSignedIn
-from hubdesk.api.auth import RefreshGuard
+from hubdesk.api.persisted import OnExpired, PersistedTokens, RefreshGuard
 from hubdesk.api.urls import validate_base_url
 from hubdesk.core.credentials import (
     ClientCredentials,
@@ -49,7 +58,14 @@ from hubdesk.core.credentials import (
     choose_client,
 )
 from hubdesk.core.managed import ManagedConfig
-from hubdesk.core.refresh_guard import REFRESH_LOCK_TIMEOUT, profile_refresh_guard
+from hubdesk.core.refresh_guard import (
+    REFRESH_LOCK_TIMEOUT,
+    WallClock,
+    persisted_tokens,
+    profile_refresh_guard,
+    stored_access,
+    utc_now,
+)
 from hubdesk.domain import TokenGrant
 from hubdesk.store.profile import (
     Profile,
@@ -58,7 +74,7 @@ from hubdesk.store.profile import (
     resolve_base_url,
     save_profile,
 )
-from hubdesk.store.secrets import SessionVault, StoredSession
+from hubdesk.store.secrets import SessionVault, StoredSession, VaultUnavailable
 
 if TYPE_CHECKING:
     import httpx
@@ -79,6 +95,7 @@ _NO_SECRET = (
 )
 
 WaitCallback = Callable[[float, str], None]
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +135,9 @@ class SessionManager:
         on_server_time: Callable[[datetime], None] | None = None,
         managed: Callable[[], ManagedConfig | None] | None = None,
         environ: Mapping[str, str] | None = None,
+        wall_clock: WallClock = utc_now,
     ) -> None:
+        self._wall_clock = wall_clock
         self._managed = managed
         self._environ = environ
         self._home = home
@@ -233,7 +252,8 @@ class SessionManager:
 
         async def keep_grant(grant: TokenGrant) -> None:
             secret = None if credentials.from_managed else credentials.client_secret
-            session = StoredSession(refresh_token=grant.refresh_token, client_secret=secret)
+            access = stored_access(grant, self._wall_clock())
+            session = StoredSession(grant.refresh_token, secret, access)
             await asyncio.to_thread(self._vault.save, url, credentials.username, session)
 
         client = self._make_client(
@@ -243,6 +263,7 @@ class SessionManager:
             refresh_token=None,
             on_tokens=keep_grant,
             refresh_guard=self._refresh_guard(url, credentials.username),
+            on_expired=self._forget_access(url, credentials.username),
         )
         try:
             grant = await client.login(credentials.username, credentials.password)
@@ -312,7 +333,9 @@ class SessionManager:
         """Rebuild the client from the saved profile and the vault.
 
         ``base_url`` (already resolved, e.g. from ``--base-url``) defaults to the saved
-        one. No request is made: the first call refreshes the access token. Raises
+        one. No request is made: the access token stored with the session is used while
+        it is valid (another process may be using it too), else the first call refreshes
+        it (or adopts one another process stored meanwhile). Raises
         ``NotSignedIn`` when there is no saved session for that server, and
         ``VaultUnavailable`` when the keyring cannot be used.
         """
@@ -337,8 +360,9 @@ class SessionManager:
         username = profile.username
 
         async def keep_rotated(grant: TokenGrant) -> None:
+            access = stored_access(grant, self._wall_clock())
             await asyncio.to_thread(
-                self._vault.save_refresh_token, url, username, grant.refresh_token
+                self._vault.save_tokens, url, username, grant.refresh_token, access
             )
 
         self._client = self._make_client(
@@ -348,6 +372,8 @@ class SessionManager:
             refresh_token=stored.refresh_token,
             on_tokens=keep_rotated,
             refresh_guard=self._refresh_guard(url, username),
+            on_expired=self._forget_access(url, username),
+            persisted=persisted_tokens(stored, self._wall_clock()),
         )
         self._profile = profile
         return self._client
@@ -404,6 +430,8 @@ class SessionManager:
         refresh_token: str | None,
         on_tokens: Callable[[TokenGrant], Awaitable[None]],
         refresh_guard: RefreshGuard | None,
+        on_expired: OnExpired,
+        persisted: PersistedTokens | None = None,
     ) -> HubClient:
         from hubdesk.api import HubClient
         from hubdesk.api.exchange import DEFAULT_DEADLINE
@@ -415,6 +443,8 @@ class SessionManager:
             refresh_token=refresh_token,
             on_tokens=on_tokens,
             refresh_guard=refresh_guard,
+            on_expired=on_expired,
+            persisted=persisted,
             on_wait=self._on_wait,
             timeout=self._timeout,
             transport=self._transport,
@@ -428,4 +458,20 @@ class SessionManager:
         """The cross-process guard of this profile's refreshes (None: memory-only session)."""
         if not self._persist_profile:
             return None
-        return profile_refresh_guard(self._home, self._vault, base_url, username)
+        return profile_refresh_guard(
+            self._home, self._vault, base_url, username, clock=self._wall_clock
+        )
+
+    def _forget_access(self, base_url: str, username: str) -> OnExpired:
+        """What the client calls when the session expired: the access token stored with
+        its refresh token is forgotten (a newer session's, stored meanwhile, is kept)."""
+
+        async def forget(issued_with: str) -> None:
+            try:
+                await asyncio.to_thread(
+                    self._vault.forget_access_token, base_url, username, issued_with
+                )
+            except VaultUnavailable as exc:
+                log.warning("cannot forget the stored access token (%s)", exc)
+
+        return forget

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
 from hubdesk.api import ConnectFailed, NotSignedIn, SessionExpired
-from hubdesk.api.auth import BearerAuth, TokenSession
+from hubdesk.api.auth import TokenSession
+from hubdesk.api.bearer import BearerAuth
 from hubdesk.api.operations import OPERATIONS
+from hubdesk.api.persisted import PersistedTokens, StoredTokens
 from hubdesk.domain import TokenGrant
 
 OP = OPERATIONS["list_sms"]
@@ -216,29 +218,45 @@ def test_repr_shows_no_tokens() -> None:
 
 class Guard:
     """A refresh guard with behaviour: an exclusive lock, and a "vault" that another
-    process may have rotated. ``reads`` (when set) are what successive reads return."""
+    process may have rotated. ``reads`` (when set) are the refresh tokens successive reads
+    return. The vault also keeps the access token persisted with ``persisted`` and when
+    it expires (on ``clock``)."""
 
-    def __init__(self, persisted: str | None = None) -> None:
+    def __init__(self, persisted: str | None = None, clock: Clock | None = None) -> None:
         self.lock = asyncio.Lock()
         self.persisted = persisted
+        self.access: str | None = None
+        self.access_expires = 0.0
+        self.clock = clock or Clock()
         self.reads: list[str | None] = []
         self.entries = 0
 
-    async def stored(self) -> str | None:
-        if self.reads:
-            return self.reads.pop(0)
-        return self.persisted
+    def keep(self, grant: TokenGrant) -> None:
+        self.persisted = grant.refresh_token
+        self.access = grant.access_token
+        self.access_expires = self.clock.now + grant.expires_in
+
+    async def stored(self) -> PersistedTokens | None:
+        token = self.reads.pop(0) if self.reads else self.persisted
+        if token is None:
+            return None
+        if token != self.persisted or self.access is None:
+            return PersistedTokens(token)
+        left = self.access_expires - self.clock.now
+        return PersistedTokens(token, self.access, access_left=left, access_lifetime=3600)
 
     @contextlib.asynccontextmanager
-    async def __call__(self) -> AsyncIterator[Callable[[], Awaitable[str | None]]]:
+    async def __call__(self) -> AsyncIterator[StoredTokens]:
         async with self.lock:
             self.entries += 1
             yield self.stored
 
 
 async def guarded(issuer: Issuer, clock: Clock, guard: Guard) -> TokenSession:
+    guard.clock = clock
+
     async def persist(grant: TokenGrant) -> None:
-        guard.persisted = grant.refresh_token
+        guard.keep(grant)
 
     return await signed_in(issuer, clock, on_tokens=persist, refresh_guard=guard)
 
@@ -329,11 +347,12 @@ async def test_forced_refresh_and_failures_release_the_guard() -> None:
     async def down(token: str) -> TokenGrant:
         raise ConnectFailed("Could not reach the HubWork server.")
 
-    failing = TokenSession(refresher=down, refresh_token="refresh-x", refresh_guard=guard)
+    empty = Guard()  # nothing persisted: a grant is needed
+    failing = TokenSession(refresher=down, refresh_token="refresh-x", refresh_guard=empty)
     with pytest.raises(ConnectFailed):
         async with failing.lease_for_request(OP):
             pass
-    assert not guard.lock.locked()
+    assert not empty.lock.locked()
     assert failing.has_session  # a network failure keeps the session
 
 
