@@ -17,8 +17,9 @@ in process (httpx.ASGITransport) and an in-memory keyring, their sends interleav
 all (0: never); each expiry costs at least one refresh and a 401 per process.
 
 The simulator's rate limit is lifted so that it does not hide the extra requests (on a
-rate-limited server they are the customer's quota). Exits non-zero if a send failed or
-the server did not get exactly one message per send.
+rate-limited server they are the customer's quota). The goal: at most one refresh per
+expiry (plus one) and two 401s per expiry (plus two): exits non-zero when it is missed,
+a send failed or the server did not get exactly one message per send.
 """
 
 from __future__ import annotations
@@ -188,7 +189,7 @@ async def expire_by_count(state: SimState, every: int, total: int) -> None:
         mark += every
 
 
-def report(outcome: Outcome, sends: int, mode: str) -> int:
+def report(outcome: Outcome, sends: int, every: int, mode: str) -> int:
     state, before, failures = outcome
     after = state.stats()
 
@@ -203,7 +204,13 @@ def report(outcome: Outcome, sends: int, mode: str) -> int:
     print(f"401 answers: {refused}; refresh grants: {refreshes}")
     print(f"refused refreshes: {grew('refresh_failures')}; failed sends: {failures}")
     print(f"messages on the server: {messages}")
-    return 0 if failures == 0 and messages == total else 1
+    expiries = (total - 1) // every if every > 0 else 0
+    met = refreshes <= expiries + 1 and refused <= 2 * expiries + 2
+    print(
+        f"goal: <= {expiries + 1} refreshes and <= {2 * expiries + 2} 401s "
+        f"({expiries} expiries): {'ok' if met else 'FAIL'}"
+    )
+    return 0 if met and failures == 0 and messages == total else 1
 
 
 def main() -> int:
@@ -219,7 +226,7 @@ def main() -> int:
         return 0
     runner = run_clients if args.mode == "clients" else run_processes
     outcome = asyncio.run(runner(args.sends, args.expire_every, args.latency))
-    return report(outcome, args.sends, args.mode)
+    return report(outcome, args.sends, args.expire_every, args.mode)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Bearer tokens with a single-flight refresh.
 
-``TokenSession`` holds the access token (memory only), the refresh token and a
-*generation* counter that goes up each time the tokens change. ``BearerAuth`` is the
+``TokenSession`` holds the access token, the refresh token and a *generation* counter
+that goes up each time the tokens change; the api layer persists nothing itself (the
+caller does, through ``on_tokens``). ``BearerAuth`` (``api.bearer``) is the
 ``httpx.Auth`` flow for one operation: it attaches the access token, refreshes it shortly
 before ``expires_in`` runs out (monotonic clock), and refreshes once on a 401.
 
@@ -13,7 +14,7 @@ session). The refresh itself runs as a shielded task, so a caller being cancelle
 abandons a rotated refresh token half-way: the next waiter joins the same task.
 
 ``on_tokens`` is awaited with every new grant *before* the new tokens are used by anyone:
-that is where the caller persists the rotated refresh token.
+that is where the caller persists the rotated refresh token (and the new access token).
 
 Other processes. The lock above only covers this process; another process (the GUI and
 a CLI, two CLIs) may share the same stored session. ``refresh_guard``, when given, is
