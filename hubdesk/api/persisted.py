@@ -45,10 +45,13 @@ class PersistedTokens:
     access_lifetime: float = 0.0
 
     def usable_access(self) -> str | None:
-        """The access token if it is valid for longer than the refresh margin."""
-        if self.access_token is None:
+        """The access token if it is valid for longer than the refresh margin. Not one
+        with more time left than it was issued for (the clock was set back, or the entry
+        is not sane): that one's real expiry is not known."""
+        if self.access_token is None or self.access_lifetime <= 0:
             return None
-        if self.access_left <= refresh_margin(self.access_lifetime):
+        margin = refresh_margin(self.access_lifetime)
+        if not margin < self.access_left <= self.access_lifetime + REFRESH_MARGIN:
             return None
         return self.access_token
 

@@ -135,6 +135,25 @@ async def test_an_explicit_refresh_is_a_grant_even_beside_a_persisted_token() ->
     assert issuer.events[-1] == "refresh-grant(refresh-2)"
 
 
+@pytest.mark.parametrize(
+    ("left", "lifetime", "usable"),
+    [
+        (3000.0, 3600.0, True),
+        (61.0, 3600.0, True),
+        (60.0, 3600.0, False),  # within the refresh margin
+        (-5.0, 3600.0, False),  # expired
+        (3.0, 10.0, True),  # short-lived: a quarter of its life as margin
+        (2.5, 10.0, False),
+        (3600.0 + 3600.0, 3600.0, False),  # more left than its life: the clock went back
+        (100.0, 0.0, False),  # no lifetime known
+    ],
+)
+def test_which_persisted_access_token_is_usable(left: float, lifetime: float, usable: bool) -> None:
+    tokens = PersistedTokens("refresh", "access", access_left=left, access_lifetime=lifetime)
+    assert (tokens.usable_access() == "access") is usable
+    assert PersistedTokens("refresh").usable_access() is None
+
+
 def test_persisted_tokens_repr_shows_no_token() -> None:
     tokens = PersistedTokens("def502-secret-refresh", "eyJ-secret-access", 3000, 3600)
     assert "secret" not in repr(tokens)
