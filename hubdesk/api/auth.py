@@ -342,7 +342,7 @@ class TokenSession:
         if persisted is not None:
             if adopt and self._adopt(persisted):
                 return
-            token = persisted.refresh_token  # another process may have rotated it already
+            token = persisted.refresh_token or held  # another process may have rotated it
         self._refresh = token  # the held one is dead if they differ; scrubbed from errors
         requested_at = self._clock()
         self.refresh_count += 1
