@@ -39,7 +39,6 @@ revoke endpoint, so the server is told nothing.
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -49,7 +48,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from hubdesk.api import NotSignedIn
-from hubdesk.api.persisted import OnExpired, PersistedTokens, RefreshGuard
+from hubdesk.api.persisted import PersistedTokens
 from hubdesk.api.urls import validate_base_url
 from hubdesk.core.credentials import (
     ClientCredentials,
@@ -58,14 +57,8 @@ from hubdesk.core.credentials import (
     choose_client,
 )
 from hubdesk.core.managed import ManagedConfig
-from hubdesk.core.refresh_guard import (
-    REFRESH_LOCK_TIMEOUT,
-    WallClock,
-    persisted_tokens,
-    profile_refresh_guard,
-    stored_access,
-    utc_now,
-)
+from hubdesk.core.profile_tokens import ProfileTokens
+from hubdesk.core.refresh_guard import REFRESH_LOCK_TIMEOUT, WallClock, utc_now
 from hubdesk.domain import TokenGrant
 from hubdesk.store.profile import (
     Profile,
@@ -74,7 +67,7 @@ from hubdesk.store.profile import (
     resolve_base_url,
     save_profile,
 )
-from hubdesk.store.secrets import SessionVault, StoredSession, VaultUnavailable
+from hubdesk.store.secrets import SessionVault
 
 if TYPE_CHECKING:
     import httpx
@@ -95,7 +88,6 @@ _NO_SECRET = (
 )
 
 WaitCallback = Callable[[float, str], None]
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,20 +242,17 @@ class SessionManager:
         await self._close_client()
         previous = load_profile(self._home) if self._persist_profile else None
 
+        tokens = self._tokens(url, credentials.username)
+        secret = None if credentials.from_managed else credentials.client_secret
+
         async def keep_grant(grant: TokenGrant) -> None:
-            secret = None if credentials.from_managed else credentials.client_secret
-            access = stored_access(grant, self._wall_clock())
-            session = StoredSession(grant.refresh_token, secret, access)
-            await asyncio.to_thread(self._vault.save, url, credentials.username, session)
+            await tokens.keep_login(grant, secret)
 
         client = self._make_client(
-            url,
+            tokens,
             client_id=credentials.client_id,
             client_secret=credentials.client_secret,
-            refresh_token=None,
             on_tokens=keep_grant,
-            refresh_guard=self._refresh_guard(url, credentials.username),
-            on_expired=self._forget_access(url, credentials.username),
         )
         try:
             grant = await client.login(credentials.username, credentials.password)
@@ -357,23 +346,13 @@ class SessionManager:
                 )
             client_id, client_secret = managed.client_id, managed.client_secret
         await self._close_client()
-        username = profile.username
-
-        async def keep_rotated(grant: TokenGrant) -> None:
-            access = stored_access(grant, self._wall_clock())
-            await asyncio.to_thread(
-                self._vault.save_tokens, url, username, grant.refresh_token, access
-            )
-
+        tokens = self._tokens(url, profile.username)
         self._client = self._make_client(
-            url,
+            tokens,
             client_id=client_id,
             client_secret=client_secret,
-            refresh_token=stored.refresh_token,
-            on_tokens=keep_rotated,
-            refresh_guard=self._refresh_guard(url, username),
-            on_expired=self._forget_access(url, username),
-            persisted=persisted_tokens(stored, self._wall_clock()),
+            on_tokens=tokens.keep_refresh,
+            persisted=tokens.persisted(stored),
         )
         self._profile = profile
         return self._client
@@ -423,27 +402,23 @@ class SessionManager:
 
     def _make_client(
         self,
-        base_url: str,
+        tokens: ProfileTokens,
         *,
         client_id: str,
         client_secret: str,
-        refresh_token: str | None,
         on_tokens: Callable[[TokenGrant], Awaitable[None]],
-        refresh_guard: RefreshGuard | None,
-        on_expired: OnExpired,
         persisted: PersistedTokens | None = None,
     ) -> HubClient:
         from hubdesk.api import HubClient
         from hubdesk.api.exchange import DEFAULT_DEADLINE
 
         return HubClient(
-            base_url,
+            tokens.base_url,
             client_id=client_id,
             client_secret=client_secret,
-            refresh_token=refresh_token,
             on_tokens=on_tokens,
-            refresh_guard=refresh_guard,
-            on_expired=on_expired,
+            refresh_guard=tokens.guard(),
+            on_expired=tokens.forget_access,
             persisted=persisted,
             on_wait=self._on_wait,
             timeout=self._timeout,
@@ -454,24 +429,9 @@ class SessionManager:
             on_server_time=self._on_server_time,
         )
 
-    def _refresh_guard(self, base_url: str, username: str) -> RefreshGuard | None:
-        """The cross-process guard of this profile's refreshes (None: memory-only session)."""
-        if not self._persist_profile:
-            return None
-        return profile_refresh_guard(
-            self._home, self._vault, base_url, username, clock=self._wall_clock
+    def _tokens(self, base_url: str, username: str) -> ProfileTokens:
+        """Where this profile's tokens are kept; shared with other processes unless the
+        session lives in memory only."""
+        return ProfileTokens(
+            self._home, self._vault, base_url, username, self._persist_profile, self._wall_clock
         )
-
-    def _forget_access(self, base_url: str, username: str) -> OnExpired:
-        """What the client calls when the session expired: the access token stored with
-        its refresh token is forgotten (a newer session's, stored meanwhile, is kept)."""
-
-        async def forget(issued_with: str) -> None:
-            try:
-                await asyncio.to_thread(
-                    self._vault.forget_access_token, base_url, username, issued_with
-                )
-            except VaultUnavailable as exc:
-                log.warning("cannot forget the stored access token (%s)", exc)
-
-        return forget
