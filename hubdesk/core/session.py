@@ -16,9 +16,9 @@ marker is), and ``restore`` reads it from the file again.
 
 The password is used once, for the password grant, and never stored. Every new token
 grant (login, and each refresh: refresh tokens are single use) is written to the vault,
-refresh and access token in one ``save_tokens``, through ``on_tokens`` *before* the
-client proceeds, so a crash cannot lose the only valid refresh token. Blocking vault and
-profile I/O goes through ``asyncio.to_thread``.
+refresh and access token in one write, through ``on_tokens`` (``core.profile_tokens``)
+*before* the client proceeds, so a crash cannot lose the only valid refresh token.
+Blocking vault and profile I/O goes through ``asyncio.to_thread``.
 
 Other processes (the GUI and ``hubdesk-cli``, or two CLIs) share the stored session, and
 refresh tokens are single use while the server revokes the access token issued with a
