@@ -1,7 +1,8 @@
 """Bearer tokens with a single-flight refresh.
 
-``TokenSession`` holds the access token (memory only), the refresh token and a
-*generation* counter that goes up each time the tokens change. ``BearerAuth`` is the
+``TokenSession`` holds the access token, the refresh token and a *generation* counter
+that goes up each time the tokens change; the api layer persists nothing itself (the
+caller does, through ``on_tokens``). ``BearerAuth`` (``api.bearer``) is the
 ``httpx.Auth`` flow for one operation: it attaches the access token, refreshes it shortly
 before ``expires_in`` runs out (monotonic clock), and refreshes once on a 401.
 
@@ -13,17 +14,32 @@ session). The refresh itself runs as a shielded task, so a caller being cancelle
 abandons a rotated refresh token half-way: the next waiter joins the same task.
 
 ``on_tokens`` is awaited with every new grant *before* the new tokens are used by anyone:
-that is where the caller persists the rotated refresh token.
+that is where the caller persists the rotated refresh token (and the new access token).
 
 Other processes. The lock above only covers this process; another process (the GUI and
 a CLI, two CLIs) may share the same stored session. ``refresh_guard``, when given, is
 entered around every refresh grant and its ``on_tokens``: the caller makes it a
-cross-process lock and yields a reader of the *persisted* refresh token. Inside it the
-session uses the persisted token when it differs from the one held (another process
-rotated it: the held one is dead), and when the server answers ``invalid_grant`` it reads
-the persisted token once more and, if that one is different, retries once with it before
-the session ends. The api layer knows nothing of where tokens are stored: the guard is
-``core.session``'s (a file lock in the profile folder and the keyring).
+cross-process lock and yields a reader of the *persisted* tokens (``api.persisted``):
+the refresh token and the access token persisted with it, with how long that one stays
+valid. Inside the guard, before any grant, the session reads them: when the persisted
+access token is not the one held and is valid for longer than the refresh margin,
+another process renewed the tokens and this one *adopts* them, with no grant (all the
+processes of a profile then use one access token, and none revokes another's by
+refreshing). Otherwise it refreshes with the persisted refresh token when it differs
+from the one held (another process rotated it: the held one is dead), and hands the new
+grant to ``on_tokens`` (which persists both tokens) before anyone uses it. When the
+server answers ``invalid_grant`` it reads the persisted tokens once more and, if the
+refresh token there is a different one, adopts or retries once with it before the
+session ends. A token persisted before the client was made (``persisted``) is adopted
+the same way, so a process starting beside another does not refresh at once. The api
+layer knows nothing of where tokens are stored: the guard is ``core.session``'s (a file
+lock in the profile folder and the keyring).
+
+An adopted token can still be refused (the server revoked it, or it was persisted
+half-way): a 401 on it is followed by a refresh grant of our own (no adopting then), and
+only a freshly granted token that is refused ends the session. When the session ends
+(``SessionExpired``), ``on_expired`` is awaited with the refresh token that was held, so
+the caller forgets the access token persisted with it.
 
 The server revokes the access token that was issued with a refresh token when that
 refresh token is spent, so another process's refresh revokes this process's access
@@ -38,35 +54,37 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 
-import httpx
-
 from hubdesk.api.errors import NotSignedIn, SessionExpired
 from hubdesk.api.operations import OPERATIONS, Operation
+from hubdesk.api.persisted import (
+    REFRESH_MARGIN,
+    OnExpired,
+    PersistedTokens,
+    RefreshGuard,
+    StoredTokens,
+    refresh_margin,
+)
 from hubdesk.api.responses import session_expired
 from hubdesk.domain import TokenGrant
 
 __all__ = [
     "REFRESH_MARGIN",
-    "BearerAuth",
+    "OnExpired",
     "OnTokens",
+    "PersistedTokens",
     "RefreshGuard",
     "Refresher",
-    "StoredRefreshToken",
+    "StoredTokens",
     "TokenSession",
 ]
 
 OnTokens = Callable[[TokenGrant], Awaitable[None]]
 Refresher = Callable[[str], Awaitable[TokenGrant]]  # refresh token -> new grant
-# Reads the refresh token as persisted right now (None: nothing persisted).
-StoredRefreshToken = Callable[[], Awaitable[str | None]]
-# Entered around each refresh grant (a cross-process lock); yields the persisted token's reader.
-RefreshGuard = Callable[[], AbstractAsyncContextManager[StoredRefreshToken]]
 
-REFRESH_MARGIN = 60.0  # seconds before expiry; at most a quarter of the token's life
 SETTLE_TIMEOUT = 15.0  # seconds a closing client waits for a refresh in flight
 
 
@@ -74,8 +92,8 @@ SETTLE_TIMEOUT = 15.0  # seconds a closing client waits for a refresh in flight
 class _Lease:
     """The refresh guard, entered and still held; ``users``: requests it waits for."""
 
-    context: AbstractAsyncContextManager[StoredRefreshToken]
-    stored: StoredRefreshToken
+    context: AbstractAsyncContextManager[StoredTokens]
+    stored: StoredTokens
     users: set[object] = field(default_factory=set)
 
 
@@ -89,10 +107,13 @@ class TokenSession:
         refresh_token: str | None = None,
         on_tokens: OnTokens | None = None,
         refresh_guard: RefreshGuard | None = None,
+        on_expired: OnExpired | None = None,
+        persisted: PersistedTokens | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._refresher = refresher
         self._on_tokens = on_tokens
+        self._on_expired = on_expired
         self._guard = refresh_guard
         self._clock = clock
         self._access: str | None = None
@@ -106,7 +127,12 @@ class TokenSession:
         self._waiting: set[object] = set()  # requests between "need a token" and its answer
         self.guard_entries = 0  # times the refresh guard was entered (diagnostics and tests)
         self._last_grant: TokenGrant | None = None
+        self._adopted: set[int] = set()  # generations whose token another process granted
         self.refresh_count = 0  # refresh grants sent (diagnostics and tests)
+        self.adopt_count = 0  # persisted access tokens adopted (diagnostics and tests)
+        if persisted is not None:
+            self._refresh = persisted.refresh_token
+            self._adopt(persisted)
 
     def __repr__(self) -> str:
         return f"<TokenSession signed_in={self.has_session} generation={self._generation}>"
@@ -127,6 +153,11 @@ class TokenSession:
         """The tokens held right now, for scrubbing text that leaves the client."""
         return tuple(t for t in (self._access, self._refresh) if t)
 
+    def adopted(self, generation: int) -> bool:
+        """Whether the token of ``generation`` was adopted (persisted by another process)
+        rather than granted to this session."""
+        return generation in self._adopted
+
     def _fresh(self) -> bool:
         return self._access is not None and self._clock() < self._refresh_at
 
@@ -142,13 +173,35 @@ class TokenSession:
                 await self._on_tokens(grant)
         finally:
             # Even if persisting failed, the old refresh token is dead: keep the new one.
-            margin = min(REFRESH_MARGIN, grant.expires_in / 4)
+            margin = refresh_margin(grant.expires_in)
             self._last_grant = grant
             self._access = grant.access_token
             self._refresh = grant.refresh_token
             self._refresh_at = requested_at + grant.expires_in - margin
             self._expired = False
             self._generation += 1
+
+    def _adopt(self, persisted: PersistedTokens) -> bool:
+        """Use the persisted tokens if their access token is valid and not the one held."""
+        access = persisted.usable_access()
+        if access is None or access == self._access:
+            return False
+        margin = refresh_margin(persisted.access_lifetime)
+        self._access = access
+        self._refresh = persisted.refresh_token
+        self._refresh_at = self._clock() + persisted.access_left - margin
+        self._expired = False
+        self._generation += 1
+        self._adopted.add(self._generation)
+        self.adopt_count += 1
+        return True
+
+    async def expire(self) -> None:
+        """The server ended the session: drop every token, then tell ``on_expired``."""
+        held = self._refresh
+        self.end(expired=True)
+        if held is not None and self._on_expired is not None:
+            await self._on_expired(held)
 
     def end(self, *, expired: bool) -> None:
         """Drop every token (sign-out, or the server ended the session)."""
@@ -188,19 +241,23 @@ class TokenSession:
         return await self.refresh(op, seen_generation=generation)
 
     async def force_refresh(self, op: Operation) -> TokenGrant:
-        """Refresh now, behind the same lock; return the grant it produced."""
+        """Refresh now (a grant, never an adopted token), behind the same lock; return
+        the grant it produced."""
         async with self._lock:
-            await self._refresh_locked(op, seen_generation=None)
+            await self._refresh_locked(op, seen_generation=None, adopt=False)
             assert self._last_grant is not None
             return self._last_grant
 
-    async def refresh(self, op: Operation, *, seen_generation: int | None) -> tuple[str, int]:
-        """Refresh unless someone did since ``seen_generation`` (None: refresh regardless)."""
+    async def refresh(
+        self, op: Operation, *, seen_generation: int | None, adopt: bool = True
+    ) -> tuple[str, int]:
+        """Refresh unless someone did since ``seen_generation`` (None: refresh regardless);
+        ``adopt``: a valid token another process persisted will do."""
         async with self._lock:
-            return await self._refresh_locked(op, seen_generation=seen_generation)
+            return await self._refresh_locked(op, seen_generation=seen_generation, adopt=adopt)
 
     async def _refresh_locked(
-        self, op: Operation, *, seen_generation: int | None
+        self, op: Operation, *, seen_generation: int | None, adopt: bool
     ) -> tuple[str, int]:
         if self._inflight is None and seen_generation is not None:
             if self._generation != seen_generation:
@@ -209,30 +266,37 @@ class TokenSession:
                     return self._access, self._generation
                 if not self.has_session:
                     raise self._not_signed_in(op)
-        if self._inflight is None:
-            if self._refresh is None:
-                raise self._not_signed_in(op)
-            task = asyncio.create_task(self._run_refresh(self._refresh))
-            task.add_done_callback(_retrieve)
-            self._inflight = task
-        await asyncio.shield(self._inflight)
-        if self._access is None:  # pragma: no cover - the task raised instead
+        if self._inflight is not None:  # left running by a cancelled caller: join it
+            await asyncio.shield(self._inflight)
+            if adopt or self._generation not in self._adopted:
+                return self._current(op)
+        if self._refresh is None:
+            raise self._not_signed_in(op)
+        task = asyncio.create_task(self._run_refresh(self._refresh, adopt=adopt))
+        task.add_done_callback(_retrieve)
+        self._inflight = task
+        await asyncio.shield(task)
+        return self._current(op)
+
+    def _current(self, op: Operation) -> tuple[str, int]:
+        if self._access is None:  # pragma: no cover - the refresh raised instead
             raise self._not_signed_in(op)
         return self._access, self._generation
 
     @asynccontextmanager
     async def lease_for_request(
-        self, op: Operation, *, refresh_after: int | None = None
+        self, op: Operation, *, refresh_after: int | None = None, adopt: bool = True
     ) -> AsyncIterator[tuple[str, int]]:
-        """A token for one request (refreshed first after generation ``refresh_after``);
-        a refresh lease taken meanwhile lasts until the block (the request) is over."""
+        """A token for one request (refreshed first after generation ``refresh_after``,
+        adopting another process's only if ``adopt``); a refresh lease taken meanwhile
+        lasts until the block (the request) is over."""
         ticket = object()
         self._waiting.add(ticket)
         try:
             if refresh_after is None:
                 yield await self.token_for_request(op)
             else:
-                yield await self.refresh(op, seen_generation=refresh_after)
+                yield await self.refresh(op, seen_generation=refresh_after, adopt=adopt)
         finally:
             self._waiting.discard(ticket)
             lease = self._lease
@@ -241,10 +305,10 @@ class TokenSession:
                 if not lease.users and self._inflight is None:
                     await self._end_lease()
 
-    async def _run_refresh(self, refresh_token: str) -> None:
+    async def _run_refresh(self, refresh_token: str, *, adopt: bool) -> None:
         try:
             if self._guard is None:
-                await self._grant_and_commit(refresh_token, None)
+                await self._grant_and_commit(refresh_token, None, adopt=adopt)
                 return
             lease = self._lease
             if lease is None:
@@ -253,7 +317,7 @@ class TokenSession:
                 self.guard_entries += 1
                 lease = self._lease = _Lease(context, stored)
             try:
-                await self._grant_and_commit(refresh_token, lease.stored)
+                await self._grant_and_commit(refresh_token, lease.stored, adopt=adopt)
             finally:
                 lease.users = set(self._waiting)
                 if not lease.users:
@@ -266,30 +330,39 @@ class TokenSession:
         if lease is not None:
             await lease.context.__aexit__(None, None, None)
 
-    async def _grant_and_commit(self, held: str, stored: StoredRefreshToken | None) -> None:
-        """One refresh grant (two when ``invalid_grant`` meets a newer persisted token)."""
+    async def _grant_and_commit(
+        self, held: str, stored: StoredTokens | None, *, adopt: bool
+    ) -> None:
+        """Adopt the persisted tokens when another process renewed them (``adopt``), else
+        one refresh grant (two when ``invalid_grant`` meets a newer persisted token)."""
         if self._refresh is None:  # signed out (or ended) while waiting for the guard
             raise self._not_signed_in(OPERATIONS["refresh"])
         token = held
-        if stored is not None:
-            token = await stored() or held  # another process may have rotated it already
+        persisted = await stored() if stored is not None else None
+        if persisted is not None:
+            if adopt and self._adopt(persisted):
+                return
+            token = persisted.refresh_token or held  # another process may have rotated it
         self._refresh = token  # the held one is dead if they differ; scrubbed from errors
         requested_at = self._clock()
         self.refresh_count += 1
         try:
             grant = await self._refresher(token)
         except SessionExpired:
-            newer = await stored() if stored is not None else None
-            if newer is None or newer == token:
-                self.end(expired=True)
+            persisted = await stored() if stored is not None else None
+            newer = persisted.refresh_token if persisted is not None else None
+            if persisted is None or newer == token:
+                await self.expire()
                 raise
+            if adopt and self._adopt(persisted):
+                return
             self._refresh = newer
             requested_at = self._clock()
             self.refresh_count += 1
             try:
-                grant = await self._refresher(newer)
+                grant = await self._refresher(persisted.refresh_token)
             except SessionExpired:
-                self.end(expired=True)
+                await self.expire()
                 raise
         await self._commit(grant, requested_at)
 
@@ -298,42 +371,3 @@ def _retrieve(task: asyncio.Task[None]) -> None:
     """Mark a refresh task's exception as seen (its waiters re-raise it themselves)."""
     if not task.cancelled():
         task.exception()
-
-
-class BearerAuth(httpx.Auth):
-    """The auth flow of one operation: bearer token, refresh when due, once more on 401."""
-
-    requires_response_body = True  # read the 401 so its connection is free during a refresh
-
-    def __init__(self, session: TokenSession, op: Operation) -> None:
-        self._session = session
-        self._op = op
-
-    def __repr__(self) -> str:
-        return f"<BearerAuth {self._op.name}>"
-
-    def sync_auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
-        raise RuntimeError("HubClient is async only")
-
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        session = self._session
-        async with session.lease_for_request(self._op) as (token, generation):
-            request.headers["Authorization"] = f"Bearer {token}"
-            response = yield request
-            if response.status_code != 401 or not session.can_refresh:
-                return
-            # The retry is taken while this request still counts as waiting: a lease
-            # taken for it (our own refresh revoked its token) lasts until the retry is
-            # answered, so no other process can revoke the new token in between.
-            retry = session.lease_for_request(self._op, refresh_after=generation)
-            async with retry as (token, _):
-                request.headers["Authorization"] = f"Bearer {token}"
-                response = yield request
-        if response.status_code == 401:
-            # A freshly refreshed token was refused too: this session cannot go on.
-            self._session.end(expired=True)
-            raise session_expired(self._op, 401)

@@ -10,7 +10,8 @@ from typing import Any, Self, TypeVar
 
 import httpx
 
-from hubdesk.api.auth import BearerAuth, OnTokens, RefreshGuard, TokenSession
+from hubdesk.api.auth import OnTokens, TokenSession
+from hubdesk.api.bearer import BearerAuth
 from hubdesk.api.exchange import DEFAULT_DEADLINE, Exchange, OnServerTime
 from hubdesk.api.headers import RateLimitInfo
 from hubdesk.api.limits import MAX_BODY
@@ -25,6 +26,7 @@ from hubdesk.api.parsing import (
     parse_token_grant,
     require_object,
 )
+from hubdesk.api.persisted import OnExpired, PersistedTokens, RefreshGuard
 from hubdesk.api.responses import (
     error_for_response,
     json_body,
@@ -64,7 +66,10 @@ class HubClient:
     grant (login and refresh) and is awaited before the tokens are used, so the rotated
     refresh token can be persisted first. ``refresh_guard`` (see ``hubdesk.api.auth``)
     wraps every refresh when other processes share the persisted session: a
-    cross-process lock that also lets the refresh use a token another process rotated.
+    cross-process lock that also lets the refresh use a token another process rotated,
+    or adopt the access token it persisted. ``persisted``: the tokens as stored when
+    the client is made (an access token still valid is used at once); ``on_expired``:
+    awaited when the server ends the session, with the refresh token held.
     """
 
     def __init__(
@@ -76,6 +81,8 @@ class HubClient:
         refresh_token: str | None = None,
         on_tokens: OnTokens | None = None,
         refresh_guard: RefreshGuard | None = None,
+        on_expired: OnExpired | None = None,
+        persisted: PersistedTokens | None = None,
         on_wait: OnWait | None = None,
         timeout: httpx.Timeout | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
@@ -97,6 +104,8 @@ class HubClient:
             refresh_token=refresh_token,
             on_tokens=on_tokens,
             refresh_guard=refresh_guard,
+            on_expired=on_expired,
+            persisted=persisted,
         )
         self._exchange = Exchange(
             self._base_url,

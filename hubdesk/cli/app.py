@@ -24,8 +24,9 @@ base URL: --base-url, else $HUBDESK_API_URL, else the managed configuration's, e
   refused except to this machine.
 profile folder: $HUBDESK_HOME (default: the platform's user data folder).
 
-session: 'login' keeps the refresh token and client secret in the system keyring (the
-  password is never stored); later commands reuse it until 'logout'. The client ID and
+session: 'login' keeps the tokens and client secret in the system keyring (the
+  password is never stored); later commands, and the app, reuse them until 'logout'
+  (one access token for all, renewed by whichever needs it first). The client ID and
   secret: --client-id/--client-secret, else $HUBDESK_CLIENT_ID/$HUBDESK_CLIENT_SECRET,
   else the managed configuration, else the last login's.
   --no-store uses no keyring and writes no profile: 'login --no-store' only checks the

@@ -5,7 +5,8 @@ Shared by ``hubdesk-cli`` and the GUI. A :class:`SessionManager` owns at most on
 two places:
 
 * the profile (``store.profile``): base URL, client id, username, user id and name;
-* the vault (``store.secrets``): client secret and the current refresh token.
+* the vault (``store.secrets``): client secret, the current refresh token and the
+  access token issued with it (and when it expires).
 
 Staff sign in with a username and password only (``login_with_password``; ``relogin``
 after the session expired): the client ID and secret come from the machine's managed
@@ -14,15 +15,22 @@ configuration (``core.managed``) or an earlier sign-in, by the precedence in
 marker is), and ``restore`` reads it from the file again.
 
 The password is used once, for the password grant, and never stored. Every new token
-grant (login, and each refresh: refresh tokens are single use) is written to the vault
-through ``on_tokens`` *before* the client proceeds, so a crash cannot lose the only
-valid refresh token. Blocking vault and profile I/O goes through ``asyncio.to_thread``.
+grant (login, and each refresh: refresh tokens are single use) is written to the vault,
+refresh and access token in one write, through ``on_tokens`` (``core.profile_tokens``)
+*before* the client proceeds, so a crash cannot lose the only valid refresh token.
+Blocking vault and profile I/O goes through ``asyncio.to_thread``.
 
 Other processes (the GUI and ``hubdesk-cli``, or two CLIs) share the stored session, and
-refresh tokens are single use: every refresh runs under the profile's refresh lock
-(``core.refresh_guard``) with the token the vault holds *now*; on ``invalid_grant`` the
-client reads the vault once more and retries once if the token there is a different
-one. A session kept only in memory (``persist_profile=False``) has no guard.
+refresh tokens are single use while the server revokes the access token issued with a
+refresh token once it is spent: every refresh runs under the profile's refresh lock
+(``core.refresh_guard``) and first reads the vault; a valid access token there that this
+process does not hold is adopted (another process renewed the tokens), else the refresh
+uses the refresh token the vault holds *now*; on ``invalid_grant`` the client reads the
+vault once more and retries once if the token there is a different one. ``restore``
+adopts a stored access token that is still valid, so a process starting beside another
+uses the same access token instead of refreshing (and revoking the other's). A session
+that expires (``SessionExpired``) forgets its stored access token. A session kept only
+in memory (``persist_profile=False``) has no guard.
 
 Logging out forgets the session locally (vault entry and profile); the API has no
 revoke endpoint, so the server is told nothing.
@@ -40,7 +48,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from hubdesk.api import NotSignedIn
-from hubdesk.api.auth import RefreshGuard
+from hubdesk.api.persisted import PersistedTokens
 from hubdesk.api.urls import validate_base_url
 from hubdesk.core.credentials import (
     ClientCredentials,
@@ -49,7 +57,8 @@ from hubdesk.core.credentials import (
     choose_client,
 )
 from hubdesk.core.managed import ManagedConfig
-from hubdesk.core.refresh_guard import REFRESH_LOCK_TIMEOUT, profile_refresh_guard
+from hubdesk.core.profile_tokens import ProfileTokens
+from hubdesk.core.refresh_guard import REFRESH_LOCK_TIMEOUT, WallClock, utc_now
 from hubdesk.domain import TokenGrant
 from hubdesk.store.profile import (
     Profile,
@@ -58,7 +67,7 @@ from hubdesk.store.profile import (
     resolve_base_url,
     save_profile,
 )
-from hubdesk.store.secrets import SessionVault, StoredSession
+from hubdesk.store.secrets import SessionVault
 
 if TYPE_CHECKING:
     import httpx
@@ -118,7 +127,9 @@ class SessionManager:
         on_server_time: Callable[[datetime], None] | None = None,
         managed: Callable[[], ManagedConfig | None] | None = None,
         environ: Mapping[str, str] | None = None,
+        wall_clock: WallClock = utc_now,
     ) -> None:
+        self._wall_clock = wall_clock
         self._managed = managed
         self._environ = environ
         self._home = home
@@ -231,18 +242,17 @@ class SessionManager:
         await self._close_client()
         previous = load_profile(self._home) if self._persist_profile else None
 
+        tokens = self._tokens(url, credentials.username)
+        secret = None if credentials.from_managed else credentials.client_secret
+
         async def keep_grant(grant: TokenGrant) -> None:
-            secret = None if credentials.from_managed else credentials.client_secret
-            session = StoredSession(refresh_token=grant.refresh_token, client_secret=secret)
-            await asyncio.to_thread(self._vault.save, url, credentials.username, session)
+            await tokens.keep_login(grant, secret)
 
         client = self._make_client(
-            url,
+            tokens,
             client_id=credentials.client_id,
             client_secret=credentials.client_secret,
-            refresh_token=None,
             on_tokens=keep_grant,
-            refresh_guard=self._refresh_guard(url, credentials.username),
         )
         try:
             grant = await client.login(credentials.username, credentials.password)
@@ -312,7 +322,9 @@ class SessionManager:
         """Rebuild the client from the saved profile and the vault.
 
         ``base_url`` (already resolved, e.g. from ``--base-url``) defaults to the saved
-        one. No request is made: the first call refreshes the access token. Raises
+        one. No request is made: the access token stored with the session is used while
+        it is valid (another process may be using it too), else the first call refreshes
+        it (or adopts one another process stored meanwhile). Raises
         ``NotSignedIn`` when there is no saved session for that server, and
         ``VaultUnavailable`` when the keyring cannot be used.
         """
@@ -334,20 +346,13 @@ class SessionManager:
                 )
             client_id, client_secret = managed.client_id, managed.client_secret
         await self._close_client()
-        username = profile.username
-
-        async def keep_rotated(grant: TokenGrant) -> None:
-            await asyncio.to_thread(
-                self._vault.save_refresh_token, url, username, grant.refresh_token
-            )
-
+        tokens = self._tokens(url, profile.username)
         self._client = self._make_client(
-            url,
+            tokens,
             client_id=client_id,
             client_secret=client_secret,
-            refresh_token=stored.refresh_token,
-            on_tokens=keep_rotated,
-            refresh_guard=self._refresh_guard(url, username),
+            on_tokens=tokens.keep_refresh,
+            persisted=tokens.persisted(stored),
         )
         self._profile = profile
         return self._client
@@ -397,24 +402,24 @@ class SessionManager:
 
     def _make_client(
         self,
-        base_url: str,
+        tokens: ProfileTokens,
         *,
         client_id: str,
         client_secret: str,
-        refresh_token: str | None,
         on_tokens: Callable[[TokenGrant], Awaitable[None]],
-        refresh_guard: RefreshGuard | None,
+        persisted: PersistedTokens | None = None,
     ) -> HubClient:
         from hubdesk.api import HubClient
         from hubdesk.api.exchange import DEFAULT_DEADLINE
 
         return HubClient(
-            base_url,
+            tokens.base_url,
             client_id=client_id,
             client_secret=client_secret,
-            refresh_token=refresh_token,
             on_tokens=on_tokens,
-            refresh_guard=refresh_guard,
+            refresh_guard=tokens.guard(),
+            on_expired=tokens.forget_access,
+            persisted=persisted,
             on_wait=self._on_wait,
             timeout=self._timeout,
             transport=self._transport,
@@ -424,8 +429,9 @@ class SessionManager:
             on_server_time=self._on_server_time,
         )
 
-    def _refresh_guard(self, base_url: str, username: str) -> RefreshGuard | None:
-        """The cross-process guard of this profile's refreshes (None: memory-only session)."""
-        if not self._persist_profile:
-            return None
-        return profile_refresh_guard(self._home, self._vault, base_url, username)
+    def _tokens(self, base_url: str, username: str) -> ProfileTokens:
+        """Where this profile's tokens are kept; shared with other processes unless the
+        session lives in memory only."""
+        return ProfileTokens(
+            self._home, self._vault, base_url, username, self._persist_profile, self._wall_clock
+        )

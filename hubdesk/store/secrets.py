@@ -1,9 +1,17 @@
-"""The session vault: refresh token and client secret, kept in the OS keyring.
+"""The session vault: tokens and client secret, kept in the OS keyring.
 
-One profile (base URL + username) owns two entries under the keyring service
-``HubDesk``: its refresh token and its client secret (or, for a session signed in with
-the machine's managed configuration, a marker saying the secret is kept there). The
-access token is never persisted and the password is never stored anywhere.
+One profile (base URL + username) owns up to three entries under the keyring service
+``HubDesk``: its refresh token, its client secret (or, for a session signed in with the
+machine's managed configuration, a marker saying the secret is kept there), and the
+current access token with when it was issued and expires (wall clock, UTC), so that the
+processes sharing the profile (the GUI, ``hubdesk-cli``) use one access token instead of
+refreshing (and so revoking) each other's. The password is never stored anywhere.
+
+The access entry names the refresh token it was issued with (a short SHA-256
+fingerprint): it is written after that refresh token, and read only beside it, so a
+write cut short (or an entry written before this format) reads as "no access token",
+never as a token of another grant. An entry without it (written by an older HubDesk)
+is a session without an access token: the process refreshes as before.
 
 Some keyrings cap an entry's size (Windows Credential Manager: 2,560 bytes), so a value
 longer than ``MAX_ENTRY_CHARS`` is split into numbered chunk entries. A chunked value is
@@ -16,11 +24,13 @@ previous value readable.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, NoReturn, Protocol
 
 import keyring
@@ -51,10 +61,12 @@ SERVICE = "HubDesk"
 MAX_ENTRY_CHARS = 1000
 REFRESH_TOKEN = "refresh_token"
 CLIENT_SECRET = "client_secret"
+ACCESS_TOKEN = "access_token"
 
 _SINGLE = "v:"  # header prefix: the value follows inline
 _CHUNKED = "c:"  # header prefix: "c:<count>:<generation>", chunks stored separately
 _MANAGED = "m:"  # the client secret entry only: "it is the managed file's" (no value)
+_ACCESS_V1 = "a1|"  # the access entry's value (inside its header): see _encode_access
 _CHUNK_SIZE = MAX_ENTRY_CHARS
 
 NO_KEYRING_MESSAGE = (
@@ -72,8 +84,19 @@ class VaultUnavailable(Exception):
 
 
 @dataclass(frozen=True)
+class StoredAccess:
+    """An access token and its life (timezone-aware, UTC), issued with the stored refresh
+    token."""
+
+    token: str = field(repr=False)
+    issued_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
 class StoredSession:
-    """What survives a restart: the refresh token and the client secret.
+    """What survives a restart: the refresh token, the client secret and (when one was
+    persisted with that refresh token) the current access token.
 
     ``client_secret`` None: the session was signed in with the client secret of the
     machine's managed configuration (``core.managed``), which is never copied here; the
@@ -82,9 +105,11 @@ class StoredSession:
 
     refresh_token: str
     client_secret: str | None
+    access: StoredAccess | None = None
 
     def __repr__(self) -> str:
-        return "StoredSession(refresh_token=<hidden>, client_secret=<hidden>)"
+        access = "<hidden>" if self.access is not None else "None"
+        return f"StoredSession(refresh_token=<hidden>, client_secret=<hidden>, access={access})"
 
     __str__ = __repr__
 
@@ -97,11 +122,23 @@ class SessionVault(Protocol):
         ...
 
     def save(self, base_url: str, username: str, session: StoredSession) -> None:
-        """Store both secrets (after a password login)."""
+        """Store the whole session (after a password login)."""
+        ...
+
+    def save_tokens(
+        self, base_url: str, username: str, refresh_token: str, access: StoredAccess | None
+    ) -> None:
+        """Store a rotated refresh token and the access token issued with it (after every
+        refresh, before anything else); ``access`` None forgets the stored one."""
         ...
 
     def save_refresh_token(self, base_url: str, username: str, token: str) -> None:
-        """Store a rotated refresh token (after every refresh, before anything else)."""
+        """Store a rotated refresh token alone (the stored access token is forgotten)."""
+        ...
+
+    def forget_access_token(self, base_url: str, username: str, issued_with: str) -> None:
+        """Forget the stored access token if it was issued with refresh token
+        ``issued_with`` (the session it belongs to ended); keep a newer one."""
         ...
 
     def clear(self, base_url: str, username: str) -> None:
@@ -127,9 +164,14 @@ class KeyringVault:
             secret_key = entry_key(base_url, username, CLIENT_SECRET)
             managed = self._get(secret_key) == _MANAGED
             secret = None if managed else self._read(secret_key)
+            access = None
+            if refresh is not None:
+                access = _decode_access(
+                    self._read(entry_key(base_url, username, ACCESS_TOKEN)), refresh
+                )
         if refresh is None or (secret is None and not managed):
             return None
-        return StoredSession(refresh_token=refresh, client_secret=secret)
+        return StoredSession(refresh_token=refresh, client_secret=secret, access=access)
 
     def save(self, base_url: str, username: str, session: StoredSession) -> None:
         with _translated_errors():
@@ -140,16 +182,39 @@ class KeyringVault:
                 self._remove_chunks(secret_key, old)
             else:
                 self._write(secret_key, session.client_secret)
-            self._write(entry_key(base_url, username, REFRESH_TOKEN), session.refresh_token)
+            self._write_tokens(base_url, username, session.refresh_token, session.access)
+
+    def save_tokens(
+        self, base_url: str, username: str, refresh_token: str, access: StoredAccess | None
+    ) -> None:
+        with _translated_errors():
+            self._write_tokens(base_url, username, refresh_token, access)
 
     def save_refresh_token(self, base_url: str, username: str, token: str) -> None:
+        self.save_tokens(base_url, username, token, None)
+
+    def forget_access_token(self, base_url: str, username: str, issued_with: str) -> None:
         with _translated_errors():
-            self._write(entry_key(base_url, username, REFRESH_TOKEN), token)
+            key = entry_key(base_url, username, ACCESS_TOKEN)
+            if _decode_access(self._read(key), issued_with) is not None:
+                self._remove(key)
 
     def clear(self, base_url: str, username: str) -> None:
         with _translated_errors():
-            for kind in (REFRESH_TOKEN, CLIENT_SECRET):
+            for kind in (REFRESH_TOKEN, ACCESS_TOKEN, CLIENT_SECRET):
                 self._remove(entry_key(base_url, username, kind))
+
+    def _write_tokens(
+        self, base_url: str, username: str, refresh_token: str, access: StoredAccess | None
+    ) -> None:
+        """The refresh token first: the access entry names it, so until both are written
+        (or if the second write fails) no access token is read with the new one."""
+        self._write(entry_key(base_url, username, REFRESH_TOKEN), refresh_token)
+        access_key = entry_key(base_url, username, ACCESS_TOKEN)
+        if access is None:
+            self._remove(access_key)
+        else:
+            self._write(access_key, _encode_access(access, refresh_token))
 
     # -- entries and chunks --------------------------------------------------------
 
@@ -219,21 +284,65 @@ class MemoryVault:
         secret = self._entries.get(entry_key(base_url, username, CLIENT_SECRET))
         if refresh is None or secret is None:
             return None
-        return StoredSession(refresh, None if secret == _MANAGED else secret.removeprefix(_SINGLE))
+        stored_access = self._entries.get(entry_key(base_url, username, ACCESS_TOKEN))
+        access = _decode_access(stored_access, refresh)
+        return StoredSession(
+            refresh, None if secret == _MANAGED else secret.removeprefix(_SINGLE), access
+        )
 
     def save(self, base_url: str, username: str, session: StoredSession) -> None:
         secret = session.client_secret
         self._entries[entry_key(base_url, username, CLIENT_SECRET)] = (
             _MANAGED if secret is None else _SINGLE + secret
         )
-        self._entries[entry_key(base_url, username, REFRESH_TOKEN)] = session.refresh_token
+        self.save_tokens(base_url, username, session.refresh_token, session.access)
+
+    def save_tokens(
+        self, base_url: str, username: str, refresh_token: str, access: StoredAccess | None
+    ) -> None:
+        self._entries[entry_key(base_url, username, REFRESH_TOKEN)] = refresh_token
+        access_key = entry_key(base_url, username, ACCESS_TOKEN)
+        if access is None:
+            self._entries.pop(access_key, None)
+        else:
+            self._entries[access_key] = _encode_access(access, refresh_token)
 
     def save_refresh_token(self, base_url: str, username: str, token: str) -> None:
-        self._entries[entry_key(base_url, username, REFRESH_TOKEN)] = token
+        self.save_tokens(base_url, username, token, None)
+
+    def forget_access_token(self, base_url: str, username: str, issued_with: str) -> None:
+        key = entry_key(base_url, username, ACCESS_TOKEN)
+        if _decode_access(self._entries.get(key), issued_with) is not None:
+            del self._entries[key]
 
     def clear(self, base_url: str, username: str) -> None:
-        for kind in (REFRESH_TOKEN, CLIENT_SECRET):
+        for kind in (REFRESH_TOKEN, ACCESS_TOKEN, CLIENT_SECRET):
             self._entries.pop(entry_key(base_url, username, kind), None)
+
+
+def _fingerprint(refresh_token: str) -> str:
+    """Names the refresh token an access entry belongs to (not enough to recover it)."""
+    return hashlib.sha256(refresh_token.encode()).hexdigest()[:16]
+
+
+def _encode_access(access: StoredAccess, refresh_token: str) -> str:
+    """``a1|<issued>|<expires>|<fingerprint>|<token>`` (times: POSIX seconds)."""
+    issued, expires = access.issued_at.timestamp(), access.expires_at.timestamp()
+    return f"{_ACCESS_V1}{issued:.3f}|{expires:.3f}|{_fingerprint(refresh_token)}|{access.token}"
+
+
+def _decode_access(value: str | None, refresh_token: str) -> StoredAccess | None:
+    """The access entry's token if it was issued with ``refresh_token`` (else None)."""
+    if value is None or not value.startswith(_ACCESS_V1):
+        return None
+    parts = value[len(_ACCESS_V1) :].split("|", 3)
+    if len(parts) != 4 or parts[2] != _fingerprint(refresh_token) or not parts[3]:
+        return None
+    try:
+        issued, expires = (datetime.fromtimestamp(float(p), UTC) for p in parts[:2])
+    except (ValueError, OverflowError, OSError):
+        return None
+    return StoredAccess(token=parts[3], issued_at=issued, expires_at=expires)
 
 
 def _chunk_key(key: str, generation: str, index: int) -> str:

@@ -1,5 +1,5 @@
 """The session and the real gnome-keyring (Secret Service on the session's private bus):
-``hubdesk-cli login`` keeps the refresh token and client secret there and nothing secret
+``hubdesk-cli login`` keeps the tokens and client secret there and nothing secret
 on disk; a new process restores the session from it without the password; ``logout``
 removes it. tests/desktop/test_app_e2e.py does the same for the GUI across a restart.
 """
@@ -91,11 +91,12 @@ def test_login_keeps_the_session_in_the_keyring_and_nothing_secret_on_disk(cli: 
     assert cfg.password.encode() not in joined
     stored = KeyringVault().load(cli.sim.base_url, cfg.username)
     assert stored is not None and stored.client_secret == cfg.client_secret
-    assert stored.refresh_token
+    assert stored.refresh_token and stored.access is not None  # both tokens: keyring only
     for file in cli.home.rglob("*"):
         if file.is_file():
             data = file.read_bytes()
-            for secret in (cfg.password, cfg.client_secret, stored.refresh_token):
+            tokens = (stored.refresh_token, stored.access.token)
+            for secret in (cfg.password, cfg.client_secret, *tokens):
                 assert secret.encode() not in data, f"{secret[:3]}… written to {file}"
 
 

@@ -138,6 +138,13 @@ class Cli:
                 return value.removeprefix("v:")
         return None
 
+    def stored_access_token(self) -> str | None:
+        """The access token stored beside the refresh token (the entry's last field)."""
+        for key, value in self.keyring().items():
+            if key.endswith("|access_token"):
+                return value.rsplit("|", 1)[-1]
+        return None
+
     def secrets(self) -> set[str]:
         found = {PASSWORD, CLIENT_SECRET}
         for value in self.keyring().values():

@@ -189,10 +189,21 @@ def test_no_store_command_without_credentials_is_exit_3(cli: Cli) -> None:
 
 
 def test_rotated_refresh_token_is_persisted_and_the_old_one_is_dead(logged_in: Cli) -> None:
-    first = logged_in.stored_refresh_token()
-    assert logged_in("senders").code == 0
-    second = logged_in.stored_refresh_token()
+    first, first_access = logged_in.stored_refresh_token(), logged_in.stored_access_token()
+    assert first_access
+    assert logged_in("senders").code == 0  # the access token stored at sign-in: no refresh
+    assert logged_in.stored_refresh_token() == first
+    assert logged_in.api_requests("/oauth/token") == []
+
+    logged_in.sim.state.expire_tokens()
+    assert logged_in("senders").code == 0  # refused: refreshes, stores both new tokens
+    second, second_access = logged_in.stored_refresh_token(), logged_in.stored_access_token()
     assert second and second != first
+    assert second_access and second_access != first_access
+    assert logged_in("messages").code == 0  # the next run uses that access token
+    assert logged_in.stored_refresh_token() == second
+
+    logged_in.sim.state.expire_tokens()
     assert logged_in("messages").code == 0  # uses the rotated token: still signed in
     assert logged_in.stored_refresh_token() not in (first, second)
     grants = [r["form"]["grant_type"] for r in logged_in.api_requests("/oauth/token")]

@@ -57,6 +57,10 @@ def test_two_flushes_at_once_share_the_rows_and_send_each_once(logged_in: Cli) -
         posts = logged_in.api_requests("/sms/send")
         accepted = [r for r in posts if 200 <= r.get("status", 0) < 300]
         assert len(accepted) == 3, [(r.get("status"), r.get("fault")) for r in posts]
+        # Both use the access token the sign-in stored in the keyring: neither refreshes
+        # (each used to, revoking the other's token: 401s and more refreshes followed).
+        assert logged_in.api_requests("/oauth/token") == []
+        assert all(r.get("status") != 401 for r in posts)
         rows = logged_in("--json", "outbox").json()["outbox"]
         assert [r["state"] for r in rows] == ["sent"] * 3
     finally:

@@ -186,6 +186,7 @@ def test_ctrl_c_during_a_token_refresh_keeps_the_session(logged_in: Cli) -> None
     arrives. Interrupted while the answer is on its way, the command still waits for it
     and stores the new token, so the next command is still signed in."""
     sim = logged_in.sim
+    sim.state.expire_tokens()  # the stored access token is refused: the command refreshes
     sim.state.configure(latency=2.0)  # every answer comes 2 s after the request ran
     env = dict(logged_in.env)
     proc = subprocess.Popen(

@@ -53,7 +53,7 @@ def _restart(cli: Cli) -> SimServer:
 
 
 def test_the_row_is_committed_before_any_request(logged_in: Cli) -> None:
-    # The server is down: the token refresh cannot even connect, yet the row is stored.
+    # The server is down: no request can even connect, yet the row is stored.
     logged_in.sim.stop()
     run = logged_in("send", "--from", SENDER, "--to", "07400123456", "Q")
     assert run.code == 5, run

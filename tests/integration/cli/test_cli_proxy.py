@@ -38,7 +38,13 @@ def test_commands_go_through_the_proxy_in_http_proxy(cli: Cli, proxy: ForwardPro
     origin = cli.sim.origin
     assert proxy.seen == [
         f"POST {origin}/api/oauth/token HTTP/1.1",  # login
-        f"POST {origin}/api/oauth/token HTTP/1.1",  # senders: the refresh (tokens in memory)
+        f"GET {origin}/api/sender-id/list?page=1 HTTP/1.1",  # the access token login stored
+    ]
+    cli.sim.state.expire_tokens()
+    assert cli("senders", env=env).code == 0
+    assert proxy.seen[2:] == [
+        f"GET {origin}/api/sender-id/list?page=1 HTTP/1.1",  # refused (401)
+        f"POST {origin}/api/oauth/token HTTP/1.1",  # the refresh
         f"GET {origin}/api/sender-id/list?page=1 HTTP/1.1",
     ]
 

@@ -7,63 +7,18 @@ refresh tokens) and a manual clock; the HTTP side is covered against the simulat
 from __future__ import annotations
 
 import asyncio
-import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
 
 from hubdesk.api import ConnectFailed, NotSignedIn, SessionExpired
-from hubdesk.api.auth import BearerAuth, TokenSession
+from hubdesk.api.auth import TokenSession
+from hubdesk.api.bearer import BearerAuth
 from hubdesk.api.operations import OPERATIONS
 from hubdesk.domain import TokenGrant
+from tests.unit.api.tokenkit import Clock, Guard, Issuer, guarded, signed_in
 
 OP = OPERATIONS["list_sms"]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class Issuer:
-    """Issues grants; a refresh token works once; records every event in order."""
-
-    def __init__(self, *, ttl: int = 3600, delay: float = 0.01) -> None:
-        self.ttl = ttl
-        self.delay = delay
-        self.live_refresh: set[str] = set()
-        self.serial = 0
-        self.refreshes = 0
-        self.events: list[str] = []
-
-    def grant(self) -> TokenGrant:
-        self.serial += 1
-        refresh = f"refresh-{self.serial}"
-        self.live_refresh.add(refresh)
-        return TokenGrant(f"access-{self.serial}", refresh, self.ttl, "user", 2)
-
-    async def refresh(self, token: str) -> TokenGrant:
-        self.refreshes += 1
-        self.events.append(f"refresh-grant({token})")
-        await asyncio.sleep(self.delay)
-        if token not in self.live_refresh:
-            raise SessionExpired("Your session has expired; please sign in again.")
-        self.live_refresh.discard(token)
-        return self.grant()
-
-
-async def signed_in(issuer: Issuer, clock: Clock, **kw: object) -> TokenSession:
-    session = TokenSession(refresher=issuer.refresh, clock=clock, **kw)  # type: ignore[arg-type]
-
-    async def fetch() -> TokenGrant:
-        return issuer.grant()
-
-    await session.login(fetch)
-    return session
 
 
 async def test_fresh_token_is_used_without_refresh() -> None:
@@ -214,35 +169,6 @@ def test_repr_shows_no_tokens() -> None:
 # --- refresh_guard: other processes sharing the persisted session ----------------------
 
 
-class Guard:
-    """A refresh guard with behaviour: an exclusive lock, and a "vault" that another
-    process may have rotated. ``reads`` (when set) are what successive reads return."""
-
-    def __init__(self, persisted: str | None = None) -> None:
-        self.lock = asyncio.Lock()
-        self.persisted = persisted
-        self.reads: list[str | None] = []
-        self.entries = 0
-
-    async def stored(self) -> str | None:
-        if self.reads:
-            return self.reads.pop(0)
-        return self.persisted
-
-    @contextlib.asynccontextmanager
-    async def __call__(self) -> AsyncIterator[Callable[[], Awaitable[str | None]]]:
-        async with self.lock:
-            self.entries += 1
-            yield self.stored
-
-
-async def guarded(issuer: Issuer, clock: Clock, guard: Guard) -> TokenSession:
-    async def persist(grant: TokenGrant) -> None:
-        guard.persisted = grant.refresh_token
-
-    return await signed_in(issuer, clock, on_tokens=persist, refresh_guard=guard)
-
-
 async def test_guard_refreshes_with_the_token_another_process_rotated() -> None:
     issuer, clock, guard = Issuer(), Clock(), Guard()
     session = await guarded(issuer, clock, guard)  # holds refresh-1
@@ -329,11 +255,12 @@ async def test_forced_refresh_and_failures_release_the_guard() -> None:
     async def down(token: str) -> TokenGrant:
         raise ConnectFailed("Could not reach the HubWork server.")
 
-    failing = TokenSession(refresher=down, refresh_token="refresh-x", refresh_guard=guard)
+    empty = Guard()  # nothing persisted: a grant is needed
+    failing = TokenSession(refresher=down, refresh_token="refresh-x", refresh_guard=empty)
     with pytest.raises(ConnectFailed):
         async with failing.lease_for_request(OP):
             pass
-    assert not guard.lock.locked()
+    assert not empty.lock.locked()
     assert failing.has_session  # a network failure keeps the session
 
 

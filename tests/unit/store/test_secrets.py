@@ -221,7 +221,10 @@ def test_no_keyring_at_all_says_what_to_install(system_keyring: None) -> None:
         *SECRET_SERVICE_ERRORS,
     ],
 )
-@pytest.mark.parametrize("operation", ["load", "save", "save_refresh_token", "clear"])
+@pytest.mark.parametrize(
+    "operation",
+    ["load", "save", "save_refresh_token", "save_tokens", "forget_access_token", "clear"],
+)
 def test_keyring_failures_become_vault_unavailable(
     error: Exception, expected: str, operation: str
 ) -> None:
@@ -230,6 +233,8 @@ def test_keyring_failures_become_vault_unavailable(
         "load": lambda: vault.load(URL, USER),
         "save": lambda: vault.save(URL, USER, StoredSession(REFRESH, SECRET)),
         "save_refresh_token": lambda: vault.save_refresh_token(URL, USER, REFRESH),
+        "save_tokens": lambda: vault.save_tokens(URL, USER, REFRESH, None),
+        "forget_access_token": lambda: vault.forget_access_token(URL, USER, REFRESH),
         "clear": lambda: vault.clear(URL, USER),
     }
     with pytest.raises(VaultUnavailable, match=expected.replace("(", r"\(").replace(")", r"\)")):
