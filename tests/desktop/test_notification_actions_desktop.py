@@ -34,6 +34,7 @@ from tests.missing import require_tool
 from tests.qt_fixtures import (  # noqa: F401  (fixtures, found by name)
     _collect_after_each_test,
     _gc_on_the_gui_thread,
+    _no_window_left_open,
     qloop,
 )
 from tests.unit.ui.appkit import Driver, make_shell, signed_in

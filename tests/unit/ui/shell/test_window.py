@@ -16,13 +16,14 @@ from hubdesk.ui.qt.theme import apply_theme
 from hubdesk.ui.shell.statusbar import Connection
 from hubdesk.ui.shell.toast import Toast
 from hubdesk.ui.shell.window import CALLS, CONTACTS, MESSAGES, SENDER_IDS, MainWindow
+from tests.qt_fixtures import hide_window
 from tests.unit.ui.pagekit import shown_tooltip
 from tests.unit.ui.values import make_conversation
 
 
 def window(qtbot: QtBot) -> MainWindow:
     w = MainWindow()
-    qtbot.addWidget(w)
+    qtbot.addWidget(w, before_close_func=hide_window)
     return w
 
 
