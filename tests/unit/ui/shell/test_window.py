@@ -87,7 +87,7 @@ def test_pages_switch_and_plug_in(qtbot: QtBot) -> None:
 
 def test_search_is_debounced(qtbot: QtBot) -> None:
     w = window(qtbot)
-    with qtbot.waitSignal(w.messages_page.search_changed, timeout=1000) as searched:
+    with qtbot.waitSignal(w.messages_page.search_changed, timeout=10_000) as searched:
         w.messages_page.search.setText("a")
         w.messages_page.search.setText("al")
         w.messages_page.search.setText("ali")
