@@ -211,7 +211,7 @@ class Desktop:
         return result
 
     def wait_for_notification(
-        self, summary: str | None = None, timeout: float = 5.0
+        self, summary: str | None = None, timeout: float = 15.0
     ) -> dict[str, Any]:
         """The newest notification (with this summary, if given), waiting for it."""
         deadline = time.monotonic() + timeout

@@ -1,7 +1,8 @@
 """Fixtures of the tests that build Qt objects (``tests/unit/ui``, ``tests/unit/app``):
 their ``conftest.py`` import them. Widget tests run offscreen on Linux (Qt's own platform
 on Windows and macOS); ``qloop`` is a qasync loop for async slots; Python's cyclic
-garbage collection runs on the GUI thread only."""
+garbage collection runs on the GUI thread only; a test that leaves a window shown fails
+(``_no_window_left_open``)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ if sys.platform.startswith("linux"):  # Windows, macOS: Qt's own platform (CI ha
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from hubdesk.ui.qt.async_slots import close_event_loop, create_event_loop
 
@@ -51,6 +52,56 @@ def _collect_after_each_test() -> Iterator[None]:
     yield
     _tests_run += 1
     gc.collect(0 if _tests_run % 20 else 2)
+
+
+def shown_windows() -> list[QWidget]:
+    """The top-level windows on screen now, Qt's own tooltips aside (Qt shows and hides
+    those on its own timers, after a hover)."""
+    if QApplication.instance() is None:
+        return []
+    return [
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.isVisible() and w.windowType() != Qt.WindowType.ToolTip
+    ]
+
+
+def close_child_windows(widget: QWidget) -> None:
+    """Close the dialogs and other windows ``widget`` opened (its child windows): closing
+    ``widget`` itself hides only it. For ``qtbot.addWidget(w, before_close_func=...)``."""
+    for child in widget.findChildren(QWidget):
+        if child.isWindow() and child.isVisible():
+            child.close()
+
+
+def hide_window(widget: QWidget) -> None:
+    """For ``qtbot.addWidget(window, before_close_func=hide_window)``: a ``MainWindow``
+    ignores a close (it asks the app to quit, or hides to the tray), so pytest-qt's close
+    at teardown would leave it on screen."""
+    close_child_windows(widget)
+    widget.hide()
+
+
+@pytest.fixture(autouse=True)
+def _no_window_left_open(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test that leaves a window shown after its teardown (pytest-qt's close of
+    ``qtbot.addWidget`` widgets and the shell's shutdown included): on the desktop
+    session's screen, with no window manager, a leftover window covers later tests' windows
+    and takes their real clicks. The leftovers are hidden so that no later test pays for
+    them. Windows already shown before the test are not its doing."""
+    before = set(shown_windows())
+    yield
+    left = [w for w in shown_windows() if w not in before]
+    if not left:
+        return
+    names = ", ".join(f"{type(w).__name__} {w.windowTitle()!r}" for w in left)
+    for w in left:
+        w.hide()
+    pytest.fail(
+        f"{request.node.nodeid} left {len(left)} window(s) shown: {names}; close them in"
+        " the test or its fixture (tests/qt_fixtures.py: close_child_windows, hide_window)",
+        pytrace=False,
+    )
 
 
 @pytest.fixture

@@ -95,6 +95,7 @@ class AppShell:
         self._quit = asyncio.Event()
         self._links: list[str] = list(options.uris)
         self.started = asyncio.Event()
+        self._closing = False  # shutdown began: nothing new is opened
         self.worker: DbWorker | None = None
         self.runtime: Runtime | None = None
         self.icons: IconSet | None = None
@@ -221,6 +222,8 @@ class AppShell:
 
     def open_links(self, uris: Iterable[str]) -> None:
         wanted = [u for u in uris if u]
+        if self._closing:  # quitting: the database is closing
+            return
         if not self.started.is_set():
             self._links.extend(wanted)
             return
@@ -275,8 +278,10 @@ class AppShell:
             self.scheduled.check_overdue()
 
     async def shutdown(self) -> None:
-        """Save the drafts, stop the window's timers, stop the sync loops, close the HTTP
-        client, then the database."""
+        """Save the drafts; stop what could start new work on the database (the window,
+        its timers, the tray, notifications, links); stop the sync loops and the HTTP
+        client; cancel what is left; close the database."""
+        self._closing = True
         if self.controller is not None:
             try:
                 await self.controller.drain_drafts()
@@ -284,23 +289,23 @@ class AppShell:
                 log.exception("draft not saved on quit")
         if self.window is not None:
             # The window's timers start work on the database (the Scheduled list's refresh
-            # and overdue check, bulk progress): one firing while the database closes
-            # would fail with WorkerClosed. Nothing new starts from here on.
+            # and overdue check, bulk progress), and so do its clicks (opening a
+            # conversation): one while the database closes would fail with WorkerClosed.
             for timer in self.window.findChildren(QTimer):
                 timer.stop()
+            self.window.hide_on_close = False
+            self.window.hide()
+        if self.notifier is not None:  # a notification's click opens a conversation
+            self.notifier.shutdown()
+        if self.tray is not None:  # so do the tray's menu and its message
+            self.tray.dispose()
         if self.runtime is not None:
             await self.runtime.aclose()
             self.runtime.inbox.close()
         await cancel_all(timeout=2.0)
-        if self.notifier is not None:
-            self.notifier.shutdown()
-        if self.tray is not None:
-            self.tray.dispose()
         if self.worker is not None:
             await self.worker.close()
         if self.window is not None:
-            self.window.hide_on_close = False
-            self.window.hide()
             self.window.deleteLater()
 
     # --- wiring ---------------------------------------------------------------------
@@ -363,7 +368,7 @@ class AppShell:
 
     def show_window(self) -> None:
         window = self.window
-        if window is None:
+        if window is None or self._closing:
             return
         window.show()
         window.setWindowState(window.windowState() & ~Qt.WindowState.WindowMinimized)
@@ -374,13 +379,13 @@ class AppShell:
 
     def new_message(self) -> None:
         self.show_window()
-        if self.intents is not None:
+        if self.intents is not None and not self._closing:
             self.intents.new_message()
 
     def open_partner(self, partner: str) -> None:
         """A notification was clicked: its conversation, ready for the reply."""
         self.show_window()
-        if self.controller is not None:
+        if self.controller is not None and not self._closing:
             self.controller.text_number(partner)
 
     async def _note_no_tray(self) -> None:

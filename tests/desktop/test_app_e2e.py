@@ -259,6 +259,17 @@ def open_from_notification(story: Story) -> str:
     # -- click it: the window appears
     desktop.invoke_action(0)
     (window,) = wait_until(story.visible_windows, 10, "the window to be shown")
+    # Alice's conversation opened: its thread (one message) asks the server for older
+    # ones once shown; then the compose pane is set up (what the tests type into).
+    wait_until(
+        lambda: [
+            r
+            for r in story.requests("GET", "/sms/list")
+            if r.get("query", {}).get("sender") == ALICE
+        ],
+        20,
+        "Alice's conversation to open (its older messages asked for)",
+    )
     shown = desktop.notifications()  # the clicked one is closed: in dunst's history
     mine = [n for n in shown if n["appname"] == "HubDesk" and n["id"] not in seen]
     assert len(mine) == 1, shown

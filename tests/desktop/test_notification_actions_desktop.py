@@ -34,6 +34,7 @@ from tests.missing import require_tool
 from tests.qt_fixtures import (  # noqa: F401  (fixtures, found by name)
     _collect_after_each_test,
     _gc_on_the_gui_thread,
+    _no_window_left_open,
     qloop,
 )
 from tests.unit.ui.appkit import Driver, make_shell, signed_in
@@ -59,10 +60,12 @@ DUNST_RC = """[global]
     timeout = 0
 """
 # dunst's context menu program: answers with the line holding the wanted "[id,key]"
-# (written to CHOICE by the test), and keeps what dunst offered (MENU).
+# (written to CHOICE by the test), keeps what dunst offered (MENU) and says when it has
+# read both (ANSWERED).
 DMENU = """#!/bin/sh
 cat > "{menu}"
 choice=$(cat "{choice}" 2>/dev/null)
+echo "$choice" > "{answered}.new" && mv "{answered}.new" "{answered}"
 [ -n "$choice" ] || exit 1
 grep -F -m1 -- "$choice" "{menu}"
 """
@@ -77,6 +80,7 @@ class Dunst:
     monitor: NotifyMonitor
     choice: Path
     menu: Path
+    answered: Path
 
     def displayed(self) -> int:
         ((_, count),) = call(
@@ -86,16 +90,18 @@ class Dunst:
 
     async def choose(self, notification_id: int, key: str) -> None:
         """What a user does in dunst's context menu: pick that notification's action."""
-        self.choice.write_text(f"[{notification_id},{key}]", encoding="utf-8")
-        self.menu.unlink(missing_ok=True)
+        wanted = f"[{notification_id},{key}]"
+        self.answered.unlink(missing_ok=True)
+        self.choice.write_text(wanted, encoding="utf-8")
         try:
             call(self.bus, DUNST_CMD, "ContextMenuCall")
-            deadline = time.monotonic() + 5
-            while not self.menu.exists() and time.monotonic() < deadline:
+            deadline = time.monotonic() + 15
+            while not self.answered.exists():  # the menu program read the whole menu
+                assert time.monotonic() < deadline, "dunst's menu program did not answer"
                 await asyncio.sleep(0.02)
-            await asyncio.sleep(0.3)  # dunst reads the program's answer when it exits
         finally:
             self.choice.write_text("", encoding="utf-8")
+        assert self.answered.read_text(encoding="utf-8").strip() == wanted
 
     def offered(self) -> list[str]:
         """The lines dunst gave its context menu the last time."""
@@ -110,10 +116,10 @@ def dunst(desktop_session: Desktop, tmp_path_factory: pytest.TempPathFactory) ->
     require_tool("dunst", "Debian: dunst")
     root = tmp_path_factory.mktemp("dunst")
     daemon, address = start_bus(root)
-    choice, menu = root / "choice", root / "menu.txt"
+    choice, menu, answered = root / "choice", root / "menu.txt", root / "answered"
     choice.write_text("", encoding="utf-8")
     script = root / "dmenu.sh"
-    script.write_text(DMENU.format(menu=menu, choice=choice), encoding="utf-8")
+    script.write_text(DMENU.format(menu=menu, choice=choice, answered=answered), encoding="utf-8")
     script.chmod(0o755)
     rc = root / "dunstrc"
     rc.write_text(DUNST_RC.format(dmenu=script), encoding="utf-8")
@@ -128,7 +134,7 @@ def dunst(desktop_session: Desktop, tmp_path_factory: pytest.TempPathFactory) ->
             assert time.monotonic() < deadline, "dunst did not start"
             time.sleep(0.05)
         monitor = NotifyMonitor(address)
-        yield Dunst(address, bus, monitor, choice, menu)
+        yield Dunst(address, bus, monitor, choice, menu, answered)
     finally:
         if monitor is not None:
             monitor.close()

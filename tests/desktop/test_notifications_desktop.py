@@ -15,6 +15,7 @@ from hubdesk.core.notify import Notice
 from hubdesk.ui.shell.notifications import Backend, Notifier
 from hubdesk.ui.shell.tray import TrayIcon
 from tests.fixtures_desktop import NOTIFICATIONS, Desktop
+from tests.qt_fixtures import _no_window_left_open  # noqa: F401  (autouse, by name)
 
 pytestmark = pytest.mark.desktop
 

@@ -10,12 +10,17 @@ import asyncio
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QApplication, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import QApplication, QStyleOptionViewItem
 
 from hubdesk.ui.messages.retry import RetryConfirm
 from tests.fixtures_desktop import Desktop
 from tests.missing import require_tool
-from tests.qt_fixtures import _collect_after_each_test, _gc_on_the_gui_thread, qloop  # noqa: F401
+from tests.qt_fixtures import (  # noqa: F401  (fixtures, found by name)
+    _collect_after_each_test,
+    _gc_on_the_gui_thread,
+    _no_window_left_open,
+    qloop,
+)
 from tests.unit.ui.appkit import Driver, in_loop, shell_driver  # noqa: F401
 from tests.unit.ui.messages.test_retry import PARTNER, TEXT, _entry, _open_failed
 
@@ -36,16 +41,6 @@ async def _xdotool(*args: str) -> None:
     assert await proc.wait() == 0, args
 
 
-def _only_on_screen(window: QWidget) -> None:
-    """Hide top-level windows that earlier tests in this process left shown (there is no
-    window manager to stack them) and raise ``window``: the real click must reach it."""
-    for other in QApplication.topLevelWidgets():
-        if other is not window and other.isVisible() and other.isWindow():
-            other.hide()
-    window.raise_()
-    window.activateWindow()
-
-
 @in_loop
 async def test_a_real_click_on_retry_and_return_send_it_again_once(driver: Driver) -> None:
     d = driver
@@ -54,7 +49,12 @@ async def test_a_real_click_on_retry_and_return_send_it_again_once(driver: Drive
     window.show()
     window.raise_()
     failed = await _open_failed(d)
-    await asyncio.sleep(0.5)  # mapped and laid out
+    await d.until(
+        lambda: (handle := window.windowHandle()) is not None and handle.isExposed(),
+        timeout=10,
+        what="the window mapped",
+    )
+    await asyncio.sleep(0.5)  # laid out
     sends_before = len(d.posts("/api/sms/send"))
 
     view = d.page.thread_view
@@ -67,9 +67,13 @@ async def test_a_real_click_on_retry_and_return_send_it_again_once(driver: Drive
     rect = view.thread_delegate.retry_rect(option, index)
     assert rect is not None
     spot = view.viewport().mapToGlobal(rect.center())
-    _only_on_screen(window)
-    await asyncio.sleep(0.2)
-    assert QApplication.widgetAt(spot) is view.viewport(), "something covers the bubble"
+    window.raise_()  # no earlier test leaves a window shown (tests/qt_fixtures.py) to cover it
+    window.activateWindow()
+    await d.until(
+        lambda: QApplication.widgetAt(spot) is view.viewport(),
+        timeout=10,
+        what="the bubble uncovered at the click's spot",
+    )
     await _xdotool("windowfocus", "--sync", str(int(window.winId())))
     await _xdotool("mousemove", "--sync", str(spot.x()), str(spot.y()))
     await _xdotool("click", "1")

@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from hubdesk.ui.shell.tray import BADGE_COLOR, TrayIcon
 from tests.fixtures_desktop import Desktop, call
+from tests.qt_fixtures import _no_window_left_open  # noqa: F401  (autouse, by name)
 
 pytestmark = pytest.mark.desktop
 

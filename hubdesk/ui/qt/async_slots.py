@@ -222,9 +222,37 @@ def async_slot(
     return decorate
 
 
+class _QtLoop(qasync.QEventLoop):  # type: ignore[misc]  # qasync is untyped
+    """qasync's loop, except for the last pass of :meth:`run_until_complete`. qasync, once
+    the loop has stopped, processes Qt's pending events one last time; a task step pending
+    there (one started as the coroutine ended, e.g. by the window closing on quit) ran with
+    no running loop, failed with "no running event loop" and logged a traceback. This loop
+    stays the thread's running loop for that pass."""
+
+    _last_pass = False
+
+    def run_forever(self) -> Any:
+        try:
+            return super().run_forever()
+        finally:
+            if self._last_pass:
+                asyncio.events._set_running_loop(self)
+
+    def run_until_complete(self, future: Any) -> Any:
+        if self.is_running():
+            return super().run_until_complete(future)  # qasync refuses it
+        self._last_pass = True
+        try:
+            return super().run_until_complete(future)
+        finally:
+            self._last_pass = False
+            if asyncio.events._get_running_loop() is self:
+                asyncio.events._set_running_loop(None)
+
+
 def create_event_loop(app: QCoreApplication | None = None) -> asyncio.AbstractEventLoop:
     """A qasync loop on ``app`` (default: the running application), set as current."""
-    loop: asyncio.AbstractEventLoop = qasync.QEventLoop(app or QCoreApplication.instance())
+    loop: asyncio.AbstractEventLoop = _QtLoop(app or QCoreApplication.instance())
     loop.set_default_executor(
         ThreadPoolExecutor(max_workers=BLOCKING_WORKERS, thread_name_prefix="hubdesk-io")
     )

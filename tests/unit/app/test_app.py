@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -88,10 +90,23 @@ def _wait_for(path: Path, text: str, proc: subprocess.Popen[bytes], timeout: flo
     raise AssertionError(f"no {text!r} within {timeout:.0f}s:\n{path.read_text(errors='replace')}")
 
 
+def _draft_of(home: Path, partner: str) -> str | None:
+    """The draft saved in the profile database, read beside the running app (read-only)."""
+    from hubdesk.store.profile import database_path
+
+    path = database_path(home)
+    if not path.exists():
+        return None
+    uri = f"{path.as_uri()}?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=5)) as conn:
+        row = conn.execute("SELECT text FROM drafts WHERE partner = ?", (partner,)).fetchone()
+    return None if row is None else str(row[0])
+
+
 def test_a_second_start_hands_its_link_to_the_first(tmp_path: Path) -> None:
     """Two real ``hubdesk`` processes on one profile: the second exits 0 at once, the first
     opens the ``sms:`` link (its log says so, and the body becomes that conversation's
-    draft, saved in the profile database when it quits)."""
+    draft, saved in the profile database and still there once it quits)."""
     home = tmp_path / "profile"
     env = _env(home)
     log = tmp_path / "first.log"
@@ -123,7 +138,11 @@ def test_a_second_start_hands_its_link_to_the_first(tmp_path: Path) -> None:
         assert "Hello" not in opened
         if not POSIX:
             return  # no SIGTERM to ask for a clean quit: the saved draft is checked on POSIX
-        time.sleep(1.0)  # the conversation opens, the body is set
+        deadline = time.monotonic() + 30  # the conversation opens, the body is saved
+        while _draft_of(home, "447400123456") != "Hello from a link":
+            assert time.monotonic() < deadline, f"no draft from the link:\n{log.read_text()}"
+            assert first.poll() is None, log.read_text()
+            time.sleep(0.1)
         first.send_signal(signal.SIGTERM)
         assert first.wait(20) == 0, log.read_text()
     finally:

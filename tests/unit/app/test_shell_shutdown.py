@@ -66,3 +66,34 @@ def test_the_window_timers_stop_before_the_database_closes(
 
 def _active(timer: QTimer) -> bool:
     return shiboken6.isValid(timer) and timer.isActive()
+
+
+def test_once_quitting_no_click_link_or_notification_reaches_the_closing_database(
+    started: Driver, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A click on a conversation, a link another start hands over, a notification's click:
+    each opened a conversation, work on the database. Once the tasks were cancelled, one
+    of them failed with WorkerClosed (a traceback in the log); the window stayed shown and
+    clickable until the very end of the quit."""
+    d, shell = started, started.shell
+    worker = shell.worker
+    assert worker is not None
+    partner = d.page.conversation_model.conversation_at(0).partner
+    shown_at_close: list[bool] = []
+    close = worker.close
+
+    async def close_while_asked() -> None:
+        shown_at_close.append(d.window.isVisible())
+        shell.receive([f"sms:+{partner}?body=one%20more"])  # another start's link
+        shell.open_partner(partner)  # a notification's click
+        shell.new_message()  # the tray's New message
+        shown_at_close.append(d.window.isVisible())
+        await close()
+
+    worker.close = close_while_asked  # type: ignore[method-assign]
+    with caplog.at_level(logging.DEBUG):
+        d.run(shell.shutdown())
+        d.run(asyncio.sleep(0.5))  # time for any task they started
+    assert shown_at_close == [False, False]  # hidden before, and not shown again
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
+    assert "WorkerClosed" not in caplog.text

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import functools
 import time
-from collections.abc import Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,6 +27,9 @@ from hubdesk.store.secrets import MemoryVault
 from hubdesk.ui.shell.intents import Intents
 
 T = TypeVar("T")
+# What a test waits at most for a state that arrives asynchronously: generous, since only
+# a failing test waits that long and CI shares two cores with other work.
+UNTIL_S = 15.0
 BASE_URL = "http://127.0.0.1:8999/api"  # loopback: the ASGI transport never dials it
 
 
@@ -55,13 +58,23 @@ class Driver:
         return self.loop.run_until_complete(coro)
 
     async def until(
-        self, predicate: Callable[[], object], timeout: float = 5.0, what: str = ""
+        self, predicate: Callable[[], object], timeout: float = UNTIL_S, what: str = ""
     ) -> None:
         deadline = time.monotonic() + timeout
         while not predicate():
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out waiting for {what or predicate}")
             await asyncio.sleep(0.02)
+
+    async def eventually(
+        self, probe: Callable[[], Awaitable[object]], timeout: float = UNTIL_S, what: str = ""
+    ) -> None:
+        """:meth:`until` for a condition that must be awaited (a database read)."""
+        deadline = time.monotonic() + timeout
+        while not await probe():
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {what or probe}")
+            await asyncio.sleep(0.03)
 
     @property
     def window(self):  # type: ignore[no-untyped-def]
@@ -102,10 +115,14 @@ class Driver:
         )
 
     async def poll(self) -> None:
+        """One poll, then the list's coalesced refresh of what it brought, finished."""
         poller = self.runtime.poller
         assert poller is not None
         await poller.poll_once()
-        await asyncio.sleep(0.15)  # coalesced model refresh
+        await asyncio.sleep(0.15)  # the change signals, the new-message notices
+        flush = self.controller._flush
+        if flush is not None and not flush.done():  # slower on a loaded machine
+            await asyncio.wait_for(asyncio.shield(flush), UNTIL_S)
 
     def posts(self, path: str) -> list[dict[str, Any]]:
         return [r for r in self.sim.requests() if r["method"] == "POST" and r["path"] == path]

@@ -87,10 +87,10 @@ async def test_pause_resume_and_cancel_send_each_recipient_once_or_not_at_all(
         rows = await batch_rows(driver, batch_id)
         return sum(1 for s in rows.values() if s in (OutboxState.SENDING, OutboxState.UNKNOWN))
 
-    for _ in range(100):
-        if await in_flight() == 0:
-            break
-        await asyncio.sleep(0.05)
+    async def settled() -> bool:
+        return await in_flight() == 0
+
+    await driver.eventually(settled, what="no message of the batch in flight")
     held = sum(sent_to(driver).values())
     await driver.runtime.outbox.flush()  # type: ignore[union-attr]  # a flush holds them too
     await asyncio.sleep(0.5)

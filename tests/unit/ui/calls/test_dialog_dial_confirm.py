@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from hubdesk.ui.calls.dial_confirm import DialConfirmDialog
+from hubdesk.ui.calls.dial_confirm import GUARD_MS, DialConfirmDialog
 from tests.unit.ui.pagekit import unnamed_controls
 
 
@@ -38,7 +38,9 @@ def test_return_cancels_never_calls(qtbot: QtBot) -> None:
 
 
 def test_buttons_ignore_input_for_the_first_second(qtbot: QtBot) -> None:
-    d = DialConfirmDialog("09065551234")
+    assert GUARD_MS == 1000  # the product's second; here three, so that a loaded machine's
+    # pause between showing and typing cannot end the guard before the keys arrive
+    d = DialConfirmDialog("09065551234", guard_ms=3 * GUARD_MS)
     qtbot.addWidget(d)
     d.open()
     qtbot.waitExposed(d)
@@ -50,8 +52,8 @@ def test_buttons_ignore_input_for_the_first_second(qtbot: QtBot) -> None:
         d.call_button.click()
         d.accept()
         qtbot.wait(300)
-    assert d.isVisible()  # nothing typed in the first second answered it
-    qtbot.waitUntil(lambda: d.call_button.isEnabled(), timeout=2000)
+    assert d.isVisible()  # nothing typed while guarding answered it
+    qtbot.waitUntil(lambda: d.call_button.isEnabled(), timeout=10_000)
     assert d.cancel_button.isEnabled() and d.cancel_button.hasFocus()
 
 

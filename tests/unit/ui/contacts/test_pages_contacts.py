@@ -14,6 +14,7 @@ from hubdesk.domain.numbers import format_number
 from hubdesk.domain.text import neutralise
 from hubdesk.ui.contacts.editor import ContactDraft, ContactEditor
 from hubdesk.ui.contacts.page import ContactsPage, export_path
+from tests.qt_fixtures import close_child_windows
 from tests.unit.ui.pagekit import tab_sequence, unnamed_controls
 from tests.unit.ui.values import HOSTILE
 
@@ -25,7 +26,7 @@ CAROL = Contact("442079460000", "Carol Evans", "", (), id=3)
 @pytest.fixture
 def page(qtbot: QtBot) -> ContactsPage:
     p = ContactsPage()
-    qtbot.addWidget(p)
+    qtbot.addWidget(p, before_close_func=close_child_windows)
     QAbstractItemModelTester(p.model, QAbstractItemModelTester.FailureReportingMode.Fatal)
     QAbstractItemModelTester(p.proxy, QAbstractItemModelTester.FailureReportingMode.Fatal)
     p.set_groups(["Patients", "Staff"])

@@ -110,7 +110,7 @@ def test_draft_debounced(pane: ComposePane, qtbot: QtBot) -> None:
     pane.draft_changed.connect(drafts.append)
     QTest.keyClicks(pane.editor, "abc")
     assert drafts == []
-    qtbot.waitUntil(lambda: drafts == ["abc"], timeout=2000)
+    qtbot.waitUntil(lambda: drafts == ["abc"], timeout=10_000)
     pane.set_text("restored")
     QTest.qWait(400)
     assert drafts == ["abc"]

@@ -78,7 +78,7 @@ def test_rows_and_the_search_field_report_through_the_page(qtbot: QtBot) -> None
     with qtbot.waitSignal(page.conversation_chosen) as first:
         page.open_first_result()
     assert first.args == [UK]
-    with qtbot.waitSignal(page.search_changed, timeout=1000) as searched:
+    with qtbot.waitSignal(page.search_changed, timeout=10_000) as searched:
         page.search.setText("al")
         page.search.setText("ali")
     assert searched.args == ["ali"]
@@ -177,11 +177,11 @@ def test_the_compose_lines_under_the_box_never_overlap_it(qtbot: QtBot) -> None:
             and buttons.bottom() < pane.height()
         )
 
-    qtbot.waitUntil(laid_out, timeout=2000)
+    qtbot.waitUntil(laid_out, timeout=10_000)
     grown = pane.height()
     pane.set_recipient("447400123456")  # a mobile, and a text without placeholders
     pane.set_text("Your table is ready")
-    qtbot.waitUntil(lambda: pane.minimumHeight() < grown, timeout=2000)
+    qtbot.waitUntil(lambda: pane.minimumHeight() < grown, timeout=10_000)
     assert pane.minimumHeight() >= 120  # the page's floor
 
 

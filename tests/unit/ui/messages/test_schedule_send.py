@@ -144,11 +144,10 @@ async def test_cancel_on_the_bubble_cancels_it_and_nothing_is_sent(driver: Drive
     async def state() -> OutboxState:
         return (await row(driver, item.id)).state
 
-    for _ in range(100):
-        if await state() is OutboxState.CANCELLED:
-            break
-        await asyncio.sleep(0.03)
-    assert await state() is OutboxState.CANCELLED
+    async def cancelled() -> bool:
+        return await state() is OutboxState.CANCELLED
+
+    await driver.eventually(cancelled, what="cancelled")
     await driver.until(
         lambda: (
             bubble(driver, "Running 10 minutes late?") is None
@@ -181,11 +180,7 @@ async def test_edit_time_on_the_bubble_moves_it(driver: Driver) -> None:
     async def moved() -> bool:
         return (await row(driver, item.id)).not_before == expected
 
-    for _ in range(100):
-        if await moved():
-            break
-        await asyncio.sleep(0.03)
-    assert await moved()
+    await driver.eventually(moved, what="the new time stored")
     assert (await row(driver, item.id)).state is OutboxState.SCHEDULED
     assert driver.posts("/api/sms/send") == []
 
@@ -232,8 +227,8 @@ async def test_the_menu_key_on_a_scheduled_bubble_offers_its_actions(driver: Dri
     assert [a.text() for a in menus[0].actions()] == ["Edit time", "Send now", "Cancel"]
     menus[0].actions()[2].trigger()
     menus[0].close()
-    for _ in range(100):
-        if (await row(driver, item.id)).state is OutboxState.CANCELLED:
-            break
-        await asyncio.sleep(0.03)
-    assert (await row(driver, item.id)).state is OutboxState.CANCELLED
+
+    async def cancelled() -> bool:
+        return (await row(driver, item.id)).state is OutboxState.CANCELLED
+
+    await driver.eventually(cancelled, what="cancelled")

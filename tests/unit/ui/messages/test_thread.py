@@ -154,7 +154,7 @@ def test_prepend_keeps_position_and_requests_older(qapp: QApplication, qtbot: Qt
     QTest.qWait(20)
     assert bar.value() > 0  # kept on the message that was at the top, not at row 0
     # Then, with nothing hidden, the view asks the container for an older page.
-    with qtbot.waitSignal(view.older_requested, timeout=2000):
+    with qtbot.waitSignal(view.older_requested, timeout=10_000):
         while model.hidden_count():
             model.reveal_older()
         bar.setValue(1)

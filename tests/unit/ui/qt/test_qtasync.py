@@ -174,6 +174,31 @@ def test_spawn_keeps_reference_and_logs(
     assert "boom-task" in caplog.text
 
 
+def test_a_task_started_as_the_loop_stops_runs_on_that_loop_without_an_error(
+    qapp: QApplication, qloop: asyncio.AbstractEventLoop, caplog: pytest.LogCaptureFixture
+) -> None:
+    """qasync's run_until_complete processes Qt's events once more after the loop stopped:
+    a task started as the coroutine ended (on quit: by the window closing) was stepped
+    there with no running loop, failed with "no running event loop" and logged a traceback
+    (qasync 0.28)."""
+    seen: list[asyncio.AbstractEventLoop] = []
+
+    async def late() -> None:
+        seen.append(asyncio.get_running_loop())
+
+    async def ending() -> None:
+        current = asyncio.current_task()
+        assert current is not None
+        current.add_done_callback(lambda _t: spawn(late(), name="late"))
+
+    with caplog.at_level(logging.ERROR):
+        for _ in range(3):
+            qloop.run_until_complete(ending())
+    assert seen == [qloop] * 3
+    assert asyncio.events._get_running_loop() is None  # and not left set afterwards
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
 def test_cancel_all(qapp: QApplication, qloop: asyncio.AbstractEventLoop) -> None:
     task = spawn(asyncio.sleep(60), name="sleeper")
     qloop.run_until_complete(cancel_all())

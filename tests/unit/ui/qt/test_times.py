@@ -156,4 +156,4 @@ def test_ticker_outlives_no_view(qapp: QApplication, qtbot: QtBot) -> None:
     gone: list[int] = []
     ticker.destroyed.connect(lambda *_: gone.append(1))
     view.deleteLater()
-    qtbot.waitUntil(lambda: gone == [1], timeout=2000)
+    qtbot.waitUntil(lambda: gone == [1], timeout=10_000)

@@ -25,11 +25,10 @@ async def state_of(d: Driver, outbox_id: int) -> OutboxState:
 
 
 async def until_state(d: Driver, outbox_id: int, state: OutboxState) -> None:
-    for _ in range(150):
-        if await state_of(d, outbox_id) is state:
-            return
-        await asyncio.sleep(0.03)
-    raise AssertionError(f"outbox {outbox_id} is {await state_of(d, outbox_id)}, not {state}")
+    async def reached() -> bool:
+        return await state_of(d, outbox_id) is state
+
+    await d.eventually(reached, what=f"outbox {outbox_id} {state}")
 
 
 @in_loop

@@ -5,8 +5,6 @@ never opens with an error (no default: a neutral prompt to choose)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 from PySide6.QtGui import QPalette
 
@@ -85,11 +83,11 @@ async def test_skipping_is_remembered_and_a_link_shows_a_neutral_chooser(driver:
     messenger = d.runtime.messenger
     assert messenger is not None
     await d.until(lambda: d.controller.senders.prompt is None, what="closed")
-    for _ in range(100):  # the skip is stored by a slot: wait for it
-        if not await messenger.default_prompt_due():
-            break
-        await asyncio.sleep(0.02)
-    assert not await messenger.default_prompt_due()
+
+    async def skip_stored() -> bool:  # by a slot: wait for it
+        return not await messenger.default_prompt_due()
+
+    await d.eventually(skip_stored, what="the skip stored")
     assert d.runtime.settings.current.default_sender_id is None
     assert await d.controller.senders.ask_default_if_due() is None  # never asked again
 

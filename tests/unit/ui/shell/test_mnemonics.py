@@ -22,6 +22,7 @@ from hubdesk.ui.contacts.editor import ContactEditor
 from hubdesk.ui.messages.new_message import NewMessageDialog
 from hubdesk.ui.settings.dialog import SettingsDialog
 from hubdesk.ui.signin.dialog import LoginDialog
+from tests.qt_fixtures import hide_window
 
 _MNEMONIC = re.compile(r"(?<!&)&([^&\s])")
 
@@ -100,7 +101,7 @@ def test_no_alt_key_does_two_things_in_the_main_window_on_any_page(qtbot: QtBot)
     )
 
     w = MainWindow()
-    qtbot.addWidget(w)
+    qtbot.addWidget(w, before_close_func=hide_window)
     w.show()
     menus = Counter(k for a in w.menuBar().actions() if (k := mnemonic(a.text())))
     for page in (MESSAGES, CONTACTS, SENDER_IDS, CALLS, TEMPLATES):

@@ -195,7 +195,7 @@ def notifier(qapp: QApplication, private_bus: str, server: FakeServer) -> Iterat
     made.shutdown()
 
 
-def wait_for(qtbot: QtBot, check: Any, timeout: int = 3000) -> None:
+def wait_for(qtbot: QtBot, check: Any, timeout: int = 10_000) -> None:
     qtbot.waitUntil(check, timeout=timeout)
 
 
@@ -251,7 +251,7 @@ def test_default_action_emits_the_partner_of_that_notification(
     wait_for(qtbot, lambda: len(notifier.open_notifications) == 2)
     by_partner = {p: i for i, p in notifier.open_notifications.items()}
     client = server.calls_of("Notify")[0].sender
-    with qtbot.waitSignal(notifier.activated, timeout=3000) as clicked:
+    with qtbot.waitSignal(notifier.activated, timeout=10_000) as clicked:
         server.emit("ActionInvoked", "us", (by_partner[BOB.partner], "default"), client)
     assert clicked.args == [BOB.partner]
     # The clicked one is stale now: closed on the server and forgotten.
@@ -269,7 +269,7 @@ def test_summary_click_emits_activated_summary(
     wait_for(qtbot, lambda: len(notifier.open_notifications) == 1)
     (summary_id,) = notifier.open_notifications
     client = server.calls_of("Notify")[0].sender
-    with qtbot.waitSignal(notifier.activated_summary, timeout=3000):
+    with qtbot.waitSignal(notifier.activated_summary, timeout=10_000):
         server.emit("ActionInvoked", "us", (summary_id, "default"), client)
     assert partners == []
 
@@ -287,7 +287,7 @@ def test_unknown_ids_and_other_actions_are_ignored(
     server.emit("ActionInvoked", "us", (known, "frobnicate"), client)
     server.emit("NotificationReplied", "us", (known + 100, "not ours"), client)
     # A marker afterwards: once it arrives, the two before it were handled (and ignored).
-    with qtbot.waitSignal(notifier.activated, timeout=3000) as marker:
+    with qtbot.waitSignal(notifier.activated, timeout=10_000) as marker:
         server.emit("ActionInvoked", "us", (known, "default"), client)
     assert marker.args == [ALICE.partner]
     assert seen == [ALICE.partner]
@@ -338,8 +338,8 @@ def test_a_refused_notify_falls_back_to_the_tray(
         notifier.show(ALICE)
         wait_for(qtbot, lambda: len(server.calls_of("Notify")) == 1)
         # The error reply routes this notice to the tray; its click opens Alice.
-        with qtbot.waitSignal(notifier.activated, timeout=3000) as clicked:
-            qtbot.waitUntil(lambda: notifier._balloons._last_shown, timeout=3000)
+        with qtbot.waitSignal(notifier.activated, timeout=10_000) as clicked:
+            qtbot.waitUntil(lambda: notifier._balloons._last_shown, timeout=10_000)
             tray.system_tray_icon.messageClicked.emit()
         assert clicked.args == [ALICE.partner]
     finally:
@@ -384,11 +384,11 @@ def test_tray_fallback_click_opens_the_last_notice(qapp: QApplication, qtbot: Qt
         assert seen == []
         notifier.show(ALICE)
         notifier.show(BOB)
-        with qtbot.waitSignal(notifier.activated, timeout=1000) as clicked:
+        with qtbot.waitSignal(notifier.activated, timeout=10_000) as clicked:
             tray.system_tray_icon.messageClicked.emit()
         assert clicked.args == [BOB.partner]
         notifier.show(SUMMARY)
-        with qtbot.waitSignal(notifier.activated_summary, timeout=1000):
+        with qtbot.waitSignal(notifier.activated_summary, timeout=10_000):
             tray.system_tray_icon.messageClicked.emit()
         notifier.close_all()
         tray.system_tray_icon.messageClicked.emit()

@@ -6,7 +6,6 @@ Retry-After, a store error) says so and keeps polling.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 
 import pytest
@@ -78,11 +77,10 @@ async def history_downloaded(d: Driver) -> None:
     """The first backfill finished: no more changes arrive on their own."""
     from hubdesk.store.syncstate import BACKFILL_DONE
 
-    for _ in range(250):
-        if await d.runtime.worker.run(lambda db: db.sync_state.get(BACKFILL_DONE)):
-            return
-        await asyncio.sleep(0.02)
-    raise AssertionError("the backfill did not finish")
+    async def done() -> object:
+        return await d.runtime.worker.run(lambda db: db.sync_state.get(BACKFILL_DONE))
+
+    await d.eventually(done, what="the backfill to finish")
 
 
 @in_loop
@@ -104,7 +102,6 @@ async def test_a_list_refresh_that_fails_is_tried_again_without_another_change(
     await d.poll()
     await d.until(
         lambda: any(c.partner == PARTNER for c in d.page.conversation_model.conversations()),
-        timeout=5,
         what="the new conversation listed",
     )
     assert failures == []

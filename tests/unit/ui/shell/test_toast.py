@@ -22,6 +22,7 @@ from hubdesk.domain import Contact
 from hubdesk.ui.qt.theme import apply_theme
 from hubdesk.ui.shell.toast import Toast
 from hubdesk.ui.shell.window import CALLS, CONTACTS, MESSAGES, SENDER_IDS, MainWindow
+from tests.qt_fixtures import hide_window
 from tests.unit.ui.values import make_conversation, make_entry
 
 PARTNER = "447911123456"
@@ -67,7 +68,7 @@ def controls(w: MainWindow) -> dict[str, QRect]:
 
 def filled_window(qtbot: QtBot) -> MainWindow:
     w = MainWindow()
-    qtbot.addWidget(w)
+    qtbot.addWidget(w, before_close_func=hide_window)
     w.resize(1000, 680)
     page = w.messages_page
     page.set_conversations([make_conversation(PARTNER, name="Alice Smith", unread=1)])
@@ -151,7 +152,7 @@ def test_a_toast_with_a_long_unbroken_word_does_not_widen_the_window(qtbot: QtBo
     """A notice quoting a long URL (a server's sentence, a file's path): the label asked
     for the width of that word and the window grew to 2,359 px, past the screen."""
     w = MainWindow()
-    qtbot.addWidget(w)
+    qtbot.addWidget(w, before_close_func=hide_window)
     w.resize(1000, 680)
     w.show()
     qtbot.waitExposed(w)

@@ -115,17 +115,17 @@ def test_menu_has_the_actions_in_order(tray: TrayIcon) -> None:
 
 
 def test_menu_actions_emit_their_signals(tray: TrayIcon, qtbot: QtBot) -> None:
-    with qtbot.waitSignal(tray.open_requested, timeout=1000):
+    with qtbot.waitSignal(tray.open_requested, timeout=10_000):
         tray.open_action.trigger()
-    with qtbot.waitSignal(tray.new_message_requested, timeout=1000):
+    with qtbot.waitSignal(tray.new_message_requested, timeout=10_000):
         tray.new_message_action.trigger()
-    with qtbot.waitSignal(tray.quit_requested, timeout=1000):
+    with qtbot.waitSignal(tray.quit_requested, timeout=10_000):
         tray.quit_action.trigger()
-    with qtbot.waitSignal(tray.dnd_toggled, timeout=1000) as on:
+    with qtbot.waitSignal(tray.dnd_toggled, timeout=10_000) as on:
         tray.dnd_action.trigger()
     assert on.args == [True]
     assert tray.dnd and tray.tooltip() == "HubDesk (do not disturb)"
-    with qtbot.waitSignal(tray.dnd_toggled, timeout=1000) as off:
+    with qtbot.waitSignal(tray.dnd_toggled, timeout=10_000) as off:
         tray.dnd_action.trigger()
     assert off.args == [False]
     assert not tray.dnd

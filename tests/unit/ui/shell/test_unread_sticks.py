@@ -41,7 +41,7 @@ async def settle(d: Driver) -> None:
         await asyncio.sleep(0.15)
         flush = d.controller._flush
         if flush is not None:
-            await asyncio.wait_for(asyncio.shield(flush), 5)
+            await asyncio.wait_for(asyncio.shield(flush), 15)
 
 
 @in_loop

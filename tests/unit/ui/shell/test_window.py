@@ -16,13 +16,14 @@ from hubdesk.ui.qt.theme import apply_theme
 from hubdesk.ui.shell.statusbar import Connection
 from hubdesk.ui.shell.toast import Toast
 from hubdesk.ui.shell.window import CALLS, CONTACTS, MESSAGES, SENDER_IDS, MainWindow
+from tests.qt_fixtures import hide_window
 from tests.unit.ui.pagekit import shown_tooltip
 from tests.unit.ui.values import make_conversation
 
 
 def window(qtbot: QtBot) -> MainWindow:
     w = MainWindow()
-    qtbot.addWidget(w)
+    qtbot.addWidget(w, before_close_func=hide_window)
     return w
 
 
@@ -86,7 +87,7 @@ def test_pages_switch_and_plug_in(qtbot: QtBot) -> None:
 
 def test_search_is_debounced(qtbot: QtBot) -> None:
     w = window(qtbot)
-    with qtbot.waitSignal(w.messages_page.search_changed, timeout=1000) as searched:
+    with qtbot.waitSignal(w.messages_page.search_changed, timeout=10_000) as searched:
         w.messages_page.search.setText("a")
         w.messages_page.search.setText("al")
         w.messages_page.search.setText("ali")
