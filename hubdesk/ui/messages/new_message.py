@@ -277,7 +277,8 @@ class NewMessageDialog(QDialog):
         text = self.to_edit.text()
         if not text.strip():
             count = self.recipients.rowCount()
-            self._say(HINT if not count else f"{count} recipient(s). Add more, or write.", "muted")
+            people = f"{count} recipient{'s' if count != 1 else ''}"
+            self._say(HINT if not count else f"{people}. Add more, or write.", "muted")
         elif text in self._choices:
             self._say(f"✓ {text}", "ok")
         else:
