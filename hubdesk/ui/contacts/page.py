@@ -191,6 +191,11 @@ class ContactsPage(QWidget):
         self.proxy.modelReset.connect(self._update_buttons)
         self.proxy.layoutChanged.connect(self._update_buttons)
         QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
+        # Down or Enter in the search goes to the matches, as in Messages' search (both
+        # did nothing: the group filter, next in the Tab order, took Down instead).
+        down = QKeySequence(Qt.Key.Key_Down)
+        QShortcut(down, self.search, self._to_matches, Qt.ShortcutContext.WidgetShortcut)
+        self.search.returnPressed.connect(self._to_matches)
         QShortcut(QKeySequence.StandardKey.Delete, self.table, self.confirm_delete)
         self.set_groups([])
         self._update_buttons()
@@ -348,6 +353,14 @@ class ContactsPage(QWidget):
         group = self.group_combo.currentData()
         self.proxy.set_group(group if isinstance(group, str) else None)
         self._update_buttons()
+
+    def _to_matches(self) -> None:
+        """The first match (or the one chosen before) selected, the table focused."""
+        if self.proxy.rowCount() == 0:
+            return
+        if self.selected_contact() is None:
+            self.table.selectRow(0)
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
