@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListView,
-    QPlainTextEdit,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -23,6 +22,7 @@ from hubdesk.domain import Contact
 from hubdesk.ui.messages.new_message import contact_choice
 from hubdesk.ui.qt.fields import plain_label
 from hubdesk.ui.qt.filedialogs import prepare
+from hubdesk.ui.qt.textedit import TextBox
 
 __all__ = ["BulkRecipients"]
 
@@ -101,7 +101,7 @@ class BulkRecipients(QTabWidget):
         self.addTab(tab, "&Groups")
 
         # Pasted
-        self.pasted = QPlainTextEdit()
+        self.pasted = TextBox()
         self.pasted.setAccessibleName("Pasted numbers")
         self.pasted.setPlaceholderText("Paste numbers: one per line, or separated by commas")
         self.pasted.setTabChangesFocus(True)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QListView,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,6 +28,7 @@ from hubdesk.domain import Contact
 from hubdesk.domain.numbers import format_number
 from hubdesk.ui.qt.fields import NumberCheck, plain_label, set_tone
 from hubdesk.ui.qt.overrides import guarded
+from hubdesk.ui.qt.textedit import TextBox
 
 __all__ = ["ContactDraft", "ContactEditor"]
 
@@ -78,7 +78,7 @@ class ContactEditor(QDialog):
         self.number_edit.setAccessibleName("UK phone number")
         self.number_edit.setPlaceholderText("07400 123456")
         self.number_note = plain_label("", self, name="Number check", wrap=True)
-        self.notes_edit = QPlainTextEdit(self)
+        self.notes_edit = TextBox(self)
         self.notes_edit.setAccessibleName("Notes")
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(60)
