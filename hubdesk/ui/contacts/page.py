@@ -42,6 +42,7 @@ from hubdesk.ui.qt.fields import Tone, plain_label, set_tone
 from hubdesk.ui.qt.filedialogs import prepare
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.tables import Column, RecordTableModel, make_table
+from hubdesk.ui.qt.textedit import LineBox
 
 __all__ = ["ALL_GROUPS", "ContactsPage", "contact_model", "export_path"]
 
@@ -110,7 +111,7 @@ class ContactsPage(QWidget):
         self.confirm: QMessageBox | None = None
         self.report_dialog: ImportReportDialog | None = None
 
-        self.search = QLineEdit(self)
+        self.search = LineBox(self)
         self.search.setPlaceholderText("Search by name or number")
         self.search.setAccessibleName("Search contacts")
         self.search.setClearButtonEnabled(True)

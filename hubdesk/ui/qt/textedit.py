@@ -1,20 +1,22 @@
-"""``TextBox``: a plain-text box where Alt+letter is a mnemonic, never a typed letter.
+"""``TextBox`` and ``LineBox``: text boxes where Alt+letter is a mnemonic, never a
+typed letter.
 
 Qt on Linux inserts the letter of an Alt+letter that no shortcut takes: with "Check
 recipients" (Alt+R) disabled, Alt+R typed an "r" into the bulk message; Alt+S on a
-disabled Save typed an "s" into a template or a contact's notes. The message box of
-compose had its own guard (``ui.messages.compose_editor``); every box has it now.
+disabled Save typed an "s" into a template, a contact's notes or name; Alt+W on a
+disabled "Write message" a "w" after the number typed. The message box of compose had
+its own guard (``ui.messages.compose_editor``); every box has it now.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QPlainTextEdit
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
 
 from hubdesk.ui.qt.overrides import guarded
 
-__all__ = ["TextBox", "is_mnemonic_key"]
+__all__ = ["LineBox", "TextBox", "is_mnemonic_key"]
 
 
 def is_mnemonic_key(event: QKeyEvent) -> bool:
@@ -27,6 +29,17 @@ def is_mnemonic_key(event: QKeyEvent) -> bool:
 
 class TextBox(QPlainTextEdit):
     """A ``QPlainTextEdit`` that leaves Alt+letter to the window's mnemonics."""
+
+    @guarded(None)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if is_mnemonic_key(event):
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+
+class LineBox(QLineEdit):
+    """A ``QLineEdit`` that leaves Alt+letter to the window's mnemonics."""
 
     @guarded(None)
     def keyPressEvent(self, event: QKeyEvent) -> None:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QLineEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -37,7 +36,7 @@ from hubdesk.ui.qt.filedialogs import prepare
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.overrides import guarded
 from hubdesk.ui.qt.tables import Column, RecordTableModel, make_table
-from hubdesk.ui.qt.textedit import TextBox
+from hubdesk.ui.qt.textedit import LineBox, TextBox
 from hubdesk.ui.templates.report import ImportReportDialog
 
 __all__ = ["TemplatesPage", "template_model"]
@@ -97,7 +96,7 @@ class TemplatesPage(QWidget):
             self.new_button.setIcon(icons.icon("new-message"))
 
         box = QGroupBox("Template", self)
-        self.name_edit = QLineEdit(box)
+        self.name_edit = LineBox(box)
         self.name_edit.setAccessibleName("Template name")
         self.name_edit.setPlaceholderText("e.g. Table ready")
         self.name_edit.setMaxLength(80)

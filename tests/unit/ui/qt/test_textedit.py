@@ -7,12 +7,13 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from hubdesk.ui.bulk.dialog import BulkSendDialog
 from hubdesk.ui.contacts.editor import ContactEditor
-from hubdesk.ui.qt.textedit import TextBox
+from hubdesk.ui.messages.new_message import NewMessageDialog
+from hubdesk.ui.qt.textedit import LineBox, TextBox
 from hubdesk.ui.templates.page import TemplatesPage
 
 ALT = Qt.KeyboardModifier.AltModifier
@@ -59,3 +60,29 @@ def test_the_message_template_and_notes_boxes_keep_alt_letters_out(
         QTest.keyClick(box, Qt.Key.Key_R, ALT)
         QTest.keyClick(box, Qt.Key.Key_S, ALT)
         assert box.toPlainText() == "Hi there.", box.accessibleName()
+
+
+def _line_boxes(qtbot: QtBot) -> tuple[list[QWidget], list[QLineEdit]]:
+    editor = ContactEditor()
+    qtbot.addWidget(editor)
+    new = NewMessageDialog()
+    qtbot.addWidget(new)
+    return [editor, new], [editor.name_edit, editor.number_edit, new.to_edit]
+
+
+def test_a_line_box_keeps_alt_letters_out_too(qtbot: QtBot) -> None:
+    """Alt+S on a contact's disabled Save typed an "s" after the number; Alt+W on a
+    disabled "Write message" a "w" after the number being typed."""
+    box = LineBox()
+    qtbot.addWidget(box)
+    QTest.keyClicks(box, "07400")
+    QTest.keyClick(box, Qt.Key.Key_W, ALT)
+    QTest.keyClicks(box, " 1")
+    assert box.text() == "07400 1"
+    owners, edits = _line_boxes(qtbot)
+    for edit in edits:
+        edit.setText("07400 12")
+        QTest.keyClick(edit, Qt.Key.Key_S, ALT)
+        QTest.keyClick(edit, Qt.Key.Key_W, ALT)
+        assert edit.text() == "07400 12", edit.accessibleName()
+    assert len(owners) == 2
