@@ -9,12 +9,13 @@ from datetime import datetime
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
-from PySide6.QtWidgets import QLineEdit, QListView, QWidget
+from PySide6.QtWidgets import QListView, QWidget
 
 from hubdesk.domain import Conversation
 from hubdesk.ui.messages.conversations.delegate import ConversationDelegate
 from hubdesk.ui.messages.conversations.model import ConversationRole
 from hubdesk.ui.qt.overrides import guarded
+from hubdesk.ui.qt.textedit import LineBox
 from hubdesk.ui.qt.times import LiveTimesListView
 
 MOVED_GRACE_S = 0.8
@@ -126,8 +127,9 @@ class ConversationListView(LiveTimesListView):
             self.conversation_activated.emit(conv)
 
 
-class SearchField(QLineEdit):
-    """The conversation filter. Esc clears it (a second Esc is the window's).
+class SearchField(LineBox):
+    """The conversation filter. Esc clears it (a second Esc is the window's); Alt+letter
+    is a mnemonic, never typed (``LineBox``).
 
     Signals:
         to_results(): Down: go to the results.

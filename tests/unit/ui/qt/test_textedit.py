@@ -86,3 +86,13 @@ def test_a_line_box_keeps_alt_letters_out_too(qtbot: QtBot) -> None:
         QTest.keyClick(edit, Qt.Key.Key_W, ALT)
         assert edit.text() == "07400 12", edit.accessibleName()
     assert len(owners) == 2
+
+
+def test_the_messages_search_keeps_alt_letters_out(qtbot: QtBot) -> None:
+    from hubdesk.ui.messages.conversations.view import SearchField
+
+    field = SearchField()
+    qtbot.addWidget(field)
+    QTest.keyClicks(field, "ava")
+    QTest.keyClick(field, Qt.Key.Key_L, ALT)  # Send later's mnemonic
+    assert field.text() == "ava"
