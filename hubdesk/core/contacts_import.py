@@ -168,4 +168,6 @@ def _merge(
     db.contacts.update(Contact(digits, name, new_notes, existing.groups, existing.id))
     for group in missing:
         db.contacts.add_to_group(existing.id, group)
+    if name != existing.name:  # say so: the row renamed someone already in contacts
+        return ImportStatus.UPDATED, f"renamed the existing contact {existing.name} to {name}"
     return ImportStatus.UPDATED, f"updated the existing contact {existing.name}"

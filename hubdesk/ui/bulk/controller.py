@@ -29,7 +29,7 @@ from hubdesk.domain import BatchState, OutboxBatch, OutboxState
 from hubdesk.domain.numbers import format_number
 from hubdesk.ui.bulk.dialog import BulkSendDialog
 from hubdesk.ui.bulk.report import BulkInputs, BulkSendRequest
-from hubdesk.ui.messages.schedule_times import scheduled_label
+from hubdesk.ui.messages.schedule_times import scheduled_phrase
 from hubdesk.ui.qt.async_slots import async_slot, spawn
 from hubdesk.ui.qt.errors import show_error
 from hubdesk.ui.shell.services import Services
@@ -154,7 +154,7 @@ class BulkController(QObject):
                 request.plan.digits, request.text, request.sender_id, when=request.when, uuid=key
             )
         if request.when is not None:
-            shown = scheduled_label(request.when, datetime.now(UTC))
+            shown = scheduled_phrase(request.when, datetime.now(UTC))
             self.window.show_toast(
                 f"Bulk send to {batch.recipients} recipients scheduled for {shown}."
             )

@@ -49,6 +49,12 @@ def batch_summary(batch: OutboxBatch) -> tuple[str, Tone]:
     if batch.count(*_WAITING) == total:
         return f"Scheduled for {_people(total)}.", "muted"
     text = f"Sent {sent} of {total}"
+    # The bar counts every settled recipient: say which are not sent, or the bar's
+    # "34 of 38" stood beside "Sent 24 of 38" once Cancel had settled the rest.
+    if cancelled:
+        text += f", {cancelled} cancelled"
+    if failed:
+        text += f", {failed} refused by the server"
     if batch.state is BatchState.PAUSED:
         text += ". Paused: Resume goes on where it stopped"
     elif batch.state is BatchState.CANCELLED:

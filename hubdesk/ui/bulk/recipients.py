@@ -10,9 +10,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
-    QLineEdit,
     QListView,
-    QPlainTextEdit,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -23,6 +21,7 @@ from hubdesk.domain import Contact
 from hubdesk.ui.messages.new_message import contact_choice
 from hubdesk.ui.qt.fields import plain_label
 from hubdesk.ui.qt.filedialogs import prepare
+from hubdesk.ui.qt.textedit import LineBox, TextBox
 
 __all__ = ["BulkRecipients"]
 
@@ -65,7 +64,7 @@ class BulkRecipients(QTabWidget):
         self.contacts_proxy = QSortFilterProxyModel(self)
         self.contacts_proxy.setSourceModel(self.contacts_model)
         self.contacts_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.contact_search = QLineEdit()
+        self.contact_search = LineBox()
         self.contact_search.setAccessibleName("Search contacts")
         self.contact_search.setPlaceholderText("Search by name or number")
         self.contact_search.setClearButtonEnabled(True)
@@ -101,7 +100,7 @@ class BulkRecipients(QTabWidget):
         self.addTab(tab, "&Groups")
 
         # Pasted
-        self.pasted = QPlainTextEdit()
+        self.pasted = TextBox()
         self.pasted.setAccessibleName("Pasted numbers")
         self.pasted.setPlaceholderText("Paste numbers: one per line, or separated by commas")
         self.pasted.setTabChangesFocus(True)
@@ -111,7 +110,7 @@ class BulkRecipients(QTabWidget):
         self.addTab(tab, "&Paste numbers")
 
         # CSV
-        self.csv_edit = QLineEdit()
+        self.csv_edit = LineBox()
         self.csv_edit.setReadOnly(True)
         self.csv_edit.setAccessibleName("CSV file")
         self.csv_edit.setPlaceholderText("No file chosen")

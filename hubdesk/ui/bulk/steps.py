@@ -27,6 +27,7 @@ from hubdesk.ui.bulk.report import (
 from hubdesk.ui.messages.meter import SegmentMeter
 from hubdesk.ui.qt.fields import plain_label, sentence, set_tone
 from hubdesk.ui.qt.tables import make_table
+from hubdesk.ui.qt.textedit import TextBox
 from hubdesk.ui.templates.popup import TemplateKey
 
 __all__ = ["ComposeStep", "ConfirmStep", "ReportStep", "ResultStep", "big_label"]
@@ -51,7 +52,7 @@ class ComposeStep(QWidget):
         self.sender_combo = QComboBox(self)
         self.sender_combo.setAccessibleName("Send from")
         self.sender_combo.setPlaceholderText("Choose a sender ID")
-        self.text = QPlainTextEdit(self)
+        self.text = TextBox(self)
         self.text.setAccessibleName("Message text")
         self.text.setPlaceholderText("Type the message every recipient gets")
         self.text.setTabChangesFocus(True)

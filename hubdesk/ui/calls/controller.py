@@ -1,6 +1,10 @@
 """Calls: the header's Call and Masked call, "Call" on the Contacts page, ``tel:`` links
 (confirmed first) and the Calls page (the call log, call again) wired to ``core.dialer``.
 
+A click on Call (header, row menu, Contacts, Call again) dials at once, unless the number
+is in a chargeable range (premium rate, 084/087, 070, ...: ``domain.numbers.charge_of``):
+then it asks first, with the cost warning, as for a ``tel:`` link.
+
 Every call ends in a toast: the call ID, or the error sentence (``describe_error``); the
 call log is re-read after each attempt (the dialer logs failures too).
 """
@@ -12,7 +16,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from hubdesk.core.contacts import ContactBook
 from hubdesk.core.dialer import Dialer
 from hubdesk.core.errors import describe_error, not_signed_in
-from hubdesk.domain.numbers import format_number
+from hubdesk.domain.numbers import charge_of, format_number
 from hubdesk.ui.calls.dial_confirm import DialConfirmDialog
 from hubdesk.ui.calls.masked_call import MaskedCallDialog
 from hubdesk.ui.qt.async_slots import Trigger, async_slot, spawn
@@ -49,10 +53,10 @@ class CallsController(QObject):
         self.confirm_dialog: DialConfirmDialog | None = None
         self._loaded = False
         self.page = page = window.calls_page
-        window.messages_page.call_requested.connect(self.call)
+        window.messages_page.call_requested.connect(self.request_call)
         window.messages_page.masked_call_requested.connect(self.ask_masked)
         window.page_changed.connect(self._on_page)
-        page.call_requested.connect(self.call)
+        page.call_requested.connect(self.request_call)
         page.masked_call_requested.connect(self.masked_call)
         page.refresh_requested.connect(self.refresh)
 
@@ -63,6 +67,15 @@ class CallsController(QObject):
     def _on_call_error(self, exc: Exception) -> None:
         show_error(self.window, exc)
         self.refresh()  # the dialer logged the failed attempt
+
+    def request_call(self, partner: str) -> DialConfirmDialog | None:
+        """A Call button: dial ``partner`` now, or first ask (the dialog, returned) when
+        calling it may cost more than a normal call. A premium-rate number was dialled
+        on a click with no word of its cost."""
+        if charge_of(partner) is not None:
+            return self.confirm_dial(partner)
+        self.call(partner)
+        return None
 
     @async_slot(trigger=_call_buttons, on_error=_on_call_error)
     async def call(self, partner: str) -> None:
@@ -98,7 +111,8 @@ class CallsController(QObject):
         return dialog
 
     def confirm_dial(self, digits: str) -> DialConfirmDialog:
-        """Ask before dialling a number that came from outside (a ``tel:`` link)."""
+        """Ask before dialling a number that came from outside (a ``tel:`` link) or that
+        costs more than a normal call (``request_call``)."""
         if self.confirm_dialog is not None:
             self.confirm_dialog.close()
         dialog = DialConfirmDialog(digits, None, self.window, self.window.icons)

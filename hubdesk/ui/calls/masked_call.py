@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 from hubdesk.domain.numbers import format_number
 from hubdesk.ui.qt.fields import NumberCheck, plain_label
 from hubdesk.ui.qt.icons import IconSet
+from hubdesk.ui.qt.textedit import LineBox
 
 __all__ = ["MaskedCallDialog"]
 
@@ -58,11 +58,11 @@ class MaskedCallDialog(QDialog):
             self,
             wrap=True,
         )
-        self.destination_edit = QLineEdit(format_number(destination) if destination else "", self)
+        self.destination_edit = LineBox(format_number(destination) if destination else "", self)
         self.destination_edit.setAccessibleName("Number to call")
         self.destination_edit.setPlaceholderText("07400 123456")
         self.destination_note = plain_label("", self, name="Number to call check", wrap=True)
-        self.source_edit = QLineEdit(
+        self.source_edit = LineBox(
             format_number(remembered_source) if remembered_source else "", self
         )
         self.source_edit.setAccessibleName("Number to show")

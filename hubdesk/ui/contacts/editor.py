@@ -17,9 +17,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLineEdit,
     QListView,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,6 +27,7 @@ from hubdesk.domain import Contact
 from hubdesk.domain.numbers import format_number
 from hubdesk.ui.qt.fields import NumberCheck, plain_label, set_tone
 from hubdesk.ui.qt.overrides import guarded
+from hubdesk.ui.qt.textedit import LineBox, TextBox
 
 __all__ = ["ContactDraft", "ContactEditor"]
 
@@ -71,14 +70,14 @@ class ContactEditor(QDialog):
         self.setWindowTitle(title)
         self.setAccessibleName(title)
 
-        self.name_edit = QLineEdit(self)
+        self.name_edit = LineBox(self)
         self.name_edit.setAccessibleName("Name")
         self.name_edit.setMaxLength(200)
-        self.number_edit = QLineEdit(self)
+        self.number_edit = LineBox(self)
         self.number_edit.setAccessibleName("UK phone number")
         self.number_edit.setPlaceholderText("07400 123456")
         self.number_note = plain_label("", self, name="Number check", wrap=True)
-        self.notes_edit = QPlainTextEdit(self)
+        self.notes_edit = TextBox(self)
         self.notes_edit.setAccessibleName("Notes")
         self.notes_edit.setTabChangesFocus(True)
         self.notes_edit.setFixedHeight(60)
@@ -89,7 +88,7 @@ class ContactEditor(QDialog):
         self.groups_view.setAccessibleName("Groups")
         self.groups_view.setAccessibleDescription("Check the groups this contact belongs to")
         self.groups_view.setFixedHeight(96)
-        self.new_group = QLineEdit(self)
+        self.new_group = LineBox(self)
         self.new_group.setAccessibleName("New group name")
         self.new_group.setPlaceholderText("New group")
         self.add_group_button = QPushButton("Add &group", self)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,21 +35,21 @@ from hubdesk.core.contacts import ImportReport
 from hubdesk.domain import Contact
 from hubdesk.domain.numbers import charge_of, format_number
 from hubdesk.ui.contacts.editor import ContactEditor
+from hubdesk.ui.contacts.filter import ContactFilter
 from hubdesk.ui.contacts.import_report import ImportReportDialog
 from hubdesk.ui.messages.conversations import single_line
 from hubdesk.ui.qt.fields import Tone, plain_label, set_tone
 from hubdesk.ui.qt.filedialogs import prepare
 from hubdesk.ui.qt.icons import IconSet
-from hubdesk.ui.qt.overrides import guarded
 from hubdesk.ui.qt.tables import Column, RecordTableModel, make_table
+from hubdesk.ui.qt.textedit import LineBox
 
-__all__ = ["ALL_GROUPS", "ContactFilter", "ContactsPage", "contact_model", "export_path"]
+__all__ = ["ALL_GROUPS", "ContactsPage", "contact_model", "export_path"]
 
 ALL_GROUPS = "All contacts"
 IMPORT_FILTERS = ["Contacts (*.csv *.vcf *.vcard)", "CSV (*.csv)", "vCard (*.vcf *.vcard)"]
 EXPORT_FILTERS = ["CSV (*.csv)", "vCard (*.vcf)"]
 _SUFFIXES = (".csv", ".vcf", ".vcard")
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 def export_path(path: str, name_filter: str) -> str:
@@ -83,45 +83,6 @@ def _number_tone(contact: Contact) -> Tone | None:
     return "warning" if charge_of(contact.number) is not None else None
 
 
-class ContactFilter(QSortFilterProxyModel):
-    """Rows whose name or number holds the search text, in the chosen group."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._needle = ""
-        self._digits = ""
-        self._group: str | None = None
-
-    def set_search(self, text: str) -> None:
-        self.beginFilterChange()
-        self._needle = " ".join(text.split()).casefold()
-        digits = "".join(ch for ch in text if ch.isdigit())
-        # "07400…" and "447400…" both find the stored "447400…".
-        self._digits = digits[1:] if digits.startswith("0") else digits
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def set_group(self, group: str | None) -> None:
-        self.beginFilterChange()
-        self._group = group
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    @guarded(True)
-    def filterAcceptsRow(self, source_row: int, source_parent: AnyIndex) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, RecordTableModel):
-            return True
-        contact = model.row_at(source_row)
-        if not isinstance(contact, Contact):
-            return False
-        if self._group is not None and self._group not in contact.groups:
-            return False
-        if not self._needle:
-            return True
-        if self._needle in contact.name.casefold():
-            return True
-        return bool(self._digits) and self._digits in contact.number
-
-
 class ContactsPage(QWidget):
     """The address book: search, group filter, the table, and its commands.
 
@@ -150,7 +111,7 @@ class ContactsPage(QWidget):
         self.confirm: QMessageBox | None = None
         self.report_dialog: ImportReportDialog | None = None
 
-        self.search = QLineEdit(self)
+        self.search = LineBox(self)
         self.search.setPlaceholderText("Search by name or number")
         self.search.setAccessibleName("Search contacts")
         self.search.setClearButtonEnabled(True)
@@ -231,6 +192,11 @@ class ContactsPage(QWidget):
         self.proxy.modelReset.connect(self._update_buttons)
         self.proxy.layoutChanged.connect(self._update_buttons)
         QShortcut(QKeySequence.StandardKey.Find, self, self._focus_search)
+        # Down or Enter in the search goes to the matches, as in Messages' search (both
+        # did nothing: the group filter, next in the Tab order, took Down instead).
+        down = QKeySequence(Qt.Key.Key_Down)
+        QShortcut(down, self.search, self._to_matches, Qt.ShortcutContext.WidgetShortcut)
+        self.search.returnPressed.connect(self._to_matches)
         QShortcut(QKeySequence.StandardKey.Delete, self.table, self.confirm_delete)
         self.set_groups([])
         self._update_buttons()
@@ -388,6 +354,14 @@ class ContactsPage(QWidget):
         group = self.group_combo.currentData()
         self.proxy.set_group(group if isinstance(group, str) else None)
         self._update_buttons()
+
+    def _to_matches(self) -> None:
+        """The first match (or the one chosen before) selected, the table focused."""
+        if self.proxy.rowCount() == 0:
+            return
+        if self.selected_contact() is None:
+            self.table.selectRow(0)
+        self.table.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

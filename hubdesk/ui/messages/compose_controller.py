@@ -26,7 +26,7 @@ from hubdesk.core.messenger import CHOOSE_SENDER
 from hubdesk.domain import ThreadEntry
 from hubdesk.domain.numbers import charge_of
 from hubdesk.ui.messages.retry import RetryConfirm, RetryFlow
-from hubdesk.ui.messages.schedule_times import scheduled_label
+from hubdesk.ui.messages.schedule_times import scheduled_phrase
 from hubdesk.ui.qt.async_slots import async_slot, spawn
 from hubdesk.ui.shell.services import Services
 from hubdesk.ui.shell.window import MainWindow
@@ -144,7 +144,7 @@ class ComposeController(QObject):
         receipt = await messenger.send_later(partner, text, when, sender_id, uuid=uuid.uuid4().hex)
         if partner == self._current() and self.compose.text() == text:
             self.compose.clear_after_send()
-        shown = scheduled_label(when, datetime.now(UTC))
+        shown = scheduled_phrase(when, datetime.now(UTC))
         self.window.show_toast(f"Scheduled for {shown}. It goes out while HubDesk runs.")
         if receipt.note:
             self.window.show_toast(f"A number outside the UK: {receipt.note}")

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from hubdesk.domain.segments import unicode_positions
 from hubdesk.ui.qt.overrides import guarded
+from hubdesk.ui.qt.textedit import is_mnemonic_key
 
 SendKey = Literal["enter", "ctrl+enter"]
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -71,11 +72,9 @@ class MessageEdit(QPlainTextEdit):
 
     @guarded(None)
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        text = event.text()
-        if mods == Qt.KeyboardModifier.AltModifier and text.isascii() and text.isalnum():
+        if is_mnemonic_key(event):
             event.ignore()  # Alt+L with Send later disabled typed an "l" into the message
-            return  # (macOS Option letters are not ASCII: they still type)
+            return
         if event.key() in _ENTER_KEYS:
             mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
             if mods == Qt.KeyboardModifier.ControlModifier or (

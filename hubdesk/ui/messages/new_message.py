@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QLineEdit,
     QListView,
     QPushButton,
     QVBoxLayout,
@@ -37,6 +36,7 @@ from hubdesk.ui.messages.compose_preview import reach_flag
 from hubdesk.ui.messages.conversations import single_line
 from hubdesk.ui.qt.fields import Tone, non_uk_note, plain_label, sentence, set_tone
 from hubdesk.ui.qt.overrides import guarded
+from hubdesk.ui.qt.textedit import LineBox
 from hubdesk.ui.templates.popup import TEMPLATE_KEY, TemplateKey
 
 __all__ = ["NewMessageDialog", "contact_choice"]
@@ -70,7 +70,7 @@ class NewMessageDialog(QDialog):
         self._names: dict[str, str] = {}
         self._choices: dict[str, Contact] = {}
 
-        self.to_edit = QLineEdit(self)
+        self.to_edit = LineBox(self)
         self.to_edit.setAccessibleName("To")
         self.to_edit.setPlaceholderText("07400 123456 or a contact's name")
         self.add_button = QPushButton("&Add", self)
@@ -277,7 +277,8 @@ class NewMessageDialog(QDialog):
         text = self.to_edit.text()
         if not text.strip():
             count = self.recipients.rowCount()
-            self._say(HINT if not count else f"{count} recipient(s). Add more, or write.", "muted")
+            people = f"{count} recipient{'s' if count != 1 else ''}"
+            self._say(HINT if not count else f"{people}. Add more, or write.", "muted")
         elif text in self._choices:
             self._say(f"✓ {text}", "ok")
         else:

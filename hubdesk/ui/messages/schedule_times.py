@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-__all__ = ["QuickPick", "at_local", "quick_picks", "scheduled_label"]
+__all__ = ["QuickPick", "at_local", "quick_picks", "scheduled_label", "scheduled_phrase"]
 
 MORNING = time(9, 0)
 
@@ -63,3 +63,12 @@ def scheduled_label(when: datetime, now: datetime) -> str:
     if local.year == now.astimezone().year:
         return f"{local.day} {local.strftime('%b %H:%M')}"
     return f"{local.day} {local.strftime('%b %Y %H:%M')}"
+
+
+def scheduled_phrase(when: datetime, now: datetime) -> str:
+    """``scheduled_label`` inside a sentence: ``today 09:00``, ``tomorrow 09:00``
+    (a toast read "Scheduled for Today 16:48.")."""
+    label = scheduled_label(when, now)
+    if label.startswith(("Today ", "Tomorrow ")):
+        return label[0].lower() + label[1:]
+    return label

@@ -20,7 +20,7 @@ from hubdesk.core.errors import not_signed_in
 from hubdesk.core.scheduling import Scheduler
 from hubdesk.domain import OutboxItem, ThreadEntry
 from hubdesk.ui.messages.schedule_dialog import SendTimeDialog
-from hubdesk.ui.messages.schedule_times import scheduled_label
+from hubdesk.ui.messages.schedule_times import scheduled_phrase
 from hubdesk.ui.qt.async_slots import async_slot, spawn
 from hubdesk.ui.scheduled.dialog import ScheduledDialog
 from hubdesk.ui.scheduled.overdue import OverduePrompt
@@ -251,7 +251,7 @@ class ScheduledController(QObject):
     @async_slot(on_error=_on_error)
     async def reschedule(self, outbox_id: int, when: datetime) -> None:
         item = await self._scheduler().reschedule(outbox_id, when)
-        shown = scheduled_label(item.not_before or when, _now())
+        shown = scheduled_phrase(item.not_before or when, _now())
         self.window.show_toast(f"Now scheduled for {shown}.")
         self._refresh.start()
 

@@ -87,7 +87,9 @@ class SendersController(QObject):
         await self.services.settings.update(default_sender_id=sender_id)
         await self._asked()
         self.default_chosen.emit(sender_id)
-        self.window.show_toast(f"New conversations send from {sender_id}. Settings changes it.")
+        self.window.show_toast(
+            f"New conversations send from {sender_id}. You can change this in Settings."
+        )
 
     @async_slot(on_error=_on_default_error)
     async def _skip_default(self) -> None:

@@ -16,7 +16,6 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from hubdesk.domain.senderids import SenderIdError, validate_sender_id
 from hubdesk.ui.qt.fields import local_time_text, plain_label, sentence, set_tone
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.tables import Column, RecordTableModel, make_table
+from hubdesk.ui.qt.textedit import LineBox
 
 __all__ = ["SenderIdsPage", "sender_model", "status_text"]
 
@@ -77,7 +77,7 @@ class SenderIdsPage(QWidget):
         self.status = plain_label("", self, name="Sender ID status", wrap=True)
 
         box = QGroupBox("Request a new sender ID", self)
-        self.new_id = QLineEdit(box)
+        self.new_id = LineBox(box)
         self.new_id.setAccessibleName("New sender ID")
         self.new_id.setPlaceholderText("e.g. HUBWORK")
         self.new_id.setMaxLength(40)

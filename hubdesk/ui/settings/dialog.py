@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLineEdit,
     QSpinBox,
     QTimeEdit,
     QVBoxLayout,
@@ -34,6 +33,7 @@ from hubdesk.core.settings import MIN_POLL_INTERVAL, AppSettings, SettingsError
 from hubdesk.domain.numbers import format_number
 from hubdesk.ui.messages.conversations import single_line
 from hubdesk.ui.qt.fields import NumberCheck, plain_label, set_tone
+from hubdesk.ui.qt.textedit import LineBox
 
 __all__ = ["SettingsDialog"]
 
@@ -107,7 +107,7 @@ class SettingsDialog(QDialog):
             self.send_key.addItem(label, value)
         self.sender_combo = QComboBox(self)
         self.sender_combo.setAccessibleName("Default sender ID")
-        self.masked = QLineEdit(self)
+        self.masked = LineBox(self)
         self.masked.setAccessibleName("Number to show on masked calls")
         self.masked.setPlaceholderText("Optional, e.g. 020 7946 0000")
         self.masked_note = plain_label("", self, name="Masked number check", wrap=True)

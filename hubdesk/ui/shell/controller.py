@@ -90,7 +90,7 @@ class MainController(QObject):
         self.composer = ComposeController(window, services, lambda: self.partner)
         self.calls = CallsController(window, services, contacts)
         self.address_book = ContactsController(
-            window, contacts, text=self.text_number, call=self.calls.call
+            window, contacts, text=self.text_number, call=self.calls.request_call
         )
         self.senders = SendersController(window, services)
         self.senders.default_chosen.connect(lambda _sid: self.refresh_senders())

@@ -196,7 +196,8 @@ class Intents(QObject):
     @async_slot()
     async def _export_to(self, partner: str, path: Path) -> None:
         rows = await self.services.inbox.export_conversation_csv(partner, path)
-        self.window.show_toast(f"Exported {rows} messages to {path.name}.")
+        said = f"{rows} message{'s' if rows != 1 else ''}"
+        self.window.show_toast(f"Exported {said} to {path.name}.")
 
     # --- settings, bulk, do not disturb ---------------------------------------------
     def settings(self) -> None:

@@ -78,14 +78,16 @@ class SyncStatusBar(QStatusBar):
         self.addWidget(self.sync_label)
         self.addPermanentWidget(self.backfill_bar)
         self.addPermanentWidget(self.unread_label)
+        self.connection = Connection.CONNECTING
+        self.set_connection(Connection.CONNECTING)
 
     def insert_notice(self, notice: QWidget) -> None:
         """Put the toast after the connection state and the last sync, before the history
         progress and the unread count; permanent, so a status tip does not hide it. (Qt
-        counts the index over every item of the bar, the two labels first.)"""
+        counts the index over every item of the bar, the two labels first.) The
+        connection state is left as it is: the first toast used to reset it to
+        "Connecting…", over "Offline" or "Session expired"."""
         self.insertPermanentWidget(2, notice, 1)
-        self.connection = Connection.CONNECTING
-        self.set_connection(Connection.CONNECTING)
 
     def set_connection(
         self, state: Connection, detail: str | None = None, retry_after: float | None = None

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from hubdesk.ui.qt.textedit import LineBox
 from hubdesk.ui.qt.theme import colors_for
 
 Field = Literal["base_url", "client", "username", "password", "keep"]
@@ -301,7 +302,7 @@ class LoginDialog(QDialog):
 
     # --- internals ----------------------------------------------------------------
     def _line(self, name: str, *, secret: bool = False) -> QLineEdit:
-        edit = QLineEdit(self)
+        edit = LineBox(self)
         edit.setAccessibleName(name)
         if secret:
             edit.setEchoMode(QLineEdit.EchoMode.Password)

@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -38,6 +36,7 @@ from hubdesk.ui.qt.filedialogs import prepare
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.overrides import guarded
 from hubdesk.ui.qt.tables import Column, RecordTableModel, make_table
+from hubdesk.ui.qt.textedit import LineBox, TextBox
 from hubdesk.ui.templates.report import ImportReportDialog
 
 __all__ = ["TemplatesPage", "template_model"]
@@ -97,11 +96,11 @@ class TemplatesPage(QWidget):
             self.new_button.setIcon(icons.icon("new-message"))
 
         box = QGroupBox("Template", self)
-        self.name_edit = QLineEdit(box)
+        self.name_edit = LineBox(box)
         self.name_edit.setAccessibleName("Template name")
         self.name_edit.setPlaceholderText("e.g. Table ready")
         self.name_edit.setMaxLength(80)
-        self.text_edit = QPlainTextEdit(box)
+        self.text_edit = TextBox(box)
         self.text_edit.setAccessibleName("Template text")
         self.text_edit.setPlaceholderText("Hi {first_name|there}, your table is ready.")
         self.text_edit.setTabChangesFocus(True)

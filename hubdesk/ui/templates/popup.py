@@ -28,6 +28,7 @@ from hubdesk.domain import Template
 from hubdesk.domain.text import one_line
 from hubdesk.ui.qt.fields import plain_label
 from hubdesk.ui.qt.overrides import guarded
+from hubdesk.ui.qt.textedit import LineBox
 
 __all__ = ["TEMPLATE_KEY", "TemplateKey", "TemplatePopup", "insert_at_cursor"]
 
@@ -113,7 +114,7 @@ class TemplatePopup(QFrame):
         self.setAccessibleName("Insert template")
         self._templates = list(templates)
         self._line: QRect | None = None
-        self.filter = QLineEdit(self)
+        self.filter = LineBox(self)
         self.filter.setAccessibleName("Filter templates")
         self.filter.setPlaceholderText("Type to filter templates…")
         self.list = QListWidget(self)

@@ -124,6 +124,18 @@ async def test_csv_update_merges_into_the_existing_contact(book: ContactBook) ->
     assert alice.groups == ("Nurses", "Staff")
 
 
+async def test_csv_update_that_renames_says_so(book: ContactBook) -> None:
+    """A row whose number is already a contact renames that contact: the report said only
+    "updated the existing contact Zara Lee", and Zara Lee was gone from the list."""
+    await book.add("Zara Lee", "07400172582")
+    report = await book.import_csv("name,number,notes\nDup Zara,07400172582,\n")
+    (renamed,) = report.rows
+    assert renamed.status is ImportStatus.UPDATED
+    assert renamed.reason == "renamed the existing contact Zara Lee to Dup Zara"
+    report = await book.import_csv("name,number,notes\nDup Zara,07400172582,a note\n")
+    assert report.rows[0].reason == "updated the existing contact Dup Zara"  # same name
+
+
 VCARDS = (
     "BEGIN:VCARD\r\n"
     "VERSION:3.0\r\n"

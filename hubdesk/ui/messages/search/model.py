@@ -109,13 +109,21 @@ class SearchHitModel(QAbstractListModel):
         """Who: the contact's name, else the number as shown."""
         if hit.name and hit.name.strip():
             return single_line(hit.name, 120)
+        return self._number(hit.partner)
+
+    @staticmethod
+    def _number(partner: str) -> str:
         try:
-            return number_text(hit.partner)
+            return number_text(partner)
         except ValueError:
-            return hit.partner
+            return partner
 
     def segments(self, hit: SearchHit) -> tuple[tuple[str, bool], ...]:
-        """The second line as ``(piece, matched)`` pairs; "You: " before what was sent."""
+        """The second line as ``(piece, matched)`` pairs; "You: " before what was sent.
+        A contact's is its number: its name is already the first line (two contacts of
+        one name were two identical rows)."""
+        if hit.kind.value == "contact":
+            return ((self._number(hit.partner), False),)
         pieces = tuple((line_piece(p), m) for p, m in hit.snippet_segments if p)
         if hit.kind.value == "message" and hit.direction is SmsType.SENT:
             return (("You: ", False), *pieces)

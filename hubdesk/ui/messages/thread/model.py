@@ -29,7 +29,7 @@ STATE_LABELS: dict[MessageState, str] = {
     MessageState.PENDING: "Pending",
     MessageState.SENT: "Sent",
     MessageState.FAILED: "Failed",
-    MessageState.UNKNOWN: "Unknown",
+    MessageState.UNKNOWN: "Checking…",  # "Unknown" read as lost: people typed it again
     MessageState.SCHEDULED: "Scheduled",
     MessageState.OVERDUE: "Overdue",
     MessageState.RECEIVED: "",

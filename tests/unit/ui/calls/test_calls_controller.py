@@ -68,3 +68,33 @@ async def test_an_unusable_number_says_why_and_sends_nothing(driver: Driver) -> 
     await driver.until(lambda: driver.window.toast.text() != "", what="toast")
     assert "UK number" in driver.window.toast.text()
     assert driver.posts("/api/click-to-dial/dial") == []
+
+
+PREMIUM = "449065123456"  # 0906 512 3456: premium rate
+
+
+@in_loop
+async def test_a_call_button_on_a_premium_rate_number_asks_first(driver: Driver) -> None:
+    """A click on Call dialled a premium-rate number at once, with no word of its cost
+    (only a ``tel:`` link asked). It asks now, with the warning; a mobile is dialled at
+    once as before."""
+    await signed_in(driver)
+    calls = driver.controller.calls
+    driver.window.messages_page.call_requested.emit(PREMIUM)  # the header's Call
+    dialog = calls.confirm_dialog
+    assert dialog is not None and dialog.isVisible()
+    assert "premium-rate" in dialog.warning.text()
+    await driver.until(lambda: not dialog.is_guarding(), what="the buttons armed")
+    assert driver.posts("/api/click-to-dial/dial") == []  # nothing dialled yet
+    dialog.call_button.click()
+    await driver.until(lambda: len(driver.posts("/api/click-to-dial/dial")) == 1, what="dial")
+    assert driver.posts("/api/click-to-dial/dial")[0]["form"]["destination"] == [PREMIUM]
+
+    driver.window.contacts_page.call_requested.emit(PREMIUM)  # Call on the Contacts page
+    again = calls.confirm_dialog
+    assert again is not None and again.isVisible()
+    again.reject()
+
+    assert calls.request_call(PARTNER) is None  # a mobile: no question
+    await driver.until(lambda: len(driver.posts("/api/click-to-dial/dial")) == 2, what="mobile")
+    assert calls.confirm_dialog is None

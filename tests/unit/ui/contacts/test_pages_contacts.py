@@ -257,3 +257,23 @@ def test_the_editor_says_what_a_chargeable_number_costs(qtbot: QtBot) -> None:
     assert editor.check.valid  # still a valid UK number: flagged, not refused
     editor.number_edit.setText("07400 123456")
     assert "⚠" not in editor.number_note.text()
+
+
+@pytest.mark.parametrize("key", [Qt.Key.Key_Down, Qt.Key.Key_Return])
+def test_down_or_enter_in_the_search_goes_to_the_first_match(
+    page: ContactsPage, qtbot: QtBot, key: Qt.Key
+) -> None:
+    """Typing a name then Down or Enter did nothing (Tab went to the group filter, where
+    Down changed the group): the keyboard could not reach the contact it had found."""
+    page.activateWindow()
+    qtbot.waitUntil(page.isActiveWindow)
+    page.search.setFocus()
+    QTest.keyClicks(page.search, "jones")
+    QTest.keyClick(page.search, key)
+    assert page.table.hasFocus()
+    assert page.selected_contact() == BOB
+    assert page.edit_button.isEnabled()
+    page.search.setFocus()
+    page.search.setText("nobody")
+    QTest.keyClick(page.search, key)  # nothing to go to: the search keeps the focus
+    assert page.search.hasFocus()

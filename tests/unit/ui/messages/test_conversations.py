@@ -299,3 +299,51 @@ def test_the_open_conversation_is_painted_selected_and_only_it(
     highlight = view.palette().color(QPalette.ColorRole.Highlight)
     assert fill(model.index_of("447911123456").row(), selected_by_view=False) == highlight
     assert fill(model.index_of("447911123457").row(), selected_by_view=True) != highlight
+
+
+def test_a_click_just_after_the_rows_moved_under_the_pointer_opens_nothing(
+    qapp: QApplication, qtbot: QtBot
+) -> None:
+    """A message came in as the user clicked: the row under the still pointer was now
+    another conversation, and the click opened that one. A click that soon after the
+    rows moved, on a row the pointer was not aimed at, does nothing; the next one does."""
+    from PySide6.QtCore import QEvent, QPoint, QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtTest import QTest
+
+    def move_to(point: QPoint) -> None:  # delivered now, on any platform (xcb included)
+        viewport = view.viewport()
+        event = QMouseEvent(
+            QEvent.Type.MouseMove,
+            QPointF(point),
+            QPointF(viewport.mapToGlobal(point)),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.NoButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(viewport, event)
+
+    model, _tester = _model_with_tester()
+    model.set_conversations([make_conversation(p, i) for i, p in enumerate("ABCD")])
+    view = ConversationListView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(300, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    opened: list[str] = []
+    view.conversation_activated.connect(lambda conv: opened.append(conv.partner))
+    at_b = view.visualRect(model.index_of("B")).center()
+    move_to(at_b)  # aimed at B, the second row
+    fresh = [make_conversation(p, i + 1) for i, p in enumerate("ABCD")]
+    fresh[3] = make_conversation("D", 0, text="just in")  # D moves to the top
+    model.set_conversations(fresh)
+    assert model.index_of("A").row() == 1  # A is under the pointer now
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at_b)
+    assert opened == []
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at_b)  # seen; again
+    assert opened == ["A"]
+    at_c = view.visualRect(model.index_of("C")).center()
+    move_to(at_c)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=at_c)
+    assert opened == ["A", "C"]

@@ -95,6 +95,16 @@ def test_remove_recipient(dialog: NewMessageDialog) -> None:
     assert dialog.digits() == ["447911100456"]
 
 
+def test_the_count_of_recipients_reads_as_a_sentence(dialog: NewMessageDialog) -> None:
+    """It read "2 recipient(s). Add more, or write."."""
+    dialog.add_number("07400123456")
+    dialog.to_edit.clear()
+    assert dialog.note.text() == "1 recipient. Add more, or write."
+    dialog.add_number("07911100456")
+    dialog.to_edit.clear()
+    assert dialog.note.text() == "2 recipients. Add more, or write."
+
+
 def test_escape_and_names(dialog: NewMessageDialog, qtbot: QtBot) -> None:
     assert unnamed_controls(dialog) == []
     with qtbot.assertNotEmitted(dialog.compose_requested):

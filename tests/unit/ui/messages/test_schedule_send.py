@@ -92,7 +92,10 @@ async def test_tomorrow_9_creates_a_scheduled_row_at_9_local_time_in_utc(driver:
     assert driver.posts("/api/sms/send") == []  # committed, not sent
     entry = bubble(driver, "Reminder: your table at 7pm")
     assert entry is not None and entry.state is MessageState.SCHEDULED
-    assert "Scheduled for" in driver.window.toast.label.text()
+    # mid-sentence "tomorrow", not "Scheduled for Tomorrow 09:00."
+    assert driver.window.toast.label.text() == (
+        "Scheduled for tomorrow 09:00. It goes out while HubDesk runs."
+    )
 
 
 def test_quick_picks_are_local_wall_clock_times(new_york: None) -> None:
@@ -232,3 +235,15 @@ async def test_the_menu_key_on_a_scheduled_bubble_offers_its_actions(driver: Dri
         return (await row(driver, item.id)).state is OutboxState.CANCELLED
 
     await driver.eventually(cancelled, what="cancelled")
+
+
+def test_a_scheduled_time_inside_a_sentence_is_lower_case(new_york: None) -> None:
+    """The toasts of Send later, Edit time and a scheduled bulk send put the time inside a
+    sentence: "today 16:48", "tomorrow 09:00"; other days read as in the bubble."""
+    from hubdesk.ui.messages.schedule_times import scheduled_label, scheduled_phrase
+
+    now = datetime(2026, 12, 7, 15, 0, tzinfo=UTC)  # 10:00 in New York
+    assert scheduled_phrase(now + timedelta(minutes=5), now) == "today 10:05"
+    assert scheduled_phrase(tomorrow_morning(now), now) == "tomorrow 09:00"
+    later = now + timedelta(days=30)
+    assert scheduled_phrase(later, now) == scheduled_label(later, now)

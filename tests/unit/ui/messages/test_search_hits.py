@@ -185,3 +185,21 @@ def test_segments_that_fit_are_placed_as_they_are(qtbot: object) -> None:
         ("table", True),
         (" is ready", False),
     ]
+
+
+def test_a_contact_hit_shows_its_number_under_its_name(qtbot: object) -> None:
+    """A contact hit's second line repeated its name ("Zara Lee" / "Zara Lee"): two
+    contacts of one name were two identical rows. It shows the number."""
+    now = datetime(2026, 3, 11, 15, 0).astimezone()
+    model = SearchHitModel(clock=lambda: now)
+    model.set_hits(
+        [
+            SearchHit(HitKind.CONTACT, "447400172582", "Zara Lee", "Zara Lee"),
+            SearchHit(HitKind.CONTACT, "447400123456", "Zara Lee", "Zara Lee"),
+        ]
+    )
+    first, second = model.index(0), model.index(1)
+    assert first.data(Qt.ItemDataRole.DisplayRole) == "Zara Lee"
+    assert first.data(HitRole.SEGMENTS) == (("07400 172582", False),)
+    assert second.data(HitRole.SEGMENTS) == (("07400 123456", False),)
+    assert "07400 172582" in first.data(Qt.ItemDataRole.AccessibleTextRole)

@@ -247,6 +247,16 @@ def test_a_sent_bubble_tooltip_says_what_its_state_means(qapp: QApplication) -> 
     assert "\n" not in tips[3]  # a received message: just the time
 
 
+def test_a_send_whose_answer_was_lost_reads_checking(qapp: QApplication) -> None:
+    """Its footer said "Unknown" for the two minutes HubDesk takes to find out, and
+    read as lost: the user typed the text again (two messages). It says "Checking…"."""
+    from hubdesk.ui.messages.thread.model import STATE_LABELS, accessible_text
+
+    unknown = replace(make_entry(3, "z", sent=True, state=MessageState.UNKNOWN), outbox_id=8)
+    assert STATE_LABELS[MessageState.UNKNOWN] == "Checking…"
+    assert "checking: z" in accessible_text(unknown, unknown.time)
+
+
 def _bubble_image(qtbot: QtBot, text: str) -> QImage:
     model = ThreadModel()
     model.set_entries([make_entry(1, text, sent=False)])

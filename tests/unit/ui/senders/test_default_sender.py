@@ -57,6 +57,10 @@ async def test_the_first_sign_in_asks_once_and_new_conversations_use_the_answer(
         lambda: d.runtime.settings.current.default_sender_id == OTHER, what="the default saved"
     )
     assert d.controller.senders.prompt is None
+    # a plain sentence (it read "... Settings changes it.")
+    assert d.window.toast.text() == (
+        f"New conversations send from {OTHER}. You can change this in Settings."
+    )
     messenger = d.runtime.messenger
     assert messenger is not None and not await messenger.default_prompt_due()
     assert (await d.runtime.settings.load()).default_sender_id == OTHER  # stored

@@ -171,3 +171,23 @@ def test_the_link_log_line_names_the_validated_link_without_its_text(
     assert "ignoring a tel: link that is not valid (13 characters)" in lines
     logged = "\n".join(lines)
     assert "secret" not in logged and "<b>" not in logged and "\u202e" not in logged
+
+
+@in_loop
+async def test_exporting_one_message_says_one_message(driver: Driver) -> None:
+    """It said "Exported 1 messages to conversation.csv."."""
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="hubdesk-export-"))
+    driver.sim.inject_inbound(BOB, "just one")
+    await signed_in(driver)
+    await driver.until(lambda: driver.page.conversation_model.rowCount() > 0, what="the list")
+    export = driver.intents.export(BOB)
+    export.selectFile(str(folder / "one.csv"))
+    export.accept()
+    toast = driver.window.toast
+    await driver.until(lambda: toast.text().startswith("Exported"), what="the toast")
+    assert toast.text() == "Exported 1 message to one.csv."
+    (folder / "one.csv").unlink()
+    folder.rmdir()

@@ -39,3 +39,26 @@ def test_an_internal_problem_is_shown_as_one_with_its_sentence(qtbot: QtBot) -> 
     assert bar.state_label.text() == "Sync problem — retrying in 15 s"
     assert shown_tooltip(bar.state_label.toolTip()) == sentence
     assert bar.connection is Connection("error")
+
+
+def test_a_new_bar_says_connecting(qtbot: QtBot) -> None:
+    bar = SyncStatusBar()
+    qtbot.addWidget(bar)
+    assert bar.connection is Connection.CONNECTING
+    assert bar.state_label.text() == "Connecting…"
+
+
+@pytest.mark.parametrize("state", [Connection.OFFLINE, Connection.SESSION_EXPIRED])
+def test_the_first_toast_leaves_the_connection_state_alone(qtbot: QtBot, state: Connection) -> None:
+    """The first toast (built on first use) reset the state to "Connecting…": offline,
+    "Session expired" gave way to "Connecting…" until the next poll said otherwise, and
+    Send now in Scheduled messages no longer knew it was offline."""
+    from hubdesk.ui.shell.toast import Toast
+
+    bar = SyncStatusBar()
+    qtbot.addWidget(bar)
+    bar.set_connection(state)
+    shown = bar.state_label.text()
+    Toast(bar).show_message("Exported 3 messages to conversation.csv.")
+    assert bar.connection is state
+    assert bar.state_label.text() == shown != "Connecting…"
