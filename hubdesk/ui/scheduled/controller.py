@@ -267,6 +267,20 @@ class ScheduledController(QObject):
 
     @async_slot(on_error=_on_error)
     async def cancel(self, outbox_id: int) -> None:
-        await self._scheduler().cancel(outbox_id)
-        self.window.show_toast("Scheduled message cancelled; it will not be sent.")
+        """Cancel one message. Its text goes back into the box of its conversation when
+        that is open and empty: one click on the bubble's Cancel took the text away for
+        good (no question, no undo)."""
+        item = await self._scheduler().cancel(outbox_id)
+        page = self.window.messages_page
+        if (
+            len(item.destinations) == 1
+            and page.open_partner() == item.destinations[0]
+            and not page.compose.text().strip()
+        ):
+            page.compose.replace_text(item.text)  # kept as a draft, like typed text
+            self.window.show_toast(
+                "Scheduled message cancelled; it will not be sent. Its text is back in the box."
+            )
+        else:
+            self.window.show_toast("Scheduled message cancelled; it will not be sent.")
         self._refresh.start()

@@ -161,6 +161,11 @@ async def test_cancel_on_the_bubble_cancels_it_and_nothing_is_sent(driver: Drive
     )
     await driver.runtime.outbox.flush()  # type: ignore[union-attr]
     assert driver.posts("/api/sms/send") == []
+    # the text is not lost: back in the (empty) box of the open conversation
+    await driver.until(
+        lambda: driver.page.compose.text() == "Running 10 minutes late?", what="text back"
+    )
+    assert "back in the box" in driver.window.toast.text()
 
 
 @in_loop
