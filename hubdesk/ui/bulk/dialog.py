@@ -39,7 +39,7 @@ from hubdesk.core.bulk import BulkPlan, BulkResult
 from hubdesk.core.personalised import PersonalisedPlan
 from hubdesk.domain import Contact, OutboxBatch, OutboxState, SenderId
 from hubdesk.domain.segments import analyse
-from hubdesk.ui.bulk.progress import BatchProgress, batch_summary, done_of
+from hubdesk.ui.bulk.progress import BatchProgress, batch_summary, finished_detail
 from hubdesk.ui.bulk.report import BulkInputs, BulkSendRequest, personal_totals, totals_text
 from hubdesk.ui.bulk.steps import ComposeStep, ConfirmStep, ReportStep, ResultStep
 from hubdesk.ui.messages.conversations import single_line
@@ -221,8 +221,7 @@ class BulkSendDialog(QDialog):
         text, tone = batch_summary(batch)
         self.result_label.setText(text)
         set_tone(self.result_label, tone)
-        done, total = done_of(batch)
-        self.result_detail.setText(f"{done} of {total} recipients settled.")
+        self.result_detail.setText(finished_detail(batch))
         self._go(Step.RESULT)
 
     def show_result(self, result: BulkResult) -> None:

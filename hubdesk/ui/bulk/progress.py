@@ -15,7 +15,7 @@ from hubdesk.domain import BatchState, OutboxBatch, OutboxState
 from hubdesk.ui.bulk.steps import big_label
 from hubdesk.ui.qt.fields import Tone, plain_label, set_tone
 
-__all__ = ["BatchProgress", "batch_summary", "done_of"]
+__all__ = ["BatchProgress", "batch_summary", "done_of", "finished_detail"]
 
 _DONE = (OutboxState.SENT, OutboxState.FAILED, OutboxState.CANCELLED)
 _WAITING = (OutboxState.SCHEDULED, OutboxState.OVERDUE)
@@ -64,6 +64,18 @@ def batch_summary(batch: OutboxBatch) -> tuple[str, Tone]:
     if unknown:
         text += f" ({unknown} being checked with the server, never sent twice)"
     return text + ".", "normal"
+
+
+def finished_detail(batch: OutboxBatch) -> str:
+    """The line under a finished bulk send's summary: where to go from here."""
+    if batch.count(OutboxState.FAILED):
+        return (
+            "Each refused message shows in its conversation with the reason; "
+            "Retry there sends it again."
+        )
+    if batch.count(OutboxState.CANCELLED):
+        return "The cancelled recipients were not texted; nothing more goes out for this send."
+    return "Each message is in its recipient's conversation."
 
 
 class BatchProgress(QWidget):

@@ -11,7 +11,15 @@ from PySide6.QtTest import QAbstractItemModelTester, QTest
 from pytestqt.qtbot import QtBot
 
 from hubdesk.core.bulk import BulkPlan, BulkResult, Recipient, plan_bulk, split_pasted
-from hubdesk.domain import Contact, OutboxItem, OutboxState, SenderId, SenderIdStatus
+from hubdesk.domain import (
+    BatchState,
+    Contact,
+    OutboxBatch,
+    OutboxItem,
+    OutboxState,
+    SenderId,
+    SenderIdStatus,
+)
 from hubdesk.domain.numbers import format_number
 from hubdesk.ui.bulk.dialog import BulkSendDialog, Step
 from hubdesk.ui.bulk.report import BulkInputs, BulkSendRequest
@@ -209,3 +217,23 @@ def test_names_on_every_step(dialog: BulkSendDialog) -> None:
     dialog.set_text("Hi")
     dialog.next_step()
     assert unnamed_controls(dialog) == []
+
+
+@pytest.mark.parametrize(
+    ("counts", "detail"),
+    [
+        ({OutboxState.SENT: 36, OutboxState.FAILED: 2}, "Retry there sends it again"),
+        ({OutboxState.SENT: 30, OutboxState.CANCELLED: 8}, "cancelled recipients were not texted"),
+        ({OutboxState.SENT: 38}, "Each message is in its recipient's conversation."),
+    ],
+)
+def test_a_finished_batch_says_where_to_go_next(
+    dialog: BulkSendDialog, counts: dict[OutboxState, int], detail: str
+) -> None:
+    """The finished page said "38 of 38 recipients settled." under every summary: jargon,
+    and always N of N; it now says where the messages are and what to do about refusals."""
+    batch = OutboxBatch(1, "HUBWORK", BatchState.ACTIVE, datetime.now(UTC), 38, counts)
+    dialog.show_batch(batch)
+    assert dialog.step() == Step.RESULT
+    assert detail in dialog.result_detail.text()
+    assert "settled" not in dialog.result_detail.text()
