@@ -84,7 +84,7 @@ class ComposePane(QWidget):
         self._sender_model = self._sender.model
 
         self.meter = SegmentMeter(self)
-        self.charge_label = charge_label(self)  # "⚠ Premium rate" (set_charge)
+        self.charge_label = charge_label(self)  # "⚠ Recipient: Premium rate" (set_charge)
         self._color_charge()
 
         self.editor = MessageEdit(self)

@@ -1,6 +1,7 @@
-"""The compose pane's warnings: the cost flag beside the sender ID ("⚠ Premium rate")
-and the status notice under the box (why sending is blocked, the long-message warning,
-offline).
+"""The compose pane's warnings: the cost flag beside the sender ID ("⚠ Recipient: Premium
+rate", naming the recipient: "⚠ Premium rate" alone beside "From:" read as if the sending
+number cost more) and the status notice under the box (why sending is blocked, the
+long-message warning, offline).
 
 Plain ``QLabel`` children of the pane, made and kept up to date by these functions; the
 pane decides what they say. Text is plain text (it may come from the server).
@@ -32,13 +33,13 @@ def charge_label(parent: QWidget) -> QLabel:
 
 
 def show_charge(label: QLabel, charge: Charge | None) -> None:
-    """ "⚠ Premium rate" with the cost in its tooltip; hidden for None."""
+    """ "⚠ Recipient: Premium rate" with the cost in its tooltip; hidden for None."""
     if charge is None:
         label.clear()
         set_tooltip(label, "")
         label.setAccessibleDescription("")
     else:
-        label.setText(f"⚠ {charge.label}")
+        label.setText(f"⚠ Recipient: {charge.label}")
         detail = f"{charge.label} number: {charge.cost}."
         set_tooltip(label, detail)
         label.setAccessibleDescription(detail)

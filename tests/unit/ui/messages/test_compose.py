@@ -172,7 +172,7 @@ def test_a_chargeable_number_is_flagged_beside_the_sender(pane: ComposePane) -> 
     from tests.unit.ui.pagekit import shown_tooltip
 
     pane.set_charge(charge_of("09065551234"))
-    assert pane.charge_label.isVisible() and pane.charge_label.text() == "⚠ Premium rate"
+    assert pane.charge_label.isVisible() and pane.charge_label.text() == "⚠ Recipient: Premium rate"
     assert shown_tooltip(pane.charge_label.toolTip()) == (
         "Premium rate number: calls and texts to it can cost several pounds."
     )

@@ -135,7 +135,7 @@ async def test_a_premium_rate_conversation_is_flagged_in_compose(driver: Driver)
     driver.intents.open_uri("sms:09065551234")
     compose = driver.page.compose
     await driver.until(lambda: compose.charge_label.isVisible(), what="the flag")
-    assert compose.charge_label.text() == "⚠ Premium rate"
+    assert compose.charge_label.text() == "⚠ Recipient: Premium rate"
     await driver.controller.open_conversation(BOB)
     await driver.until(lambda: not compose.charge_label.isVisible(), what="no flag for a mobile")
 
