@@ -165,9 +165,10 @@ class AppShell:
         inbox = Inbox(worker, events)
         contacts = ContactBook(worker)
         if self.sim is not None:
-            from hubdesk.app.demo import fill_demo_address_book
+            from hubdesk.app.demo import fill_demo_address_book, settle_demo_default_sender
 
             await fill_demo_address_book(contacts, self.sim.state.demo_contacts())
+            await settle_demo_default_sender(settings, worker, self.sim.state.sender_ids())
         sender_ids = SenderIds(None, worker)
         self.runtime = runtime = Runtime(
             home=self.home,

@@ -77,7 +77,9 @@ class PersonalisedMessage:
 
 @dataclass(frozen=True, slots=True)
 class Exclusion:
-    """A recipient input left out, and why (``reason`` is a short clause)."""
+    """A recipient input left out, and why (``reason`` is a short clause). A number left
+    out only for a missing value keeps its flag (``reach``: a landline, a premium-rate
+    number): once the value is filled in it is sent to, and the flag still holds."""
 
     given: str
     origin: str
@@ -85,6 +87,7 @@ class Exclusion:
     reason: str
     number: PhoneNumber | None = None
     missing: tuple[str, ...] = ()  # the placeholders without a value (NO_VALUE)
+    reach: SmsReach | None = None  # NO_VALUE: the number's flag, as a message's
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +224,7 @@ def plan_personalised(
                     expansion.reason,
                     number,
                     expansion.missing,
+                    sms_reachability(number),
                 )
             )
             continue

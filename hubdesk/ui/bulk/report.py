@@ -137,7 +137,9 @@ def _excluded_detail(excluded: Exclusion) -> str:
 
 def personal_lines(plan: PersonalisedPlan, previews: int = 3) -> list[ReportLine]:
     """A few recipients' own texts (with their parts), then who is left out and why,
-    then the numbers that probably cannot receive texts."""
+    then the numbers that probably cannot receive texts: those sent to, and those left
+    out only for a missing value (a landline without a first name showed only "No
+    value", and its flag came as a surprise once the value was filled in)."""
     lines = [
         ReportLine(
             "Preview",
@@ -160,6 +162,11 @@ def personal_lines(plan: PersonalisedPlan, previews: int = 3) -> list[ReportLine
         ReportLine("May not receive", m.number.national(), m.name or m.origin, f"Kept: {m.reach}.")
         for m in plan.flagged
         if m.reach is not None
+    ]
+    lines += [
+        ReportLine("May not receive", e.given, e.origin, f"Once it has a value: {e.reach}.")
+        for e in plan.missing_values
+        if e.reach is not None
     ]
     return lines
 

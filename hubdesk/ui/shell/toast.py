@@ -4,8 +4,11 @@ It used to float over the pages and covered what it was about: Delete/Text/Call 
 Contacts, the top message of a thread after a call. Now it lives in the status bar,
 between the connection state and the unread count, so it covers no control and no
 message on any page: the status bar has none (its labels and progress bar are status,
-not controls). A long sentence wraps; the bar grows by a line for as long as it shows
-and the page above gives up that line (moved, never covered).
+not controls). It is always one line: a long sentence is elided ("…"), never wrapped. A
+wrapped notice made the bar a line taller for as long as it showed, so every button
+above moved up and back down again, and a click landed on the wrong one. The whole text
+is in its tooltip and its accessible description, and a click on an elided notice shows
+it whole in a tooltip (floating: it moves nothing) and keeps the notice up.
 
 Plain text only; it never takes focus, is announced to screen readers through its
 accessible name and description, and hides itself after ``timeout_ms`` (or when
@@ -17,10 +20,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QMouseEvent, QPalette
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QStackedWidget, QStatusBar
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QSizePolicy, QStackedWidget, QStatusBar, QToolTip
 
 from hubdesk.domain.text import neutralise
+from hubdesk.ui.qt.elided import ElidedLabel
 from hubdesk.ui.qt.overrides import guarded
+from hubdesk.ui.qt.plaintext import set_tooltip, tooltip
 from hubdesk.ui.qt.theme import colors_for
 from hubdesk.ui.shell.statusbar import SyncStatusBar
 
@@ -30,22 +35,21 @@ DEFAULT_TIMEOUT_MS = 6000
 
 
 class Toast(QFrame):
-    """One line (or a few, wrapped) of plain text in ``bar``; hides when ``pages``
-    shows another page."""
+    """One line of plain text (elided) in ``bar``; hides when ``pages`` shows another
+    page."""
 
     def __init__(self, bar: QStatusBar, pages: QStackedWidget | None = None) -> None:
         super().__init__(bar)
         self._error = False
+        self._text = ""
+        self._shown_whole = False  # the elided notice was clicked: its text is up whole
         self.setObjectName("toast")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAutoFillBackground(True)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.label = QLabel(self)
-        self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.label.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.label = ElidedLabel(self)  # one line: never taller, never wider
         self.label.setMinimumWidth(1)  # a long unbroken word is cut, never widens the window
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
         layout.addWidget(self.label)
@@ -68,7 +72,10 @@ class Toast(QFrame):
         """Show ``text`` literally (bidi controls neutralised: toasts quote server
         sentences and sender ids); ``error`` tints it with the theme's failure colour."""
         text = neutralise(text)
-        self.label.setText(text)
+        self._text = text
+        self._shown_whole = False
+        self.label.setText(" ".join(text.split()))  # a line break would make it taller
+        set_tooltip(self, text)
         self.setAccessibleDescription(text)
         self._error = error
         self._apply_colors()
@@ -76,7 +83,11 @@ class Toast(QFrame):
         self._timer.start(max(500, timeout_ms))
 
     def text(self) -> str:
-        return self.label.text()
+        """The whole text (the label may show it elided)."""
+        return self._text
+
+    def is_elided(self) -> bool:
+        return self.label.is_elided()
 
     def _apply_colors(self) -> None:
         host = self.parentWidget()
@@ -105,5 +116,17 @@ class Toast(QFrame):
 
     @guarded(None)
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        self.hide()
+        event.accept()  # the release decides (a tooltip shown on press hides on release)
+
+    @guarded(None)
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        """A click hides the notice; on an elided one it shows the whole text first
+        (a tooltip over the bar, moving nothing) and keeps the notice up a while."""
         event.accept()
+        if not self.is_elided() or self._shown_whole:
+            QToolTip.hideText()
+            self.hide()
+            return
+        self._shown_whole = True
+        QToolTip.showText(event.globalPosition().toPoint(), tooltip(self._text), self)
+        self._timer.start(max(self._timer.remainingTime(), DEFAULT_TIMEOUT_MS))

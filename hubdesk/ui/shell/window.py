@@ -24,6 +24,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QStackedWidget, QToolBar, QWidget
 
 from hubdesk.ui.messages.page import MessagesPage
+from hubdesk.ui.qt.context_key import context_menu_key_action
 from hubdesk.ui.qt.icons import IconSet
 from hubdesk.ui.qt.overrides import guarded
 from hubdesk.ui.shell.pages import (
@@ -94,6 +95,7 @@ class MainWindow(LazyPages, QMainWindow):
         self._build_menus()
         self._build_toolbar()
         self.resize(1000, 680)
+        context_menu_key_action(self)  # Shift+F10 opens context menus, as the Menu key does
 
     # --- building ---------------------------------------------------------------------
     def _build_pages(self) -> None:

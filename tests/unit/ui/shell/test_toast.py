@@ -112,13 +112,70 @@ def test_on_every_page_the_toast_covers_no_control_and_no_bubble(qtbot: QtBot) -
         assert_covers_nothing(w, f"page {index}")
 
 
-def test_a_narrow_window_wraps_the_toast_without_covering(qtbot: QtBot) -> None:
+def test_a_narrow_window_elides_the_toast_without_covering(qtbot: QtBot) -> None:
     w = filled_window(qtbot)
     w.resize(640, 520)
     w.show_toast(LONG, error=True)
     QApplication.processEvents()
-    assert w.toast.height() > w.toast.fontMetrics().height() * 2  # wrapped, all of it
+    assert w.toast.height() < w.toast.fontMetrics().height() * 2  # one line, elided
+    assert w.toast.is_elided() and w.toast.text() == LONG
     assert_covers_nothing(w, "narrow")
+
+
+def layout_above(w: MainWindow) -> dict[str, QRect]:
+    """Where the page, the Send button and the status bar are, in window coordinates."""
+    QApplication.processEvents()
+    send = w.messages_page.compose.send_button
+    return {
+        "page": in_window(w, w.pages),
+        "Send": in_window(w, send),
+        "thread": in_window(w, w.messages_page.thread_view),
+        "status bar": in_window(w, w.status),
+    }
+
+
+def test_a_notice_never_moves_what_is_above_it(qtbot: QtBot) -> None:
+    """A day in the window: a long notice wrapped, the status bar grew a line and the
+    buttons above moved up while it showed; the user clicked a button that had just
+    moved back. Now any notice (the first one built, long, multi-line, in a narrow
+    window) is one line and the page, Send and the bar keep their geometry."""
+    w = filled_window(qtbot)
+    multi_line = "Sent.\nThe server said:\nline three\nline four"
+    for width in (1000, 640):
+        w.resize(width, 600)
+        before = layout_above(w)
+        for text in (LONG, SHORT, multi_line, LONG + " " + LONG):
+            w.show_toast(text, error=True)
+            assert layout_above(w) == before, f"{width} px: {text[:30]!r}"
+            assert w.toast.text() == text
+            assert w.toast.accessibleDescription() == text
+            assert text.split("\n")[-1] in w.toast.toolTip()
+        w.toast.hide()
+        assert layout_above(w) == before
+
+
+def test_a_click_on_an_elided_notice_shows_it_whole_without_moving_anything(
+    qtbot: QtBot,
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QToolTip
+
+    w = filled_window(qtbot)
+    w.resize(640, 520)
+    w.show_toast(LONG)
+    before = layout_above(w)
+    assert w.toast.is_elided()
+    QTest.mouseClick(w.toast, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(QToolTip.isVisible)
+    assert "administrator to approve it again" in QToolTip.text()
+    assert w.toast.isVisible() and layout_above(w) == before
+    QTest.mouseClick(w.toast, Qt.MouseButton.LeftButton)  # the second click dismisses it
+    assert not w.toast.isVisible()
+    w.show_toast(SHORT)  # not elided: a click dismisses it at once
+    assert not w.toast.is_elided()
+    QTest.mouseClick(w.toast, Qt.MouseButton.LeftButton)
+    assert not w.toast.isVisible()
 
 
 def test_the_toast_is_plain_text_hides_on_page_change_and_follows_the_theme(
