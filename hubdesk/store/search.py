@@ -25,7 +25,7 @@ import sqlite3
 
 from hubdesk.domain import SmsType
 from hubdesk.store.search_hits import HitKind, SearchHit
-from hubdesk.store.search_outbox import outbox_hits
+from hubdesk.store.search_outbox import FoldCache, outbox_hits
 from hubdesk.store.snippets import Ranges, free_markers, parse_marked, snippet
 from hubdesk.store.timecodec import from_epoch
 
@@ -79,6 +79,7 @@ class Search:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
+        self._folded = FoldCache()  # the outbox texts, folded for matching
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         if limit <= 0:
@@ -93,7 +94,7 @@ class Search:
                     hits.append(hit)
                     seen.add(hit.partner)
         if len(hits) < limit:
-            hits += outbox_hits(self._conn, query, limit - len(hits))
+            hits += outbox_hits(self._conn, query, limit - len(hits), self._folded)
         if len(hits) < limit:
             hits += self._messages(query, limit - len(hits))
         return hits

@@ -27,7 +27,7 @@ from hubdesk.store.search_hits import HitKind, SearchHit
 from hubdesk.store.snippets import Ranges, snippet
 from hubdesk.store.timecodec import from_epoch
 
-__all__ = ["SCAN_ROWS", "UNSENT_STATES", "matches", "outbox_hits"]
+__all__ = ["SCAN_ROWS", "FoldCache", "UNSENT_STATES", "matches", "outbox_hits", "query_words"]
 
 #: Outbox rows (newest first) read per search at most.
 SCAN_ROWS = 2000
@@ -45,6 +45,8 @@ UNSENT_STATES: dict[str, MessageState] = {
 _UNSENT_SQL = "('scheduled', 'overdue', 'queued', 'sending', 'unknown', 'failed')"
 
 _WORD = re.compile(r"[^\W_]+")
+# The combining marks NFKD splits off accented letters (the blocks of diacritics).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 _ROWS = f"""
 SELECT id, text FROM outbox
@@ -65,16 +67,29 @@ SELECT d.outbox_id, d.position, d.destination, k.name, d.state,
 
 
 def _fold(word: str) -> str:
-    """A word as FTS5's ``unicode61 remove_diacritics 2`` compares it: no case, no accents."""
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """A word (or a text) as FTS5's ``unicode61 remove_diacritics 2`` compares it: no
+    case, no accents."""
+    if word.isascii():
+        return word.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", word.casefold()))
+
+
+def query_words(query: str) -> list[str]:
+    """The query's words, folded; the last one is matched as a prefix."""
+    return [_fold(w) for w in _WORD.findall(query)]
 
 
 def matches(query: str, text: str) -> Ranges | None:
     """The ranges of ``text``'s words the query matches, None when some query word is not
     in ``text`` (or the query has no word). The last query word matches as a prefix."""
-    wanted = [_fold(w) for w in _WORD.findall(query)]
+    return _matches(query_words(query), text)
+
+
+def _matches(wanted: list[str], text: str, folded: str | None = None) -> Ranges | None:
     if not wanted:
+        return None
+    folded = _fold(text) if folded is None else folded
+    if not all(w in folded for w in wanted):  # cheap, and true of every match
         return None
     *whole, prefix = wanted
     found: set[str] = set()
@@ -95,16 +110,40 @@ def matches(query: str, text: str) -> Ranges | None:
     return tuple(ranges)
 
 
-def outbox_hits(conn: sqlite3.Connection, query: str, limit: int) -> list[SearchHit]:
+class FoldCache:
+    """The folded texts of the rows last searched (an entry's text can change: a new
+    time fills its placeholders again), so that each keystroke folds only new rows."""
+
+    def __init__(self) -> None:
+        self._folded: dict[int, tuple[str, str]] = {}
+
+    def folded(self, outbox_id: int, text: str) -> str:
+        known = self._folded.get(outbox_id)
+        if known is not None and known[0] == text:
+            return known[1]
+        if len(self._folded) >= 2 * SCAN_ROWS:
+            self._folded.clear()
+        folded = _fold(text)
+        self._folded[outbox_id] = (text, folded)
+        return folded
+
+
+def outbox_hits(
+    conn: sqlite3.Connection, query: str, limit: int, cache: FoldCache | None = None
+) -> list[SearchHit]:
     """Up to ``limit`` hits, one per unsent destination whose entry's text matches
     ``query``; the latest first (a scheduled message by its time to be sent)."""
-    if limit <= 0 or not _WORD.search(query):
+    wanted = query_words(query)
+    if limit <= 0 or not wanted:
         return []
+    cache = FoldCache() if cache is None else cache
     found: dict[int, tuple[str, Ranges]] = {}
     for outbox_id, text in conn.execute(_ROWS, (SCAN_ROWS,)):
-        ranges = matches(query, text)
+        ranges = _matches(wanted, text, cache.folded(outbox_id, text))
         if ranges is not None:
             found[outbox_id] = (text, ranges)
+            if len(found) >= limit:  # each gives a hit at least: enough (the newest)
+                break
     if not found:
         return []
     rows: list[tuple[int, int, str, str | None, str, int]] = []

@@ -181,3 +181,12 @@ def test_the_migration_adds_the_index_and_keeps_the_rows(tmp_path: Path) -> None
         assert [(h.key, h.state) for h in hits] == [("outbox:5:0", MessageState.SCHEDULED)]
     finally:
         db.close()
+
+
+def test_a_changed_text_is_searched_as_it_now_reads(db: Database) -> None:
+    item = db.outbox.enqueue(OWN, [P], "Café closes at 5", not_before=T0 + timedelta(days=1))
+    assert [h.outbox_id for h in db.search.search("cafe")] == [item.id]  # folded once...
+    with transaction(db.search._conn):
+        db.search._conn.execute("UPDATE outbox SET text = 'Bistro closes' WHERE id = ?", (item.id,))
+    assert db.search.search("cafe") == []  # ...and again once the text changed
+    assert [h.text for h in db.search.search("bistro")] == ["Bistro closes"]
