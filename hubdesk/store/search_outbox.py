@@ -95,12 +95,12 @@ def _matches(wanted: list[str], text: str, folded: str | None = None) -> Ranges 
     found: set[str] = set()
     ranges: list[tuple[int, int]] = []
     for word in _WORD.finditer(text):
-        folded = _fold(word.group())
+        key = _fold(word.group())
         hit = False
-        if folded in whole:
-            found.add(folded)
+        if key in whole:
+            found.add(key)
             hit = True
-        if folded.startswith(prefix):
+        if key.startswith(prefix):
             found.add("\0" + prefix)
             hit = True
         if hit:
