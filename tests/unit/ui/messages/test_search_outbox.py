@@ -12,10 +12,11 @@ from PySide6.QtTest import QTest
 
 from hubdesk.core.inbox import HitKind, SearchHit
 from hubdesk.domain import MessageState, SmsType
+from hubdesk.sim import Fault
 from hubdesk.ui.messages.page import MessagesPage
 from hubdesk.ui.messages.search.model import HitRole, SearchHitModel
 from tests.unit.ui.appkit import Driver, in_loop, shell_driver, signed_in  # noqa: F401
-from tests.unit.ui.messages.test_schedule_send import PARTNER, schedule
+from tests.unit.ui.messages.test_schedule_send import PARTNER, ready_compose, schedule
 from tests.unit.ui.messages.test_search_hits import focused, to_front
 
 OTHER = "447400999888"
@@ -100,3 +101,27 @@ def test_hits_on_messages_not_sent_say_where_they_stand(qtbot: object) -> None:
     stored = SearchHit(HitKind.MESSAGE, PARTNER, None, "x", now, 9, direction=SmsType.SENT)
     model.set_hits([stored])
     assert model.index(0).data(HitRole.KIND_TEXT) == ""  # a stored message: as before
+
+
+@in_loop
+async def test_a_reply_queued_while_the_server_cannot_take_it_is_found(driver: Driver) -> None:
+    """Rate limited for a long while: certainly not sent, queued (as when offline)."""
+    await ready_compose(driver, "The plumber can come on Thursday")
+    driver.sim.add_fault(Fault("429", count=1000, path="/api/sms/send", seconds=1_000_000))
+    page: MessagesPage = driver.page
+    page.compose.send_button.click()
+    await driver.until(
+        lambda: any(
+            e.text == "The plumber can come on Thursday" and e.state is MessageState.QUEUED
+            for e in page.thread_model.entries()
+        ),
+        what="the queued bubble",
+    )
+    page.search.setText("plumber thurs")
+    await driver.until(lambda: page.results.hits(), what="hits")
+    (hit,) = page.results.hits()
+    assert (hit.partner, hit.state) == (PARTNER, MessageState.QUEUED)
+    row = page.results.model.index(0)
+    assert row.data(HitRole.KIND_TEXT) == "Queued"
+    assert [p for p, m in row.data(HitRole.SEGMENTS) if m] == ["plumber", "Thursday"]
+    driver.sim.clear_faults()
