@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -122,9 +123,41 @@ class Inbox:
         ``sms_id`` (a search hit) and ``older`` more: open the conversation with it, scroll
         to the hit, and page on with ``before`` as usual. A hit that is not a stored
         message with ``partner`` gives the usual first page."""
+        return await self._page_through(
+            partner, lambda db: db.messages.newer_in_thread(partner, sms_id), older, calls=calls
+        )
 
+    async def thread_at(
+        self, partner: str, key: str, older: int = 25, *, calls: bool = False
+    ) -> ThreadPage:
+        """As ``thread_through``, to the thread entry ``key`` of a search hit
+        (``SearchHit.key``): a stored message (``sms:<id>``) or an outbox entry not sent
+        yet (``outbox:<id>:<position>``: scheduled, queued, failed...). Any other key
+        gives the usual first page."""
+        kind, _, rest = key.partition(":")
+        number = rest.split(":")[0]
+        if kind == "sms" and number.isdigit():
+            return await self.thread_through(partner, int(number), older, calls=calls)
+        if kind == "outbox" and number.isdigit():
+            outbox_id = int(number)
+            return await self._page_through(
+                partner,
+                lambda db: db.messages.newer_than_outbox(partner, outbox_id),
+                older,
+                calls=calls,
+            )
+        return await self.thread(partner, _FIRST_PAGE, calls=calls)
+
+    async def _page_through(
+        self,
+        partner: str,
+        newer_than_hit: Callable[[Database], int | None],
+        older: int,
+        *,
+        calls: bool,
+    ) -> ThreadPage:
         def page(db: Database) -> ThreadPage:
-            newer = db.messages.newer_in_thread(partner, sms_id)
+            newer = newer_than_hit(db)
             limit = max(_FIRST_PAGE, (newer or 0) + 1 + max(older, 0))
             entries = db.messages.thread(partner, limit, calls=calls)
             stored = sum(1 for e in entries if e.stored)
@@ -139,7 +172,8 @@ class Inbox:
         return total
 
     async def search(self, query: str, limit: int = 50) -> list[SearchHit]:
-        """Contacts by name or number, conversations by number, messages by text; a
+        """Contacts by name or number, conversations by number, messages by text (also
+        those still in the outbox: scheduled, queued, failed..., with their ``state``); a
         message hit carries its snippet and the matched words as ranges (plain text)."""
         if not query.strip():
             return []

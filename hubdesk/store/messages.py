@@ -307,6 +307,20 @@ class Messages:
         ).fetchone()
         return None if row is None else int(row[0])
 
+    def newer_than_outbox(self, partner: str, outbox_id: int) -> int | None:
+        """How many stored messages with ``partner`` are placed at or after the outbox
+        entry ``outbox_id`` in the thread (its not-before time, else its creation time);
+        None when the entry has no destination ``partner``."""
+        row = self._conn.execute(
+            """SELECT (SELECT count(*) FROM messages n
+                        WHERE n.partner = d.destination
+                          AND n.time >= coalesce(ob.not_before, ob.created_at))
+                 FROM outbox ob JOIN outbox_destinations d ON d.outbox_id = ob.id
+                WHERE ob.id = ? AND d.destination = ?""",
+            (outbox_id, partner),
+        ).fetchone()
+        return None if row is None else int(row[0])
+
     def count(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM messages").fetchone()[0])
 

@@ -333,6 +333,13 @@ _SCHEDULED_SENDS = (
     "WHERE sms_id IS NOT NULL",
 )
 
+# Search finds the outbox entries not sent yet (``store.search_outbox``): the newest of
+# them without reading every sent row. The state list is the query's, word for word.
+_SEARCH_OUTBOX = (
+    "CREATE INDEX outbox_unsent ON outbox (id) "
+    "WHERE state IN ('scheduled', 'overdue', 'queued', 'sending', 'unknown', 'failed')",
+)
+
 MIGRATIONS: tuple[Sequence[str], ...] = (
     _V1_BASE,
     _V2_SEARCH,
@@ -340,6 +347,7 @@ MIGRATIONS: tuple[Sequence[str], ...] = (
     _TEMPLATES,
     _INBOX_STATES,
     _SCHEDULED_SENDS,
+    _SEARCH_OUTBOX,
 )
 LATEST_VERSION = len(MIGRATIONS)
 

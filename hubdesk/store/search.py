@@ -12,21 +12,24 @@ searching never raises for what was typed or pasted.
 
 A message hit says where it matched (``SearchHit.snippet`` and ranges, plain text:
 ``store.snippets``). Hits come contacts first, then conversations found by number, then
-messages newest first (by ``sms_id``, which the server assigns in time order: FTS5 walks
-its rowids in order, so a common word costs no sort over every match).
+messages: first those not stored yet (scheduled, queued, failed: outbox entries, see
+``store.search_outbox``), then the stored ones newest first (by ``sms_id``, which the
+server assigns in time order: FTS5 walks its rowids in order, so a common word costs no
+sort over every match).
 """
 
 from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import dataclass
-from datetime import datetime
-from enum import Enum
 
 from hubdesk.domain import SmsType
-from hubdesk.store.snippets import Ranges, free_markers, parse_marked, segments, snippet
+from hubdesk.store.search_hits import HitKind, SearchHit
+from hubdesk.store.search_outbox import FoldCache, outbox_hits
+from hubdesk.store.snippets import Ranges, free_markers, parse_marked, snippet
 from hubdesk.store.timecodec import from_epoch
+
+__all__ = ["HitKind", "Search", "SearchHit", "fts_query", "number_pattern", "searchable"]
 
 _NUMBER_CHARS = frozenset("0123456789 +-().")
 _CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
@@ -37,43 +40,6 @@ _MARKERS = ("\ue000", "\ue001")  # around each match in highlight(); see store.s
 def searchable(text: str) -> str:
     """``text`` as SQLite can take it: controls become spaces, lone surrogates U+FFFD."""
     return _SURROGATES.sub("\ufffd", _CONTROLS.sub(" ", text))
-
-
-class HitKind(Enum):
-    CONTACT = "contact"
-    CONVERSATION = "conversation"
-    MESSAGE = "message"
-
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    """One result. ``text`` is the message text (MESSAGE), the last message (CONVERSATION)
-    or the contact's name (CONTACT); ``partner`` is the number to open.
-
-    A MESSAGE hit shows what matched, as plain text and ranges (never markup):
-    ``match_ranges`` are the matched words in ``text``; ``snippet`` is one line around
-    the first of them (``…`` where cut) and ``snippet_ranges`` the matched words in it
-    (``(start, end)`` string indices, end exclusive; ``snippet_segments`` gives pieces).
-    ``direction`` says who wrote it. Other hits have the snippet ``text`` and no ranges.
-    """
-
-    kind: HitKind
-    partner: str
-    name: str | None
-    text: str
-    time: datetime | None = None
-    sms_id: int | None = None
-    snippet: str = ""
-    snippet_ranges: Ranges = ()
-    match_ranges: Ranges = ()
-    direction: SmsType | None = None
-
-    @property
-    def snippet_segments(self) -> tuple[tuple[str, bool], ...]:
-        """The snippet as ``(piece, matched)`` pairs (the whole ``text`` when no snippet)."""
-        if not self.snippet:
-            return segments(self.text, ())
-        return segments(self.snippet, self.snippet_ranges)
 
 
 def fts_query(text: str, prefix_all: bool = False) -> str | None:
@@ -113,6 +79,7 @@ class Search:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
+        self._folded = FoldCache()  # the outbox texts, folded for matching
 
     def search(self, query: str, limit: int = 50) -> list[SearchHit]:
         if limit <= 0:
@@ -126,6 +93,8 @@ class Search:
                 if hit.partner not in seen and len(hits) < limit:
                     hits.append(hit)
                     seen.add(hit.partner)
+        if len(hits) < limit:
+            hits += outbox_hits(self._conn, query, limit - len(hits), self._folded)
         if len(hits) < limit:
             hits += self._messages(query, limit - len(hits))
         return hits

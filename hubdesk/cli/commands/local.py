@@ -33,6 +33,7 @@ from hubdesk.domain import Conversation, ConversationFilter, MessageState, SmsTy
 from hubdesk.domain.dates import day_label, list_time, when
 
 if TYPE_CHECKING:
+    from hubdesk.core.inbox import SearchHit
     from hubdesk.store.database import Database
     from hubdesk.store.worker import DbWorker
 
@@ -248,6 +249,8 @@ async def search(args: Namespace, ctx: Context) -> None:
                 "time": utc_iso(h.time),
                 "sms_id": h.sms_id,
                 "direction": enum_name(h.direction) if h.direction is not None else None,
+                "state": enum_name(h.state) if h.outbox_id is not None and h.state else None,
+                "outbox_id": h.outbox_id,
                 "snippet": h.snippet or None,
                 "snippet_ranges": [list(r) for r in h.snippet_ranges],
                 "match_ranges": [list(r) for r in h.match_ranges],
@@ -262,7 +265,7 @@ async def search(args: Namespace, ctx: Context) -> None:
         now = datetime.now(UTC)
         rows = [
             [
-                enum_name(h.kind),
+                _kind(h),
                 _who(h.partner, h.name),
                 when(h.time, now) if h.time is not None else "",
                 marked(h.snippet_segments)
@@ -273,6 +276,14 @@ async def search(args: Namespace, ctx: Context) -> None:
         ]
         human = table(["KIND", "WITH", "WHEN", "MATCH"], rows)
     ctx.out.result(data, human)
+
+
+def _kind(hit: SearchHit) -> str:
+    """``message``, or for one not sent yet where it stands: ``scheduled``, ``queued``,
+    ``not sent``..."""
+    if hit.outbox_id is not None and hit.state is not None:
+        return "not sent" if hit.state is MessageState.FAILED else enum_name(hit.state)
+    return enum_name(hit.kind)
 
 
 async def optouts(args: Namespace, ctx: Context) -> None:

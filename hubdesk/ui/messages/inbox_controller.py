@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject
 
-from hubdesk.core.inbox import HitKind, Inbox, SearchHit
+from hubdesk.core.inbox import Inbox, SearchHit
 from hubdesk.ui.qt.async_slots import async_slot
 from hubdesk.ui.shell.window import MainWindow
 
@@ -17,11 +17,10 @@ DONE_NOTE = "Marked done: it comes back to the inbox when a new message arrives.
 
 
 def hit_key(hit: SearchHit) -> str | None:
-    """The thread entry a search hit opens at (``sms:<id>``), None for a contact or a
-    conversation found by name or number."""
-    if hit.kind is HitKind.MESSAGE and hit.sms_id is not None:
-        return f"sms:{hit.sms_id}"
-    return None
+    """The thread entry a search hit opens at (``sms:<id>``, or ``outbox:<id>:<position>``
+    for a message not sent yet), None for a contact or a conversation found by name or
+    number."""
+    return hit.key
 
 
 class InboxController(QObject):

@@ -221,8 +221,8 @@ class MainController(QObject):
 
     async def _open(self, partner: str, generation: int, hit: str | None = None) -> None:
         inbox = self.services.inbox
-        if hit is not None and hit.startswith("sms:"):
-            page = await inbox.thread_through(partner, int(hit[4:]), calls=True)
+        if hit is not None:
+            page = await inbox.thread_at(partner, hit, calls=True)
         else:
             page = await inbox.thread(partner, PAGE_SIZE, calls=True)
         if generation != self._generation:

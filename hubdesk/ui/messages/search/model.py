@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
-from hubdesk.domain import SmsType
+from hubdesk.domain import MessageState, SmsType
 from hubdesk.domain.text import neutralise
 from hubdesk.ui.messages.conversations.model import single_line
 from hubdesk.ui.messages.conversations.numbertext import number_text
+from hubdesk.ui.messages.schedule_times import scheduled_label
 from hubdesk.ui.qt.overrides import guarded
 from hubdesk.ui.qt.plaintext import tooltip
 from hubdesk.ui.qt.times import format_list_time
@@ -28,6 +29,17 @@ if TYPE_CHECKING:  # the hits' types; their modules (the store's) wait for a sea
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _KIND_TEXT = {"contact": "Contact", "conversation": "Conversation"}  # HitKind values
+#: What a hit on a message not sent yet says of it (its bubble's words; "Not sent" for a
+#: failed one: the hit has no Retry beside it, the bubble does).
+STATE_TEXT: dict[MessageState, str] = {
+    MessageState.SCHEDULED: "Scheduled",
+    MessageState.OVERDUE: "Overdue",
+    MessageState.QUEUED: "Queued",
+    MessageState.SENDING: "Sending…",
+    MessageState.UNKNOWN: "Checking…",
+    MessageState.FAILED: "Not sent",
+}
+_AT_ITS_TIME = frozenset({MessageState.SCHEDULED, MessageState.OVERDUE})
 
 _BREAKS = frozenset("\u0085\u2028\u2029")
 _PIECE_CHARS = 400
@@ -37,7 +49,7 @@ class HitRole(IntEnum):
     HIT = Qt.ItemDataRole.UserRole + 1
     SEGMENTS = Qt.ItemDataRole.UserRole + 2  # tuple[(piece, matched), ...], safe to paint
     TIME_TEXT = Qt.ItemDataRole.UserRole + 3
-    KIND_TEXT = Qt.ItemDataRole.UserRole + 4  # "Contact", "Conversation" or ""
+    KIND_TEXT = Qt.ItemDataRole.UserRole + 4  # "Contact", "Conversation", "Scheduled"... or ""
 
 
 def line_piece(text: str) -> str:
@@ -77,9 +89,9 @@ class SearchHitModel(QAbstractListModel):
         if role == HitRole.SEGMENTS:
             return self.segments(hit)
         if role == HitRole.TIME_TEXT:
-            return format_list_time(hit.time, self._clock()) if hit.time is not None else ""
+            return self.time_text(hit)
         if role == HitRole.KIND_TEXT:
-            return _KIND_TEXT.get(hit.kind.value, "")
+            return self.kind_text(hit)
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return self.accessible_text(hit)
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -104,6 +116,22 @@ class SearchHitModel(QAbstractListModel):
 
     def hits(self) -> list[SearchHit]:
         return list(self._hits)
+
+    def time_text(self, hit: SearchHit) -> str:
+        """When: the list's words; a scheduled message's time to be sent ("Tomorrow 09:00")."""
+        if hit.time is None:
+            return ""
+        if hit.state in _AT_ITS_TIME:
+            return scheduled_label(hit.time, self._clock())
+        return format_list_time(hit.time, self._clock())
+
+    @staticmethod
+    def kind_text(hit: SearchHit) -> str:
+        """ "Contact", "Conversation", or where a message not sent yet stands ("Scheduled",
+        "Queued", "Not sent"...); "" for a stored message."""
+        if hit.state is not None and hit.outbox_id is not None:
+            return STATE_TEXT.get(hit.state, "")
+        return _KIND_TEXT.get(hit.kind.value, "")
 
     def title(self, hit: SearchHit) -> str:
         """Who: the contact's name, else the number as shown."""
@@ -130,9 +158,12 @@ class SearchHitModel(QAbstractListModel):
         return pieces
 
     def accessible_text(self, hit: SearchHit) -> str:
-        when = format_list_time(hit.time, self._clock()) if hit.time is not None else ""
+        when = self.time_text(hit)
         what = "".join(p for p, _m in self.segments(hit))
-        if hit.kind.value == "message":
+        state = self.kind_text(hit) if hit.kind.value == "message" else ""
+        if state:
+            head = f"{state} message to {self.title(hit)}"
+        elif hit.kind.value == "message":
             head = f"Message with {self.title(hit)}"
         elif hit.kind.value == "contact":
             head = f"Contact {self.title(hit)}"
