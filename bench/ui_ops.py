@@ -1,5 +1,5 @@
 """The interactive measurements of ``ui_child.py app --ops N`` (a bench process, not run
-by hand): opening threads and typing in the conversation filter in the running app.
+by hand): opening threads and typing in the Messages search in the running app.
 
 Imported once start-up has been measured: HubDesk itself loads asyncio only after its
 first paint, so the child must not load it (nor ``statistics``) earlier either.
@@ -21,8 +21,8 @@ __all__ = ["Ops"]
 
 BIG_PARTNER = "447400000000"  # store_bench.partner_number(0): the 10,000-message thread
 SMALL_PARTNERS = ("447400000001", "447400000002", "447400000003")
-# "tom": 5,000 -> 409 -> 327 -> 321 rows on store_bench's data, then back (each step
-# changes the list: a reset both ways at the ends, small removes / inserts between)
+# "tom" typed, then erased: each key a search whose hits replace the list (the results
+# model is set anew), and the last Backspace shows the list of 5,000 again
 FILTER_KEYS = ("t", "o", "m")
 TIMEOUT_S = 5.0
 
@@ -40,6 +40,9 @@ class Ops:
         self.loop = asyncio.get_event_loop()
         self.thread_paint = AfterPaint(window.messages_page.thread_view.viewport())
         self.list_paint = AfterPaint(window.messages_page.conversation_view.viewport())
+        # A query shows its hits in place of the list (ui.messages.search.SearchResults);
+        # clearing it shows the list again, as it was.
+        self.results_paint = AfterPaint(window.messages_page.results.view.viewport())
         self.search_paint = AfterPaint(window.messages_page.search)
         self.marks: dict[str, float] = {}
         # the moments we observe (no HubDesk code changed): debounced query out,
@@ -54,16 +57,16 @@ class Ops:
             return hits
 
         inbox.search = search
-        model = window.messages_page.conversation_model
-        for signal in (
-            model.modelReset,
-            model.rowsRemoved,
-            model.rowsInserted,
-            model.rowsMoved,
-            model.dataChanged,
-            model.layoutChanged,
-        ):
-            signal.connect(lambda *_a: self._mark("model"))
+        for model in (window.messages_page.conversation_model, window.messages_page.results.model):
+            for signal in (
+                model.modelReset,
+                model.rowsRemoved,
+                model.rowsInserted,
+                model.rowsMoved,
+                model.dataChanged,
+                model.layoutChanged,
+            ):
+                signal.connect(lambda *_a: self._mark("model"))
         window.messages_page.thread_model.modelReset.connect(lambda: self._mark("thread_reset"))
 
     def _mark(self, name: str) -> None:
@@ -131,15 +134,21 @@ class Ops:
         }
 
     async def keystroke(self, key: Qt.Key, text: str) -> dict[str, Any]:
-        """One key into the search field: handling, echo painted, results applied."""
+        """One key into the search field: handling, echo painted, results applied (the
+        hits painted; for the key that clears the query, the list painted again)."""
         from PySide6.QtTest import QTest
 
         w = self.w
+        before = w.messages_page.search.text()
+        clears = key == Qt.Key.Key_Backspace and len(before) <= 1
         echo = self._future()
         listed = self._future()
         self.marks.clear()
         self.search_paint.expect(echo.set_result)
-        self.list_paint.expect(listed.set_result, armed=lambda: "model" in self.marks)
+        if clears:  # no search runs: the list shows again once the query goes out
+            self.list_paint.expect(listed.set_result, armed=lambda: "fire" in self.marks)
+        else:
+            self.results_paint.expect(listed.set_result, armed=lambda: "model" in self.marks)
         t0 = time.monotonic()
         QTest.keyClick(w.messages_page.search, key, Qt.KeyboardModifier.NoModifier)
         t_key = time.monotonic()
@@ -149,6 +158,8 @@ class Ops:
         # results are back on the UI thread at "result" (worker search) or, for an empty
         # query (no search), when the debounced query goes out
         t_apply = marks.get("result", marks.get("fire"))
+        page = w.messages_page
+        shown = page.results.model if page.results.is_active() else page.conversation_model
         return {
             "text": w.messages_page.search.text(),
             "typed": text,
@@ -159,7 +170,8 @@ class Ops:
             "apply_ms": _ms(t_list, t_apply),
             "to_model_ms": _ms(marks.get("model"), t_apply),
             "total_ms": _ms(t_list, t0),
-            "rows": w.messages_page.conversation_model.rowCount(),
+            "rows": shown.rowCount(),
+            "searching": page.results.is_active(),
         }
 
     async def run(self) -> None:
