@@ -27,23 +27,20 @@ def is_mnemonic_key(event: QKeyEvent) -> bool:
     return mods == Qt.KeyboardModifier.AltModifier and text.isascii() and text.isalnum()
 
 
-class TextBox(QPlainTextEdit):
+class _MnemonicKeys:
+    """Mixed in before a Qt text widget: Alt+letter goes on to the window's mnemonics."""
+
+    @guarded(None)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if is_mnemonic_key(event):
+            event.ignore()
+            return
+        super().keyPressEvent(event)  # type: ignore[misc]
+
+
+class TextBox(_MnemonicKeys, QPlainTextEdit):
     """A ``QPlainTextEdit`` that leaves Alt+letter to the window's mnemonics."""
 
-    @guarded(None)
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if is_mnemonic_key(event):
-            event.ignore()
-            return
-        super().keyPressEvent(event)
 
-
-class LineBox(QLineEdit):
+class LineBox(_MnemonicKeys, QLineEdit):
     """A ``QLineEdit`` that leaves Alt+letter to the window's mnemonics."""
-
-    @guarded(None)
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if is_mnemonic_key(event):
-            event.ignore()
-            return
-        super().keyPressEvent(event)
