@@ -150,18 +150,24 @@ def test_the_header_buttons_report_through_the_page(qtbot: QtBot) -> None:
     assert masked.args == [UK]
 
 
-def test_the_compose_lines_under_the_box_never_overlap_it(qtbot: QtBot) -> None:
-    """A landline and a placeholder without a value: two warnings under the box (one of
-    two lines) were painted over the bottom of the message box, the pane keeping the
-    height it had without them. The pane grows (the thread gives way), and shrinks back."""
+def shown_page(qtbot: QtBot) -> MessagesPage:
+    """The page on screen, its compose pane enabled with one approved sender ID."""
     from hubdesk.domain import SenderId, SenderIdStatus
 
     page = make_page(qtbot)
     page.show()
     qtbot.waitExposed(page)
+    page.compose.setEnabled(True)
+    page.compose.set_sender_ids([SenderId(1, 1, "HUBWORK", SenderIdStatus.APPROVED)])
+    return page
+
+
+def test_the_compose_lines_under_the_box_never_overlap_it(qtbot: QtBot) -> None:
+    """A landline and a placeholder without a value: two warnings under the box (one of
+    two lines) were painted over the bottom of the message box, the pane keeping the
+    height it had without them. The pane grows (the thread gives way), and shrinks back."""
+    page = shown_page(qtbot)
     pane = page.compose
-    pane.setEnabled(True)
-    pane.set_sender_ids([SenderId(1, 1, "HUBWORK", SenderIdStatus.APPROVED)])
     pane.set_recipient("442079460000")  # a landline: "⚠ landline — usually cannot ..."
     pane.set_text("Hi {first_name}, " + "your table is ready " * 3)  # no contact: no value
 
@@ -189,14 +195,8 @@ def test_a_long_unbroken_word_in_the_preview_does_not_widen_the_window(qtbot: Qt
     """A 2,000-character template ("Hello {first_name|there} yyyy…") inserted in compose:
     the "Sends as:" line asked for the width of its longest word (300 characters), and
     the window grew past the screen, Call and Send out of reach."""
-    from hubdesk.domain import SenderId, SenderIdStatus
-
-    page = make_page(qtbot)
-    page.show()
-    qtbot.waitExposed(page)
+    page = shown_page(qtbot)
     pane = page.compose
-    pane.setEnabled(True)
-    pane.set_sender_ids([SenderId(1, 1, "HUBWORK", SenderIdStatus.APPROVED)])
     pane.set_recipient("447400123456", "Bob")
     before = page.minimumSizeHint().width()
     pane.set_text("Hello {first_name|there} " + "y" * 1990)
